@@ -1,0 +1,103 @@
+# atalaya: the only build entry point.
+#   make            release build: build/rel/atalaya
+#   make test       unit, sample and differential tests on the release build
+#   make check      the same tests under ASan+UBSan, plus the fuzz corpora replayed
+#   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each
+#   make bench      benchmarks beside the peers (gpsdecode, python3-ais, dump1090-mutability)
+#   make headers    compile every public header on its own
+# Sources are discovered by folder: src/<module>/*.c becomes build/<mode>/lib<module>.a.
+
+-include config.mk
+
+CC      ?= cc
+MODULES := common ais modes ref track sim store detect net http
+MODULES := $(foreach m,$(MODULES),$(if $(wildcard src/$(m)/*.c),$(m)))
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARN    := -Wall -Wextra -Wmissing-prototypes -Wformat=2 -Wshadow -Wno-unused-parameter -fno-common
+BASE    := -std=c17 -D_GNU_SOURCE -Isrc $(WARN) -DATALAYA_VERSION='"$(VERSION)"' -MMD -MP
+LDLIBS  := -lz -lzstd -lm -lpthread
+
+REL_CFLAGS  := $(BASE) -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+ASAN_CFLAGS := $(BASE) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+ASAN_LDFLAGS:= -fsanitize=address,undefined
+
+.PHONY: all test check fuzz bench headers clean rel asan
+all: rel
+
+# $(call lib_rule,mode,module): one static library per module folder.
+define lib_rule
+build/$(1)/lib$(2).a: $$(patsubst src/%.c,build/$(1)/obj/%.o,$$(wildcard src/$(2)/*.c))
+	@mkdir -p $$(@D)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+
+# $(call mode_rules,mode,cflags,ldflags)
+define mode_rules
+$(1)_LIBS := $$(foreach m,$$(filter-out cli,$(MODULES)),build/$(1)/lib$$(m).a)
+$(1)_CLI  := $$(patsubst src/%.c,build/$(1)/obj/%.o,$$(wildcard src/cli/*.c))
+$(1)_TESTS:= $$(patsubst tests/unit/%.c,build/$(1)/tests/%,$$(wildcard tests/unit/test_*.c))
+$(1)_FUZZ := $$(patsubst tests/fuzz/%.c,build/$(1)/fuzzreplay/%,$$(wildcard tests/fuzz/fuzz_*.c))
+
+build/$(1)/obj/%.o: src/%.c
+	@mkdir -p $$(@D)
+	$$(CC) $(2) -c $$< -o $$@
+
+build/$(1)/tests/%.o: tests/unit/%.c
+	@mkdir -p $$(@D)
+	$$(CC) $(2) -Itests/unit -c $$< -o $$@
+
+build/$(1)/fuzzreplay/%.o: tests/fuzz/%.c
+	@mkdir -p $$(@D)
+	$$(CC) $(2) -c $$< -o $$@
+
+$$(foreach m,$$(filter-out cli,$(MODULES)),$$(eval $$(call lib_rule,$(1),$$(m))))
+
+build/$(1)/atalaya: $$($(1)_CLI) $$($(1)_LIBS)
+	$$(CC) $(3) -o $$@ $$($(1)_CLI) -Wl,--start-group $$($(1)_LIBS) -Wl,--end-group $$(LDLIBS)
+
+build/$(1)/tests/%: build/$(1)/tests/%.o $$($(1)_LIBS)
+	$$(CC) $(3) -o $$@ $$< -Wl,--start-group $$($(1)_LIBS) -Wl,--end-group $$(LDLIBS)
+
+build/$(1)/fuzzreplay/%: build/$(1)/fuzzreplay/%.o build/$(1)/fuzzreplay/replay_main.o $$($(1)_LIBS)
+	$$(CC) $(3) -o $$@ $$< build/$(1)/fuzzreplay/replay_main.o -Wl,--start-group $$($(1)_LIBS) -Wl,--end-group $$(LDLIBS)
+
+build/$(1)/fuzzreplay/replay_main.o: tests/fuzz/replay_main.c
+	@mkdir -p $$(@D)
+	$$(CC) $(2) -c $$< -o $$@
+
+$(1): build/$(1)/atalaya $$($(1)_TESTS) $$($(1)_FUZZ)
+endef
+
+$(eval $(call mode_rules,rel,$(REL_CFLAGS),))
+$(eval $(call mode_rules,asan,$(ASAN_CFLAGS),$(ASAN_LDFLAGS)))
+
+test: rel
+	tests/run.sh build/rel
+
+check: asan
+	tests/run.sh build/asan
+
+# libFuzzer builds need clang; each target runs FUZZ_SECONDS over its corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := $(BASE) -O1 -g -fsanitize=fuzzer,address,undefined
+fuzz:
+	@mkdir -p build/fuzz
+	@for f in tests/fuzz/fuzz_*.c; do \
+	  n=$$(basename $$f .c); \
+	  clang $(FUZZ_CFLAGS) -o build/fuzz/$$n $$f $$(ls src/*/*.c | grep -v '^src/cli/') $(LDLIBS) || exit 1; \
+	  mkdir -p tests/fuzz/corpus/$$n build/fuzz/$$n.new; \
+	  build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/$$n.new tests/fuzz/corpus/$$n || exit 1; \
+	done
+
+bench: rel
+	@for b in bench/*.sh; do echo "== $$b"; bash $$b build/rel/atalaya || exit 1; done
+
+headers:
+	@for h in $$(find src -name '*.h'); do \
+	  echo '#include "'$${h#src/}'"' | $(CC) $(BASE) -fsyntax-only -x c - || exit 1; done; echo headers ok
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

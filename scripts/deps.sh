@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# scripts/deps.sh [build|test|bench]: installs the Debian packages atalaya needs,
+# only those missing, so it is quick when run again.
+#   build: compiler and libraries; test: + the peers and tools the tests compare
+#   against; bench: + what the benchmarks measure with.
+set -eu
+need=(gcc make pkg-config zlib1g-dev libzstd-dev)
+case "${1:-build}" in
+  test)  need+=(clang libclang-rt-14-dev gpsd-clients python3 python3-ais dump1090-mutability) ;;
+  bench) need+=(clang gpsd-clients python3 python3-ais dump1090-mutability time) ;;
+esac
+missing=()
+for p in "${need[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}"
+SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

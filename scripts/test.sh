@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# scripts/test.sh: the README's test command. Installs what is missing, builds
+# from scratch, runs the whole suite on the release build and again under
+# ASan+UBSan (with the fuzz corpora replayed), and ends with one summary line.
+set -u
+cd "$(dirname "$0")/.."
+scripts/deps.sh test || { echo "0 passed, 1 failed"; exit 1; }
+make clean >/dev/null
+jobs=$(nproc 2>/dev/null || echo 2)
+if ! make -j"$jobs" rel asan >build.log 2>&1; then
+  tail -n 40 build.log; echo "0 passed, 1 failed"; exit 1
+fi
+grep -E 'warning:' build.log | sort -u | head -n 20
+total_p=0 total_f=0 total_s=0
+for mode in rel asan; do
+  echo "== tests on build/$mode"
+  out=$(tests/run.sh build/$mode | tee /dev/stderr | tail -n 1)
+  read -r p _ f _ s _ <<<"${out//,/}"
+  total_p=$((total_p + p)); total_f=$((total_f + f)); total_s=$((total_s + s))
+done 2>&1
+echo "$total_p passed, $total_f failed, $total_s skipped"
+[ "$total_f" -eq 0 ]

@@ -1,0 +1,38 @@
+/* cli.h: what the subcommands share. Each subcommand is one file cmd_<name>.c
+ * (or, for decode, one file per input family) with an entry point taking argv. */
+#ifndef ATALAYA_CLI_H
+#define ATALAYA_CLI_H
+
+#include <stdbool.h>
+
+enum decode_input { IN_AUTO, IN_NMEA, IN_AVR, IN_BEAST, IN_SBS, IN_IQ };
+enum decode_format { OUT_JSON, OUT_CSV, OUT_AVR, OUT_BEAST, OUT_NONE };
+
+/* Options of `atalaya decode`, parsed once by cmd_decode.c. */
+struct decode_opts {
+    enum decode_input input;
+    enum decode_format format;
+    bool stats;          /* counters to stderr at the end */
+    bool unscaled;       /* AIS: raw integer fields as gpsd -u */
+    const char *sample_rate; /* IQ: "2.0M", "2.4M", "2000000" ... (NULL = 2.4 MS/s) */
+    const char *iq_format;   /* IQ: "uc8" (default) or "sc16" */
+    double ref_lat, ref_lon; /* Mode S surface/local CPR reference */
+    bool have_ref;
+    bool fix2;           /* Mode S: 2-bit error correction (off by default) */
+    struct in_file **in; /* opened by cmd_decode: the FILE arguments, or stdin */
+    int nin;
+};
+
+struct in_file;
+
+/* Each consumes o->in in order and returns the process exit status:
+ * 0, or 2 when an input could not be read to its end. */
+int decode_ais_main(const struct decode_opts *o);
+int decode_modes_main(const struct decode_opts *o);
+
+/* Guesses the input format from the first bytes of a stream. */
+enum decode_input decode_sniff(const unsigned char *p, long n);
+
+int cmd_decode(int argc, char **argv);
+
+#endif

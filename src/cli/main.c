@@ -1,0 +1,46 @@
+/* main.c: the `atalaya` entry point, a table of git-style subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct subcommand {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct subcommand subcommands[] = {
+    {"decode", cmd_decode, "decode AIS NMEA or Mode S (AVR, Beast, SBS, IQ) to JSON lines or CSV"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: atalaya COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
+    for (const struct subcommand *c = subcommands; c->name; c++)
+        fprintf(f, "  %-10s %s\n", c->name, c->summary);
+    fprintf(f, "\n`atalaya COMMAND --help` describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 1;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("atalaya %s\n", ATALAYA_VERSION);
+        return 0;
+    }
+    for (const struct subcommand *c = subcommands; c->name; c++)
+        if (!strcmp(argv[1], c->name))
+            return c->fn(argc - 1, argv + 1);
+    fprintf(stderr, "atalaya: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 1;
+}

@@ -1,0 +1,62 @@
+/* bits.h: the one place bit-field arithmetic lives.
+ *
+ * Two numbering conventions, because the two standards number differently:
+ *  - AIS (ITU-R M.1371, gpsd's AIVDM.txt): bit 0 is the MSB of byte 0, fields are
+ *    (start, width) with 0-based start. Use bits_u()/bits_s().
+ *  - Mode S (ICAO Annex 10, DO-260B): bit 1 is the MSB of byte 0, fields are
+ *    (first, last) inclusive. Use bits_get1()/bits_get1_bit().
+ * Callers bound-check against the buffer length; these helpers never read past
+ * byte ((start + width - 1) / 8).
+ */
+#ifndef ATALAYA_COMMON_BITS_H
+#define ATALAYA_COMMON_BITS_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+/* Unsigned field of `width` (0..64) bits starting at 0-based bit `start`. */
+static inline uint64_t bits_u(const uint8_t *buf, unsigned start, unsigned width)
+{
+    uint64_t v = 0;
+    unsigned end = start + width;
+    unsigned i = start;
+    /* Leading partial byte, whole bytes, trailing partial byte. */
+    while (i < end && (i & 7)) {
+        v = (v << 1) | ((buf[i >> 3] >> (7 - (i & 7))) & 1u);
+        i++;
+    }
+    while (i + 8 <= end) {
+        v = (v << 8) | buf[i >> 3];
+        i += 8;
+    }
+    while (i < end) {
+        v = (v << 1) | ((buf[i >> 3] >> (7 - (i & 7))) & 1u);
+        i++;
+    }
+    return v;
+}
+
+/* Two's-complement signed field, as bits_u(). */
+static inline int64_t bits_s(const uint8_t *buf, unsigned start, unsigned width)
+{
+    uint64_t v = bits_u(buf, start, width);
+    if (width > 0 && width < 64 && (v >> (width - 1)) & 1u)
+        v |= ~(uint64_t)0 << width;
+    return (int64_t)v;
+}
+
+/* Mode S numbering: bits first..last inclusive, 1-based (spec tables read directly). */
+static inline uint32_t bits_get1(const uint8_t *buf, unsigned first, unsigned last)
+{
+    return (uint32_t)bits_u(buf, first - 1, last - first + 1);
+}
+
+static inline unsigned bits_get1_bit(const uint8_t *buf, unsigned bit)
+{
+    return (buf[(bit - 1) >> 3] >> (7 - ((bit - 1) & 7))) & 1u;
+}
+
+/* Write `width` bits of `v` at 0-based `start` (encoders). */
+void bits_put(uint8_t *buf, unsigned start, unsigned width, uint64_t v);
+
+#endif

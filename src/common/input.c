@@ -1,0 +1,267 @@
+#include "common/input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "common/xmalloc.h"
+
+enum codec { CODEC_PLAIN, CODEC_GZIP, CODEC_ZSTD };
+
+#define RAW_CAP (1u << 18)
+#define LINE_BUF_CAP (1u << 20)
+
+struct in_file {
+    char *name;
+    int fd;
+    enum codec codec;
+    int eof, err;
+    /* compressed side */
+    uint8_t *raw;
+    size_t raw_len, raw_pos;
+    z_stream z;
+    ZSTD_DStream *zs;
+    /* line side */
+    char *lb;
+    size_t lb_start, lb_end;
+    int skipping; /* inside the tail of an over-long line */
+};
+
+static ssize_t read_fd(int fd, void *dst, size_t n)
+{
+    for (;;) {
+        ssize_t r = read(fd, dst, n);
+        if (r >= 0 || errno != EINTR)
+            return r;
+    }
+}
+
+static int fill_raw(struct in_file *f)
+{
+    if (f->raw_pos < f->raw_len)
+        return 1;
+    ssize_t r = read_fd(f->fd, f->raw, RAW_CAP);
+    if (r < 0)
+        return -1;
+    f->raw_len = (size_t)r;
+    f->raw_pos = 0;
+    return r > 0;
+}
+
+struct in_file *in_open(const char *path)
+{
+    int fd = 0;
+    if (path && strcmp(path, "-") != 0) {
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return NULL;
+    }
+    struct in_file *f = xcalloc(1, sizeof *f);
+    f->name = xstrdup(path && strcmp(path, "-") ? path : "stdin");
+    f->fd = fd;
+    f->raw = xmalloc(RAW_CAP);
+    f->lb = xmalloc(LINE_BUF_CAP);
+    /* Sniff the codec from the first bytes; they stay in raw[] for whoever reads next. */
+    while (f->raw_len < 4) {
+        ssize_t r = read_fd(fd, f->raw + f->raw_len, RAW_CAP - f->raw_len);
+        if (r <= 0)
+            break;
+        f->raw_len += (size_t)r;
+    }
+    const uint8_t *m = f->raw;
+    if (f->raw_len >= 2 && m[0] == 0x1f && m[1] == 0x8b) {
+        f->codec = CODEC_GZIP;
+        if (inflateInit2(&f->z, 15 + 32) != Z_OK) {
+            in_close(f);
+            errno = ENOMEM;
+            return NULL;
+        }
+    } else if (f->raw_len >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd) {
+        f->codec = CODEC_ZSTD;
+        f->zs = ZSTD_createDStream();
+        ZSTD_initDStream(f->zs);
+    }
+    return f;
+}
+
+void in_close(struct in_file *f)
+{
+    if (!f)
+        return;
+    if (f->codec == CODEC_GZIP)
+        inflateEnd(&f->z);
+    if (f->zs)
+        ZSTD_freeDStream(f->zs);
+    if (f->fd > 0)
+        close(f->fd);
+    free(f->raw);
+    free(f->lb);
+    free(f->name);
+    free(f);
+}
+
+const char *in_name(const struct in_file *f) { return f->name; }
+
+static ssize_t read_gzip(struct in_file *f, uint8_t *dst, size_t n)
+{
+    f->z.next_out = dst;
+    f->z.avail_out = (uInt)n;
+    while (f->z.avail_out == n) {
+        int have = fill_raw(f);
+        if (have < 0)
+            return -1;
+        if (have == 0)
+            break;
+        f->z.next_in = f->raw + f->raw_pos;
+        f->z.avail_in = (uInt)(f->raw_len - f->raw_pos);
+        int rc = inflate(&f->z, Z_NO_FLUSH);
+        f->raw_pos = f->raw_len - f->z.avail_in;
+        if (rc == Z_STREAM_END) {
+            /* Concatenated gzip members (as `cat a.gz b.gz` makes) continue. */
+            inflateReset(&f->z);
+        } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            return -1;
+        }
+    }
+    return (ssize_t)(n - f->z.avail_out);
+}
+
+static ssize_t read_zstd(struct in_file *f, uint8_t *dst, size_t n)
+{
+    ZSTD_outBuffer out = {dst, n, 0};
+    while (out.pos == 0) {
+        int have = fill_raw(f);
+        if (have < 0)
+            return -1;
+        if (have == 0)
+            break;
+        ZSTD_inBuffer in = {f->raw + f->raw_pos, f->raw_len - f->raw_pos, 0};
+        size_t rc = ZSTD_decompressStream(f->zs, &out, &in);
+        f->raw_pos += in.pos;
+        if (ZSTD_isError(rc))
+            return -1;
+    }
+    return (ssize_t)out.pos;
+}
+
+static ssize_t read_decoded(struct in_file *f, void *dst, size_t n)
+{
+    if (n == 0)
+        return 0;
+    switch (f->codec) {
+    case CODEC_GZIP: return read_gzip(f, dst, n);
+    case CODEC_ZSTD: return read_zstd(f, dst, n);
+    case CODEC_PLAIN: break;
+    }
+    if (f->raw_pos < f->raw_len) {
+        size_t k = f->raw_len - f->raw_pos;
+        if (k > n)
+            k = n;
+        memcpy(dst, f->raw + f->raw_pos, k);
+        f->raw_pos += k;
+        return (ssize_t)k;
+    }
+    return read_fd(f->fd, dst, n);
+}
+
+ssize_t in_read(struct in_file *f, void *dst, size_t n)
+{
+    /* Bytes already pulled into the line buffer (by in_peek or in_getline) come first. */
+    size_t avail = f->lb_end - f->lb_start;
+    if (avail) {
+        if (avail > n)
+            avail = n;
+        memcpy(dst, f->lb + f->lb_start, avail);
+        f->lb_start += avail;
+        return (ssize_t)avail;
+    }
+    return read_decoded(f, dst, n);
+}
+
+ssize_t in_peek(struct in_file *f, const uint8_t **p, size_t n)
+{
+    if (n > LINE_BUF_CAP)
+        n = LINE_BUF_CAP;
+    if (f->lb_start) {
+        memmove(f->lb, f->lb + f->lb_start, f->lb_end - f->lb_start);
+        f->lb_end -= f->lb_start;
+        f->lb_start = 0;
+    }
+    while (f->lb_end < n && !f->eof) {
+        ssize_t r = read_decoded(f, f->lb + f->lb_end, LINE_BUF_CAP - f->lb_end);
+        if (r < 0) {
+            f->err = f->eof = 1;
+        } else if (r == 0) {
+            f->eof = 1;
+        } else {
+            f->lb_end += (size_t)r;
+        }
+    }
+    *p = (const uint8_t *)f->lb;
+    return (ssize_t)(f->lb_end < n ? f->lb_end : n);
+}
+
+int in_getline(struct in_file *f, const char **line, size_t *len, int *overlong)
+{
+    for (;;) {
+        char *start = f->lb + f->lb_start;
+        size_t avail = f->lb_end - f->lb_start;
+        char *nl = avail ? memchr(start, '\n', avail) : NULL;
+        if (nl) {
+            size_t n = (size_t)(nl - start);
+            f->lb_start += n + 1;
+            if (f->skipping) {
+                f->skipping = 0;
+                continue;
+            }
+            if (n && start[n - 1] == '\r')
+                n--;
+            *line = start;
+            *overlong = n > IN_MAX_LINE;
+            *len = *overlong ? IN_MAX_LINE : n;
+            return 1;
+        }
+        if (!f->skipping && avail > IN_MAX_LINE) {
+            /* Hand out the head of an over-long line once, then drop the rest. */
+            f->lb_start += avail;
+            f->skipping = 1;
+            *line = start;
+            *len = IN_MAX_LINE;
+            *overlong = 1;
+            return 1;
+        }
+        if (f->skipping) {
+            f->lb_start = f->lb_end = 0;
+            avail = 0;
+        }
+        if (f->eof) {
+            if (avail == 0 || f->skipping)
+                return f->err ? -1 : 0;
+            /* Last line without a terminator. */
+            f->lb_start = f->lb_end;
+            if (start[avail - 1] == '\r')
+                avail--;
+            *line = start;
+            *len = avail;
+            *overlong = 0;
+            return 1;
+        }
+        memmove(f->lb, start, avail);
+        f->lb_start = 0;
+        f->lb_end = avail;
+        ssize_t r = read_decoded(f, f->lb + f->lb_end, LINE_BUF_CAP - f->lb_end);
+        if (r < 0) {
+            f->err = 1;
+            f->eof = 1;
+        } else if (r == 0) {
+            f->eof = 1;
+        } else {
+            f->lb_end += (size_t)r;
+        }
+    }
+}
