@@ -1,0 +1,246 @@
+/* decode.c: payload bits -> struct ais_msg summary, by message type.
+ *
+ * Bit offsets are gpsd's AIVDM.txt / ITU-R M.1371-5 numbering: 0-based start
+ * and width. Length policy is gpsd's permissive one: a payload shorter than
+ * the last field the summary needs is rejected (AIS_ESHORT); longer ones are
+ * accepted, because many transmitters in the wild pad their messages. Callers
+ * guarantee the bit buffer is zero-filled to a whole byte past nbits plus 16
+ * bytes, so a field that ends just past a short payload reads as zero bits,
+ * as gpsd's do.
+ */
+#include "ais/ais.h"
+
+#include <string.h>
+
+#include "ais/text.h"
+#include "common/bits.h"
+
+#define U(s, w) ((unsigned)bits_u(bits, (s), (w)))
+#define S(s, w) ((int)bits_s(bits, (s), (w)))
+
+/* Minimum accepted lengths per type, from gpsd's driver_ais.c length checks. */
+static const unsigned short min_bits[28] = {
+    [1] = 168, [2] = 168, [3] = 168, [4] = 168, [5] = 420, [6] = 88,  [7] = 72,  [8] = 56,  [9] = 168,
+    [10] = 72, [11] = 168, [12] = 72, [13] = 72, [14] = 40, [15] = 88, [16] = 96, [17] = 80, [18] = 168,
+    [19] = 312, [20] = 72, [21] = 272, [22] = 168, [23] = 160, [24] = 160, [25] = 40, [26] = 60, [27] = 96,
+};
+
+/* Positions in 1/10000 minute (I4) with the 181/91 degree 'not available' values. */
+static void set_pos(struct ais_msg *m, int lon_raw, int lat_raw, double div)
+{
+    double lon = lon_raw / div, lat = lat_raw / div;
+    if (lon >= -180.0 && lon <= 180.0 && lat >= -90.0 && lat <= 90.0) {
+        m->lon = lon;
+        m->lat = lat;
+        m->has |= AIS_HAS_POS;
+    }
+}
+
+static void set_kinematics(struct ais_msg *m, unsigned sog, unsigned cog, unsigned hdg)
+{
+    m->sog_dkn = (uint16_t)sog;
+    m->cog_ddeg = (uint16_t)cog;
+    m->heading_deg = (uint16_t)hdg;
+    if (sog != 1023)
+        m->has |= AIS_HAS_SOG;
+    if (cog < 3600)
+        m->has |= AIS_HAS_COG;
+    if (hdg < 360)
+        m->has |= AIS_HAS_HEADING;
+}
+
+static void set_second(struct ais_msg *m, unsigned sec)
+{
+    m->utc_second = (uint8_t)sec;
+    if (sec < 60)
+        m->has |= AIS_HAS_SECOND;
+}
+
+static void set_dims(struct ais_msg *m, const uint8_t *bits, unsigned start)
+{
+    m->to_bow = (uint16_t)U(start, 9);
+    m->to_stern = (uint16_t)U(start + 9, 9);
+    m->to_port = (uint8_t)U(start + 18, 6);
+    m->to_starboard = (uint8_t)U(start + 24, 6);
+    if (m->to_bow || m->to_stern || m->to_port || m->to_starboard)
+        m->has |= AIS_HAS_DIMS;
+}
+
+static void set_shiptype(struct ais_msg *m, unsigned t)
+{
+    m->shiptype = (uint8_t)t;
+    if (t > 0 && t < 100)
+        m->has |= AIS_HAS_SHIPTYPE;
+}
+
+static void set_name(struct ais_msg *m, const uint8_t *bits, unsigned nbits, unsigned start, unsigned n)
+{
+    if (ais_text(bits, nbits, start, n, m->shipname))
+        m->has |= AIS_HAS_NAME;
+}
+
+static void decode_class_a_position(struct ais_msg *m, const uint8_t *bits)
+{
+    unsigned status = U(38, 4);
+    int turn = S(42, 8);
+    m->station = AIS_STATION_CLASS_A;
+    m->nav_status = (uint8_t)status;
+    if (status != 15)
+        m->has |= AIS_HAS_STATUS;
+    m->turn = (int8_t)turn;
+    if (turn != -128)
+        m->has |= AIS_HAS_TURN;
+    set_kinematics(m, U(50, 10), U(116, 12), U(128, 9));
+    m->accuracy = U(60, 1);
+    set_pos(m, S(61, 28), S(89, 27), 600000.0);
+    set_second(m, U(137, 6));
+}
+
+static void decode_base_station(struct ais_msg *m, const uint8_t *bits)
+{
+    m->station = m->type == 4 ? AIS_STATION_BASE : AIS_STATION_OTHER;
+    m->utc_year = (uint16_t)U(38, 14);
+    m->utc_month = (uint8_t)U(52, 4);
+    m->utc_day = (uint8_t)U(56, 5);
+    m->utc_hour = (uint8_t)U(61, 5);
+    m->utc_minute = (uint8_t)U(66, 6);
+    m->utc_second = (uint8_t)U(72, 6);
+    if (m->utc_year && m->utc_month && m->utc_day && m->utc_hour < 24 && m->utc_minute < 60 &&
+        m->utc_second < 60)
+        m->has |= AIS_HAS_UTC;
+    m->accuracy = U(78, 1);
+    set_pos(m, S(79, 28), S(107, 27), 600000.0);
+}
+
+static void decode_static_voyage(struct ais_msg *m, const uint8_t *bits, unsigned nbits)
+{
+    m->station = AIS_STATION_CLASS_A;
+    m->imo = U(40, 30);
+    if (m->imo)
+        m->has |= AIS_HAS_IMO;
+    if (ais_text(bits, nbits, 70, 7, m->callsign))
+        m->has |= AIS_HAS_CALLSIGN;
+    set_name(m, bits, nbits, 112, 20);
+    set_shiptype(m, U(232, 8));
+    set_dims(m, bits, 240);
+    m->eta_month = (uint8_t)U(274, 4);
+    m->eta_day = (uint8_t)U(278, 5);
+    m->eta_hour = (uint8_t)U(283, 5);
+    m->eta_minute = (uint8_t)U(288, 6);
+    if (m->eta_month && m->eta_day)
+        m->has |= AIS_HAS_ETA;
+    m->draught_dm = (uint8_t)U(294, 8);
+    if (m->draught_dm)
+        m->has |= AIS_HAS_DRAUGHT;
+    if (ais_text(bits, nbits, 302, 20, m->destination))
+        m->has |= AIS_HAS_DEST;
+}
+
+static void decode_sar(struct ais_msg *m, const uint8_t *bits)
+{
+    unsigned alt = U(38, 12), sog = U(50, 10);
+    m->station = AIS_STATION_SAR;
+    m->alt_m = (uint16_t)alt;
+    if (alt != 4095)
+        m->has |= AIS_HAS_ALT;
+    /* Type 9 speed is in whole knots (1023 n/a, 1022 means 1022 kn or more). */
+    set_kinematics(m, sog == 1023 ? 1023 : sog * 10, U(116, 12), 511);
+    m->accuracy = U(60, 1);
+    set_pos(m, S(61, 28), S(89, 27), 600000.0);
+    set_second(m, U(128, 6));
+}
+
+static void decode_class_b_position(struct ais_msg *m, const uint8_t *bits, unsigned nbits)
+{
+    m->station = AIS_STATION_CLASS_B;
+    set_kinematics(m, U(46, 10), U(112, 12), U(124, 9));
+    m->accuracy = U(56, 1);
+    set_pos(m, S(57, 28), S(85, 27), 600000.0);
+    set_second(m, U(133, 6));
+    if (m->type == 19) {
+        set_name(m, bits, nbits, 143, 20);
+        set_shiptype(m, U(263, 8));
+        set_dims(m, bits, 271);
+    }
+}
+
+static void decode_aton(struct ais_msg *m, const uint8_t *bits, unsigned nbits)
+{
+    m->station = AIS_STATION_ATON;
+    set_name(m, bits, nbits, 43, 20);
+    /* Name extension: up to 14 more characters after the fixed 272 bits. */
+    size_t n = strlen(m->shipname);
+    if (n == 20 && nbits > 272) {
+        unsigned extra = (nbits - 272) / 6;
+        if (extra > 14)
+            extra = 14;
+        ais_text(bits, nbits, 272, extra, m->shipname + 20);
+    }
+    m->accuracy = U(163, 1);
+    set_pos(m, S(164, 28), S(192, 27), 600000.0);
+    set_dims(m, bits, 219);
+    set_second(m, U(253, 6));
+}
+
+static void decode_static_b(struct ais_msg *m, const uint8_t *bits, unsigned nbits)
+{
+    m->station = AIS_STATION_CLASS_B;
+    m->part = (uint8_t)U(38, 2);
+    if (m->part == 0) {
+        set_name(m, bits, nbits, 40, 20);
+        return;
+    }
+    set_shiptype(m, U(40, 8));
+    if (ais_text(bits, nbits, 90, 7, m->callsign))
+        m->has |= AIS_HAS_CALLSIGN;
+    /* An auxiliary craft (MMSI 98MIDxxxx) sends its mothership's MMSI instead of dimensions. */
+    if (m->mmsi / 10000000 != 98)
+        set_dims(m, bits, 132);
+}
+
+static void decode_long_range(struct ais_msg *m, const uint8_t *bits)
+{
+    unsigned status = U(40, 4), sog = U(79, 6), cog = U(85, 9);
+    m->station = AIS_STATION_LONGRANGE;
+    m->accuracy = U(38, 1);
+    m->nav_status = (uint8_t)status;
+    if (status != 15)
+        m->has |= AIS_HAS_STATUS;
+    /* 1/10 minute positions; speed in knots (63 n/a); course in degrees (511 n/a). */
+    set_pos(m, S(44, 18), S(62, 17), 600.0);
+    set_kinematics(m, sog == 63 ? 1023 : sog * 10, cog == 511 ? 3600 : cog * 10, 511);
+}
+
+int ais_decode(const uint8_t *bits, unsigned nbits, struct ais_msg *m)
+{
+    if (nbits < 38)
+        return AIS_ESHORT;
+    unsigned type = U(0, 6);
+    m->type = (uint8_t)type;
+    m->repeat = (uint8_t)U(6, 2);
+    m->mmsi = U(8, 30);
+    m->bits = bits;
+    m->nbits = nbits;
+    m->has = 0;
+    m->station = AIS_STATION_OTHER;
+    if (type == 0 || type > 27)
+        return AIS_EUNSUPPORTED;
+    if (nbits < min_bits[type])
+        return AIS_ESHORT;
+    switch (type) {
+    case 1: case 2: case 3: decode_class_a_position(m, bits); break;
+    case 4: case 11: decode_base_station(m, bits); break;
+    case 5: decode_static_voyage(m, bits, nbits); break;
+    case 9: decode_sar(m, bits); break;
+    case 18: case 19: decode_class_b_position(m, bits, nbits); break;
+    case 21: decode_aton(m, bits, nbits); break;
+    case 24:
+        if (U(38, 2) > 1)
+            return AIS_EINVAL; /* parts C and D do not exist */
+        decode_static_b(m, bits, nbits);
+        break;
+    case 27: decode_long_range(m, bits); break;
+    default: break; /* no summary: the writers print these from the bits */
+    }
+    return AIS_OK;
+}
