@@ -256,7 +256,8 @@ static void app_tidal(struct jctx *c, unsigned o, bool imo236)
     f_u(c, "day", o + 4, 5);
     jw_key(&c->w, "tidals");
     jw_arr_begin(&c->w);
-    for (unsigned i = 0, s = o + 9; i < 3 && s + w <= c->n; i++, s += w) {
+    /* As gpsd: a window that starts inside the payload is printed, its missing tail read as zeros. */
+    for (unsigned i = 0, s = o + 9; i < 3 && s < c->n; i++, s += w) {
         int lat, lon;
         unsigned p;
         if (imo236) {
@@ -325,9 +326,11 @@ struct met_layout {
 
 static void met_trend(struct jctx *c, const char *k, unsigned v, bool imo289)
 {
-    static const char *const t236[] = {"steady", "decreasing", "increasing", "reserved"};
+    /* IMO 236 as gpsd reads it (checked against the Kanaton decoder in gpsd's
+     * sample); IMO 289 swapped 1 and 2 (SN.1/Circ.289 table). 3 is 'not available'. */
+    static const char *const t236[] = {"steady", "increasing", "decreasing", "N/A"};
     static const char *const t289[] = {"steady", "decreasing", "increasing", "N/A"};
-    if (imo289 && v == 3)
+    if (v == 3)
         return;
     if (c->scaled)
         k_s(c, k, imo289 ? t289[v & 3] : t236[v & 3]);
@@ -438,7 +441,7 @@ static void app_met(struct jctx *c, unsigned o, bool imo289)
     }
     p += 10;
     static const char *const precip236[] = {"reserved", "rain", "thunderstorm", "freezing rain", "mixed/ice",
-                                            "snow", "reserved", "reserved"};
+                                            "snow", "reserved", "N/A"};
     static const char *const precip289[] = {"reserved", "rain", "thunderstorm", "freezing rain", "mixed/ice",
                                             "snow", "reserved", "N/A"};
     unsigned pr = UB(p, 3);
@@ -447,7 +450,7 @@ static void app_met(struct jctx *c, unsigned o, bool imo289)
             if (c->scaled) k_s(c, "preciptype", precip289[pr]);
             else k_u(c, "preciptype", pr);
         }
-    } else {
+    } else if (pr != 7) {
         k_enum(c, "preciptype", "preciptype_text", pr, precip236[pr]);
     }
     unsigned sal = UB(p + 3, 9);
@@ -459,7 +462,7 @@ static void app_met(struct jctx *c, unsigned o, bool imo289)
             if (c->scaled) k_s(c, "ice", ice[ic]);
             else k_u(c, "ice", ic);
         }
-    } else {
+    } else if (ic != 3) {
         k_enum(c, "ice", "ice_text", ic, ice[ic]);
     }
 }
@@ -467,7 +470,7 @@ static void app_met(struct jctx *c, unsigned o, bool imo289)
 static void app_dac200_fid10(struct jctx *c, unsigned o) /* Inland ship static and voyage data */
 {
     static const char *const hazard[] = {"0 blue cones/lights", "1 blue cone/light", "2 blue cones/lights",
-                                         "3 blue cones/lights", "4 B-Flag", "N/A (default)",
+                                         "3 blue cones/lights", "4 B-Flag", "Unknown",
                                          "INVALID HAZARD TYPE", "INVALID HAZARD TYPE"};
     static const char *const loaded[] = {"N/A (default)", "Unloaded", "Loaded", "Not Available"};
     f_text(c, "vin", o, 8);
@@ -483,6 +486,15 @@ static void app_dac200_fid10(struct jctx *c, unsigned o) /* Inland ship static a
     f_b(c, "heading_q", o + 103);
 }
 
+static void app_dac200_fid55(struct jctx *c, unsigned o) /* Inland: number of persons on board */
+{
+    unsigned crew = UB(o, 8), pax = UB(o + 8, 13), pers = UB(o + 21, 8);
+    /* 255 / 8191 are 'not available' (CCNR inland AIS standard). */
+    if (crew != 255) k_u(c, "crew", crew);
+    if (pax != 8191) k_u(c, "passengers", pax);
+    if (pers != 255) k_u(c, "personnel", pers);
+}
+
 /* Returns true when the application message was printed field by field. The
  * length checks are gpsd's: a message of another length is printed as data. */
 static bool app_message(struct jctx *c, unsigned type, unsigned dac, unsigned fid, unsigned o)
@@ -496,6 +508,10 @@ static bool app_message(struct jctx *c, unsigned type, unsigned dac, unsigned fi
         case 30: app_dac1_fid30(c, o); return true;
         case 32: app_tidal(c, o, false); return true;
         }
+    }
+    if (type == 6 && dac == 200 && fid == 55 && len >= 29) {
+        app_dac200_fid55(c, o);
+        return true;
     }
     if (type == 6 && dac == 235 && fid == 10 && len >= 47) {
         app_dac235_fid10(c, o);
@@ -541,7 +557,7 @@ static void t_ack(struct jctx *c) /* types 7 and 13: up to four acknowledged MMS
 {
     static const char *const k[4] = {"mmsi1", "mmsi2", "mmsi3", "mmsi4"};
     for (unsigned i = 0; i < 4; i++)
-        k_u(c, k[i], 40 + 32 * i + 30 <= c->n ? UB(40 + 32 * i, 30) : 0);
+        k_u(c, k[i], 40 + 32 * i < c->n ? UB(40 + 32 * i, 30) : 0); /* a cut last MMSI reads as zero-padded, as gpsd */
 }
 
 static void t_sar(struct jctx *c) /* type 9 */

@@ -53,9 +53,10 @@ struct ais_msg {
     uint8_t repeat; /* 0..3 */
     uint32_t mmsi;  /* 30 bits */
 
-    /* payload, borrowed */
+    /* payload: borrowed from the caller, or `pad` for a short payload */
     const uint8_t *bits;
     unsigned nbits;
+    uint8_t pad[56]; /* zero-padded copy of a payload shorter than its type's fixed fields */
 
     /* summary (valid per `has`) */
     uint32_t has;             /* enum ais_has bits */

@@ -3,10 +3,11 @@
  * Bit offsets are gpsd's AIVDM.txt / ITU-R M.1371-5 numbering: 0-based start
  * and width. Length policy is gpsd's permissive one: a payload shorter than
  * the last field the summary needs is rejected (AIS_ESHORT); longer ones are
- * accepted, because many transmitters in the wild pad their messages. Callers
- * guarantee the bit buffer is zero-filled to a whole byte past nbits plus 16
- * bytes, so a field that ends just past a short payload reads as zero bits,
- * as gpsd's do.
+ * accepted, because many transmitters in the wild pad their messages. A
+ * payload shorter than the last fixed field its type defines (gpsd accepts
+ * type 5 at 420 of 424 bits, for one) is copied into the message's own
+ * zero-padded buffer, so fields past the end read as zero bits, as in gpsd,
+ * and no reader ever goes past the caller's buffer.
  */
 #include "ais/ais.h"
 
@@ -18,9 +19,10 @@
 #define U(s, w) ((unsigned)bits_u(bits, (s), (w)))
 #define S(s, w) ((int)bits_s(bits, (s), (w)))
 
-/* Minimum accepted lengths per type, from gpsd's driver_ais.c length checks. */
+/* Minimum accepted lengths per type, as gpsd accepts them (e.g. type 1 at 163
+ * bits: some transponders cut the radio status short). */
 static const unsigned short min_bits[28] = {
-    [1] = 168, [2] = 168, [3] = 168, [4] = 168, [5] = 420, [6] = 88,  [7] = 72,  [8] = 56,  [9] = 168,
+    [1] = 163, [2] = 163, [3] = 163, [4] = 168, [5] = 420, [6] = 88,  [7] = 72,  [8] = 56,  [9] = 168,
     [10] = 72, [11] = 168, [12] = 72, [13] = 72, [14] = 40, [15] = 88, [16] = 96, [17] = 80, [18] = 168,
     [19] = 312, [20] = 72, [21] = 272, [22] = 168, [23] = 160, [24] = 160, [25] = 40, [26] = 60, [27] = 96,
 };
@@ -211,6 +213,14 @@ static void decode_long_range(struct ais_msg *m, const uint8_t *bits)
     set_kinematics(m, sog == 63 ? 1023 : sog * 10, cog == 511 ? 3600 : cog * 10, 511);
 }
 
+/* The bit just past the last fixed-offset field each writer reads (ais_json.c);
+ * variable parts are bounded by nbits there. */
+static const unsigned short fixed_end[28] = {
+    [1] = 168, [2] = 168, [3] = 168, [4] = 168, [5] = 424, [6] = 416, [7] = 168,  [8] = 56,  [9] = 168,
+    [10] = 72, [11] = 168, [12] = 72, [13] = 168, [14] = 40, [15] = 88, [16] = 96, [17] = 80, [18] = 168,
+    [19] = 312, [20] = 72, [21] = 272, [22] = 168, [23] = 160, [24] = 168, [25] = 86, [26] = 86, [27] = 96,
+};
+
 int ais_decode(const uint8_t *bits, unsigned nbits, struct ais_msg *m)
 {
     if (nbits < 38)
@@ -227,6 +237,14 @@ int ais_decode(const uint8_t *bits, unsigned nbits, struct ais_msg *m)
         return AIS_EUNSUPPORTED;
     if (nbits < min_bits[type])
         return AIS_ESHORT;
+    if (nbits < fixed_end[type]) {
+        unsigned nbytes = (nbits + 7) / 8;
+        memcpy(m->pad, bits, nbytes);
+        memset(m->pad + nbytes, 0, sizeof m->pad - nbytes);
+        if (nbits & 7)
+            m->pad[nbytes - 1] &= (uint8_t)(0xff00u >> (nbits & 7));
+        bits = m->bits = m->pad;
+    }
     switch (type) {
     case 1: case 2: case 3: decode_class_a_position(m, bits); break;
     case 4: case 11: decode_base_station(m, bits); break;

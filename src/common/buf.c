@@ -69,7 +69,15 @@ void buf_fixed(struct buf *b, double v, int decimals)
     uint64_t scale = pow10_table[decimals];
     int neg = v < 0;
     double a = neg ? -v : v;
-    uint64_t q = (uint64_t)llround(a * (double)scale);
+    double x = a * (double)scale;
+    double frac = x - floor(x);
+    if (frac > 0.4999 && frac < 0.5001) {
+        /* Near a tie the product's rounding can differ from the decimal value
+         * printf rounds; let printf decide so output matches C's %.Nf exactly. */
+        buf_printf(b, "%.*f", decimals, v);
+        return;
+    }
+    uint64_t q = (uint64_t)llround(x);
     if (neg && q != 0)
         buf_putc(b, '-');
     buf_u64(b, q / scale);
