@@ -55,6 +55,16 @@ static void k_scaled(struct jctx *c, const char *k, long raw, double div, int de
         jw_kint(&c->w, k, raw);
 }
 
+/* A value stored with an offset (e.g. air temperature in 0.1 degree from -60.0):
+ * raw when unscaled, (raw + offset) / div otherwise. */
+static void k_offset(struct jctx *c, const char *k, long raw, long offset, double div, int dec)
+{
+    if (c->scaled)
+        jw_kfixed(&c->w, k, (raw + offset) / div, dec);
+    else
+        jw_kint(&c->w, k, raw);
+}
+
 /* lon/lat pair in units of 1/div degree; omitted when either is 'not available'
  * (181 / 91 degrees) or out of range. */
 static void k_lonlat(struct jctx *c, const char *klon, const char *klat, int lon, int lat, double div, int dec,
@@ -309,9 +319,9 @@ static void app_dac235_fid10(struct jctx *c, unsigned o) /* UK/ROI AtoN monitori
     f_b(c, "off_pos", o + 43);
     f_b(c, "alarm", o + 34);
     f_u(c, "stat_ext", o + 35, 8);
-    k_scaled(c, "ana_int", UB(o, 10) * 5L, 100.0, 2);
-    k_scaled(c, "ana_ext1", UB(o + 10, 10) * 5L, 100.0, 2);
-    k_scaled(c, "ana_ext2", UB(o + 20, 10) * 5L, 100.0, 2);
+    k_scaled(c, "ana_int", UB(o, 10), 20.0, 2); /* 0.05 V */
+    k_scaled(c, "ana_ext1", UB(o + 10, 10), 20.0, 2);
+    k_scaled(c, "ana_ext2", UB(o + 20, 10), 20.0, 2);
     k_enum(c, "racon", "racon_text", UB(o + 30, 2), racon[UB(o + 30, 2)]);
     k_enum(c, "light", "light_text", UB(o + 32, 2), light[UB(o + 32, 2)]);
 }
@@ -394,7 +404,7 @@ static void app_met(struct jctx *c, unsigned o, bool imo289)
         unsigned vis = UB(p + 40, 7);
         if (vis != 127) k_scaled(c, "visibility", vis, 10.0, 1);
         unsigned wl = UB(p + 47, 12);
-        if (wl != 4001) k_scaled(c, "waterlevel", (long)wl - 1000, 100.0, 1);
+        if (wl != 4001) k_offset(c, "waterlevel", wl, -1000, 100.0, 1);
         met_trend(c, "leveltrend", UB(p + 59, 2), true);
         p += 61;
     } else {
@@ -404,15 +414,15 @@ static void app_met(struct jctx *c, unsigned o, bool imo289)
         dewpoint = (int)UB(p + 18, 10);
         pres = UB(p + 28, 9);
         pt = UB(p + 37, 2);
-        if (airtemp != 2047) k_scaled(c, "airtemp", airtemp - 600, 10.0, 1);
+        if (airtemp != 2047) k_offset(c, "airtemp", airtemp, -600, 10.0, 1);
         if (hum <= 100) k_u(c, "humidity", hum);
-        if (dewpoint != 1023) k_scaled(c, "dewpoint", dewpoint - 200, 10.0, 1);
+        if (dewpoint != 1023) k_offset(c, "dewpoint", dewpoint, -200, 10.0, 1);
         if (pres != 511) k_u(c, "pressure", c->scaled ? pres + 800 : pres);
         met_trend(c, "pressuretend", pt, false);
         unsigned vis = UB(p + 39, 8);
         if (vis != 255) k_scaled(c, "visibility", vis, 10.0, 1);
         unsigned wl = UB(p + 47, 9);
-        if (wl != 511) k_scaled(c, "waterlevel", (long)wl - 100, 10.0, 1);
+        if (wl != 511) k_offset(c, "waterlevel", wl, -100, 10.0, 1);
         met_trend(c, "leveltrend", UB(p + 56, 2), false);
         p += 58;
     }
@@ -437,7 +447,7 @@ static void app_met(struct jctx *c, unsigned o, bool imo289)
         if (wt != 501) k_scaled(c, "watertemp", wt, 10.0, 1);
     } else {
         unsigned wt = UB(p, 10);
-        if (wt != 1023) k_scaled(c, "watertemp", (long)wt - 100, 10.0, 1);
+        if (wt != 1023) k_offset(c, "watertemp", wt, -100, 10.0, 1);
     }
     p += 10;
     static const char *const precip236[] = {"reserved", "rain", "thunderstorm", "freezing rain", "mixed/ice",
@@ -596,11 +606,13 @@ static void t_interrogation(struct jctx *c) /* type 15 */
     f_u(c, "mmsi1", 40, 30);
     f_u(c, "type1_1", 70, 6);
     f_u(c, "offset1_1", 76, 12);
-    k_u(c, "type1_2", c->n >= 108 ? UB(90, 6) : 0);
-    k_u(c, "offset1_2", c->n >= 108 ? UB(96, 12) : 0);
-    k_u(c, "mmsi2", c->n >= 160 ? UB(110, 30) : 0);
-    k_u(c, "type2_1", c->n >= 160 ? UB(140, 6) : 0);
-    k_u(c, "offset2_1", c->n >= 160 ? UB(146, 12) : 0);
+    /* As gpsd: a request that starts inside the payload is printed (its cut tail reads as zeros). */
+    bool second = c->n > 90, third = c->n > 110;
+    k_u(c, "type1_2", second ? UB(90, 6) : 0);
+    k_u(c, "offset1_2", second ? UB(96, 12) : 0);
+    k_u(c, "mmsi2", third ? UB(110, 30) : 0);
+    k_u(c, "type2_1", third ? UB(140, 6) : 0);
+    k_u(c, "offset2_1", third ? UB(146, 12) : 0);
 }
 
 static void t_assignment(struct jctx *c) /* type 16 */
@@ -616,7 +628,8 @@ static void t_assignment(struct jctx *c) /* type 16 */
 
 static void t_dgnss(struct jctx *c) /* type 17: 1/10 minute position, then the RTCM payload */
 {
-    k_lonlat(c, "lon", "lat", SB(40, 18), SB(58, 17), 600.0, 1, false);
+    /* 1/10 minute resolution is 0.0017 degree: 4 decimals (gpsd prints 1 and loses it). */
+    k_lonlat(c, "lon", "lat", SB(40, 18), SB(58, 17), 600.0, 4, false);
     k_data(c, 80);
 }
 
@@ -658,7 +671,7 @@ static void t_slot_mgmt(struct jctx *c) /* type 20: up to four reservations of 3
                                         {"offset4", "number4", "timeout4", "increment4"}};
     for (unsigned i = 0; i < 4; i++) {
         unsigned s = 40 + 30 * i;
-        bool have = s + 30 <= c->n;
+        bool have = s < c->n; /* gpsd prints a reservation that starts inside the payload */
         k_u(c, k[i][0], have ? UB(s, 12) : 0);
         k_u(c, k[i][1], have ? UB(s + 12, 4) : 0);
         k_u(c, k[i][2], have ? UB(s + 16, 3) : 0);
@@ -762,8 +775,9 @@ static void t_binary_slot(struct jctx *c, bool multislot) /* types 25 and 26 */
         p += 16;
     }
     unsigned n = c->n;
-    if (multislot && n >= p + 20) {
-        /* Type 26 ends with a 20-bit radio status (1-bit selector + 19 bits). */
+    if (multislot) {
+        /* Type 26 ends with a 20-bit radio status (1-bit selector + 19 bits);
+         * ais_decode() guarantees it is there. */
         c->n = n - 20;
         k_data(c, p);
         c->n = n;
@@ -784,7 +798,7 @@ static void t_long_range(struct jctx *c) /* type 27 */
         else
             k_u(c, "status", st);
     }
-    k_lonlat(c, "lon", "lat", SB(44, 18), SB(62, 17), 600.0, 1, false);
+    k_lonlat(c, "lon", "lat", SB(44, 18), SB(62, 17), 600.0, 4, false); /* 4 decimals: see type 17 */
     if (sp != 63)
         k_u(c, "speed", sp);
     if (co != 511)

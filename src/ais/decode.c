@@ -217,8 +217,8 @@ static void decode_long_range(struct ais_msg *m, const uint8_t *bits)
  * variable parts are bounded by nbits there. */
 static const unsigned short fixed_end[28] = {
     [1] = 168, [2] = 168, [3] = 168, [4] = 168, [5] = 424, [6] = 416, [7] = 168,  [8] = 56,  [9] = 168,
-    [10] = 72, [11] = 168, [12] = 72, [13] = 168, [14] = 40, [15] = 88, [16] = 96, [17] = 80, [18] = 168,
-    [19] = 312, [20] = 72, [21] = 272, [22] = 168, [23] = 160, [24] = 168, [25] = 86, [26] = 86, [27] = 96,
+    [10] = 72, [11] = 168, [12] = 72, [13] = 168, [14] = 40, [15] = 160, [16] = 96, [17] = 80, [18] = 168,
+    [19] = 312, [20] = 160, [21] = 272, [22] = 168, [23] = 160, [24] = 168, [25] = 86, [26] = 86, [27] = 96,
 };
 
 int ais_decode(const uint8_t *bits, unsigned nbits, struct ais_msg *m)
@@ -257,7 +257,22 @@ int ais_decode(const uint8_t *bits, unsigned nbits, struct ais_msg *m)
             return AIS_EINVAL; /* parts C and D do not exist */
         decode_static_b(m, bits, nbits);
         break;
-    case 27: decode_long_range(m, bits); break;
+    case 25:
+    case 26: {
+        /* Header bits depend on the addressed/structured flags; type 26 must
+         * still hold its 20-bit radio status after them (gpsd rejects it too). */
+        unsigned need = 40 + (U(38, 1) ? 30 : 0) + (U(39, 1) ? 16 : 0) + (type == 26 ? 20 : 0);
+        if (nbits < need)
+            return AIS_ESHORT;
+        break;
+    }
+    case 27:
+        /* 96 bits by the standard; some transmitters pad to a full slot (168).
+         * Anything else is noise with a valid checksum, as gpsd also judges. */
+        if (nbits != 96 && nbits != 168)
+            return AIS_EINVAL;
+        decode_long_range(m, bits);
+        break;
     default: break; /* no summary: the writers print these from the bits */
     }
     return AIS_OK;
