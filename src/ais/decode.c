@@ -213,6 +213,13 @@ static void decode_long_range(struct ais_msg *m, const uint8_t *bits)
     set_kinematics(m, sog == 63 ? 1023 : sog * 10, cog == 511 ? 3600 : cog * 10, 511);
 }
 
+/* Longest accepted payloads for the types whose length is fixed by their slot
+ * count; longer ones are noise that passed the checksum (gpsd rejects them
+ * too). 0 = no limit beyond the buffer. */
+static const unsigned short max_bits[28] = {
+    [7] = 168, [13] = 168, [15] = 168, [16] = 168, [20] = 186, [25] = 168, [27] = 168,
+};
+
 /* The bit just past the last fixed-offset field each writer reads (ais_json.c);
  * variable parts are bounded by nbits there. */
 static const unsigned short fixed_end[28] = {
@@ -237,6 +244,8 @@ int ais_decode(const uint8_t *bits, unsigned nbits, struct ais_msg *m)
         return AIS_EUNSUPPORTED;
     if (nbits < min_bits[type])
         return AIS_ESHORT;
+    if (max_bits[type] && nbits > max_bits[type])
+        return AIS_EINVAL;
     if (nbits < fixed_end[type]) {
         unsigned nbytes = (nbits + 7) / 8;
         memcpy(m->pad, bits, nbytes);
