@@ -88,11 +88,20 @@ static void k_enum(struct jctx *c, const char *k, const char *ktext, unsigned v,
     k_s(c, ktext, text);
 }
 
+/* "MM-DDTHH:MMZ" (values are at most 6 bits, so two digits each). */
 static void k_date(struct jctx *c, const char *k, unsigned mo, unsigned d, unsigned h, unsigned mi)
 {
-    char t[32];
-    snprintf(t, sizeof t, "%02u-%02uT%02u:%02uZ", mo, d, h, mi);
-    k_s(c, k, t);
+    struct buf *b = c->w.b;
+    jw_key(&c->w, k);
+    jw_raw(&c->w, "\"", 1);
+    buf_2d(b, mo);
+    buf_putc(b, '-');
+    buf_2d(b, d);
+    buf_putc(b, 'T');
+    buf_2d(b, h);
+    buf_putc(b, ':');
+    buf_2d(b, mi);
+    buf_put(b, "Z\"", 2);
 }
 
 /* Payload bits from `start` to the end as gpsd's "data":"<bits>:<hex>". */
@@ -209,9 +218,26 @@ static void t_base(struct jctx *c)
 {
     unsigned y = UB(38, 14), mo = UB(52, 4), d = UB(56, 5), h = UB(61, 5), mi = UB(66, 6), s = UB(72, 6);
     if (y || mo || d || h != 24 || mi != 60 || s != 60) {
-        char t[40];
-        snprintf(t, sizeof t, "%04u-%02u-%02uT%02u:%02u:%02uZ", y, mo, d, h, mi, s);
-        k_s(c, "timestamp", t);
+        struct buf *b = c->w.b;
+        jw_key(&c->w, "timestamp");
+        jw_raw(&c->w, "\"", 1);
+        if (y < 10000) { /* gpsd's %04u; the field is 14 bits, so up to 16383 */
+            buf_2d(b, y / 100);
+            buf_2d(b, y);
+        } else {
+            buf_u64(b, y);
+        }
+        buf_putc(b, '-');
+        buf_2d(b, mo);
+        buf_putc(b, '-');
+        buf_2d(b, d);
+        buf_putc(b, 'T');
+        buf_2d(b, h);
+        buf_putc(b, ':');
+        buf_2d(b, mi);
+        buf_putc(b, ':');
+        buf_2d(b, s);
+        buf_put(b, "Z\"", 2);
     }
     f_b(c, "accuracy", 78);
     k_lonlat(c, "lon", "lat", SB(79, 28), SB(107, 27), 600000.0, 6, false);

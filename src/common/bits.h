@@ -17,23 +17,22 @@
 /* Unsigned field of `width` (0..64) bits starting at 0-based bit `start`. */
 static inline uint64_t bits_u(const uint8_t *buf, unsigned start, unsigned width)
 {
-    uint64_t v = 0;
-    unsigned end = start + width;
-    unsigned i = start;
-    /* Leading partial byte, whole bytes, trailing partial byte. */
-    while (i < end && (i & 7)) {
-        v = (v << 1) | ((buf[i >> 3] >> (7 - (i & 7))) & 1u);
-        i++;
+    if (width == 0)
+        return 0;
+    unsigned lead = start & 7;
+    if (lead + width <= 64) {
+        /* Gather only the bytes the field touches (at most 8), then shift. */
+        const uint8_t *p = buf + (start >> 3);
+        unsigned nbytes = (lead + width + 7) >> 3;
+        uint64_t v = 0;
+        for (unsigned i = 0; i < nbytes; i++)
+            v = (v << 8) | p[i];
+        v >>= nbytes * 8 - lead - width;
+        return width == 64 ? v : v & ((UINT64_C(1) << width) - 1);
     }
-    while (i + 8 <= end) {
-        v = (v << 8) | buf[i >> 3];
-        i += 8;
-    }
-    while (i < end) {
-        v = (v << 1) | ((buf[i >> 3] >> (7 - (i & 7))) & 1u);
-        i++;
-    }
-    return v;
+    /* A 58..64-bit field that straddles 9 bytes: two halves. */
+    unsigned hi = width - 32;
+    return (bits_u(buf, start, hi) << 32) | bits_u(buf, start + hi, 32);
 }
 
 /* Two's-complement signed field, as bits_u(). */

@@ -29,17 +29,33 @@ void buf_grow(struct buf *b, size_t need)
     b->cap = cap;
 }
 
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                     "8081828384858687888990919293949596979899";
+
 void buf_u64(struct buf *b, uint64_t v)
 {
     char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    buf_reserve(b, (size_t)n);
-    while (n)
-        b->p[b->len++] = tmp[--n];
+    char *p = tmp + sizeof tmp;
+    /* Two digits per division: the output path prints millions of numbers a second. */
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * v, 2);
+    } else {
+        *--p = (char)('0' + v);
+    }
+    buf_put(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+void buf_2d(struct buf *b, unsigned v)
+{
+    buf_put(b, digit_pairs + 2 * (v % 100), 2);
 }
 
 void buf_i64(struct buf *b, int64_t v)
@@ -70,27 +86,38 @@ void buf_fixed(struct buf *b, double v, int decimals)
     int neg = v < 0;
     double a = neg ? -v : v;
     double x = a * (double)scale;
-    double frac = x - floor(x);
-    if (frac > 0.4999 && frac < 0.5001) {
+    uint64_t whole = (uint64_t)x;
+    double rem = x - (double)whole;
+    if (rem > 0.4999 && rem < 0.5001) {
         /* Near a tie the product's rounding can differ from the decimal value
          * printf rounds; let printf decide so output matches C's %.Nf exactly. */
         buf_printf(b, "%.*f", decimals, v);
         return;
     }
-    uint64_t q = (uint64_t)llround(x);
+    uint64_t q = whole + (rem >= 0.5);
     if (neg && q != 0)
         buf_putc(b, '-');
-    buf_u64(b, q / scale);
-    if (decimals) {
-        uint64_t frac = q % scale;
-        char tmp[10];
-        for (int i = decimals - 1; i >= 0; i--) {
-            tmp[i] = (char)('0' + frac % 10);
-            frac /= 10;
-        }
-        buf_putc(b, '.');
-        buf_put(b, tmp, (size_t)decimals);
+    if (decimals == 0) {
+        buf_u64(b, q);
+        return;
     }
+    /* Constant divisors for the common precisions (the compiler turns them into multiplies). */
+    uint64_t ip, fp;
+    switch (decimals) {
+    case 1: ip = q / 10; fp = q % 10; break;
+    case 2: ip = q / 100; fp = q % 100; break;
+    case 4: ip = q / 10000; fp = q % 10000; break;
+    case 6: ip = q / 1000000; fp = q % 1000000; break;
+    default: ip = q / scale; fp = q % scale; break;
+    }
+    buf_u64(b, ip);
+    char tmp[11];
+    tmp[0] = '.';
+    for (int i = decimals; i > 0; i--) {
+        tmp[i] = (char)('0' + fp % 10);
+        fp /= 10;
+    }
+    buf_put(b, tmp, (size_t)decimals + 1);
 }
 
 void buf_hex(struct buf *b, const uint8_t *bytes, size_t n, int upper)

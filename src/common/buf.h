@@ -45,6 +45,7 @@ static inline void buf_puts(struct buf *b, const char *s)
 
 void buf_u64(struct buf *b, uint64_t v);
 void buf_i64(struct buf *b, int64_t v);
+void buf_2d(struct buf *b, unsigned v); /* exactly two digits, v % 100 zero-padded */
 /* Fixed-point decimal with `decimals` digits after the point (0..9), rounded
  * half away from zero. Callers never pass NaN or infinities. */
 void buf_fixed(struct buf *b, double v, int decimals);

@@ -19,22 +19,6 @@ static void before_value(struct jw *w)
     w->need_comma |= bit;
 }
 
-void jw_key(struct jw *w, const char *key)
-{
-    unsigned bit = 1u << (w->depth & 31);
-    size_t n = strlen(key);
-    buf_reserve(w->b, n + 4);
-    if (w->need_comma & bit)
-        w->b->p[w->b->len++] = ',';
-    w->b->p[w->b->len++] = '"';
-    memcpy(w->b->p + w->b->len, key, n);
-    w->b->len += n;
-    w->b->p[w->b->len++] = '"';
-    w->b->p[w->b->len++] = ':';
-    /* The value that follows must not add another comma. */
-    w->need_comma &= ~bit;
-}
-
 static void after_key_value(struct jw *w)
 {
     w->need_comma |= 1u << (w->depth & 31);
@@ -64,15 +48,19 @@ void json_escape(struct buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
-    buf_reserve(b, n);
     size_t i = 0;
     while (i < n) {
-        unsigned char c = u[i];
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-            buf_putc(b, (char)c);
-            i++;
-            continue;
+        /* Copy the longest run that needs no escaping in one go. */
+        size_t run = i;
+        while (run < n && u[run] >= 0x20 && u[run] < 0x80 && u[run] != '"' && u[run] != '\\')
+            run++;
+        if (run > i) {
+            buf_put(b, u + i, run - i);
+            i = run;
+            if (i == n)
+                break;
         }
+        unsigned char c = u[i];
         if (c >= 0x80) {
             /* Pass through well-formed UTF-8 sequences; anything else is latin-1. */
             int len = (c >= 0xc2 && c <= 0xdf) ? 2 : (c >= 0xe0 && c <= 0xef) ? 3 : (c >= 0xf0 && c <= 0xf4) ? 4 : 0;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common/buf.h"
 
@@ -23,7 +24,25 @@ void jw_obj_begin(struct jw *w);   /* as a value: after jw_key(), in an array, o
 void jw_obj_end(struct jw *w);
 void jw_arr_begin(struct jw *w);
 void jw_arr_end(struct jw *w);
-void jw_key(struct jw *w, const char *key); /* writes ,"key": */
+/* Writes ,"key": (inline so a literal key's length is known at compile time). */
+static inline void jw_key(struct jw *w, const char *key)
+{
+    unsigned bit = 1u << (w->depth & 31);
+    size_t n = strlen(key);
+    struct buf *b = w->b;
+    buf_reserve(b, n + 4);
+    char *p = b->p + b->len;
+    if (w->need_comma & bit)
+        *p++ = ',';
+    *p++ = '"';
+    memcpy(p, key, n);
+    p += n;
+    *p++ = '"';
+    *p++ = ':';
+    b->len = (size_t)(p - b->p);
+    /* The value that follows must not add another comma. */
+    w->need_comma &= ~bit;
+}
 
 void jw_str(struct jw *w, const char *s);
 void jw_strn(struct jw *w, const char *s, size_t n);
