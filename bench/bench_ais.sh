@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# bench_ais.sh ATALAYA: AIS decoding speed beside the peers, on the same real
+# input in one run: AMSA's log (tests/samples/ais/amsa/ais.txt.gz, 44,687
+# lines) repeated to about a million lines, uncompressed, read from a file.
+#   atalaya decode (JSON), atalaya decode --format none (decode only),
+#   gpsdecode -j (Debian gpsd-clients), libais (python3-ais, bench/libais_loop.py).
+# Prints seconds, lines/s, the ratio to gpsdecode and peak RSS (GNU time %M).
+# Goals (issue 2): >= 10x gpsdecode with JSON output, >= 20 M sentences/s decode-only.
+set -eu
+atalaya=${1:?usage: bench_ais.sh ATALAYA}
+root=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+in=$tmp/amsa_1m.nmea
+zcat "$root/tests/samples/ais/amsa/ais.txt.gz" >"$tmp/one.nmea"
+reps=$(( (1000000 + $(wc -l <"$tmp/one.nmea") - 1) / $(wc -l <"$tmp/one.nmea") ))
+for _ in $(seq "$reps"); do cat "$tmp/one.nmea"; done >"$in"
+lines=$(wc -l <"$in")
+sentences=$("$atalaya" decode --input nmea --format none --stats "$in" 2>&1 >/dev/null | awk -F': ' '$1 == "sentences" { print $2 }')
+echo "input: $lines lines ($sentences AIS sentences), $(($(stat -c %s "$in") / 1048576)) MiB: AMSA log x$reps"
+
+# best NAME CMD...: the best wall time of 3 runs (1 for slow peers) and the peak RSS.
+best() {
+    local name=$1 runs=$2 t0 t1 s best_s= rss=0 m; shift 2
+    for _ in $(seq "$runs"); do
+        t0=$EPOCHREALTIME
+        /usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null 2>"$tmp/err" || { echo "$name failed: $(tail -n 3 "$tmp/err")"; return 1; }
+        t1=$EPOCHREALTIME
+        s=$(echo "$t1 - $t0" | bc -l)
+        m=$(tail -n 1 "$tmp/rss")
+        [ "$m" -gt "$rss" ] && rss=$m
+        if [ -z "$best_s" ] || [ "$(echo "$s < $best_s" | bc -l)" = 1 ]; then best_s=$s; fi
+    done
+    printf '%s %s %s\n' "$name" "$best_s" "$rss" >>"$tmp/results"
+}
+best "atalaya_json" 3 "$atalaya" decode --input nmea "$in"
+best "atalaya_none" 3 "$atalaya" decode --input nmea --format none "$in"
+best "gpsdecode" 1 sh -c 'exec gpsdecode -j <"$0"' "$in"
+best "libais" 1 /usr/bin/python3 "$root/bench/libais_loop.py" "$in"
+
+awk -v lines="$lines" -v sentences="$sentences" '
+    { name[NR] = $1; sec[NR] = $2; rss[NR] = $3; if ($1 == "gpsdecode") g = $2 }
+    END {
+        printf "%-34s %8s %14s %12s %10s\n", "decoder", "seconds", "lines/s", "vs gpsdecode", "peak RSS"
+        for (i = 1; i <= NR; i++)
+            printf "%-34s %8.3f %14.0f %11.1fx %7.1f MiB\n", name[i], sec[i], lines / sec[i], g / sec[i], rss[i] / 1024
+        for (i = 1; i <= NR; i++) {
+            if (name[i] == "atalaya_json") printf "JSON output: %.1fx gpsdecode (goal >= 10x)\n", g / sec[i]
+            if (name[i] == "atalaya_none") printf "decode only: %.2f M sentences/s, %.2f M lines/s (goal >= 20 M sentences/s)\n", sentences / sec[i] / 1e6, lines / sec[i] / 1e6
+        }
+    }' "$tmp/results"
