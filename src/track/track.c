@@ -1,0 +1,180 @@
+/* track.c: the entity tables: lookup-or-create, expiry by event time,
+ * iteration. Entities live in arrays indexed through a hash of their key;
+ * expired slots are recycled through a free stack, so the steady state
+ * allocates nothing but trails. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "track/track_internal.h"
+
+#define SWEEP_EVERY_MS 60000
+
+struct trk *trk_new(const struct trk_config *cfg)
+{
+    struct trk *t = xcalloc(1, sizeof *t);
+    if (cfg)
+        t->cfg = *cfg;
+    struct trk_config *c = &t->cfg;
+    if (!c->aircraft_ttl_ms) c->aircraft_ttl_ms = 300000;
+    if (!c->vessel_ttl_ms) c->vessel_ttl_ms = 3600000;
+    if (!c->aircraft_stale_ms) c->aircraft_stale_ms = 60000;
+    if (!c->vessel_stale_ms) c->vessel_stale_ms = 600000;
+    if (c->aircraft_max_kt <= 0) c->aircraft_max_kt = 2000.0;
+    if (c->vessel_max_kt <= 0) c->vessel_max_kt = 80.0;
+    if (c->position_slack_m <= 0) c->position_slack_m = 1000.0;
+    if (!c->position_reset_ms) c->position_reset_ms = 1800000;
+    if (!c->trail_points) c->trail_points = 256;
+    if (c->trail_points > 65535) c->trail_points = 65535;
+    hash_u32_init(&t->vessel_index, 1024);
+    hash_u32_init(&t->aircraft_index, 1024);
+    return t;
+}
+
+void trk_free(struct trk *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->nvessels; i++)
+        trk_trail_free(&t->vessels[i].trail);
+    for (size_t i = 0; i < t->naircraft; i++)
+        trk_trail_free(&t->aircraft[i].trail);
+    free(t->vessels);
+    free(t->aircraft);
+    free(t->vessel_live);
+    free(t->aircraft_live);
+    free(t->vessel_free);
+    free(t->aircraft_free);
+    hash_u32_free(&t->vessel_index);
+    hash_u32_free(&t->aircraft_index);
+    free(t);
+}
+
+const struct trk_stats *trk_stats(const struct trk *t) { return &t->stats; }
+
+/* Grows an entity array (and its live flags and free stack) to hold one more. */
+static size_t grow(void **arr, bool **live, uint32_t **freestack, size_t *n, size_t *cap, size_t elem)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 256;
+        *arr = xrealloc(*arr, nc * elem);
+        *live = xrealloc(*live, nc * sizeof **live);
+        *freestack = xrealloc(*freestack, nc * sizeof **freestack);
+        *cap = nc;
+    }
+    return (*n)++;
+}
+
+struct trk_vessel *trk_vessel_touch(struct trk *t, uint32_t mmsi, int64_t t_ms, struct trk_update *u)
+{
+    uint32_t idx;
+    if (hash_u32_get(&t->vessel_index, mmsi, &idx))
+        return &t->vessels[idx];
+    if (t->nvessel_free) {
+        idx = t->vessel_free[--t->nvessel_free];
+    } else {
+        idx = (uint32_t)grow((void **)&t->vessels, &t->vessel_live, &t->vessel_free, &t->nvessels,
+                             &t->vessels_cap, sizeof *t->vessels);
+    }
+    struct trk_vessel *v = &t->vessels[idx];
+    memset(v, 0, sizeof *v);
+    v->mmsi = mmsi;
+    v->first_ms = v->last_ms = t_ms;
+    t->vessel_live[idx] = true;
+    t->live_vessels++;
+    hash_u32_put(&t->vessel_index, mmsi, idx);
+    u->flags |= TRK_U_NEW;
+    return v;
+}
+
+struct trk_aircraft *trk_aircraft_touch(struct trk *t, uint32_t icao, int64_t t_ms, struct trk_update *u)
+{
+    uint32_t idx;
+    if (hash_u32_get(&t->aircraft_index, icao, &idx))
+        return &t->aircraft[idx];
+    if (t->naircraft_free) {
+        idx = t->aircraft_free[--t->naircraft_free];
+    } else {
+        idx = (uint32_t)grow((void **)&t->aircraft, &t->aircraft_live, &t->aircraft_free, &t->naircraft,
+                             &t->aircraft_cap, sizeof *t->aircraft);
+    }
+    struct trk_aircraft *a = &t->aircraft[idx];
+    memset(a, 0, sizeof *a);
+    a->icao = icao;
+    a->first_ms = a->last_ms = t_ms;
+    t->aircraft_live[idx] = true;
+    t->live_aircraft++;
+    hash_u32_put(&t->aircraft_index, icao, idx);
+    u->flags |= TRK_U_NEW;
+    return a;
+}
+
+void trk_expire(struct trk *t, int64_t now_ms)
+{
+    for (size_t i = 0; i < t->nvessels; i++) {
+        struct trk_vessel *v = &t->vessels[i];
+        if (!t->vessel_live[i] || now_ms - v->last_ms <= t->cfg.vessel_ttl_ms)
+            continue;
+        hash_u32_del(&t->vessel_index, v->mmsi);
+        trk_trail_free(&v->trail);
+        t->vessel_live[i] = false;
+        t->vessel_free[t->nvessel_free++] = (uint32_t)i;
+        t->live_vessels--;
+        t->stats.expired_vessels++;
+    }
+    for (size_t i = 0; i < t->naircraft; i++) {
+        struct trk_aircraft *a = &t->aircraft[i];
+        if (!t->aircraft_live[i] || now_ms - a->last_ms <= t->cfg.aircraft_ttl_ms)
+            continue;
+        hash_u32_del(&t->aircraft_index, a->icao);
+        trk_trail_free(&a->trail);
+        t->aircraft_live[i] = false;
+        t->aircraft_free[t->naircraft_free++] = (uint32_t)i;
+        t->live_aircraft--;
+        t->stats.expired_aircraft++;
+    }
+}
+
+void trk_maybe_sweep(struct trk *t, int64_t t_ms)
+{
+    if (t_ms < t->next_sweep_ms)
+        return;
+    if (t->next_sweep_ms)
+        trk_expire(t, t_ms);
+    t->next_sweep_ms = t_ms + SWEEP_EVERY_MS;
+}
+
+size_t trk_vessel_count(const struct trk *t) { return t->live_vessels; }
+size_t trk_aircraft_count(const struct trk *t) { return t->live_aircraft; }
+
+struct trk_vessel *trk_vessel_get(struct trk *t, uint32_t mmsi)
+{
+    uint32_t idx;
+    return hash_u32_get(&t->vessel_index, mmsi, &idx) ? &t->vessels[idx] : NULL;
+}
+
+struct trk_aircraft *trk_aircraft_get(struct trk *t, uint32_t icao)
+{
+    uint32_t idx;
+    return hash_u32_get(&t->aircraft_index, icao, &idx) ? &t->aircraft[idx] : NULL;
+}
+
+struct trk_vessel *trk_vessel_at(struct trk *t, size_t *i)
+{
+    while (*i < t->nvessels) {
+        size_t k = (*i)++;
+        if (t->vessel_live[k])
+            return &t->vessels[k];
+    }
+    return NULL;
+}
+
+struct trk_aircraft *trk_aircraft_at(struct trk *t, size_t *i)
+{
+    while (*i < t->naircraft) {
+        size_t k = (*i)++;
+        if (t->aircraft_live[k])
+            return &t->aircraft[k];
+    }
+    return NULL;
+}
