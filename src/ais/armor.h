@@ -19,7 +19,8 @@ int ais_armor_valid(const char *s, size_t n);
 
 /* De-armours n characters into bits (MSB first), dropping `fill` bits from the
  * end. bits must hold (6 * n + 7) / 8 + 3 bytes (the packer writes whole
- * 3-byte groups); bytes past the payload are zero up to that bound.
+ * 6-byte groups with 8-byte stores, and 3-byte groups); bytes past the
+ * payload up to that bound are scratch.
  * Returns the number of payload bits, or AIS_EARMOR (a character outside the
  * alphabet, fill > 5, or fill bits without a character to hold them). */
 int ais_armor_decode(const char *s, size_t n, unsigned fill, uint8_t *bits);

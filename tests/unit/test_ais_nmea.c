@@ -58,6 +58,28 @@ static void test_armor_decode(void)
     CHECK_EQ_INT(ais_armor_decode("w1", 2, 6, bits), AIS_EARMOR);
     CHECK_EQ_INT(ais_armor_decode("", 0, 2, bits), AIS_EARMOR);
     CHECK_EQ_INT(ais_armor_decode("", 0, 0, bits), 0);
+    /* Every length and every character position against a bit-by-bit reference. */
+    char s[40];
+    uint8_t ref[40];
+    for (size_t n = 0; n <= sizeof s; n++) {
+        memset(ref, 0, sizeof ref);
+        for (size_t i = 0; i < n; i++) {
+            s[i] = "0W`w5Pa?"[(i * 7 + n) % 8];
+            unsigned v = ais_armor_table[(unsigned char)s[i]];
+            for (unsigned b = 0; b < 6; b++)
+                if (v >> (5 - b) & 1)
+                    ref[(6 * i + b) / 8] |= (uint8_t)(0x80 >> ((6 * i + b) % 8));
+        }
+        uint8_t out[40 * 6 / 8 + 8];
+        CHECK_EQ_INT(ais_armor_decode(s, n, 0, out), (int)(6 * n));
+        CHECK(!memcmp(out, ref, 6 * n / 8));
+        for (size_t bad = 0; bad < n; bad += 5) {
+            char save = s[bad];
+            s[bad] = (char)(bad & 1 ? 'X' : 0xb0); /* just past 'W'; '0' with the top bit set */
+            CHECK_EQ_INT(ais_armor_decode(s, n, 0, out), AIS_EARMOR);
+            s[bad] = save;
+        }
+    }
     CHECK(ais_armor_valid("15RTgt0PAso;90TKcjM8h6g208CQ", 28));
     CHECK(!ais_armor_valid("15RTgt0PAso;90TKcjM8h6g208C,", 28));
 }
