@@ -34,5 +34,6 @@ int decode_modes_main(const struct decode_opts *o);
 enum decode_input decode_sniff(const unsigned char *p, long n);
 
 int cmd_decode(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
     {"decode", cmd_decode, "decode AIS NMEA or Mode S (AVR, Beast, SBS, IQ) to JSON lines or CSV"},
+    {"replay", cmd_replay, "replay a recording through decoders and tracker; events and snapshots"},
     {NULL, NULL, NULL},
 };
 
