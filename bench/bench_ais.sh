@@ -4,7 +4,9 @@
 # lines) repeated to about a million lines, uncompressed, read from a file.
 #   atalaya decode (JSON), atalaya decode --format none (decode only),
 #   gpsdecode -j (Debian gpsd-clients), libais (python3-ais, bench/libais_loop.py).
-# Prints seconds, lines/s, the ratio to gpsdecode and peak RSS (GNU time %M).
+# Prints seconds, lines/s, the ratio to gpsdecode and peak RSS (GNU time %M),
+# then the in-memory rate without file I/O (bench/bench_ais_decode.c, built
+# here against the same build's libraries).
 # Goals (issue 2): >= 10x gpsdecode with JSON output, >= 20 M sentences/s decode-only.
 set -eu
 atalaya=${1:?usage: bench_ais.sh ATALAYA}
@@ -30,21 +32,27 @@ best() {
         [ "$m" -gt "$rss" ] && rss=$m
         if [ -z "$best_s" ] || [ "$(echo "$s < $best_s" | bc -l)" = 1 ]; then best_s=$s; fi
     done
-    printf '%s %s %s\n' "$name" "$best_s" "$rss" >>"$tmp/results"
+    printf '%s\t%s\t%s\n' "$name" "$best_s" "$rss" >>"$tmp/results"
 }
-best "atalaya_json" 3 "$atalaya" decode --input nmea "$in"
-best "atalaya_none" 3 "$atalaya" decode --input nmea --format none "$in"
-best "gpsdecode" 1 sh -c 'exec gpsdecode -j <"$0"' "$in"
-best "libais" 1 /usr/bin/python3 "$root/bench/libais_loop.py" "$in"
+best "atalaya decode (JSON)" 3 "$atalaya" decode --input nmea "$in"
+best "atalaya decode --format none" 3 "$atalaya" decode --input nmea --format none "$in"
+best "gpsdecode -j" 1 sh -c 'exec gpsdecode -j <"$0"' "$in"
+best "libais (python3-ais loop)" 1 /usr/bin/python3 "$root/bench/libais_loop.py" "$in"
 
-awk -v lines="$lines" -v sentences="$sentences" '
-    { name[NR] = $1; sec[NR] = $2; rss[NR] = $3; if ($1 == "gpsdecode") g = $2 }
+awk -F'\t' -v lines="$lines" -v sentences="$sentences" '
+    { name[NR] = $1; sec[NR] = $2; rss[NR] = $3; if ($1 == "gpsdecode -j") g = $2 }
     END {
         printf "%-34s %8s %14s %12s %10s\n", "decoder", "seconds", "lines/s", "vs gpsdecode", "peak RSS"
         for (i = 1; i <= NR; i++)
             printf "%-34s %8.3f %14.0f %11.1fx %7.1f MiB\n", name[i], sec[i], lines / sec[i], g / sec[i], rss[i] / 1024
         for (i = 1; i <= NR; i++) {
-            if (name[i] == "atalaya_json") printf "JSON output: %.1fx gpsdecode (goal >= 10x)\n", g / sec[i]
-            if (name[i] == "atalaya_none") printf "decode only: %.2f M sentences/s, %.2f M lines/s (goal >= 20 M sentences/s)\n", sentences / sec[i] / 1e6, lines / sec[i] / 1e6
+            if (name[i] == "atalaya decode (JSON)") printf "JSON output: %.1fx gpsdecode (goal >= 10x)\n", g / sec[i]
+            if (name[i] == "atalaya decode --format none") printf "decode only: %.2f M sentences/s, %.2f M lines/s (goal >= 20 M sentences/s)\n", sentences / sec[i] / 1e6, lines / sec[i] / 1e6
         }
     }' "$tmp/results"
+
+lib=$(dirname "$atalaya")
+if [ -f "$lib/libais.a" ] && [ -f "$lib/libcommon.a" ]; then
+    ${CC:-cc} -std=c17 -D_GNU_SOURCE -O2 -I"$root/src" -o "$tmp/bench_ais_decode" "$root/bench/bench_ais_decode.c" \
+        "$lib/libais.a" "$lib/libcommon.a" && "$tmp/bench_ais_decode" "$in"
+fi
