@@ -24,7 +24,8 @@ int decode_ais_main(const struct decode_opts *o)
     int rc = 0;
     if (o->format == OUT_CSV) {
         ais_write_csv_header(&out);
-        buf_putc(&out, '\n');
+        if (out.len && out.p[out.len - 1] != '\n')
+            buf_putc(&out, '\n');
     }
     for (int i = 0; i < o->nin && rc == 0; i++) {
         const char *line;
