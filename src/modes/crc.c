@@ -1,0 +1,139 @@
+/* crc.c: table-driven CRC-24 and syndrome tables for 1- and 2-bit correction.
+ *
+ * Why syndromes work: the CRC is linear, so the residual of a frame with bit
+ * errors is the residual of the clean frame XOR the residual of the error
+ * pattern alone. For frames whose clean residual is 0, the residual *is* the
+ * error pattern's syndrome. We precompute the syndrome of every single-bit and
+ * (optionally) every two-bit error, sort them, and binary-search each bad
+ * frame's residual (as antirez's dump1090 explains at length).
+ * 112-bit frames: 112 + C(112,2) = 6328 patterns; 56-bit: 56 + 1540.
+ * Patterns touching the first 5 bits (the DF) are left out. Tables are built
+ * once, thread-safely, and read-only after that.
+ */
+#include "modes/crc.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define POLY 0xFFF409u
+
+static uint32_t table[256];
+
+struct syndrome {
+    uint32_t syn;
+    int16_t bit1, bit2; /* 0-based bit positions; bit2 = -1 for single errors */
+};
+
+static struct syndrome *syn_long, *syn_short;
+static int nsyn_long, nsyn_short;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static uint32_t crc24_raw(const uint8_t *data, int nbytes)
+{
+    uint32_t crc = 0;
+    for (int i = 0; i < nbytes; i++)
+        crc = ((crc << 8) ^ table[((crc >> 16) ^ data[i]) & 0xFF]) & 0xFFFFFFu;
+    return crc;
+}
+
+static uint32_t residual_raw(const uint8_t *msg, int bits)
+{
+    int n = bits / 8;
+    uint32_t parity = ((uint32_t)msg[n - 3] << 16) | ((uint32_t)msg[n - 2] << 8) | msg[n - 1];
+    return crc24_raw(msg, n - 3) ^ parity;
+}
+
+static int cmp_syn(const void *a, const void *b)
+{
+    uint32_t x = ((const struct syndrome *)a)->syn, y = ((const struct syndrome *)b)->syn;
+    return x < y ? -1 : x > y;
+}
+
+static void flip(uint8_t *msg, int bit) { msg[bit >> 3] ^= (uint8_t)(0x80u >> (bit & 7)); }
+
+static int build_syndromes(int bits, struct syndrome **out)
+{
+    int n = 0, cap = bits + bits * (bits - 1) / 2;
+    struct syndrome *s = malloc((size_t)cap * sizeof *s);
+    if (!s)
+        abort();
+    uint8_t msg[14];
+    for (int i = 5; i < bits; i++) {
+        memset(msg, 0, sizeof msg);
+        flip(msg, i);
+        s[n++] = (struct syndrome){residual_raw(msg, bits), (int16_t)i, -1};
+        for (int j = i + 1; j < bits; j++) {
+            flip(msg, j);
+            s[n++] = (struct syndrome){residual_raw(msg, bits), (int16_t)i, (int16_t)j};
+            flip(msg, j);
+        }
+    }
+    qsort(s, (size_t)n, sizeof *s, cmp_syn);
+    *out = s;
+    return n;
+}
+
+static void init_tables(void)
+{
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i << 16;
+        for (int k = 0; k < 8; k++)
+            c = (c & 0x800000u) ? ((c << 1) ^ POLY) : (c << 1);
+        table[i] = c & 0xFFFFFFu;
+    }
+    nsyn_long = build_syndromes(112, &syn_long);
+    nsyn_short = build_syndromes(56, &syn_short);
+}
+
+static void ensure_init(void) { pthread_once(&once, init_tables); }
+
+uint32_t modes_crc24(const uint8_t *data, int nbytes)
+{
+    ensure_init();
+    return crc24_raw(data, nbytes);
+}
+
+uint32_t modes_crc_residual(const uint8_t *msg, int bits)
+{
+    ensure_init();
+    return residual_raw(msg, bits);
+}
+
+int modes_crc_fix(uint8_t *msg, int bits, int max_errors)
+{
+    uint32_t r = modes_crc_residual(msg, bits);
+    if (r == 0)
+        return 0;
+    if (max_errors < 1 || (bits != 112 && bits != 56))
+        return -1;
+    const struct syndrome *tab = bits == 112 ? syn_long : syn_short;
+    int n = bits == 112 ? nsyn_long : nsyn_short;
+    struct syndrome key = {r, 0, 0};
+    const struct syndrome *hit = bsearch(&key, tab, (size_t)n, sizeof *tab, cmp_syn);
+    if (!hit)
+        return -1;
+    /* Several patterns can share a syndrome; prefer a single-bit one, and
+     * refuse when two patterns of the allowed weight collide (ambiguous). */
+    while (hit > tab && hit[-1].syn == r)
+        hit--;
+    const struct syndrome *best = NULL;
+    int ambiguous = 0;
+    for (const struct syndrome *p = hit; p < tab + n && p->syn == r; p++) {
+        int weight = p->bit2 < 0 ? 1 : 2;
+        if (weight > max_errors)
+            continue;
+        if (!best || weight < (best->bit2 < 0 ? 1 : 2)) {
+            best = p;
+            ambiguous = 0;
+        } else if (weight == (best->bit2 < 0 ? 1 : 2)) {
+            ambiguous = 1;
+        }
+    }
+    if (!best || ambiguous)
+        return -1;
+    flip(msg, best->bit1);
+    if (best->bit2 >= 0)
+        flip(msg, best->bit2);
+    return best->bit2 < 0 ? 1 : 2;
+}
