@@ -102,10 +102,12 @@ uint32_t modes_crc_residual(const uint8_t *msg, int bits)
 
 int modes_crc_fix(uint8_t *msg, int bits, int max_errors)
 {
+    if (bits != 112 && bits != 56)
+        return -1;
     uint32_t r = modes_crc_residual(msg, bits);
     if (r == 0)
         return 0;
-    if (max_errors < 1 || (bits != 112 && bits != 56))
+    if (max_errors < 1)
         return -1;
     const struct syndrome *tab = bits == 112 ? syn_long : syn_short;
     int n = bits == 112 ? nsyn_long : nsyn_short;
