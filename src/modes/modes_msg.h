@@ -72,6 +72,7 @@ enum modes_field {
     MODES_F_BDS17,        /* bds17_caps */
     MODES_F_VS,           /* vs (DF0/16 vertical status: 1 = on ground) */
     MODES_F_RI,           /* ri (DF0/16 reply information) */
+    MODES_F_NUC_P,        /* nuc_p (ADS-B version 0 position quality) */
     MODES_F_FIELD_COUNT
 };
 
@@ -202,6 +203,7 @@ struct modes_msg {
     /* Quality and version (DO-260B 2.2.3.2.7.2; version-dependent). */
     uint8_t version;        /* ADS-B version 0, 1, 2 */
     uint8_t nic;            /* navigation integrity category 0..11 */
+    uint8_t nuc_p;          /* version 0: navigation uncertainty category (from TC) */
     uint8_t nac_p, nac_v, sil, sda, gva, nic_baro;
     bool sil_per_sample;    /* SIL supplement: probability per sample (else per hour) */
 
@@ -222,7 +224,7 @@ struct modes_decoder_cfg {
     double ref_lat, ref_lon;
     double max_range_nm;    /* reject positions farther from the reference (default 450) */
     double max_speed_kt;    /* reject position jumps implying more (default 1500 air, 150 surface) */
-    int64_t pair_max_ms;    /* even/odd frames pair only within this (default 10 s air, 25 s surface x1) */
+    int64_t pair_max_ms;    /* even/odd frames pair only within this (default 10 s; surface 2.5 times that) */
     unsigned max_aircraft;  /* per-aircraft state table size (default 4096) */
     int64_t aircraft_ttl_ms;/* state older than this is reused (default 300 s) */
 };
