@@ -172,23 +172,31 @@ static bool slice(const struct modes_demod *d, double s, struct candidate *c)
 static size_t scan(struct modes_demod *d, size_t limit, modes_frame_cb cb, void *ctx)
 {
     size_t j = 0;
-    while (j + d->window <= limit) {
+    while (j + d->window + 8 <= limit) {
         float high;
         struct candidate best = {.len = 0}, c;
         double best_s = 0;
         bool found = false;
-        for (int p = 0; p < d->nphases; p++) {
-            double s = (double)j + p * 0.2;
-            if (!preamble(d, s, &high))
-                continue;
-            d->stats.preambles++;
-            if (!slice(d, s, &c))
-                continue;
-            /* A CRC-clean phase beats any other; otherwise the clearest bits. */
-            if (!found || (c.crc_ok && !best.crc_ok) || (c.crc_ok == best.crc_ok && c.score > best.score)) {
-                best = c;
-                best_s = s;
-                found = true;
+        /* A preamble shape often matches a sample or two early as well: look
+         * at the next few start positions too and keep the best reading, so a
+         * weaker early match never swallows the real frame. */
+        size_t span = 1;
+        for (size_t k = 0; k < span && j + k + d->window <= limit; k++) {
+            for (int p = 0; p < d->nphases; p++) {
+                double s = (double)(j + k) + p * 0.2;
+                if (!preamble(d, s, &high))
+                    continue;
+                d->stats.preambles++;
+                if (!slice(d, s, &c))
+                    continue;
+                /* A CRC-clean reading beats any other; otherwise the clearest bits. */
+                if (!found || (c.crc_ok && !best.crc_ok) || (c.crc_ok == best.crc_ok && c.score > best.score)) {
+                    best = c;
+                    best_s = s;
+                    if (!found)
+                        span = k + (size_t)ceil(4 * d->h) + 1;
+                    found = true;
+                }
             }
         }
         if (!found) {
@@ -202,7 +210,7 @@ static size_t scan(struct modes_demod *d, size_t limit, modes_frame_cb cb, void 
             bool ap = df == 0 || df == 4 || df == 5 || df == 16 || df == 20 || df == 21;
             if (!ap || best.score < 0.25f * sqrtf(best.power)) {
                 d->stats.rejected++;
-                j++;
+                j = (size_t)best_s + 1;
                 continue;
             }
         }
@@ -218,8 +226,11 @@ static size_t scan(struct modes_demod *d, size_t limit, modes_frame_cb cb, void 
         f.signal = best.power > 0 ? 10.0 * log10(best.power) : NAN;
         d->stats.frames++;
         cb(ctx, &f);
-        /* Skip the frame just read. */
-        j += (size_t)((16 + 2 * 8 * best.len) * d->h);
+        /* Skip a CRC-checked frame whole. An address/parity frame cannot be
+         * checked here and may be noise that merely looks like one, so only
+         * its preamble is skipped: a real frame starting inside it is still
+         * found (the validator drops the noise by its unknown address). */
+        j = (size_t)best_s + (size_t)((best.crc_ok ? 16 + 2 * 8 * best.len : 16) * d->h);
     }
     return j;
 }
