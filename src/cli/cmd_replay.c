@@ -17,6 +17,10 @@
 #include "common/buf.h"
 #include "common/input.h"
 #include "common/json.h"
+#include "modes/demod.h"
+#include "modes/framer.h"
+#include "modes/modes_msg.h"
+#include "modes/validate.h"
 #include "track/track.h"
 
 struct replay {
@@ -93,6 +97,72 @@ static int replay_nmea(struct replay *r, struct in_file *in, struct ais_ctx *ctx
     return rc < 0 ? 2 : 0;
 }
 
+/* Mode S: frames carry a 12 MHz receiver counter, not a date. Until a feed
+ * gives UTC, replay time is that counter in ms (relative, monotonic per
+ * receiver), which is all the tracker's rules need. */
+struct modes_replay {
+    struct replay *r;
+    struct modes_validator val;
+    struct modes_decoder *dec;
+};
+
+static void replay_frame(void *ctx, struct modes_frame *f)
+{
+    struct modes_replay *mr = ctx;
+    if (!modes_frame_validate(&mr->val, f))
+        return;
+    struct modes_msg m;
+    if (modes_decode(mr->dec, f, &m) != MODES_DECODE_OK)
+        return;
+    int64_t t = f->time_ms != MODES_NO_TIME ? f->time_ms : f->ts12 ? (int64_t)(f->ts12 / 12000u) : mr->r->now_ms;
+    if (t > mr->r->now_ms)
+        mr->r->now_ms = t;
+    struct trk_update u;
+    char hex[2 * MODES_LONG_BYTES + 1];
+    for (int i = 0; i < f->len; i++)
+        snprintf(hex + 2 * i, 3, "%02x", f->verbatim[i]);
+    if (trk_update_modes(mr->r->trk, &m, t, &u))
+        print_update(mr->r, &u, hex, 2u * f->len);
+}
+
+static int replay_modes(struct replay *r, struct in_file *in, enum decode_input kind, struct modes_replay *mr)
+{
+    static uint8_t block[1 << 16];
+    ssize_t n;
+    if (kind == IN_SBS) {
+        const char *line;
+        size_t len;
+        int overlong, rc;
+        while ((rc = in_getline(in, &line, &len, &overlong)) == 1) {
+            struct modes_msg m;
+            if (overlong || modes_sbs_parse(line, len, &m) != 0)
+                continue;
+            int64_t t = m.time_ms != MODES_NO_TIME ? m.time_ms : r->now_ms;
+            if (t > r->now_ms)
+                r->now_ms = t;
+            struct trk_update u;
+            if (trk_update_modes(r->trk, &m, t, &u))
+                print_update(r, &u, line, len);
+        }
+        return rc < 0 ? 2 : 0;
+    }
+    if (kind == IN_IQ) {
+        struct modes_demod_cfg cfg;
+        modes_demod_parse_cfg(NULL, NULL, &cfg);
+        struct modes_demod *d = modes_demod_new(&cfg);
+        while ((n = in_read(in, block, sizeof block)) > 0)
+            modes_demod_feed(d, block, (size_t)n, replay_frame, mr);
+        modes_demod_flush(d, replay_frame, mr);
+        modes_demod_free(d);
+        return n < 0 ? 2 : 0;
+    }
+    struct modes_framer fr;
+    modes_framer_init(&fr, kind == IN_BEAST ? MODES_FRAMER_BEAST : MODES_FRAMER_AVR);
+    while ((n = in_read(in, block, sizeof block)) > 0)
+        modes_framer_feed(&fr, block, (size_t)n, replay_frame, mr);
+    return n < 0 ? 2 : 0;
+}
+
 static int write_snapshot(struct replay *r, const char *path, bool aircraft)
 {
     struct buf b;
@@ -128,7 +198,8 @@ int cmd_replay(int argc, char **argv)
         case 's': stats = true; break;
         case 'h':
             printf("usage: atalaya replay [--events] [--aircraft-json F] [--vessels-json F] [--stats] FILE...\n"
-                   "  a recording (AIS NMEA; .gz/.zst read as is) through the decoders and the tracker\n"
+                   "  a recording (AIS NMEA, Beast, AVR, SBS or 2.4 MS/s uc8 IQ; .gz/.zst read as is, format\n"
+                   "  detected per file) through the decoders and the tracker\n"
                    "  --events   print new entities, identity changes and implausible positions as JSON lines\n");
             return 0;
         default: return 1;
@@ -141,6 +212,8 @@ int cmd_replay(int argc, char **argv)
     r.trk = trk_new(NULL);
     buf_init(&r.out, 1 << 17);
     struct ais_ctx *ctx = ais_ctx_new();
+    struct modes_replay mr = {.r = &r, .dec = modes_decoder_new(NULL)};
+    modes_validator_init(&mr.val, 1);
     int rc = 0;
     for (int i = optind; i < argc && rc == 0; i++) {
         struct in_file *in = in_open(argv[i]);
@@ -152,12 +225,7 @@ int cmd_replay(int argc, char **argv)
         const uint8_t *peek;
         ssize_t n = in_peek(in, &peek, 8192);
         enum decode_input kind = decode_sniff(peek, n > 0 ? n : 0);
-        if (kind != IN_NMEA) {
-            fprintf(stderr, "atalaya replay: %s: only AIS NMEA recordings can be replayed so far\n", argv[i]);
-            rc = 1;
-        } else {
-            rc = replay_nmea(&r, in, ctx);
-        }
+        rc = kind == IN_NMEA ? replay_nmea(&r, in, ctx) : replay_modes(&r, in, kind, &mr);
         in_close(in);
     }
     ais_ctx_finish(ctx);
@@ -170,14 +238,18 @@ int cmd_replay(int argc, char **argv)
     if (stats) {
         const struct trk_stats *s = trk_stats(r.trk);
         fprintf(stderr,
-                "vessels: %zu\naircraft: %zu\nais updates: %llu\npositions: %llu\npositions rejected: %llu\n"
+                "vessels: %zu\naircraft: %zu\nais updates: %llu\nmode s updates: %llu\npositions: %llu\n"
+                "positions rejected: %llu\n"
                 "positions out of order: %llu\nidentity changes: %llu\n",
                 trk_vessel_count(r.trk), trk_aircraft_count(r.trk), (unsigned long long)s->updates_ais,
+                (unsigned long long)s->updates_modes,
                 (unsigned long long)s->positions, (unsigned long long)s->positions_rejected,
                 (unsigned long long)s->positions_out_of_order, (unsigned long long)s->identity_changes);
         ais_stats_print(ais_ctx_stats(ctx), stderr);
     }
     ais_ctx_free(ctx);
+    modes_validator_free(&mr.val);
+    modes_decoder_free(mr.dec);
     buf_free(&r.out);
     trk_free(r.trk);
     return rc;

@@ -31,3 +31,16 @@ ev = [json.loads(l) for l in open(sys.argv[1])]
 assert ev and all(e["evidence"].split("\\")[-1].startswith("!") for e in ev), "evidence missing"
 PY
 then echo "ok - events carry their raw sentences"; else echo "not ok - events without evidence"; fi
+
+# Mode S: the Toulouse Beast capture gives its aircraft, with the ADS-B one
+# placed near Toulouse-Blagnac (LFBO, 43.63 N 1.37 E) and identified.
+"$ATALAYA" replay --aircraft-json "$tmp/a.json" "$root/tests/samples/modes/beast/sample_dump1090.bin" >/dev/null 2>&1
+if python3 - "$tmp/a.json" <<'PY'
+import json, math, sys
+ac = {a["hex"]: a for a in json.load(open(sys.argv[1]))["aircraft"]}
+tra = ac["48520a"]
+assert tra["flight"].strip() == "TRA89M" and tra["alt_baro"] == 38000, tra
+assert math.hypot(tra["lat"] - 43.63, tra["lon"] - 1.37) < 1.0, tra
+assert ac["3981e4"]["squawk"] == "1000"
+PY
+then echo "ok - Beast replay: aircraft identified and placed"; else echo "not ok - Beast replay picture wrong"; fi
