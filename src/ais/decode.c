@@ -30,10 +30,12 @@ static const unsigned short min_bits[28] = {
 /* Positions in 1/10000 minute (I4) with the 181/91 degree 'not available' values. */
 static void set_pos(struct ais_msg *m, int lon_raw, int lat_raw, double div)
 {
-    double lon = lon_raw / div, lat = lat_raw / div;
-    if (lon >= -180.0 && lon <= 180.0 && lat >= -90.0 && lat <= 90.0) {
-        m->lon = lon;
-        m->lat = lat;
+    /* Range-check the integers (181 and 91 degrees are 'not available'), and
+     * divide only positions that will be used. */
+    double lim = div;
+    if (lon_raw >= -180 * lim && lon_raw <= 180 * lim && lat_raw >= -90 * lim && lat_raw <= 90 * lim) {
+        m->lon = lon_raw / div;
+        m->lat = lat_raw / div;
         m->has |= AIS_HAS_POS;
     }
 }
@@ -81,10 +83,49 @@ static void set_name(struct ais_msg *m, const uint8_t *bits, unsigned nbits, uns
         m->has |= AIS_HAS_NAME;
 }
 
+/* The first 144 bits of a type 1-3 report as three big-endian words, so the
+ * hot path extracts every field with constant shifts (this is most of all
+ * AIS traffic: see bench/bench_ais.sh). */
+struct words144 {
+    uint64_t w[3];
+};
+
+static inline void load144(const uint8_t *b, struct words144 *x)
+{
+    for (int k = 0; k < 3; k++) {
+        uint64_t v = 0;
+        for (int i = 0; i < 6; i++)
+            v = (v << 8) | b[6 * k + i];
+        x->w[k] = v; /* 48 bits per word: no field below straddles more than two */
+    }
+}
+
+/* Field of `width` bits at 0-based `start` (start + width <= 144). */
+static inline uint64_t fu(const struct words144 *x, unsigned start, unsigned width)
+{
+    unsigned k = start / 48, off = start % 48;
+    uint64_t v;
+    if (off + width <= 48) {
+        v = x->w[k] >> (48 - off - width);
+    } else {
+        unsigned lo = off + width - 48;
+        v = (x->w[k] << lo) | (x->w[k + 1] >> (48 - lo));
+    }
+    return v & ((UINT64_C(1) << width) - 1);
+}
+
+static inline int64_t fs(const struct words144 *x, unsigned start, unsigned width)
+{
+    uint64_t v = fu(x, start, width);
+    return (int64_t)(v ^ (UINT64_C(1) << (width - 1))) - (int64_t)(UINT64_C(1) << (width - 1));
+}
+
 static void decode_class_a_position(struct ais_msg *m, const uint8_t *bits)
 {
-    unsigned status = U(38, 4);
-    int turn = S(42, 8);
+    struct words144 x;
+    load144(bits, &x);
+    unsigned status = (unsigned)fu(&x, 38, 4);
+    int turn = (int)fs(&x, 42, 8);
     m->station = AIS_STATION_CLASS_A;
     m->nav_status = (uint8_t)status;
     if (status != 15)
@@ -92,10 +133,10 @@ static void decode_class_a_position(struct ais_msg *m, const uint8_t *bits)
     m->turn = (int8_t)turn;
     if (turn != -128)
         m->has |= AIS_HAS_TURN;
-    set_kinematics(m, U(50, 10), U(116, 12), U(128, 9));
-    m->accuracy = U(60, 1);
-    set_pos(m, S(61, 28), S(89, 27), 600000.0);
-    set_second(m, U(137, 6));
+    set_kinematics(m, (unsigned)fu(&x, 50, 10), (unsigned)fu(&x, 116, 12), (unsigned)fu(&x, 128, 9));
+    m->accuracy = fu(&x, 60, 1);
+    set_pos(m, (int)fs(&x, 61, 28), (int)fs(&x, 89, 27), 600000.0);
+    set_second(m, (unsigned)fu(&x, 137, 6));
 }
 
 static void decode_base_station(struct ais_msg *m, const uint8_t *bits)
