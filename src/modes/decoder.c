@@ -24,7 +24,7 @@
 
 #define MODES_WAYS 4
 #define MODES_NOTIME_FRAMES 2000
-#define MODES_SURFACE_MAX_KT 150.0 /* above any taxiing aircraft or vehicle */
+#define MODES_SURFACE_MAX_KT 250.0 /* above any take-off roll still reporting surface */
 #define MODES_SPEED_SLACK_NM 1.0   /* CPR resolution and timing jitter */
 
 struct modes_cpr_half {
