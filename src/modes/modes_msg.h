@@ -223,7 +223,7 @@ struct modes_decoder_cfg {
     bool have_ref;          /* ref_lat/ref_lon: receiver position */
     double ref_lat, ref_lon;
     double max_range_nm;    /* reject positions farther from the reference (default 450) */
-    double max_speed_kt;    /* reject position jumps implying more (default 1500 air, 150 surface) */
+    double max_speed_kt;    /* reject position jumps implying more (default 1500; surface 250) */
     int64_t pair_max_ms;    /* even/odd frames pair only within this (default 10 s; surface 2.5 times that) */
     unsigned max_aircraft;  /* per-aircraft state table size (default 4096) */
     int64_t aircraft_ttl_ms;/* state older than this is reused (default 300 s) */
