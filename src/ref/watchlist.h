@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct jw;
 struct ref;
 struct sqlite3;
 
@@ -161,5 +162,11 @@ int ref_wl_match_vessel(const struct ref_wl_index *x, const struct ref_wl_vessel
 int ref_wl_match_aircraft(const struct ref_wl_index *x, const struct ref_wl_aircraft *a,
                           struct ref_wl_match *out, int max);
 const char *ref_wl_rule_name(enum ref_wl_rule r);
+
+/* Writes an entry as a JSON object value (id, list, kind, name, program,
+ * entry_num, list_date, flag, note, and identifiers grouped by type), and a
+ * match as {rule, weak, entry}: the evidence alerts carry. */
+void ref_wl_entry_json(struct jw *w, const struct ref_wl_entry *e);
+void ref_wl_match_json(struct jw *w, const struct ref_wl_match *m);
 
 #endif
