@@ -52,6 +52,8 @@ static int cmp_syn(const void *a, const void *b)
 
 static void flip(uint8_t *msg, int bit) { msg[bit >> 3] ^= (uint8_t)(0x80u >> (bit & 7)); }
 
+/* Called from init_tables (inside pthread_once), so it must use the raw
+ * functions: the public ones would re-enter pthread_once and deadlock. */
 static int build_syndromes(int bits, struct syndrome **out)
 {
     int n = 0, cap = bits + bits * (bits - 1) / 2;
