@@ -102,8 +102,8 @@ int ais_tagblock_parse(const char *s, size_t n, struct ais_tagblock *tb);
  * carry no s:, or no tag block at all) joins a pending message with the same
  * channel, sequence id and size. Slots are a fixed table allocated once;
  * when all are taken the oldest is evicted. A pending message times out
- * AIS_REASM_TIMEOUT_MS after its first part (event time, when both parts
- * have one) or after AIS_REASM_MAX_AGE_LINES lines. */
+ * AIS_REASM_TIMEOUT_MS after its first part (event time, when a later
+ * fragment of the same source has one) or after AIS_REASM_MAX_AGE_LINES lines. */
 #define AIS_REASM_SLOTS 256
 #define AIS_REASM_TIMEOUT_MS 60000
 #define AIS_REASM_MAX_AGE_LINES 10000

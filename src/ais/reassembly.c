@@ -70,9 +70,12 @@ static void drop(struct ais_reasm *r, unsigned i, uint64_t *orphans)
     release(r, i);
 }
 
+/* Event times are compared only within one source: merged feeds (satellite
+ * with terrestrial) are not in time order across sources. */
 static bool expired(const struct reasm_slot *s, const struct ais_frag *f, uint64_t line)
 {
     if (s->meta.time_ms != AIS_NO_TIME && f->meta.time_ms != AIS_NO_TIME &&
+        !strcmp(s->meta.source, f->meta.source) &&
         (f->meta.time_ms - s->meta.time_ms > AIS_REASM_TIMEOUT_MS ||
          s->meta.time_ms - f->meta.time_ms > AIS_REASM_TIMEOUT_MS))
         return true;

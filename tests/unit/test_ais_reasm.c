@@ -158,6 +158,12 @@ static void test_timeouts(void)
     CHECK_EQ_INT(ais_ctx_stats(ctx)->orphans, 2);
     CHECK_EQ_INT(feed(ctx, frag("c:2000", 2, 1, "1", 'A', P1, 0), &m), AIS_EPARTIAL);
     CHECK_EQ_INT(feed(ctx, frag("c:2059", 2, 2, "1", 'A', P2, 2), &m), AIS_OK);
+    /* Times of other sources do not age a pending message (merged feeds are
+     * not in time order across sources). */
+    CHECK_EQ_INT(feed(ctx, frag("s:sat,c:5000", 2, 1, "3", 'A', P1, 0), &m), AIS_EPARTIAL);
+    CHECK_EQ_INT(feed(ctx, frag("s:shore,c:9000", 2, 1, "4", 'A', P1, 0), &m), AIS_EPARTIAL);
+    CHECK_EQ_INT(feed(ctx, frag("s:sat,c:5001", 2, 2, "3", 'A', P2, 2), &m), AIS_OK);
+    CHECK_EQ_INT(feed(ctx, frag("s:shore,c:9001", 2, 2, "4", 'A', P2, 2), &m), AIS_OK);
     /* By line count when there is no time. */
     CHECK_EQ_INT(feed(ctx, frag(NULL, 2, 1, "2", 'A', P1, 0), &m), AIS_EPARTIAL);
     for (int i = 0; i < AIS_REASM_MAX_AGE_LINES; i++)
