@@ -115,6 +115,26 @@ static void test_countries(void)
     CHECK(ref_sea_at(R, 45.0, -30.0) == NULL);     /* no sea layer loaded */
 }
 
+/* The territorial-sea layer (not bundled: read from the shared data). */
+static void test_sea(void)
+{
+    const char *dir = test_shared_data();
+    if (!dir) {
+        SKIP(test_sea, "no shared data");
+        return;
+    }
+    char path[1024], err[256];
+    snprintf(path, sizeof path, "%s/ref/maritime/countries-maritime-10m.geo.json.gz", dir);
+    CHECK_EQ_INT(ref_load_sea(R, path, err, sizeof err), 0);
+    const char *s = ref_sea_at(R, 51.95, 3.9); /* off Rotterdam, inside 12 nm */
+    CHECK(s && !strcmp(s, "NLD"));
+    CHECK(ref_country_at(R, 51.95, 3.9) == NULL); /* at sea: no land country */
+    s = ref_sea_at(R, 26.5, 56.3); /* Strait of Hormuz, Omani side */
+    CHECK(s && !strcmp(s, "OMN"));
+    CHECK(ref_sea_at(R, 45.0, -30.0) == NULL); /* high seas */
+    CHECK(ref_load_sea(R, "/nonexistent.geojson", err, sizeof err) == -1);
+}
+
 int main(void)
 {
     char err[512] = "";
@@ -133,6 +153,7 @@ int main(void)
     RUN(test_mmsi);
     RUN(test_icao);
     RUN(test_countries);
+    RUN(test_sea);
     ref_free(R);
     TEST_MAIN_END();
 }
