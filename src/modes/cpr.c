@@ -25,10 +25,18 @@ static const double cpr_nl_table[58] = {
 int cpr_nl(double lat)
 {
     double a = fabs(lat);
-    for (int k = 0; k < 57; k++)
-        if (a < cpr_nl_table[k])
-            return 59 - k;
-    return a <= cpr_nl_table[57] ? 2 : 1; /* exactly 87 is still NL 2 (A.1.7.2.d) */
+    if (a >= cpr_nl_table[56])
+        return a <= cpr_nl_table[57] ? 2 : 1; /* exactly 87 is still NL 2 (A.1.7.2.d) */
+    /* First k with a < table[k]: binary search, this runs for every frame. */
+    int lo = 0, hi = 56;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (a < cpr_nl_table[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return 59 - lo;
 }
 
 /* MOD as the spec defines it: x - y * floor(x / y), always in [0, y). */

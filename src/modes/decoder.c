@@ -142,19 +142,33 @@ static double dist_nm(double lat1, double lon1, double lat2, double lon2)
     return 2.0 * 3440.065 * asin(fmin(1.0, sqrt(a)));
 }
 
+/* Whether two points lie farther apart than limit_nm. The path along a
+ * meridian and then a parallel is at least the great-circle distance, and no
+ * longer than 60 NM per degree of latitude plus longitude difference: when
+ * that bound is within the limit (nearly always), no trigonometry is needed. */
+static bool farther_than(double lat1, double lon1, double lat2, double lon2, double limit_nm)
+{
+    double dlon = fabs(lon2 - lon1);
+    if (dlon > 180.0)
+        dlon = 360.0 - dlon;
+    if (60.0 * (fabs(lat2 - lat1) + dlon) <= limit_nm)
+        return false;
+    return dist_nm(lat1, lon1, lat2, lon2) > limit_nm;
+}
+
 /* Range and speed plausibility; returns true to accept (counted otherwise). */
 static bool plausible(struct modes_decoder *d, const struct modes_ac *a, double lat, double lon,
                       bool surface, int64_t now, bool timed)
 {
     if (d->cfg.have_ref &&
-        dist_nm(d->cfg.ref_lat, d->cfg.ref_lon, lat, lon) > d->cfg.max_range_nm) {
+        farther_than(d->cfg.ref_lat, d->cfg.ref_lon, lat, lon, d->cfg.max_range_nm)) {
         d->stats.cpr_range++;
         return false;
     }
     if (timed && a->have_pos && now >= a->t_pos) {
         double max_kt = surface ? MODES_SURFACE_MAX_KT : d->cfg.max_speed_kt;
         double hours = (double)(now - a->t_pos) / 3600000.0;
-        if (dist_nm(a->lat, a->lon, lat, lon) > max_kt * hours + MODES_SPEED_SLACK_NM) {
+        if (farther_than(a->lat, a->lon, lat, lon, max_kt * hours + MODES_SPEED_SLACK_NM)) {
             d->stats.cpr_speed++;
             return false;
         }
