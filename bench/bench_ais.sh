@@ -22,15 +22,14 @@ echo "input: $lines lines ($sentences AIS sentences), $(($(stat -c %s "$in") / 1
 
 # best NAME CMD...: the best wall time of 3 runs (1 for slow peers) and the peak RSS.
 best() {
-    local name=$1 runs=$2 t0 t1 s best_s= rss=0 m; shift 2
+    local name=$1 runs=$2 t0 t1 best_s= rss=0 m; shift 2
     for _ in $(seq "$runs"); do
         t0=$EPOCHREALTIME
         /usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null 2>"$tmp/err" || { echo "$name failed: $(tail -n 3 "$tmp/err")"; return 1; }
         t1=$EPOCHREALTIME
-        s=$(echo "$t1 - $t0" | bc -l)
         m=$(tail -n 1 "$tmp/rss")
         [ "$m" -gt "$rss" ] && rss=$m
-        if [ -z "$best_s" ] || [ "$(echo "$s < $best_s" | bc -l)" = 1 ]; then best_s=$s; fi
+        best_s=$(awk -v a="$t0" -v b="$t1" -v best="$best_s" 'BEGIN { s = b - a; print (best == "" || s < best) ? s : best }')
     done
     printf '%s\t%s\t%s\n' "$name" "$best_s" "$rss" >>"$tmp/results"
 }
