@@ -141,6 +141,8 @@ static int run(struct ctx *c, const char *kind, char **v, int nv)
     struct ref_wl_aircraft air = {.icao24 = 0xFFFFFFFF};
     jw_kstr(&c->w, "query", kind);
     jw_kstr(&c->w, "value", v[0]);
+    if (nv > 1)
+        jw_kstr(&c->w, "value2", v[1]); /* point: longitude; vessel: flag */
     if (!strcmp(kind, "mmsi") || !strcmp(kind, "imo")) {
         char *end;
         unsigned long n = strtoul(v[0], &end, 10);
