@@ -11,12 +11,25 @@
 #define BLOCK_SAMPLES 65536
 #define FRAME_HALFBITS (16 + 2 * 112)
 
+/* At 2.4 MS/s a half-bit is 1.2 samples and a start phase is a multiple of
+ * 0.2 samples, so every half-bit centre a frame can have lies at i + 0.1 +
+ * 0.2q (q = 0..4) for some sample i. Interpolating the magnitudes once at
+ * those five points per sample ("up", 12 MHz) turns every half-bit read into
+ * an index: half-bit k of a frame starting at sample j, phase p, is
+ * up[UP * j + p + STEP * k] with UP = 5, STEP = 6. At 2.0 MS/s UP = STEP = 1
+ * and up is the magnitude array itself. */
+#define UP24 5
+#define STEP24 6
+
 struct modes_demod {
     struct modes_demod_cfg cfg;
     double h;              /* samples per half-bit: 1.0 or 1.2 */
     int nphases;           /* sub-sample phases tried */
+    unsigned up, step;     /* see UP24 / STEP24 above */
     unsigned window;       /* samples one whole long frame spans, plus interpolation margin */
     float *mag;            /* magnitudes, normalised to full scale 1.0 */
+    float *upbuf;          /* 2.4 MS/s: magnitudes at the half-bit centres (UP24 per sample) */
+    const float *u;        /* upbuf, or mag at 2.0 MS/s */
     size_t len, cap;
     uint64_t base;         /* sample index of mag[0] in the whole stream */
     uint8_t partial[4];    /* bytes of a sample split across feeds */
@@ -56,10 +69,14 @@ struct modes_demod *modes_demod_new(const struct modes_demod_cfg *cfg)
     struct modes_demod *d = xcalloc(1, sizeof *d);
     d->cfg = *cfg;
     d->h = cfg->sample_rate / 2.0e6;
-    d->nphases = d->h == 1.0 ? 1 : 5;
+    d->nphases = d->h == 1.0 ? 1 : UP24;
+    d->up = d->h == 1.0 ? 1 : UP24;
+    d->step = d->h == 1.0 ? 1 : STEP24;
     d->window = (unsigned)ceil(FRAME_HALFBITS * d->h) + 4;
     d->cap = BLOCK_SAMPLES + d->window;
     d->mag = xmalloc(d->cap * sizeof *d->mag);
+    d->upbuf = d->up > 1 ? xmalloc(d->cap * d->up * sizeof *d->upbuf) : NULL;
+    d->u = d->up > 1 ? d->upbuf : d->mag;
     for (int i = 0; i < 256; i++)
         d->lut[i] = (float)((i - 127.5) / 127.5);
     return d;
@@ -70,37 +87,39 @@ void modes_demod_free(struct modes_demod *d)
     if (!d)
         return;
     free(d->mag);
+    free(d->upbuf);
     free(d);
 }
 
 const struct modes_demod_stats *modes_demod_stats(const struct modes_demod *d) { return &d->stats; }
 
-/* Magnitude at fractional sample position t (linear interpolation). */
-static inline float mag_at(const float *m, double t)
+/* Fills upbuf for samples [0, len - 1): linear interpolation between
+ * neighbouring samples at the five half-bit centre offsets. */
+static void upsample(struct modes_demod *d)
 {
-    size_t i = (size_t)t;
-    float f = (float)(t - (double)i);
-    return m[i] + (m[i + 1] - m[i]) * f;
+    static const float frac[UP24] = {0.1f, 0.3f, 0.5f, 0.7f, 0.9f};
+    const float *m = d->mag;
+    float *u = d->upbuf;
+    for (size_t i = 0; i + 1 < d->len; i++) {
+        float a = m[i], b = m[i + 1] - m[i];
+        for (int q = 0; q < UP24; q++)
+            u[UP24 * i + (size_t)q] = a + b * frac[q];
+    }
 }
 
-/* The value of half-bit k of a frame starting at s (a fractional sample):
- * the magnitude at the centre of the half-bit. */
-static inline float halfbit(const struct modes_demod *d, double s, int k)
-{
-    if (d->h == 1.0)
-        return d->mag[(size_t)s + (size_t)k];
-    return mag_at(d->mag, s + d->h * k + d->h / 2 - 0.5);
-}
+/* Half-bits of a frame: u points at the frame's half-bit 0, step apart. */
+#define HB(k) u[(size_t)(k) * step]
 
-static bool preamble(const struct modes_demod *d, double s, float *high)
+static bool preamble(const float *u, size_t step, float *high)
 {
+    /* Pulses higher than their neighbours (cheapest tests first: noise
+     * fails most of them)... */
+    if (!(HB(0) > HB(1) && HB(2) > HB(1) && HB(2) > HB(3) && HB(7) > HB(6) && HB(7) > HB(8) && HB(9) > HB(8) &&
+          HB(0) > HB(3) && HB(9) > HB(6)))
+        return false;
     float v[16];
     for (int k = 0; k < 16; k++)
-        v[k] = halfbit(d, s, k);
-    /* Pulses higher than their neighbours... */
-    if (!(v[0] > v[1] && v[2] > v[1] && v[2] > v[3] && v[7] > v[6] && v[7] > v[8] && v[9] > v[8] && v[0] > v[3] &&
-          v[9] > v[6]))
-        return false;
+        v[k] = HB(k);
     /* ...and the gaps between and after them quiet compared with the pulses. */
     float h = (v[0] + v[2] + v[7] + v[9]) / 6.0f;
     if (v[4] >= h || v[5] >= h)
@@ -128,14 +147,14 @@ static int frame_bytes_for_df(unsigned df)
     }
 }
 
-static bool slice(const struct modes_demod *d, double s, struct candidate *c)
+static bool slice(const float *u, size_t step, struct candidate *c)
 {
     memset(c->msg, 0, sizeof c->msg);
     double power = 0;
     float score = 0;
     int nbits = 112;
     for (int i = 0; i < nbits; i++) {
-        float a = halfbit(d, s, 16 + 2 * i), b = halfbit(d, s, 17 + 2 * i);
+        float a = HB(16 + 2 * i), b = HB(17 + 2 * i);
         if (a > b) {
             c->msg[i >> 3] |= (uint8_t)(0x80u >> (i & 7));
             power += (double)a * a;
@@ -183,11 +202,12 @@ static size_t scan(struct modes_demod *d, size_t limit, modes_frame_cb cb, void 
         size_t span = 1;
         for (size_t k = 0; k < span && j + k + d->window <= limit; k++) {
             for (int p = 0; p < d->nphases; p++) {
-                double s = (double)(j + k) + p * 0.2;
-                if (!preamble(d, s, &high))
+                const float *u = d->u + (j + k) * d->up + (size_t)p;
+                if (!preamble(u, d->step, &high))
                     continue;
+                double s = (double)(j + k) + p * 0.2;
                 d->stats.preambles++;
-                if (!slice(d, s, &c))
+                if (!slice(u, d->step, &c))
                     continue;
                 /* A CRC-clean reading beats any other; otherwise the clearest bits. */
                 if (!found || (c.crc_ok && !best.crc_ok) || (c.crc_ok == best.crc_ok && c.score > best.score)) {
@@ -261,6 +281,8 @@ static void process(struct modes_demod *d, modes_frame_cb cb, void *ctx, bool fi
         while (d->len < d->cap && d->len < limit + d->window)
             d->mag[d->len++] = 0.0f;
     }
+    if (d->upbuf)
+        upsample(d);
     size_t done = scan(d, final ? d->len : limit, cb, ctx);
     if (final)
         done = d->len;
