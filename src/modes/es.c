@@ -150,6 +150,7 @@ void modes_es_opstatus_ctx(const uint8_t *me, struct modes_es_ctx *ctx)
     if (ctx->version == 0 || ctx->version > 2)
         return;
     ctx->nic_a = (uint8_t)bits_get1_bit(me, 44);
+    ctx->hrd_true = !bits_get1_bit(me, 54);
     if (st == 1)
         ctx->nic_c = (uint8_t)bits_get1_bit(me, 20);
 }
@@ -169,7 +170,7 @@ void modes_es_decode(struct modes_msg *m, const uint8_t *me, const struct modes_
         modes_es_airborne(m, me, ctx);
         break;
     case 19:
-        modes_es_velocity(m, me);
+        modes_es_velocity(m, me, ctx);
         break;
     case 28:
         es_aircraft_status(m, me);

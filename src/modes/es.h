@@ -11,7 +11,7 @@ struct modes_es_ctx;
 /* Each fills m from the ME field (me = message byte 4), m->tc already set. */
 void modes_es_surface(struct modes_msg *m, const uint8_t *me, const struct modes_es_ctx *ctx);
 void modes_es_airborne(struct modes_msg *m, const uint8_t *me, const struct modes_es_ctx *ctx);
-void modes_es_velocity(struct modes_msg *m, const uint8_t *me);
+void modes_es_velocity(struct modes_msg *m, const uint8_t *me, const struct modes_es_ctx *ctx);
 
 /* Updates ctx from a TC 31 ME field (version, NIC supplements A and C);
  * leaves it alone for any other ME. */

@@ -7,6 +7,7 @@
 
 #include "common/bits.h"
 #include "modes/es.h"
+#include "modes/modes_dec.h"
 #include "modes/modes_msg.h"
 
 static void set_vertical(struct modes_msg *m, const uint8_t *me)
@@ -34,7 +35,7 @@ static void set_vertical(struct modes_msg *m, const uint8_t *me)
     }
 }
 
-void modes_es_velocity(struct modes_msg *m, const uint8_t *me)
+void modes_es_velocity(struct modes_msg *m, const uint8_t *me, const struct modes_es_ctx *ctx)
 {
     m->st = (uint8_t)bits_get1(me, 6, 8);
     if (m->st < 1 || m->st > 4)
@@ -61,6 +62,9 @@ void modes_es_velocity(struct modes_msg *m, const uint8_t *me)
     } else {
         if (bits_get1_bit(me, 14)) {
             m->heading_deg = bits_get1(me, 15, 24) * 360.0 / 1024.0;
+            /* Magnetic unless the aircraft's TC 31 (version 1 or 2) set HRD
+             * to 0, true north (DO-260B 2.2.3.2.7.2.13). */
+            m->heading_true = ctx && ctx->have_version && ctx->version >= 1 && ctx->hrd_true;
             m->have |= MODES_BIT(MODES_F_HEADING);
         }
         unsigned as = bits_get1(me, 26, 35);

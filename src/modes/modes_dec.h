@@ -17,6 +17,7 @@ struct modes_es_ctx {
     uint8_t version;
     uint8_t nic_a; /* NIC supplement A, from TC 31 */
     uint8_t nic_c; /* NIC supplement C, from surface TC 31 */
+    bool hrd_true; /* TC 31 HRD bit clear: headings are true, not magnetic */
 };
 
 struct modes_frame;

@@ -275,6 +275,19 @@ static void test_nic_by_version(void)
     f = test_frame_es(17, 5, 0xABCDEF, me_position(11, 0, 0), 1300);
     modes_decode(d, &f, &m);
     CHECK_EQ_INT(m.nic, 8);
+    /* Its TC 31 had HRD = 0: velocity headings are true. */
+    uint64_t me = 0;
+    test_me_put(&me, 1, 5, 19);
+    test_me_put(&me, 6, 8, 3);
+    test_me_put(&me, 14, 14, 1);
+    test_me_put(&me, 15, 24, 256); /* 90 degrees */
+    f = test_frame_es(17, 5, 0xABCDEF, me, 1350);
+    modes_decode(d, &f, &m);
+    CHECK(MODES_HAS(&m, MODES_F_HEADING) && m.heading_true);
+    CHECK_NEAR(m.heading_deg, 90.0, 1e-9);
+    f = test_frame_es(17, 5, 0x654321, me, 1360); /* no TC 31 seen: magnetic */
+    modes_decode(d, &f, &m);
+    CHECK(MODES_HAS(&m, MODES_F_HEADING) && !m.heading_true);
     /* Version 1: ME bit 8 is not NIC-B. */
     f = test_frame_es(17, 5, 0x123456, me_opstatus(1, 1), 1400);
     modes_decode(d, &f, &m);
@@ -340,6 +353,40 @@ static void test_status_messages(void)
     CHECK_EQ_INT(m.ra.tti, 1);
     CHECK_EQ_INT(m.ra.threat_addr, 0x4840D6);
     modes_decoder_free(d);
+}
+
+/* DF16 long air-air surveillance with an ACAS RA in MV (VDS 3,0). */
+static void test_df16_acas(void)
+{
+    struct modes_frame f;
+    memset(&f, 0, sizeof f);
+    f.len = 14;
+    f.msg[0] = 16 << 3 | 0; /* VS 0 */
+    f.msg[1] = 0x01;        /* RI (bits 14-17) = 3: bit 16 here, bit 17 next */
+    f.msg[2] = 0x80;
+    f.msg[3] = 0x38;        /* AC bits 27-29: Q (28) = 1 */
+    f.msg[4] = 0x30;        /* VDS 3,0 */
+    f.msg[5] = 0x80;        /* ARA bit 41 (its first bit) set */
+    uint32_t ap = modes_crc24(f.msg, 11) ^ 0x3C6586;
+    f.msg[11] = (uint8_t)(ap >> 16);
+    f.msg[12] = (uint8_t)(ap >> 8);
+    f.msg[13] = (uint8_t)ap;
+    f.crc_ok = true;
+    f.addr = modes_crc_residual(f.msg, 112);
+    f.addr_from_ap = true;
+    f.time_ms = MODES_NO_TIME;
+    f.signal = NAN;
+    struct modes_msg m;
+    CHECK_EQ_INT(modes_decode_frame(&f, &m), 0);
+    CHECK_EQ_INT(m.df, 16);
+    CHECK_EQ_INT(m.addr, 0x3C6586);
+    CHECK_EQ_INT(m.ri, 3);
+    CHECK(MODES_HAS(&m, MODES_F_ACAS_RA));
+    CHECK_EQ_INT(m.ra.ara, 0x2000);
+    CHECK(MODES_HAS(&m, MODES_F_ALT_BARO));
+    f.msg[4] = 0x20; /* another VDS: no RA */
+    CHECK_EQ_INT(modes_decode_frame(&f, &m), 0);
+    CHECK(!MODES_HAS(&m, MODES_F_ACAS_RA));
 }
 
 /* DF18: who is speaking (CF) and the IMF bit of TIS-B/ADS-R positions. */
@@ -451,6 +498,18 @@ static void test_sbs(void)
     CHECK(!MODES_HAS(&m, MODES_F_POS) && !MODES_HAS(&m, MODES_F_ALT_BARO));
     CHECK(!MODES_HAS(&m, MODES_F_SQUAWK));
     CHECK_EQ_INT(m.time_ms, MODES_NO_TIME);
+    /* Random lines from the SBS alphabet: never out of bounds (ASan). */
+    static const char alpha[] = "MSG,0123456789-./: ABCDEFabcdef";
+    uint32_t x = 12345;
+    char line[96];
+    for (int i = 0; i < 20000; i++) {
+        size_t n = (x = x * 1103515245u + 12345u) >> 26;
+        for (size_t k = 0; k < n; k++)
+            line[k] = alpha[((x = x * 1103515245u + 12345u) >> 16) % (sizeof alpha - 1)];
+        if (i & 1 && n >= 4)
+            memcpy(line, "MSG,", 4);
+        modes_sbs_parse(line, n, &m);
+    }
 }
 
 /* Random frames marked valid: the decoder and writer must stay in bounds
@@ -548,6 +607,7 @@ int main(void)
     RUN(test_surface_reference);
     RUN(test_nic_by_version);
     RUN(test_status_messages);
+    RUN(test_df16_acas);
     RUN(test_df18_control_field);
     RUN(test_rejections);
     RUN(test_short_replies);
