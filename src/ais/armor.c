@@ -1,9 +1,6 @@
-/* armor.c: 6-bit de-armouring: eight characters (48 bits) at a time with
- * word arithmetic, the rest through a 256-entry table, four characters
- * (24 bits) into three bytes. */
+/* armor.c: 6-bit de-armouring through a 256-entry table, four characters
+ * (24 bits) into three bytes at a time. */
 #include "ais/armor.h"
-
-#include <string.h>
 
 #include "ais/ais.h"
 
@@ -32,31 +29,6 @@ int ais_armor_valid(const char *s, size_t n)
     return !(bad & 0x80);
 }
 
-/* Eight characters at once (SWAR). For bytes below 0x80, adding 0x80 - k
- * sets a byte's top bit exactly when it is >= k, with no carry into the next
- * byte; that gives the alphabet test and the '`'..'w' offset for all eight.
- * The eight 6-bit values are then packed pairwise (12, 24, 48 bits), first
- * character most significant, and stored as 6 big-endian bytes (8 written).
- * Returns 0 when a character is outside the alphabet. */
-static int decode8(const unsigned char *s, uint8_t *out)
-{
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t w;
-    memcpy(&w, s, 8);
-    uint64_t ge30 = w + ones * (0x80 - 0x30), ge58 = w + ones * (0x80 - 0x58);
-    uint64_t ge60 = w + ones * (0x80 - 0x60), ge78 = w + ones * (0x80 - 0x78);
-    uint64_t valid = ((ge30 & ~ge58) | (ge60 & ~ge78)) & ~w & highs;
-    if (valid != highs)
-        return 0;
-    uint64_t v = ((w + ones * 0x50) & ones * 0x7f) - ((ge60 & highs) >> 4);
-    uint64_t t = ((v & 0x00ff00ff00ff00ffu) << 6) | ((v >> 8) & 0x00ff00ff00ff00ffu);
-    uint64_t u = ((t & 0x0000ffff0000ffffu) << 12) | ((t >> 16) & 0x0000ffff0000ffffu);
-    uint64_t r = ((u & 0xffffffffu) << 24) | (u >> 32);
-    r = __builtin_bswap64(r << 16);
-    memcpy(out, &r, 8);
-    return 1;
-}
-
 int ais_armor_decode(const char *s, size_t n, unsigned fill, uint8_t *bits)
 {
     if (fill > 5 || (fill && n == 0))
@@ -64,9 +36,6 @@ int ais_armor_decode(const char *s, size_t n, unsigned fill, uint8_t *bits)
     const unsigned char *u = (const unsigned char *)s;
     unsigned bad = 0;
     size_t i = 0, o = 0;
-    for (; i + 8 <= n; i += 8, o += 6)
-        if (!decode8(u + i, bits + o))
-            return AIS_EARMOR;
     for (; i + 4 <= n; i += 4, o += 3) {
         unsigned a = ais_armor_table[u[i]], b = ais_armor_table[u[i + 1]];
         unsigned c = ais_armor_table[u[i + 2]], d = ais_armor_table[u[i + 3]];

@@ -19,8 +19,7 @@ int ais_armor_valid(const char *s, size_t n);
 
 /* De-armours n characters into bits (MSB first), dropping `fill` bits from the
  * end. bits must hold (6 * n + 7) / 8 + 3 bytes (the packer writes whole
- * 6-byte groups with 8-byte stores, and 3-byte groups); bytes past the
- * payload up to that bound are scratch.
+ * 3-byte groups); bytes past the payload are zero up to that bound.
  * Returns the number of payload bits, or AIS_EARMOR (a character outside the
  * alphabet, fill > 5, or fill bits without a character to hold them). */
 int ais_armor_decode(const char *s, size_t n, unsigned fill, uint8_t *bits);
