@@ -218,7 +218,10 @@ static void write_surv(struct jw *w, const struct modes_msg *m)
         jw_kstr(w, "addr_type", modes_addr_kind_name(m->addr_kind));
     if (m->addr_from_ap)
         jw_kbool(w, "addr_from_ap", true);
-    if (m->tc)
+    /* Every ME in the ADS-B layout has a type code, 0 included ("no
+     * position"); DF18 CF 3, 4 and 7 carry other layouts. */
+    bool es = m->df == 17 || (m->df == 18 && (m->cf <= 2 || m->cf == 5 || m->cf == 6));
+    if (es)
         jw_kuint(w, "tc", m->tc);
     if (m->st)
         jw_kuint(w, "subtype", m->st);

@@ -414,6 +414,28 @@ static void test_df18_control_field(void)
     }
 }
 
+/* Type code 0 ("no position information") is still a type code; a DF18
+ * coarse TIS-B frame (CF 3) has none. */
+static void test_tc_zero(void)
+{
+    struct modes_msg m;
+    struct buf b;
+    buf_init(&b, 256);
+    struct modes_frame f = test_frame_es(17, 5, 0x4840D6, 0, MODES_NO_TIME);
+    CHECK_EQ_INT(modes_decode_frame(&f, &m), 0);
+    modes_write_json(&b, &m);
+    buf_putc(&b, '\0');
+    CHECK(strstr(b.p, "\"tc\":0,") != NULL);
+    b.len = 0;
+    f = test_frame_es(18, 3, 0x4840D6, me_position(11, 0, 0), MODES_NO_TIME);
+    CHECK_EQ_INT(modes_decode_frame(&f, &m), 0);
+    modes_write_json(&b, &m);
+    buf_putc(&b, '\0');
+    CHECK(strstr(b.p, "\"tc\"") == NULL);
+    CHECK(strstr(b.p, "\"cf\":3") != NULL);
+    buf_free(&b);
+}
+
 static void test_rejections(void)
 {
     struct modes_decoder *d = modes_decoder_new(NULL);
@@ -609,6 +631,7 @@ int main(void)
     RUN(test_status_messages);
     RUN(test_df16_acas);
     RUN(test_df18_control_field);
+    RUN(test_tc_zero);
     RUN(test_rejections);
     RUN(test_short_replies);
     RUN(test_sbs);
