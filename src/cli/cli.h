@@ -35,6 +35,7 @@ enum decode_input decode_sniff(const unsigned char *p, long n);
 
 int cmd_decode(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 int cmd_watchlist(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);

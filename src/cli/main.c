@@ -12,6 +12,7 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
     {"decode", cmd_decode, "decode AIS NMEA or Mode S (AVR, Beast, SBS, IQ) to JSON lines or CSV"},
+    {"run", cmd_run, "live: network feeds and files -> tracker; JSON snapshots and re-broadcast"},
     {"replay", cmd_replay, "replay a recording through decoders and tracker; events and snapshots"},
     {"registry", cmd_registry, "import a user-supplied aircraft registry (icao24, registration, type) and look it up"},
     {"watchlist", cmd_watchlist, "import (OFAC SDN, CSV), list, add and remove watchlist entries"},

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Drives tests/sh/run_e2e.sh: starts `atalaya run`, feeds it over loopback,
+reads its outputs, prints ok/not ok lines. Bounded in time; loopback only."""
+import gzip
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+atalaya, root, tmp = sys.argv[1:4]
+HOST = "127.0.0.1"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind((HOST, 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def check(ok, what):
+    print(("ok" if ok else "not ok") + " - " + what)
+    sys.stdout.flush()
+
+
+beast = open(os.path.join(root, "tests/samples/modes/beast/sample_dump1090.bin"), "rb").read()
+with gzip.open(os.path.join(root, "tests/samples/ais/amsa/ais.txt.gz"), "rt", errors="replace") as f:
+    ais_lines = [next(f) for _ in range(3000)]
+
+p_beast_in, p_udp, p_avr_feeder, p_beast_out, p_nmea_out = (free_port() for _ in range(5))
+
+# An AVR feeder that atalaya connects to (as dump1090's port 30002 would be).
+avr_text = subprocess.run([atalaya, "decode", "--format", "avr", "-"], input=beast, capture_output=True).stdout
+feeder = socket.socket()
+feeder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+feeder.bind((HOST, p_avr_feeder))
+feeder.listen(1)
+feeder.settimeout(10)
+
+
+def serve_avr():
+    try:
+        c, _ = feeder.accept()
+        time.sleep(2)  # after the Beast feeders: its copies are the duplicates
+        c.sendall(avr_text)
+        time.sleep(3)
+        c.close()
+    except OSError:
+        pass
+
+
+threading.Thread(target=serve_avr, daemon=True).start()
+
+jdir = os.path.join(tmp, "json")
+os.mkdir(jdir)
+proc = subprocess.Popen([atalaya, "run", "--input", f"beast+listen://{HOST}:{p_beast_in}",
+                         "--input", f"nmea+udp://{HOST}:{p_udp}", "--input", f"avr+tcp://{HOST}:{p_avr_feeder}",
+                         "--output", f"beast+listen://{HOST}:{p_beast_out}",
+                         "--output", f"nmea+listen://{HOST}:{p_nmea_out}",
+                         "--json-dir", jdir, "--json-interval", "0.2", "--stats", "--stats-interval", "100"],
+                        stderr=subprocess.PIPE)
+
+
+def connect(port):
+    for _ in range(100):
+        try:
+            return socket.create_connection((HOST, port), timeout=5)
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"cannot connect to {port}")
+
+
+out_beast = connect(p_beast_out)
+out_nmea = connect(p_nmea_out)
+received = {"beast": b"", "nmea": b""}
+
+
+def drain(sock, key):
+    sock.settimeout(0.5)
+    end = time.time() + 8
+    while time.time() < end:
+        try:
+            d = sock.recv(65536)
+            if not d:
+                break
+            received[key] += d
+        except socket.timeout:
+            continue
+
+
+threads = [threading.Thread(target=drain, args=(out_beast, "beast")),
+           threading.Thread(target=drain, args=(out_nmea, "nmea"))]
+for t in threads:
+    t.start()
+time.sleep(0.3)
+
+# Two Beast feeders with the same capture: the second is a duplicate receiver.
+for _ in range(2):
+    s = connect(p_beast_in)
+    s.sendall(beast)
+    s.close()
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(0, len(ais_lines), 20):
+    u.sendto("".join(ais_lines[i:i + 20]).encode(), (HOST, p_udp))
+    time.sleep(0.005)
+u.close()
+
+
+def snapshot(name):
+    try:
+        with open(os.path.join(jdir, name)) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+time.sleep(2.5)  # the AVR feeder's copy arrives 2 s after connecting
+deadline = time.time() + 10
+aircraft = vessels = None
+while time.time() < deadline:
+    aircraft, vessels = snapshot("aircraft.json"), snapshot("vessels.json")
+    if aircraft and vessels and any(a.get("flight", "").strip() == "TRA89M" for a in aircraft["aircraft"]) \
+            and len(vessels["vessels"]) > 100:
+        break
+    time.sleep(0.2)
+for t in threads:
+    t.join()
+proc.send_signal(signal.SIGTERM)
+try:
+    _, err = proc.communicate(timeout=10)
+except subprocess.TimeoutExpired:
+    proc.kill()
+    _, err = proc.communicate()
+err = err.decode(errors="replace")
+
+check(aircraft is not None and any(a.get("flight", "").strip() == "TRA89M" and "lat" in a
+                                   for a in aircraft["aircraft"]), "aircraft.json shows TRA89M with a position")
+expected = subprocess.run([atalaya, "decode", "-"], input="".join(ais_lines).encode(), capture_output=True).stdout
+mmsis = {json.loads(l)["mmsi"] for l in expected.splitlines()} - {0}  # MMSI 0 is no station
+check(vessels is not None and len(vessels["vessels"]) == len(mmsis),
+      f"vessels.json has every vessel sent over UDP ({len(vessels['vessels']) if vessels else 0} of {len(mmsis)})")
+rec = snapshot("receiver.json")
+check(rec is not None and rec.get("refresh") == 200, "receiver.json written")
+frames = received["beast"].count(b"\x1a\x32") + received["beast"].count(b"\x1a\x33")
+check(frames >= 200, f"Beast output re-broadcast the frames ({frames})")
+nmea = [l for l in received["nmea"].split(b"\r\n") if l.startswith(b"!")]
+check(len(nmea) >= 0.9 * len([l for l in ais_lines if l.startswith("!")]) * 0.8,
+      f"NMEA output re-broadcast the sentences ({len(nmea)})")
+dups = [l for l in err.splitlines() if "duplicates" in l]
+ndup = int(dups[-1].split("duplicates ")[1].split(";")[0]) if dups else 0
+check(ndup >= 400, f"the second receiver's copies were dropped as duplicates ({ndup})")
+check(proc.returncode == 0, f"exits cleanly on SIGTERM (status {proc.returncode})")
