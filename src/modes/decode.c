@@ -209,7 +209,7 @@ int modes_decode_fields(const struct modes_frame *f, struct modes_msg *m,
 
     switch (m->df) {
     case 0: case 16:
-        m->vs = bits_get1_bit(msg, 6);
+        m->vs = (uint8_t)bits_get1_bit(msg, 6);
         m->ri = (uint8_t)bits_get1(msg, 14, 17);
         m->on_ground = m->vs;
         m->have |= MODES_BIT(MODES_F_VS) | MODES_BIT(MODES_F_RI) | MODES_BIT(MODES_F_AIRGROUND);

@@ -88,7 +88,7 @@ static void es_target_state(struct modes_msg *m, const uint8_t *me)
         m->have |= MODES_BIT(MODES_F_SEL_HEADING);
     }
     m->nac_p = (uint8_t)bits_get1(me, 40, 43);
-    m->nic_baro = bits_get1_bit(me, 44);
+    m->nic_baro = (uint8_t)bits_get1_bit(me, 44);
     m->sil = (uint8_t)bits_get1(me, 45, 46);
     m->have |= MODES_BIT(MODES_F_NAC_P) | MODES_BIT(MODES_F_NIC_BARO) | MODES_BIT(MODES_F_SIL);
     if (bits_get1_bit(me, 47)) {
@@ -119,7 +119,7 @@ static void es_opstatus(struct modes_msg *m, const uint8_t *me)
     m->sil = (uint8_t)bits_get1(me, 51, 52);
     m->have |= MODES_BIT(MODES_F_NAC_P) | MODES_BIT(MODES_F_SIL);
     if (m->st == 0) {
-        m->nic_baro = bits_get1_bit(me, 53);
+        m->nic_baro = (uint8_t)bits_get1_bit(me, 53);
         m->have |= MODES_BIT(MODES_F_NIC_BARO);
     } else {
         m->on_ground = true;

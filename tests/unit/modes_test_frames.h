@@ -47,7 +47,7 @@ static inline struct modes_frame test_frame_hex(const char *hex)
 /* ME field value v into ME bits first..last (1-based, DO-260B numbering). */
 static inline void test_me_put(uint64_t *me, unsigned first, unsigned last, uint64_t v)
 {
-    *me |= v << (56 - last);
+    *me |= (v & ((1ull << (last - first + 1)) - 1)) << (56 - last);
 }
 
 /* DF17 (or DF18 with cf) frame for addr carrying the 56-bit ME, with parity. */
