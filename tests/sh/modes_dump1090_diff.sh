@@ -4,7 +4,9 @@
 # fed to dump1090-mutability's Beast input on a free 127.0.0.1 port, its SBS
 # output is recorded, and the same file goes through `atalaya decode --input
 # beast`. Per aircraft, the callsigns, the barometric altitudes and the
-# positions each side reports must agree. Frames are sent at the pace of
+# positions each side reports must agree; and dump1090's SBS output, read
+# back through `atalaya decode --input sbs`, must give dump1090's own view
+# (the SBS parser against a real SBS writer). Frames are sent at the pace of
 # their 12 MHz timestamps (about 24 s): dump1090 times CPR pairs and its
 # speed check by arrival, atalaya by the capture's own clock, and only a
 # real-time feed makes the two views the same. dump1090 runs only on 127.0.0.1 and
@@ -172,4 +174,31 @@ print("# positions: dump1090 %d, atalaya %d; unmatched: dump1090 %d, atalaya %d"
       % (npos_t, npos_o, missing, extra))
 report("every dump1090 position matched by atalaya", npos_t > 0 and missing == 0, "%d unmatched" % missing)
 report("every atalaya position matched by dump1090", extra == 0, "%d unmatched" % extra)
+
+# dump1090's SBS output read back by `atalaya decode --input sbs` must say
+# what dump1090 said: same aircraft, callsigns, altitudes and positions.
+sbs_path = os.path.join(tmp, "dump1090.sbs")
+with open(sbs_path, "w") as fp:
+    fp.write("\n".join(sbs_lines) + "\n")
+res = subprocess.run([os.environ["ATALAYA"], "decode", "--input", "sbs", sbs_path],
+                     capture_output=True, text=True)
+back = agg()
+nback = 0
+for line in res.stdout.splitlines():
+    m = json.loads(line)
+    nback += 1
+    icao = m["icao"]
+    if "callsign" in m:
+        back["callsign"].setdefault(icao, set()).add(m["callsign"])
+    if "alt_baro" in m:
+        back["alt"].setdefault(icao, set()).add(m["alt_baro"])
+    if "lat" in m:
+        back["pos"].setdefault(icao, []).append((m["lat"], m["lon"]))
+nmsg = sum(1 for l in sbs_lines if l.startswith("MSG,"))
+report("atalaya reads every dump1090 SBS line", res.returncode == 0 and nback == nmsg,
+       "%d of %d (rc %d)" % (nback, nmsg, res.returncode))
+same = (back["callsign"] == theirs["callsign"] and back["alt"] == theirs["alt"] and
+        {a: sorted(v) for a, v in back["pos"].items()} ==
+        {a: sorted(v) for a, v in theirs["pos"].items()})
+report("SBS read back equals dump1090's own view", same, "differs")
 PY
