@@ -35,6 +35,11 @@ has "lookup vessel name" "$("$ATALAYA" lookup --db "$db" vessel 'M/T Amuay.')" '
 has "lookup clean vessel" "$("$ATALAYA" lookup --db "$db" mmsi 244123456)" '"watchlist":[]' '"flag":"Netherlands'
 has "lookup point" "$("$ATALAYA" lookup --db "$db" point 43.63 1.37)" '"country":"France"' '"icao":"LFBO"'
 
+# Without $ATALAYA_DATA the binary finds ../../data beside itself (build/<mode>/atalaya).
+has "data dir beside the binary" "$(env -u ATALAYA_DATA "$ATALAYA" lookup --db "$tmp/none.db" mmsi 374123000)" \
+    '"flag":"Panama' '"watchlist":[]'
+has "missing data dir" "$(ATALAYA_DATA=$tmp/nowhere "$ATALAYA" lookup mmsi 1 2>&1)" 'reference data not found'
+
 # The user's own list, add and remove.
 printf 'kind,name,mmsi,flag,program,note\nvessel,Sea Star,244123456,Netherlands,mine,test\n' >"$tmp/mine.csv"
 "$ATALAYA" watchlist --db "$db" import --format csv --list mine "$tmp/mine.csv" 2>/dev/null

@@ -5,6 +5,7 @@
 
 #include "common/geo.h"
 #include "ref/csv.h"
+#include "ref/datadir.h"
 #include "ref/ref.h"
 
 static struct ref *R;
@@ -135,6 +136,18 @@ static void test_sea(void)
     CHECK(ref_load_sea(R, "/nonexistent.geojson", err, sizeof err) == -1);
 }
 
+static void test_data_dir(void)
+{
+    char out[1024], want[1024];
+    const char *root = getenv("ATALAYA_ROOT");
+    snprintf(want, sizeof want, "%s/data", root ? root : ".");
+    setenv("ATALAYA_DATA", want, 1);
+    CHECK(ref_data_dir(out, sizeof out) && !strcmp(out, want));
+    setenv("ATALAYA_DATA", "/nonexistent", 1);
+    CHECK(ref_data_dir(out, sizeof out) == NULL);
+    unsetenv("ATALAYA_DATA");
+}
+
 int main(void)
 {
     char err[512] = "";
@@ -154,6 +167,7 @@ int main(void)
     RUN(test_icao);
     RUN(test_countries);
     RUN(test_sea);
+    RUN(test_data_dir);
     ref_free(R);
     TEST_MAIN_END();
 }
