@@ -4,6 +4,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <immintrin.h>
+#endif
 
 #include "common/xmalloc.h"
 #include "modes/crc.h"
@@ -30,11 +33,12 @@ struct modes_demod {
     float *mag;            /* magnitudes, normalised to full scale 1.0 */
     float *upbuf;          /* 2.4 MS/s: magnitudes at the half-bit centres (UP24 per sample) */
     const float *u;        /* upbuf, or mag at 2.0 MS/s */
+    uint64_t *cand;        /* bit per index of u: set where the preamble's pulse edges rise and fall */
     size_t len, cap;
     uint64_t base;         /* sample index of mag[0] in the whole stream */
     uint8_t partial[4];    /* bytes of a sample split across feeds */
     unsigned npartial;
-    float lut[256];        /* uc8: (x - 127.5) / 127.5 */
+    float *maglut;         /* uc8: magnitude of every (I, Q) byte pair, indexed I | Q << 8 */
     struct modes_demod_stats stats;
 };
 
@@ -74,11 +78,20 @@ struct modes_demod *modes_demod_new(const struct modes_demod_cfg *cfg)
     d->step = d->h == 1.0 ? 1 : STEP24;
     d->window = (unsigned)ceil(FRAME_HALFBITS * d->h) + 4;
     d->cap = BLOCK_SAMPLES + d->window;
-    d->mag = xmalloc(d->cap * sizeof *d->mag);
-    d->upbuf = d->up > 1 ? xmalloc(d->cap * d->up * sizeof *d->upbuf) : NULL;
+    /* Zeroed: the candidate pass reads a little past the filled part. */
+    d->mag = xcalloc(d->cap, sizeof *d->mag);
+    d->upbuf = d->up > 1 ? xcalloc(d->cap * d->up, sizeof *d->upbuf) : NULL;
     d->u = d->up > 1 ? d->upbuf : d->mag;
-    for (int i = 0; i < 256; i++)
-        d->lut[i] = (float)((i - 127.5) / 127.5);
+    d->cand = xcalloc(d->cap * d->up / 64 + 2, sizeof *d->cand);
+    if (cfg->format == MODES_IQ_UC8) {
+        /* A sample is 16 bits: one table lookup replaces two scalings and a sqrt. */
+        d->maglut = xmalloc(65536 * sizeof *d->maglut);
+        for (int q = 0; q < 256; q++)
+            for (int i = 0; i < 256; i++) {
+                double I = (i - 127.5) / 127.5, Q = (q - 127.5) / 127.5;
+                d->maglut[i | q << 8] = (float)sqrt(I * I + Q * Q);
+            }
+    }
     return d;
 }
 
@@ -88,6 +101,8 @@ void modes_demod_free(struct modes_demod *d)
         return;
     free(d->mag);
     free(d->upbuf);
+    free(d->cand);
+    free(d->maglut);
     free(d);
 }
 
@@ -109,6 +124,75 @@ static void upsample(struct modes_demod *d)
 
 /* Half-bits of a frame: u points at the frame's half-bit 0, step apart. */
 #define HB(k) u[(size_t)(k) * step]
+
+/* The pulse-edge tests of preamble(), branch-free over a whole block, four
+ * positions at a time (GCC/Clang vector extensions, so no ISA-specific
+ * code): noise passes all six rarely, and only those positions reach the
+ * data-dependent branches of preamble(), each a likely misprediction on noise.
+ * step is a constant after inlining. */
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+
+/* Unaligned, aliasing-safe load of four floats. */
+typedef float v4f_u __attribute__((vector_size(16), aligned(4), may_alias));
+static inline v4f load4(const float *p) { return *(const v4f_u *)p; }
+
+/* Bit i set when lane i of m is true (all ones). */
+static inline unsigned lane_bits(v4i m)
+{
+#ifdef __SSE2__
+    return (unsigned)_mm_movemask_ps((__m128)m);
+#else
+    return (unsigned)((m[0] & 1) | (m[1] & 2) | (m[2] & 4) | (m[3] & 8));
+#endif
+}
+
+static inline void edges(const float *u, size_t step, uint64_t *bits, size_t n)
+{
+    for (size_t x = 0; x < n; x += 64) {
+        uint64_t w = 0;
+        for (unsigned g = 0; g < 16; g++) {
+            const float *q = u + x + 4 * g;
+            v4f a0 = load4(q), a1 = load4(q + step), a2 = load4(q + 2 * step), a3 = load4(q + 3 * step);
+            v4f a6 = load4(q + 6 * step), a7 = load4(q + 7 * step), a8 = load4(q + 8 * step), a9 = load4(q + 9 * step);
+            v4i m = (a0 > a1) & (a2 > a1) & (a2 > a3) & (a7 > a6) & (a7 > a8) & (a9 > a8);
+            w |= (uint64_t)lane_bits(m) << (4 * g);
+        }
+        bits[x / 64] = w;
+    }
+    if (n % 64)
+        bits[n / 64] &= (UINT64_C(1) << (n % 64)) - 1;
+    bits[(n + 63) / 64] = 0; /* a stop word for next_cand */
+}
+
+/* Candidate positions: every start sample that leaves room for a whole frame. */
+static size_t prefilter(struct modes_demod *d, size_t limit)
+{
+    size_t n = limit > d->window ? (limit - d->window + 1) * d->up : 0;
+    if (d->step == STEP24)
+        edges(d->u, STEP24, d->cand, n);
+    else
+        edges(d->u, 1, d->cand, n);
+    return n;
+}
+
+static inline bool is_cand(const struct modes_demod *d, size_t x) { return (d->cand[x / 64] >> (x % 64)) & 1u; }
+
+/* First candidate index >= x, or n when there is none. */
+static size_t next_cand(const struct modes_demod *d, size_t x, size_t n)
+{
+    if (x >= n)
+        return n;
+    size_t i = x / 64;
+    uint64_t w = d->cand[i] & (~UINT64_C(0) << (x % 64));
+    while (!w) {
+        if (++i * 64 >= n)
+            return n;
+        w = d->cand[i];
+    }
+    size_t r = i * 64 + (size_t)__builtin_ctzll(w);
+    return r < n ? r : n;
+}
 
 static bool preamble(const float *u, size_t step, float *high)
 {
@@ -191,7 +275,15 @@ static bool slice(const float *u, size_t step, struct candidate *c)
 static size_t scan(struct modes_demod *d, size_t limit, modes_frame_cb cb, void *ctx)
 {
     size_t j = 0;
+    size_t n = prefilter(d, limit);
     while (j + d->window + 8 <= limit) {
+        /* Jump to the next sample with a candidate phase (or past the end). */
+        size_t next = next_cand(d, j * d->up, n) / d->up;
+        if (next + d->window + 8 > limit) {
+            j = limit - d->window - 7;
+            break;
+        }
+        j = next;
         float high;
         struct candidate best = {.len = 0}, c;
         double best_s = 0;
@@ -203,7 +295,7 @@ static size_t scan(struct modes_demod *d, size_t limit, modes_frame_cb cb, void 
         for (size_t k = 0; k < span && j + k + d->window <= limit; k++) {
             for (int p = 0; p < d->nphases; p++) {
                 const float *u = d->u + (j + k) * d->up + (size_t)p;
-                if (!preamble(u, d->step, &high))
+                if (!is_cand(d, (j + k) * d->up + (size_t)p) || !preamble(u, d->step, &high))
                     continue;
                 double s = (double)(j + k) + p * 0.2;
                 d->stats.preambles++;
@@ -260,8 +352,7 @@ static size_t convert(struct modes_demod *d, const uint8_t *p, size_t n, float *
     size_t k = 0;
     if (d->cfg.format == MODES_IQ_UC8) {
         for (size_t i = 0; i + 1 < n && k < max; i += 2, k++) {
-            float I = d->lut[p[i]], Q = d->lut[p[i + 1]];
-            out[k] = sqrtf(I * I + Q * Q);
+            out[k] = d->maglut[p[i] | p[i + 1] << 8];
         }
     } else {
         for (size_t i = 0; i + 3 < n && k < max; i += 4, k++) {
