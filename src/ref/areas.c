@@ -60,7 +60,7 @@ static const char *feature_name(json_t *props)
     return NULL;
 }
 
-static json_t *load_json(const char *path, char *err, size_t errn)
+struct json_t *ref_load_json(const char *path, char *err, size_t errn)
 {
     struct in_file *f = in_open(path);
     if (!f) {
@@ -84,7 +84,7 @@ static json_t *load_json(const char *path, char *err, size_t errn)
 
 int ref_load_layer(struct ref_layer *l, const char *path, char *err, size_t errn)
 {
-    json_t *root = load_json(path, err, errn);
+    json_t *root = ref_load_json(path, err, errn);
     if (!root)
         return -1;
     json_t *feats = json_object_get(root, "features");

@@ -119,17 +119,10 @@ static int load_blocks(const char *path, struct ref_icao_block **out, size_t *no
 
 static int load_military(struct ref *r, const char *path, char *err, size_t errn)
 {
-    struct in_file *f = in_open(path);
-    if (!f) {
-        snprintf(err, errn, "%s: %s", path, strerror(errno));
+    json_t *root = ref_load_json(path, err, errn);
+    if (!root)
         return -1;
-    }
-    char text[16384];
-    ssize_t n = in_read(f, text, sizeof text - 1);
-    in_close(f);
-    json_error_t je;
-    json_t *root = n > 0 ? json_loadb(text, (size_t)n, 0, &je) : NULL;
-    json_t *arr = root ? json_object_get(root, "military") : NULL;
+    json_t *arr = json_object_get(root, "military");
     if (!json_is_array(arr)) {
         snprintf(err, errn, "%s: no \"military\" array", path);
         json_decref(root);

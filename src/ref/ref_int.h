@@ -75,6 +75,8 @@ int ref_load_operators(struct ref *r, const char *path, char *err, size_t errn);
 int ref_load_mid(struct ref *r, const char *path, char *err, size_t errn);
 int ref_load_icao_blocks(struct ref *r, const char *csv, const char *mil_json, char *err,
                          size_t errn);
+/* A whole JSON document (gzip/zstd transparently); NULL with err filled. */
+struct json_t *ref_load_json(const char *path, char *err, size_t errn);
 int ref_load_layer(struct ref_layer *l, const char *path, char *err, size_t errn);
 void ref_layer_free(struct ref_layer *l);
 const char *ref_layer_at(const struct ref_layer *l, double lat, double lon);
