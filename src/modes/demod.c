@@ -108,6 +108,16 @@ void modes_demod_free(struct modes_demod *d)
 
 const struct modes_demod_stats *modes_demod_stats(const struct modes_demod *d) { return &d->stats; }
 
+/* Four-lane vectors (GCC/Clang vector extensions: SSE2 on x86-64, NEON on
+ * arm64, plain scalar code elsewhere, from the same source). */
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+
+/* Unaligned, aliasing-safe loads and stores of four floats. */
+typedef float v4f_u __attribute__((vector_size(16), aligned(4), may_alias));
+static inline v4f load4(const float *p) { return *(const v4f_u *)p; }
+static inline void store4(float *p, v4f v) { *(v4f_u *)p = v; }
+
 /* Fills upbuf for samples [0, len - 1): linear interpolation between
  * neighbouring samples at the five half-bit centre offsets. */
 static void upsample(struct modes_demod *d)
@@ -115,7 +125,25 @@ static void upsample(struct modes_demod *d)
     static const float frac[UP24] = {0.1f, 0.3f, 0.5f, 0.7f, 0.9f};
     const float *m = d->mag;
     float *u = d->upbuf;
-    for (size_t i = 0; i + 1 < d->len; i++) {
+    size_t i = 0;
+    /* Four samples -> twenty values, as five vectors (lane patterns spelled
+     * out so the compiler emits shuffles, not scalar stores). */
+    const v4f f0 = {0.1f, 0.3f, 0.5f, 0.7f}, f1 = {0.9f, 0.1f, 0.3f, 0.5f}, f2 = {0.7f, 0.9f, 0.1f, 0.3f};
+    const v4f f3 = {0.5f, 0.7f, 0.9f, 0.1f}, f4 = {0.3f, 0.5f, 0.7f, 0.9f};
+    for (; i + 5 < d->len; i += 4) {
+        v4f a = load4(m + i), b = load4(m + i + 1) - a;
+        v4f a0 = {a[0], a[0], a[0], a[0]}, b0 = {b[0], b[0], b[0], b[0]};
+        v4f a1 = {a[0], a[1], a[1], a[1]}, b1 = {b[0], b[1], b[1], b[1]};
+        v4f a2 = {a[1], a[1], a[2], a[2]}, b2 = {b[1], b[1], b[2], b[2]};
+        v4f a3 = {a[2], a[2], a[2], a[3]}, b3 = {b[2], b[2], b[2], b[3]};
+        v4f a4 = {a[3], a[3], a[3], a[3]}, b4 = {b[3], b[3], b[3], b[3]};
+        store4(u + UP24 * i, a0 + b0 * f0);
+        store4(u + UP24 * i + 4, a1 + b1 * f1);
+        store4(u + UP24 * i + 8, a2 + b2 * f2);
+        store4(u + UP24 * i + 12, a3 + b3 * f3);
+        store4(u + UP24 * i + 16, a4 + b4 * f4);
+    }
+    for (; i + 1 < d->len; i++) {
         float a = m[i], b = m[i + 1] - m[i];
         for (int q = 0; q < UP24; q++)
             u[UP24 * i + (size_t)q] = a + b * frac[q];
@@ -125,19 +153,7 @@ static void upsample(struct modes_demod *d)
 /* Half-bits of a frame: u points at the frame's half-bit 0, step apart. */
 #define HB(k) u[(size_t)(k) * step]
 
-/* The pulse-edge tests of preamble(), branch-free over a whole block, four
- * positions at a time (GCC/Clang vector extensions, so no ISA-specific
- * code): noise passes all six rarely, and only those positions reach the
- * data-dependent branches of preamble(), each a likely misprediction on noise.
- * step is a constant after inlining. */
-typedef float v4f __attribute__((vector_size(16)));
-typedef int32_t v4i __attribute__((vector_size(16)));
-
-/* Unaligned, aliasing-safe load of four floats. */
-typedef float v4f_u __attribute__((vector_size(16), aligned(4), may_alias));
-static inline v4f load4(const float *p) { return *(const v4f_u *)p; }
-
-/* Bit i set when lane i of m is true (all ones). */
+/* Bit i set when lane i of m is true (all ones); movmskps where there is one. */
 static inline unsigned lane_bits(v4i m)
 {
 #ifdef __SSE2__
@@ -147,6 +163,11 @@ static inline unsigned lane_bits(v4i m)
 #endif
 }
 
+/* The pulse-edge tests of preamble(), branch-free over a whole block, four
+ * positions at a time, into a bitmap: noise passes all six rarely, and only
+ * those positions reach the data-dependent branches of preamble(), each a
+ * likely misprediction on noise. step is a constant after inlining. Reads up
+ * to 66 + 9 * step values past n (the buffers are sized and zeroed for it). */
 static inline void edges(const float *u, size_t step, uint64_t *bits, size_t n)
 {
     for (size_t x = 0; x < n; x += 64) {
