@@ -61,10 +61,29 @@ void modes_beast_feed(struct modes_framer *fr, const uint8_t *p, size_t n, modes
         uint8_t c = p[i];
         switch (fr->state) {
         case WAIT_SYNC:
-            if (c == 0x1a)
-                fr->state = WAIT_TYPE;
-            else
-                fr->stats.garbage_bytes++;
+            if (c != 0x1a) {
+                /* Skip to the next sync byte in one go. */
+                const uint8_t *sync = memchr(p + i, 0x1a, n - i);
+                size_t skip = sync ? (size_t)(sync - p) - i : n - i;
+                fr->stats.garbage_bytes += skip;
+                i += skip - 1;
+                break;
+            }
+            /* Fast path: a whole frame in this chunk with no escaped byte in
+             * it (the common case) is copied straight out. */
+            unsigned plen = i + 1 < n ? payload_len(p[i + 1]) : 0;
+            if (plen) {
+                unsigned need = plen + 7;
+                if (i + 2 + need <= n && !memchr(p + i + 2, 0x1a, need)) {
+                    fr->type = p[i + 1];
+                    fr->need = need;
+                    memcpy(fr->buf, p + i + 2, need);
+                    emit(fr, cb, ctx);
+                    i += 1 + need;
+                    break;
+                }
+            }
+            fr->state = WAIT_TYPE;
             break;
         case WAIT_TYPE:
             if (c == 0x1a) { /* "1a 1a" outside a frame: an escaped data byte we missed the start of */
