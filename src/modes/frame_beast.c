@@ -2,6 +2,7 @@
  * 30005 and of Mode-S Beast receivers). State: waiting for 0x1a, then the
  * type byte, then counter + signal + payload with 0x1a escapes undone. */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "common/buf.h"
@@ -20,11 +21,19 @@ static unsigned payload_len(uint8_t type)
     }
 }
 
-/* The signal byte is an amplitude (0..255); dBFS of its power, as readsb shows. */
-static double signal_dbfs(uint8_t s)
+/* The signal byte is an amplitude (0..255); dBFS of its power, as readsb
+ * shows. A table, because log10 per frame costs more than the framing. */
+static double dbfs[256];
+static pthread_once_t dbfs_once = PTHREAD_ONCE_INIT;
+
+static void dbfs_init(void)
 {
-    return s ? 20.0 * log10(s / 255.0) : NAN;
+    dbfs[0] = NAN;
+    for (int s = 1; s < 256; s++)
+        dbfs[s] = 20.0 * log10(s / 255.0);
 }
+
+static double signal_dbfs(uint8_t s) { return dbfs[s]; }
 
 static void emit(struct modes_framer *fr, modes_frame_cb cb, void *ctx)
 {
@@ -51,6 +60,7 @@ static void emit(struct modes_framer *fr, modes_frame_cb cb, void *ctx)
 
 void modes_framer_init(struct modes_framer *fr, enum modes_framer_kind kind)
 {
+    pthread_once(&dbfs_once, dbfs_init);
     memset(fr, 0, sizeof *fr);
     fr->kind = kind;
 }
