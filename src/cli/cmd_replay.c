@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ais/ais.h"
 #include "ais/nmea.h"
@@ -17,6 +18,11 @@
 #include "common/buf.h"
 #include "common/input.h"
 #include "common/json.h"
+#include "detect/watch.h"
+#include "ref/datadir.h"
+#include "ref/db.h"
+#include "ref/ref.h"
+#include "ref/watchlist.h"
 #include "modes/demod.h"
 #include "modes/framer.h"
 #include "modes/modes_msg.h"
@@ -25,6 +31,7 @@
 
 struct replay {
     struct trk *trk;
+    struct watch *watch;
     struct buf out;
     bool events;
     int64_t now_ms;
@@ -33,6 +40,8 @@ struct replay {
 static void print_update(struct replay *r, const struct trk_update *u, const char *evidence, size_t evidence_len)
 {
     static const uint32_t notable = TRK_U_NEW | TRK_U_IDENTITY | TRK_U_POS_REJECTED;
+    if (r->watch)
+        watch_on_update(r->watch, u, evidence, evidence_len, &r->out);
     if (!r->events || !(u->flags & notable))
         return;
     struct jw w;
@@ -183,9 +192,12 @@ int cmd_replay(int argc, char **argv)
     static const struct option longopts[] = {
         {"events", no_argument, 0, 'e'},       {"aircraft-json", required_argument, 0, 'a'},
         {"vessels-json", required_argument, 0, 'v'}, {"stats", no_argument, 0, 's'},
+        {"db", required_argument, 0, 'd'},     {"area", required_argument, 0, 'A'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
     };
-    const char *aircraft_json = NULL, *vessels_json = NULL;
+    const char *aircraft_json = NULL, *vessels_json = NULL, *dbpath = "atalaya.db";
+    const char *areas[32];
+    int nareas = 0;
     bool stats = false;
     struct replay r = {.events = false};
     int c;
@@ -196,11 +208,19 @@ int cmd_replay(int argc, char **argv)
         case 'a': aircraft_json = optarg; break;
         case 'v': vessels_json = optarg; break;
         case 's': stats = true; break;
+        case 'd': dbpath = optarg; break;
+        case 'A':
+            if (nareas < 32)
+                areas[nareas++] = optarg;
+            break;
         case 'h':
             printf("usage: atalaya replay [--events] [--aircraft-json F] [--vessels-json F] [--stats] FILE...\n"
                    "  a recording (AIS NMEA, Beast, AVR, SBS or 2.4 MS/s uc8 IQ; .gz/.zst read as is, format\n"
                    "  detected per file) through the decoders and the tracker\n"
-                   "  --events   print new entities, identity changes and implausible positions as JSON lines\n");
+                   "  --events   print new entities, identity changes and implausible positions as JSON lines\n"
+                   "  --db PATH  watchlists and registry (default atalaya.db, when present): alerts on\n"
+                   "             watched entities, with the raw messages as evidence\n"
+                   "  --area F   GeoJSON polygons: alert when a watched entity enters one (repeatable)\n");
             return 0;
         default: return 1;
         }
@@ -209,7 +229,42 @@ int cmd_replay(int argc, char **argv)
         fprintf(stderr, "atalaya replay: no input files\n");
         return 1;
     }
-    r.trk = trk_new(NULL);
+    /* Reference data and watchlists: enrichment always, alerts when a db is there. */
+    char dir[4096], err[512];
+    struct ref *ref = NULL;
+    struct sqlite3 *db = NULL;
+    struct ref_wl_set set;
+    struct ref_wl_index *wl = NULL;
+    ref_wl_set_init(&set);
+    if (ref_data_dir(dir, sizeof dir) && !(ref = ref_load(dir, err, sizeof err)))
+        fprintf(stderr, "atalaya replay: reference data: %s (no enrichment)\n", err);
+    if (access(dbpath, R_OK) == 0) {
+        if (ref_db_open(dbpath, &db, err, sizeof err) != 0 || ref_wl_db_load(db, NULL, &set, err, sizeof err) != 0) {
+            fprintf(stderr, "atalaya replay: %s\n", err);
+            ref_db_close(db);
+            ref_free(ref);
+            ref_wl_set_free(&set);
+            return 2;
+        }
+        wl = ref_wl_index_build(&set, db);
+    } else if (strcmp(dbpath, "atalaya.db") != 0) {
+        fprintf(stderr, "atalaya replay: cannot read %s\n", dbpath);
+        ref_free(ref);
+        return 2;
+    }
+    r.watch = watch_new(ref, wl, db);
+    for (int i = 0; i < nareas; i++)
+        if (watch_load_areas(r.watch, areas[i], err, sizeof err) != 0) {
+            fprintf(stderr, "atalaya replay: %s\n", err);
+            watch_free(r.watch);
+            ref_wl_index_free(wl);
+            ref_wl_set_free(&set);
+            ref_db_close(db);
+            ref_free(ref);
+            return 2;
+        }
+    struct trk_config tcfg = {.enricher = watch_enricher(r.watch)};
+    r.trk = trk_new(&tcfg);
     buf_init(&r.out, 1 << 17);
     struct ais_ctx *ctx = ais_ctx_new();
     struct modes_replay mr = {.r = &r, .dec = modes_decoder_new(NULL)};
@@ -247,6 +302,17 @@ int cmd_replay(int argc, char **argv)
                 (unsigned long long)s->positions_out_of_order, (unsigned long long)s->identity_changes);
         ais_stats_print(ais_ctx_stats(ctx), stderr);
     }
+    if (stats) {
+        const struct watch_stats *ws = watch_stats(r.watch);
+        fprintf(stderr, "watchlist matches: %llu\nalerts sighting: %llu\nalerts area entry: %llu\n",
+                (unsigned long long)ws->matched, (unsigned long long)ws->sightings,
+                (unsigned long long)ws->area_entries);
+    }
+    watch_free(r.watch);
+    ref_wl_index_free(wl);
+    ref_wl_set_free(&set);
+    ref_db_close(db);
+    ref_free(ref);
     ais_ctx_free(ctx);
     modes_validator_free(&mr.val);
     modes_decoder_free(mr.dec);

@@ -46,6 +46,16 @@ struct trk_valid {
     uint8_t source; /* enum trk_source */
 };
 
+/* What the watch module (src/detect/watch.h) keeps on an entity; the tracker
+ * stores it and never looks inside. */
+struct trk_watch {
+    const void *entry;  /* the watchlist entry matched, NULL if none */
+    int8_t rule;        /* which rule matched (enum ref_wl_rule), when entry is set */
+    bool weak;          /* a name-only match: a lead, not a finding */
+    bool announced;     /* the first-sighting alert was raised */
+    uint32_t areas;     /* bit i: inside configured area i at the last position */
+};
+
 /* A trail point, packed: 16 bytes. */
 struct trk_point {
     int32_t lat_e7, lon_e7; /* degrees * 1e7 */
@@ -80,7 +90,8 @@ struct trk_vessel {
     char destination[21];
     uint8_t eta_month, eta_day, eta_hour, eta_minute;
     uint8_t draught_dm;
-    char flag[3];        /* ISO 3166 alpha-2 from the MID, "" unknown (filled by the enricher) */
+    char flag[48];       /* country of the MID, "" unknown (filled by the enricher) */
+    struct trk_watch watch;
     struct trk_trail trail;
 };
 
@@ -104,10 +115,11 @@ struct trk_aircraft {
     uint8_t category;    /* 0xA3 = "A3" */
     bool on_ground;
     uint8_t version;
-    char country[3];     /* ISO alpha-2 of the ICAO address block (enricher) */
-    char registration[12];
-    char type_code[8];
+    char country[48];    /* country of the ICAO address block (enricher) */
+    char registration[24];
+    char type_code[16];
     char operator_icao[4]; /* from the callsign prefix (enricher) */
+    struct trk_watch watch;
     struct trk_trail trail;
 };
 

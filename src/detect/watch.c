@@ -1,0 +1,328 @@
+#include "detect/watch.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/buf.h"
+#include "common/geo.h"
+#include "common/json.h"
+#include "common/xmalloc.h"
+#include "ref/ref.h"
+#include "ref/registry.h"
+#include "ref/watchlist.h"
+
+#define MAX_AREAS 32
+
+struct area {
+    char name[64];
+    double *rings;   /* all outer rings, lon/lat pairs back to back */
+    int *ring_len;   /* points per ring */
+    int nrings;
+    double min_lat, max_lat, min_lon, max_lon;
+};
+
+struct watch {
+    const struct ref *ref;
+    const struct ref_wl_index *wl;
+    struct sqlite3 *registry;
+    struct area areas[MAX_AREAS];
+    int nareas;
+    struct watch_stats stats;
+};
+
+struct watch *watch_new(const struct ref *r, const struct ref_wl_index *x, struct sqlite3 *registry)
+{
+    struct watch *w = xcalloc(1, sizeof *w);
+    w->ref = r;
+    w->wl = x;
+    w->registry = registry;
+    return w;
+}
+
+void watch_free(struct watch *w)
+{
+    if (!w)
+        return;
+    for (int i = 0; i < w->nareas; i++) {
+        free(w->areas[i].rings);
+        free(w->areas[i].ring_len);
+    }
+    free(w);
+}
+
+const struct watch_stats *watch_stats(const struct watch *w) { return &w->stats; }
+
+/* ------------------------------------------------------------------ areas */
+
+static void add_ring(struct area *a, json_t *ring)
+{
+    size_t n = json_array_size(ring);
+    if (n < 3)
+        return;
+    size_t have = 0;
+    for (int i = 0; i < a->nrings; i++)
+        have += (size_t)a->ring_len[i];
+    a->rings = xrealloc(a->rings, (have + n) * 2 * sizeof(double));
+    a->ring_len = xrealloc(a->ring_len, (size_t)(a->nrings + 1) * sizeof(int));
+    double *p = a->rings + 2 * have;
+    for (size_t i = 0; i < n; i++) {
+        json_t *pt = json_array_get(ring, i);
+        double lon = json_number_value(json_array_get(pt, 0)), lat = json_number_value(json_array_get(pt, 1));
+        p[2 * i] = lon;
+        p[2 * i + 1] = lat;
+        if (lat < a->min_lat) a->min_lat = lat;
+        if (lat > a->max_lat) a->max_lat = lat;
+        if (lon < a->min_lon) a->min_lon = lon;
+        if (lon > a->max_lon) a->max_lon = lon;
+    }
+    a->ring_len[a->nrings++] = (int)n;
+}
+
+int watch_load_areas(struct watch *w, const char *path, char *err, size_t errn)
+{
+    json_error_t je;
+    json_t *root = json_load_file(path, 0, &je);
+    if (!root) {
+        snprintf(err, errn, "%s:%d: %s", path, je.line, je.text);
+        return -1;
+    }
+    json_t *features = json_object_get(root, "features");
+    json_t *single = NULL;
+    if (!features && json_object_get(root, "geometry")) {
+        single = json_array();
+        json_array_append(single, root);
+        features = single;
+    }
+    size_t i;
+    json_t *f;
+    json_array_foreach(features, i, f) {
+        json_t *g = json_object_get(f, "geometry");
+        const char *type = json_string_value(json_object_get(g, "type"));
+        json_t *coords = json_object_get(g, "coordinates");
+        if (!type || !coords)
+            continue;
+        if (w->nareas == MAX_AREAS) {
+            snprintf(err, errn, "%s: more than %d areas", path, MAX_AREAS);
+            json_decref(single);
+            json_decref(root);
+            return -1;
+        }
+        struct area *a = &w->areas[w->nareas];
+        memset(a, 0, sizeof *a);
+        a->min_lat = a->min_lon = 1e9;
+        a->max_lat = a->max_lon = -1e9;
+        const char *name = json_string_value(json_object_get(json_object_get(f, "properties"), "name"));
+        snprintf(a->name, sizeof a->name, "%s", name ? name : "area");
+        if (!strcmp(type, "Polygon")) {
+            add_ring(a, json_array_get(coords, 0));
+        } else if (!strcmp(type, "MultiPolygon")) {
+            size_t k;
+            json_t *poly;
+            json_array_foreach(coords, k, poly) add_ring(a, json_array_get(poly, 0));
+        }
+        if (a->nrings)
+            w->nareas++;
+    }
+    json_decref(single);
+    json_decref(root);
+    return 0;
+}
+
+static uint32_t areas_at(const struct watch *w, double lat, double lon)
+{
+    uint32_t mask = 0;
+    for (int i = 0; i < w->nareas; i++) {
+        const struct area *a = &w->areas[i];
+        if (lat < a->min_lat || lat > a->max_lat || lon < a->min_lon || lon > a->max_lon)
+            continue;
+        const double *p = a->rings;
+        for (int r = 0; r < a->nrings; p += 2 * a->ring_len[r], r++)
+            if (geo_point_in_ring(lat, lon, p, a->ring_len[r])) {
+                mask |= 1u << i;
+                break;
+            }
+    }
+    return mask;
+}
+
+/* ------------------------------------------------------------- enrichment */
+
+static void set_watch(struct watch *w, struct trk_watch *tw, const struct ref_wl_match *m, int n)
+{
+    const void *before = tw->entry;
+    if (n > 0) {
+        tw->entry = m[0].entry;
+        tw->rule = (int8_t)m[0].rule;
+        tw->weak = m[0].weak;
+        if (tw->entry != before) {
+            tw->announced = false; /* a new match (e.g. after a rename) is news */
+            w->stats.matched++;
+        }
+    } else {
+        tw->entry = NULL;
+    }
+}
+
+static void enrich_vessel(void *ctx, struct trk_vessel *v)
+{
+    struct watch *w = ctx;
+    w->stats.enriched++;
+    struct ref_mmsi mm;
+    if (w->ref && ref_mmsi_flag(w->ref, v->mmsi, &mm) && mm.country)
+        snprintf(v->flag, sizeof v->flag, "%s", mm.country);
+    if (!w->wl)
+        return;
+    struct ref_wl_vessel q = {.mmsi = v->mmsi, .imo = v->imo, .name = v->name[0] ? v->name : NULL,
+                              .flag = v->flag[0] ? v->flag : NULL};
+    struct ref_wl_match m[4];
+    set_watch(w, &v->watch, m, ref_wl_match_vessel(w->wl, &q, m, 4));
+}
+
+static void enrich_aircraft(void *ctx, struct trk_aircraft *a)
+{
+    struct watch *w = ctx;
+    w->stats.enriched++;
+    uint32_t icao = a->icao & 0xFFFFFFu;
+    bool icao_addr = !(a->icao & 0x1000000u);
+    if (w->ref && icao_addr) {
+        const char *c = ref_icao_country(w->ref, icao);
+        if (c)
+            snprintf(a->country, sizeof a->country, "%s", c);
+    }
+    char desig[4];
+    if (a->callsign[0] && ref_callsign_designator(a->callsign, desig))
+        memcpy(a->operator_icao, desig, sizeof desig);
+    if (w->registry && icao_addr && !a->registration[0]) {
+        struct ref_aircraft ra;
+        if (ref_registry_by_icao24(w->registry, icao, &ra) == 1) {
+            snprintf(a->registration, sizeof a->registration, "%s", ra.registration);
+            snprintf(a->type_code, sizeof a->type_code, "%s", ra.type);
+        }
+    }
+    if (!w->wl)
+        return;
+    struct ref_wl_aircraft q = {.icao24 = icao_addr ? icao : 0xFFFFFFFFu,
+                                .registration = a->registration[0] ? a->registration : NULL,
+                                .callsign = a->callsign[0] ? a->callsign : NULL};
+    struct ref_wl_match m[4];
+    set_watch(w, &a->watch, m, ref_wl_match_aircraft(w->wl, &q, m, 4));
+}
+
+struct trk_enricher watch_enricher(struct watch *w)
+{
+    return (struct trk_enricher){.ctx = w, .vessel = enrich_vessel, .aircraft = enrich_aircraft};
+}
+
+/* ----------------------------------------------------------------- alerts */
+
+static void iso_time(struct jw *j, int64_t ms)
+{
+    time_t s = (time_t)(ms / 1000);
+    struct tm tm;
+    char t[64];
+    gmtime_r(&s, &tm);
+    snprintf(t, sizeof t, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+             tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+    jw_kstr(j, "time", t);
+}
+
+static void alert(struct watch *w, const struct trk_update *u, const char *kind, const char *area,
+                  const char *evidence, size_t evlen, struct buf *out)
+{
+    struct jw j;
+    jw_init(&j, out);
+    jw_obj_begin(&j);
+    jw_kstr(&j, "alert", kind);
+    jw_kint(&j, "t_ms", u->t_ms);
+    iso_time(&j, u->t_ms);
+    const struct trk_watch *tw;
+    bool have_pos;
+    double lat, lon;
+    if (u->kind == TRK_VESSEL) {
+        const struct trk_vessel *v = u->e.vessel;
+        tw = &v->watch;
+        jw_kstr(&j, "kind", "vessel");
+        jw_kuint(&j, "mmsi", v->mmsi);
+        if (v->name[0]) jw_kstr(&j, "name", v->name);
+        if (v->imo) jw_kuint(&j, "imo", v->imo);
+        if (v->callsign[0]) jw_kstr(&j, "callsign", v->callsign);
+        if (v->flag[0]) jw_kstr(&j, "flag", v->flag);
+        have_pos = v->v_pos.source != TRK_SRC_NONE;
+        lat = v->lat;
+        lon = v->lon;
+    } else {
+        const struct trk_aircraft *a = u->e.aircraft;
+        char hex[8];
+        tw = &a->watch;
+        snprintf(hex, sizeof hex, "%06x", a->icao & 0xFFFFFFu);
+        jw_kstr(&j, "kind", "aircraft");
+        jw_kstr(&j, "icao24", hex);
+        if (a->callsign[0]) jw_kstr(&j, "callsign", a->callsign);
+        if (a->registration[0]) jw_kstr(&j, "registration", a->registration);
+        if (a->operator_icao[0]) jw_kstr(&j, "operator", a->operator_icao);
+        if (a->country[0]) jw_kstr(&j, "country", a->country);
+        have_pos = a->v_pos.source != TRK_SRC_NONE;
+        lat = a->lat;
+        lon = a->lon;
+    }
+    if (have_pos) {
+        jw_kfixed(&j, "lat", lat, 6);
+        jw_kfixed(&j, "lon", lon, 6);
+    }
+    if (area)
+        jw_kstr(&j, "area", area);
+    struct ref_wl_match m = {.rule = (enum ref_wl_rule)tw->rule, .weak = tw->weak, .entry = tw->entry};
+    jw_key(&j, "match");
+    ref_wl_match_json(&j, &m);
+    jw_key(&j, "evidence");
+    jw_arr_begin(&j);
+    if (evidence)
+        jw_strn(&j, evidence, evlen);
+    jw_arr_end(&j);
+    jw_obj_end(&j);
+    buf_putc(out, '\n');
+}
+
+int watch_on_update(struct watch *w, const struct trk_update *u, const char *evidence, size_t evidence_len,
+                    struct buf *out)
+{
+    struct trk_watch *tw;
+    bool pos_changed = u->flags & TRK_U_POS;
+    double lat, lon;
+    if (u->kind == TRK_VESSEL) {
+        tw = &u->e.vessel->watch;
+        lat = u->e.vessel->lat;
+        lon = u->e.vessel->lon;
+    } else if (u->kind == TRK_AIRCRAFT) {
+        tw = &u->e.aircraft->watch;
+        lat = u->e.aircraft->lat;
+        lon = u->e.aircraft->lon;
+    } else {
+        return 0;
+    }
+    if (!tw->entry)
+        return 0;
+    int n = 0;
+    if (!tw->announced) {
+        tw->announced = true;
+        w->stats.sightings++;
+        alert(w, u, "watchlist_sighting", NULL, evidence, evidence_len, out);
+        n++;
+    }
+    if (pos_changed && w->nareas) {
+        uint32_t now = areas_at(w, lat, lon);
+        uint32_t entered = now & ~tw->areas;
+        tw->areas = now;
+        for (int i = 0; i < w->nareas; i++)
+            if (entered & (1u << i)) {
+                w->stats.area_entries++;
+                alert(w, u, "area_entry", w->areas[i].name, evidence, evidence_len, out);
+                n++;
+            }
+    }
+    return n;
+}
