@@ -24,6 +24,11 @@
 #include "common/buf.h"
 #include "common/config.h"
 #include "common/input.h"
+#include "detect/watch.h"
+#include "ref/datadir.h"
+#include "ref/db.h"
+#include "ref/ref.h"
+#include "ref/watchlist.h"
 #include "modes/framer.h"
 #include "modes/modes_msg.h"
 #include "modes/validate.h"
@@ -33,8 +38,8 @@
 #include "track/track.h"
 
 struct run_config {
-    struct cfg_list inputs, outputs;
-    const char *json_dir, *config;
+    struct cfg_list inputs, outputs, areas;
+    const char *json_dir, *config, *db;
     double json_interval, stats_interval, receiver_lat, receiver_lon;
     long client_buffer_kib;
     bool stats, fix2;
@@ -47,6 +52,8 @@ static const struct cfg_option run_options[] = {
     {"output", CFG_LIST, S(outputs), NULL, "re-broadcast: beast+listen://HOST:PORT, avr+listen://..., nmea+listen://...", 0},
     {"json-dir", CFG_STR, S(json_dir), NULL, "write aircraft.json, vessels.json and receiver.json here", S(strings)},
     {"json-interval", CFG_DOUBLE, S(json_interval), "1", "seconds between JSON snapshots", 0},
+    {"db", CFG_STR, S(db), "atalaya.db", "watchlists and registry (used when the file exists): alerts on stdout", S(strings)},
+    {"area", CFG_LIST, S(areas), NULL, "GeoJSON polygons: alert when a watched entity enters one", 0},
     {"receiver-lat", CFG_DOUBLE, S(receiver_lat), NULL, "receiver latitude (surface and local CPR)", 0},
     {"receiver-lon", CFG_DOUBLE, S(receiver_lon), NULL, "receiver longitude", 0},
     {"fix2", CFG_BOOL, S(fix2), NULL, "also correct 2-bit errors in DF17/18", 0},
@@ -98,6 +105,12 @@ struct run {
     struct run_config cfg;
     struct net_loop *loop;
     struct trk *trk;
+    struct watch *watch;
+    struct ref *ref;
+    struct sqlite3 *db;
+    struct ref_wl_set wl_set;
+    struct ref_wl_index *wl;
+    struct buf alerts;
     struct modes_validator val;
     struct modes_decoder *dec;
     struct dedupe dedupe;
@@ -211,6 +224,16 @@ static void output_accept(struct net_loop *l, int fd, unsigned ev, void *ctx)
 
 /* ----------------------------------------------------------------- inputs */
 
+/* Alerts go to stdout as JSON lines, one write per alert so a reader sees
+ * whole lines; they are rare, unlike messages. */
+static void emit_alerts(struct run *a, const struct trk_update *u, const char *evidence, size_t n)
+{
+    if (watch_on_update(a->watch, u, evidence, n, &a->alerts) > 0) {
+        buf_flush(&a->alerts, stdout);
+        fflush(stdout);
+    }
+}
+
 static void on_frame(void *ctx, struct modes_frame *f)
 {
     struct stream *s = ctx;
@@ -234,8 +257,12 @@ static void on_frame(void *ctx, struct modes_frame *f)
     }
     struct modes_msg m;
     struct trk_update u;
-    if (modes_decode(a->dec, f, &m) == MODES_DECODE_OK)
-        trk_update_modes(a->trk, &m, now, &u);
+    if (modes_decode(a->dec, f, &m) == MODES_DECODE_OK && trk_update_modes(a->trk, &m, now, &u)) {
+        char hex[2 * MODES_LONG_BYTES + 1];
+        for (int i = 0; i < f->len; i++)
+            snprintf(hex + 2 * i, 3, "%02x", f->verbatim[i]);
+        emit_alerts(a, &u, hex, 2u * f->len);
+    }
 }
 
 static void on_line(struct stream *s, const char *line, size_t len, bool overlong)
@@ -248,7 +275,8 @@ static void on_line(struct stream *s, const char *line, size_t len, bool overlon
         if (overlong || modes_sbs_parse(line, len, &m) != 0)
             return;
         a->sbs_messages++;
-        trk_update_modes(a->trk, &m, m.time_ms != MODES_NO_TIME ? m.time_ms : now, &u);
+        if (trk_update_modes(a->trk, &m, m.time_ms != MODES_NO_TIME ? m.time_ms : now, &u))
+            emit_alerts(a, &u, line, len);
         return;
     }
     struct ais_payload p;
@@ -275,7 +303,8 @@ static void on_line(struct stream *s, const char *line, size_t len, bool overlon
         buf_free(&b);
     }
     struct trk_update u;
-    trk_update_ais(a->trk, &m, p.meta.time_ms != AIS_NO_TIME ? p.meta.time_ms : now, &u);
+    if (trk_update_ais(a->trk, &m, p.meta.time_ms != AIS_NO_TIME ? p.meta.time_ms : now, &u))
+        emit_alerts(a, &u, p.meta.raw, p.meta.raw_len);
 }
 
 static void stream_feed(struct stream *s, const uint8_t *p, size_t n)
@@ -597,7 +626,28 @@ int cmd_run(int argc, char **argv)
     for (int i = 0; i < rest.n && a->cfg.inputs.n < CFG_LIST_MAX; i++)
         a->cfg.inputs.v[a->cfg.inputs.n++] = rest.v[i];
     a->loop = net_loop_new();
-    a->trk = trk_new(NULL);
+    char dir[4096];
+    ref_wl_set_init(&a->wl_set);
+    buf_init(&a->alerts, 4096);
+    if (ref_data_dir(dir, sizeof dir) && !(a->ref = ref_load(dir, err, sizeof err)))
+        fprintf(stderr, "atalaya run: reference data: %s (no enrichment)\n", err);
+    if (a->cfg.db && access(a->cfg.db, R_OK) == 0) {
+        if (ref_db_open(a->cfg.db, &a->db, err, sizeof err) != 0 ||
+            ref_wl_db_load(a->db, NULL, &a->wl_set, err, sizeof err) != 0) {
+            fprintf(stderr, "atalaya run: %s\n", err);
+            rc = 1;
+        } else {
+            a->wl = ref_wl_index_build(&a->wl_set, a->db);
+        }
+    }
+    a->watch = watch_new(a->ref, a->wl, a->db);
+    for (int i = 0; i < a->cfg.areas.n && rc == 0; i++)
+        if (watch_load_areas(a->watch, a->cfg.areas.v[i], err, sizeof err) != 0) {
+            fprintf(stderr, "atalaya run: %s\n", err);
+            rc = 1;
+        }
+    struct trk_config tcfg = {.enricher = watch_enricher(a->watch)};
+    a->trk = trk_new(&tcfg);
     struct modes_decoder_cfg dcfg = {.have_ref = a->cfg.receiver_lat != 0 || a->cfg.receiver_lon != 0,
                                      .ref_lat = a->cfg.receiver_lat, .ref_lon = a->cfg.receiver_lon};
     a->dec = modes_decoder_new(&dcfg);
@@ -607,8 +657,7 @@ int cmd_run(int argc, char **argv)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
-    rc = 0;
-    if (open_endpoints(a) != 0) {
+    if (rc != 0 || open_endpoints(a) != 0) {
         rc = 1;
     } else {
         net_loop_every(a->loop, 1000, reconnect_tick, a);
@@ -629,6 +678,12 @@ int cmd_run(int argc, char **argv)
     signal_loop = NULL;
     net_loop_free(a->loop);
     trk_free(a->trk);
+    watch_free(a->watch);
+    ref_wl_index_free(a->wl);
+    ref_wl_set_free(&a->wl_set);
+    ref_db_close(a->db);
+    ref_free(a->ref);
+    buf_free(&a->alerts);
     modes_decoder_free(a->dec);
     modes_validator_free(&a->val);
     cfg_free(run_options, &a->cfg);

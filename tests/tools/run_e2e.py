@@ -56,14 +56,23 @@ def serve_avr():
 
 threading.Thread(target=serve_avr, daemon=True).start()
 
+# A user watchlist naming the Transavia aircraft in the capture.
+csv = os.path.join(tmp, "mine.csv")
+with open(csv, "w") as f:
+    f.write("kind,name,icao24,program,note\naircraft,TEST WATCHED,48520a,TEST,e2e\n")
+db = os.path.join(tmp, "w.db")
+subprocess.run([atalaya, "watchlist", "--db", db, "import", "--format", "csv", "--list", "mine", csv],
+               check=True, capture_output=True)
+
 jdir = os.path.join(tmp, "json")
 os.mkdir(jdir)
 proc = subprocess.Popen([atalaya, "run", "--input", f"beast+listen://{HOST}:{p_beast_in}",
                          "--input", f"nmea+udp://{HOST}:{p_udp}", "--input", f"avr+tcp://{HOST}:{p_avr_feeder}",
                          "--output", f"beast+listen://{HOST}:{p_beast_out}",
                          "--output", f"nmea+listen://{HOST}:{p_nmea_out}",
-                         "--json-dir", jdir, "--json-interval", "0.2", "--stats", "--stats-interval", "100"],
-                        stderr=subprocess.PIPE)
+                         "--json-dir", jdir, "--json-interval", "0.2", "--stats", "--stats-interval", "100",
+                         "--db", db],
+                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def connect(port):
@@ -132,10 +141,11 @@ for t in threads:
     t.join()
 proc.send_signal(signal.SIGTERM)
 try:
-    _, err = proc.communicate(timeout=10)
+    out, err = proc.communicate(timeout=10)
 except subprocess.TimeoutExpired:
     proc.kill()
-    _, err = proc.communicate()
+    out, err = proc.communicate()
+alerts = [json.loads(l) for l in out.decode().splitlines() if l.startswith("{")]
 err = err.decode(errors="replace")
 
 check(aircraft is not None and any(a.get("flight", "").strip() == "TRA89M" and "lat" in a
@@ -154,4 +164,6 @@ check(len(nmea) >= 0.9 * len([l for l in ais_lines if l.startswith("!")]) * 0.8,
 dups = [l for l in err.splitlines() if "duplicates" in l]
 ndup = int(dups[-1].split("duplicates ")[1].split(";")[0]) if dups else 0
 check(ndup >= 400, f"the second receiver's copies were dropped as duplicates ({ndup})")
+check(len(alerts) == 1 and alerts[0]["icao24"] == "48520a" and alerts[0]["match"]["entry"]["list"] == "mine"
+      and alerts[0]["evidence"], f"one watchlist alert on stdout, with evidence ({len(alerts)})")
 check(proc.returncode == 0, f"exits cleanly on SIGTERM (status {proc.returncode})")
