@@ -6,7 +6,7 @@
 set -eu
 need=(gcc make pkg-config zlib1g-dev libzstd-dev libsqlite3-dev libjansson-dev)
 case "${1:-build}" in
-  test)  need+=(clang libclang-rt-14-dev gpsd-clients python3 python3-ais dump1090-mutability) ;;
+  test)  need+=(zstd clang libclang-rt-14-dev gpsd-clients python3 python3-ais dump1090-mutability) ;;
   bench) need+=(clang gpsd-clients python3 python3-ais dump1090-mutability time) ;;
 esac
 missing=()

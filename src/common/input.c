@@ -21,6 +21,7 @@ struct in_file {
     int fd;
     enum codec codec;
     int eof, err;
+    int gz_open;   /* inside a gzip member: its end has not been seen yet */
     /* compressed side */
     uint8_t *raw;
     size_t raw_len, raw_pos;
@@ -115,8 +116,13 @@ static ssize_t read_gzip(struct in_file *f, uint8_t *dst, size_t n)
         int have = fill_raw(f);
         if (have < 0)
             return -1;
-        if (have == 0)
+        if (have == 0) {
+            /* A file that ends inside a member was cut short: say so. */
+            if (f->gz_open)
+                return -1;
             break;
+        }
+        f->gz_open = 1;
         f->z.next_in = f->raw + f->raw_pos;
         f->z.avail_in = (uInt)(f->raw_len - f->raw_pos);
         int rc = inflate(&f->z, Z_NO_FLUSH);
@@ -124,6 +130,7 @@ static ssize_t read_gzip(struct in_file *f, uint8_t *dst, size_t n)
         if (rc == Z_STREAM_END) {
             /* Concatenated gzip members (as `cat a.gz b.gz` makes) continue. */
             inflateReset(&f->z);
+            f->gz_open = 0;
         } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
             return -1;
         }
