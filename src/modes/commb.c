@@ -347,10 +347,13 @@ void modes_commb_decode(struct modes_msg *m, const uint8_t *mb)
         m->bds = MODES_BDS_EMPTY;
         return;
     }
-    struct modes_msg best_msg;
+    /* Candidates decode into a scratch message that holds only what they
+     * read (the reply's altitude); the winner decodes again into m. */
+    struct modes_msg t;
     int score[COMMB_NREGS], best = -1, second = COMMB_REJECT;
     for (size_t i = 0; i < COMMB_NREGS; i++) {
-        struct modes_msg t = *m;
+        t.have = m->have & MODES_BIT(MODES_F_ALT_BARO);
+        t.alt_baro_ft = m->alt_baro_ft;
         score[i] = commb_regs[i].decode(mb, &t);
         if (score[i] < 0)
             continue;
@@ -358,7 +361,6 @@ void modes_commb_decode(struct modes_msg *m, const uint8_t *mb)
             if (best >= 0)
                 second = score[best];
             best = (int)i;
-            best_msg = t;
         } else if (score[i] > second) {
             second = score[i];
         }
@@ -375,6 +377,6 @@ void modes_commb_decode(struct modes_msg *m, const uint8_t *mb)
                 m->bds_candidates[m->n_bds_candidates++] = commb_regs[i].bds;
         return;
     }
-    *m = best_msg;
+    commb_regs[best].decode(mb, m);
     m->bds = commb_regs[best].bds;
 }
