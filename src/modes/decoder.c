@@ -35,7 +35,7 @@ struct modes_cpr_half {
 };
 
 struct modes_ac {
-    uint32_t addr;
+    uint32_t addr; /* key: 24-bit address, DF18 CF + 1 in bits 24-27 */
     bool used;
     int64_t t_seen;
     struct modes_cpr_half cpr[2]; /* [0] even, [1] odd */
@@ -103,6 +103,8 @@ static int64_t frame_clock(struct modes_decoder *d, const struct modes_frame *f,
     return d->frames;
 }
 
+/* The state of aircraft `addr` (a 24-bit address with its origin in bits
+ * 24-27, see modes_decode), created if absent; NULL only when !create. */
 static struct modes_ac *ac_find(struct modes_decoder *d, uint32_t addr, int64_t now, int64_t ttl,
                                 bool create)
 {
@@ -253,14 +255,16 @@ int modes_decode(struct modes_decoder *d, const struct modes_frame *f, struct mo
     bool timed;
     int64_t now = frame_clock(d, f, &timed);
     int64_t ttl = timed ? d->cfg.aircraft_ttl_ms : 100 * MODES_NOTIME_FRAMES;
-    /* The address is clear in DF11/17/18 only; others need the AP recovery
-     * the framer did, so look up with what the frame says. */
-    uint32_t addr = f->len >= 4 && ((f->msg[0] >> 3) == 11 || (f->msg[0] >> 3) == 17 ||
-                                    (f->msg[0] >> 3) == 18)
-                        ? (uint32_t)f->msg[1] << 16 | (uint32_t)f->msg[2] << 8 | f->msg[3]
-                        : f->addr;
-    bool es = f->len == MODES_LONG_BYTES && ((f->msg[0] >> 3) == 17 || (f->msg[0] >> 3) == 18);
-    struct modes_ac *a = es && f->crc_ok ? ac_find(d, addr, now, ttl, true) : NULL;
+    /* Only extended squitters (DF17/18, address in the clear) carry state.
+     * The key keeps apart what the ground rebroadcasts (DF18 CF 2-7: TIS-B,
+     * ADS-R) from what the aircraft sends, and anonymous addresses (CF 1)
+     * from ICAO ones, so CPR halves of different origins never pair. */
+    unsigned df = f->msg[0] >> 3;
+    bool es = f->len == MODES_LONG_BYTES && (df == 17 || df == 18);
+    uint32_t key = (uint32_t)f->msg[1] << 16 | (uint32_t)f->msg[2] << 8 | f->msg[3];
+    if (df == 18)
+        key |= (uint32_t)((f->msg[0] & 7) + 1) << 24;
+    struct modes_ac *a = es && f->crc_ok ? ac_find(d, key, now, ttl, true) : NULL;
     if (a) {
         a->t_seen = now;
         modes_es_opstatus_ctx(f->msg + 4, &a->es);

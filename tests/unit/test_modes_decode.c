@@ -251,6 +251,23 @@ static uint64_t me_opstatus(unsigned version, unsigned nic_a)
     return me;
 }
 
+/* An aircraft's own odd frame and a TIS-B even frame about the same address
+ * are different sources: they must not pair; two ADS-B frames do. */
+static void test_cpr_sources_apart(void)
+{
+    struct modes_decoder *d = modes_decoder_new(NULL);
+    struct modes_msg m;
+    struct modes_frame odd = test_frame_es(17, 5, 0x40621D, me_position(11, 0, 1), 1000);
+    struct modes_frame tisb = test_frame_es(18, 2, 0x40621D, me_position(11, 0, 0), 1500);
+    struct modes_frame even = test_frame_es(17, 5, 0x40621D, me_position(11, 0, 0), 2000);
+    modes_decode(d, &odd, &m);
+    modes_decode(d, &tisb, &m);
+    CHECK(!MODES_HAS(&m, MODES_F_POS));
+    modes_decode(d, &even, &m);
+    CHECK(MODES_HAS(&m, MODES_F_POS));
+    modes_decoder_free(d);
+}
+
 /* NIC depends on the version and the supplements (DO-260B table 2-70). */
 static void test_nic_by_version(void)
 {
@@ -626,6 +643,7 @@ int main(void)
     RUN(test_golden_json);
     RUN(test_cpr_pairing);
     RUN(test_cpr_window_and_range);
+    RUN(test_cpr_sources_apart);
     RUN(test_surface_reference);
     RUN(test_nic_by_version);
     RUN(test_status_messages);
