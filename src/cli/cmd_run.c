@@ -31,6 +31,7 @@
 #include "ref/watchlist.h"
 #include "modes/framer.h"
 #include "modes/modes_msg.h"
+#include "modes/sbs_write.h"
 #include "modes/validate.h"
 #include "net/dedupe.h"
 #include "net/loop.h"
@@ -49,7 +50,7 @@ struct run_config {
 #define S(f) offsetof(struct run_config, f)
 static const struct cfg_option run_options[] = {
     {"input", CFG_LIST, S(inputs), NULL, "FORMAT+tcp://HOST:PORT, FORMAT+listen://HOST:PORT, nmea+udp://HOST:PORT or a file", 0},
-    {"output", CFG_LIST, S(outputs), NULL, "re-broadcast: beast+listen://HOST:PORT, avr+listen://..., nmea+listen://...", 0},
+    {"output", CFG_LIST, S(outputs), NULL, "serve: beast+listen://HOST:PORT (30005), avr+listen (30002), sbs+listen (30003), nmea+listen", 0},
     {"json-dir", CFG_STR, S(json_dir), NULL, "write aircraft.json, vessels.json and receiver.json here", S(strings)},
     {"json-interval", CFG_DOUBLE, S(json_interval), "1", "seconds between JSON snapshots", 0},
     {"db", CFG_STR, S(db), "atalaya.db", "watchlists and registry (used when the file exists): alerts on stdout", S(strings)},
@@ -257,7 +258,16 @@ static void on_frame(void *ctx, struct modes_frame *f)
     }
     struct modes_msg m;
     struct trk_update u;
-    if (modes_decode(a->dec, f, &m) == MODES_DECODE_OK && trk_update_modes(a->trk, &m, now, &u)) {
+    if (modes_decode(a->dec, f, &m) != MODES_DECODE_OK)
+        return;
+    if (have_clients(a, NET_FMT_SBS)) {
+        struct buf b;
+        buf_init(&b, 256);
+        modes_write_sbs(&b, &m);
+        broadcast(a, NET_FMT_SBS, b.p, b.len);
+        buf_free(&b);
+    }
+    if (trk_update_modes(a->trk, &m, now, &u)) {
         char hex[2 * MODES_LONG_BYTES + 1];
         for (int i = 0; i < f->len; i++)
             snprintf(hex + 2 * i, 3, "%02x", f->verbatim[i]);
@@ -567,8 +577,8 @@ static int open_endpoints(struct run *a)
             fprintf(stderr, "atalaya run: --output %s\n", err);
             return -1;
         }
-        if (o->ep.transport != NET_TCP_LISTEN || o->ep.format == NET_FMT_SBS) {
-            fprintf(stderr, "atalaya run: outputs are beast+listen, avr+listen or nmea+listen\n");
+        if (o->ep.transport != NET_TCP_LISTEN) {
+            fprintf(stderr, "atalaya run: outputs are beast+listen, avr+listen, sbs+listen or nmea+listen\n");
             return -1;
         }
         if ((o->fd = net_tcp_listen(o->ep.host, o->ep.port)) < 0) {

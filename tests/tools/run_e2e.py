@@ -32,7 +32,7 @@ beast = open(os.path.join(root, "tests/samples/modes/beast/sample_dump1090.bin")
 with gzip.open(os.path.join(root, "tests/samples/ais/amsa/ais.txt.gz"), "rt", errors="replace") as f:
     ais_lines = [next(f) for _ in range(3000)]
 
-p_beast_in, p_udp, p_avr_feeder, p_beast_out, p_nmea_out = (free_port() for _ in range(5))
+p_beast_in, p_udp, p_avr_feeder, p_beast_out, p_nmea_out, p_sbs_out = (free_port() for _ in range(6))
 
 # An AVR feeder that atalaya connects to (as dump1090's port 30002 would be).
 avr_text = subprocess.run([atalaya, "decode", "--format", "avr", "-"], input=beast, capture_output=True).stdout
@@ -70,6 +70,7 @@ proc = subprocess.Popen([atalaya, "run", "--input", f"beast+listen://{HOST}:{p_b
                          "--input", f"nmea+udp://{HOST}:{p_udp}", "--input", f"avr+tcp://{HOST}:{p_avr_feeder}",
                          "--output", f"beast+listen://{HOST}:{p_beast_out}",
                          "--output", f"nmea+listen://{HOST}:{p_nmea_out}",
+                         "--output", f"sbs+listen://{HOST}:{p_sbs_out}",
                          "--json-dir", jdir, "--json-interval", "0.2", "--stats", "--stats-interval", "100",
                          "--db", db],
                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -86,7 +87,8 @@ def connect(port):
 
 out_beast = connect(p_beast_out)
 out_nmea = connect(p_nmea_out)
-received = {"beast": b"", "nmea": b""}
+out_sbs = connect(p_sbs_out)
+received = {"beast": b"", "nmea": b"", "sbs": b""}
 
 
 def drain(sock, key):
@@ -103,7 +105,8 @@ def drain(sock, key):
 
 
 threads = [threading.Thread(target=drain, args=(out_beast, "beast")),
-           threading.Thread(target=drain, args=(out_nmea, "nmea"))]
+           threading.Thread(target=drain, args=(out_nmea, "nmea")),
+           threading.Thread(target=drain, args=(out_sbs, "sbs"))]
 for t in threads:
     t.start()
 time.sleep(0.3)
@@ -161,6 +164,8 @@ check(frames >= 200, f"Beast output re-broadcast the frames ({frames})")
 nmea = [l for l in received["nmea"].split(b"\r\n") if l.startswith(b"!")]
 check(len(nmea) >= 0.9 * len([l for l in ais_lines if l.startswith("!")]) * 0.8,
       f"NMEA output re-broadcast the sentences ({len(nmea)})")
+sbs = [l for l in received["sbs"].split(b"\r\n") if l.startswith(b"MSG,")]
+check(len(sbs) >= 200 and any(b"TRA89M" in l for l in sbs), f"SBS output serves decoded messages ({len(sbs)})")
 dups = [l for l in err.splitlines() if "duplicates" in l]
 ndup = int(dups[-1].split("duplicates ")[1].split(";")[0]) if dups else 0
 check(ndup >= 400, f"the second receiver's copies were dropped as duplicates ({ndup})")
