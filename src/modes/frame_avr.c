@@ -9,13 +9,14 @@
 
 enum { WAIT_START, IN_HEX };
 
-static int hexval(uint8_t c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
+/* Hex digit value + 1 (0: not a hex digit): one lookup per character. */
+static const uint8_t hex1[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+    ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+static int hexval(uint8_t c) { return hex1[c] - 1; }
 
 static void finish(struct modes_framer *fr, modes_frame_cb cb, void *ctx)
 {
@@ -49,6 +50,24 @@ void modes_avr_feed(struct modes_framer *fr, const uint8_t *p, size_t n, modes_f
         if (c == '*' || c == '@') {
             if (fr->state == IN_HEX)
                 fr->stats.bad_frames++; /* previous frame never ended */
+            /* Fast path: the whole frame is in this chunk and all hex. */
+            size_t max = n - i - 1 < sizeof fr->buf + 1 ? n - i - 1 : sizeof fr->buf + 1;
+            const uint8_t *end = memchr(p + i + 1, ';', max);
+            if (end) {
+                size_t len = (size_t)(end - (p + i + 1));
+                unsigned ok = 1;
+                for (size_t k = 0; k < len; k++)
+                    ok &= hex1[p[i + 1 + k]] != 0;
+                if (ok) {
+                    fr->type = c;
+                    fr->len = (unsigned)len;
+                    memcpy(fr->buf, p + i + 1, len);
+                    finish(fr, cb, ctx);
+                    fr->state = WAIT_START;
+                    i += len + 1;
+                    continue;
+                }
+            }
             fr->state = IN_HEX;
             fr->type = c;
             fr->len = 0;
