@@ -41,13 +41,14 @@ enum decode_input decode_sniff(const unsigned char *p, long n)
 {
     /* Score each candidate over the first lines: the first byte alone can
      * lie (leading garbage, a comment line). */
-    long nmea = 0, avr = 0, sbs = 0, beast = 0, binary = 0;
+    long nmea = 0, avr = 0, sbs = 0, beast = 0, binary = 0, high = 0;
     for (long i = 0; i < n; i++) {
         int line_start = i == 0 || p[i - 1] == '\n';
         if (p[i] == 0x1a && i + 1 < n && p[i + 1] >= '1' && p[i + 1] <= '5')
             beast++;
         if (p[i] < 0x20 && p[i] != '\n' && p[i] != '\r' && p[i] != '\t')
             binary++;
+        high += p[i] >= 0x80;
         if (!line_start)
             continue;
         if (p[i] == '!' || p[i] == '$' || p[i] == '\\')
@@ -59,7 +60,9 @@ enum decode_input decode_sniff(const unsigned char *p, long n)
     }
     if (beast >= 2 && beast * 8 >= binary)
         return IN_BEAST;
-    if (binary * 50 > n)
+    /* Raw I/Q: control bytes (sc16, strong uc8) or, for 8-bit samples near
+     * the 127.5 midpoint, half the bytes >= 0x80; text logs have neither. */
+    if (binary * 50 > n || high * 4 > n)
         return IN_IQ;
     if (nmea >= avr && nmea >= sbs && nmea > 0)
         return IN_NMEA;
