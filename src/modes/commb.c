@@ -250,16 +250,28 @@ static int bds50(const uint8_t *mb, struct modes_msg *m)
     return score;
 }
 
-/* ISA: Mach for a calibrated airspeed at a pressure altitude. */
-static double cas_to_mach(double cas_kt, double alt_ft)
+/* ISA pressure ratio p/p0 at a pressure altitude (troposphere, then the
+ * isothermal layer above 11 km). */
+static double isa_delta(double alt_ft)
 {
-    double h = alt_ft * 0.3048, p0 = 101325.0, a0 = 340.294;
-    double p = h < 11000.0 ? p0 * pow(1.0 - 0.0065 * h / 288.15, 5.25588)
-                           : 22632.06 * exp(-(h - 11000.0) / 6341.62);
-    double c = cas_kt * 0.514444 / a0;
-    double qc = p0 * (pow(1.0 + 0.2 * c * c, 3.5) - 1.0);
-    return sqrt(5.0 * (pow(qc / p + 1.0, 2.0 / 7.0) - 1.0));
+    double h = alt_ft * 0.3048;
+    return h < 11000.0 ? pow(1.0 - 0.0065 * h / 288.15, 5.25588)
+                       : 0.223361 * exp(-(h - 11000.0) / 6341.62);
 }
+
+/* Mach for a calibrated airspeed where p/p0 is delta (subsonic compressible
+ * flow: qc/p0 = (1 + 0.2 (CAS/a0)^2)^3.5 - 1, M^2 = 5 ((qc/p + 1)^(2/7) - 1)). */
+static double cas_to_mach(double cas_kt, double delta)
+{
+    double c = cas_kt * 0.514444 / 340.294;
+    double y = 1.0 + 0.2 * c * c;
+    double qc_p0 = y * y * y * sqrt(y) - 1.0;
+    if (delta == 1.0)
+        return c; /* at sea level CAS is TAS */
+    return sqrt(5.0 * (pow(qc_p0 / delta + 1.0, 2.0 / 7.0) - 1.0));
+}
+
+#define ISA_DELTA_50000FT 0.114456 /* isa_delta(50000) */
 
 /* BDS 6,0: heading and speed report (table A-2-96). */
 static int bds60(const uint8_t *mb, struct modes_msg *m)
@@ -315,13 +327,13 @@ static int bds60(const uint8_t *mb, struct modes_msg *m)
         /* IAS and Mach fix the pressure altitude: it must be the reply's own
          * (DF20) altitude, or at least a flyable one. */
         if (MODES_HAS(m, MODES_F_ALT_BARO)) {
-            double want = cas_to_mach(m->ias_kt, m->alt_baro_ft);
+            double want = cas_to_mach(m->ias_kt, isa_delta(m->alt_baro_ft));
             if (fabs(want - m->mach) > 0.1)
                 return COMMB_REJECT;
             score += 2 * COMMB_CROSS;
         } else {
-            if (m->mach < cas_to_mach(m->ias_kt, 0) - 0.05 ||
-                m->mach > cas_to_mach(m->ias_kt, 50000) + 0.05)
+            if (m->mach < cas_to_mach(m->ias_kt, 1.0) - 0.05 ||
+                m->mach > cas_to_mach(m->ias_kt, ISA_DELTA_50000FT) + 0.05)
                 return COMMB_REJECT;
             score += COMMB_CROSS;
         }
