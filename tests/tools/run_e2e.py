@@ -63,6 +63,12 @@ with open(csv, "w") as f:
 db = os.path.join(tmp, "w.db")
 subprocess.run([atalaya, "watchlist", "--db", db, "import", "--format", "csv", "--list", "mine", csv],
                check=True, capture_output=True)
+# ...and the real OFAC SDN list, with a sanctioned tanker among the AIS traffic.
+subprocess.run([atalaya, "watchlist", "--db", db, "import", "--format", "ofac-sdn",
+                os.path.join(root, "data/sanctions/sdn_2024-05-03.csv.gz")], check=True, capture_output=True)
+sys.path.insert(0, os.path.join(root, "tests/tools"))
+from ais_make import pos1  # noqa: E402
+ais_lines.insert(1500, pos1(422303000, 26.5, 56.3, 12.0, 270.0, int(time.time())) + "\n")
 
 jdir = os.path.join(tmp, "json")
 os.mkdir(jdir)
@@ -169,6 +175,11 @@ check(len(sbs) >= 200 and any(b"TRA89M" in l for l in sbs), f"SBS output serves 
 dups = [l for l in err.splitlines() if "duplicates" in l]
 ndup = int(dups[-1].split("duplicates ")[1].split(";")[0]) if dups else 0
 check(ndup >= 400, f"the second receiver's copies were dropped as duplicates ({ndup})")
-check(len(alerts) == 1 and alerts[0]["icao24"] == "48520a" and alerts[0]["match"]["entry"]["list"] == "mine"
-      and alerts[0]["evidence"], f"one watchlist alert on stdout, with evidence ({len(alerts)})")
+air = [x for x in alerts if x.get("icao24") == "48520a"]
+check(len(air) == 1 and air[0]["match"]["entry"]["list"] == "mine" and air[0]["evidence"],
+      f"one alert for the aircraft on the user's list, with evidence ({len(air)})")
+sdn = [x for x in alerts if x.get("mmsi") == 422303000]
+check(len(sdn) == 1 and sdn[0]["match"]["entry"]["list"] == "ofac-sdn" and "AIVDM" in sdn[0]["evidence"][0],
+      f"one alert for the SDN-listed tanker, with its sentence ({len(sdn)})")
+check(len(alerts) == 2, f"no other alerts ({len(alerts)})")
 check(proc.returncode == 0, f"exits cleanly on SIGTERM (status {proc.returncode})")
