@@ -52,12 +52,21 @@ static int cpr_imod(int x, int y)
     return r < 0 ? r + y : r;
 }
 
+/* Longitude into [-180, 180). Decoded values lie within a zone of a
+ * longitude, so two conditional steps suffice; fmod only for wild references. */
 static double cpr_wrap_lon(double lon)
 {
-    lon = fmod(lon + 180.0, 360.0);
-    if (lon < 0)
+    if (lon < -540.0 || lon > 540.0)
+        lon = fmod(lon, 360.0);
+    if (lon >= 180.0)
+        lon -= 360.0;
+    if (lon >= 180.0)
+        lon -= 360.0;
+    if (lon < -180.0)
         lon += 360.0;
-    return lon - 180.0;
+    if (lon < -180.0)
+        lon += 360.0;
+    return lon;
 }
 
 /* The shared part of global decoding (A.1.7.7 / A.1.7.8): zone size zs is

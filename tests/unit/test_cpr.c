@@ -116,6 +116,18 @@ static void test_cpr_nl(void)
     }
 }
 
+/* A reference longitude given out of range (723.918 = 3.918 + 720) still
+ * decodes into [-180, 180). */
+static void test_cpr_wild_reference(void)
+{
+    double lat, lon;
+    CHECK_EQ_INT(cpr_local(52.258, 723.918, 93000, 51372, 0, 0, &lat, &lon), CPR_OK);
+    CHECK_NEAR(lat, 52.257202148, TOL);
+    CHECK_NEAR(lon, 3.919372559, TOL);
+    CHECK_EQ_INT(cpr_local(52.258, -356.082, 93000, 51372, 0, 0, &lat, &lon), CPR_OK);
+    CHECK_NEAR(lon, 3.919372559, TOL);
+}
+
 /* A pair whose latitude index lands outside -90..90 is not a position. */
 static void test_cpr_bad_latitude(void)
 {
@@ -138,6 +150,7 @@ int main(void)
     RUN(test_cpr_global);
     RUN(test_cpr_local);
     RUN(test_cpr_nl);
+    RUN(test_cpr_wild_reference);
     RUN(test_cpr_bad_latitude);
     RUN(test_cpr_even_odd_agree);
     TEST_MAIN_END();
