@@ -30,18 +30,30 @@ python3 -c 'import sys; b = open(sys.argv[1], "rb").read(); open(sys.argv[2], "w
 frames=$("$atalaya" decode --input beast --format none --stats "$tmp/1m.beast" 2>&1 >/dev/null | awk -F': ' '$1 == "frames" { print $2 }')
 echo "frames input: $frames frames (Beast sample x4200): Beast $(($(stat -c %s "$tmp/1m.beast") / 1024)) KiB, AVR $(($(stat -c %s "$tmp/1m.avr") / 1024)) KiB"
 
+# rusage CMD...: runs CMD, then prints "cpu_s wall_s" to stderr, CPU from
+# wait4() (microseconds; GNU time's %U/%S stop at 10 ms). Peak RSS comes from
+# GNU time %M instead: a forked Python child's maxrss counts Python itself.
+rusage() {
+    python3 -c 'import os, sys, time
+t0 = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, st, ru = os.wait4(pid, 0)
+wall = time.monotonic() - t0
+print(f"{ru.ru_utime + ru.ru_stime:.4f} {wall:.4f}", file=sys.stderr)
+sys.exit(os.waitstatus_to_exitcode(st))' "$@"
+}
+
 # measure OUT NAME RUNS CMD...: best of RUNS by CPU seconds; appends
 # "name <tab> cpu s <tab> wall s <tab> peak RSS KiB" to OUT. stdout of CMD goes to $tmp/last.out, stderr to $tmp/last.err.
 measure() {
-    local out=$1 name=$2 runs=$3 t0 t1 wall cpu best_cpu= best_wall= rss=0 m; shift 3
+    local out=$1 name=$2 runs=$3 wall cpu best_cpu= best_wall= rss=0 m; shift 3
     for _ in $(seq "$runs"); do
-        t0=$EPOCHREALTIME
-        /usr/bin/time -f '%U %S %M' -o "$tmp/time" "$@" >"$tmp/last.out" 2>"$tmp/last.err" ||
+        rusage /usr/bin/time -f %M -o "$tmp/rss" "$@" >"$tmp/last.out" 2>"$tmp/last.err" ||
             { echo "$name failed: $(tail -n 3 "$tmp/last.err")"; return 1; }
-        t1=$EPOCHREALTIME
-        wall=$(echo "$t1 - $t0" | bc -l)
-        read -r u s m < <(tail -n 1 "$tmp/time")
-        cpu=$(echo "$u + $s" | bc -l)
+        read -r cpu wall < <(tail -n 1 "$tmp/last.err")
+        m=$(tail -n 1 "$tmp/rss")
         [ "$m" -gt "$rss" ] && rss=$m
         if [ -z "$best_cpu" ] || [ "$(echo "$cpu < $best_cpu" | bc -l)" = 1 ]; then best_cpu=$cpu; best_wall=$wall; fi
     done
@@ -57,14 +69,25 @@ dump1090_net() {
     dump1090-mutability --net-only --net-bind-address 127.0.0.1 --net-bi-port "$port" --net-ri-port 0 \
         --net-ro-port 0 --net-sbs-port 0 --net-bo-port 0 --net-heartbeat 0 --quiet --stats >"$tmp/d1090.out" 2>&1 &
     d1090=$!
-    for _ in $(seq 50); do ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break; sleep 0.1; done
-    c0=$(awk '{ print $14 + $15 }' "/proc/$d1090/stat")
-    t0=$EPOCHREALTIME
-    # dump1090 closes the connection after reading to EOF: recv returns then.
-    python3 -c 'import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.sendall(open(sys.argv[2], "rb").read()); s.shutdown(socket.SHUT_WR); s.recv(1)' "$port" "$file"
+    # The feeder waits for the port, prints when it starts sending, and
+    # returns when dump1090 closes the connection after reading to EOF.
+    python3 -c 'import socket, sys, time
+data = open(sys.argv[2], "rb").read()
+for _ in range(100):
+    try:
+        s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+        break
+    except OSError:
+        time.sleep(0.05)
+print(flush=True)
+s.sendall(data); s.shutdown(socket.SHUT_WR); s.recv(1)' "$port" "$file" | {
+        read -r _
+        c0=$(awk '{ print $14 + $15 }' "/proc/$d1090/stat")
+        echo "$c0 $EPOCHREALTIME" >"$tmp/feed0"
+        cat >/dev/null
+    }
     t1=$EPOCHREALTIME
+    read -r c0 t0 <"$tmp/feed0"
     sleep 0.5 # let it finish decoding what it read
     c1=$(awk '{ print $14 + $15 }' "/proc/$d1090/stat")
     rss=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$d1090/status")
@@ -101,15 +124,15 @@ a_iq=$(awk -F': ' '$1 == "validated" { print $2 }' "$tmp/last.err")
 measure "$tmp/q" "dump1090-mutability --ifile" 3 dump1090-mutability --ifile "$tmp/iq.bin" --iformat UC8 --quiet --stats
 d_iq=$(awk '/total usable messages/ { print $1 }' "$tmp/last.out" "$tmp/last.err" | head -n 1)
 awk -F'\t' -v samples="$samples" -v a="$a_iq" -v d="$d_iq" '
-    { name[NR] = $1; cpu[NR] = $2; wall[NR] = $3; rss[NR] = $4; if ($1 ~ /^dump1090/) dw = $3 }
+    { name[NR] = $1; cpu[NR] = $2; wall[NR] = $3; rss[NR] = $4; if ($1 ~ /^dump1090/) dc = $2 }
     END {
-        printf "%-32s %8s %8s %10s %12s %9s\n", "IQ", "cpu s", "wall s", "MS/s", "x real time", "peak RSS"
+        printf "%-32s %8s %8s %12s %12s %9s\n", "IQ", "cpu s", "wall s", "MS/cpu s", "x real time", "peak RSS"
         for (i = 1; i <= NR; i++)
-            printf "%-32s %8.3f %8.3f %10.1f %11.1fx %6.1f MiB\n", name[i], cpu[i], wall[i], samples / wall[i] / 1e6, samples / 2.4e6 / wall[i], rss[i] / 1024
+            printf "%-32s %8.3f %8.3f %12.1f %11.1fx %6.1f MiB\n", name[i], cpu[i], wall[i], samples / cpu[i] / 1e6, samples / 2.4e6 / cpu[i], rss[i] / 1024
         for (i = 1; i <= NR; i++)
             if (name[i] == "atalaya --input iq")
-                printf "IQ: %.1fx real time (goal >= 50x), %.1fx dump1090-mutability speed; messages: atalaya %d, dump1090-mutability %d (%.2fx yield)\n",
-                    samples / 2.4e6 / wall[i], dw / wall[i], a, d, a / d
+                printf "IQ: %.1fx real time by CPU time (goal >= 50x), %.2fx dump1090-mutability speed; messages: atalaya %d, dump1090-mutability %d (%.2fx yield)\n",
+                    samples / 2.4e6 / cpu[i], dc / cpu[i], a, d, a / d
     }' "$tmp/q"
 
 lib=$(dirname "$atalaya")
