@@ -210,9 +210,15 @@ int modes_decode_fields(const struct modes_frame *f, struct modes_msg *m,
     switch (m->df) {
     case 0: case 16:
         m->vs = (uint8_t)bits_get1_bit(msg, 6);
+        m->sl = (uint8_t)bits_get1(msg, 9, 11);
         m->ri = (uint8_t)bits_get1(msg, 14, 17);
         m->on_ground = m->vs;
-        m->have |= MODES_BIT(MODES_F_VS) | MODES_BIT(MODES_F_RI) | MODES_BIT(MODES_F_AIRGROUND);
+        m->have |= MODES_BIT(MODES_F_VS) | MODES_BIT(MODES_F_SL) | MODES_BIT(MODES_F_RI) |
+                   MODES_BIT(MODES_F_AIRGROUND);
+        if (m->df == 0) {
+            m->cc = (uint8_t)bits_get1_bit(msg, 7);
+            m->have |= MODES_BIT(MODES_F_CC);
+        }
         set_alt13(m, msg);
         /* MV with VDS 3,0 is the ACAS resolution advisory (3.1.2.8.3.1). */
         if (m->df == 16 && bits_get1(msg, 33, 40) == 0x30)

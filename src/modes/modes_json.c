@@ -256,6 +256,10 @@ static void write_surv(struct jw *w, const struct modes_msg *m)
         jw_kuint(w, "fs", m->fs);
     if (MODES_HAS(m, MODES_F_VS))
         jw_kuint(w, "vs", m->vs);
+    if (MODES_HAS(m, MODES_F_SL))
+        jw_kuint(w, "sl", m->sl);
+    if (MODES_HAS(m, MODES_F_CC))
+        jw_kuint(w, "cc", m->cc);
     if (MODES_HAS(m, MODES_F_RI))
         jw_kuint(w, "ri", m->ri);
     if (m->alert)

@@ -73,6 +73,8 @@ enum modes_field {
     MODES_F_VS,           /* vs (DF0/16 vertical status: 1 = on ground) */
     MODES_F_RI,           /* ri (DF0/16 reply information) */
     MODES_F_NUC_P,        /* nuc_p (ADS-B version 0 position quality) */
+    MODES_F_SL,           /* sl (DF0/16 ACAS sensitivity level) */
+    MODES_F_CC,           /* cc (DF0 cross-link capability) */
     MODES_F_FIELD_COUNT
 };
 
@@ -161,6 +163,8 @@ struct modes_msg {
     uint8_t fs;             /* DF4/5/20/21 flight status (MODES_F_FS) */
     uint8_t vs;             /* DF0/16 vertical status */
     uint8_t ri;             /* DF0/16 reply information (ACAS capability / max airspeed) */
+    uint8_t sl;             /* DF0/16 sensitivity level, 0 = ACAS inoperative */
+    uint8_t cc;             /* DF0 cross-link capability (1: replies with BDS via DF16) */
     bool alert;             /* FS: alert (squawk changed) */
     bool spi;               /* FS: ident (special position indication) */
     bool on_ground;         /* MODES_F_AIRGROUND */

@@ -398,6 +398,7 @@ static void test_df16_acas(void)
     CHECK_EQ_INT(m.df, 16);
     CHECK_EQ_INT(m.addr, 0x3C6586);
     CHECK_EQ_INT(m.ri, 3);
+    CHECK(MODES_HAS(&m, MODES_F_SL) && !MODES_HAS(&m, MODES_F_CC)); /* CC is DF0 only */
     CHECK(MODES_HAS(&m, MODES_F_ACAS_RA));
     CHECK_EQ_INT(m.ra.ara, 0x2000);
     CHECK(MODES_HAS(&m, MODES_F_ALT_BARO));
@@ -487,6 +488,14 @@ static void test_short_replies(void)
     CHECK(MODES_HAS(&m, MODES_F_ALT_BARO));
     CHECK_EQ_INT(m.alt_baro_ft, 25000);
     CHECK(MODES_HAS(&m, MODES_F_FS) && m.fs == 0 && !m.on_ground);
+    f = test_frame_hex("02E18CA8F1D2ED"); /* DF0: VS 0, CC 1, SL 7, RI 3 */
+    CHECK_EQ_INT(modes_decode_frame(&f, &m), 0);
+    CHECK_EQ_INT(m.df, 0);
+    CHECK(MODES_HAS(&m, MODES_F_CC) && m.cc == 1);
+    CHECK_EQ_INT(m.sl, 7);
+    CHECK_EQ_INT(m.ri, 3);
+    CHECK_EQ_INT(m.vs, 0);
+    CHECK_EQ_INT(m.alt_baro_ft, 25000);
     f = test_frame_hex("2800080069952A");
     CHECK_EQ_INT(modes_decode_frame(&f, &m), 0);
     CHECK_EQ_INT(m.df, 5);
