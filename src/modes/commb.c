@@ -79,13 +79,12 @@ static int bds17(const uint8_t *mb, struct modes_msg *m)
 /* BDS 2,0: aircraft identification (table A-2-32), the ES character set. */
 static int bds20(const uint8_t *mb, struct modes_msg *m)
 {
-    static const char cs[65] = "#ABCDEFGHIJKLMNOPQRSTUVWXYZ##### ###############0123456789######";
     if (bits_get1(mb, 1, 8) != 0x20)
         return COMMB_REJECT;
     char s[9];
     int n = 0;
     for (unsigned i = 0; i < 8; i++) {
-        char c = cs[bits_get1(mb, 9 + 6 * i, 14 + 6 * i)];
+        char c = modes_id_charset[bits_get1(mb, 9 + 6 * i, 14 + 6 * i)];
         if (c == '#')
             return COMMB_REJECT;
         s[n++] = c;

@@ -13,9 +13,7 @@
 #include "modes/modes_dec.h"
 #include "modes/modes_msg.h"
 
-/* The 6-bit character set of aircraft identification (Annex 10 Vol IV
- * table 3-9): '#' marks codes that are not characters. */
-static const char id_charset[65] =
+const char modes_id_charset[65] =
     "#ABCDEFGHIJKLMNOPQRSTUVWXYZ##### ###############0123456789######";
 
 static void es_ident(struct modes_msg *m, const uint8_t *me)
@@ -27,7 +25,7 @@ static void es_ident(struct modes_msg *m, const uint8_t *me)
     int n = 0;
     bool bad = false;
     for (unsigned i = 0; i < 8; i++) {
-        char c = id_charset[bits_get1(me, 9 + 6 * i, 14 + 6 * i)];
+        char c = modes_id_charset[bits_get1(me, 9 + 6 * i, 14 + 6 * i)];
         if (c == '#')
             bad = true;
         cs[n++] = c;

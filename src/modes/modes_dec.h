@@ -28,6 +28,10 @@ struct modes_frame;
 int modes_decode_fields(const struct modes_frame *f, struct modes_msg *m,
                         const struct modes_es_ctx *ctx);
 
+/* The 6-bit character set of aircraft identification (Annex 10 Vol IV
+ * table 3-9), shared by ES TC 1-4 and BDS 2,0: '#' marks non-characters. */
+extern const char modes_id_charset[65];
+
 /* 13-bit AC field (Annex 10 Vol IV 3.1.2.6.5.4): feet in *ft, *metric set
  * for M=1 replies. Returns false when the field is 0 or not a valid code. */
 bool modes_alt_ac13(uint32_t ac13, int32_t *ft, bool *metric);
