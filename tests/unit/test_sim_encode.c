@@ -1,0 +1,317 @@
+/* test_sim_encode.c: the simulator's encoders against the real decoders:
+ * encode -> NMEA / frame -> src/ais and src/modes decoders -> the same
+ * values, at field extremes. Positions must come back within the field's
+ * resolution (AIS 1/10000 min; CPR about 5 m airborne). */
+#include <stdint.h>
+#include <string.h>
+
+#include "ais/ais.h"
+#include "ais/nmea.h"
+#include "common/buf.h"
+#include "modes/cpr.h"
+#include "modes/modes.h"
+#include "modes/modes_msg.h"
+#include "modes/validate.h"
+#include "sim/encode.h"
+#include "test.h"
+
+/* Feeds every line of text to a fresh context and decodes the one message
+ * it must yield; returns the number of complete messages. */
+static int ais_roundtrip(const char *text, struct ais_msg *m, struct ais_meta *meta)
+{
+    struct ais_ctx *ctx = ais_ctx_new();
+    int got = 0;
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        struct ais_payload pl;
+        int rc = ais_feed_line(ctx, p, n, false, &pl);
+        if (rc == AIS_OK) {
+            CHECK_EQ_INT(ais_decode(pl.bits, pl.nbits, m), AIS_OK);
+            *meta = pl.meta;
+            meta->raw = NULL;
+            got++;
+        } else {
+            CHECK_EQ_INT(rc, AIS_EPARTIAL);
+        }
+        p += n + (nl ? 1 : 0);
+    }
+    const struct ais_stats *st = ais_ctx_stats(ctx);
+    CHECK_EQ_INT(st->bad_checksum + st->bad_armor + st->bad_sentence + st->bad_tagblock, 0);
+    ais_ctx_free(ctx);
+    return got;
+}
+
+static void check_pos(const struct sim_ais_pos *p)
+{
+    uint8_t bits[SIM_AIS_BYTES_MAX];
+    unsigned n = p->type == 18 ? sim_ais_encode_18(p, bits) : sim_ais_encode_pos(p, bits);
+    CHECK_EQ_INT(n, 168);
+    struct buf b;
+    buf_init(&b, 256);
+    sim_nmea_write(&b, bits, n, 'B', 0, "DEMO-RX", 1700000000);
+    buf_putc(&b, '\0');
+    struct ais_msg m;
+    struct ais_meta meta;
+    memset(&m, 0, sizeof m);
+    CHECK_EQ_INT(ais_roundtrip(b.p, &m, &meta), 1);
+    CHECK_EQ_INT(m.type, p->type);
+    CHECK_EQ_INT(m.mmsi, p->mmsi);
+    CHECK_EQ_INT(meta.time_ms, 1700000000000LL);
+    CHECK_STR(meta.source, "DEMO-RX");
+    CHECK_EQ_INT(meta.channel, 'B');
+    CHECK(m.has & AIS_HAS_POS);
+    CHECK_NEAR(m.lat, p->lat, 0.5 / 600000.0 + 1e-12);
+    CHECK_NEAR(m.lon, p->lon, 0.5 / 600000.0 + 1e-12);
+    CHECK_EQ_INT(m.accuracy, p->accuracy);
+    CHECK_EQ_INT(m.sog_dkn, p->sog_dkn);
+    CHECK_EQ_INT(m.cog_ddeg, p->cog_ddeg);
+    CHECK_EQ_INT(m.heading_deg, p->heading);
+    CHECK_EQ_INT(m.utc_second, p->second);
+    if (p->type != 18) {
+        CHECK_EQ_INT(m.nav_status, p->nav_status);
+        CHECK_EQ_INT(m.turn, p->turn);
+    }
+    buf_free(&b);
+}
+
+static void test_ais_position(void)
+{
+    struct sim_ais_pos p = {.type = 1, .mmsi = 999000001, .nav_status = 0, .turn = -127,
+                            .sog_dkn = 1022, .accuracy = true, .lat = -90.0, .lon = -180.0,
+                            .cog_ddeg = 3599, .heading = 359, .second = 59};
+    check_pos(&p);
+    p = (struct sim_ais_pos){.type = 3, .mmsi = 1, .nav_status = 14, .turn = 127, .sog_dkn = 0,
+                             .lat = 90.0, .lon = 180.0, .cog_ddeg = 0, .heading = 0, .second = 0};
+    check_pos(&p);
+    p = (struct sim_ais_pos){.type = 2, .mmsi = 0x3FFFFFFF, .nav_status = 5, .turn = 0,
+                             .sog_dkn = 123, .lat = 10.4123456, .lon = -64.1987654,
+                             .cog_ddeg = 1800, .heading = 181, .second = 30};
+    check_pos(&p);
+    p = (struct sim_ais_pos){.type = 18, .mmsi = 999000002, .sog_dkn = 55, .lat = 12.0001,
+                             .lon = -70.0001, .cog_ddeg = 2700, .heading = 270, .second = 12};
+    check_pos(&p);
+}
+
+static void test_ais_static(void)
+{
+    struct sim_ais_static s = {.mmsi = 999123456, .imo = 9999991, .callsign = "DM0A1",
+                               .name = "DEMO NORTH STAR 12345", /* 21: cut to 20 */
+                               .shiptype = 80, .to_bow = 511, .to_stern = 60, .to_port = 63,
+                               .to_starboard = 0, .eta_month = 12, .eta_day = 31,
+                               .eta_hour = 23, .eta_minute = 59, .draught_dm = 255,
+                               .destination = "VEJOS"};
+    uint8_t bits[SIM_AIS_BYTES_MAX];
+    CHECK_EQ_INT(sim_ais_encode_5(&s, bits), 424);
+    struct buf b;
+    buf_init(&b, 256);
+    sim_nmea_write(&b, bits, 424, 'A', 7, "DEMO-RX", 1700000001);
+    buf_putc(&b, '\0');
+    /* 424 bits are 71 characters: two sentences, 2 fill bits on the last. */
+    CHECK(strstr(b.p, "!AIVDM,2,1,7,A,") != NULL);
+    CHECK(strstr(b.p, "!AIVDM,2,2,7,A,") != NULL);
+    CHECK(strstr(b.p, ",2*") != NULL);
+    struct ais_msg m;
+    struct ais_meta meta;
+    memset(&m, 0, sizeof m);
+    CHECK_EQ_INT(ais_roundtrip(b.p, &m, &meta), 1);
+    CHECK_EQ_INT(m.type, 5);
+    CHECK_EQ_INT(m.mmsi, s.mmsi);
+    CHECK_EQ_INT(m.imo, s.imo);
+    CHECK_STR(m.callsign, "DM0A1");
+    CHECK_STR(m.shipname, "DEMO NORTH STAR 1234");
+    CHECK_STR(m.destination, "VEJOS");
+    CHECK_EQ_INT(m.shiptype, 80);
+    CHECK_EQ_INT(m.to_bow, 511);
+    CHECK_EQ_INT(m.to_stern, 60);
+    CHECK_EQ_INT(m.to_port, 63);
+    CHECK_EQ_INT(m.to_starboard, 0);
+    CHECK_EQ_INT(m.eta_month, 12);
+    CHECK_EQ_INT(m.eta_day, 31);
+    CHECK_EQ_INT(m.eta_hour, 23);
+    CHECK_EQ_INT(m.eta_minute, 59);
+    CHECK_EQ_INT(m.draught_dm, 255);
+
+    for (int part = 0; part < 2; part++) {
+        b.len = 0;
+        unsigned n = sim_ais_encode_24(&s, part, bits);
+        CHECK_EQ_INT(n, part ? 168 : 160);
+        sim_nmea_write(&b, bits, n, 'B', 0, "DEMO-RX", 1700000002);
+        buf_putc(&b, '\0');
+        memset(&m, 0, sizeof m);
+        CHECK_EQ_INT(ais_roundtrip(b.p, &m, &meta), 1);
+        CHECK_EQ_INT(m.type, 24);
+        CHECK_EQ_INT(m.part, part);
+        if (part) {
+            CHECK_STR(m.callsign, "DM0A1");
+            CHECK_EQ_INT(m.shiptype, 80);
+            CHECK_EQ_INT(m.to_bow, 511);
+            CHECK_EQ_INT(m.to_port, 63);
+        } else {
+            CHECK_STR(m.shipname, "DEMO NORTH STAR 1234");
+        }
+    }
+    buf_free(&b);
+}
+
+/* Validates and decodes one frame through a shared decoder. */
+static int modes_roundtrip(struct modes_validator *v, struct modes_decoder *d, const uint8_t *msg,
+                           int len, int64_t t_ms, struct modes_msg *out)
+{
+    struct modes_frame f;
+    memset(&f, 0, sizeof f);
+    memcpy(f.msg, msg, (size_t)len);
+    memcpy(f.verbatim, msg, (size_t)len);
+    f.len = (uint8_t)len;
+    f.source = MODES_SRC_BEAST;
+    f.time_ms = t_ms;
+    f.ts12 = (uint64_t)t_ms * 12000;
+    f.signal = -10.0;
+    if (!modes_frame_validate(v, &f))
+        return -100;
+    CHECK_EQ_INT(f.corrected_bits, 0);
+    return modes_decode(d, &f, out);
+}
+
+static void test_modes_ident_and_replies(void)
+{
+    struct modes_validator v;
+    modes_validator_init(&v, 1);
+    struct modes_decoder *d = modes_decoder_new(NULL);
+    uint8_t msg[14];
+    struct modes_msg m;
+    const uint32_t addrs[] = {0x000001, 0xFFFFFE, 0x0D0CAF};
+    for (unsigned i = 0; i < 3; i++) {
+        uint32_t a = addrs[i];
+        sim_modes_ident(msg, a, 0xA5, "DMO123");
+        CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, 1000, &m), MODES_DECODE_OK);
+        CHECK_EQ_INT(m.df, 17);
+        CHECK_EQ_INT(m.addr, a);
+        CHECK_EQ_INT(m.tc, 4);
+        CHECK_EQ_INT(m.category, 0xA5);
+        CHECK_STR(m.callsign, "DMO123");
+        sim_modes_ident(msg, a, 0xB2, "Z9Z9Z9Z9");
+        CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, 1100, &m), MODES_DECODE_OK);
+        CHECK_EQ_INT(m.tc, 3);
+        CHECK_STR(m.callsign, "Z9Z9Z9Z9");
+
+        sim_modes_df11(msg, a);
+        CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 7, 1200, &m), MODES_DECODE_OK);
+        CHECK_EQ_INT(m.df, 11);
+        CHECK_EQ_INT(m.addr, a);
+
+        const int32_t alts[] = {-1000, 0, 37025, 50175};
+        for (unsigned k = 0; k < 4; k++) {
+            sim_modes_df4(msg, a, 0, alts[k]);
+            CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 7, 1300, &m), MODES_DECODE_OK);
+            CHECK_EQ_INT(m.df, 4);
+            CHECK_EQ_INT(m.addr, a);
+            CHECK(m.addr_from_ap);
+            CHECK_EQ_INT(m.alt_baro_ft, alts[k]);
+        }
+        const unsigned squawks[] = {0, 7500, 7600, 7700, 1234, 7777};
+        for (unsigned k = 0; k < 6; k++) {
+            sim_modes_df5(msg, a, 1, squawks[k]);
+            CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 7, 1400, &m), MODES_DECODE_OK);
+            CHECK_EQ_INT(m.df, 5);
+            CHECK_EQ_INT(m.addr, a);
+            CHECK_EQ_INT(m.fs, 1);
+            if (squawks[k])
+                CHECK_EQ_INT(m.squawk, squawks[k]);
+            sim_modes_status(msg, a, 5, squawks[k]);
+            CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, 1500, &m), MODES_DECODE_OK);
+            CHECK_EQ_INT(m.tc, 28);
+            CHECK_EQ_INT(m.emergency, MODES_EMERG_UNLAWFUL);
+            CHECK_EQ_INT(MODES_HAS(&m, MODES_F_SQUAWK), squawks[k] != 0);
+            if (squawks[k])
+                CHECK_EQ_INT(m.squawk, squawks[k]);
+        }
+    }
+    /* The parity is real: one flipped bit is found and repaired by the CRC. */
+    sim_modes_ident(msg, 0x0D0CAF, 0xA5, "DMO123");
+    struct modes_frame f;
+    memset(&f, 0, sizeof f);
+    memcpy(f.msg, msg, 14);
+    f.msg[6] ^= 0x10;
+    f.len = 14;
+    f.time_ms = 2000;
+    CHECK(modes_frame_validate(&v, &f));
+    CHECK_EQ_INT(f.corrected_bits, 1);
+    CHECK(memcmp(f.msg, msg, 14) == 0);
+    modes_decoder_free(d);
+    modes_validator_free(&v);
+}
+
+static void test_modes_position(void)
+{
+    /* Extremes of latitude (the NL table's ends), the date line, the
+     * equator and zone boundaries; each a fresh aircraft so the pair is global. */
+    const double pts[][2] = {{0.0, 0.0},      {10.6, -66.99},   {35.4, 51.15},  {-25.45, -54.84},
+                             {86.99, 179.99}, {-86.99, -179.99}, {87.5, 10.0},  {59.95, -0.0001},
+                             {-0.0001, 179.9999}, {52.0, 4.0}};
+    struct modes_validator v;
+    modes_validator_init(&v, 1);
+    struct modes_decoder *d = modes_decoder_new(NULL);
+    uint8_t msg[14];
+    struct modes_msg m;
+    for (unsigned i = 0; i < sizeof pts / sizeof pts[0]; i++) {
+        uint32_t a = 0x0DE000 + i;
+        int64_t t = 10000 + 1000 * (int64_t)i;
+        sim_modes_airborne_pos(msg, a, 37000, pts[i][0], pts[i][1], false, false);
+        CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, t, &m), MODES_DECODE_OK);
+        CHECK_EQ_INT(m.tc, 11);
+        CHECK_EQ_INT(m.alt_baro_ft, 37000);
+        CHECK(!m.cpr_odd);
+        sim_modes_airborne_pos(msg, a, 37000, pts[i][0], pts[i][1], true, true);
+        CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, t + 500, &m), MODES_DECODE_OK);
+        CHECK(m.cpr_odd);
+        CHECK(m.alert);
+        CHECK(MODES_HAS(&m, MODES_F_POS));
+        /* Half a step of the odd format: 360 / 59 / 2^17 / 2 degrees of
+         * latitude; in longitude 360 / (NL - 1) / 2^17 / 2 (360 when NL is 1). */
+        CHECK_NEAR(m.lat, pts[i][0], 360.0 / 59 / CPR_MAX / 2 + 1e-9);
+        double dlon = fabs(m.lon - pts[i][1]);
+        if (dlon > 180)
+            dlon = 360 - dlon;
+        int nl = cpr_nl(m.lat) - 1;
+        CHECK_NEAR(dlon, 0.0, 360.0 / (nl > 0 ? nl : 1) / CPR_MAX / 2 + 1e-9);
+    }
+    modes_decoder_free(d);
+    modes_validator_free(&v);
+}
+
+static void test_modes_velocity(void)
+{
+    struct modes_validator v;
+    modes_validator_init(&v, 1);
+    struct modes_decoder *d = modes_decoder_new(NULL);
+    uint8_t msg[14];
+    struct modes_msg m;
+    sim_modes_ident(msg, 0x0DE100, 0xA3, "DMO1");
+    CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, 100, &m), MODES_DECODE_OK);
+    const double vel[][3] = {{300, 400, -6400}, {-1021, 0, 0}, {0, -1021, 32576}, {-3, 4, 64}};
+    for (unsigned i = 0; i < 4; i++) {
+        sim_modes_velocity(msg, 0x0DE100, vel[i][0], vel[i][1], (int32_t)vel[i][2]);
+        CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, 200 + (int64_t)i, &m), MODES_DECODE_OK);
+        CHECK_EQ_INT(m.tc, 19);
+        CHECK_EQ_INT(m.st, 1);
+        CHECK_NEAR(m.gs_kt, hypot(vel[i][0], vel[i][1]), 1e-9);
+        double trk = atan2(vel[i][0], vel[i][1]) * 180 / M_PI;
+        CHECK_NEAR(m.track_deg, trk < 0 ? trk + 360 : trk, 1e-9);
+        CHECK(MODES_HAS(&m, MODES_F_BARO_RATE));
+        CHECK_EQ_INT(m.baro_rate_fpm, (int32_t)vel[i][2]);
+    }
+    modes_decoder_free(d);
+    modes_validator_free(&v);
+}
+
+int main(void)
+{
+    RUN(test_ais_position);
+    RUN(test_ais_static);
+    RUN(test_modes_ident_and_replies);
+    RUN(test_modes_position);
+    RUN(test_modes_velocity);
+    TEST_MAIN_END();
+}
