@@ -338,10 +338,11 @@ static size_t scan(struct modes_demod *d, size_t limit, modes_frame_cb cb, void 
         }
         if (!best.crc_ok) {
             /* Address/parity formats cannot be checked here: hand them on only
-             * when the bits were decided clearly (weak ones are noise). */
+             * when the bits were decided clearly (weak ones are noise; no
+             * energy at all, as in the silence padded at the end, is none). */
             unsigned df = best.msg[0] >> 3;
             bool ap = df == 0 || df == 4 || df == 5 || df == 16 || df == 20 || df == 21;
-            if (!ap || best.score < 0.25f * sqrtf(best.power)) {
+            if (!ap || !(best.power > 0) || best.score < 0.25f * sqrtf(best.power)) {
                 d->stats.rejected++;
                 j = (size_t)best_s + 1;
                 continue;
