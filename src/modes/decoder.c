@@ -284,6 +284,14 @@ int modes_decode(struct modes_decoder *d, const struct modes_frame *f, struct mo
         d->stats.rejected_crc++;
         return rc;
     }
+    if (out->df == 20 || out->df == 21) {
+        if (out->bds_ambiguous)
+            d->stats.commb_ambiguous++;
+        else if (out->bds == MODES_BDS_EMPTY)
+            d->stats.commb_empty++;
+        else if (out->bds == MODES_BDS_NONE)
+            d->stats.commb_unknown++;
+    }
     if (a && MODES_HAS(out, MODES_F_CPR))
         resolve_position(d, a, out, now, timed);
     return MODES_DECODE_OK;

@@ -174,6 +174,17 @@ static void test_ambiguous(void)
     buf_putc(&b, '\0');
     CHECK(strstr(b.p, "\"bds\":\"ambiguous\",\"bds_candidates\":[\"5,0\",\"6,0\"]") != NULL);
     buf_free(&b);
+    /* The decoder context counts it, and the empty and unknown kinds. */
+    struct modes_decoder *d = modes_decoder_new(NULL);
+    struct modes_frame f = test_frame_hex("A8000B358A79BF19A23C3CF42278");
+    modes_decode(d, &f, &m);
+    f = test_frame_hex("A000083E202CC371C31DE0AA1CCF"); /* 2,0: not counted */
+    modes_decode(d, &f, &m);
+    const struct modes_decode_stats *s = modes_decoder_stats(d);
+    CHECK_EQ_INT(s->commb_ambiguous, 1);
+    CHECK_EQ_INT(s->commb_empty + s->commb_unknown, 0);
+    CHECK_EQ_INT(s->decoded, 2);
+    modes_decoder_free(d);
 }
 
 /* pyModeS's Comm-B samples: timestamp,icao,hexmsg. The icao column is what

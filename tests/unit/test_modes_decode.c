@@ -251,6 +251,26 @@ static uint64_t me_opstatus(unsigned version, unsigned nic_a)
     return me;
 }
 
+/* The state table is bounded: a fifth live aircraft in a four-slot table
+ * evicts the least recently heard (counted); silent ones expire for free. */
+static void test_state_table_bounded(void)
+{
+    struct modes_decoder_cfg cfg = {.max_aircraft = 4, .aircraft_ttl_ms = 60000};
+    struct modes_decoder *d = modes_decoder_new(&cfg);
+    struct modes_msg m;
+    for (uint32_t a = 1; a <= 5; a++) {
+        struct modes_frame f = test_frame_es(17, 5, a, me_position(11, 0, 0), 1000 + a);
+        modes_decode(d, &f, &m);
+    }
+    CHECK_EQ_INT(modes_decoder_stats(d)->table_evictions, 1);
+    for (uint32_t a = 6; a <= 9; a++) {
+        struct modes_frame f = test_frame_es(17, 5, a, me_position(11, 0, 0), 100000 + a);
+        modes_decode(d, &f, &m);
+    }
+    CHECK_EQ_INT(modes_decoder_stats(d)->table_evictions, 1);
+    modes_decoder_free(d);
+}
+
 /* An aircraft's own odd frame and a TIS-B even frame about the same address
  * are different sources: they must not pair; two ADS-B frames do. */
 static void test_cpr_sources_apart(void)
@@ -652,6 +672,7 @@ int main(void)
     RUN(test_golden_json);
     RUN(test_cpr_pairing);
     RUN(test_cpr_window_and_range);
+    RUN(test_state_table_bounded);
     RUN(test_cpr_sources_apart);
     RUN(test_surface_reference);
     RUN(test_nic_by_version);
