@@ -184,6 +184,25 @@ static void test_cpr_window_and_range(void)
     CHECK_EQ_INT(modes_decoder_stats(d)->cpr_no_pair, 2);
     modes_decoder_free(d);
 
+    /* A pair straddling the NL 59/58 boundary (test_cpr's nl_boundary_retry). */
+    d = modes_decoder_new(NULL);
+    uint64_t me = 0;
+    test_me_put(&me, 1, 5, 11);
+    test_me_put(&me, 23, 39, 97648);
+    test_me_put(&me, 40, 56, 36409);
+    struct modes_frame ze = test_frame_es(17, 5, 0x777777, me, 1000);
+    me = 0;
+    test_me_put(&me, 1, 5, 11);
+    test_me_put(&me, 22, 22, 1);
+    test_me_put(&me, 23, 39, 93857);
+    test_me_put(&me, 40, 56, 21845);
+    struct modes_frame zo = test_frame_es(17, 5, 0x777777, me, 2000);
+    modes_decode(d, &ze, &m);
+    modes_decode(d, &zo, &m);
+    CHECK(!MODES_HAS(&m, MODES_F_POS));
+    CHECK_EQ_INT(modes_decoder_stats(d)->cpr_zone_retry, 1);
+    modes_decoder_free(d);
+
     struct modes_decoder_cfg cfg = {.have_ref = true, .ref_lat = 40.0, .ref_lon = -3.7,
                                     .max_range_nm = 300};
     d = modes_decoder_new(&cfg);
