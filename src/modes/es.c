@@ -57,11 +57,43 @@ static void es_aircraft_status(struct modes_msg *m, const uint8_t *me)
     }
 }
 
-/* TC 29 subtype 1 (version 2 target state and status, DO-260B 2.2.3.2.7.1).
- * Subtype 0 (version 1) uses another layout that almost nothing sends. */
+/* TC 29 subtype 0 (version 1 target state and status, DO-260A 2.2.3.2.7.1;
+ * ICAO Doc 9871 table B-2-98): target altitude in 100 ft steps from its
+ * vertical data source, target heading or track in whole degrees. */
+static void es_target_state_v1(struct modes_msg *m, const uint8_t *me)
+{
+    unsigned vsrc = bits_get1(me, 8, 9), alt = bits_get1(me, 16, 25);
+    /* Source 1 is the MCP/FCU selection, 3 the FMS/RNAV one; 2 (holding
+     * altitude) is neither, and codes above 1010 are not altitudes. */
+    if ((vsrc == 1 || vsrc == 3) && alt <= 1010) {
+        int32_t ft = (int32_t)alt * 100 - 1000;
+        if (vsrc == 1) {
+            m->sel_alt_mcp_ft = ft;
+            m->have |= MODES_BIT(MODES_F_SEL_ALT_MCP);
+        } else {
+            m->sel_alt_fms_ft = ft;
+            m->have |= MODES_BIT(MODES_F_SEL_ALT_FMS);
+        }
+    }
+    unsigned hdg = bits_get1(me, 28, 36);
+    if (bits_get1(me, 26, 27) != 0 && hdg < 360) {
+        m->sel_heading_deg = hdg;
+        m->have |= MODES_BIT(MODES_F_SEL_HEADING);
+    }
+    m->nac_p = (uint8_t)bits_get1(me, 40, 43);
+    m->nic_baro = (uint8_t)bits_get1_bit(me, 44);
+    m->sil = (uint8_t)bits_get1(me, 45, 46);
+    m->have |= MODES_BIT(MODES_F_NAC_P) | MODES_BIT(MODES_F_NIC_BARO) | MODES_BIT(MODES_F_SIL);
+    m->emergency = (uint8_t)bits_get1(me, 54, 56);
+    m->have |= MODES_BIT(MODES_F_EMERGENCY);
+}
+
+/* TC 29 subtype 1 (version 2 target state and status, DO-260B 2.2.3.2.7.1). */
 static void es_target_state(struct modes_msg *m, const uint8_t *me)
 {
     m->st = (uint8_t)bits_get1(me, 6, 7);
+    if (m->st == 0)
+        es_target_state_v1(m, me);
     if (m->st != 1)
         return;
     m->sil_per_sample = bits_get1_bit(me, 8);

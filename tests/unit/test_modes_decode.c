@@ -395,6 +395,29 @@ static void test_status_messages(void)
                    "\"hex\":\"8d3c6586ea447865015f4c2127cc\",\"source\":\"beast\"}");
     buf_free(&b);
 
+    /* TC 29 subtype 0 (version 1): FL350 from the MCP, track 270. */
+    me = 0;
+    test_me_put(&me, 1, 5, 29);
+    test_me_put(&me, 8, 9, 1);
+    test_me_put(&me, 16, 25, 360);  /* 360 * 100 - 1000 */
+    test_me_put(&me, 26, 27, 1);
+    test_me_put(&me, 28, 36, 270);
+    test_me_put(&me, 40, 43, 9);
+    test_me_put(&me, 54, 56, 3);    /* minimum fuel */
+    f = test_frame_es(17, 5, 0x3C6586, me, 1150);
+    modes_decode(d, &f, &m);
+    CHECK_EQ_INT(m.st, 0);
+    CHECK(MODES_HAS(&m, MODES_F_SEL_ALT_MCP) && !MODES_HAS(&m, MODES_F_SEL_ALT_FMS));
+    CHECK_EQ_INT(m.sel_alt_mcp_ft, 35000);
+    CHECK_NEAR(m.sel_heading_deg, 270, 1e-9);
+    CHECK_EQ_INT(m.nac_p, 9);
+    CHECK_EQ_INT(m.emergency, MODES_EMERG_MINFUEL);
+    me &= ~(3ull << (56 - 9));
+    test_me_put(&me, 8, 9, 2); /* holding altitude: not a selection */
+    f = test_frame_es(17, 5, 0x3C6586, me, 1160);
+    modes_decode(d, &f, &m);
+    CHECK(!MODES_HAS(&m, MODES_F_SEL_ALT_MCP) && !MODES_HAS(&m, MODES_F_SEL_ALT_FMS));
+
     /* TC 28 subtype 2: ACAS RA broadcast with a threat address. */
     me = 0;
     test_me_put(&me, 1, 5, 28);
