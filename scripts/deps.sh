@@ -7,7 +7,7 @@ set -eu
 need=(gcc make pkg-config zlib1g-dev libzstd-dev libsqlite3-dev libjansson-dev)
 case "${1:-build}" in
   test)  need+=(zstd clang libclang-rt-14-dev gpsd-clients python3 python3-ais dump1090-mutability) ;;
-  bench) need+=(clang gpsd-clients python3 python3-ais dump1090-mutability time) ;;
+  bench) need+=(clang gpsd-clients python3 python3-ais dump1090-mutability time bc) ;;
 esac
 missing=()
 for p in "${need[@]}"; do
