@@ -81,9 +81,11 @@ int ref_wl_import_csv(struct ref_wl_set *s, const char *path, const char *list, 
     while (!rc && in_getline(f, &line, &len, &over) == 1) {
         int n = ref_csv_split(line, len, buf, fl, 32);
         if (++lineno == 1) {
-            for (int i = 0; i < n; i++)
-                if (column_of(ref_trim(fl[i])) >= 0)
-                    idx[column_of(fl[i])] = i;
+            for (int i = 0; i < n; i++) {
+                int c = column_of(ref_trim(fl[i]));
+                if (c >= 0)
+                    idx[c] = i;
+            }
             if (idx[C_NAME] < 0) {
                 snprintf(err, errn, "%s: header has no name column", path);
                 rc = -1;
