@@ -95,7 +95,7 @@ bench: rel
 
 headers:
 	@for h in $$(find src -name '*.h'); do \
-	  echo '#include "'$${h#src/}'"' | $(CC) $(BASE) -fsyntax-only -x c - || exit 1; done; echo headers ok
+	  echo '#include "'$${h#src/}'"' | $(CC) $(filter-out -MMD -MP,$(BASE)) -fsyntax-only -x c - || exit 1; done; echo headers ok
 
 clean:
 	rm -rf build
