@@ -591,6 +591,16 @@ static void test_sbs(void)
                      ",,,,,,,,,,";
     CHECK_EQ_INT(modes_sbs_parse(l1, strlen(l1), &m), 0);
     CHECK_STR(m.callsign, "RYR1AB");
+    /* Text from another decoder is escaped on output. */
+    const char *lq = "MSG,1,1,1,4CA2D6,1,,,,,A\"B\\,,,,,,,,,,,";
+    CHECK_EQ_INT(modes_sbs_parse(lq, strlen(lq), &m), 0);
+    CHECK_STR(m.callsign, "A\"B\\");
+    struct buf b;
+    buf_init(&b, 256);
+    modes_write_json(&b, &m);
+    buf_putc(&b, '\0');
+    CHECK_STR(b.p, "{\"icao\":\"4ca2d6\",\"callsign\":\"A\\\"B\\\\\",\"source\":\"sbs\"}");
+    buf_free(&b);
     const char *l6 = "MSG,6,1,1,4ca2d6,1,,,,,,,,,,,,7700,-1,-1,0,-1";
     CHECK_EQ_INT(modes_sbs_parse(l6, strlen(l6), &m), 0);
     CHECK_EQ_INT(m.squawk, 7700);
