@@ -258,28 +258,33 @@ static int frame_bytes_for_df(unsigned df)
 
 static bool slice(const float *u, size_t step, struct candidate *c)
 {
+    /* Branch-free: on noise every bit decision is a coin toss, and a branch
+     * per bit would be mispredicted half the time (most slices are noise). */
     memset(c->msg, 0, sizeof c->msg);
-    double power = 0;
-    float score = 0;
-    int nbits = 112;
-    for (int i = 0; i < nbits; i++) {
-        float a = HB(16 + 2 * i), b = HB(17 + 2 * i);
-        if (a > b) {
-            c->msg[i >> 3] |= (uint8_t)(0x80u >> (i & 7));
-            power += (double)a * a;
-        } else {
-            power += (double)b * b;
+    float power = 0, score = 0;
+    int nbytes = 1;
+    for (int j = 0; j < nbytes; j++) {
+        unsigned byte = 0;
+        for (int k = 0; k < 8; k++) {
+            int i = 8 * j + k;
+            float a = HB(16 + 2 * i), b = HB(17 + 2 * i);
+            unsigned bit = a > b;
+            byte = byte << 1 | bit;
+            float m = bit ? a : b;
+            power += m * m;
+            score += fabsf(a - b);
         }
-        score += fabsf(a - b);
-        if (i == 4) {
-            c->len = frame_bytes_for_df(c->msg[0] >> 3);
+        c->msg[j] = (uint8_t)byte;
+        if (j == 0) {
+            c->len = frame_bytes_for_df(byte >> 3);
             if (!c->len)
                 return false;
-            nbits = c->len * 8;
+            nbytes = c->len;
         }
     }
+    int nbits = 8 * nbytes;
     c->score = score / (float)nbits;
-    c->power = (float)(power / nbits);
+    c->power = power / (float)nbits;
     unsigned df = c->msg[0] >> 3;
     if (df == 11 || df == 17 || df == 18) {
         uint32_t r = modes_crc_residual(c->msg, nbits);
