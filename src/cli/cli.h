@@ -39,5 +39,6 @@ int cmd_run(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 int cmd_watchlist(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const struct subcommand subcommands[] = {
     {"replay", cmd_replay, "replay a recording through decoders and tracker; events and snapshots"},
     {"registry", cmd_registry, "import a user-supplied aircraft registry (icao24, registration, type) and look it up"},
     {"watchlist", cmd_watchlist, "import (OFAC SDN, CSV), list, add and remove watchlist entries"},
+    {"simulate", cmd_simulate, "scenario -> the AIS and Mode S broadcasts its receivers hear, and the truth"},
     {"lookup", cmd_lookup, "flag, country, operator and watchlist matches of an MMSI, IMO, address or callsign"},
     {NULL, NULL, NULL},
 };

@@ -1,0 +1,356 @@
+/* gen.c: the transmission schedule and the receivers.
+ *
+ * Rates, as the standards set them:
+ *  - AIS Class A position (types 1/3; ITU-R M.1371-5 Annex 1 table 1):
+ *    3 min at anchor or moored and not above 3 kn, 10 s at 0-14 kn,
+ *    6 s at 14-23 kn, 2 s above 23 kn; static data (type 5) every 6 min.
+ *  - AIS Class B "CS" (table 2): type 18 every 3 min at 2 kn or less, else
+ *    30 s; type 24 parts A and B every 6 min.
+ *  - ADS-B (DO-260B 2.2.3.3.1): airborne position and velocity each at
+ *    random intervals of 0.4-0.6 s, identification 4.8-5.2 s, emergency
+ *    status (TC 28) 0.8-1.2 s while an emergency code is set.
+ *  - Mode S (Annex 10 Vol IV 3.1.2.8.5): acquisition squitter DF11 at random
+ *    0.8-2.4 s; DF4/DF5 replies to a ground radar sweeping every 4-6 s.
+ * Aircraft on the ground are silent here (surface squitters are not modelled).
+ * A message is written when a receiver hears it: AIS within the receiver's
+ * range (the nearest one's id goes in the tag block s:), aircraft within
+ * the radio horizon of both antennas (1.23 (sqrt(h_ft) + sqrt(H_ft)) NM),
+ * capped by the range. Mode S is one merged feed, as an aggregator gives. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/geo.h"
+#include "common/xmalloc.h"
+#include "modes/framer.h"
+#include "modes/modes.h"
+#include "sim/encode.h"
+#include "sim/rng.h"
+#include "sim/sim.h"
+
+enum ev_kind { EV_AIS_POS, EV_AIS_STATIC, EV_ES_POS, EV_ES_VEL, EV_ES_IDENT, EV_ES_STATUS,
+               EV_DF11, EV_DF4, EV_DF5 };
+
+struct ev {
+    int64_t t;
+    uint32_t ent;
+    uint8_t kind;
+};
+
+struct heap {
+    struct ev *a;
+    size_t n, cap;
+};
+
+static bool ev_less(const struct ev *x, const struct ev *y)
+{
+    if (x->t != y->t)
+        return x->t < y->t;
+    if (x->ent != y->ent)
+        return x->ent < y->ent;
+    return x->kind < y->kind;
+}
+
+static void heap_push(struct heap *h, struct ev e)
+{
+    if (h->n == h->cap) {
+        h->cap = h->cap ? 2 * h->cap : 1024;
+        h->a = xrealloc(h->a, h->cap * sizeof *h->a);
+    }
+    size_t i = h->n++;
+    while (i > 0 && ev_less(&e, &h->a[(i - 1) / 2])) {
+        h->a[i] = h->a[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h->a[i] = e;
+}
+
+static struct ev heap_pop(struct heap *h)
+{
+    struct ev top = h->a[0], last = h->a[--h->n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= h->n)
+            break;
+        if (c + 1 < h->n && ev_less(&h->a[c + 1], &h->a[c]))
+            c++;
+        if (!ev_less(&h->a[c], &last))
+            break;
+        h->a[i] = h->a[c];
+        i = c;
+    }
+    if (h->n)
+        h->a[i] = last;
+    return top;
+}
+
+/* Per-entity transmitter state. */
+struct tx {
+    uint8_t seq;   /* AIS sequential message id for multi-sentence messages */
+    bool chan_b;   /* AIS alternates channels A and B */
+    bool odd;      /* CPR format of the next position squitter */
+};
+
+struct gen {
+    struct sim_scenario *sc;
+    const struct sim_outputs *out;
+    struct sim_counts *c;
+    struct sim_rng rng;
+    struct heap h;
+    struct tx *tx;
+    struct buf ais, modes;
+};
+
+static int64_t jitter(struct gen *g, int64_t lo_ms, int64_t hi_ms)
+{
+    return lo_ms + (int64_t)sim_rng_below(&g->rng, (uint32_t)(hi_ms - lo_ms + 1));
+}
+
+static bool behaviour_on(const struct sim_scenario *sc, size_t ent, int kind, int64_t t,
+                         unsigned *code)
+{
+    for (size_t i = 0; i < sc->nbeh; i++) {
+        const struct sim_behaviour *b = &sc->beh[i];
+        if (b->kind == kind && b->ent[0] == ent && t >= b->t0 && t < b->t1) {
+            if (code)
+                *code = b->code;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The receiver that hears a transmitter at (lat, lon), or NULL. alt_ft < 0:
+ * a vessel (the receiver's range only). *dist_nm: distance to it. */
+static const struct sim_receiver *heard(const struct sim_scenario *sc, double lat, double lon,
+                                        double alt_ft, double *dist_nm)
+{
+    const struct sim_receiver *best = NULL;
+    for (size_t i = 0; i < sc->nrx; i++) {
+        const struct sim_receiver *r = &sc->rx[i];
+        double d = geo_distance_m(lat, lon, r->lat, r->lon) / GEO_M_PER_NM;
+        double range = r->range_nm;
+        if (alt_ft >= 0) {
+            double horizon = 1.23 * (sqrt(alt_ft) + sqrt(r->alt_m * 3.28084));
+            if (horizon < range)
+                range = horizon;
+        }
+        if (d <= range && (!best || d < *dist_nm)) {
+            best = r;
+            *dist_nm = d;
+        }
+    }
+    return best;
+}
+
+static unsigned ais_interval_ms(const struct sim_entity *e, const struct sim_state *s)
+{
+    if (e->ais_class == 'B')
+        return s->sog_kn <= 2.0 ? 180000 : 30000;
+    if ((s->nav_status == SIM_NAV_ANCHORED || s->nav_status == SIM_NAV_MOORED) && s->sog_kn <= 3.0)
+        return 180000;
+    return s->sog_kn <= 14.0 ? 10000 : s->sog_kn <= 23.0 ? 6000 : 2000;
+}
+
+static void ais_emit(struct gen *g, size_t ei, const struct sim_state *s, const uint8_t *bits,
+                     unsigned nbits, int64_t t)
+{
+    g->c->ais_sent++;
+    double d;
+    const struct sim_receiver *r = heard(g->sc, s->lat, s->lon, -1, &d);
+    if (!r)
+        return;
+    g->c->ais_heard++;
+    struct tx *x = &g->tx[ei];
+    size_t before = g->ais.len;
+    sim_nmea_write(&g->ais, bits, nbits, x->chan_b ? 'B' : 'A', x->seq, r->id, t / 1000);
+    for (size_t i = before; i < g->ais.len; i++)
+        g->c->ais_lines += g->ais.p[i] == '\n';
+    x->chan_b = !x->chan_b;
+}
+
+static void ais_event(struct gen *g, struct ev *ev, const struct sim_state *s)
+{
+    struct sim_entity *e = &g->sc->ent[ev->ent];
+    uint8_t bits[SIM_AIS_BYTES_MAX];
+    bool dark = behaviour_on(g->sc, ev->ent, SIM_BEH_AIS_DARK, ev->t, NULL);
+    if (ev->kind == EV_AIS_POS) {
+        struct sim_ais_pos p = {
+            .type = e->ais_class == 'B' ? 18 : 1,
+            .mmsi = e->st.mmsi,
+            .nav_status = s->nav_status,
+            .turn = 0,
+            .sog_dkn = (unsigned)lround(s->sog_kn * 10),
+            .accuracy = false,
+            .lat = s->lat,
+            .lon = s->lon,
+            .cog_ddeg = (unsigned)lround(s->cog_deg * 10) % 3600,
+            .heading = e->ais_class == 'B' ? SIM_AIS_HEADING_NA : (unsigned)lround(s->cog_deg) % 360,
+            .second = (unsigned)(ev->t / 1000 % 60),
+        };
+        unsigned n = p.type == 18 ? sim_ais_encode_18(&p, bits) : sim_ais_encode_pos(&p, bits);
+        if (dark)
+            g->c->ais_dark++;
+        else
+            ais_emit(g, ev->ent, s, bits, n, ev->t);
+        ev->t += ais_interval_ms(e, s);
+        return;
+    }
+    if (dark) {
+        g->c->ais_dark += e->ais_class == 'B' ? 2 : 1;
+    } else if (e->ais_class == 'B') {
+        for (int part = 0; part < 2; part++) {
+            unsigned n = sim_ais_encode_24(&e->st, part, bits);
+            ais_emit(g, ev->ent, s, bits, n, ev->t);
+        }
+    } else {
+        unsigned n = sim_ais_encode_5(&e->st, bits);
+        ais_emit(g, ev->ent, s, bits, n, ev->t);
+        g->tx[ev->ent].seq = (uint8_t)((g->tx[ev->ent].seq + 1) % 10);
+    }
+    ev->t += 360000;
+}
+
+static unsigned emergency_of(unsigned squawk)
+{
+    /* DO-260B table 2-99: 1 general (7700), 4 no communications (7600),
+     * 5 unlawful interference (7500). */
+    return squawk == 7700 ? 1 : squawk == 7600 ? 4 : squawk == 7500 ? 5 : 0;
+}
+
+static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
+{
+    struct sim_entity *e = &g->sc->ent[ev->ent];
+    unsigned squawk = e->squawk;
+    behaviour_on(g->sc, ev->ent, SIM_BEH_SQUAWK, ev->t, &squawk);
+    unsigned emerg = emergency_of(squawk);
+    struct modes_frame f;
+    memset(&f, 0, sizeof f);
+    f.len = 14;
+    int64_t next = 0;
+    bool send = s->airborne;
+    switch (ev->kind) {
+    case EV_ES_POS:
+        sim_modes_airborne_pos(f.msg, e->icao, (int32_t)lround(s->alt_ft), s->lat, s->lon,
+                               g->tx[ev->ent].odd, emerg != 0);
+        if (send)
+            g->tx[ev->ent].odd = !g->tx[ev->ent].odd;
+        next = jitter(g, 400, 600);
+        break;
+    case EV_ES_VEL: {
+        double rad = s->cog_deg * M_PI / 180.0;
+        sim_modes_velocity(f.msg, e->icao, s->sog_kn * sin(rad), s->sog_kn * cos(rad),
+                           (int32_t)lround(s->vrate_fpm));
+        next = jitter(g, 400, 600);
+        break;
+    }
+    case EV_ES_IDENT:
+        sim_modes_ident(f.msg, e->icao, e->category, e->callsign);
+        next = jitter(g, 4800, 5200);
+        break;
+    case EV_ES_STATUS:
+        sim_modes_status(f.msg, e->icao, emerg, squawk);
+        send = send && emerg != 0;
+        next = jitter(g, 800, 1200);
+        break;
+    case EV_DF11:
+        f.len = 7;
+        sim_modes_df11(f.msg, e->icao);
+        next = jitter(g, 800, 2400);
+        break;
+    default:
+        f.len = 7;
+        /* FS 2: airborne with alert (an emergency code is a permanent alert). */
+        if (ev->kind == EV_DF4)
+            sim_modes_df4(f.msg, e->icao, emerg ? 2 : 0, (int32_t)lround(s->alt_ft));
+        else
+            sim_modes_df5(f.msg, e->icao, emerg ? 2 : 0, squawk);
+        next = jitter(g, 4000, 6000);
+        break;
+    }
+    ev->t += next;
+    if (!send)
+        return;
+    if (behaviour_on(g->sc, ev->ent, SIM_BEH_ADSB_OFF, ev->t - next, NULL)) {
+        g->c->modes_off++;
+        return;
+    }
+    g->c->modes_sent++;
+    double d = 0;
+    if (!heard(g->sc, s->lat, s->lon, s->alt_ft > 0 ? s->alt_ft : 0, &d))
+        return;
+    g->c->modes_heard++;
+    if (!g->out->modes)
+        return;
+    /* 12 MHz counter from the scenario start (48 bits; never 0, which AVR
+     * reads as "no timestamp"); level falls with range. */
+    f.ts12 = ((uint64_t)(ev->t - next - g->sc->start) * 12000 + 1) & ((UINT64_C(1) << 48) - 1);
+    f.signal = -3.0 - 20.0 * log10(1.0 + d / 5.0);
+    f.source = MODES_SRC_BEAST;
+    if (g->out->avr)
+        modes_write_avr(&g->modes, &f);
+    else
+        modes_write_beast(&g->modes, &f);
+}
+
+static int flush_if(struct buf *b, FILE *f, size_t at)
+{
+    if (!f) {
+        b->len = 0;
+        return 0;
+    }
+    return b->len >= at ? buf_flush(b, f) : 0;
+}
+
+int sim_generate(struct sim_scenario *sc, uint64_t seed, const struct sim_outputs *out,
+                 struct sim_counts *counts)
+{
+    struct gen g = {.sc = sc, .out = out, .c = counts};
+    memset(counts, 0, sizeof *counts);
+    sim_rng_seed(&g.rng, seed);
+    g.tx = xcalloc(sc->nent ? sc->nent : 1, sizeof *g.tx);
+    buf_init(&g.ais, 1 << 20);
+    buf_init(&g.modes, 1 << 20);
+    /* First transmissions at a random phase within each schedule's period. */
+    for (size_t i = 0; i < sc->nent; i++) {
+        struct sim_entity *e = &sc->ent[i];
+        sim_entity_rewind(e);
+        int64_t t0 = e->nlegs ? e->legs[0].t0 : sc->end;
+        if (e->kind == SIM_VESSEL) {
+            heap_push(&g.h, (struct ev){t0 + jitter(&g, 0, 10000), (uint32_t)i, EV_AIS_POS});
+            heap_push(&g.h, (struct ev){t0 + jitter(&g, 0, 60000), (uint32_t)i, EV_AIS_STATIC});
+        } else {
+            static const int64_t period[] = {[EV_ES_POS] = 500, [EV_ES_VEL] = 500,
+                                             [EV_ES_IDENT] = 5000, [EV_ES_STATUS] = 1000,
+                                             [EV_DF11] = 2400, [EV_DF4] = 5000, [EV_DF5] = 5000};
+            for (int k = EV_ES_POS; k <= EV_DF5; k++)
+                heap_push(&g.h, (struct ev){t0 + jitter(&g, 0, period[k]), (uint32_t)i, (uint8_t)k});
+        }
+    }
+    int rc = 0;
+    while (g.h.n && rc == 0) {
+        struct ev ev = heap_pop(&g.h);
+        if (ev.t >= sc->end)
+            continue;
+        struct sim_entity *e = &sc->ent[ev.ent];
+        struct sim_state s;
+        if (!sim_entity_state(e, ev.t, &s))
+            continue; /* past its last leg: it has left the scenario */
+        if (e->kind == SIM_VESSEL)
+            ais_event(&g, &ev, &s);
+        else
+            modes_event(&g, &ev, &s);
+        heap_push(&g.h, ev);
+        if (flush_if(&g.ais, out->ais, 1 << 19) || flush_if(&g.modes, out->modes, 1 << 19))
+            rc = -1;
+    }
+    if (rc == 0 && (flush_if(&g.ais, out->ais, 0) || flush_if(&g.modes, out->modes, 0)))
+        rc = -1;
+    buf_free(&g.ais);
+    buf_free(&g.modes);
+    free(g.h.a);
+    free(g.tx);
+    return rc;
+}

@@ -1,0 +1,41 @@
+/* sim.h: the generator's contract: a loaded scenario in, the broadcasts
+ * that its receivers pick up out (AIS NMEA with tag blocks; Mode S as Beast
+ * or AVR with 12 MHz counters), plus the truth of what happened.
+ *
+ * Transmissions follow the standards' schedules (gen.c cites them); every
+ * entity's next transmission sits in one heap ordered by (time, entity,
+ * kind), so the files come out in time order and byte-identical for a seed. */
+#ifndef ATALAYA_SIM_SIM_H
+#define ATALAYA_SIM_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/scenario.h"
+
+struct sim_outputs {
+    FILE *ais;    /* NULL: AIS not written (still simulated) */
+    FILE *modes;  /* NULL: Mode S not written */
+    bool avr;     /* Mode S as AVR text instead of Beast */
+};
+
+struct sim_counts {
+    uint64_t ais_sent, ais_heard;       /* AIS messages transmitted / written */
+    uint64_t ais_dark;                  /* transmissions withheld by ais_dark */
+    uint64_t modes_sent, modes_heard;   /* Mode S frames transmitted / written */
+    uint64_t modes_off;                 /* withheld by adsb_off */
+    uint64_t ais_lines;                 /* NMEA lines written */
+};
+
+/* Runs the whole scenario. Returns 0, or -1 on a write error. */
+int sim_generate(struct sim_scenario *sc, uint64_t seed, const struct sim_outputs *out,
+                 struct sim_counts *counts);
+
+/* Writes the truth as JSON lines in order of start time: a "scenario"
+ * header (synthetic flag, span, seed), every behaviour with its span and
+ * entities, ship-to-ship meetings as found in the motion (within 500 m,
+ * both under 2 kn), loiters, flights and port calls. Returns 0 or -1. */
+int sim_truth_write(struct sim_scenario *sc, uint64_t seed, FILE *f);
+
+#endif
