@@ -123,6 +123,7 @@ static int run_iq(struct loop *l)
         fprintf(stderr, "atalaya decode: unsupported --sample-rate/--iq-format (2.0 or 2.4 MS/s; uc8 or sc16)\n");
         return 1;
     }
+    cfg.fix2 = l->o->fix2;
     struct modes_demod *d = modes_demod_new(&cfg);
     static uint8_t block[1 << 18];
     int rc = 0;

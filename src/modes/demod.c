@@ -46,6 +46,7 @@ int modes_demod_parse_cfg(const char *rate, const char *format, struct modes_dem
 {
     cfg->sample_rate = 2.4e6;
     cfg->format = MODES_IQ_UC8;
+    cfg->fix2 = false;
     if (rate) {
         double r = strtod(rate, NULL);
         if (r > 0 && r < 100)
@@ -256,7 +257,7 @@ static int frame_bytes_for_df(unsigned df)
     }
 }
 
-static bool slice(const float *u, size_t step, struct candidate *c)
+static bool slice(const float *u, size_t step, int max_fix, struct candidate *c)
 {
     /* Branch-free: on noise every bit decision is a coin toss, and a branch
      * per bit would be mispredicted half the time (most slices are noise). */
@@ -292,7 +293,7 @@ static bool slice(const float *u, size_t step, struct candidate *c)
         if (!c->crc_ok) {
             uint8_t tmp[14];
             memcpy(tmp, c->msg, sizeof tmp);
-            c->crc_ok = modes_crc_fix(tmp, nbits, 1) == 1;
+            c->crc_ok = modes_crc_fix(tmp, nbits, max_fix) > 0;
         }
     } else {
         c->crc_ok = false;
@@ -329,7 +330,7 @@ static size_t scan(struct modes_demod *d, size_t limit, modes_frame_cb cb, void 
                     continue;
                 double s = (double)(j + k) + p * 0.2;
                 d->stats.preambles++;
-                if (!slice(u, d->step, &c))
+                if (!slice(u, d->step, d->cfg.fix2 ? 2 : 1, &c))
                     continue;
                 /* A CRC-clean reading beats any other; otherwise the clearest bits. */
                 if (!found || (c.crc_ok && !best.crc_ok) || (c.crc_ok == best.crc_ok && c.score > best.score)) {

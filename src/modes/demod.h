@@ -19,6 +19,7 @@
 #ifndef ATALAYA_MODES_DEMOD_H
 #define ATALAYA_MODES_DEMOD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +31,8 @@ enum modes_iq_format { MODES_IQ_UC8, MODES_IQ_SC16 };
 struct modes_demod_cfg {
     double sample_rate;         /* 2.0e6 or 2.4e6 */
     enum modes_iq_format format;
+    bool fix2;                  /* a reading of DF11/17/18 may need 2 bit fixes, not just 1
+                                 * (--fix2: otherwise such frames never reach the validator) */
 };
 
 struct modes_demod_stats {
@@ -41,7 +44,7 @@ struct modes_demod_stats {
 
 struct modes_demod;
 
-/* Parses "2.0", "2.4", "2000000", "2.4M" and "uc8"/"sc16" (NULLs: 2.4 MS/s, uc8).
+/* Parses "2.0", "2.4", "2000000", "2.4M" and "uc8"/"sc16" (NULLs: 2.4 MS/s, uc8); fix2 off.
  * Returns 0, or -1 for an unsupported value. */
 int modes_demod_parse_cfg(const char *rate, const char *format, struct modes_demod_cfg *cfg);
 

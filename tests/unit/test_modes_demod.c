@@ -230,6 +230,42 @@ static void test_sc16_both_rates(void)
         check_capture(2.4e6, MODES_IQ_SC16, ph + 0.05);
 }
 
+/* A DF17 transmitted with two bits flipped reaches the output only with
+ * --fix2, corrected, at both rates. */
+static void test_fix2_reaches_the_validator(void)
+{
+    static const double rates[] = {2.0e6, 2.4e6};
+    for (int r = 0; r < 2; r++) {
+        struct synth_frame fr[1];
+        memset(fr, 0, sizeof fr);
+        hex("8D406B902015A678D4D220AA4BDA", fr[0].msg);
+        uint8_t clean[14];
+        memcpy(clean, fr[0].msg, 14);
+        fr[0].msg[5] ^= 0x08;
+        fr[0].msg[10] ^= 0x40;
+        fr[0].len = 14;
+        fr[0].t0 = 200.3;
+        size_t n;
+        lcg_state = 99u;
+        uint8_t *buf = synth(fr, 1, 700, rates[r], MODES_IQ_UC8, AMPL, &n);
+        for (int fix2 = 0; fix2 < 2; fix2++) {
+            struct modes_demod_cfg cfg = {.sample_rate = rates[r], .format = MODES_IQ_UC8, .fix2 = fix2 != 0};
+            static struct got g;
+            struct modes_validator v;
+            modes_validator_init(&v, fix2 ? 2 : 1);
+            run_demod(buf, n, &cfg, n, &g, &v);
+            CHECK_EQ_INT(g.n, fix2);
+            if (fix2 && g.n == 1) {
+                CHECK_EQ_INT(g.f[0].corrected_bits, 2);
+                CHECK(memcmp(g.f[0].msg, clean, 14) == 0);
+                CHECK(memcmp(g.f[0].verbatim, fr[0].msg, 14) == 0);
+            }
+            modes_validator_free(&v);
+        }
+        free(buf);
+    }
+}
+
 static void test_noise_yields_nothing(void)
 {
     static const double rates[] = {2.0e6, 2.4e6};
@@ -278,6 +314,7 @@ int main(void)
     RUN(test_2m0_uc8);
     RUN(test_2m4_every_phase_uc8);
     RUN(test_sc16_both_rates);
+    RUN(test_fix2_reaches_the_validator);
     RUN(test_noise_yields_nothing);
     RUN(test_parse_cfg);
     TEST_MAIN_END();
