@@ -188,6 +188,15 @@ static void broadcast(struct run *a, enum net_format fmt, const void *p, size_t 
         }
         bool was_empty = c->out.len == 0;
         buf_put(&c->out, p, n);
+        if (c->out.len >= 16384) {
+            /* Hand a full batch to the kernel now rather than waiting for the
+             * loop: keeps queues short while one input is being drained. */
+            ssize_t w = send(c->fd, c->out.p, c->out.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (w > 0) {
+                memmove(c->out.p, c->out.p + w, c->out.len - (size_t)w);
+                c->out.len -= (size_t)w;
+            }
+        }
         if (was_empty)
             net_loop_mod(a->loop, c->fd, NET_READ | NET_WRITE, client_event, c);
     }
@@ -369,13 +378,15 @@ static void stream_read(struct net_loop *l, int fd, unsigned ev, void *ctx)
     struct stream *s = ctx;
     uint8_t block[1 << 16];
     (void)ev;
-    for (;;) {
+    /* A few blocks per wake-up, then back to the loop: a fast feeder must not
+     * starve the outputs (epoll is level-triggered, so we are called again). */
+    for (int round = 0; round < 4; round++) {
         ssize_t n = read(fd, block, sizeof block);
         if (n > 0) {
             stream_feed(s, block, (size_t)n);
             continue;
         }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
             return;
         /* End of stream or error: close; a connect input retries with back-off. */
         net_loop_del(l, fd);
