@@ -73,13 +73,37 @@ static void test_armor_decode(void)
         uint8_t out[40 * 6 / 8 + 8];
         CHECK_EQ_INT(ais_armor_decode(s, n, 0, out), (int)(6 * n));
         CHECK(!memcmp(out, ref, 6 * n / 8));
-        for (size_t bad = 0; bad < n; bad += 5) {
+        for (size_t bad = 0; bad < n; bad++) {
             char save = s[bad];
-            s[bad] = (char)(bad & 1 ? 'X' : 0xb0); /* just past 'W'; '0' with the top bit set */
+            /* Each edge of the alphabet, '0' with the top bit set, NUL, 0xff. */
+            static const char edges[] = {'/', 'X', '_', 'x', (char)0xb0, 0, (char)0xff};
+            s[bad] = edges[bad % sizeof edges];
             CHECK_EQ_INT(ais_armor_decode(s, n, 0, out), AIS_EARMOR);
             s[bad] = save;
         }
     }
+    /* Every byte value in every position of a 16-character payload: rejected
+     * when outside the alphabet, else its six bits land in place. */
+    for (unsigned c = 0; c < 256; c++)
+        for (size_t pos = 0; pos < 16; pos++) {
+            char t[16];
+            memset(t, 'P', sizeof t);
+            t[pos] = (char)c;
+            uint8_t got[24], want[24];
+            int rc = ais_armor_decode(t, 16, 0, got);
+            if (ais_armor_table[c] == 0xff) {
+                CHECK_EQ_INT(rc, AIS_EARMOR);
+                continue;
+            }
+            t[pos] = 'P';
+            CHECK_EQ_INT(ais_armor_decode(t, 16, 0, want), 96);
+            unsigned shift = (unsigned)(6 * pos), v = ais_armor_table[c] ^ 32; /* 'P' is 32 */
+            for (unsigned b = 0; b < 6; b++)
+                if (v >> (5 - b) & 1)
+                    want[(shift + b) / 8] ^= (uint8_t)(0x80 >> ((shift + b) % 8));
+            CHECK_EQ_INT(rc, 96);
+            CHECK(!memcmp(got, want, 12));
+        }
     CHECK(ais_armor_valid("15RTgt0PAso;90TKcjM8h6g208CQ", 28));
     CHECK(!ais_armor_valid("15RTgt0PAso;90TKcjM8h6g208C,", 28));
 }
