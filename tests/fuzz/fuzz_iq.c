@@ -5,7 +5,7 @@
  * across calls are exercised. Invariants checked: every sample is counted;
  * a frame has a Mode S length, lies inside the input, has a 12 MHz time that
  * matches its sample offset and a level no stronger than the largest
- * magnitude the format can carry. */
+ * magnitude the format can carry. An odd-sized input turns on --fix2. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -58,6 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t chunk = (size_t)(data[0] >> 2) * 37 + 1;
     data++;
     size--;
+    cfg.fix2 = size & 1; /* as the validator below */
     size_t bps = cfg.format == MODES_IQ_UC8 ? 2 : 4;
     struct fz z = {.rate = cfg.sample_rate, .nsamples = size / bps};
     struct modes_decoder_cfg dcfg = {0};
