@@ -131,8 +131,10 @@ static int run_iq(struct loop *l)
         ssize_t n;
         while ((n = in_read(l->o->in[i], block, sizeof block)) > 0 && !l->write_error)
             modes_demod_feed(d, block, (size_t)n, on_frame, l);
-        if (n < 0)
+        if (n < 0) {
+            fprintf(stderr, "atalaya decode: read error in %s\n", in_name(l->o->in[i]));
             rc = 2;
+        }
     }
     modes_demod_flush(d, on_frame, l);
     if (l->o->stats)
