@@ -1,3 +1,5 @@
+/* validate.c: the acceptance rules of validate.h (CRC-24 residual per DF,
+ * correction by syndrome, address/parity through the recently-seen filter). */
 #include "modes/validate.h"
 
 #include <string.h>
