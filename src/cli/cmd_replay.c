@@ -18,6 +18,7 @@
 #include "common/buf.h"
 #include "common/input.h"
 #include "common/json.h"
+#include "detect/detect.h"
 #include "detect/watch.h"
 #include "ref/datadir.h"
 #include "ref/db.h"
@@ -32,6 +33,8 @@
 struct replay {
     struct trk *trk;
     struct watch *watch;
+    struct det *det;       /* NULL unless --detect */
+    const char *source;    /* receiver of the message being replayed ("" unknown) */
     struct buf out;
     bool events;
     int64_t now_ms;
@@ -42,6 +45,8 @@ static void print_update(struct replay *r, const struct trk_update *u, const cha
     static const uint32_t notable = TRK_U_NEW | TRK_U_IDENTITY | TRK_U_POS_REJECTED;
     if (r->watch)
         watch_on_update(r->watch, u, evidence, evidence_len, &r->out);
+    if (r->det)
+        det_on_update(r->det, u, r->source, evidence, evidence_len, &r->out);
     if (!r->events || !(u->flags & notable))
         return;
     struct jw w;
@@ -100,6 +105,7 @@ static int replay_nmea(struct replay *r, struct in_file *in, struct ais_ctx *ctx
         if (p.meta.time_ms != AIS_NO_TIME && p.meta.time_ms > r->now_ms)
             r->now_ms = p.meta.time_ms;
         struct trk_update u;
+        r->source = p.meta.source;
         if (trk_update_ais(r->trk, &m, p.meta.time_ms != AIS_NO_TIME ? p.meta.time_ms : r->now_ms, &u))
             print_update(r, &u, p.meta.raw, p.meta.raw_len);
     }
@@ -193,12 +199,13 @@ int cmd_replay(int argc, char **argv)
         {"events", no_argument, 0, 'e'},       {"aircraft-json", required_argument, 0, 'a'},
         {"vessels-json", required_argument, 0, 'v'}, {"stats", no_argument, 0, 's'},
         {"db", required_argument, 0, 'd'},     {"area", required_argument, 0, 'A'},
+        {"detect", no_argument, 0, 'D'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
     };
     const char *aircraft_json = NULL, *vessels_json = NULL, *dbpath = "atalaya.db";
     const char *areas[32];
     int nareas = 0;
-    bool stats = false;
+    bool stats = false, detect = false;
     struct replay r = {.events = false};
     int c;
     optind = 1;
@@ -209,6 +216,7 @@ int cmd_replay(int argc, char **argv)
         case 'v': vessels_json = optarg; break;
         case 's': stats = true; break;
         case 'd': dbpath = optarg; break;
+        case 'D': detect = true; break;
         case 'A':
             if (nareas < 32)
                 areas[nareas++] = optarg;
@@ -220,7 +228,8 @@ int cmd_replay(int argc, char **argv)
                    "  --events   print new entities, identity changes and implausible positions as JSON lines\n"
                    "  --db PATH  watchlists and registry (default atalaya.db, when present): alerts on\n"
                    "             watched entities, with the raw messages as evidence\n"
-                   "  --area F   GeoJSON polygons: alert when a watched entity enters one (repeatable)\n");
+                   "  --area F   GeoJSON polygons: alert when a watched entity enters one (repeatable)\n"
+                   "  --detect   AIS dark gaps, ship-to-ship encounters, loitering as JSON event lines\n");
             return 0;
         default: return 1;
         }
@@ -256,7 +265,15 @@ int cmd_replay(int argc, char **argv)
     for (int i = 0; i < nareas; i++)
         if (watch_load_areas(r.watch, areas[i], err, sizeof err) != 0) {
             fprintf(stderr, "atalaya replay: %s\n", err);
-            watch_free(r.watch);
+            if (r.det && stats) {
+        const struct det_stats *ds = det_stats(r.det);
+        fprintf(stderr, "gaps: %llu (likely deliberate %llu, coverage %llu)\nencounters: %llu\nloitering: %llu\n",
+                (unsigned long long)ds->gaps, (unsigned long long)ds->gaps_deliberate,
+                (unsigned long long)ds->gaps_coverage, (unsigned long long)ds->encounters,
+                (unsigned long long)ds->loitering);
+    }
+    det_free(r.det);
+    watch_free(r.watch);
             ref_wl_index_free(wl);
             ref_wl_set_free(&set);
             ref_db_close(db);
@@ -265,6 +282,9 @@ int cmd_replay(int argc, char **argv)
         }
     struct trk_config tcfg = {.enricher = watch_enricher(r.watch)};
     r.trk = trk_new(&tcfg);
+    r.source = "";
+    if (detect)
+        r.det = det_new(NULL, ref);
     buf_init(&r.out, 1 << 17);
     struct ais_ctx *ctx = ais_ctx_new();
     struct modes_replay mr = {.r = &r, .dec = modes_decoder_new(NULL)};
@@ -284,6 +304,8 @@ int cmd_replay(int argc, char **argv)
         in_close(in);
     }
     ais_ctx_finish(ctx);
+    if (r.det)
+        det_finish(r.det, &r.out);
     buf_flush(&r.out, stdout);
     fflush(stdout);
     if (aircraft_json && write_snapshot(&r, aircraft_json, true) != 0)
@@ -308,6 +330,14 @@ int cmd_replay(int argc, char **argv)
                 (unsigned long long)ws->matched, (unsigned long long)ws->sightings,
                 (unsigned long long)ws->area_entries);
     }
+    if (r.det && stats) {
+        const struct det_stats *ds = det_stats(r.det);
+        fprintf(stderr, "gaps: %llu (likely deliberate %llu, coverage %llu)\nencounters: %llu\nloitering: %llu\n",
+                (unsigned long long)ds->gaps, (unsigned long long)ds->gaps_deliberate,
+                (unsigned long long)ds->gaps_coverage, (unsigned long long)ds->encounters,
+                (unsigned long long)ds->loitering);
+    }
+    det_free(r.det);
     watch_free(r.watch);
     ref_wl_index_free(wl);
     ref_wl_set_free(&set);

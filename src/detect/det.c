@@ -1,0 +1,177 @@
+/* det.c: the detector set: per-vessel state, receiver activity, dispatch of
+ * each position to the detectors, and the event line format. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/json.h"
+#include "common/xmalloc.h"
+#include "detect/detect_internal.h"
+
+struct det *det_new(const struct det_config *cfg, const struct ref *r)
+{
+    struct det *d = xcalloc(1, sizeof *d);
+    if (cfg)
+        d->cfg = *cfg;
+    struct det_config *c = &d->cfg;
+    if (c->gap_min_h <= 0) c->gap_min_h = 6;
+    if (c->gap_deliberate_h <= 0) c->gap_deliberate_h = 12;
+    if (c->gap_deliberate_shore_nm <= 0) c->gap_deliberate_shore_nm = 50;
+    if (c->gap_good_coverage_positions <= 0) c->gap_good_coverage_positions = 10;
+    if (c->enc_distance_m <= 0) c->enc_distance_m = 500;
+    if (c->enc_min_h <= 0) c->enc_min_h = 2;
+    if (c->enc_max_median_kn <= 0) c->enc_max_median_kn = 2;
+    if (c->enc_min_port_km <= 0) c->enc_min_port_km = 10;
+    if (c->loiter_max_kn <= 0) c->loiter_max_kn = 2;
+    if (c->loiter_min_h <= 0) c->loiter_min_h = 2;
+    if (c->loiter_shore_nm <= 0) c->loiter_shore_nm = 20;
+    d->ref = r;
+    hash_u32_init(&d->index, 1024);
+    hash_u32_init(&d->cell_index, 1024);
+    return d;
+}
+
+void det_free(struct det *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->ncells; i++)
+        free(d->cells[i].v);
+    free(d->cells);
+    free(d->v);
+    free(d->pairs);
+    hash_u32_free(&d->index);
+    hash_u32_free(&d->cell_index);
+    free(d);
+}
+
+const struct det_stats *det_stats(const struct det *d) { return &d->stats; }
+
+struct det_source *det_source_get(struct det *d, const char *name)
+{
+    for (int i = 0; i < d->nsrc; i++)
+        if (!strcmp(d->src[i].name, name))
+            return &d->src[i];
+    if (d->nsrc == 64)
+        return NULL; /* more receivers than we track: coverage judged without them */
+    struct det_source *s = &d->src[d->nsrc++];
+    memset(s, 0, sizeof *s);
+    snprintf(s->name, sizeof s->name, "%s", name);
+    return s;
+}
+
+double det_source_silence(const struct det_source *s, int64_t t0, int64_t t1)
+{
+    if (!s || t1 <= t0)
+        return 0;
+    int64_t silent = 0;
+    for (int i = 0; i < s->silent_n; i++) {
+        int64_t a = s->silent_from[i] > t0 ? s->silent_from[i] : t0;
+        int64_t b = s->silent_to[i] < t1 ? s->silent_to[i] : t1;
+        if (b > a)
+            silent += b - a;
+    }
+    /* A silence still going on when the vessel reappears (the source came back
+     * with this very message) is recorded before we are asked. */
+    return (double)silent / (double)(t1 - t0);
+}
+
+static void note_source(struct det *d, const char *name, int64_t t)
+{
+    struct det_source *s = det_source_get(d, name);
+    if (!s)
+        return;
+    if (s->last_t && t - s->last_t > 600000) {
+        int k = s->silent_head;
+        s->silent_from[k] = s->last_t;
+        s->silent_to[k] = t;
+        s->silent_head = (k + 1) % 64;
+        if (s->silent_n < 64)
+            s->silent_n++;
+    }
+    if (t > s->last_t)
+        s->last_t = t;
+}
+
+static void iso(struct jw *w, const char *key, int64_t ms)
+{
+    time_t s = (time_t)(ms / 1000);
+    struct tm tm;
+    char b[40];
+    gmtime_r(&s, &tm);
+    strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    jw_kstr(w, key, b);
+}
+
+void det_event_begin(struct det *d, struct jw *w, struct buf *out, const char *kind, int64_t t0, int64_t t1)
+{
+    (void)d;
+    jw_init(w, out);
+    jw_obj_begin(w);
+    jw_kstr(w, "event", kind);
+    jw_kint(w, "t_start_ms", t0);
+    jw_kint(w, "t_end_ms", t1);
+    iso(w, "start", t0);
+    iso(w, "end", t1);
+    jw_kfixed(w, "hours", (double)(t1 - t0) / 3600000.0, 2);
+}
+
+void det_event_end(struct jw *w)
+{
+    jw_obj_end(w);
+    buf_putc(w->b, '\n');
+}
+
+static struct det_vessel *vessel(struct det *d, uint32_t mmsi, uint32_t *index)
+{
+    uint32_t i;
+    if (!hash_u32_get(&d->index, mmsi, &i)) {
+        if (d->nv == d->capv) {
+            d->capv = d->capv ? d->capv * 2 : 1024;
+            d->v = xrealloc(d->v, d->capv * sizeof *d->v);
+        }
+        i = (uint32_t)d->nv++;
+        memset(&d->v[i], 0, sizeof d->v[i]);
+        d->v[i].mmsi = mmsi;
+        hash_u32_put(&d->index, mmsi, i);
+    }
+    *index = i;
+    return &d->v[i];
+}
+
+void det_on_update(struct det *d, const struct trk_update *u, const char *source, const char *evidence,
+                   size_t evidence_len, struct buf *out)
+{
+    if (source)
+        note_source(d, source, u->t_ms);
+    if (u->kind != TRK_VESSEL || !(u->flags & TRK_U_POS))
+        return;
+    const struct trk_vessel *tv = u->e.vessel;
+    uint32_t vi;
+    struct det_vessel *v = vessel(d, tv->mmsi, &vi);
+    double kn = tv->v_sog.source && tv->v_sog.t_ms == u->t_ms ? tv->sog_dkn / 10.0 : -1.0;
+    det_gap_on_position(d, v, tv, u->t_ms, evidence, evidence_len, out);
+    det_loiter_on_position(d, v, u->t_ms, tv->lat, tv->lon, kn, evidence, evidence_len, out);
+    v->last_t = u->t_ms;
+    v->last_lat = tv->lat;
+    v->last_lon = tv->lon;
+    v->last_kn = kn;
+    snprintf(v->last_source, sizeof v->last_source, "%s", source ? source : "");
+    size_t n = evidence_len < DET_EVIDENCE - 1 ? evidence_len : DET_EVIDENCE - 1;
+    if (evidence)
+        memcpy(v->last_evidence, evidence, n);
+    v->last_evidence[evidence ? n : 0] = 0;
+    v->recent[v->recent_head] = u->t_ms;
+    v->recent_head = (v->recent_head + 1) % DET_RECENT;
+    if (v->recent_n < DET_RECENT)
+        v->recent_n++;
+    det_encounter_on_position(d, vi, evidence, evidence_len, out);
+}
+
+void det_finish(struct det *d, struct buf *out)
+{
+    for (size_t i = 0; i < d->nv; i++)
+        det_loiter_close(d, &d->v[i], out);
+    det_encounter_finish(d, out);
+}

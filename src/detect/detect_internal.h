@@ -1,0 +1,86 @@
+/* detect_internal.h: state the detector files share. Not a public header. */
+#ifndef ATALAYA_DETECT_INTERNAL_H
+#define ATALAYA_DETECT_INTERNAL_H
+
+#include "common/buf.h"
+#include "common/hash.h"
+#include "detect/detect.h"
+
+#define DET_EVIDENCE 320  /* raw message kept per boundary, bytes */
+#define DET_RECENT 16     /* recent position times kept per vessel */
+#define DET_SPEED_BINS 51 /* 0.0 .. 5.0 kn in 0.1 kn steps, last bin = more */
+
+struct det_vessel {
+    uint32_t mmsi;
+    int64_t last_t;
+    double last_lat, last_lon, last_kn;
+    char last_source[32];
+    char last_evidence[DET_EVIDENCE];
+    int64_t recent[DET_RECENT];
+    int recent_head, recent_n;
+    uint32_t cell; /* encounter grid cell, 0 = none */
+    uint32_t npairs; /* open encounter pairs this vessel is in */
+    /* loitering */
+    int64_t slow_since, slow_last;
+    double slow_lat, slow_lon, slow_kn_sum;
+    int slow_n;
+    char slow_evidence[DET_EVIDENCE];
+};
+
+struct det_pair {
+    uint32_t a, b; /* vessel indices, a < b; a == b == 0xFFFFFFFF: empty slot */
+    int64_t start, last;
+    double lat, lon, min_m;
+    uint16_t speed_bins[DET_SPEED_BINS];
+    char evidence[DET_EVIDENCE];
+};
+
+struct det_source {
+    char name[32];
+    int64_t last_t;
+    int64_t silent_from[64], silent_to[64]; /* ring of silences longer than 10 min */
+    int silent_n, silent_head;
+};
+
+struct det_cell {
+    uint32_t key;
+    uint32_t *v; /* vessel indices */
+    uint32_t n, cap;
+};
+
+struct det {
+    struct det_config cfg;
+    const struct ref *ref;
+    struct det_stats stats;
+    struct hash_u32 index; /* mmsi -> vessel index */
+    struct det_vessel *v;
+    size_t nv, capv;
+    struct det_pair *pairs;
+    size_t pair_cap, npairs;
+    struct det_source src[64];
+    int nsrc;
+    struct hash_u32 cell_index; /* cell key -> index into cells */
+    struct det_cell *cells;
+    size_t ncells, capcells;
+};
+
+/* det.c */
+struct jw;
+/* Opens an event object in w (on out) with its kind and time span; members
+ * follow through w; det_event_end closes the line. */
+void det_event_begin(struct det *d, struct jw *w, struct buf *out, const char *kind, int64_t t0, int64_t t1);
+void det_event_end(struct jw *w);
+struct det_source *det_source_get(struct det *d, const char *name);
+/* Fraction of [t0, t1] during which the source sent nothing at all. */
+double det_source_silence(const struct det_source *s, int64_t t0, int64_t t1);
+
+/* gap.c, encounter.c, loiter.c */
+void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_vessel *tv, int64_t t,
+                         const char *evidence, size_t evlen, struct buf *out);
+void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence, size_t evlen, struct buf *out);
+void det_encounter_finish(struct det *d, struct buf *out);
+void det_loiter_on_position(struct det *d, struct det_vessel *v, int64_t t, double lat, double lon, double kn,
+                            const char *evidence, size_t evlen, struct buf *out);
+void det_loiter_close(struct det *d, struct det_vessel *v, struct buf *out);
+
+#endif

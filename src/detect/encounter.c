@@ -1,0 +1,239 @@
+/* encounter.c: ship-to-ship encounters (GFW, Miller et al. 2018): two vessels
+ * within enc_distance_m (500 m) of each other for at least enc_min_h (2 h),
+ * with a median speed below enc_max_median_kn (2 kn), at least enc_min_port_km
+ * (10 km) from the nearest port or anchorage. Vessels sit in a grid of
+ * 0.01-degree cells (about 1 km), so each position is compared only with the
+ * vessels in its own and the 8 neighbouring cells: the cost grows with local
+ * density, not with the size of the fleet. A pair ends when the two are seen
+ * apart, or after an hour without a joint report. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/geo.h"
+#include "common/json.h"
+#include "common/xmalloc.h"
+#include "detect/detect_internal.h"
+#include "ref/ref.h"
+
+#define EMPTY 0xFFFFFFFFu
+#define CELL_DEG 0.01
+
+static uint32_t cell_key(double lat, double lon)
+{
+    int64_t a = (int64_t)floor((lat + 90.0) / CELL_DEG), b = (int64_t)floor((lon + 180.0) / CELL_DEG);
+    return (uint32_t)(a * 36000 + (b % 36000 + 36000) % 36000) + 1; /* 0 = none */
+}
+
+static struct det_cell *cell_get(struct det *d, uint32_t key, bool create)
+{
+    uint32_t i;
+    if (hash_u32_get(&d->cell_index, key, &i))
+        return &d->cells[i];
+    if (!create)
+        return NULL;
+    if (d->ncells == d->capcells) {
+        d->capcells = d->capcells ? d->capcells * 2 : 256;
+        d->cells = xrealloc(d->cells, d->capcells * sizeof *d->cells);
+    }
+    i = (uint32_t)d->ncells++;
+    memset(&d->cells[i], 0, sizeof d->cells[i]);
+    d->cells[i].key = key;
+    hash_u32_put(&d->cell_index, key, i);
+    return &d->cells[i];
+}
+
+static void cell_remove(struct det *d, uint32_t key, uint32_t vi)
+{
+    struct det_cell *c = cell_get(d, key, false);
+    for (uint32_t k = 0; c && k < c->n; k++)
+        if (c->v[k] == vi) {
+            c->v[k] = c->v[--c->n];
+            return;
+        }
+}
+
+static void cell_add(struct det *d, uint32_t key, uint32_t vi)
+{
+    struct det_cell *c = cell_get(d, key, true);
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 4;
+        c->v = xrealloc(c->v, c->cap * sizeof *c->v);
+    }
+    c->v[c->n++] = vi;
+}
+
+/* Pairs: open addressing on (a, b). */
+static uint64_t pair_hash(uint32_t a, uint32_t b) { return ((uint64_t)a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full); }
+
+static struct det_pair *pair_find(struct det *d, uint32_t a, uint32_t b, bool create)
+{
+    if (create && (d->npairs + 1) * 2 > d->pair_cap) {
+        size_t old = d->pair_cap, cap = old ? old * 2 : 256;
+        struct det_pair *p = d->pairs;
+        d->pairs = xmalloc(cap * sizeof *d->pairs);
+        for (size_t i = 0; i < cap; i++)
+            d->pairs[i].a = d->pairs[i].b = EMPTY;
+        d->pair_cap = cap;
+        d->npairs = 0;
+        for (size_t i = 0; i < old; i++)
+            if (p[i].a != EMPTY) {
+                struct det_pair *q = pair_find(d, p[i].a, p[i].b, true);
+                *q = p[i];
+            }
+        free(p);
+    }
+    if (!d->pair_cap)
+        return NULL;
+    for (size_t i = pair_hash(a, b) & (d->pair_cap - 1);; i = (i + 1) & (d->pair_cap - 1)) {
+        struct det_pair *p = &d->pairs[i];
+        if (p->a == a && p->b == b)
+            return p;
+        if (p->a == EMPTY) {
+            if (!create)
+                return NULL;
+            memset(p, 0, sizeof *p);
+            p->a = a;
+            p->b = b;
+            d->npairs++;
+            return p;
+        }
+    }
+}
+
+/* Removing from open addressing: re-insert the rest of the cluster. */
+static void pair_erase(struct det *d, struct det_pair *p)
+{
+    size_t i = (size_t)(p - d->pairs);
+    p->a = p->b = EMPTY;
+    d->npairs--;
+    for (size_t j = (i + 1) & (d->pair_cap - 1); d->pairs[j].a != EMPTY; j = (j + 1) & (d->pair_cap - 1)) {
+        struct det_pair q = d->pairs[j];
+        d->pairs[j].a = d->pairs[j].b = EMPTY;
+        d->npairs--;
+        *pair_find(d, q.a, q.b, true) = q;
+    }
+}
+
+static double median_kn(const struct det_pair *p)
+{
+    unsigned total = 0, acc = 0;
+    for (int i = 0; i < DET_SPEED_BINS; i++)
+        total += p->speed_bins[i];
+    for (int i = 0; i < DET_SPEED_BINS; i++) {
+        acc += p->speed_bins[i];
+        if (acc * 2 >= total)
+            return i / 10.0;
+    }
+    return 99;
+}
+
+static void close_pair(struct det *d, struct det_pair *p, struct buf *out)
+{
+    const struct det_config *c = &d->cfg;
+    double hours = (double)(p->last - p->start) / 3600000.0, med = median_kn(p);
+    double port_m = 1e12;
+    if (d->ref) {
+        double dist;
+        if (ref_port_nearest(d->ref, p->lat, p->lon, c->enc_min_port_km * 1000.0, &dist))
+            port_m = dist;
+    }
+    if (hours >= c->enc_min_h && med < c->enc_max_median_kn && port_m >= c->enc_min_port_km * 1000.0) {
+        const struct det_vessel *a = &d->v[p->a], *b = &d->v[p->b];
+        d->stats.encounters++;
+        struct jw w;
+        det_event_begin(d, &w, out, "encounter", p->start, p->last);
+        jw_key(&w, "mmsi");
+        jw_arr_begin(&w);
+        jw_uint(&w, a->mmsi < b->mmsi ? a->mmsi : b->mmsi);
+        jw_uint(&w, a->mmsi < b->mmsi ? b->mmsi : a->mmsi);
+        jw_arr_end(&w);
+        jw_kfixed(&w, "lat", p->lat, 5);
+        jw_kfixed(&w, "lon", p->lon, 5);
+        jw_kfixed(&w, "median_speed_kn", med, 1);
+        jw_kfixed(&w, "min_distance_m", p->min_m, 0);
+        jw_key(&w, "evidence");
+        jw_arr_begin(&w);
+        jw_str(&w, p->evidence);
+        jw_str(&w, a->last_evidence);
+        jw_str(&w, b->last_evidence);
+        jw_arr_end(&w);
+        det_event_end(&w);
+    }
+    d->v[p->a].npairs--;
+    d->v[p->b].npairs--;
+    pair_erase(d, p);
+}
+
+void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence, size_t evlen, struct buf *out)
+{
+    struct det_vessel *v = &d->v[vi];
+    uint32_t key = cell_key(v->last_lat, v->last_lon);
+    if (key != v->cell) {
+        if (v->cell)
+            cell_remove(d, v->cell, vi);
+        cell_add(d, key, vi);
+        v->cell = key;
+    }
+    const struct det_config *c = &d->cfg;
+    /* Close this vessel's pairs that drifted apart or went quiet. */
+    for (size_t i = 0; v->npairs && i < d->pair_cap; i++) {
+        struct det_pair *p = &d->pairs[i];
+        if (p->a == EMPTY || (p->a != vi && p->b != vi))
+            continue;
+        const struct det_vessel *o = &d->v[p->a == vi ? p->b : p->a];
+        double m = geo_distance_m(v->last_lat, v->last_lon, o->last_lat, o->last_lon);
+        if (m > c->enc_distance_m * 2 || v->last_t - p->last > 3600000) {
+            close_pair(d, p, out);
+            i = (size_t)-1; /* the table moved: start over */
+        }
+    }
+    if (v->last_kn < 0 || v->last_kn > 4 * c->enc_max_median_kn)
+        return;
+    int64_t a = (int64_t)floor((v->last_lat + 90.0) / CELL_DEG), b = (int64_t)floor((v->last_lon + 180.0) / CELL_DEG);
+    for (int da = -1; da <= 1; da++)
+        for (int db = -1; db <= 1; db++) {
+            int64_t ca = a + da, cb = ((b + db) % 36000 + 36000) % 36000;
+            if (ca < 0 || ca >= 18000)
+                continue;
+            struct det_cell *cell = cell_get(d, (uint32_t)(ca * 36000 + cb) + 1, false);
+            for (uint32_t k = 0; cell && k < cell->n; k++) {
+                uint32_t oi = cell->v[k];
+                struct det_vessel *o = &d->v[oi];
+                if (oi == vi || v->last_t - o->last_t > 600000 || o->last_kn < 0)
+                    continue;
+                double m = geo_distance_m(v->last_lat, v->last_lon, o->last_lat, o->last_lon);
+                if (m > c->enc_distance_m)
+                    continue;
+                struct det_pair *p = pair_find(d, vi < oi ? vi : oi, vi < oi ? oi : vi, true);
+                if (!p->start) {
+                    d->v[p->a].npairs++;
+                    d->v[p->b].npairs++;
+                    p->start = v->last_t;
+                    p->min_m = m;
+                    size_t n = evlen < DET_EVIDENCE - 1 ? evlen : DET_EVIDENCE - 1;
+                    if (evidence)
+                        memcpy(p->evidence, evidence, n);
+                    p->evidence[evidence ? n : 0] = 0;
+                }
+                p->last = v->last_t;
+                p->lat = (v->last_lat + o->last_lat) / 2;
+                p->lon = (v->last_lon + o->last_lon) / 2;
+                if (m < p->min_m)
+                    p->min_m = m;
+                int bin = (int)(v->last_kn * 10 + 0.5);
+                p->speed_bins[bin < DET_SPEED_BINS ? bin : DET_SPEED_BINS - 1]++;
+                bin = (int)(o->last_kn * 10 + 0.5);
+                p->speed_bins[bin < DET_SPEED_BINS ? bin : DET_SPEED_BINS - 1]++;
+            }
+        }
+}
+
+void det_encounter_finish(struct det *d, struct buf *out)
+{
+    for (size_t i = 0; i < d->pair_cap; i++)
+        if (d->pairs[i].a != EMPTY) {
+            close_pair(d, &d->pairs[i], out);
+            i = (size_t)-1;
+        }
+}

@@ -1,0 +1,61 @@
+/* gap.c: AIS dark gaps. A vessel whose next position comes >= gap_min_h
+ * after the previous one has a gap (GFW logs gaps of 6 h or more). It is
+ * "likely deliberate" (GFW's AIS disabling events, Welch et al. 2022) when it
+ * lasts >= 12 h, starts >= 50 nm from shore, and reception was good before
+ * (the vessel reported often in the 6 h before). A gap during which the
+ * receiver that last heard the vessel was itself silent is a coverage gap: it
+ * is reported as such, never as deliberate, so one receiver's outage does not
+ * flood the list with "dark" ships. */
+#include <math.h>
+
+#include "common/geo.h"
+#include "common/json.h"
+#include "detect/detect_internal.h"
+
+void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_vessel *tv, int64_t t,
+                         const char *evidence, size_t evlen, struct buf *out)
+{
+    if (!v->last_t || t <= v->last_t)
+        return;
+    double hours = (double)(t - v->last_t) / 3600000.0;
+    if (hours < d->cfg.gap_min_h)
+        return;
+    const struct det_config *c = &d->cfg;
+    int before = 0;
+    for (int i = 0; i < v->recent_n; i++)
+        if (v->recent[i] >= v->last_t - 6 * 3600000LL)
+            before++;
+    double silence = det_source_silence(det_source_get(d, v->last_source), v->last_t, t);
+    bool coverage = silence > 0.5;
+    double shore = det_shore_nm(d->ref, v->last_lat, v->last_lon, c->gap_deliberate_shore_nm);
+    bool deliberate = !coverage && hours >= c->gap_deliberate_h && shore >= c->gap_deliberate_shore_nm &&
+                      before >= c->gap_good_coverage_positions;
+    d->stats.gaps++;
+    d->stats.gaps_deliberate += deliberate;
+    d->stats.gaps_coverage += coverage;
+    double dist = geo_distance_m(v->last_lat, v->last_lon, tv->lat, tv->lon);
+    struct jw w;
+    det_event_begin(d, &w, out, "ais_gap", v->last_t, t);
+    jw_kuint(&w, "mmsi", v->mmsi);
+    if (tv->name[0])
+        jw_kstr(&w, "name", tv->name);
+    if (tv->imo)
+        jw_kuint(&w, "imo", tv->imo);
+    jw_kstr(&w, "class", deliberate ? "likely_deliberate" : coverage ? "coverage" : "gap");
+    jw_kfixed(&w, "lat", v->last_lat, 5);
+    jw_kfixed(&w, "lon", v->last_lon, 5);
+    jw_kfixed(&w, "end_lat", tv->lat, 5);
+    jw_kfixed(&w, "end_lon", tv->lon, 5);
+    jw_kfixed(&w, "distance_nm", dist / GEO_M_PER_NM, 1);
+    jw_kfixed(&w, "implied_speed_kn", dist / GEO_M_PER_NM / hours, 1);
+    jw_kfixed(&w, "shore_nm", shore, 0);
+    jw_kint(&w, "positions_6h_before", before);
+    jw_kfixed(&w, "receiver_silent_fraction", silence, 2);
+    jw_key(&w, "evidence");
+    jw_arr_begin(&w);
+    jw_str(&w, v->last_evidence);
+    if (evidence)
+        jw_strn(&w, evidence, evlen);
+    jw_arr_end(&w);
+    det_event_end(&w);
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Detectors on a constructed mid-Atlantic recording (tests/tools/ais_make.py):
+#   A goes dark for 13 h, 600 nm from shore, while its receiver keeps hearing
+#     others: one "likely_deliberate" gap;
+#   D's receiver itself falls silent for 8 h: D's gap is "coverage", not dark;
+#   B and C drift 300 m apart at 0.5 kn for 3 h: one encounter, and each loiters;
+#   E drifts slowly 5 nm off Venezuela: too close to shore to be loitering;
+#   F reports every 10 minutes all along: nothing.
+set -u
+root=${ATALAYA_ROOT:-.}
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+PYTHONPATH="$root/tests/tools" python3 - "$tmp/log.nmea" <<'PY'
+import sys
+from ais_make import pos1
+t0 = 1700000000
+lines = []
+def add(t, s): lines.append((t, s))
+for k in range(0, 30 * 3600, 300):               # A: 12 kn eastbound, dark from 6 h to 19 h
+    if 6 * 3600 <= k < 19 * 3600:
+        continue
+    add(t0 + k, pos1(211000001, 20.0, -40.0 + k * 12 / 3600 / 60 / 0.94, 12.0, 90, t0 + k, "rxA"))
+for k in range(0, 30 * 3600, 600):               # F: steady, heard by rxA all along
+    add(t0 + k, pos1(211000006, 21.0, -41.0 + k * 10 / 3600 / 60 / 0.93, 10.0, 90, t0 + k, "rxA"))
+for k in range(0, 30 * 3600, 300):               # D: heard by rxB, which is silent 8-16 h
+    if 8 * 3600 <= k < 16 * 3600:
+        continue
+    add(t0 + k, pos1(211000004, 25.0, -35.0 + k * 10 / 3600 / 60 / 0.9, 10.0, 90, t0 + k, "rxB"))
+for k in range(10 * 3600, 13 * 3600, 180):       # B and C meet for 3 h
+    add(t0 + k, pos1(211000002, 22.0, -45.0, 0.5, 0, t0 + k, "rxA"))
+    add(t0 + k + 20, pos1(211000003, 22.0027, -45.0, 0.4, 180, t0 + k + 20, "rxA"))
+for k in range(10 * 3600, 14 * 3600, 300):       # E: slow, 5 nm off the Venezuelan coast
+    add(t0 + k, pos1(211000005, 10.70, -67.5, 0.5, 0, t0 + k, "rxA"))
+open(sys.argv[1], "w").write("\n".join(s for _, s in sorted(lines)) + "\n")
+PY
+(cd "$tmp" && "$ATALAYA" replay --detect --stats "$tmp/log.nmea" >"$tmp/ev" 2>"$tmp/err") || true
+python3 - "$tmp/ev" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+def check(ok, what):
+    print(("ok" if ok else "not ok") + " - " + what)
+gaps = [e for e in ev if e["event"] == "ais_gap"]
+a = [g for g in gaps if g["mmsi"] == 211000001]
+check(len(a) == 1 and a[0]["class"] == "likely_deliberate" and 12.9 < a[0]["hours"] < 13.1,
+      f"A: one likely-deliberate 13 h gap ({[(g['class'], g['hours']) for g in a]})")
+d = [g for g in gaps if g["mmsi"] == 211000004]
+check(len(d) == 1 and d[0]["class"] == "coverage", f"D: a coverage gap, not dark ({[g['class'] for g in d]})")
+check(len(gaps) == 2, f"no other gaps ({len(gaps)})")
+enc = [e for e in ev if e["event"] == "encounter"]
+check(len(enc) == 1 and enc[0]["mmsi"] == [211000002, 211000003] and enc[0]["hours"] >= 2.9
+      and enc[0]["min_distance_m"] < 320 and len(enc[0]["evidence"]) == 3,
+      f"B and C: one encounter with evidence ({len(enc)})")
+lo = sorted(e["mmsi"] for e in ev if e["event"] == "loitering")
+check(lo == [211000002, 211000003], f"B and C loiter; E, 5 nm from shore, does not ({lo})")
+check(all(e["evidence"] for e in ev), "every event carries raw sentences")
+PY
