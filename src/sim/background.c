@@ -123,7 +123,9 @@ static void aircraft(struct sim_scenario *sc, struct sim_entity *e, unsigned i, 
     double speed = sim_rng_range(r, 380, 470);
     size_t at = sim_rng_below(r, (uint32_t)napts);
     struct sim_route rt;
-    sim_route_start(&rt, e, sc->start, apts[at].lat, apts[at].lon, 0);
+    /* The timeline opens four hours early so that some aircraft are already
+     * in the air when the scenario starts, as in any real picture. */
+    sim_route_start(&rt, e, sc->start - 4 * H_MS, apts[at].lat, apts[at].lon, 0);
     sim_route_stay(&rt, rt.t + (int64_t)(sim_rng_range(r, 0, 8) * H_MS), 0, 0, apts[at].name);
     while (rt.t < sc->end) {
         size_t to = (at + 1 + sim_rng_below(r, (uint32_t)napts - 1)) % napts;

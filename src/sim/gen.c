@@ -101,7 +101,15 @@ struct gen {
     struct heap h;
     struct tx *tx;
     struct buf ais, modes;
+    uint64_t ts12_base; /* receiver counter at the scenario start */
 };
+
+uint64_t sim_ts12_base(uint64_t seed)
+{
+    struct sim_rng r;
+    sim_rng_seed(&r, seed ^ UINT64_C(0x7E57C0DE12345678));
+    return (UINT64_C(1) << 40) + (sim_rng_u64(&r) >> 17); /* 1 to 13 days of uptime */
+}
 
 static int64_t jitter(struct gen *g, int64_t lo_ms, int64_t hi_ms)
 {
@@ -201,8 +209,12 @@ static void ais_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     if (dark) {
         g->c->ais_dark += e->ais_class == 'B' ? 2 : 1;
     } else if (e->ais_class == 'B') {
+        /* Both parts on one channel: receivers that pair them (gpsd keeps
+         * one part A queue per channel) would otherwise never match them. */
+        bool chan_b = g->tx[ev->ent].chan_b;
         for (int part = 0; part < 2; part++) {
             unsigned n = sim_ais_encode_24(&e->st, part, bits);
+            g->tx[ev->ent].chan_b = chan_b;
             ais_emit(g, ev->ent, s, bits, n, ev->t);
         }
     } else {
@@ -284,9 +296,13 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     g->c->modes_heard++;
     if (!g->out->modes)
         return;
-    /* 12 MHz counter from the scenario start (48 bits; never 0, which AVR
-     * reads as "no timestamp"); level falls with range. */
-    f.ts12 = ((uint64_t)(ev->t - next - g->sc->start) * 12000 + 1) & ((UINT64_C(1) << 48) - 1);
+    /* 12 MHz counter of a receiver that booted some time before the
+     * scenario (free-running, 48 bits, wraps after 271 days; never 0, which
+     * AVR reads as "no timestamp"); level falls with range. */
+    f.ts12 = (g->ts12_base + (uint64_t)(ev->t - next - g->sc->start) * 12000) &
+             ((UINT64_C(1) << 48) - 1);
+    if (f.ts12 == 0)
+        f.ts12 = 1;
     f.signal = -3.0 - 20.0 * log10(1.0 + d / 5.0);
     f.source = MODES_SRC_BEAST;
     if (g->out->avr)
@@ -310,6 +326,7 @@ int sim_generate(struct sim_scenario *sc, uint64_t seed, const struct sim_output
     struct gen g = {.sc = sc, .out = out, .c = counts};
     memset(counts, 0, sizeof *counts);
     sim_rng_seed(&g.rng, seed);
+    g.ts12_base = sim_ts12_base(seed);
     g.tx = xcalloc(sc->nent ? sc->nent : 1, sizeof *g.tx);
     buf_init(&g.ais, 1 << 20);
     buf_init(&g.modes, 1 << 20);
@@ -318,6 +335,8 @@ int sim_generate(struct sim_scenario *sc, uint64_t seed, const struct sim_output
         struct sim_entity *e = &sc->ent[i];
         sim_entity_rewind(e);
         int64_t t0 = e->nlegs ? e->legs[0].t0 : sc->end;
+        if (t0 < sc->start)
+            t0 = sc->start; /* under way before the scenario opens: join at its start */
         if (e->kind == SIM_VESSEL) {
             heap_push(&g.h, (struct ev){t0 + jitter(&g, 0, 10000), (uint32_t)i, EV_AIS_POS});
             heap_push(&g.h, (struct ev){t0 + jitter(&g, 0, 60000), (uint32_t)i, EV_AIS_STATIC});

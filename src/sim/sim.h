@@ -32,8 +32,12 @@ struct sim_counts {
 int sim_generate(struct sim_scenario *sc, uint64_t seed, const struct sim_outputs *out,
                  struct sim_counts *counts);
 
+/* The Mode S receiver's 12 MHz counter at the scenario's start (its uptime
+ * then, drawn from the seed): frame time = start + (ts12 - this) / 12 MHz. */
+uint64_t sim_ts12_base(uint64_t seed);
+
 /* Writes the truth as JSON lines in order of start time: a "scenario"
- * header (synthetic flag, span, seed), every behaviour with its span and
+ * header (synthetic flag, span, seed, ts12 at the start), every behaviour with its span and
  * entities, ship-to-ship meetings as found in the motion (within 500 m,
  * both under 2 kn), loiters, flights and port calls. Returns 0 or -1. */
 int sim_truth_write(struct sim_scenario *sc, uint64_t seed, FILE *f);

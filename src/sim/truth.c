@@ -171,6 +171,18 @@ static void timelines(struct truth *T)
             int64_t t1 = l->t1 < T->sc->end ? l->t1 : T->sc->end;
             if (t0 >= T->sc->end)
                 break;
+            if (l->kind == SIM_LEG_CIRCLE) {
+                begin(T, "loiter", t0, t1);
+                entities(T, e, NULL);
+                jw_key(&T->w, "centre");
+                jw_arr_begin(&T->w);
+                jw_fixed(&T->w, l->lat0, 5);
+                jw_fixed(&T->w, l->lon0, 5);
+                jw_arr_end(&T->w);
+                jw_kfixed(&T->w, "radius_nm", l->dist_m / GEO_M_PER_NM, 2);
+                end(T, t0);
+                continue;
+            }
             if (e->kind == SIM_AIRCRAFT) {
                 if (l->kind != SIM_LEG_STAY)
                     continue;
@@ -186,17 +198,7 @@ static void timelines(struct truth *T)
                 dep = l->t1;
                 continue;
             }
-            if (l->kind == SIM_LEG_CIRCLE) {
-                begin(T, "loiter", t0, t1);
-                entities(T, e, NULL);
-                jw_key(&T->w, "centre");
-                jw_arr_begin(&T->w);
-                jw_fixed(&T->w, l->lat0, 5);
-                jw_fixed(&T->w, l->lon0, 5);
-                jw_arr_end(&T->w);
-                jw_kfixed(&T->w, "radius_nm", l->dist_m / GEO_M_PER_NM, 2);
-                end(T, t0);
-            } else if (l->kind == SIM_LEG_STAY && (l->place[0] || l->nav_status == SIM_NAV_ANCHORED)) {
+            if (l->kind == SIM_LEG_STAY && (l->place[0] || l->nav_status == SIM_NAV_ANCHORED)) {
                 begin(T, l->place[0] ? "port_call" : "anchorage", t0, t1);
                 entities(T, e, NULL);
                 if (l->place[0])
@@ -239,6 +241,7 @@ int sim_truth_write(struct sim_scenario *sc, uint64_t seed, FILE *f)
     jw_kuint(&w, "seed", seed);
     jw_kint(&w, "start_ms", sc->start);
     jw_kint(&w, "end_ms", sc->end);
+    jw_kuint(&w, "modes_ts12_at_start", sim_ts12_base(seed));
     size_t nv = 0;
     for (size_t i = 0; i < sc->nent; i++)
         nv += sc->ent[i].kind == SIM_VESSEL;

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# atalaya simulate on a small scenario written here, decoded back by atalaya:
+# broadcast schedules (ITU-R M.1371-5 Annex 1 tables 1-2, DO-260B 2.2.3.3.1),
+# behaviours (AIS dark, ADS-B off, squawk 7700) and the truth file.
+set -u
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/s.json" <<'JSON'
+{"name": "DEMO test", "synthetic": true, "start": 1768176000, "duration_h": 3,
+ "places": {"P1": [12.0, -68.5], "PORT": [12.05, -68.05], "F": [12.4, -68.0]},
+ "receivers": [{"id": "DEMO-RX-T", "lat": 12.0, "lon": -68.0, "alt_m": 50, "range_nm": 60}],
+ "vessels": [
+  {"id": "VA", "mmsi": 352990201, "imo": 1009077, "name": "DEMO SLOW", "callsign": "DT1",
+   "shiptype": 80, "length_m": 200, "beam_m": 30, "draught_m": 11, "destination": "DEMO",
+   "eta": "01-13 12:00", "speed_kn": 10, "route": [{"lat": 12.0, "lon": -68.4}, {"lat": 12.0, "lon": -67.6}]},
+  {"id": "VF", "mmsi": 352990202, "name": "DEMO FAST", "shiptype": 60, "speed_kn": 18,
+   "route": [{"lat": 11.8, "lon": -68.5}, {"lat": 11.8, "lon": -67.5}]},
+  {"id": "VM", "mmsi": 352990203, "name": "DEMO MOORED", "shiptype": 70,
+   "route": [{"at": "PORT", "stay_h": 10}]},
+  {"id": "VB", "mmsi": 352990204, "name": "DEMO YACHT", "class": "B", "shiptype": 37, "speed_kn": 8,
+   "route": [{"lat": 12.2, "lon": -68.3}, {"lat": 12.2, "lon": -67.9}]},
+  {"id": "M1", "mmsi": 352990205, "name": "DEMO MEET A", "speed_kn": 12,
+   "route": [{"lat": 12.3, "lon": -68.3}, {"lat": 12.3, "lon": -68.1, "until_h": 2.5}, {"lat": 12.3, "lon": -67.9}]},
+  {"id": "M2", "mmsi": 352990206, "name": "DEMO MEET B", "speed_kn": 12,
+   "route": [{"lat": 12.3, "lon": -67.9}, {"lat": 12.3015, "lon": -68.1, "until_h": 2.5}, {"lat": 12.3, "lon": -68.3}]}
+ ],
+ "aircraft": [
+  {"id": "AC1", "icao": "F1E001", "callsign": "DQT1", "category": "A3", "squawk": "1200",
+   "cruise_ft": 12000, "climb_fpm": 3000, "speed_kt": 250, "depart_h": 0.05,
+   "route": [{"at": "P1"}, {"at": "F", "loiter_h": 2.6, "loiter_nm": 10}, {"at": "P1"}]}
+ ],
+ "behaviours": [
+  {"type": "ais_dark", "entity": "VA", "start_h": 1.0, "end_h": 1.5},
+  {"type": "squawk", "entity": "AC1", "code": 7700, "start_h": 1.0, "end_h": 1.2},
+  {"type": "adsb_off", "entity": "AC1", "start_h": 1.5, "end_h": 1.7},
+  {"type": "ship_to_ship", "entities": ["M1", "M2"]}
+ ]}
+JSON
+if ! "$ATALAYA" simulate "$tmp/s.json" --ais "$tmp/a.nmea" --modes "$tmp/m.beast" \
+        --truth "$tmp/t.jsonl" --seed 3 2>"$tmp/err"; then
+    echo "not ok - simulate small scenario ($(head -c 200 "$tmp/err"))"; exit 0
+fi
+echo "ok - simulate small scenario"
+"$ATALAYA" decode "$tmp/a.nmea" >"$tmp/a.json" && "$ATALAYA" decode "$tmp/m.beast" >"$tmp/m.json" ||
+    { echo "not ok - decode simulated output"; exit 0; }
+python3 - "$tmp" <<'PY'
+import json, sys
+from datetime import datetime
+d = sys.argv[1]
+START = 1768176000
+H = 3600
+def iso(s): return datetime.strptime(s[:19], "%Y-%m-%dT%H:%M:%S").timestamp() - 0
+ais = [json.loads(l) for l in open(d + "/a.json")]
+for m in ais:
+    m["t"] = int(datetime.fromisoformat(m["time"].replace("Z", "+00:00")).timestamp()) - START
+modes = [json.loads(l) for l in open(d + "/m.json")]
+truth = [json.loads(l) for l in open(d + "/t.jsonl")]
+def check(name, ok, why=""):
+    print(("ok - " if ok else "not ok - ") + name + ("" if ok else ": " + why))
+def gaps(mmsi, types, lo=0, hi=3 * H):
+    ts = [m["t"] for m in ais if m["mmsi"] == mmsi and m["type"] in types and lo <= m["t"] < hi]
+    return [b - a for a, b in zip(ts, ts[1:])]
+def all_eq(g, v): return len(g) > 3 and all(x == v for x in g)
+g = gaps(352990201, {1}, 0, 1 * H)
+check("class A at 10 kn reports every 10 s", all_eq(g, 10), str(sorted(set(g))))
+g = gaps(352990202, {1})
+check("class A at 18 kn reports every 6 s", all_eq(g, 6), str(sorted(set(g))))
+g = gaps(352990203, {1})
+check("class A moored reports every 3 min", all_eq(g, 180), str(sorted(set(g))))
+g = gaps(352990204, {18}, 0, 2 * H)
+check("class B at 8 kn reports every 30 s", all_eq(g, 30), str(sorted(set(g))))
+g = gaps(352990204, {24})
+check("class B type 24 A+B every 6 min", len(g) > 3 and all(x in (0, 360) for x in g), str(sorted(set(g))))
+g = gaps(352990201, {5}, 1.5 * H)
+check("class A type 5 every 6 min", all_eq(g, 360), str(sorted(set(g))))
+va = [m["t"] for m in ais if m["mmsi"] == 352990201]
+inside = [t for t in va if H <= t < 1.5 * H]
+check("no AIS from a dark vessel inside its span", not inside and any(t < H for t in va)
+      and any(t >= 1.5 * H for t in va), "%d inside" % len(inside))
+s5 = [m for m in ais if m["type"] == 5 and m["mmsi"] == 352990201]
+check("type 5 carries the scenario's identity", s5 and s5[0]["shipname"] == "DEMO SLOW"
+      and s5[0]["imo"] == 1009077 and s5[0]["to_bow"] + s5[0]["to_stern"] == 200, str(s5[:1]))
+ac = [m for m in modes if m.get("icao") == "f1e001"]
+base = truth[0]["modes_ts12_at_start"] / 12e6
+for m in ac: m["t"] = m["timestamp"] - base
+def rate(pred, lo, hi):
+    return sum(1 for m in ac if pred(m) and lo <= m["t"] < hi) / (hi - lo)
+air = lambda m: m.get("df") == 17 and 9 <= m.get("tc", 0) <= 18
+vel = lambda m: m.get("df") == 17 and m.get("tc") == 19
+ident = lambda m: m.get("df") == 17 and 1 <= m.get("tc", 0) <= 4
+r = rate(air, 0.3 * H, 0.9 * H)
+check("ADS-B airborne position at 2 Hz", 1.9 <= r <= 2.1, "%.3f/s" % r)
+r = rate(vel, 0.3 * H, 0.9 * H)
+check("ADS-B velocity at 2 Hz", 1.9 <= r <= 2.1, "%.3f/s" % r)
+r = rate(ident, 0.3 * H, 0.9 * H)
+check("ADS-B identification every 5 s", 0.19 <= r <= 0.21, "%.3f/s" % r)
+sq = [m for m in ac if m.get("squawk") == "7700"]
+check("squawk 7700 only inside its span", sq and all(H <= m["t"] < 1.2 * H + 1 for m in sq)
+      and any(m.get("df") == 5 for m in sq) and any(m.get("tc") == 28 for m in sq), "%d frames" % len(sq))
+off = [m for m in ac if 1.5 * H + 0.001 <= m["t"] < 1.7 * H]
+check("no Mode S while the transponder is off", not off and rate(air, 1.7 * H, 1.8 * H) > 1.8, "%d frames" % len(off))
+cs = [m for m in ac if m.get("callsign")]
+check("callsign and address decode back", cs and cs[0]["callsign"] == "DQT1")
+alt = [m["alt_baro"] for m in ac if air(m) and 0.5 * H <= m["t"] < 0.9 * H]
+check("cruise altitude", alt and all(a == 12000 for a in alt), str(sorted(set(alt))[:5]))
+kinds = {t["type"] for t in truth}
+check("truth header marks the scenario synthetic", truth[0]["type"] == "scenario" and truth[0]["synthetic"] is True)
+dark = [t for t in truth if t["type"] == "ais_dark"]
+check("truth: dark span and entity", dark and dark[0]["start_ms"] == (START + H) * 1000
+      and dark[0]["entities"][0]["mmsi"] == 352990201)
+sts = [t for t in truth if t["type"] == "ship_to_ship"]
+ok = sts and {e["mmsi"] for e in sts[0]["entities"]} == {352990205, 352990206} \
+    and sts[0]["end_ms"] == (START + 2.5 * H) * 1000 and sts[0]["start_ms"] < (START + 1.5 * H) * 1000
+check("truth: ship-to-ship found from the motion", ok, str(sts))
+check("truth: loiter, port call, squawk, adsb_off", {"loiter", "port_call", "squawk", "adsb_off"} <= kinds, str(kinds))
+starts = [t["start_ms"] for t in truth[1:]]
+check("truth in order of start time", starts == sorted(starts))
+PY
