@@ -6,12 +6,15 @@
 
 #include "modes/crc.h"
 
+#define PRUNE_MIN 4096 /* a busy receiver sees a few thousand aircraft a day */
+
 void modes_validator_init(struct modes_validator *v, int max_fix)
 {
     memset(v, 0, sizeof *v);
     v->max_fix = max_fix < 0 ? 0 : max_fix > 2 ? 2 : max_fix;
     v->ttl_ms = 60000;
     hash_u32_init(&v->seen, 4096);
+    v->prune_at = PRUNE_MIN;
 }
 
 void modes_validator_free(struct modes_validator *v) { hash_u32_free(&v->seen); }
@@ -27,18 +30,35 @@ int64_t modes_frame_clock_ms(struct modes_validator *v, const struct modes_frame
 
 static uint32_t aa_field(const uint8_t *msg) { return (uint32_t)msg[1] << 16 | (uint32_t)msg[2] << 8 | msg[3]; }
 
+static bool fresh(const struct modes_validator *v, uint32_t t_s, int64_t now_ms)
+{
+    int64_t age_ms = now_ms - (int64_t)t_s * 1000;
+    return age_ms <= v->ttl_ms && age_ms >= -v->ttl_ms;
+}
+
+/* Deletes every address past its time-to-live. Deleting leaves tombstones
+ * and moves no entry, so the slots can be walked while deleting. The next
+ * sweep waits until the table has doubled again: amortised O(1) per insert. */
+static void prune(struct modes_validator *v, int64_t now_ms)
+{
+    struct hash_u32 *h = &v->seen;
+    for (size_t i = 0; i < h->cap; i++)
+        if (h->keys[i] <= 0xFFFFFFu && !fresh(v, h->vals[i], now_ms)) /* free slots hold key 0xFFFFFFFF */
+            hash_u32_del(h, h->keys[i]);
+    v->prune_at = h->used * 2 > PRUNE_MIN ? h->used * 2 : PRUNE_MIN;
+}
+
 static void remember(struct modes_validator *v, uint32_t addr, int64_t now_ms)
 {
     hash_u32_put(&v->seen, addr, (uint32_t)(now_ms / 1000));
+    if (v->seen.used >= v->prune_at)
+        prune(v, now_ms);
 }
 
 static bool recently_seen(struct modes_validator *v, uint32_t addr, int64_t now_ms)
 {
     uint32_t t_s;
-    if (!hash_u32_get(&v->seen, addr, &t_s))
-        return false;
-    int64_t age_ms = now_ms - (int64_t)t_s * 1000;
-    return age_ms <= v->ttl_ms && age_ms >= -v->ttl_ms;
+    return hash_u32_get(&v->seen, addr, &t_s) && fresh(v, t_s, now_ms);
 }
 
 bool modes_frame_validate(struct modes_validator *v, struct modes_frame *f)

@@ -37,6 +37,8 @@ struct modes_validator {
     int max_fix;              /* bits to correct in DF11/17/18: 1 (default) or 2 */
     int64_t ttl_ms;           /* filter time-to-live (default 60 s) */
     struct hash_u32 seen;     /* address -> last clean sighting, in seconds of frame time */
+    size_t prune_at;          /* entries at which expired addresses are swept out (a live
+                               * run must not grow with every address it ever saw) */
     int64_t pseudo_ms;        /* clock for frames without any time */
     struct modes_validate_stats stats;
 };

@@ -185,11 +185,35 @@ static void test_untimed_frames(void)
     modes_validator_free(&v);
 }
 
+static void test_filter_stays_bounded(void)
+{
+    /* 100000 different aircraft, one every 10 ms of frame time (1000 s): at
+     * most 6000 of them are within the 60 s time-to-live at any moment, and
+     * the filter must not keep the rest (a live run sees new ones forever). */
+    struct modes_validator v;
+    modes_validator_init(&v, 1);
+    size_t most = 0;
+    for (uint32_t i = 0; i < 100000; i++) {
+        struct modes_frame f = es(17, 5, 0x100000 + i, (uint64_t)i * 120000u); /* 10 ms in 12 MHz ticks */
+        CHECK(modes_frame_validate(&v, &f));
+        if (v.seen.used > most)
+            most = v.seen.used;
+    }
+    CHECK(most <= 2 * 6100);
+    CHECK(v.seen.cap <= 32768);
+    struct modes_frame f = df4(0x100000 + 99990, SEC(1000));
+    CHECK(modes_frame_validate(&v, &f)); /* seen 0.1 s ago */
+    f = df4(0x100000 + 5, SEC(1000));
+    CHECK(!modes_frame_validate(&v, &f)); /* seen 1000 s ago */
+    modes_validator_free(&v);
+}
+
 int main(void)
 {
     RUN(test_ap_needs_a_recent_clean_sighting);
     RUN(test_who_may_vouch);
     RUN(test_rejections_are_counted);
     RUN(test_untimed_frames);
+    RUN(test_filter_stays_bounded);
     TEST_MAIN_END();
 }
