@@ -1,5 +1,6 @@
 /* det.c: the detector set: per-vessel state, receiver activity, dispatch of
  * each position to the detectors, and the event line format. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ struct det *det_new(const struct det_config *cfg, const struct ref *r)
     d->ref = r;
     hash_u32_init(&d->index, 1024);
     hash_u32_init(&d->cell_index, 1024);
+    hash_u32_init(&d->heard, 4096);
     return d;
 }
 
@@ -43,6 +45,7 @@ void det_free(struct det *d)
     free(d->pairs);
     hash_u32_free(&d->index);
     hash_u32_free(&d->cell_index);
+    hash_u32_free(&d->heard);
     free(d);
 }
 
@@ -123,6 +126,34 @@ void det_event_end(struct jw *w)
     buf_putc(w->b, '\n');
 }
 
+/* Key of a 1-degree cell and an hour: 16 bits each (hours wrap every 7.5
+ * years, far beyond any gap we judge). */
+static uint32_t heard_key(double lat, double lon, int64_t t_ms)
+{
+    uint32_t cell = (uint32_t)((int)floor(lat + 90.0) % 180) * 360u + (uint32_t)((int)floor(lon + 180.0) % 360);
+    return (cell << 16) | (uint32_t)((t_ms / 3600000) & 0xFFFF);
+}
+
+static void note_heard(struct det *d, double lat, double lon, int64_t t)
+{
+    uint32_t k = heard_key(lat, lon, t), n = 0;
+    hash_u32_get(&d->heard, k, &n);
+    hash_u32_put(&d->heard, k, n + 1);
+}
+
+uint32_t det_heard_near(const struct det *d, double lat, double lon, int64_t t0, int64_t t1)
+{
+    uint32_t total = 0;
+    for (int64_t h = t0 / 3600000 + 1; h < t1 / 3600000; h++) /* whole hours inside the gap */
+        for (int dl = -1; dl <= 1; dl++)
+            for (int dn = -1; dn <= 1; dn++) {
+                uint32_t n;
+                if (hash_u32_get(&d->heard, heard_key(lat + dl, lon + dn, h * 3600000), &n))
+                    total += n;
+            }
+    return total;
+}
+
 static struct det_vessel *vessel(struct det *d, uint32_t mmsi, uint32_t *index)
 {
     uint32_t i;
@@ -151,6 +182,7 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
     uint32_t vi;
     struct det_vessel *v = vessel(d, tv->mmsi, &vi);
     double kn = tv->v_sog.source && tv->v_sog.t_ms == u->t_ms ? tv->sog_dkn / 10.0 : -1.0;
+    note_heard(d, tv->lat, tv->lon, u->t_ms);
     det_gap_on_position(d, v, tv, u->t_ms, evidence, evidence_len, out);
     det_loiter_on_position(d, v, u->t_ms, tv->lat, tv->lon, kn, evidence, evidence_len, out);
     v->last_t = u->t_ms;

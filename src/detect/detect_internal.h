@@ -60,6 +60,7 @@ struct det {
     struct det_source src[64];
     int nsrc;
     struct hash_u32 cell_index; /* cell key -> index into cells */
+    struct hash_u32 heard;      /* (1-degree cell, hour) -> positions heard there then: coverage */
     struct det_cell *cells;
     size_t ncells, capcells;
 };
@@ -73,6 +74,10 @@ void det_event_end(struct jw *w);
 struct det_source *det_source_get(struct det *d, const char *name);
 /* Fraction of [t0, t1] during which the source sent nothing at all. */
 double det_source_silence(const struct det_source *s, int64_t t0, int64_t t1);
+
+/* How many positions were heard from anyone within ~1 degree of (lat, lon)
+ * during [t0, t1): whether the area had reception while a vessel was silent. */
+uint32_t det_heard_near(const struct det *d, double lat, double lon, int64_t t0, int64_t t1);
 
 /* gap.c, encounter.c, loiter.c */
 void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_vessel *tv, int64_t t,

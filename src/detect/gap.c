@@ -5,7 +5,10 @@
  * (the vessel reported often in the 6 h before). A gap during which the
  * receiver that last heard the vessel was itself silent is a coverage gap: it
  * is reported as such, never as deliberate, so one receiver's outage does not
- * flood the list with "dark" ships. */
+ * flood the list with "dark" ships. So is a gap in an area where nobody else
+ * was heard either (a coverage hole: a ship sailing beyond its receivers'
+ * range): reception is judged from the positions heard from other vessels
+ * within about a degree of where the vessel fell silent, during the gap. */
 #include <math.h>
 
 #include "common/geo.h"
@@ -26,7 +29,9 @@ void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_v
         if (v->recent[i] >= v->last_t - 6 * 3600000LL)
             before++;
     double silence = det_source_silence(det_source_get(d, v->last_source), v->last_t, t);
-    bool coverage = silence > 0.5;
+    uint32_t others = det_heard_near(d, v->last_lat, v->last_lon, v->last_t, t);
+    /* At least one position an hour from others nearby: the area was covered. */
+    bool coverage = silence > 0.5 || others < (uint32_t)(hours > 2 ? hours - 2 : 1);
     double shore = det_shore_nm(d->ref, v->last_lat, v->last_lon, c->gap_deliberate_shore_nm);
     bool deliberate = !coverage && hours >= c->gap_deliberate_h && shore >= c->gap_deliberate_shore_nm &&
                       before >= c->gap_good_coverage_positions;
@@ -51,6 +56,7 @@ void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_v
     jw_kfixed(&w, "shore_nm", shore, 0);
     jw_kint(&w, "positions_6h_before", before);
     jw_kfixed(&w, "receiver_silent_fraction", silence, 2);
+    jw_kuint(&w, "others_heard_nearby", others);
     jw_key(&w, "evidence");
     jw_arr_begin(&w);
     jw_str(&w, v->last_evidence);
