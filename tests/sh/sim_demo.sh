@@ -54,3 +54,14 @@ if command -v gpsdecode >/dev/null; then
 else
     echo "ok - gpsdecode cross-check # SKIP gpsdecode not installed"
 fi
+
+# The demo watchlist imports as `atalaya watchlist import --format csv` reads
+# it, and names the demo's fictional identities.
+"$ATALAYA" watchlist --db "$tmp/w.db" import --format csv --list demo \
+    "$root/scenarios/caribbean-watchlist.csv" >/dev/null 2>&1
+if "$ATALAYA" lookup --db "$tmp/w.db" callsign DQX711 | grep -q '"rule":"operator"' &&
+   "$ATALAYA" lookup --db "$tmp/w.db" mmsi 354990104 | grep -q '"name":"DEMO DRACO"'; then
+    echo "ok - demo watchlist imports and matches the demo identities"
+else
+    echo "not ok - demo watchlist imports and matches the demo identities"
+fi
