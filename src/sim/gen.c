@@ -136,15 +136,24 @@ static const struct sim_receiver *heard(const struct sim_scenario *sc, double la
                                         double alt_ft, double *dist_nm)
 {
     const struct sim_receiver *best = NULL;
+    double coslat = cos(lat * M_PI / 180.0);
     for (size_t i = 0; i < sc->nrx; i++) {
         const struct sim_receiver *r = &sc->rx[i];
-        double d = geo_distance_m(lat, lon, r->lat, r->lon) / GEO_M_PER_NM;
         double range = r->range_nm;
         if (alt_ft >= 0) {
             double horizon = 1.23 * (sqrt(alt_ft) + sqrt(r->alt_m * 3.28084));
             if (horizon < range)
                 range = horizon;
         }
+        /* Most transmitters are far from most receivers: a flat-earth
+         * estimate with a wide margin skips them before the exact distance. */
+        double dlat = fabs(lat - r->lat), dlon = fabs(lon - r->lon);
+        if (dlon > 180)
+            dlon = 360 - dlon;
+        double approx_nm = 60.0 * (dlat > dlon * coslat ? dlat : dlon * coslat);
+        if (approx_nm > 1.5 * range + 60.0)
+            continue;
+        double d = geo_distance_m(lat, lon, r->lat, r->lon) / GEO_M_PER_NM;
         if (d <= range && (!best || d < *dist_nm)) {
             best = r;
             *dist_nm = d;
@@ -162,20 +171,19 @@ static unsigned ais_interval_ms(const struct sim_entity *e, const struct sim_sta
     return s->sog_kn <= 14.0 ? 10000 : s->sog_kn <= 23.0 ? 6000 : 2000;
 }
 
-static void ais_emit(struct gen *g, size_t ei, const struct sim_state *s, const uint8_t *bits,
+/* Writes one message heard by receiver r (NULL: nobody heard it). */
+static void ais_emit(struct gen *g, size_t ei, const struct sim_receiver *r, const uint8_t *bits,
                      unsigned nbits, int64_t t)
 {
     g->c->ais_sent++;
-    double d;
-    const struct sim_receiver *r = heard(g->sc, s->lat, s->lon, -1, &d);
-    if (!r)
-        return;
-    g->c->ais_heard++;
     struct tx *x = &g->tx[ei];
-    size_t before = g->ais.len;
-    sim_nmea_write(&g->ais, bits, nbits, x->chan_b ? 'B' : 'A', x->seq, r->id, t / 1000);
-    for (size_t i = before; i < g->ais.len; i++)
-        g->c->ais_lines += g->ais.p[i] == '\n';
+    if (r) {
+        g->c->ais_heard++;
+        size_t before = g->ais.len;
+        sim_nmea_write(&g->ais, bits, nbits, x->chan_b ? 'B' : 'A', x->seq, r->id, t / 1000);
+        for (size_t i = before; i < g->ais.len; i++)
+            g->c->ais_lines += g->ais.p[i] == '\n';
+    }
     x->chan_b = !x->chan_b;
 }
 
@@ -184,6 +192,15 @@ static void ais_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     struct sim_entity *e = &g->sc->ent[ev->ent];
     uint8_t bits[SIM_AIS_BYTES_MAX];
     bool dark = behaviour_on(g->sc, ev->ent, SIM_BEH_AIS_DARK, ev->t, NULL);
+    double d;
+    /* Messages nobody hears are counted but not encoded. */
+    const struct sim_receiver *r = dark ? NULL : heard(g->sc, s->lat, s->lon, -1, &d);
+    int64_t t = ev->t;
+    ev->t += ev->kind == EV_AIS_POS ? ais_interval_ms(e, s) : 360000;
+    if (dark) {
+        g->c->ais_dark += ev->kind == EV_AIS_POS || e->ais_class == 'A' ? 1 : 2;
+        return;
+    }
     if (ev->kind == EV_AIS_POS) {
         struct sim_ais_pos p = {
             .type = e->ais_class == 'B' ? 18 : 1,
@@ -196,33 +213,24 @@ static void ais_event(struct gen *g, struct ev *ev, const struct sim_state *s)
             .lon = s->lon,
             .cog_ddeg = (unsigned)lround(s->cog_deg * 10) % 3600,
             .heading = e->ais_class == 'B' ? SIM_AIS_HEADING_NA : (unsigned)lround(s->cog_deg) % 360,
-            .second = (unsigned)(ev->t / 1000 % 60),
+            .second = (unsigned)(t / 1000 % 60),
         };
-        unsigned n = p.type == 18 ? sim_ais_encode_18(&p, bits) : sim_ais_encode_pos(&p, bits);
-        if (dark)
-            g->c->ais_dark++;
-        else
-            ais_emit(g, ev->ent, s, bits, n, ev->t);
-        ev->t += ais_interval_ms(e, s);
-        return;
-    }
-    if (dark) {
-        g->c->ais_dark += e->ais_class == 'B' ? 2 : 1;
+        unsigned n = !r ? 0 : p.type == 18 ? sim_ais_encode_18(&p, bits) : sim_ais_encode_pos(&p, bits);
+        ais_emit(g, ev->ent, r, bits, n, t);
     } else if (e->ais_class == 'B') {
         /* Both parts on one channel: receivers that pair them (gpsd keeps
          * one part A queue per channel) would otherwise never match them. */
         bool chan_b = g->tx[ev->ent].chan_b;
         for (int part = 0; part < 2; part++) {
-            unsigned n = sim_ais_encode_24(&e->st, part, bits);
+            unsigned n = r ? sim_ais_encode_24(&e->st, part, bits) : 0;
             g->tx[ev->ent].chan_b = chan_b;
-            ais_emit(g, ev->ent, s, bits, n, ev->t);
+            ais_emit(g, ev->ent, r, bits, n, t);
         }
     } else {
-        unsigned n = sim_ais_encode_5(&e->st, bits);
-        ais_emit(g, ev->ent, s, bits, n, ev->t);
+        unsigned n = r ? sim_ais_encode_5(&e->st, bits) : 0;
+        ais_emit(g, ev->ent, r, bits, n, t);
         g->tx[ev->ent].seq = (uint8_t)((g->tx[ev->ent].seq + 1) % 10);
     }
-    ev->t += 360000;
 }
 
 static unsigned emergency_of(unsigned squawk)
@@ -238,54 +246,20 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     unsigned squawk = e->squawk;
     behaviour_on(g->sc, ev->ent, SIM_BEH_SQUAWK, ev->t, &squawk);
     unsigned emerg = emergency_of(squawk);
-    struct modes_frame f;
-    memset(&f, 0, sizeof f);
-    f.len = 14;
-    int64_t next = 0;
-    bool send = s->airborne;
-    switch (ev->kind) {
-    case EV_ES_POS:
-        sim_modes_airborne_pos(f.msg, e->icao, (int32_t)lround(s->alt_ft), s->lat, s->lon,
-                               g->tx[ev->ent].odd, emerg != 0);
-        if (send)
-            g->tx[ev->ent].odd = !g->tx[ev->ent].odd;
-        next = jitter(g, 400, 600);
-        break;
-    case EV_ES_VEL: {
-        double rad = s->cog_deg * M_PI / 180.0;
-        sim_modes_velocity(f.msg, e->icao, s->sog_kn * sin(rad), s->sog_kn * cos(rad),
-                           (int32_t)lround(s->vrate_fpm));
-        next = jitter(g, 400, 600);
-        break;
-    }
-    case EV_ES_IDENT:
-        sim_modes_ident(f.msg, e->icao, e->category, e->callsign);
-        next = jitter(g, 4800, 5200);
-        break;
-    case EV_ES_STATUS:
-        sim_modes_status(f.msg, e->icao, emerg, squawk);
-        send = send && emerg != 0;
-        next = jitter(g, 800, 1200);
-        break;
-    case EV_DF11:
-        f.len = 7;
-        sim_modes_df11(f.msg, e->icao);
-        next = jitter(g, 800, 2400);
-        break;
-    default:
-        f.len = 7;
-        /* FS 2: airborne with alert (an emergency code is a permanent alert). */
-        if (ev->kind == EV_DF4)
-            sim_modes_df4(f.msg, e->icao, emerg ? 2 : 0, (int32_t)lround(s->alt_ft));
-        else
-            sim_modes_df5(f.msg, e->icao, emerg ? 2 : 0, squawk);
-        next = jitter(g, 4000, 6000);
-        break;
-    }
-    ev->t += next;
-    if (!send)
+    int64_t t = ev->t;
+    static const int64_t lo[] = {[EV_ES_POS] = 400, [EV_ES_VEL] = 400, [EV_ES_IDENT] = 4800,
+                                 [EV_ES_STATUS] = 800, [EV_DF11] = 800, [EV_DF4] = 4000,
+                                 [EV_DF5] = 4000};
+    static const int64_t hi[] = {[EV_ES_POS] = 600, [EV_ES_VEL] = 600, [EV_ES_IDENT] = 5200,
+                                 [EV_ES_STATUS] = 1200, [EV_DF11] = 2400, [EV_DF4] = 6000,
+                                 [EV_DF5] = 6000};
+    ev->t += jitter(g, lo[ev->kind], hi[ev->kind]);
+    bool odd = g->tx[ev->ent].odd;
+    if (ev->kind == EV_ES_POS && s->airborne)
+        g->tx[ev->ent].odd = !odd; /* even and odd formats alternate */
+    if (!s->airborne || (ev->kind == EV_ES_STATUS && emerg == 0))
         return;
-    if (behaviour_on(g->sc, ev->ent, SIM_BEH_ADSB_OFF, ev->t - next, NULL)) {
+    if (behaviour_on(g->sc, ev->ent, SIM_BEH_ADSB_OFF, t, NULL)) {
         g->c->modes_off++;
         return;
     }
@@ -296,11 +270,43 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     g->c->modes_heard++;
     if (!g->out->modes)
         return;
+    struct modes_frame f;
+    memset(&f, 0, sizeof f);
+    f.len = 14;
+    switch (ev->kind) {
+    case EV_ES_POS:
+        sim_modes_airborne_pos(f.msg, e->icao, (int32_t)lround(s->alt_ft), s->lat, s->lon, odd,
+                               emerg != 0);
+        break;
+    case EV_ES_VEL: {
+        double rad = s->cog_deg * M_PI / 180.0;
+        sim_modes_velocity(f.msg, e->icao, s->sog_kn * sin(rad), s->sog_kn * cos(rad),
+                           (int32_t)lround(s->vrate_fpm));
+        break;
+    }
+    case EV_ES_IDENT:
+        sim_modes_ident(f.msg, e->icao, e->category, e->callsign);
+        break;
+    case EV_ES_STATUS:
+        sim_modes_status(f.msg, e->icao, emerg, squawk);
+        break;
+    case EV_DF11:
+        f.len = 7;
+        sim_modes_df11(f.msg, e->icao);
+        break;
+    default:
+        f.len = 7;
+        /* FS 2: airborne with alert (an emergency code is a permanent alert). */
+        if (ev->kind == EV_DF4)
+            sim_modes_df4(f.msg, e->icao, emerg ? 2 : 0, (int32_t)lround(s->alt_ft));
+        else
+            sim_modes_df5(f.msg, e->icao, emerg ? 2 : 0, squawk);
+        break;
+    }
     /* 12 MHz counter of a receiver that booted some time before the
      * scenario (free-running, 48 bits, wraps after 271 days; never 0, which
      * AVR reads as "no timestamp"); level falls with range. */
-    f.ts12 = (g->ts12_base + (uint64_t)(ev->t - next - g->sc->start) * 12000) &
-             ((UINT64_C(1) << 48) - 1);
+    f.ts12 = (g->ts12_base + (uint64_t)(t - g->sc->start) * 12000) & ((UINT64_C(1) << 48) - 1);
     if (f.ts12 == 0)
         f.ts12 = 1;
     f.signal = -3.0 - 20.0 * log10(1.0 + d / 5.0);
