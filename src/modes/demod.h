@@ -7,7 +7,8 @@
  *     half-bit: 0 1 2 3 4 5 6 7 8 9 10..15 | 16 17 | 18 19 | ...
  *     pulse:    # . # . . . . # . # . .. . | bit 1 = #. , bit 0 = .#
  *
- * At 2.0 MS/s a half-bit is exactly one sample. At 2.4 MS/s it is 1.2
+ * At 2.0 MS/s a half-bit is one sample, and a frame is read at the samples
+ * and at the midpoints between them. At 2.4 MS/s it is 1.2
  * samples, so a frame can start at any of five sub-sample phases; we read
  * magnitudes by linear interpolation at each candidate phase and keep the
  * phase whose frame checks out (CRC for DF11/17/18, otherwise the clearest

@@ -190,7 +190,7 @@ static void check_capture(double rate, enum modes_iq_format fmt, double phase)
         double want_db = 20.0 * log10(AMPL);
         if (f->len != fr[i].len || memcmp(f->msg, fr[i].msg, (size_t)f->len) != 0 || f->corrected_bits != 0 ||
             f->addr != (i == 1 ? 0x4D2023u : i == 2 ? 0x406B90u : 0x4840D6u) || f->addr_from_ap != (i == 3) ||
-            fabs((double)f->sample_offset - fr[i].t0) > 1.5 || !(f->signal > want_db - 3.0 && f->signal < want_db + 0.5) ||
+            fabs((double)f->sample_offset - fr[i].t0) > 1.5 || !(f->signal > want_db - 3.5 && f->signal < want_db + 0.5) ||
             fabs((double)f->ts12 - fr[i].t0 * 12e6 / rate) > 1.5 * 12e6 / rate) {
             bad = 1;
             fprintf(stderr, "rate %.1f fmt %d phase %.2f frame %d: len %d offset %llu (want %.2f) signal %.2f\n",
@@ -210,10 +210,12 @@ static void check_capture(double rate, enum modes_iq_format fmt, double phase)
 
 static void test_2m0_uc8(void)
 {
-    /* At 2.0 MS/s a half-bit is one sample: offsets near half a sample smear
-     * every chip over two samples, which no 2 MS/s demodulator resolves. */
-    for (double ph = 0.0; ph < 0.31; ph += 0.1)
-        check_capture(2.0e6, MODES_IQ_UC8, ph);
+    /* At 2.0 MS/s a half-bit is one sample. At exactly half a sample every
+     * sample here is the mean of two half-bits, and "1 1 1" reads as
+     * "0 0 0" does: no demodulator can tell them apart, so 0.5 is left out. */
+    static const double phases[] = {0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9};
+    for (size_t i = 0; i < sizeof phases / sizeof phases[0]; i++)
+        check_capture(2.0e6, MODES_IQ_UC8, phases[i]);
 }
 
 static void test_2m4_every_phase_uc8(void)
@@ -225,7 +227,7 @@ static void test_2m4_every_phase_uc8(void)
 static void test_sc16_both_rates(void)
 {
     check_capture(2.0e6, MODES_IQ_SC16, 0.0);
-    check_capture(2.0e6, MODES_IQ_SC16, 0.2);
+    check_capture(2.0e6, MODES_IQ_SC16, 0.7);
     for (double ph = 0.0; ph < 0.99; ph += 0.2)
         check_capture(2.4e6, MODES_IQ_SC16, ph + 0.05);
 }
