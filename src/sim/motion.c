@@ -61,6 +61,14 @@ void sim_route_stay(struct sim_route *r, int64_t until, uint8_t nav_status, doub
 {
     if (until <= r->t)
         return;
+    struct sim_entity *e = r->e;
+    struct sim_leg *prev = e->nlegs ? &e->legs[e->nlegs - 1] : NULL;
+    if (prev && prev->kind == SIM_LEG_STAY && prev->t1 == r->t && prev->nav_status == nav_status &&
+        prev->speed_kn == drift_kn && !strcmp(prev->place, place ? place : "")) {
+        prev->t1 = until; /* one stay, not two back to back (a port call to the end) */
+        r->t = until;
+        return;
+    }
     struct sim_leg *l = new_leg(r);
     l->kind = SIM_LEG_STAY;
     l->nav_status = nav_status;
