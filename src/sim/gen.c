@@ -116,18 +116,63 @@ static int64_t jitter(struct gen *g, int64_t lo_ms, int64_t hi_ms)
     return lo_ms + (int64_t)sim_rng_below(&g->rng, (uint32_t)(hi_ms - lo_ms + 1));
 }
 
-static bool behaviour_on(const struct sim_scenario *sc, size_t ent, int kind, int64_t t,
-                         unsigned *code)
+/* The behaviour of that kind acting on entity ent at t, or NULL. */
+static const struct sim_behaviour *active(const struct sim_scenario *sc, size_t ent, int kind,
+                                          int64_t t)
 {
     for (size_t i = 0; i < sc->nbeh; i++) {
         const struct sim_behaviour *b = &sc->beh[i];
-        if (b->kind == kind && b->ent[0] == ent && t >= b->t0 && t < b->t1) {
-            if (code)
-                *code = b->code;
-            return true;
-        }
+        if (b->kind == kind && b->ent[0] == ent && t >= b->t0 && t < b->t1)
+            return b;
     }
-    return false;
+    return NULL;
+}
+
+/* The position broadcast: the true one, or the spoofed one. */
+static void broadcast_position(const struct sim_scenario *sc, size_t ent, int64_t t,
+                               const struct sim_state *s, double *lat, double *lon)
+{
+    const struct sim_behaviour *b = active(sc, ent, SIM_BEH_SPOOF, t);
+    *lat = s->lat;
+    *lon = s->lon;
+    if (!b)
+        return;
+    if (b->spoof == SIM_SPOOF_FIXED) {
+        *lat = b->lat;
+        *lon = b->lon;
+    } else if (b->spoof == SIM_SPOOF_OFFSET) {
+        *lat += b->lat;
+        *lon += b->lon;
+    } else {
+        double lap = (double)((t - b->t0) % 600000) / 600000.0;
+        geo_destination(b->lat, b->lon, 360.0 * lap, b->radius_m, lat, lon);
+    }
+}
+
+/* The static identity broadcast at t (an identity behaviour overrides parts of it). */
+static void broadcast_identity(const struct sim_scenario *sc, size_t ent, int64_t t,
+                               struct sim_ais_static *st, uint32_t *icao, char *callsign)
+{
+    const struct sim_entity *e = &sc->ent[ent];
+    *st = e->st;
+    *icao = e->icao;
+    memcpy(callsign, e->callsign, sizeof e->callsign);
+    const struct sim_behaviour *b = active(sc, ent, SIM_BEH_IDENTITY, t);
+    if (!b)
+        return;
+    if (b->mmsi)
+        st->mmsi = b->mmsi;
+    if (b->imo)
+        st->imo = b->imo;
+    if (b->name[0])
+        memcpy(st->name, b->name, sizeof st->name);
+    if (b->callsign[0]) {
+        memcpy(st->callsign, b->callsign, sizeof st->callsign - 1); /* AIS: 7 characters */
+        st->callsign[sizeof st->callsign - 1] = '\0';
+        memcpy(callsign, b->callsign, sizeof b->callsign);
+    }
+    if (b->icao)
+        *icao = b->icao;
 }
 
 /* The receiver that hears a transmitter at (lat, lon), or NULL. alt_ft < 0:
@@ -191,7 +236,7 @@ static void ais_event(struct gen *g, struct ev *ev, const struct sim_state *s)
 {
     struct sim_entity *e = &g->sc->ent[ev->ent];
     uint8_t bits[SIM_AIS_BYTES_MAX];
-    bool dark = behaviour_on(g->sc, ev->ent, SIM_BEH_AIS_DARK, ev->t, NULL);
+    bool dark = active(g->sc, ev->ent, SIM_BEH_AIS_DARK, ev->t) != NULL;
     double d;
     /* Messages nobody hears are counted but not encoded. */
     const struct sim_receiver *r = dark ? NULL : heard(g->sc, s->lat, s->lon, -1, &d);
@@ -201,16 +246,22 @@ static void ais_event(struct gen *g, struct ev *ev, const struct sim_state *s)
         g->c->ais_dark += ev->kind == EV_AIS_POS || e->ais_class == 'A' ? 1 : 2;
         return;
     }
+    struct sim_ais_static st;
+    uint32_t icao;
+    char callsign[9];
+    broadcast_identity(g->sc, ev->ent, t, &st, &icao, callsign);
     if (ev->kind == EV_AIS_POS) {
+        double lat, lon;
+        broadcast_position(g->sc, ev->ent, t, s, &lat, &lon);
         struct sim_ais_pos p = {
             .type = e->ais_class == 'B' ? 18 : 1,
-            .mmsi = e->st.mmsi,
+            .mmsi = st.mmsi,
             .nav_status = s->nav_status,
             .turn = 0,
             .sog_dkn = (unsigned)lround(s->sog_kn * 10),
             .accuracy = false,
-            .lat = s->lat,
-            .lon = s->lon,
+            .lat = lat,
+            .lon = lon,
             .cog_ddeg = (unsigned)lround(s->cog_deg * 10) % 3600,
             .heading = e->ais_class == 'B' ? SIM_AIS_HEADING_NA : (unsigned)lround(s->cog_deg) % 360,
             .second = (unsigned)(t / 1000 % 60),
@@ -222,12 +273,12 @@ static void ais_event(struct gen *g, struct ev *ev, const struct sim_state *s)
          * one part A queue per channel) would otherwise never match them. */
         bool chan_b = g->tx[ev->ent].chan_b;
         for (int part = 0; part < 2; part++) {
-            unsigned n = r ? sim_ais_encode_24(&e->st, part, bits) : 0;
+            unsigned n = r ? sim_ais_encode_24(&st, part, bits) : 0;
             g->tx[ev->ent].chan_b = chan_b;
             ais_emit(g, ev->ent, r, bits, n, t);
         }
     } else {
-        unsigned n = r ? sim_ais_encode_5(&e->st, bits) : 0;
+        unsigned n = r ? sim_ais_encode_5(&st, bits) : 0;
         ais_emit(g, ev->ent, r, bits, n, t);
         g->tx[ev->ent].seq = (uint8_t)((g->tx[ev->ent].seq + 1) % 10);
     }
@@ -243,8 +294,8 @@ static unsigned emergency_of(unsigned squawk)
 static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
 {
     struct sim_entity *e = &g->sc->ent[ev->ent];
-    unsigned squawk = e->squawk;
-    behaviour_on(g->sc, ev->ent, SIM_BEH_SQUAWK, ev->t, &squawk);
+    const struct sim_behaviour *sq = active(g->sc, ev->ent, SIM_BEH_SQUAWK, ev->t);
+    unsigned squawk = sq ? sq->code : e->squawk;
     unsigned emerg = emergency_of(squawk);
     int64_t t = ev->t;
     static const int64_t lo[] = {[EV_ES_POS] = 400, [EV_ES_VEL] = 400, [EV_ES_IDENT] = 4800,
@@ -259,7 +310,7 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
         g->tx[ev->ent].odd = !odd; /* even and odd formats alternate */
     if (!s->airborne || (ev->kind == EV_ES_STATUS && emerg == 0))
         return;
-    if (behaviour_on(g->sc, ev->ent, SIM_BEH_ADSB_OFF, t, NULL)) {
+    if (active(g->sc, ev->ent, SIM_BEH_ADSB_OFF, t)) {
         g->c->modes_off++;
         return;
     }
@@ -270,37 +321,43 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     g->c->modes_heard++;
     if (!g->out->modes)
         return;
+    struct sim_ais_static st;
+    uint32_t icao;
+    char callsign[9];
+    broadcast_identity(g->sc, ev->ent, t, &st, &icao, callsign);
     struct modes_frame f;
     memset(&f, 0, sizeof f);
     f.len = 14;
     switch (ev->kind) {
-    case EV_ES_POS:
-        sim_modes_airborne_pos(f.msg, e->icao, (int32_t)lround(s->alt_ft), s->lat, s->lon, odd,
-                               emerg != 0);
+    case EV_ES_POS: {
+        double lat, lon;
+        broadcast_position(g->sc, ev->ent, t, s, &lat, &lon);
+        sim_modes_airborne_pos(f.msg, icao, (int32_t)lround(s->alt_ft), lat, lon, odd, emerg != 0);
         break;
+    }
     case EV_ES_VEL: {
         double rad = s->cog_deg * M_PI / 180.0;
-        sim_modes_velocity(f.msg, e->icao, s->sog_kn * sin(rad), s->sog_kn * cos(rad),
+        sim_modes_velocity(f.msg, icao, s->sog_kn * sin(rad), s->sog_kn * cos(rad),
                            (int32_t)lround(s->vrate_fpm));
         break;
     }
     case EV_ES_IDENT:
-        sim_modes_ident(f.msg, e->icao, e->category, e->callsign);
+        sim_modes_ident(f.msg, icao, e->category, callsign);
         break;
     case EV_ES_STATUS:
-        sim_modes_status(f.msg, e->icao, emerg, squawk);
+        sim_modes_status(f.msg, icao, emerg, squawk);
         break;
     case EV_DF11:
         f.len = 7;
-        sim_modes_df11(f.msg, e->icao);
+        sim_modes_df11(f.msg, icao);
         break;
     default:
         f.len = 7;
         /* FS 2: airborne with alert (an emergency code is a permanent alert). */
         if (ev->kind == EV_DF4)
-            sim_modes_df4(f.msg, e->icao, emerg ? 2 : 0, (int32_t)lround(s->alt_ft));
+            sim_modes_df4(f.msg, icao, emerg ? 2 : 0, (int32_t)lround(s->alt_ft));
         else
-            sim_modes_df5(f.msg, e->icao, emerg ? 2 : 0, squawk);
+            sim_modes_df5(f.msg, icao, emerg ? 2 : 0, squawk);
         break;
     }
     /* 12 MHz counter of a receiver that booted some time before the

@@ -197,17 +197,19 @@ static struct sim_entity *find(struct sim_scenario *sc, const char *id, size_t *
     return NULL;
 }
 
+const char *const sim_behaviour_names[SIM_BEH_COUNT] = {
+    "ais_dark", "adsb_off", "squawk", "ship_to_ship", "identity", "spoof"};
+
 static int load_behaviour(struct loader *L, json_t *jo)
 {
     struct sim_scenario *sc = L->sc;
     struct sim_behaviour *b = &sc->beh[sc->nbeh];
     memset(b, 0, sizeof *b);
     const char *type = str(jo, "type", "");
-    static const char *const names[] = {"ais_dark", "adsb_off", "squawk", "ship_to_ship"};
     size_t k = 0;
-    while (k < 4 && strcmp(type, names[k]))
+    while (k < SIM_BEH_COUNT && strcmp(type, sim_behaviour_names[k]))
         k++;
-    if (k == 4)
+    if (k == SIM_BEH_COUNT)
         return fail(L, "unknown behaviour \"%s\"", type);
     b->kind = (uint8_t)k;
     json_t *ents = json_object_get(jo, "entities");
@@ -222,6 +224,19 @@ static int load_behaviour(struct loader *L, json_t *jo)
     b->t0 = at_h(sc, num(jo, "start_h", 0));
     b->t1 = at_h(sc, num(jo, "end_h", (double)(sc->end - sc->start) / H_MS));
     b->code = (unsigned)num(jo, "code", 7700);
+    b->mmsi = (uint32_t)num(jo, "mmsi", 0);
+    b->imo = (uint32_t)num(jo, "imo", 0);
+    const char *icao = str(jo, "icao", NULL);
+    b->icao = icao ? (uint32_t)strtoul(icao, NULL, 16) & 0xFFFFFFu : 0;
+    copy(b->name, sizeof b->name, str(jo, "name", ""));
+    copy(b->callsign, sizeof b->callsign, str(jo, "callsign", ""));
+    const char *mode = str(jo, "mode", "fixed");
+    b->spoof = !strcmp(mode, "offset") ? SIM_SPOOF_OFFSET
+               : !strcmp(mode, "circle") ? SIM_SPOOF_CIRCLE
+                                         : SIM_SPOOF_FIXED;
+    b->lat = num(jo, "lat", 0);
+    b->lon = num(jo, "lon", 0);
+    b->radius_m = num(jo, "radius_nm", 1) * 1852.0;
     if (b->t1 <= b->t0)
         return fail(L, "behaviour %s: end_h before start_h", type);
     sc->nbeh++;

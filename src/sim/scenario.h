@@ -59,6 +59,18 @@ enum sim_beh_kind {
     SIM_BEH_ADSB_OFF,     /* transponder off: no ADS-B, no Mode S replies */
     SIM_BEH_SQUAWK,       /* Mode A code set to `code` (7500/7600/7700: emergency) */
     SIM_BEH_SHIP_TO_SHIP, /* two vessels alongside: span found from the motion */
+    SIM_BEH_IDENTITY,     /* another MMSI/IMO/name/call sign (vessels), address/callsign (aircraft) */
+    SIM_BEH_SPOOF,        /* a false position broadcast */
+    SIM_BEH_COUNT
+};
+
+/* Names as scenarios and the truth spell them, by enum sim_beh_kind. */
+extern const char *const sim_behaviour_names[SIM_BEH_COUNT];
+
+enum sim_spoof_mode {
+    SIM_SPOOF_FIXED,   /* always (lat, lon) */
+    SIM_SPOOF_OFFSET,  /* the true position shifted by (lat, lon) degrees: a jump */
+    SIM_SPOOF_CIRCLE,  /* circling (lat, lon) at radius_m, one lap in 10 min */
 };
 
 struct sim_behaviour {
@@ -66,7 +78,14 @@ struct sim_behaviour {
     int64_t t0, t1;
     size_t ent[2];
     int nent;
-    unsigned code;
+    unsigned code;         /* squawk */
+    /* identity: what is broadcast instead (0 or "" = unchanged) */
+    uint32_t mmsi, imo, icao;
+    char name[21];
+    char callsign[9];
+    /* spoof */
+    uint8_t spoof;         /* enum sim_spoof_mode */
+    double lat, lon, radius_m;
 };
 
 struct sim_receiver {

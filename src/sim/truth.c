@@ -65,7 +65,7 @@ static void entity_ref(struct truth *T, const struct sim_entity *e)
             jw_kuint(&T->w, "imo", e->st.imo);
         jw_kstr(&T->w, "name", e->st.name);
     } else {
-        char hex[7];
+        char hex[16];
         snprintf(hex, sizeof hex, "%06X", e->icao);
         jw_kstr(&T->w, "icao", hex);
         jw_kstr(&T->w, "callsign", e->callsign);
@@ -134,9 +134,30 @@ static void ship_to_ship(struct truth *T, const struct sim_behaviour *b)
     }
 }
 
+/* The identity broadcast during an identity behaviour (the true one is in
+ * "entities"). */
+static void identity(struct truth *T, const struct sim_behaviour *b)
+{
+    jw_key(&T->w, "broadcast");
+    jw_obj_begin(&T->w);
+    if (b->mmsi)
+        jw_kuint(&T->w, "mmsi", b->mmsi);
+    if (b->imo)
+        jw_kuint(&T->w, "imo", b->imo);
+    if (b->name[0])
+        jw_kstr(&T->w, "name", b->name);
+    if (b->callsign[0])
+        jw_kstr(&T->w, "callsign", b->callsign);
+    if (b->icao) {
+        char hex[16];
+        snprintf(hex, sizeof hex, "%06X", b->icao);
+        jw_kstr(&T->w, "icao", hex);
+    }
+    jw_obj_end(&T->w);
+}
+
 static void behaviours(struct truth *T)
 {
-    static const char *const names[] = {"ais_dark", "adsb_off", "squawk", "ship_to_ship"};
     for (size_t i = 0; i < T->sc->nbeh; i++) {
         const struct sim_behaviour *b = &T->sc->beh[i];
         if (b->kind == SIM_BEH_SHIP_TO_SHIP) {
@@ -147,10 +168,23 @@ static void behaviours(struct truth *T)
             continue; /* not reached by a run cut short (--hours) */
         int64_t t1 = b->t1 < T->sc->end ? b->t1 : T->sc->end;
         struct sim_entity *e = &T->sc->ent[b->ent[0]];
-        begin(T, names[b->kind], b->t0, t1);
+        begin(T, sim_behaviour_names[b->kind], b->t0, t1);
         entities(T, e, NULL);
         if (b->kind == SIM_BEH_SQUAWK)
             jw_kuint(&T->w, "code", b->code);
+        if (b->kind == SIM_BEH_IDENTITY)
+            identity(T, b);
+        if (b->kind == SIM_BEH_SPOOF) {
+            static const char *const modes[] = {"fixed", "offset", "circle"};
+            jw_kstr(&T->w, "mode", modes[b->spoof]);
+            jw_key(&T->w, b->spoof == SIM_SPOOF_OFFSET ? "offset" : "point");
+            jw_arr_begin(&T->w);
+            jw_fixed(&T->w, b->lat, 5);
+            jw_fixed(&T->w, b->lon, 5);
+            jw_arr_end(&T->w);
+            if (b->spoof == SIM_SPOOF_CIRCLE)
+                jw_kfixed(&T->w, "radius_nm", b->radius_m / GEO_M_PER_NM, 2);
+        }
         where(T, "start_position", e, b->t0);
         where(T, "end_position", e, t1 - 1);
         end(T, b->t0);

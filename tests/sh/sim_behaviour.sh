@@ -32,7 +32,10 @@ cat >"$tmp/s.json" <<'JSON'
   {"type": "ais_dark", "entity": "VA", "start_h": 1.0, "end_h": 1.5},
   {"type": "squawk", "entity": "AC1", "code": 7700, "start_h": 1.0, "end_h": 1.2},
   {"type": "adsb_off", "entity": "AC1", "start_h": 1.5, "end_h": 1.7},
-  {"type": "ship_to_ship", "entities": ["M1", "M2"]}
+  {"type": "ship_to_ship", "entities": ["M1", "M2"]},
+  {"type": "identity", "entity": "VF", "start_h": 2.0, "end_h": 3.0, "mmsi": 352990299, "name": "DEMO NEW NAME"},
+  {"type": "identity", "entity": "AC1", "start_h": 2.0, "end_h": 3.0, "callsign": "DQT9"},
+  {"type": "spoof", "entity": "VM", "start_h": 1.0, "end_h": 1.5, "mode": "fixed", "lat": 12.5, "lon": -67.5}
  ]}
 JSON
 if ! "$ATALAYA" simulate "$tmp/s.json" --ais "$tmp/a.nmea" --modes "$tmp/m.beast" \
@@ -102,6 +105,22 @@ cs = [m for m in ac if m.get("callsign")]
 check("callsign and address decode back", cs and cs[0]["callsign"] == "DQT1")
 alt = [m["alt_baro"] for m in ac if air(m) and 0.5 * H <= m["t"] < 0.9 * H]
 check("cruise altitude", alt and all(a == 12000 for a in alt), str(sorted(set(alt))[:5]))
+old = [m["t"] for m in ais if m["mmsi"] == 352990202]
+new = [m["t"] for m in ais if m["mmsi"] == 352990299]
+n5 = [m for m in ais if m["mmsi"] == 352990299 and m["type"] == 5]
+check("identity change: the new MMSI and name only inside the span",
+      old and new and max(old) < 2 * H <= min(new) and n5 and n5[0]["shipname"] == "DEMO NEW NAME",
+      "%d old, %d new" % (len(old), len(new)))
+vm = [m for m in ais if m["mmsi"] == 352990203 and m["type"] == 1]
+fake = [m for m in vm if H <= m["t"] < 1.5 * H]
+real = [m for m in vm if not H <= m["t"] < 1.5 * H]
+check("spoofed fixed position inside the span, the true one outside",
+      fake and real and all(abs(m["lat"] - 12.5) < 1e-5 and abs(m["lon"] + 67.5) < 1e-5 for m in fake)
+      and all(abs(m["lat"] - 12.05) < 1e-5 and abs(m["lon"] + 68.05) < 1e-5 for m in real),
+      "%d fake, %d real" % (len(fake), len(real)))
+c9 = [m["t"] for m in ac if m.get("callsign") == "DQT9"]
+c1 = [m["t"] for m in ac if m.get("callsign") == "DQT1"]
+check("aircraft callsign change inside the span", c9 and c1 and max(c1) < 2 * H <= min(c9))
 kinds = {t["type"] for t in truth}
 check("truth header marks the scenario synthetic", truth[0]["type"] == "scenario" and truth[0]["synthetic"] is True)
 dark = [t for t in truth if t["type"] == "ais_dark"]
@@ -111,7 +130,11 @@ sts = [t for t in truth if t["type"] == "ship_to_ship"]
 ok = sts and {e["mmsi"] for e in sts[0]["entities"]} == {352990205, 352990206} \
     and sts[0]["end_ms"] == (START + 2.5 * H) * 1000 and sts[0]["start_ms"] < (START + 1.5 * H) * 1000
 check("truth: ship-to-ship found from the motion", ok, str(sts))
-check("truth: loiter, port call, squawk, adsb_off", {"loiter", "port_call", "squawk", "adsb_off"} <= kinds, str(kinds))
+check("truth: loiter, port call, squawk, adsb_off, identity, spoof",
+      {"loiter", "port_call", "squawk", "adsb_off", "identity", "spoof"} <= kinds, str(kinds))
+idt = [t for t in truth if t["type"] == "identity" and t["entities"][0]["id"] == "VF"]
+check("truth: the identity broadcast beside the true one", idt and idt[0]["broadcast"]["mmsi"] == 352990299
+      and idt[0]["entities"][0]["mmsi"] == 352990202, str(idt))
 starts = [t["start_ms"] for t in truth[1:]]
 check("truth in order of start time", starts == sorted(starts))
 PY
