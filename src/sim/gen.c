@@ -15,7 +15,9 @@
  * A message is written when a receiver hears it: AIS within the receiver's
  * range (the nearest one's id goes in the tag block s:), aircraft within
  * the radio horizon of both antennas (1.23 (sqrt(h_ft) + sqrt(H_ft)) NM),
- * capped by the range. Mode S is one merged feed, as an aggregator gives. */
+ * capped by the range; satellite AIS receivers hear any vessel during their
+ * passes, where no coast station does. Mode S is one merged feed, as an
+ * aggregator gives. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,13 +179,19 @@ static void broadcast_identity(const struct sim_scenario *sc, size_t ent, int64_
 
 /* The receiver that hears a transmitter at (lat, lon), or NULL. alt_ft < 0:
  * a vessel (the receiver's range only). *dist_nm: distance to it. */
-static const struct sim_receiver *heard(const struct sim_scenario *sc, double lat, double lon,
-                                        double alt_ft, double *dist_nm)
+static const struct sim_receiver *heard(const struct sim_scenario *sc, int64_t t, double lat,
+                                        double lon, double alt_ft, double *dist_nm)
 {
-    const struct sim_receiver *best = NULL;
+    const struct sim_receiver *best = NULL, *sat = NULL;
     double coslat = cos(lat * M_PI / 180.0);
     for (size_t i = 0; i < sc->nrx; i++) {
         const struct sim_receiver *r = &sc->rx[i];
+        if (r->satellite) {
+            int64_t k = t - sc->start - r->phase_ms;
+            if (!sat && alt_ft < 0 && k >= 0 && k % r->revisit_ms < r->pass_ms)
+                sat = r;
+            continue;
+        }
         double range = r->range_nm;
         if (alt_ft >= 0) {
             double horizon = 1.23 * (sqrt(alt_ft) + sqrt(r->alt_m * 3.28084));
@@ -203,6 +211,11 @@ static const struct sim_receiver *heard(const struct sim_scenario *sc, double la
             best = r;
             *dist_nm = d;
         }
+    }
+    /* A satellite counts only where no coast station hears the vessel. */
+    if (!best && sat) {
+        *dist_nm = 0;
+        return sat;
     }
     return best;
 }
@@ -239,7 +252,7 @@ static void ais_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     bool dark = active(g->sc, ev->ent, SIM_BEH_AIS_DARK, ev->t) != NULL;
     double d;
     /* Messages nobody hears are counted but not encoded. */
-    const struct sim_receiver *r = dark ? NULL : heard(g->sc, s->lat, s->lon, -1, &d);
+    const struct sim_receiver *r = dark ? NULL : heard(g->sc, ev->t, s->lat, s->lon, -1, &d);
     int64_t t = ev->t;
     ev->t += ev->kind == EV_AIS_POS ? ais_interval_ms(e, s) : 360000;
     if (dark) {
@@ -316,7 +329,7 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     }
     g->c->modes_sent++;
     double d = 0;
-    if (!heard(g->sc, s->lat, s->lon, s->alt_ft > 0 ? s->alt_ft : 0, &d))
+    if (!heard(g->sc, t, s->lat, s->lon, s->alt_ft > 0 ? s->alt_ft : 0, &d))
         return;
     g->c->modes_heard++;
     if (!g->out->modes)

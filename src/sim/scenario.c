@@ -252,6 +252,15 @@ static int load_receivers(struct loader *L, json_t *arr)
         json_t *jo = json_array_get(arr, i);
         struct sim_receiver *r = &sc->rx[i];
         copy(r->id, sizeof r->id, str(jo, "id", "DEMO-RX"));
+        if (json_is_true(json_object_get(jo, "satellite"))) {
+            r->satellite = true;
+            r->pass_ms = llround(num(jo, "pass_min", 10) * 60000.0);
+            r->revisit_ms = llround(num(jo, "revisit_min", 100) * 60000.0);
+            r->phase_ms = llround(num(jo, "phase_min", 0) * 60000.0);
+            if (r->pass_ms <= 0 || r->revisit_ms < r->pass_ms)
+                return fail(L, "receiver %s: needs 0 < pass_min <= revisit_min", r->id);
+            continue;
+        }
         double lat, lon;
         const char *place;
         if (wp_pos(L, jo, &lat, &lon, &place))

@@ -93,6 +93,10 @@ struct sim_receiver {
     double lat, lon;
     double alt_m;          /* antenna height: radio horizon for aircraft */
     double range_nm;       /* AIS range; cap on the aircraft line of sight */
+    /* A satellite AIS receiver hears vessels anywhere, but only during its
+     * passes: pass_ms out of every revisit_ms, from phase_ms after the start. */
+    bool satellite;
+    int64_t pass_ms, revisit_ms, phase_ms;
 };
 
 struct sim_scenario {

@@ -7,7 +7,8 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/s.json" <<'JSON'
 {"name": "DEMO test", "synthetic": true, "start": 1768176000, "duration_h": 3,
  "places": {"P1": [12.0, -68.5], "PORT": [12.05, -68.05], "F": [12.4, -68.0]},
- "receivers": [{"id": "DEMO-RX-T", "lat": 12.0, "lon": -68.0, "alt_m": 50, "range_nm": 60}],
+ "receivers": [{"id": "DEMO-RX-T", "lat": 12.0, "lon": -68.0, "alt_m": 50, "range_nm": 60},
+               {"id": "DEMO-SAT", "satellite": true, "pass_min": 10, "revisit_min": 60, "phase_min": 5}],
  "vessels": [
   {"id": "VA", "mmsi": 352990201, "imo": 1009077, "name": "DEMO SLOW", "callsign": "DT1",
    "shiptype": 80, "length_m": 200, "beam_m": 30, "draught_m": 11, "destination": "DEMO",
@@ -18,6 +19,8 @@ cat >"$tmp/s.json" <<'JSON'
    "route": [{"at": "PORT", "stay_h": 10}]},
   {"id": "VB", "mmsi": 352990204, "name": "DEMO YACHT", "class": "B", "shiptype": 37, "speed_kn": 8,
    "route": [{"lat": 12.2, "lon": -68.3}, {"lat": 12.2, "lon": -67.9}]},
+  {"id": "FAR", "mmsi": 352990207, "name": "DEMO FAR AWAY", "speed_kn": 12,
+   "route": [{"lat": 20.0, "lon": -40.0}, {"lat": 20.0, "lon": -39.0}]},
   {"id": "M1", "mmsi": 352990205, "name": "DEMO MEET A", "speed_kn": 12,
    "route": [{"lat": 12.3, "lon": -68.3}, {"lat": 12.3, "lon": -68.1, "until_h": 2.5}, {"lat": 12.3, "lon": -67.9}]},
   {"id": "M2", "mmsi": 352990206, "name": "DEMO MEET B", "speed_kn": 12,
@@ -121,6 +124,12 @@ check("spoofed fixed position inside the span, the true one outside",
 c9 = [m["t"] for m in ac if m.get("callsign") == "DQT9"]
 c1 = [m["t"] for m in ac if m.get("callsign") == "DQT1"]
 check("aircraft callsign change inside the span", c9 and c1 and max(c1) < 2 * H <= min(c9))
+far = [m for m in ais if m["mmsi"] == 352990207]
+check("satellite hears a distant vessel during its passes only",
+      len(far) > 100 and all((m["t"] - 300) % 3600 < 600 for m in far) and all(m["source"] == "DEMO-SAT" for m in far)
+      and {(m["t"] - 300) // 3600 for m in far} == {0, 1, 2}, "%d messages" % len(far))
+near = [m for m in ais if m["mmsi"] == 352990202]
+check("coast station preferred where it hears", near and all(m["source"] == "DEMO-RX-T" for m in near))
 kinds = {t["type"] for t in truth}
 check("truth header marks the scenario synthetic", truth[0]["type"] == "scenario" and truth[0]["synthetic"] is True)
 dark = [t for t in truth if t["type"] == "ais_dark"]
