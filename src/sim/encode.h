@@ -10,6 +10,7 @@
  *   Mode S (ICAO Annex 10 Vol IV, DO-260B; bits numbered from 1):
  *     DF17 identification (TC 1-4), airborne position (TC 9-18, CPR even/odd),
  *     airborne velocity (TC 19 subtype 1), aircraft status (TC 28 subtype 1),
+ *     operational status (TC 31 subtype 0, version 2),
  *     DF11 all-call reply (PI), DF4/DF5 surveillance replies (AP).
  * Encoders are pure: no allocation, no clock. Values outside a field's range
  * are clamped to the nearest value the field can carry.
@@ -101,6 +102,11 @@ void sim_modes_airborne_pos(uint8_t *msg, uint32_t addr, int32_t alt_ft, double 
 void sim_modes_velocity(uint8_t *msg, uint32_t addr, double east_kt, double north_kt,
                         int32_t baro_rate_fpm);
 void sim_modes_status(uint8_t *msg, uint32_t addr, unsigned emergency, unsigned squawk);
+/* TC 31 subtype 0, airborne operational status, ADS-B version 2 (DO-260B
+ * 2.2.3.2.7.2): NACp 0..15, GVA 0..3, SIL 0..3 (per hour), NIC-baro 0..1,
+ * SDA 0..3; NIC supplement A 0, headings true north. */
+void sim_modes_opstatus(uint8_t *msg, uint32_t addr, unsigned nac_p, unsigned gva, unsigned sil,
+                        unsigned nic_baro, unsigned sda);
 void sim_modes_df11(uint8_t *msg, uint32_t addr);
 void sim_modes_df4(uint8_t *msg, uint32_t addr, unsigned fs, int32_t alt_ft);
 void sim_modes_df5(uint8_t *msg, uint32_t addr, unsigned fs, unsigned squawk);

@@ -8,7 +8,8 @@
  *    30 s; type 24 parts A and B every 6 min.
  *  - ADS-B (DO-260B 2.2.3.3.1): airborne position and velocity each at
  *    random intervals of 0.4-0.6 s, identification 4.8-5.2 s, emergency
- *    status (TC 28) 0.8-1.2 s while an emergency code is set.
+ *    status (TC 28) 0.8-1.2 s while an emergency code is set, operational
+ *    status (TC 31, version 2) 2.4-2.6 s.
  *  - Mode S (Annex 10 Vol IV 3.1.2.8.5): acquisition squitter DF11 at random
  *    0.8-2.4 s; DF4/DF5 replies to a ground radar sweeping every 4-6 s.
  * Aircraft on the ground are silent here (surface squitters are not modelled).
@@ -32,7 +33,7 @@
 #include "sim/sim.h"
 
 enum ev_kind { EV_AIS_POS, EV_AIS_STATIC, EV_ES_POS, EV_ES_VEL, EV_ES_IDENT, EV_ES_STATUS,
-               EV_DF11, EV_DF4, EV_DF5 };
+               EV_DF11, EV_DF4, EV_DF5, EV_ES_OPSTATUS };
 
 struct ev {
     int64_t t;
@@ -311,12 +312,12 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     unsigned squawk = sq ? sq->code : e->squawk;
     unsigned emerg = emergency_of(squawk);
     int64_t t = ev->t;
-    static const int64_t lo[] = {[EV_ES_POS] = 400, [EV_ES_VEL] = 400, [EV_ES_IDENT] = 4800,
-                                 [EV_ES_STATUS] = 800, [EV_DF11] = 800, [EV_DF4] = 4000,
-                                 [EV_DF5] = 4000};
-    static const int64_t hi[] = {[EV_ES_POS] = 600, [EV_ES_VEL] = 600, [EV_ES_IDENT] = 5200,
-                                 [EV_ES_STATUS] = 1200, [EV_DF11] = 2400, [EV_DF4] = 6000,
-                                 [EV_DF5] = 6000};
+    static const int64_t lo[] = {[EV_ES_POS] = 400,     [EV_ES_VEL] = 400, [EV_ES_IDENT] = 4800,
+                                 [EV_ES_STATUS] = 800,  [EV_DF11] = 800,   [EV_DF4] = 4000,
+                                 [EV_DF5] = 4000,       [EV_ES_OPSTATUS] = 2400};
+    static const int64_t hi[] = {[EV_ES_POS] = 600,     [EV_ES_VEL] = 600, [EV_ES_IDENT] = 5200,
+                                 [EV_ES_STATUS] = 1200, [EV_DF11] = 2400,  [EV_DF4] = 6000,
+                                 [EV_DF5] = 6000,       [EV_ES_OPSTATUS] = 2600};
     ev->t += jitter(g, lo[ev->kind], hi[ev->kind]);
     bool odd = g->tx[ev->ent].odd;
     if (ev->kind == EV_ES_POS && s->airborne)
@@ -359,6 +360,11 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
         break;
     case EV_ES_STATUS:
         sim_modes_status(f.msg, icao, emerg, squawk);
+        break;
+    case EV_ES_OPSTATUS:
+        /* GPS quality of a modern airliner: NACp 9 (< 30 m), GVA 2, SIL 3,
+         * NIC-baro 1, SDA 2. */
+        sim_modes_opstatus(f.msg, icao, 9, 2, 3, 1, 2);
         break;
     case EV_DF11:
         f.len = 7;
@@ -417,10 +423,11 @@ int sim_generate(struct sim_scenario *sc, uint64_t seed, const struct sim_output
             heap_push(&g.h, (struct ev){t0 + jitter(&g, 0, 10000), (uint32_t)i, EV_AIS_POS});
             heap_push(&g.h, (struct ev){t0 + jitter(&g, 0, 60000), (uint32_t)i, EV_AIS_STATIC});
         } else {
-            static const int64_t period[] = {[EV_ES_POS] = 500, [EV_ES_VEL] = 500,
+            static const int64_t period[] = {[EV_ES_POS] = 500,   [EV_ES_VEL] = 500,
                                              [EV_ES_IDENT] = 5000, [EV_ES_STATUS] = 1000,
-                                             [EV_DF11] = 2400, [EV_DF4] = 5000, [EV_DF5] = 5000};
-            for (int k = EV_ES_POS; k <= EV_DF5; k++)
+                                             [EV_DF11] = 2400,     [EV_DF4] = 5000,
+                                             [EV_DF5] = 5000,      [EV_ES_OPSTATUS] = 2500};
+            for (int k = EV_ES_POS; k <= EV_ES_OPSTATUS; k++)
                 heap_push(&g.h, (struct ev){t0 + jitter(&g, 0, period[k]), (uint32_t)i, (uint8_t)k});
         }
     }

@@ -141,6 +141,22 @@ void sim_modes_status(uint8_t *msg, uint32_t addr, unsigned emergency, unsigned 
     es_parity(msg);
 }
 
+void sim_modes_opstatus(uint8_t *msg, uint32_t addr, unsigned nac_p, unsigned gva, unsigned sil,
+                        unsigned nic_baro, unsigned sda)
+{
+    es_header(msg, addr, 31);
+    /* ME 6-8 subtype 0 (airborne); 9-24 capability class and 25-40
+     * operational mode left 0, except the SDA in OM bits 31-32. */
+    put1(msg, 63, 64, sda & 3u);
+    put1(msg, 73, 75, 2);          /* ME 41-43: version 2 (DO-260B) */
+    put1(msg, 77, 80, nac_p & 15u); /* ME 45-48 (ME 44 NIC-A = 0) */
+    put1(msg, 81, 82, gva & 3u);
+    put1(msg, 83, 84, sil & 3u);
+    put1(msg, 85, 85, nic_baro & 1u);
+    /* ME 54 HRD 0: true north; ME 55 SIL supplement 0: per hour. */
+    es_parity(msg);
+}
+
 void sim_modes_df11(uint8_t *msg, uint32_t addr)
 {
     memset(msg, 0, 7);

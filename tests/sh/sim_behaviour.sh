@@ -99,6 +99,11 @@ r = rate(vel, 0.3 * H, 0.9 * H)
 check("ADS-B velocity at 2 Hz", 1.9 <= r <= 2.1, "%.3f/s" % r)
 r = rate(ident, 0.3 * H, 0.9 * H)
 check("ADS-B identification every 5 s", 0.19 <= r <= 0.21, "%.3f/s" % r)
+opst = lambda m: m.get("df") == 17 and m.get("tc") == 31
+r = rate(opst, 0.3 * H, 0.9 * H)
+check("ADS-B operational status every 2.5 s", 0.38 <= r <= 0.42, "%.3f/s" % r)
+v2 = [m for m in ac if opst(m)]
+check("operational status says version 2", v2 and all(m.get("version") == 2 for m in v2))
 sq = [m for m in ac if m.get("squawk") == "7700"]
 check("squawk 7700 only inside its span", sq and all(H <= m["t"] < 1.2 * H + 1 for m in sq)
       and any(m.get("df") == 5 for m in sq) and any(m.get("tc") == 28 for m in sq), "%d frames" % len(sq))

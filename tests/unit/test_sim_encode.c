@@ -306,6 +306,31 @@ static void test_modes_velocity(void)
     modes_validator_free(&v);
 }
 
+static void test_modes_opstatus(void)
+{
+    struct modes_validator v;
+    modes_validator_init(&v, 1);
+    struct modes_decoder *d = modes_decoder_new(NULL);
+    uint8_t msg[14];
+    struct modes_msg m;
+    const unsigned q[][5] = {{9, 2, 3, 1, 2}, {0, 0, 0, 0, 0}, {15, 3, 3, 1, 3}};
+    for (unsigned i = 0; i < 3; i++) {
+        sim_modes_opstatus(msg, 0x0DE200, q[i][0], q[i][1], q[i][2], q[i][3], q[i][4]);
+        CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, 100 + (int64_t)i, &m), MODES_DECODE_OK);
+        CHECK_EQ_INT(m.tc, 31);
+        CHECK_EQ_INT(m.st, 0);
+        CHECK_EQ_INT(m.version, 2);
+        CHECK_EQ_INT(m.nac_p, q[i][0]);
+        CHECK_EQ_INT(m.gva, q[i][1]);
+        CHECK_EQ_INT(m.sil, q[i][2]);
+        CHECK_EQ_INT(m.nic_baro, q[i][3]);
+        CHECK_EQ_INT(m.sda, q[i][4]);
+        CHECK(!m.sil_per_sample);
+    }
+    modes_decoder_free(d);
+    modes_validator_free(&v);
+}
+
 int main(void)
 {
     RUN(test_ais_position);
@@ -313,5 +338,6 @@ int main(void)
     RUN(test_modes_ident_and_replies);
     RUN(test_modes_position);
     RUN(test_modes_velocity);
+    RUN(test_modes_opstatus);
     TEST_MAIN_END();
 }
