@@ -11,7 +11,8 @@
  *     DF17 identification (TC 1-4), airborne position (TC 9-18, CPR even/odd),
  *     airborne velocity (TC 19 subtype 1), aircraft status (TC 28 subtype 1),
  *     operational status (TC 31 subtype 0, version 2),
- *     DF11 all-call reply (PI), DF4/DF5 surveillance replies (AP).
+ *     DF11 all-call reply (PI), DF4/DF5 surveillance replies (AP), DF20/DF21
+ *     Comm-B replies with BDS 2,0 (AP).
  * Encoders are pure: no allocation, no clock. Values outside a field's range
  * are clamped to the nearest value the field can carry.
  */
@@ -110,5 +111,11 @@ void sim_modes_opstatus(uint8_t *msg, uint32_t addr, unsigned nac_p, unsigned gv
 void sim_modes_df11(uint8_t *msg, uint32_t addr);
 void sim_modes_df4(uint8_t *msg, uint32_t addr, unsigned fs, int32_t alt_ft);
 void sim_modes_df5(uint8_t *msg, uint32_t addr, unsigned fs, unsigned squawk);
+/* DF20 / DF21 (14 bytes): DF4 / DF5 fields plus a Comm-B reply carrying
+ * BDS 2,0, the aircraft identification an EHS/ELS radar extracts. */
+void sim_modes_df20_ident(uint8_t *msg, uint32_t addr, unsigned fs, int32_t alt_ft,
+                          const char *callsign);
+void sim_modes_df21_ident(uint8_t *msg, uint32_t addr, unsigned fs, unsigned squawk,
+                          const char *callsign);
 
 #endif

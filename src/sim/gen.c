@@ -11,7 +11,8 @@
  *    status (TC 28) 0.8-1.2 s while an emergency code is set, operational
  *    status (TC 31, version 2) 2.4-2.6 s.
  *  - Mode S (Annex 10 Vol IV 3.1.2.8.5): acquisition squitter DF11 at random
- *    0.8-2.4 s; DF4/DF5 replies to a ground radar sweeping every 4-6 s.
+ *    0.8-2.4 s; DF4/DF5 replies to a ground radar sweeping every 4-6 s; DF20/
+ *    DF21 Comm-B replies (BDS 2,0 identification) to an EHS radar every 8-12 s.
  * Aircraft on the ground are silent here (surface squitters are not modelled).
  * A message is written when a receiver hears it: AIS within the receiver's
  * range (the nearest one's id goes in the tag block s:), aircraft within
@@ -33,7 +34,7 @@
 #include "sim/sim.h"
 
 enum ev_kind { EV_AIS_POS, EV_AIS_STATIC, EV_ES_POS, EV_ES_VEL, EV_ES_IDENT, EV_ES_STATUS,
-               EV_DF11, EV_DF4, EV_DF5, EV_ES_OPSTATUS };
+               EV_DF11, EV_DF4, EV_DF5, EV_ES_OPSTATUS, EV_DF20, EV_DF21 };
 
 struct ev {
     int64_t t;
@@ -314,10 +315,12 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     int64_t t = ev->t;
     static const int64_t lo[] = {[EV_ES_POS] = 400,     [EV_ES_VEL] = 400, [EV_ES_IDENT] = 4800,
                                  [EV_ES_STATUS] = 800,  [EV_DF11] = 800,   [EV_DF4] = 4000,
-                                 [EV_DF5] = 4000,       [EV_ES_OPSTATUS] = 2400};
+                                 [EV_DF5] = 4000,       [EV_ES_OPSTATUS] = 2400,
+                                 [EV_DF20] = 8000,      [EV_DF21] = 8000};
     static const int64_t hi[] = {[EV_ES_POS] = 600,     [EV_ES_VEL] = 600, [EV_ES_IDENT] = 5200,
                                  [EV_ES_STATUS] = 1200, [EV_DF11] = 2400,  [EV_DF4] = 6000,
-                                 [EV_DF5] = 6000,       [EV_ES_OPSTATUS] = 2600};
+                                 [EV_DF5] = 6000,       [EV_ES_OPSTATUS] = 2600,
+                                 [EV_DF20] = 12000,     [EV_DF21] = 12000};
     ev->t += jitter(g, lo[ev->kind], hi[ev->kind]);
     bool odd = g->tx[ev->ent].odd;
     if (ev->kind == EV_ES_POS && s->airborne)
@@ -365,6 +368,12 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
         /* GPS quality of a modern airliner: NACp 9 (< 30 m), GVA 2, SIL 3,
          * NIC-baro 1, SDA 2. */
         sim_modes_opstatus(f.msg, icao, 9, 2, 3, 1, 2);
+        break;
+    case EV_DF20:
+        sim_modes_df20_ident(f.msg, icao, emerg ? 2 : 0, (int32_t)lround(s->alt_ft), callsign);
+        break;
+    case EV_DF21:
+        sim_modes_df21_ident(f.msg, icao, emerg ? 2 : 0, squawk, callsign);
         break;
     case EV_DF11:
         f.len = 7;
@@ -426,8 +435,9 @@ int sim_generate(struct sim_scenario *sc, uint64_t seed, const struct sim_output
             static const int64_t period[] = {[EV_ES_POS] = 500,   [EV_ES_VEL] = 500,
                                              [EV_ES_IDENT] = 5000, [EV_ES_STATUS] = 1000,
                                              [EV_DF11] = 2400,     [EV_DF4] = 5000,
-                                             [EV_DF5] = 5000,      [EV_ES_OPSTATUS] = 2500};
-            for (int k = EV_ES_POS; k <= EV_ES_OPSTATUS; k++)
+                                             [EV_DF5] = 5000,      [EV_ES_OPSTATUS] = 2500,
+                                             [EV_DF20] = 10000,    [EV_DF21] = 10000};
+            for (int k = EV_ES_POS; k <= EV_DF21; k++)
                 heap_push(&g.h, (struct ev){t0 + jitter(&g, 0, period[k]), (uint32_t)i, (uint8_t)k});
         }
     }

@@ -62,6 +62,20 @@ void sim_cpr_encode_airborne(double lat, double lon, bool odd, uint32_t *yz, uin
     *xz = (uint32_t)cpr_mod(xzf, CPR_MAX);
 }
 
+/* Eight characters from bit `first` (Annex 10 Vol IV table 3-9: A-Z are
+ * 1-26, space 32, 0-9 48-57), padded with spaces; others are sent as spaces. */
+static void put_callsign(uint8_t *msg, unsigned first, const char *callsign)
+{
+    size_t n = strlen(callsign);
+    for (unsigned i = 0; i < 8; i++) {
+        unsigned c = i < n ? (unsigned char)callsign[i] : ' ';
+        if (c >= 'a' && c <= 'z')
+            c -= 32;
+        unsigned v = c >= 'A' && c <= 'Z' ? c - 64 : c >= '0' && c <= '9' ? c : 32;
+        put1(msg, first + 6 * i, first + 5 + 6 * i, v);
+    }
+}
+
 static void es_header(uint8_t *msg, uint32_t addr, unsigned tc)
 {
     memset(msg, 0, 14);
@@ -80,15 +94,7 @@ void sim_modes_ident(uint8_t *msg, uint32_t addr, uint8_t category, const char *
     /* Sets A..D are TC 4..1 (DO-260B 2.2.3.2.5.2). */
     es_header(msg, addr, set >= 0xA && set <= 0xD ? 4 - (set - 0xA) : 4);
     put1(msg, 38, 40, category & 7u);
-    size_t n = strlen(callsign);
-    for (unsigned i = 0; i < 8; i++) {
-        unsigned c = i < n ? (unsigned char)callsign[i] : ' ';
-        if (c >= 'a' && c <= 'z')
-            c -= 32;
-        /* Annex 10 Vol IV table 3-9: A-Z 1-26, space 32, 0-9 48-57. */
-        unsigned v = c >= 'A' && c <= 'Z' ? c - 64 : c >= '0' && c <= '9' ? c : 32;
-        put1(msg, 41 + 6 * i, 46 + 6 * i, v);
-    }
+    put_callsign(msg, 41, callsign);
     es_parity(msg);
 }
 
@@ -185,4 +191,31 @@ void sim_modes_df4(uint8_t *msg, uint32_t addr, unsigned fs, int32_t alt_ft)
 void sim_modes_df5(uint8_t *msg, uint32_t addr, unsigned fs, unsigned squawk)
 {
     surveillance(msg, 5, addr, fs, sim_modes_id13(squawk));
+}
+
+/* DF20/DF21 Comm-B: the DF4/DF5 fields, MB (bits 33-88) holding BDS 2,0
+ * (aircraft identification: 0x20 then eight characters, ICAO Doc 9871
+ * table A-2-32), AP over 112 bits. */
+static void commb_ident(uint8_t *msg, unsigned df, uint32_t addr, unsigned fs, uint32_t f13,
+                        const char *callsign)
+{
+    memset(msg, 0, 14);
+    put1(msg, 1, 5, df);
+    put1(msg, 6, 8, fs & 7u);
+    put1(msg, 20, 32, f13);
+    put1(msg, 33, 40, 0x20);
+    put_callsign(msg, 41, callsign);
+    put1(msg, 89, 112, modes_crc24(msg, 11) ^ (addr & 0xFFFFFFu));
+}
+
+void sim_modes_df20_ident(uint8_t *msg, uint32_t addr, unsigned fs, int32_t alt_ft,
+                          const char *callsign)
+{
+    commb_ident(msg, 20, addr, fs, sim_modes_ac13(alt_ft), callsign);
+}
+
+void sim_modes_df21_ident(uint8_t *msg, uint32_t addr, unsigned fs, unsigned squawk,
+                          const char *callsign)
+{
+    commb_ident(msg, 21, addr, fs, sim_modes_id13(squawk), callsign);
 }

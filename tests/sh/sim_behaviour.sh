@@ -104,9 +104,14 @@ r = rate(opst, 0.3 * H, 0.9 * H)
 check("ADS-B operational status every 2.5 s", 0.38 <= r <= 0.42, "%.3f/s" % r)
 v2 = [m for m in ac if opst(m)]
 check("operational status says version 2", v2 and all(m.get("version") == 2 for m in v2))
+cb = [m for m in ac if m.get("df") in (20, 21) and 0.3 * H <= m["t"] < 0.9 * H]
+r = len(cb) / (0.6 * H)
+check("Comm-B DF20/DF21 identification every 10 s each", 0.18 <= r <= 0.22
+      and all(m.get("callsign") == "DQT1" for m in cb), "%.3f/s" % r)
 sq = [m for m in ac if m.get("squawk") == "7700"]
 check("squawk 7700 only inside its span", sq and all(H <= m["t"] < 1.2 * H + 1 for m in sq)
-      and any(m.get("df") == 5 for m in sq) and any(m.get("tc") == 28 for m in sq), "%d frames" % len(sq))
+      and any(m.get("df") == 5 for m in sq) and any(m.get("tc") == 28 for m in sq)
+      and any(m.get("df") == 21 for m in sq), "%d frames" % len(sq))
 off = [m for m in ac if 1.5 * H + 0.001 <= m["t"] < 1.7 * H]
 check("no Mode S while the transponder is off", not off and rate(air, 1.7 * H, 1.8 * H) > 1.8, "%d frames" % len(off))
 cs = [m for m in ac if m.get("callsign")]

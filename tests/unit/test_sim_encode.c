@@ -306,6 +306,36 @@ static void test_modes_velocity(void)
     modes_validator_free(&v);
 }
 
+static void test_modes_commb(void)
+{
+    struct modes_validator v;
+    modes_validator_init(&v, 1);
+    struct modes_decoder *d = modes_decoder_new(NULL);
+    uint8_t msg[14];
+    struct modes_msg m;
+    sim_modes_df11(msg, 0x0DE300);
+    CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 7, 100, &m), MODES_DECODE_OK);
+    const char *cs[] = {"DQX711", "AB12CD34", "Z"};
+    for (unsigned i = 0; i < 3; i++) {
+        sim_modes_df20_ident(msg, 0x0DE300, 0, 35025, cs[i]);
+        CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, 200 + (int64_t)i, &m), MODES_DECODE_OK);
+        CHECK_EQ_INT(m.df, 20);
+        CHECK_EQ_INT(m.addr, 0x0DE300);
+        CHECK_EQ_INT(m.alt_baro_ft, 35025);
+        CHECK_EQ_INT(m.bds, MODES_BDS(2, 0));
+        CHECK_STR(m.callsign, cs[i]);
+        sim_modes_df21_ident(msg, 0x0DE300, 2, 7500, cs[i]);
+        CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, 300 + (int64_t)i, &m), MODES_DECODE_OK);
+        CHECK_EQ_INT(m.df, 21);
+        CHECK_EQ_INT(m.squawk, 7500);
+        CHECK_EQ_INT(m.fs, 2);
+        CHECK_EQ_INT(m.bds, MODES_BDS(2, 0));
+        CHECK_STR(m.callsign, cs[i]);
+    }
+    modes_decoder_free(d);
+    modes_validator_free(&v);
+}
+
 static void test_modes_opstatus(void)
 {
     struct modes_validator v;
@@ -339,5 +369,6 @@ int main(void)
     RUN(test_modes_position);
     RUN(test_modes_velocity);
     RUN(test_modes_opstatus);
+    RUN(test_modes_commb);
     TEST_MAIN_END();
 }
