@@ -38,7 +38,10 @@ cat >"$tmp/s.json" <<'JSON'
   {"type": "ship_to_ship", "entities": ["M1", "M2"]},
   {"type": "identity", "entity": "VF", "start_h": 2.0, "end_h": 3.0, "mmsi": 352990299, "name": "DEMO NEW NAME"},
   {"type": "identity", "entity": "AC1", "start_h": 2.0, "end_h": 3.0, "callsign": "DQT9"},
-  {"type": "spoof", "entity": "VM", "start_h": 1.0, "end_h": 1.5, "mode": "fixed", "lat": 12.5, "lon": -67.5}
+  {"type": "spoof", "entity": "VM", "start_h": 1.0, "end_h": 1.5, "mode": "fixed", "lat": 12.5, "lon": -67.5},
+  {"type": "spoof", "entity": "VB", "start_h": 0.5, "end_h": 0.7, "mode": "offset", "lat": 0.5, "lon": 0},
+  {"type": "spoof", "entity": "AC1", "start_h": 2.2, "end_h": 2.4, "mode": "circle", "lat": 12.9, "lon": -67.0,
+   "radius_nm": 2}
  ]}
 JSON
 if ! "$ATALAYA" simulate "$tmp/s.json" --ais "$tmp/a.nmea" --modes "$tmp/m.beast" \
@@ -131,6 +134,18 @@ check("spoofed fixed position inside the span, the true one outside",
       fake and real and all(abs(m["lat"] - 12.5) < 1e-5 and abs(m["lon"] + 67.5) < 1e-5 for m in fake)
       and all(abs(m["lat"] - 12.05) < 1e-5 and abs(m["lon"] + 68.05) < 1e-5 for m in real),
       "%d fake, %d real" % (len(fake), len(real)))
+vb = sorted((m["t"], m["lat"]) for m in ais if m["mmsi"] == 352990204 and m["type"] == 18)
+jump = [lat for t, lat in vb if 0.5 * H <= t < 0.7 * H]
+true = [lat for t, lat in vb if not 0.5 * H <= t < 0.7 * H]
+check("spoofed offset: a 0.5 degree jump inside the span",
+      jump and true and all(abs(l - 12.7) < 1e-4 for l in jump) and all(abs(l - 12.2) < 1e-4 for l in true))
+import math
+def nm(a, b, c, d):
+    x = math.radians(d - b) * math.cos(math.radians((a + c) / 2)); y = math.radians(c - a)
+    return 3440.065 * math.hypot(x, y)
+circ = [m for m in ac if "lat" in m and 2.22 * H <= m["t"] < 2.38 * H]
+check("spoofed ADS-B circle: positions 2 NM around the given point",
+      len(circ) > 100 and all(abs(nm(m["lat"], m["lon"], 12.9, -67.0) - 2) < 0.05 for m in circ), len(circ))
 c9 = [m["t"] for m in ac if m.get("callsign") == "DQT9"]
 c1 = [m["t"] for m in ac if m.get("callsign") == "DQT1"]
 check("aircraft callsign change inside the span", c9 and c1 and max(c1) < 2 * H <= min(c9))
