@@ -9,6 +9,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@
 #include "track/track.h"
 
 struct replay {
+    int64_t modes_epoch_ms; /* UTC of 12 MHz counter zero (--modes-epoch), 0 if unknown */
     struct trk *trk;
     struct watch *watch;
     struct det *det;       /* NULL unless --detect */
@@ -129,7 +131,9 @@ static void replay_frame(void *ctx, struct modes_frame *f)
     struct modes_msg m;
     if (modes_decode(mr->dec, f, &m) != MODES_DECODE_OK)
         return;
-    int64_t t = f->time_ms != MODES_NO_TIME ? f->time_ms : f->ts12 ? (int64_t)(f->ts12 / 12000u) : mr->r->now_ms;
+    int64_t t = f->time_ms != MODES_NO_TIME ? f->time_ms
+                : f->ts12 ? mr->r->modes_epoch_ms + (int64_t)(f->ts12 / 12000u)
+                          : mr->r->now_ms;
     if (t > mr->r->now_ms)
         mr->r->now_ms = t;
     struct trk_update u;
@@ -199,7 +203,7 @@ int cmd_replay(int argc, char **argv)
         {"events", no_argument, 0, 'e'},       {"aircraft-json", required_argument, 0, 'a'},
         {"vessels-json", required_argument, 0, 'v'}, {"stats", no_argument, 0, 's'},
         {"db", required_argument, 0, 'd'},     {"area", required_argument, 0, 'A'},
-        {"detect", no_argument, 0, 'D'},
+        {"detect", no_argument, 0, 'D'},      {"modes-epoch", required_argument, 0, 'E'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
     };
     const char *aircraft_json = NULL, *vessels_json = NULL, *dbpath = "atalaya.db";
@@ -217,6 +221,7 @@ int cmd_replay(int argc, char **argv)
         case 's': stats = true; break;
         case 'd': dbpath = optarg; break;
         case 'D': detect = true; break;
+        case 'E': r.modes_epoch_ms = (int64_t)(strtod(optarg, NULL) * 1000.0); break;
         case 'A':
             if (nareas < 32)
                 areas[nareas++] = optarg;
@@ -229,7 +234,9 @@ int cmd_replay(int argc, char **argv)
                    "  --db PATH  watchlists and registry (default atalaya.db, when present): alerts on\n"
                    "             watched entities, with the raw messages as evidence\n"
                    "  --area F   GeoJSON polygons: alert when a watched entity enters one (repeatable)\n"
-                   "  --detect   AIS dark gaps, ship-to-ship encounters, loitering as JSON event lines\n");
+                   "  --detect   AIS dark gaps, ship-to-ship encounters, loitering as JSON event lines\n"
+                   "  --modes-epoch S  UNIX time (s) of the Beast/AVR 12 MHz counter's zero, so Mode S\n"
+                   "             recordings get UTC times (default: the counter as a relative clock)\n");
             return 0;
         default: return 1;
         }

@@ -9,6 +9,7 @@
 
 #include "common/buf.h"
 #include "common/geo.h"
+#include "common/hash.h"
 #include "common/json.h"
 #include "common/xmalloc.h"
 #include "ref/ref.h"
@@ -25,7 +26,13 @@ struct area {
     double min_lat, max_lat, min_lon, max_lon;
 };
 
+/* A watched entity that leaves and comes back (expired from the tracker
+ * after 5 min out of coverage, say) is not news again until it has been away
+ * this long. */
+#define REVISIT_MS (6 * 3600 * 1000LL)
+
 struct watch {
+    struct hash_u32 seen; /* watched entity key -> last update, seconds (event time) */
     const struct ref *ref;
     const struct ref_wl_index *wl;
     struct sqlite3 *registry;
@@ -40,6 +47,7 @@ struct watch *watch_new(const struct ref *r, const struct ref_wl_index *x, struc
     w->ref = r;
     w->wl = x;
     w->registry = registry;
+    hash_u32_init(&w->seen, 64);
     return w;
 }
 
@@ -51,6 +59,7 @@ void watch_free(struct watch *w)
         free(w->areas[i].rings);
         free(w->areas[i].ring_len);
     }
+    hash_u32_free(&w->seen);
     free(w);
 }
 
@@ -307,11 +316,18 @@ int watch_on_update(struct watch *w, const struct trk_update *u, const char *evi
     if (!tw->entry)
         return 0;
     int n = 0;
+    /* MMSIs stay below 2^30; aircraft keys carry bit 31. */
+    uint32_t key = u->kind == TRK_VESSEL ? u->e.vessel->mmsi : (u->e.aircraft->icao | 0x80000000u);
+    uint32_t last_s = 0;
+    bool known = hash_u32_get(&w->seen, key, &last_s);
+    hash_u32_put(&w->seen, key, (uint32_t)(u->t_ms / 1000));
     if (!tw->announced) {
         tw->announced = true;
-        w->stats.sightings++;
-        alert(w, u, "watchlist_sighting", NULL, evidence, evidence_len, out);
-        n++;
+        if (!known || u->t_ms - (int64_t)last_s * 1000 >= REVISIT_MS) {
+            w->stats.sightings++;
+            alert(w, u, "watchlist_sighting", NULL, evidence, evidence_len, out);
+            n++;
+        }
     }
     if (pos_changed && w->nareas) {
         uint32_t now = areas_at(w, lat, lon);
