@@ -198,7 +198,47 @@ static struct sim_entity *find(struct sim_scenario *sc, const char *id, size_t *
 }
 
 const char *const sim_behaviour_names[SIM_BEH_COUNT] = {
-    "ais_dark", "adsb_off", "squawk", "ship_to_ship", "identity", "spoof"};
+    "ais_dark", "adsb_off", "squawk", "ship_to_ship", "identity", "spoof", "divert"};
+
+/* Cuts e's timeline at t (it must be moving then) and sends it to place
+ * (lat, lon) at its current speed, to stay there to the end. */
+static int divert(struct loader *L, struct sim_entity *e, struct sim_behaviour *b)
+{
+    struct sim_scenario *sc = L->sc;
+    double lat, lon;
+    const char *place;
+    json_t *to = json_pack("{s:s}", "at", b->to);
+    int rc = wp_pos(L, to, &lat, &lon, &place);
+    json_decref(to);
+    if (rc)
+        return -1;
+    struct sim_state s;
+    sim_entity_rewind(e);
+    if (!sim_entity_state(e, b->t0, &s) || s.leg->kind != SIM_LEG_MOVE)
+        return fail(L, "divert %s: not under way at start_h", e->id);
+    size_t k = (size_t)(s.leg - e->legs);
+    struct sim_leg *l = &e->legs[k];
+    /* The current leg now ends here and now; later ones are dropped. */
+    for (size_t i = k + 1; i < e->nlegs; i++)
+        if (e->legs[i].kind == SIM_LEG_STAY && e->legs[i].place[0]) {
+            copy(b->planned, sizeof b->planned, e->legs[i].place);
+            break;
+        }
+    l->dist_m *= (double)(b->t0 - l->t0) / (double)(l->t1 - l->t0);
+    l->t1 = b->t0;
+    l->lat1 = s.lat;
+    l->lon1 = s.lon;
+    l->alt1_ft = s.alt_ft;
+    e->nlegs = k + 1;
+    sim_entity_rewind(e);
+    struct sim_route r;
+    sim_route_start(&r, e, b->t0, s.lat, s.lon, s.alt_ft);
+    sim_route_move(&r, lat, lon, 0, l->speed_kn);
+    b->t1 = r.t; /* the truth's span: from the turn to the arrival */
+    sim_route_stay(&r, sc->end > r.t ? sc->end : r.t + 1, e->kind == SIM_VESSEL ? SIM_NAV_MOORED : 0,
+                   0, b->to);
+    return 0;
+}
 
 static int load_behaviour(struct loader *L, json_t *jo)
 {
@@ -237,8 +277,11 @@ static int load_behaviour(struct loader *L, json_t *jo)
     b->lat = num(jo, "lat", 0);
     b->lon = num(jo, "lon", 0);
     b->radius_m = num(jo, "radius_nm", 1) * 1852.0;
+    copy(b->to, sizeof b->to, str(jo, "to", ""));
     if (b->t1 <= b->t0)
         return fail(L, "behaviour %s: end_h before start_h", type);
+    if (b->kind == SIM_BEH_DIVERT && divert(L, &sc->ent[b->ent[0]], b))
+        return -1;
     sc->nbeh++;
     return 0;
 }

@@ -61,6 +61,7 @@ enum sim_beh_kind {
     SIM_BEH_SHIP_TO_SHIP, /* two vessels alongside: span found from the motion */
     SIM_BEH_IDENTITY,     /* another MMSI/IMO/name/call sign (vessels), address/callsign (aircraft) */
     SIM_BEH_SPOOF,        /* a false position broadcast */
+    SIM_BEH_DIVERT,       /* leaves its route at t0 for another place, and stays there */
     SIM_BEH_COUNT
 };
 
@@ -86,6 +87,8 @@ struct sim_behaviour {
     /* spoof */
     uint8_t spoof;         /* enum sim_spoof_mode */
     double lat, lon, radius_m;
+    /* divert: the new destination ("to"); the one given up */
+    char to[24], planned[24];
 };
 
 struct sim_receiver {

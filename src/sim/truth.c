@@ -174,6 +174,11 @@ static void behaviours(struct truth *T)
             jw_kuint(&T->w, "code", b->code);
         if (b->kind == SIM_BEH_IDENTITY)
             identity(T, b);
+        if (b->kind == SIM_BEH_DIVERT) {
+            jw_kstr(&T->w, "to", b->to);
+            if (b->planned[0])
+                jw_kstr(&T->w, "planned", b->planned);
+        }
         if (b->kind == SIM_BEH_SPOOF) {
             static const char *const modes[] = {"fixed", "offset", "circle"};
             jw_kstr(&T->w, "mode", modes[b->spoof]);

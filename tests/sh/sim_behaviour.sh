@@ -21,6 +21,8 @@ cat >"$tmp/s.json" <<'JSON'
    "route": [{"lat": 12.2, "lon": -68.3}, {"lat": 12.2, "lon": -67.9}]},
   {"id": "FAR", "mmsi": 352990207, "name": "DEMO FAR AWAY", "speed_kn": 12,
    "route": [{"lat": 20.0, "lon": -40.0}, {"lat": 20.0, "lon": -39.0}]},
+  {"id": "VD", "mmsi": 352990208, "name": "DEMO DIVERTED", "speed_kn": 12,
+   "route": [{"lat": 11.9, "lon": -68.4}, {"lat": 11.9, "lon": -67.4}, {"at": "F", "stay_h": 5}]},
   {"id": "M1", "mmsi": 352990205, "name": "DEMO MEET A", "speed_kn": 12,
    "route": [{"lat": 12.3, "lon": -68.3}, {"lat": 12.3, "lon": -68.1, "until_h": 2.5}, {"lat": 12.3, "lon": -67.9}]},
   {"id": "M2", "mmsi": 352990206, "name": "DEMO MEET B", "speed_kn": 12,
@@ -39,6 +41,7 @@ cat >"$tmp/s.json" <<'JSON'
   {"type": "identity", "entity": "VF", "start_h": 2.0, "end_h": 3.0, "mmsi": 352990299, "name": "DEMO NEW NAME"},
   {"type": "identity", "entity": "AC1", "start_h": 2.0, "end_h": 3.0, "callsign": "DQT9"},
   {"type": "spoof", "entity": "VM", "start_h": 1.0, "end_h": 1.5, "mode": "fixed", "lat": 12.5, "lon": -67.5},
+  {"type": "divert", "entity": "VD", "start_h": 0.5, "to": "PORT"},
   {"type": "spoof", "entity": "VB", "start_h": 0.5, "end_h": 0.7, "mode": "offset", "lat": 0.5, "lon": 0},
   {"type": "spoof", "entity": "AC1", "start_h": 2.2, "end_h": 2.4, "mode": "circle", "lat": 12.9, "lon": -67.0,
    "radius_nm": 2}
@@ -155,6 +158,13 @@ check("satellite hears a distant vessel during its passes only",
       and {(m["t"] - 300) // 3600 for m in far} == {0, 1, 2}, "%d messages" % len(far))
 near = [m for m in ais if m["mmsi"] == 352990202]
 check("coast station preferred where it hears", near and all(m["source"] == "DEMO-RX-T" for m in near))
+vd = sorted((m["t"], m["lat"], m["lon"]) for m in ais if m["mmsi"] == 352990208 and m["type"] == 1)
+dv = [t for t in truth if t["type"] == "divert"]
+check("divert: leaves its route and ends at the new place",
+      vd and abs(vd[-1][1] - 12.05) < 1e-4 and abs(vd[-1][2] + 68.05) < 1e-4 and dv and dv[0]["to"] == "PORT"
+      and dv[0]["planned"] == "F" and dv[0]["start_ms"] == (START + 0.5 * H) * 1000
+      and any(t["type"] == "port_call" and t.get("port") == "PORT" and t["entities"][0]["id"] == "VD" for t in truth),
+      str(dv))
 kinds = {t["type"] for t in truth}
 check("truth header marks the scenario synthetic", truth[0]["type"] == "scenario" and truth[0]["synthetic"] is True)
 dark = [t for t in truth if t["type"] == "ais_dark"]
