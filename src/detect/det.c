@@ -31,6 +31,7 @@ struct det *det_new(const struct det_config *cfg, const struct ref *r)
     hash_u32_init(&d->index, 1024);
     hash_u32_init(&d->cell_index, 1024);
     hash_u32_init(&d->heard, 4096);
+    hash_u32_init(&d->by_imo, 1024);
     return d;
 }
 
@@ -46,6 +47,7 @@ void det_free(struct det *d)
     hash_u32_free(&d->index);
     hash_u32_free(&d->cell_index);
     hash_u32_free(&d->heard);
+    hash_u32_free(&d->by_imo);
     free(d);
 }
 
@@ -176,11 +178,25 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
 {
     if (source)
         note_source(d, source, u->t_ms);
-    if (u->kind != TRK_VESSEL || !(u->flags & TRK_U_POS))
+    if (u->kind != TRK_VESSEL)
         return;
     const struct trk_vessel *tv = u->e.vessel;
     uint32_t vi;
     struct det_vessel *v = vessel(d, tv->mmsi, &vi);
+    if (u->flags & (TRK_U_STATIC | TRK_U_IDENTITY))
+        det_identity_on_update(d, u, vi, evidence, evidence_len, out);
+    v = &d->v[vi];
+    if (!(u->flags & TRK_U_POS))
+        return;
+    if (!v->first_t) {
+        v->first_t = u->t_ms;
+        v->first_lat = tv->lat;
+        v->first_lon = tv->lon;
+        size_t k = evidence_len < DET_EVIDENCE - 1 ? evidence_len : DET_EVIDENCE - 1;
+        if (evidence)
+            memcpy(v->first_evidence, evidence, k);
+        v->first_evidence[evidence ? k : 0] = 0;
+    }
     double kn = tv->v_sog.source && tv->v_sog.t_ms == u->t_ms ? tv->sog_dkn / 10.0 : -1.0;
     note_heard(d, tv->lat, tv->lon, u->t_ms);
     det_gap_on_position(d, v, tv, u->t_ms, evidence, evidence_len, out);

@@ -12,6 +12,9 @@
 
 struct det_vessel {
     uint32_t mmsi;
+    int64_t first_t;             /* first position */
+    double first_lat, first_lon;
+    char first_evidence[DET_EVIDENCE];
     int64_t last_t;
     double last_lat, last_lon, last_kn;
     char last_source[32];
@@ -61,6 +64,7 @@ struct det {
     int nsrc;
     struct hash_u32 cell_index; /* cell key -> index into cells */
     struct hash_u32 heard;      /* (1-degree cell, hour) -> positions heard there then: coverage */
+    struct hash_u32 by_imo;     /* IMO -> index of the vessel (MMSI) last seen with it */
     struct det_cell *cells;
     size_t ncells, capcells;
 };
@@ -79,9 +83,18 @@ double det_source_silence(const struct det_source *s, int64_t t0, int64_t t1);
  * during [t0, t1): whether the area had reception while a vessel was silent. */
 uint32_t det_heard_near(const struct det *d, double lat, double lon, int64_t t0, int64_t t1);
 
+/* identity.c */
+void det_identity_on_update(struct det *d, const struct trk_update *u, uint32_t vi, const char *evidence,
+                            size_t evlen, struct buf *out);
+
 /* gap.c, encounter.c, loiter.c */
 void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_vessel *tv, int64_t t,
                          const char *evidence, size_t evlen, struct buf *out);
+/* A gap from `from`'s last position to `to`'s first: the same ship under two
+ * MMSIs (linked by IMO), or one MMSI's silence. */
+void det_gap_emit(struct det *d, const struct det_vessel *from, const struct trk_vessel *tv, int64_t t1,
+                  double lat1, double lon1, const char *end_evidence, size_t end_len, uint32_t new_mmsi,
+                  struct buf *out);
 void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence, size_t evlen, struct buf *out);
 void det_encounter_finish(struct det *d, struct buf *out);
 void det_loiter_on_position(struct det *d, struct det_vessel *v, int64_t t, double lat, double lon, double kn,

@@ -15,15 +15,11 @@
 #include "common/json.h"
 #include "detect/detect_internal.h"
 
-void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_vessel *tv, int64_t t,
-                         const char *evidence, size_t evlen, struct buf *out)
+void det_gap_emit(struct det *d, const struct det_vessel *v, const struct trk_vessel *tv, int64_t t,
+                  double lat1, double lon1, const char *evidence, size_t evlen, uint32_t new_mmsi, struct buf *out)
 {
-    if (!v->last_t || t <= v->last_t)
-        return;
-    double hours = (double)(t - v->last_t) / 3600000.0;
-    if (hours < d->cfg.gap_min_h)
-        return;
     const struct det_config *c = &d->cfg;
+    double hours = (double)(t - v->last_t) / 3600000.0;
     int before = 0;
     for (int i = 0; i < v->recent_n; i++)
         if (v->recent[i] >= v->last_t - 6 * 3600000LL)
@@ -38,10 +34,12 @@ void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_v
     d->stats.gaps++;
     d->stats.gaps_deliberate += deliberate;
     d->stats.gaps_coverage += coverage;
-    double dist = geo_distance_m(v->last_lat, v->last_lon, tv->lat, tv->lon);
+    double dist = geo_distance_m(v->last_lat, v->last_lon, lat1, lon1);
     struct jw w;
     det_event_begin(d, &w, out, "ais_gap", v->last_t, t);
     jw_kuint(&w, "mmsi", v->mmsi);
+    if (new_mmsi) /* it came back as another MMSI, linked by its IMO */
+        jw_kuint(&w, "reappeared_as_mmsi", new_mmsi);
     if (tv->name[0])
         jw_kstr(&w, "name", tv->name);
     if (tv->imo)
@@ -49,10 +47,10 @@ void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_v
     jw_kstr(&w, "class", deliberate ? "likely_deliberate" : coverage ? "coverage" : "gap");
     jw_kfixed(&w, "lat", v->last_lat, 5);
     jw_kfixed(&w, "lon", v->last_lon, 5);
-    jw_kfixed(&w, "end_lat", tv->lat, 5);
-    jw_kfixed(&w, "end_lon", tv->lon, 5);
+    jw_kfixed(&w, "end_lat", lat1, 5);
+    jw_kfixed(&w, "end_lon", lon1, 5);
     jw_kfixed(&w, "distance_nm", dist / GEO_M_PER_NM, 1);
-    jw_kfixed(&w, "implied_speed_kn", dist / GEO_M_PER_NM / hours, 1);
+    jw_kfixed(&w, "implied_speed_kn", hours > 0 ? dist / GEO_M_PER_NM / hours : 0, 1);
     jw_kfixed(&w, "shore_nm", shore, 0);
     jw_kint(&w, "positions_6h_before", before);
     jw_kfixed(&w, "receiver_silent_fraction", silence, 2);
@@ -64,4 +62,14 @@ void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_v
         jw_strn(&w, evidence, evlen);
     jw_arr_end(&w);
     det_event_end(&w);
+}
+
+void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_vessel *tv, int64_t t,
+                         const char *evidence, size_t evlen, struct buf *out)
+{
+    if (!v->last_t || t <= v->last_t)
+        return;
+    if ((double)(t - v->last_t) / 3600000.0 < d->cfg.gap_min_h)
+        return;
+    det_gap_emit(d, v, tv, t, tv->lat, tv->lon, evidence, evlen, 0, out);
 }

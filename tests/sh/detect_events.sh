@@ -5,13 +5,17 @@
 #   D's receiver itself falls silent for 8 h: D's gap is "coverage", not dark;
 #   B and C drift 300 m apart at 0.5 kn for 3 h: one encounter, and each loiters;
 #   E drifts slowly 5 nm off Venezuela: too close to shore to be loitering;
-#   F reports every 10 minutes all along: nothing.
+#   F reports every 10 minutes all along: nothing;
+#   G (IMO 9111115) falls silent for 14 h and reappears as another MMSI and
+#     name: an MMSI identity change, and the gap, found through the IMO;
+#   H renames itself: an identity change of its name (I, near G, is heard
+#     throughout, so G's area had reception while G was silent).
 set -u
 root=${ATALAYA_ROOT:-.}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 PYTHONPATH="$root/tests/tools" python3 - "$tmp/log.nmea" <<'PY'
 import sys
-from ais_make import pos1
+from ais_make import pos1, static5
 t0 = 1700000000
 lines = []
 def add(t, s): lines.append((t, s))
@@ -30,6 +34,17 @@ for k in range(10 * 3600, 13 * 3600, 180):       # B and C meet for 3 h
     add(t0 + k + 20, pos1(211000003, 22.0027, -45.0, 0.4, 180, t0 + k + 20, "rxA"))
 for k in range(10 * 3600, 14 * 3600, 300):       # E: slow, 5 nm off the Venezuelan coast
     add(t0 + k, pos1(211000005, 10.70, -67.5, 0.5, 0, t0 + k, "rxA"))
+for k in range(0, 30 * 3600, 600):               # I: a neighbour of G, heard all along
+    add(t0 + k, pos1(211000009, 23.3, -37.5, 6.0, 0, t0 + k, "rxA"))
+for k in range(0, 6 * 3600, 300):                # G under its first MMSI, then as a new one
+    add(t0 + k, pos1(211000007, 23.0, -38.0 + k * 10 / 3600 / 60 / 0.92, 10.0, 90, t0 + k, "rxA"))
+add(t0 + 60, static5(211000007, 9111115, "GGGG1", "OLD NAME", 80, "NOWHERE", t0 + 60, "rxA", seq=2))
+for k in range(20 * 3600, 24 * 3600, 300):
+    add(t0 + k, pos1(211000008, 23.0, -36.0 + (k - 20 * 3600) * 10 / 3600 / 60 / 0.92, 10.0, 90, t0 + k, "rxA"))
+add(t0 + 20 * 3600 + 60, static5(211000008, 9111115, "GGGG2", "NEW NAME", 80, "NOWHERE", t0 + 20 * 3600 + 60, "rxA", seq=3))
+add(t0 + 3600, static5(211000006, 9222228, "FFFF1", "FIRST", 70, "X", t0 + 3600, "rxA", seq=4))
+add(t0 + 7200, static5(211000006, 9222228, "FFFF1", "SECOND", 70, "X", t0 + 7200, "rxA", seq=5))
+lines = [(t, "\n".join(s) if isinstance(s, list) else s) for t, s in lines]
 open(sys.argv[1], "w").write("\n".join(s for _, s in sorted(lines)) + "\n")
 PY
 (cd "$tmp" && "$ATALAYA" replay --detect --stats "$tmp/log.nmea" >"$tmp/ev" 2>"$tmp/err") || true
@@ -44,7 +59,15 @@ check(len(a) == 1 and a[0]["class"] == "likely_deliberate" and 12.9 < a[0]["hour
       f"A: one likely-deliberate 13 h gap ({[(g['class'], g['hours']) for g in a]})")
 d = [g for g in gaps if g["mmsi"] == 211000004]
 check(len(d) == 1 and d[0]["class"] == "coverage", f"D: a coverage gap, not dark ({[g['class'] for g in d]})")
-check(len(gaps) == 2, f"no other gaps ({len(gaps)})")
+g = [x for x in gaps if x["mmsi"] == 211000007]
+check(len(g) == 1 and g[0].get("reappeared_as_mmsi") == 211000008 and g[0]["class"] == "likely_deliberate",
+      f"G: the 14 h gap across its MMSI change ({[(x['class'], x.get('reappeared_as_mmsi')) for x in g]})")
+check(len(gaps) == 3, f"no other gaps ({len(gaps)})")
+ids = [e for e in ev if e["event"] == "identity_change"]
+check(any(e["field"] == "mmsi" and e["old_mmsi"] == 211000007 and e["new_mmsi"] == 211000008 and e["imo"] == 9111115
+          for e in ids), "G: identity change of MMSI under one IMO")
+check(any(e["field"] == "name" and e["mmsi"] == 211000006 and e["old"] == "FIRST" and e["new"] == "SECOND"
+          for e in ids), "H (F's renaming): identity change of name, old and new")
 enc = [e for e in ev if e["event"] == "encounter"]
 check(len(enc) == 1 and enc[0]["mmsi"] == [211000002, 211000003] and enc[0]["hours"] >= 2.9
       and enc[0]["min_distance_m"] < 320 and len(enc[0]["evidence"]) == 3,

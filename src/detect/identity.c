@@ -1,0 +1,70 @@
+/* identity.c: identity changes. Two kinds:
+ *  - one MMSI whose name, call sign, IMO or ship type changes (the tracker
+ *    reports these with the old value);
+ *  - one IMO number seen under a new MMSI: a ship that changed its MMSI (a
+ *    reflagging, or a deliberate switch). The IMO is the ship's lifetime
+ *    identity, so the old MMSI's last position and the new one's first are the
+ *    same ship: when they are >= gap_min_h apart, that is also a dark gap,
+ *    which a per-MMSI view would miss entirely. */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "detect/detect_internal.h"
+
+void det_identity_on_update(struct det *d, const struct trk_update *u, uint32_t vi, const char *evidence,
+                            size_t evlen, struct buf *out)
+{
+    const struct trk_vessel *tv = u->e.vessel;
+    struct jw w;
+    if (u->flags & TRK_U_IDENTITY) {
+        static const char *const fields[] = {"", "name", "callsign", "imo", "shiptype"};
+        char now[40];
+        switch (u->id_field) {
+        case TRK_ID_NAME: snprintf(now, sizeof now, "%s", tv->name); break;
+        case TRK_ID_CALLSIGN: snprintf(now, sizeof now, "%s", tv->callsign); break;
+        case TRK_ID_IMO: snprintf(now, sizeof now, "%u", tv->imo); break;
+        case TRK_ID_SHIPTYPE: snprintf(now, sizeof now, "%u", tv->shiptype); break;
+        default: now[0] = 0;
+        }
+        det_event_begin(d, &w, out, "identity_change", u->t_ms, u->t_ms);
+        jw_kuint(&w, "mmsi", tv->mmsi);
+        jw_kstr(&w, "field", fields[u->id_field < 5 ? u->id_field : 0]);
+        jw_kstr(&w, "old", u->id_old);
+        jw_kstr(&w, "new", now);
+        jw_key(&w, "evidence");
+        jw_arr_begin(&w);
+        if (evidence)
+            jw_strn(&w, evidence, evlen);
+        jw_arr_end(&w);
+        det_event_end(&w);
+    }
+    if (!tv->imo)
+        return;
+    uint32_t prev;
+    if (hash_u32_get(&d->by_imo, tv->imo, &prev) && prev != vi) {
+        struct det_vessel *old = &d->v[prev], *v = &d->v[vi];
+        det_event_begin(d, &w, out, "identity_change", old->last_t ? old->last_t : u->t_ms, u->t_ms);
+        jw_kuint(&w, "imo", tv->imo);
+        jw_kstr(&w, "field", "mmsi");
+        jw_kuint(&w, "old_mmsi", old->mmsi);
+        jw_kuint(&w, "new_mmsi", tv->mmsi);
+        if (tv->name[0])
+            jw_kstr(&w, "name", tv->name);
+        jw_key(&w, "evidence");
+        jw_arr_begin(&w);
+        jw_str(&w, old->last_evidence);
+        jw_str(&w, v->first_evidence);
+        if (evidence)
+            jw_strn(&w, evidence, evlen); /* the static report that named the IMO */
+        jw_arr_end(&w);
+        det_event_end(&w);
+        /* The same ship: its silence runs from the old MMSI's last position
+         * to the new MMSI's first. */
+        if (old->last_t && v->first_t > old->last_t &&
+            (double)(v->first_t - old->last_t) / 3600000.0 >= d->cfg.gap_min_h)
+            det_gap_emit(d, old, tv, v->first_t, v->first_lat, v->first_lon, v->first_evidence,
+                         strlen(v->first_evidence), tv->mmsi, out);
+    }
+    hash_u32_put(&d->by_imo, tv->imo, vi);
+}
