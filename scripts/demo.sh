@@ -63,7 +63,10 @@ for e in ev:
         print(f"ALERT {e['time']} watchlisted {e['kind']} {who} = {name} (rule {e['match']['rule']}, list {e['match']['entry']['list']})")
 for e in ev:
     if e.get("event") == "ais_gap" and e["class"] == "likely_deliberate" and e["mmsi"] in watched:
-        print(f"DARK  {e['start']} .. {e['end']} {watched[e['mmsi']]} dark {e['hours']} h, {e['shore_nm']}+ nm from shore")
+        again = f", back as MMSI {e['reappeared_as_mmsi']} ({e.get('name', '')})" if "reappeared_as_mmsi" in e else ""
+        print(f"DARK  {e['start']} .. {e['end']} {watched[e['mmsi']]} dark {e['hours']} h, {e['shore_nm']}+ nm from shore{again}")
+    if e.get("event") == "identity_change" and e.get("field") == "mmsi":
+        print(f"IDENT {e['end']} IMO {e['imo']}: MMSI {e['old_mmsi']} -> {e['new_mmsi']} ({e.get('name', '')})")
     if e.get("event") in ("encounter", "loitering") and any(m in watched for m in (e["mmsi"] if isinstance(e["mmsi"], list) else [e["mmsi"]])):
         print(f"{e['event'].upper()[:5]} {e['start']} .. {e['end']} MMSI {e['mmsi']} at {e['lat']}, {e['lon']}")
 PY
