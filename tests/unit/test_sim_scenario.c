@@ -129,6 +129,13 @@ static void test_loader(void)
                            "\"entity\":\"W\",\"start_h\":1,\"end_h\":2}]}", 1, &sc, err), -1);
     CHECK(strstr(err, "\"W\"") != NULL);
     sim_scenario_free(&sc);
+    /* A divert needs the entity under way at its start. */
+    CHECK_EQ_INT(load_text("{\"start\":1768176000,\"places\":{\"P\":[12,-68]},\"vessels\":[{\"id\":\"V\","
+                           "\"mmsi\":352990301,\"route\":[{\"at\":\"P\",\"stay_h\":5}]}],\"behaviours\":"
+                           "[{\"type\":\"divert\",\"entity\":\"V\",\"start_h\":1,\"to\":\"P\"}]}",
+                           1, &sc, err), -1);
+    CHECK(strstr(err, "under way") != NULL);
+    sim_scenario_free(&sc);
     const char *ok = "{\"start\":1768176000,\"duration_h\":10,\"synthetic\":true,"
                      "\"places\":{\"P\":[12,-68],\"Q\":[12.5,-68.5],\"R\":[11,-66]},"
                      "\"vessels\":[{\"id\":\"V\",\"mmsi\":352990301,\"eta\":\"03-04 05:06\","
