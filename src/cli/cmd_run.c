@@ -25,6 +25,7 @@
 #include "common/config.h"
 #include "common/input.h"
 #include "detect/watch.h"
+#include "http/http.h"
 #include "ref/datadir.h"
 #include "ref/db.h"
 #include "ref/ref.h"
@@ -40,7 +41,7 @@
 
 struct run_config {
     struct cfg_list inputs, outputs, areas;
-    const char *json_dir, *config, *db;
+    const char *json_dir, *config, *db, *http;
     double json_interval, stats_interval, receiver_lat, receiver_lon;
     long client_buffer_kib;
     bool stats, fix2;
@@ -52,6 +53,7 @@ static const struct cfg_option run_options[] = {
     {"input", CFG_LIST, S(inputs), NULL, "FORMAT+tcp://HOST:PORT, FORMAT+listen://HOST:PORT, nmea+udp://HOST:PORT or a file", 0},
     {"output", CFG_LIST, S(outputs), NULL, "serve: beast+listen://HOST:PORT (30005), avr+listen (30002), sbs+listen (30003), nmea+listen", 0},
     {"json-dir", CFG_STR, S(json_dir), NULL, "write aircraft.json, vessels.json and receiver.json here", S(strings)},
+    {"http", CFG_STR, S(http), NULL, "serve the live map and API on HOST:PORT (e.g. 127.0.0.1:8080)", S(strings)},
     {"json-interval", CFG_DOUBLE, S(json_interval), "1", "seconds between JSON snapshots", 0},
     {"db", CFG_STR, S(db), "atalaya.db", "watchlists and registry (used when the file exists): alerts on stdout", S(strings)},
     {"area", CFG_LIST, S(areas), NULL, "GeoJSON polygons: alert when a watched entity enters one", 0},
@@ -120,6 +122,7 @@ struct run {
     struct output outputs[CFG_LIST_MAX];
     int noutputs;
     struct client *clients;
+    struct http_server *http;
     int next_stream_id;
     uint64_t frames, ais_messages, sbs_messages, clients_dropped, connects, disconnects;
 };
@@ -678,7 +681,11 @@ int cmd_run(int argc, char **argv)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
-    if (rc != 0 || open_endpoints(a) != 0) {
+    struct http_config hcfg = {.listen = a->cfg.http, .have_receiver = dcfg.have_ref,
+                               .receiver_lat = a->cfg.receiver_lat, .receiver_lon = a->cfg.receiver_lon};
+    if (rc == 0 && a->cfg.http && !(a->http = http_start(&hcfg, a->loop, a->trk, err, sizeof err)))
+        fprintf(stderr, "atalaya run: %s\n", err);
+    if (rc != 0 || (a->cfg.http && !a->http) || open_endpoints(a) != 0) {
         rc = 1;
     } else {
         net_loop_every(a->loop, 1000, reconnect_tick, a);
@@ -688,7 +695,7 @@ int cmd_run(int argc, char **argv)
         }
         if (a->cfg.stats)
             net_loop_every(a->loop, (int64_t)(a->cfg.stats_interval * 1000), stats_tick, a);
-        if (a->ninputs || a->noutputs)
+        if (a->ninputs || a->noutputs || a->http)
             net_loop_run(a->loop);
         if (a->cfg.json_dir)
             json_tick(a->loop, a);
@@ -696,6 +703,7 @@ int cmd_run(int argc, char **argv)
             stats_tick(a->loop, a);
     }
     teardown(a);
+    http_stop(a->http);
     signal_loop = NULL;
     net_loop_free(a->loop);
     trk_free(a->trk);

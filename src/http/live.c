@@ -1,0 +1,75 @@
+/* live.c: the documents rendered from the live tracker. aircraft.json and
+ * vessels.json are the tracker's own writers (docs/formats/live-json.md);
+ * receiver.json is what tar1090 reads before it polls (version, refresh in
+ * ms, history count, optional receiver position); stats is ours
+ * (docs/formats/api-v1.md). */
+#include "common/json.h"
+#include "http/http_internal.h"
+#include "track/track.h"
+
+static void write_receiver(const struct http_live *l, struct buf *out)
+{
+    struct jw w;
+    jw_init(&w, out);
+    jw_obj_begin(&w);
+    jw_kstr(&w, "version", "atalaya " ATALAYA_VERSION);
+    jw_kint(&w, "refresh", l->refresh_ms);
+    jw_kint(&w, "history", 0);
+    if (l->have_receiver) {
+        jw_kfixed(&w, "lat", l->receiver_lat, 6);
+        jw_kfixed(&w, "lon", l->receiver_lon, 6);
+    }
+    jw_obj_end(&w);
+    buf_putc(out, '\n');
+}
+
+static void write_stats(const struct http_live *l, int64_t now_ms, struct buf *out)
+{
+    const struct trk_stats *t = trk_stats(l->trk);
+    struct jw w;
+    jw_init(&w, out);
+    jw_obj_begin(&w);
+    jw_kfixed(&w, "now", (double)now_ms / 1000.0, 1);
+    jw_kfixed(&w, "uptime", (double)(now_ms - l->started_ms) / 1000.0, 1);
+    jw_kuint(&w, "aircraft", trk_aircraft_count(l->trk));
+    jw_kuint(&w, "vessels", trk_vessel_count(l->trk));
+    jw_key(&w, "tracker");
+    jw_obj_begin(&w);
+    jw_kuint(&w, "updates_ais", t->updates_ais);
+    jw_kuint(&w, "updates_modes", t->updates_modes);
+    jw_kuint(&w, "positions", t->positions);
+    jw_kuint(&w, "positions_rejected", t->positions_rejected);
+    jw_kuint(&w, "positions_out_of_order", t->positions_out_of_order);
+    jw_kuint(&w, "identity_changes", t->identity_changes);
+    jw_kuint(&w, "expired_aircraft", t->expired_aircraft);
+    jw_kuint(&w, "expired_vessels", t->expired_vessels);
+    jw_obj_end(&w);
+    jw_key(&w, "http");
+    jw_obj_begin(&w);
+    jw_kuint(&w, "requests", atomic_load(&l->counters->requests));
+    jw_kuint(&w, "status_4xx", atomic_load(&l->counters->status_4xx));
+    jw_kuint(&w, "bytes_static", atomic_load(&l->counters->bytes_static));
+    jw_obj_end(&w);
+    jw_obj_end(&w);
+    buf_putc(out, '\n');
+}
+
+void http_live_write(const struct http_live *l, enum http_doc doc, int64_t now_ms, struct buf *out)
+{
+    switch (doc) {
+    case HTTP_DOC_AIRCRAFT:
+        trk_write_aircraft_json(l->trk, now_ms, out);
+        break;
+    case HTTP_DOC_VESSELS:
+        trk_write_vessels_json(l->trk, now_ms, out);
+        break;
+    case HTTP_DOC_RECEIVER:
+        write_receiver(l, out);
+        break;
+    case HTTP_DOC_STATS:
+        write_stats(l, now_ms, out);
+        break;
+    case HTTP_DOC_COUNT:
+        break;
+    }
+}

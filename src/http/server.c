@@ -1,0 +1,314 @@
+/* server.c: libmicrohttpd daemon, routing and error answers (see http.h for
+ * the threading and security model). */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "http/http.h"
+#include "http/http_internal.h"
+#include "net/loop.h"
+#include "net/sock.h"
+
+/* Request line and headers must fit in this (libmicrohttpd answers 414 or
+ * 431 beyond it); GETs carry no body. */
+#define HTTP_CONN_MEMORY (32u * 1024u)
+#define HTTP_MAX_CONNECTIONS 256u
+#define HTTP_MAX_PER_IP 64u
+#define HTTP_IDLE_TIMEOUT_S 30u
+
+struct http_server {
+    struct MHD_Daemon *d;
+    int root_fd, port;
+    struct http_live live;
+    struct http_counters counters;
+    pthread_mutex_t lock; /* guards docs[] */
+    struct http_snap *docs[HTTP_DOC_COUNT];
+    size_t last_len[HTTP_DOC_COUNT];
+};
+
+static const struct {
+    const char *path;
+    enum http_doc doc;
+} routes[] = {
+    {"/data/aircraft.json", HTTP_DOC_AIRCRAFT},
+    {"/data/receiver.json", HTTP_DOC_RECEIVER},
+    {"/data/vessels.json", HTTP_DOC_VESSELS},
+    {"/api/v1/stats", HTTP_DOC_STATS},
+};
+
+void http_snap_release(void *p)
+{
+    struct http_snap *s = p;
+    if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
+        buf_free(&s->b);
+        free(s);
+    }
+}
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 400: return "bad request";
+    case 403: return "forbidden";
+    case 404: return "not found";
+    case 405: return "method not allowed";
+    case 413: return "request body not accepted";
+    case 414: return "URI too long";
+    default: return "service unavailable";
+    }
+}
+
+static void common_headers(struct MHD_Response *r)
+{
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+}
+
+static enum MHD_Result answer(struct http_server *s, struct MHD_Connection *c, int status, struct MHD_Response *r)
+{
+    if (!r)
+        return MHD_NO;
+    common_headers(r);
+    if (status >= 400 && status < 500)
+        atomic_fetch_add(&s->counters.status_4xx, 1);
+    enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+/* Errors are JSON for every path: the page and API clients read the same. */
+static enum MHD_Result error(struct http_server *s, struct MHD_Connection *c, int status)
+{
+    char body[128];
+    int n = snprintf(body, sizeof body, "{\"error\":\"%s\",\"status\":%d}\n", reason(status), status);
+    struct MHD_Response *r = MHD_create_response_from_buffer((size_t)n, body, MHD_RESPMEM_MUST_COPY);
+    if (r) {
+        MHD_add_response_header(r, "Content-Type", "application/json");
+        if (status == 405)
+            MHD_add_response_header(r, "Allow", "GET, HEAD");
+    }
+    return answer(s, c, status, r);
+}
+
+static enum MHD_Result serve_doc(struct http_server *s, struct MHD_Connection *c, enum http_doc doc)
+{
+    pthread_mutex_lock(&s->lock);
+    struct http_snap *snap = s->docs[doc];
+    if (snap)
+        atomic_fetch_add(&snap->refs, 1);
+    pthread_mutex_unlock(&s->lock);
+    if (!snap)
+        return error(s, c, 503);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer_with_free_callback_cls(snap->b.len, snap->b.p, http_snap_release, snap);
+    if (!r) {
+        http_snap_release(snap);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    MHD_add_response_header(r, "Cache-Control", "no-cache");
+    return answer(s, c, 200, r);
+}
+
+static enum MHD_Result serve_static(struct http_server *s, struct MHD_Connection *c, const char *url)
+{
+    int fd;
+    off_t size;
+    const char *ctype;
+    int st = http_static_open(s->root_fd, url, &fd, &size, &ctype);
+    if (st != 200)
+        return error(s, c, st);
+    struct MHD_Response *r = MHD_create_response_from_fd64((uint64_t)size, fd);
+    if (!r) {
+        close(fd);
+        return MHD_NO;
+    }
+    atomic_fetch_add(&s->counters.bytes_static, (unsigned long long)size);
+    MHD_add_response_header(r, "Content-Type", ctype);
+    MHD_add_response_header(r, "Cache-Control", "no-cache");
+    /* Everything the page needs is served from here: no CDN, no tiles. */
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                            "frame-ancestors 'none'");
+    return answer(s, c, 200, r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+    struct http_server *s = cls;
+    (void)version;
+    (void)upload;
+    (void)con_cls;
+    atomic_fetch_add(&s->counters.requests, 1);
+    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+        return error(s, c, 405);
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if ((cl && strcmp(cl, "0") != 0) || *upload_size ||
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+        return error(s, c, 413);
+    if (strlen(url) > HTTP_MAX_PATH)
+        return error(s, c, 414);
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+        if (strcmp(url, routes[i].path) == 0)
+            return serve_doc(s, c, routes[i].doc);
+    if (strncmp(url, "/api/", 5) == 0 || strncmp(url, "/data/", 6) == 0)
+        return error(s, c, 404);
+    return serve_static(s, c, url);
+}
+
+void http_refresh(struct http_server *s, int64_t now_ms)
+{
+    for (int d = 0; d < HTTP_DOC_COUNT; d++) {
+        struct http_snap *snap = malloc(sizeof *snap);
+        if (!snap)
+            abort();
+        atomic_init(&snap->refs, 1);
+        buf_init(&snap->b, s->last_len[d] + 1024);
+        http_live_write(&s->live, (enum http_doc)d, now_ms, &snap->b);
+        s->last_len[d] = snap->b.len;
+        pthread_mutex_lock(&s->lock);
+        struct http_snap *old = s->docs[d];
+        s->docs[d] = snap;
+        pthread_mutex_unlock(&s->lock);
+        http_snap_release(old);
+    }
+}
+
+static void on_tick(struct net_loop *l, void *ctx)
+{
+    (void)l;
+    http_refresh(ctx, net_realtime_ms());
+}
+
+/* HOST:PORT, [V6]:PORT or PORT alone (127.0.0.1). */
+static int split_listen(const char *spec, char *host, size_t hn, char *port, size_t pn)
+{
+    const char *colon = strrchr(spec, ':');
+    const char *h = spec, *p = colon ? colon + 1 : spec;
+    size_t hl = colon ? (size_t)(colon - spec) : 0;
+    if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']')
+        h++, hl -= 2;
+    if (hl == 0)
+        h = "127.0.0.1", hl = 9;
+    if (hl >= hn || strlen(p) >= pn || !*p || strspn(p, "0123456789") != strlen(p))
+        return -1;
+    memcpy(host, h, hl);
+    host[hl] = '\0';
+    strcpy(port, p);
+    return 0;
+}
+
+static int bound_port(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+        return -1;
+    if (ss.ss_family == AF_INET6)
+        return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+struct http_server *http_start(const struct http_config *cfg, struct net_loop *loop, struct trk *trk, char *err,
+                               size_t errlen)
+{
+    char host[256], port[16], root[4096];
+    const char *web = cfg->web_root ? cfg->web_root : http_find_web_root(root, sizeof root);
+    if (split_listen(cfg->listen ? cfg->listen : "127.0.0.1:8080", host, sizeof host, port, sizeof port) != 0) {
+        snprintf(err, errlen, "--http %s: expected HOST:PORT", cfg->listen);
+        return NULL;
+    }
+    if (!web) {
+        snprintf(err, errlen, "no web root with index.html (set ATALAYA_WEB)");
+        return NULL;
+    }
+    struct http_server *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    pthread_mutex_init(&s->lock, NULL);
+    s->live = (struct http_live){.trk = trk, .refresh_ms = cfg->refresh_ms > 0 ? cfg->refresh_ms : 1000,
+                                 .started_ms = net_realtime_ms(), .have_receiver = cfg->have_receiver,
+                                 .receiver_lat = cfg->receiver_lat, .receiver_lon = cfg->receiver_lon,
+                                 .counters = &s->counters};
+    s->root_fd = open(web, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (s->root_fd < 0) {
+        snprintf(err, errlen, "web root %s: %s", web, strerror(errno));
+        free(s);
+        return NULL;
+    }
+    int lfd = net_tcp_listen(host, port);
+    if (lfd < 0) {
+        snprintf(err, errlen, "cannot listen on %s:%s: %s", host, port, strerror(errno));
+        close(s->root_fd);
+        free(s);
+        return NULL;
+    }
+    s->port = bound_port(lfd);
+    http_refresh(s, net_realtime_ms());
+    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL, on_request, s,
+                            MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                            (size_t)HTTP_CONN_MEMORY, MHD_OPTION_CONNECTION_LIMIT, HTTP_MAX_CONNECTIONS,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_MAX_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
+                            HTTP_IDLE_TIMEOUT_S, MHD_OPTION_END);
+    if (!s->d) {
+        snprintf(err, errlen, "cannot start the HTTP server on %s:%s", host, port);
+        close(lfd);
+        http_stop(s);
+        return NULL;
+    }
+    net_loop_every(loop, s->live.refresh_ms, on_tick, s);
+    return s;
+}
+
+void http_stop(struct http_server *s)
+{
+    if (!s)
+        return;
+    if (s->d)
+        MHD_stop_daemon(s->d); /* closes the listening socket too */
+    for (int d = 0; d < HTTP_DOC_COUNT; d++)
+        http_snap_release(s->docs[d]);
+    close(s->root_fd);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+int http_port(const struct http_server *s) { return s->port; }
+
+static int has_index(const char *dir)
+{
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/index.html", dir);
+    return access(probe, R_OK) == 0;
+}
+
+const char *http_find_web_root(char *out, size_t n)
+{
+    const char *env = getenv("ATALAYA_WEB");
+    if (env && *env) {
+        snprintf(out, n, "%s", env);
+        return has_index(out) ? out : NULL;
+    }
+    char exe[4096];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        exe[len] = '\0';
+        const char *dir = dirname(exe);
+        static const char *const rel[] = {"../../web", "../share/atalaya/web"};
+        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+            snprintf(out, n, "%s/%s", dir, rel[i]);
+            if (has_index(out))
+                return out;
+        }
+    }
+    return NULL;
+}
