@@ -1,0 +1,78 @@
+// targets.js: one canvas above the basemap holding every target. A canvas
+// rather than one DOM marker per target: 20,000 markers would stall the page.
+'use strict';
+
+const AtlTargetLayer = L.Layer.extend({
+  initialize() {
+    this.targets = [];
+    this.selected = null;
+  },
+
+  onAdd(map) {
+    this._canvas = L.DomUtil.create('canvas', 'atl-targets');
+    map.getPanes().overlayPane.appendChild(this._canvas);
+    map.on('moveend zoomend resize viewreset', this._reset, this);
+    map.on('zoomstart', this._hide, this);
+    this._reset();
+  },
+
+  onRemove(map) {
+    map.off('moveend zoomend resize viewreset', this._reset, this);
+    map.off('zoomstart', this._hide, this);
+    this._canvas.remove();
+  },
+
+  setTargets(targets) {
+    this.targets = targets;
+    this.redraw();
+  },
+
+  _hide() {
+    this._canvas.style.visibility = 'hidden';
+  },
+
+  _reset() {
+    const map = this._map, size = map.getSize(), dpr = window.devicePixelRatio || 1;
+    L.DomUtil.setPosition(this._canvas, map.containerPointToLayerPoint([0, 0]));
+    this._canvas.width = size.x * dpr;
+    this._canvas.height = size.y * dpr;
+    this._canvas.style.width = size.x + 'px';
+    this._canvas.style.height = size.y + 'px';
+    this._canvas.style.visibility = 'visible';
+    this.redraw();
+  },
+
+  // Screen position of a target, container pixels; null when off screen.
+  screenPoint(t) {
+    const map = this._map, size = map.getSize();
+    const p = map.latLngToContainerPoint([t.lat, t.lon]);
+    return p.x < -10 || p.y < -10 || p.x > size.x + 10 || p.y > size.y + 10 ? null : p;
+  },
+
+  redraw() {
+    if (!this._map) return;
+    const ctx = this._canvas.getContext('2d'), dpr = window.devicePixelRatio || 1;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, this._canvas.width, this._canvas.height);
+    let sel = null;
+    for (const t of this.targets) {
+      const p = this.screenPoint(t);
+      if (!p) continue;
+      if (this.selected && t.id === this.selected) sel = [t, p];
+      else AtlSymbols.draw(ctx, t, p.x, p.y, false);
+    }
+    if (sel) AtlSymbols.draw(ctx, sel[0], sel[1].x, sel[1].y, true); // on top
+  },
+
+  // The target nearest to a container point, within radius pixels.
+  nearest(pt, radius) {
+    let best = null, bestD = radius * radius;
+    for (const t of this.targets) {
+      const p = this.screenPoint(t);
+      if (!p) continue;
+      const d = (p.x - pt.x) ** 2 + (p.y - pt.y) ** 2;
+      if (d <= bestD) { best = t; bestD = d; }
+    }
+    return best;
+  },
+});
