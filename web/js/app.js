@@ -14,7 +14,7 @@
     .then((g) => {
       L.geoJSON(g, {
         interactive: false,
-        style: { color: '#46607a', weight: 0.7, fillColor: '#1d3244', fillOpacity: 1 },
+        style: { color: '#5d7a90', weight: 0.8, fillColor: '#27353f', fillOpacity: 1 },
       }).addTo(map);
       layer.redraw();
     })
@@ -89,8 +89,9 @@
       status.dataset.vessels = targets.length - na;
       setStatus(`${na} aircraft · ${targets.length - na} vessels with positions`);
       if (!fitted && targets.length) {
-        // First picture: frame everything we see.
-        map.fitBounds(L.latLngBounds(targets.map((t) => [t.lat, t.lon])).pad(0.2), { maxZoom: 9 });
+        // First picture: frame everything we see, no closer than the 1:110m
+        // basemap can carry.
+        map.fitBounds(L.latLngBounds(targets.map((t) => [t.lat, t.lon])).pad(0.2), { maxZoom: 6 });
         fitted = true;
       }
       if (selected) {

@@ -10,7 +10,11 @@ const AtlTargetLayer = L.Layer.extend({
 
   onAdd(map) {
     this._canvas = L.DomUtil.create('canvas', 'atl-targets');
-    map.getPanes().overlayPane.appendChild(this._canvas);
+    // A pane of our own above the overlay pane, where the basemap's canvas
+    // lives: targets over land must not be hidden by it.
+    const pane = map.getPane('atl-targets') || map.createPane('atl-targets');
+    pane.style.zIndex = 450;
+    pane.appendChild(this._canvas);
     map.on('moveend zoomend resize viewreset', this._reset, this);
     map.on('zoomstart', this._hide, this);
     this._reset();

@@ -1,0 +1,116 @@
+// map.test.mjs: the live map in a real browser. playwright-core drives
+// Debian's chromium (never a downloaded one) against `atalaya run --http` at
+// $ATALAYA_URL (started and fed by live_server.py). Checks: the page loads
+// with no request leaving the server, the basemap is drawn, targets of both
+// kinds appear, clicking one opens its panel with its fields. Screenshots
+// go to $ATALAYA_ARTEFACTS. Prints ok/not ok lines.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const url = process.env.ATALAYA_URL;
+const artefacts = process.env.ATALAYA_ARTEFACTS || '.';
+mkdirSync(artefacts, { recursive: true });
+let failed = 0;
+// Polls fn in the page until it returns something truthy. page.evaluate goes
+// through the DevTools protocol; waitForFunction would eval a string in the
+// page, which the page's own CSP (rightly) forbids.
+async function poll(page, fn, arg, timeoutMs) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await page.evaluate(fn, arg).catch(() => null);
+    if (v || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+function check(ok, what) {
+  console.log(`${ok ? 'ok' : 'not ok'} - ${what}`);
+  if (!ok) failed++;
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+         '--no-first-run', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const foreign = [], errors = [];
+  page.on('request', (r) => { if (!r.url().startsWith(url)) foreign.push(r.url()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+
+  const resp = await page.goto(url + '/', { waitUntil: 'load' });
+  check(resp && resp.status() === 200, 'the page loads');
+
+  // The basemap: Leaflet draws the countries as paths in its canvas or SVG renderer.
+  const basemap = await poll(page, () => window.atalaya &&
+    Object.values(window.atalaya.map._layers).filter((l) => l.feature).length, null, 10000) || 0;
+  check(basemap >= 100, `the Natural Earth basemap is drawn (${basemap} countries)`);
+
+  const counts = await poll(page, () => {
+    const s = document.getElementById('status').dataset;
+    return +s.aircraft >= 1 && +s.vessels >= 4 ? { air: +s.aircraft, sea: +s.vessels } : null;
+  }, null, 15000);
+  check(counts !== null, `aircraft and vessels arrive from the live JSON (${JSON.stringify(counts)})`);
+
+  await page.waitForTimeout(1500); // fitBounds and a second refresh
+  const onScreen = await page.evaluate(() => window.atalaya.onScreen());
+  const air = onScreen.filter((t) => t.kind === 'aircraft'), sea = onScreen.filter((t) => t.kind === 'vessel');
+  check(air.length >= 1 && sea.length >= 4, `targets are on the map in view (${air.length} aircraft, ${sea.length} vessels)`);
+
+  // Pixels, not just state: the canvas shows each kind's colour where the
+  // target is (the tanker at sea, the aircraft over land, above the basemap).
+  async function pixels(t, [r0, g0, b0]) {
+    return page.evaluate(([x, y, want]) => {
+      const c = document.querySelector('canvas.atl-targets'), r = c.getBoundingClientRect();
+      const dpr = window.devicePixelRatio || 1;
+      const shot = document.createElement('canvas');
+      shot.width = 9; shot.height = 9;
+      // What is on screen there: the basemap canvas, then ours above it.
+      const ctx = shot.getContext('2d');
+      for (const layer of document.querySelectorAll('.leaflet-pane canvas')) {
+        const lr = layer.getBoundingClientRect();
+        ctx.drawImage(layer, (x - lr.left) * dpr - 4, (y - lr.top) * dpr - 4, 9, 9, 0, 0, 9, 9);
+      }
+      const d = ctx.getImageData(0, 0, 9, 9).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4)
+        if (Math.abs(d[i] - want[0]) < 40 && Math.abs(d[i + 1] - want[1]) < 40 && Math.abs(d[i + 2] - want[2]) < 40) n++;
+      return n;
+    }, [t.x, t.y, [r0, g0, b0]]);
+  }
+  const tanker = sea.find((t) => t.id === 'v227006760');
+  const red = tanker ? await pixels(tanker, [0xe5, 0x39, 0x35]) : 0;
+  check(red > 0, `the tanker is drawn in the tanker colour where it is (${red} pixels)`);
+  const yellow = air.length ? await pixels(air[0], [0xff, 0xd5, 0x4a]) : 0;
+  check(yellow > 0, `the aircraft is drawn in the aircraft colour over land (${yellow} pixels)`);
+  await page.screenshot({ path: join(artefacts, 'map.png') });
+
+  const panel = page.locator('#panel');
+  check(await panel.isHidden(), 'no panel before a click');
+  await page.mouse.click(tanker.x, tanker.y);
+  await panel.waitFor({ state: 'visible', timeout: 5000 }).catch(() => {});
+  const title = await page.locator('#panel-title').textContent().catch(() => '');
+  const fields = await page.locator('#panel-fields').innerText().catch(() => '');
+  check(/ATALAYA TANKER/.test(title) && /227006760/.test(title), `clicking the tanker opens its panel ("${title}")`);
+  check(/shiptype\s+80/.test(fields) && /destination\s+MARSEILLE/.test(fields), 'the panel lists its fields');
+  await page.screenshot({ path: join(artefacts, 'map-vessel-panel.png') });
+
+  const plane = air[0];
+  await page.mouse.click(plane.x, plane.y);
+  await poll(page, (id) => document.getElementById('panel').dataset.target === id, plane.id, 5000);
+  const title2 = await page.locator('#panel-title').textContent().catch(() => '');
+  check(/TRA89M/.test(title2), `clicking the aircraft shows its panel ("${title2}")`);
+  await page.screenshot({ path: join(artefacts, 'map-aircraft-panel.png') });
+
+  await page.locator('#panel-close').click();
+  check(await panel.isHidden(), 'the panel closes');
+
+  check(foreign.length === 0, `no request leaves the server (${foreign.slice(0, 3).join(', ')})`);
+  check(errors.length === 0, `no script errors (${errors.slice(0, 3).join(' | ')})`);
+} finally {
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);
