@@ -117,6 +117,11 @@
     },
   };
 
-  refresh();
-  setInterval(refresh, 1000);
+  // The next poll is scheduled when this one ends, so a slow answer never
+  // piles requests up behind it.
+  async function loop() {
+    await refresh();
+    setTimeout(loop, 1000);
+  }
+  loop();
 })();

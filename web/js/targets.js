@@ -58,14 +58,12 @@ const AtlTargetLayer = L.Layer.extend({
     const ctx = this._canvas.getContext('2d'), dpr = window.devicePixelRatio || 1;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, this._canvas.width, this._canvas.height);
-    let sel = null;
+    const items = [];
     for (const t of this.targets) {
       const p = this.screenPoint(t);
-      if (!p) continue;
-      if (this.selected && t.id === this.selected) sel = [t, p];
-      else AtlSymbols.draw(ctx, t, p.x, p.y, false);
+      if (p) items.push({ t, x: p.x, y: p.y });
     }
-    if (sel) AtlSymbols.draw(ctx, sel[0], sel[1].x, sel[1].y, true); // on top
+    AtlSymbols.drawAll(ctx, items, this.selected, dpr);
   },
 
   // The target nearest to a container point, within radius pixels.
