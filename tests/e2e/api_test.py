@@ -150,6 +150,34 @@ with tempfile.TemporaryDirectory() as tmp:
     check(p.wait(timeout=10) == 0, "second server exits cleanly")
     p.stderr.close()
 
+# --- an IPv6 literal in brackets
+try:
+    s6 = socket.socket(socket.AF_INET6)
+    s6.bind(("::1", 0))
+    port6 = s6.getsockname()[1]
+    s6.close()
+except OSError:
+    port6 = None
+if port6 is None:
+    print("ok - --http [::1]:PORT # SKIP no IPv6 loopback")
+else:
+    p = subprocess.Popen([atalaya, "run", "--db", "/nonexistent.db", "--http", f"[::1]:{port6}"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    body = b""
+    for _ in range(100):
+        try:
+            c = socket.create_connection(("::1", port6), timeout=2)
+            c.sendall(b"GET /api/v1/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            while (d := c.recv(65536)):
+                body += d
+            c.close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    p.terminate()
+    p.wait(timeout=10)
+    check(body.startswith(b"HTTP/1.1 200") and b'"vessels":0' in body, "--http [::1]:PORT serves on IPv6 loopback")
+
 # --- bad --http values are refused at start
 r = subprocess.run([atalaya, "run", "--db", "/nonexistent.db", "--http", "127.0.0.1:http"], capture_output=True)
 check(r.returncode != 0 and b"HOST:PORT" in r.stderr, "--http with a bad port is refused")
