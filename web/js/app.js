@@ -103,6 +103,25 @@
     }
   }
 
+  // Search over what is on the map now: identities as the JSON carries them.
+  const KEYS = ['name', 'flight', 'callsign', 'hex', 'mmsi', 'imo', 'r'];
+  function find(q) {
+    const needle = q.trim().toUpperCase();
+    if (!needle) return null;
+    const text = (t) => KEYS.map((k) => (t.d[k] === undefined ? '' : String(t.d[k]).trim().toUpperCase()));
+    return layer.targets.find((t) => text(t).includes(needle)) ||
+      layer.targets.find((t) => text(t).some((v) => v.includes(needle))) || null;
+  }
+  const searchBox = document.getElementById('search-q');
+  document.getElementById('search').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const t = find(searchBox.value);
+    searchBox.classList.toggle('miss', !t);
+    if (!t) return;
+    map.setView([t.lat, t.lon], Math.max(map.getZoom(), 6));
+    select(t);
+  });
+
   map.on('click', (e) => select(layer.nearest(e.containerPoint, 12)));
   document.getElementById('panel-close').addEventListener('click', () => select(null));
 
