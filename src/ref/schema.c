@@ -33,6 +33,37 @@ static const char *const migrations[] = {
     " value TEXT NOT NULL);"
     "CREATE INDEX watchlist_ident_entry ON watchlist_ident(entry_id);"
     "CREATE INDEX watchlist_ident_value ON watchlist_ident(type, value);",
+    /* 3: the embedded store (src/store): identities over time, positions with an
+     * R*Tree over them, events and alerts. kind: 1 vessel (id = MMSI), 2 aircraft
+     * (id = ICAO address); times are event time in ms since the epoch. */
+    "CREATE TABLE identity ("
+    " kind INTEGER NOT NULL, id INTEGER NOT NULL,"
+    " field TEXT NOT NULL,"          /* name, callsign, imo, shiptype, flag, registration */
+    " value TEXT NOT NULL,"
+    " valid_from INTEGER NOT NULL,"
+    " valid_to INTEGER);"            /* NULL while current */
+    "CREATE INDEX identity_entity ON identity(kind, id, field, valid_to);"
+    "CREATE INDEX identity_value ON identity(field, value);"
+    "CREATE TABLE position ("
+    " rowid INTEGER PRIMARY KEY,"
+    " kind INTEGER NOT NULL, id INTEGER NOT NULL, t INTEGER NOT NULL,"
+    " lat REAL NOT NULL, lon REAL NOT NULL,"
+    " alt REAL, speed REAL, course REAL,"  /* ft, kn, degrees; NULL unknown */
+    " source TEXT);"
+    "CREATE INDEX position_entity ON position(kind, id, t);"
+    "CREATE INDEX position_t ON position(t);"
+    "CREATE VIRTUAL TABLE position_rtree USING rtree(pid, min_lat, max_lat, min_lon, max_lon);"
+    "CREATE TABLE event ("
+    " rowid INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL, t_start INTEGER NOT NULL, t_end INTEGER,"
+    " entities TEXT,"                /* JSON array of {kind, id} */
+    " lat REAL, lon REAL, details TEXT, evidence TEXT);"
+    "CREATE INDEX event_t ON event(t_start);"
+    "CREATE TABLE alert ("
+    " rowid INTEGER PRIMARY KEY,"
+    " t INTEGER NOT NULL, kind INTEGER, id INTEGER,"
+    " rule TEXT NOT NULL, message TEXT, evidence TEXT);"
+    "CREATE INDEX alert_t ON alert(t);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -1,0 +1,358 @@
+/* sqlite.c: the SQLite backend of the store (store.h). The tables are
+ * migration 3 of the shared schema (src/ref/schema.c), so registry,
+ * watchlists and the store can live in one file. WAL with
+ * synchronous=NORMAL: a crash loses at most the transactions after the last
+ * checkpointed commit of the WAL, never corrupts the file (sqlite.org/wal.html),
+ * and readers (atalaya query) do not block the writer. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "common/buf.h"
+#include "common/json.h"
+#include "common/xmalloc.h"
+#include "ref/db.h"
+#include "store/store.h"
+
+enum {
+    ST_BEGIN, ST_COMMIT, ST_ID_CUR, ST_ID_CLOSE, ST_ID_INS, ST_POS, ST_POS_RT, ST_EVENT, ST_ALERT,
+    ST_TRACK, ST_IDENT, ST_AREA, ST_EVENTS, ST_RETAIN_RT, ST_RETAIN, NST
+};
+
+static const char *const sql[NST] = {
+    [ST_BEGIN] = "BEGIN",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ID_CUR] = "SELECT rowid, value FROM identity WHERE kind=?1 AND id=?2 AND field=?3 AND valid_to IS NULL",
+    [ST_ID_CLOSE] = "UPDATE identity SET valid_to=?2 WHERE rowid=?1",
+    [ST_ID_INS] = "INSERT INTO identity(kind, id, field, value, valid_from) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_POS] = "INSERT INTO position(kind, id, t, lat, lon, alt, speed, course, source)"
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_POS_RT] = "INSERT INTO position_rtree VALUES (?1, ?2, ?2, ?3, ?3)",
+    [ST_EVENT] = "INSERT INTO event(kind, t_start, t_end, entities, lat, lon, details, evidence)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_ALERT] = "INSERT INTO alert(t, kind, id, rule, message, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_TRACK] = "SELECT kind, id, t, lat, lon, alt, speed, course, source FROM position"
+                 " WHERE kind=?1 AND id=?2 AND t>=?3 AND t<=?4 ORDER BY t, rowid",
+    [ST_IDENT] = "SELECT field, value, valid_from, valid_to FROM identity WHERE kind=?1 AND id=?2"
+                 " ORDER BY valid_from, field, rowid",
+    /* The R*Tree narrows to the box; the latest fix per entity inside it. */
+    [ST_AREA] = "SELECT p.kind, p.id, max(p.t), p.lat, p.lon, p.alt, p.speed, p.course, p.source"
+                " FROM position_rtree r JOIN position p ON p.rowid=r.pid"
+                " WHERE r.min_lat>=?1 AND r.max_lat<=?3 AND r.min_lon>=?2 AND r.max_lon<=?4"
+                " AND p.t>=?5 AND p.t<=?6 GROUP BY p.kind, p.id ORDER BY p.kind, p.id",
+    [ST_EVENTS] = "SELECT kind, t_start, t_end, entities, lat, lon, details, evidence FROM event"
+                  " WHERE t_start<=?2 AND coalesce(t_end, t_start)>=?1 ORDER BY t_start, rowid",
+    [ST_RETAIN_RT] = "DELETE FROM position_rtree WHERE pid IN (SELECT rowid FROM position WHERE t<?1)",
+    [ST_RETAIN] = "DELETE FROM position WHERE t<?1",
+};
+
+struct store_sqlite {
+    struct store base;
+    sqlite3 *db;
+    sqlite3_stmt *st[NST];
+};
+
+static struct store_sqlite *ss(struct store *s) { return (struct store_sqlite *)s; }
+
+static int fail(struct store_sqlite *q, const char *what)
+{
+    snprintf(q->base.err, sizeof q->base.err, "%s: %s", what, sqlite3_errmsg(q->db));
+    return -1;
+}
+
+/* Runs a prepared statement with no result rows, then resets it. */
+static int step_done(struct store_sqlite *q, int i)
+{
+    int rc = sqlite3_step(q->st[i]);
+    sqlite3_reset(q->st[i]);
+    sqlite3_clear_bindings(q->st[i]);
+    return rc == SQLITE_DONE ? 0 : fail(q, sql[i]);
+}
+
+static void bind_real_or_null(sqlite3_stmt *st, int i, double v)
+{
+    if (isfinite(v))
+        sqlite3_bind_double(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static double col_real(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+static void sq_close(struct store *s)
+{
+    struct store_sqlite *q = ss(s);
+    for (int i = 0; i < NST; i++)
+        sqlite3_finalize(q->st[i]);
+    ref_db_close(q->db);
+    free(q);
+}
+
+static int sq_begin(struct store *s) { return step_done(ss(s), ST_BEGIN); }
+static int sq_commit(struct store *s) { return step_done(ss(s), ST_COMMIT); }
+
+static int sq_put_identity(struct store *s, uint8_t kind, uint32_t id, const char *field, const char *value,
+                           int64_t t_ms)
+{
+    struct store_sqlite *q = ss(s);
+    sqlite3_stmt *cur = q->st[ST_ID_CUR];
+    sqlite3_bind_int(cur, 1, kind);
+    sqlite3_bind_int64(cur, 2, id);
+    sqlite3_bind_text(cur, 3, field, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(cur);
+    int64_t open_row = 0;
+    int same = 0;
+    if (rc == SQLITE_ROW) {
+        open_row = sqlite3_column_int64(cur, 0);
+        same = strcmp((const char *)sqlite3_column_text(cur, 1), value) == 0;
+    }
+    sqlite3_reset(cur);
+    sqlite3_clear_bindings(cur);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail(q, "identity");
+    if (same)
+        return 0;
+    if (open_row) {
+        sqlite3_bind_int64(q->st[ST_ID_CLOSE], 1, open_row);
+        sqlite3_bind_int64(q->st[ST_ID_CLOSE], 2, t_ms);
+        if (step_done(q, ST_ID_CLOSE))
+            return -1;
+    }
+    sqlite3_stmt *ins = q->st[ST_ID_INS];
+    sqlite3_bind_int(ins, 1, kind);
+    sqlite3_bind_int64(ins, 2, id);
+    sqlite3_bind_text(ins, 3, field, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 4, value, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(ins, 5, t_ms);
+    return step_done(q, ST_ID_INS);
+}
+
+static int sq_put_position(struct store *s, const struct store_position *p)
+{
+    struct store_sqlite *q = ss(s);
+    sqlite3_stmt *st = q->st[ST_POS];
+    sqlite3_bind_int(st, 1, p->kind);
+    sqlite3_bind_int64(st, 2, p->id);
+    sqlite3_bind_int64(st, 3, p->t_ms);
+    sqlite3_bind_double(st, 4, p->lat);
+    sqlite3_bind_double(st, 5, p->lon);
+    bind_real_or_null(st, 6, p->alt_ft);
+    bind_real_or_null(st, 7, p->speed_kt);
+    bind_real_or_null(st, 8, p->course_deg);
+    bind_text_or_null(st, 9, p->source);
+    if (step_done(q, ST_POS))
+        return -1;
+    st = q->st[ST_POS_RT];
+    sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(q->db));
+    sqlite3_bind_double(st, 2, p->lat);
+    sqlite3_bind_double(st, 3, p->lon);
+    return step_done(q, ST_POS_RT);
+}
+
+static int sq_put_event(struct store *s, const struct store_event *e)
+{
+    struct store_sqlite *q = ss(s);
+    struct buf b;
+    buf_init(&b, 256);
+    struct jw w;
+    jw_init(&w, &b);
+    jw_arr_begin(&w);
+    for (size_t i = 0; i < e->nentities; i++) {
+        jw_obj_begin(&w);
+        jw_kuint(&w, "kind", e->entities[i].kind);
+        jw_kuint(&w, "id", e->entities[i].id);
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    sqlite3_stmt *st = q->st[ST_EVENT];
+    sqlite3_bind_text(st, 1, e->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, e->t_start_ms);
+    if (e->t_end_ms)
+        sqlite3_bind_int64(st, 3, e->t_end_ms);
+    sqlite3_bind_text(st, 4, (const char *)b.p, (int)b.len, SQLITE_STATIC);
+    bind_real_or_null(st, 5, e->lat);
+    bind_real_or_null(st, 6, e->lon);
+    bind_text_or_null(st, 7, e->details_json);
+    bind_text_or_null(st, 8, e->evidence);
+    int rc = step_done(q, ST_EVENT);
+    buf_free(&b);
+    return rc;
+}
+
+static int sq_put_alert(struct store *s, const struct store_alert *a)
+{
+    struct store_sqlite *q = ss(s);
+    sqlite3_stmt *st = q->st[ST_ALERT];
+    sqlite3_bind_int64(st, 1, a->t_ms);
+    sqlite3_bind_int(st, 2, a->kind);
+    sqlite3_bind_int64(st, 3, a->id);
+    sqlite3_bind_text(st, 4, a->rule, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 5, a->message);
+    bind_text_or_null(st, 6, a->evidence);
+    return step_done(q, ST_ALERT);
+}
+
+/* Steps a position-shaped SELECT (kind, id, t, lat, lon, alt, speed, course,
+ * source) into cb. */
+static int emit_positions(struct store_sqlite *q, sqlite3_stmt *st, store_position_cb cb, void *ctx)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_position p = {
+            .kind = (uint8_t)sqlite3_column_int(st, 0),
+            .id = (uint32_t)sqlite3_column_int64(st, 1),
+            .t_ms = sqlite3_column_int64(st, 2),
+            .lat = sqlite3_column_double(st, 3),
+            .lon = sqlite3_column_double(st, 4),
+            .alt_ft = col_real(st, 5),
+            .speed_kt = col_real(st, 6),
+            .course_deg = col_real(st, 7),
+            .source = (const char *)sqlite3_column_text(st, 8),
+        };
+        if (cb(ctx, &p)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? 0 : fail(q, "query");
+}
+
+static int sq_query_track(struct store *s, uint8_t kind, uint32_t id, int64_t from_ms, int64_t to_ms,
+                          store_position_cb cb, void *ctx)
+{
+    struct store_sqlite *q = ss(s);
+    sqlite3_stmt *st = q->st[ST_TRACK];
+    sqlite3_bind_int(st, 1, kind);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 3, from_ms);
+    sqlite3_bind_int64(st, 4, to_ms);
+    return emit_positions(q, st, cb, ctx);
+}
+
+static int sq_query_area(struct store *s, double lat0, double lon0, double lat1, double lon1, int64_t from_ms,
+                         int64_t to_ms, store_position_cb cb, void *ctx)
+{
+    struct store_sqlite *q = ss(s);
+    sqlite3_stmt *st = q->st[ST_AREA];
+    sqlite3_bind_double(st, 1, fmin(lat0, lat1));
+    sqlite3_bind_double(st, 2, fmin(lon0, lon1));
+    sqlite3_bind_double(st, 3, fmax(lat0, lat1));
+    sqlite3_bind_double(st, 4, fmax(lon0, lon1));
+    sqlite3_bind_int64(st, 5, from_ms);
+    sqlite3_bind_int64(st, 6, to_ms);
+    return emit_positions(q, st, cb, ctx);
+}
+
+static int sq_query_identity(struct store *s, uint8_t kind, uint32_t id, store_identity_cb cb, void *ctx)
+{
+    struct store_sqlite *q = ss(s);
+    sqlite3_stmt *st = q->st[ST_IDENT];
+    sqlite3_bind_int(st, 1, kind);
+    sqlite3_bind_int64(st, 2, id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_identity i = {
+            .field = (const char *)sqlite3_column_text(st, 0),
+            .value = (const char *)sqlite3_column_text(st, 1),
+            .valid_from_ms = sqlite3_column_int64(st, 2),
+            .valid_to_ms = sqlite3_column_int64(st, 3),
+        };
+        if (cb(ctx, &i)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? 0 : fail(q, "query");
+}
+
+static int sq_query_events(struct store *s, int64_t from_ms, int64_t to_ms, store_event_cb cb, void *ctx)
+{
+    struct store_sqlite *q = ss(s);
+    sqlite3_stmt *st = q->st[ST_EVENTS];
+    sqlite3_bind_int64(st, 1, from_ms);
+    sqlite3_bind_int64(st, 2, to_ms);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_event e = {
+            .entities_json = (const char *)sqlite3_column_text(st, 3),
+            .kind = (const char *)sqlite3_column_text(st, 0),
+            .t_start_ms = sqlite3_column_int64(st, 1),
+            .t_end_ms = sqlite3_column_int64(st, 2),
+            .lat = col_real(st, 4),
+            .lon = col_real(st, 5),
+            .details_json = (const char *)sqlite3_column_text(st, 6),
+            .evidence = (const char *)sqlite3_column_text(st, 7),
+        };
+        if (cb(ctx, &e)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? 0 : fail(q, "query");
+}
+
+static long sq_retain(struct store *s, int64_t before_ms)
+{
+    struct store_sqlite *q = ss(s);
+    sqlite3_bind_int64(q->st[ST_RETAIN_RT], 1, before_ms);
+    if (step_done(q, ST_RETAIN_RT))
+        return -1;
+    sqlite3_bind_int64(q->st[ST_RETAIN], 1, before_ms);
+    if (step_done(q, ST_RETAIN))
+        return -1;
+    return (long)sqlite3_changes(q->db);
+}
+
+static const struct store_ops sqlite_ops = {
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .put_identity = sq_put_identity,
+    .put_position = sq_put_position,
+    .put_event = sq_put_event,
+    .put_alert = sq_put_alert,
+    .query_track = sq_query_track,
+    .query_identity = sq_query_identity,
+    .query_area = sq_query_area,
+    .query_events = sq_query_events,
+    .retain = sq_retain,
+};
+
+struct store *store_sqlite_open(const char *path, char *err, size_t errn)
+{
+    struct store_sqlite *q = xcalloc(1, sizeof *q);
+    q->base.ops = &sqlite_ops;
+    if (ref_db_open(path, &q->db, err, errn) != 0) {
+        free(q);
+        return NULL;
+    }
+    sqlite3_exec(q->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    sqlite3_exec(q->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+    for (int i = 0; i < NST; i++)
+        if (sqlite3_prepare_v3(q->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &q->st[i], NULL) != SQLITE_OK) {
+            snprintf(err, errn, "%s: %s", path, sqlite3_errmsg(q->db));
+            sq_close(&q->base);
+            return NULL;
+        }
+    return &q->base;
+}

@@ -1,0 +1,98 @@
+/* store.c: the backend-independent half of the store: URL dispatch and
+ * batching by row count and event time (store.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store.h"
+
+struct store *store_open(const char *url, char *err, size_t errn)
+{
+    struct store *s;
+    if (strncmp(url, "sqlite:", 7) == 0)
+        s = store_sqlite_open(url + 7, err, errn);
+    else if (strstr(url, "://") || (strchr(url, ':') && strchr(url, ':') < strchr(url, '/')))
+        return snprintf(err, errn, "%s: unsupported store (sqlite:PATH)", url), NULL;
+    else
+        s = store_sqlite_open(url, err, errn);
+    if (s)
+        store_set_batch(s, 5000, 60000);
+    return s;
+}
+
+void store_set_batch(struct store *s, unsigned max_rows, int64_t max_ms)
+{
+    s->batch_max_rows = max_rows ? max_rows : 1;
+    s->batch_max_ms = max_ms;
+}
+
+int store_flush(struct store *s)
+{
+    if (!s->in_tx)
+        return 0;
+    s->in_tx = 0;
+    s->commits++;
+    return s->ops->commit(s);
+}
+
+void store_close(struct store *s)
+{
+    if (!s)
+        return;
+    store_flush(s);
+    s->ops->close(s);
+}
+
+/* Opens the batch before a write and reports the row's event time. */
+static int batch_pre(struct store *s, int64_t t_ms)
+{
+    if (s->in_tx && (s->batch_rows >= s->batch_max_rows ||
+                     (s->batch_max_ms > 0 && t_ms - s->batch_t0_ms >= s->batch_max_ms)))
+        if (store_flush(s) != 0)
+            return -1;
+    if (!s->in_tx) {
+        if (s->ops->begin(s) != 0)
+            return -1;
+        s->in_tx = 1;
+        s->batch_rows = 0;
+        s->batch_t0_ms = t_ms;
+    }
+    return 0;
+}
+
+static int batch_post(struct store *s, int rc)
+{
+    if (rc == 0) {
+        s->batch_rows++;
+        s->rows++;
+    }
+    return rc;
+}
+
+int store_put_identity(struct store *s, uint8_t kind, uint32_t id, const char *field, const char *value,
+                       int64_t t_ms)
+{
+    if (batch_pre(s, t_ms))
+        return -1;
+    return batch_post(s, s->ops->put_identity(s, kind, id, field, value, t_ms));
+}
+
+int store_put_position(struct store *s, const struct store_position *p)
+{
+    if (batch_pre(s, p->t_ms))
+        return -1;
+    return batch_post(s, s->ops->put_position(s, p));
+}
+
+int store_put_event(struct store *s, const struct store_event *e)
+{
+    if (batch_pre(s, e->t_start_ms))
+        return -1;
+    return batch_post(s, s->ops->put_event(s, e));
+}
+
+int store_put_alert(struct store *s, const struct store_alert *a)
+{
+    if (batch_pre(s, a->t_ms))
+        return -1;
+    return batch_post(s, s->ops->put_alert(s, a));
+}

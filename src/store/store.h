@@ -1,0 +1,115 @@
+/* store.h: the embedded store: what the tracker and detectors saw, kept on
+ * disk for queries after the fact. One interface, a table of operations
+ * chosen by URL ("sqlite:PATH" now; a PostgreSQL backend goes behind the same
+ * operations), so no SQL crosses it.
+ *
+ * EVENT TIME ONLY: every row carries the time of the message that produced
+ * it, and batching and retention count event time, so ingesting a recording
+ * gives the same rows whenever it is run. */
+#ifndef ATALAYA_STORE_STORE_H
+#define ATALAYA_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Entity kinds, as enum trk_kind: 1 vessel (id = MMSI), 2 aircraft (ICAO). */
+enum store_kind { STORE_VESSEL = 1, STORE_AIRCRAFT = 2 };
+
+struct store_position {
+    uint8_t kind;
+    uint32_t id;
+    int64_t t_ms;
+    double lat, lon;
+    double alt_ft, speed_kt, course_deg; /* NAN unknown */
+    const char *source;                  /* e.g. "ais_a", "adsb"; NULL unknown */
+};
+
+struct store_entity_ref {
+    uint8_t kind;
+    uint32_t id;
+};
+
+struct store_event {
+    const char *kind;   /* gap, encounter, loitering, ... */
+    int64_t t_start_ms, t_end_ms; /* t_end 0: open */
+    const struct store_entity_ref *entities; /* written */
+    size_t nentities;
+    const char *entities_json; /* read back: [{"kind":1,"id":...}, ...] */
+    double lat, lon;    /* NAN unknown */
+    const char *details_json; /* a JSON object, or NULL */
+    const char *evidence;     /* raw messages, newline separated, or NULL */
+};
+
+struct store_alert {
+    int64_t t_ms;
+    uint8_t kind;
+    uint32_t id;
+    const char *rule, *message, *evidence;
+};
+
+struct store_identity {
+    const char *field, *value;
+    int64_t valid_from_ms, valid_to_ms; /* valid_to 0: current */
+};
+
+/* Query callbacks: return non-zero to stop. */
+typedef int (*store_position_cb)(void *ctx, const struct store_position *p);
+typedef int (*store_identity_cb)(void *ctx, const struct store_identity *i);
+typedef int (*store_event_cb)(void *ctx, const struct store_event *e);
+
+struct store;
+
+struct store_ops {
+    void (*close)(struct store *s);
+    int (*begin)(struct store *s);
+    int (*commit)(struct store *s);
+    /* Sets field of an entity to value from t_ms on: a different value closes
+     * the current row (valid_to = t_ms) and opens a new one; the same value
+     * does nothing. History, never an overwrite. */
+    int (*put_identity)(struct store *s, uint8_t kind, uint32_t id, const char *field, const char *value,
+                        int64_t t_ms);
+    int (*put_position)(struct store *s, const struct store_position *p);
+    int (*put_event)(struct store *s, const struct store_event *e);
+    int (*put_alert)(struct store *s, const struct store_alert *a);
+    int (*query_track)(struct store *s, uint8_t kind, uint32_t id, int64_t from_ms, int64_t to_ms,
+                       store_position_cb cb, void *ctx);
+    int (*query_identity)(struct store *s, uint8_t kind, uint32_t id, store_identity_cb cb, void *ctx);
+    /* Latest position of each entity seen in the box during the window. */
+    int (*query_area)(struct store *s, double lat0, double lon0, double lat1, double lon1, int64_t from_ms,
+                      int64_t to_ms, store_position_cb cb, void *ctx);
+    int (*query_events)(struct store *s, int64_t from_ms, int64_t to_ms, store_event_cb cb, void *ctx);
+    /* Deletes positions older than before_ms. Returns rows deleted, or -1. */
+    long (*retain)(struct store *s, int64_t before_ms);
+};
+
+/* Every backend's handle starts with this. */
+struct store {
+    const struct store_ops *ops;
+    char err[256];
+    /* Batching (store.c): rows since begin, event time of the first row. */
+    unsigned batch_rows, batch_max_rows;
+    int64_t batch_t0_ms, batch_max_ms;
+    int in_tx;
+    uint64_t rows, commits;
+};
+
+/* Opens a store by URL ("sqlite:PATH", or a bare PATH as sqlite). NULL with
+ * err filled on failure. */
+struct store *store_open(const char *url, char *err, size_t errn);
+void store_close(struct store *s); /* commits an open batch */
+
+/* Batched writes: the store_put_* wrappers open a transaction when none is
+ * open and commit once max_rows rows or max_ms of event time have gone in
+ * (defaults 5000 rows, 60 s), so a crash loses at most the open batch. */
+void store_set_batch(struct store *s, unsigned max_rows, int64_t max_ms);
+int store_flush(struct store *s);
+int store_put_identity(struct store *s, uint8_t kind, uint32_t id, const char *field, const char *value,
+                       int64_t t_ms);
+int store_put_position(struct store *s, const struct store_position *p);
+int store_put_event(struct store *s, const struct store_event *e);
+int store_put_alert(struct store *s, const struct store_alert *a);
+
+/* The SQLite backend (sqlite.c). */
+struct store *store_sqlite_open(const char *path, char *err, size_t errn);
+
+#endif

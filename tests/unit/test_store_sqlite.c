@@ -1,0 +1,207 @@
+/* test_store_sqlite.c: the SQLite store against a temporary file: identity
+ * history, batched commits seen by a second connection, area and track
+ * queries, events, retention. */
+#include <math.h>
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "test.h"
+
+static char path[64];
+
+static struct store *fresh(void)
+{
+    snprintf(path, sizeof path, "/tmp/atalaya_store_%d.db", (int)getpid());
+    unlink(path);
+    char err[256];
+    struct store *s = store_open(path, err, sizeof err);
+    if (!s)
+        fprintf(stderr, "%s\n", err);
+    return s;
+}
+
+static void cleanup(void)
+{
+    char p[80];
+    unlink(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+}
+
+/* Rows in a table, through a separate connection: what a reader sees. */
+static long count_rows(const char *table)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char q[128];
+    long n = -1;
+    snprintf(q, sizeof q, "SELECT count(*) FROM %s", table);
+    if (sqlite3_open(path, &db) == SQLITE_OK && sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return n;
+}
+
+struct idlog {
+    int n;
+    struct {
+        char field[16], value[32];
+        int64_t from, to;
+    } r[8];
+};
+
+static int on_identity(void *ctx, const struct store_identity *i)
+{
+    struct idlog *l = ctx;
+    if (l->n < 8) {
+        snprintf(l->r[l->n].field, sizeof l->r[0].field, "%s", i->field);
+        snprintf(l->r[l->n].value, sizeof l->r[0].value, "%s", i->value);
+        l->r[l->n].from = i->valid_from_ms;
+        l->r[l->n].to = i->valid_to_ms;
+    }
+    l->n++;
+    return 0;
+}
+
+static void test_identity_history(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK_EQ_INT(store_put_identity(s, STORE_VESSEL, 224123456, "name", "DRACO", 1000), 0);
+    CHECK_EQ_INT(store_put_identity(s, STORE_VESSEL, 224123456, "imo", "9123456", 1000), 0);
+    CHECK_EQ_INT(store_put_identity(s, STORE_VESSEL, 224123456, "name", "DRACO", 5000), 0); /* same: no row */
+    CHECK_EQ_INT(store_put_identity(s, STORE_VESSEL, 224123456, "name", "DRAKE", 9000), 0);
+    CHECK_EQ_INT(store_put_identity(s, STORE_AIRCRAFT, 224123456, "callsign", "IBE123", 9000), 0);
+    store_flush(s);
+    struct idlog l = {0};
+    CHECK_EQ_INT(s->ops->query_identity(s, STORE_VESSEL, 224123456, on_identity, &l), 0);
+    CHECK_EQ_INT(l.n, 3);
+    CHECK(strcmp(l.r[0].field, "imo") == 0 && l.r[0].to == 0);
+    CHECK(strcmp(l.r[1].value, "DRACO") == 0 && l.r[1].from == 1000 && l.r[1].to == 9000);
+    CHECK(strcmp(l.r[2].value, "DRAKE") == 0 && l.r[2].from == 9000 && l.r[2].to == 0);
+    store_close(s);
+    cleanup();
+}
+
+static struct store_position pos(uint32_t id, int64_t t, double lat, double lon)
+{
+    return (struct store_position){.kind = STORE_VESSEL, .id = id, .t_ms = t, .lat = lat, .lon = lon,
+                                   .alt_ft = NAN, .speed_kt = 10.5, .course_deg = NAN, .source = "ais_a"};
+}
+
+static void test_batch_commit(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    store_set_batch(s, 10, 60000);
+    for (int i = 0; i < 25; i++) {
+        struct store_position p = pos(1, 1000 + i, 10, 20);
+        CHECK_EQ_INT(store_put_position(s, &p), 0);
+    }
+    /* Two full batches of 10 are committed and visible; 5 wait. */
+    CHECK_EQ_INT(count_rows("position"), 20);
+    CHECK_EQ_INT(s->commits, 2);
+    /* Event time also closes a batch: a row a minute later commits the rest. */
+    struct store_position late = pos(1, 1000 + 60000 + 24, 10, 20);
+    CHECK_EQ_INT(store_put_position(s, &late), 0);
+    CHECK_EQ_INT(count_rows("position"), 25);
+    store_close(s);
+    CHECK_EQ_INT(count_rows("position"), 26);
+    CHECK_EQ_INT(count_rows("position_rtree"), 26);
+    cleanup();
+}
+
+struct plog {
+    int n;
+    uint32_t ids[8];
+    int64_t t[8];
+};
+
+static int on_pos(void *ctx, const struct store_position *p)
+{
+    struct plog *l = ctx;
+    if (l->n < 8) {
+        l->ids[l->n] = p->id;
+        l->t[l->n] = p->t_ms;
+    }
+    l->n++;
+    return 0;
+}
+
+static void test_area_track_retention(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    struct store_position ps[] = {
+        pos(1, 1000, 12.10, -68.90), pos(1, 2000, 12.20, -68.80), pos(1, 3000, 13.50, -68.00),
+        pos(2, 1500, 12.15, -68.85), pos(3, 1500, 40.00, 3.00),
+    };
+    for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
+        CHECK_EQ_INT(store_put_position(s, &ps[i]), 0);
+    store_flush(s);
+    struct plog l = {0};
+    CHECK_EQ_INT(s->ops->query_area(s, 12.0, -69.0, 12.5, -68.5, 0, 10000, on_pos, &l), 0);
+    CHECK_EQ_INT(l.n, 2); /* 1 and 2; 3 is elsewhere */
+    CHECK(l.ids[0] == 1 && l.t[0] == 2000 && l.ids[1] == 2);
+    memset(&l, 0, sizeof l);
+    CHECK_EQ_INT(s->ops->query_track(s, STORE_VESSEL, 1, 1500, 3000, on_pos, &l), 0);
+    CHECK_EQ_INT(l.n, 2);
+    CHECK(l.t[0] == 2000 && l.t[1] == 3000);
+    CHECK_EQ_INT(s->ops->retain(s, 2000), 3);
+    CHECK_EQ_INT(count_rows("position"), 2);
+    CHECK_EQ_INT(count_rows("position_rtree"), 2);
+    store_close(s);
+    cleanup();
+}
+
+static int on_event(void *ctx, const struct store_event *e)
+{
+    int *n = ctx;
+    if (strcmp(e->kind, "encounter") == 0 && e->t_end_ms == 9000 && strstr(e->entities_json, "\"id\":7") &&
+        e->details_json && strstr(e->details_json, "min_m"))
+        (*n)++;
+    return 0;
+}
+
+static void test_events(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    struct store_entity_ref ents[] = {{STORE_VESSEL, 7}, {STORE_VESSEL, 8}};
+    struct store_event e = {.kind = "encounter", .t_start_ms = 5000, .t_end_ms = 9000, .entities = ents,
+                            .nentities = 2, .lat = 12, .lon = -68, .details_json = "{\"min_m\":120}",
+                            .evidence = "!AIVDM,1,1,,A,x,0*00"};
+    CHECK_EQ_INT(store_put_event(s, &e), 0);
+    store_flush(s);
+    int n = 0;
+    CHECK_EQ_INT(s->ops->query_events(s, 8000, 20000, on_event, &n), 0);
+    CHECK_EQ_INT(n, 1);
+    n = 0;
+    CHECK_EQ_INT(s->ops->query_events(s, 9001, 20000, on_event, &n), 0);
+    CHECK_EQ_INT(n, 0);
+    store_close(s);
+    cleanup();
+}
+
+int main(void)
+{
+    RUN(test_identity_history);
+    RUN(test_batch_commit);
+    RUN(test_area_track_retention);
+    RUN(test_events);
+    TEST_MAIN_END();
+}
