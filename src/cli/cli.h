@@ -40,5 +40,7 @@ int cmd_registry(int argc, char **argv);
 int cmd_watchlist(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_query(int argc, char **argv);
 
 #endif

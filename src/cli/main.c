@@ -17,6 +17,8 @@ static const struct subcommand subcommands[] = {
     {"registry", cmd_registry, "import a user-supplied aircraft registry (icao24, registration, type) and look it up"},
     {"watchlist", cmd_watchlist, "import (OFAC SDN, CSV), list, add and remove watchlist entries"},
     {"simulate", cmd_simulate, "scenario -> the AIS and Mode S broadcasts its receivers hear, and the truth"},
+    {"ingest", cmd_ingest, "recordings through decoders and tracker into the store (positions, identity history)"},
+    {"query", cmd_query, "the store: an entity's track in a window, its identities over time, events"},
     {"lookup", cmd_lookup, "flag, country, operator and watchlist matches of an MMSI, IMO, address or callsign"},
     {NULL, NULL, NULL},
 };
