@@ -111,7 +111,7 @@ static int ingest_nmea(struct ingest *g, struct in_file *in, struct ais_ctx *ctx
 {
     const char *line;
     size_t len;
-    int overlong, rc;
+    int overlong, rc = 0;
     while (!g->failed && (rc = in_getline(in, &line, &len, &overlong)) == 1) {
         struct ais_payload p;
         if (ais_feed_line(ctx, line, len, overlong != 0, &p) != AIS_OK)
@@ -154,7 +154,7 @@ static int ingest_modes(struct ingest *g, struct in_file *in, enum decode_input 
     if (kind == IN_SBS) {
         const char *line;
         size_t len;
-        int overlong, rc;
+        int overlong, rc = 0;
         while (!g->failed && (rc = in_getline(in, &line, &len, &overlong)) == 1) {
             struct modes_msg m;
             if (overlong || modes_sbs_parse(line, len, &m) != 0)
