@@ -2,6 +2,8 @@
  *   track MMSI|ICAO [--from T --to T]  positions in a window
  *   entity MMSI|ICAO                   identities over time (valid_from/valid_to)
  *   events [--from T --to T]           events in a window
+ *   area LAT0 LON0 LAT1 LON1 [--from --to]  the latest fix of each entity in
+ *                                      the box (R*Tree)
  * An MMSI is all digits; an ICAO address is 6 hex digits (or prefixed with
  * "icao:"). Times are ms since the epoch, event time as stored. Output
  * --format json (lines), csv, or geojson (track: one LineString feature,
@@ -217,15 +219,23 @@ int cmd_query(int argc, char **argv)
             break;
         case 'h':
             printf("usage: atalaya query [--store sqlite:PATH] [--from MS] [--to MS] [--format json|csv|geojson]\n"
-                   "         track MMSI|ICAO | entity MMSI|ICAO | events\n");
+                   "         track MMSI|ICAO | entity MMSI|ICAO | events | area LAT0 LON0 LAT1 LON1\n");
             return 0;
         default: return 1;
         }
     }
     const char *what = optind < argc ? argv[optind] : "";
     bool needs_id = strcmp(what, "track") == 0 || strcmp(what, "entity") == 0;
-    if (!needs_id && strcmp(what, "events") != 0)
-        return fprintf(stderr, "atalaya query: track|entity|events\n"), 1;
+    bool area = strcmp(what, "area") == 0;
+    if (!needs_id && !area && strcmp(what, "events") != 0)
+        return fprintf(stderr, "atalaya query: track|entity|events|area\n"), 1;
+    double box[4];
+    for (int i = 0; area && i < 4; i++) {
+        char *end;
+        box[i] = optind + 1 + i < argc ? strtod(argv[optind + 1 + i], &end) : NAN;
+        if (!isfinite(box[i]) || *end)
+            return fprintf(stderr, "atalaya query: area LAT0 LON0 LAT1 LON1\n"), 1;
+    }
     uint8_t kind = 0;
     uint32_t id = 0;
     if (needs_id && (optind + 1 >= argc || parse_entity(argv[optind + 1], &kind, &id) != 0))
@@ -236,7 +246,11 @@ int cmd_query(int argc, char **argv)
         return fprintf(stderr, "atalaya query: %s\n", err), 2;
     buf_init(&o.b, 1 << 16);
     int rc;
-    if (what[0] == 't') {
+    if (area) {
+        if (o.fmt == Q_GEOJSON)
+            return fprintf(stderr, "atalaya query: area: json or csv\n"), store_close(s), buf_free(&o.b), 1;
+        rc = s->ops->query_area(s, box[0], box[1], box[2], box[3], from, to, on_position, &o);
+    } else if (what[0] == 't') {
         if (o.fmt == Q_GEOJSON)
             buf_printf(&o.b, "{\"type\":\"Feature\",\"properties\":{\"kind\":\"%s\",\"id\":%" PRIu32 "},"
                              "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[",

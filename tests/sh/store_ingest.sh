@@ -96,3 +96,14 @@ if "$ATALAYA" ingest --store "sqlite:$tmp/crash.db" "$log" 2>/dev/null &&
 else
     echo "not ok - second run after the crash"
 fi
+
+# Area query through the R*Tree: one row per entity with a fix in the box, the
+# same entities a plain scan of the table finds.
+"$ATALAYA" query --store "sqlite:$tmp/amsa.db" area -- -11 142 -10 143 >"$tmp/area.json"
+want=$(sqlite3 "$tmp/amsa.db" "SELECT DISTINCT id FROM position WHERE lat BETWEEN -11 AND -10 AND lon BETWEEN 142 AND 143 ORDER BY id" | tr '\n' ' ')
+got=$(python3 -c 'import json,sys; print(" ".join(str(json.loads(l)["id"]) for l in open(sys.argv[1])), end=" ")' "$tmp/area.json")
+if [ -n "$want" ] && [ "$got" = "$want" ]; then
+    echo "ok - area query finds the entities in the box ($(wc -l <"$tmp/area.json"))"
+else
+    echo "not ok - area query: got '$got', want '$want'"
+fi
