@@ -107,3 +107,15 @@ if [ -n "$want" ] && [ "$got" = "$want" ]; then
 else
     echo "not ok - area query: got '$got', want '$want'"
 fi
+
+# Retention counts event time: with --retain-days 0.001 (86.4 s) only the last
+# 86.4 s before the newest message remain.
+"$ATALAYA" ingest --store "sqlite:$tmp/ret.db" --retain-days 0.001 "$root/tests/samples/ais/amsa/ais.txt.gz"
+span=$(sqlite3 "$tmp/ret.db" "SELECT (SELECT max(t) FROM position) - min(t) FROM position")
+left=$(sqlite3 "$tmp/ret.db" "SELECT count(*) FROM position")
+all=$(sqlite3 "$tmp/amsa.db" "SELECT count(*) FROM position")
+if [ "$span" -le 86400 ] && [ "$left" -gt 0 ] && [ "$left" -lt "$all" ]; then
+    echo "ok - retention keeps the last 86.4 s of event time ($left of $all positions)"
+else
+    echo "not ok - retention: span $span ms, $left of $all positions"
+fi
