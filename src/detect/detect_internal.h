@@ -69,6 +69,9 @@ struct det {
     size_t ncells, capcells;
 };
 
+/* identity.c */
+bool det_imo_valid(uint32_t imo);
+
 /* det.c */
 struct jw;
 /* Opens an event object in w (on out) with its kind and time span; members
