@@ -496,8 +496,10 @@ def items_spoof(T):
 
 # ---------------------------------------------------------------- scoring
 
-def score(T, items, events):
-    """Returns (rows of misses, rows of false positives, counts)."""
+def score(T, items, events, seen=()):
+    """Counts, misses and false positives. seen: every event of the
+    detector's kinds (also those not scored, e.g. coverage gaps), to say
+    what the detector did report near each miss."""
     hit = [False] * len(items)
     tp = fp = opt_only = 0
     fps = []
@@ -520,7 +522,13 @@ def score(T, items, events):
             fps.append(ev_label(e))
     n_in = sum(1 for it in items if it.scope)
     found = sum(1 for i, it in enumerate(items) if it.scope and hit[i])
-    misses = [it.label for i, it in enumerate(items) if it.scope and not hit[i]]
+    misses = []
+    for i, it in enumerate(items):
+        if not it.scope or hit[i]:
+            continue
+        near = [ev_label(e) for e in seen if it.eids & ev_entity(T, e) and
+                overlaps(e.get("t_start_ms", 0), e.get("t_end_ms", 0), it.t0, it.t1, slack=6 * H)]
+        misses.append(it.label + (f"; reported near it: {'; '.join(near)}" if near else "; nothing reported near it"))
     prec = tp / (tp + fp) if tp + fp else None
     rec = found / n_in if n_in else None
     return {"in_scope": n_in, "optional": len(items) - n_in, "events": len(events), "tp": tp,
@@ -529,14 +537,54 @@ def score(T, items, events):
             "out_of_scope": [f"{it.label}: {it.why}" for it in items if not it.scope]}
 
 
+def ideal_events(T, det, items):
+    """What a perfect detector would report for the in-scope items, in the
+    event contracts: a self-check of the scorer (--emit-ideal)."""
+    out = []
+    for it in items:
+        if not it.scope:
+            continue
+        r, eid = it.r, sorted(it.eids)[0]
+        ent = r["entities"][0]
+        e = {"t_start_ms": it.t0, "t_end_ms": it.t1}
+        if det in ("ais_gap", "ais_gap/deliberate"):
+            e.update(event="ais_gap", mmsi=ent["mmsi"], **{"class": "likely_deliberate" if det != "ais_gap" else "gap"})
+            if it.new_mmsi:
+                e["reappeared_as_mmsi"] = it.new_mmsi
+        elif det == "encounter":
+            e.update(event="encounter", mmsi=sorted(x["mmsi"] for x in r["entities"]), lat=r["position"][0], lon=r["position"][1])
+        elif det == "loitering":
+            p = r.get("position") or r.get("centre")
+            e.update(event="loitering", mmsi=ent["mmsi"], lat=p[0], lon=p[1])
+        elif det == "identity_change":
+            e.update(event="identity_change", mmsi=ent["mmsi"], field="name", old="", new="")
+        elif det == "port_call":
+            e.update(event="port_call", mmsi=ent["mmsi"], port=r.get("port"), port_id=0,
+                     lat=r["position"][0], lon=r["position"][1])
+        elif det == "flight":
+            e.update(event="flight", icao=ent["icao"].lower(), callsign=ent.get("callsign", ""), operator="")
+            if is_code(r.get("from")):
+                e["departure_airport"] = r["from"]
+            if is_code(r.get("to")):
+                e["arrival_airport"] = r["to"]
+        elif det == "emergency_squawk":
+            e.update(event="emergency_squawk", icao=ent["icao"].lower(), squawk=f"{int(r['code']):04d}")
+        elif det == "spoofing":
+            e.update(event="implausible_speed", t_end_ms=it.t0)
+            e.update({"mmsi": ent["mmsi"]} if "mmsi" in ent else {"icao": ent["icao"].lower()})
+        out.append(e)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("truth")
-    ap.add_argument("events", nargs="+")
+    ap.add_argument("events", nargs="*")
     ap.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data"))
     ap.add_argument("--min", type=float, default=None)
     ap.add_argument("--tap", default=None, metavar="NAME")
     ap.add_argument("--verbose", action="store_true", help="also list the optional truth items and why")
+    ap.add_argument("--emit-ideal", metavar="FILE", help="write what a perfect detector would report, and exit")
     a = ap.parse_args()
 
     T = Truth(a.truth)
@@ -567,6 +615,17 @@ def main():
         "emergency_squawk": lambda: items_squawk(T),
         "spoofing": lambda: items_spoof(T),
     }
+    if a.emit_ideal:
+        seen = set()
+        with open(a.emit_ideal, "w") as f:
+            for det, _, _ in DETECTORS:
+                if det in builders:
+                    for e in ideal_events(T, det, builders[det]()):
+                        k = json.dumps(e, sort_keys=True)
+                        if k not in seen:  # a deliberate gap is also a gap
+                            seen.add(k)
+                            f.write(k + "\n")
+        return 0
     name = a.tap or T.header.get("name", "")
     print(f"# scores against truth: {name} (seed {T.header.get('seed')}, {len(T.recs)} truth records, {len(ev)} events)")
     print(f"# {'detector':<20} {'in scope':>8} {'optional':>8} {'events':>6} {'TP':>5} {'FP':>4} {'found':>5} {'precision':>9} {'recall':>7}")
@@ -591,7 +650,7 @@ def main():
             print(f"# {det:<20} {n_in:>8} {'':>8} {0:>6}  not available (no events of {', '.join(evkinds)})")
             tap.append(f"ok - {name} {det} # SKIP not available")
             continue
-        s = score(T, items, es)
+        s = score(T, items, es, [x for k in evkinds for x in kinds.get(k, [])])
         f = lambda v: "-" if v is None else f"{v:.3f}"
         print(f"# {det:<20} {s['in_scope']:>8} {s['optional']:>8} {s['events']:>6} {s['tp']:>5} {s['fp']:>4} "
               f"{s['found']:>5} {f(s['precision']):>9} {f(s['recall']):>7}")
