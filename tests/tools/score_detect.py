@@ -31,7 +31,6 @@ The rules (docs/detectors.md, "Scores against truth", says why):
 Python 3 standard library only.
 """
 import argparse
-import bisect
 import gzip
 import json
 import math
