@@ -79,12 +79,15 @@ double det_source_silence(const struct det_source *s, int64_t t0, int64_t t1)
 {
     if (!s || t1 <= t0)
         return 0;
+    /* The longest single silence, not their sum: an outage is one stretch,
+     * while a satellite's passes (or any receiver's duty cycle) leave many
+     * short silences that explain nothing about a vessel heard between them. */
     int64_t silent = 0;
     for (int i = 0; i < s->silent_n; i++) {
         int64_t a = s->silent_from[i] > t0 ? s->silent_from[i] : t0;
         int64_t b = s->silent_to[i] < t1 ? s->silent_to[i] : t1;
-        if (b > a)
-            silent += b - a;
+        if (b - a > silent)
+            silent = b - a;
     }
     /* A silence still going on when the vessel reappears (the source came back
      * with this very message) is recorded before we are asked. */

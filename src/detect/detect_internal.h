@@ -21,6 +21,8 @@ struct det_vessel {
     char last_evidence[DET_EVIDENCE];
     int64_t recent[DET_RECENT];
     int recent_head, recent_n;
+    uint32_t imo;          /* last IMO number heard from this MMSI (the tracker forgets an expired vessel's) */
+    int64_t alias_last_t;  /* last heard under another MMSI with the same IMO (identity.c) */
     uint32_t cell; /* encounter grid cell, 0 = none */
     uint32_t npairs; /* open encounter pairs this vessel is in */
     /* loitering */
@@ -79,7 +81,7 @@ struct jw;
 void det_event_begin(struct det *d, struct jw *w, struct buf *out, const char *kind, int64_t t0, int64_t t1);
 void det_event_end(struct jw *w);
 struct det_source *det_source_get(struct det *d, const char *name);
-/* Fraction of [t0, t1] during which the source sent nothing at all. */
+/* Fraction of [t0, t1] that the source's longest silence in it covers. */
 double det_source_silence(const struct det_source *s, int64_t t0, int64_t t1);
 
 /* How many positions were heard from anyone within ~1 degree of (lat, lon)

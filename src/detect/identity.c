@@ -58,6 +58,8 @@ void det_identity_on_update(struct det *d, const struct trk_update *u, uint32_t 
     uint32_t prev;
     if (hash_u32_get(&d->by_imo, tv->imo, &prev) && prev != vi) {
         struct det_vessel *old = &d->v[prev], *v = &d->v[vi];
+        if (old->last_t > v->alias_last_t)
+            v->alias_last_t = old->last_t; /* the ship was heard as the other MMSI until then */
         det_event_begin(d, &w, out, "identity_change", old->last_t ? old->last_t : u->t_ms, u->t_ms);
         jw_kuint(&w, "imo", tv->imo);
         jw_kstr(&w, "field", "mmsi");
@@ -81,4 +83,5 @@ void det_identity_on_update(struct det *d, const struct trk_update *u, uint32_t 
                          strlen(v->first_evidence), tv->mmsi, out);
     }
     hash_u32_put(&d->by_imo, tv->imo, vi);
+    d->v[vi].imo = tv->imo;
 }
