@@ -204,8 +204,11 @@ int cmd_replay(int argc, char **argv)
         {"vessels-json", required_argument, 0, 'v'}, {"stats", no_argument, 0, 's'},
         {"db", required_argument, 0, 'd'},     {"area", required_argument, 0, 'A'},
         {"detect", no_argument, 0, 'D'},      {"modes-epoch", required_argument, 0, 'E'},
+        {"geofence", required_argument, 0, 'G'}, {"port-polygons", required_argument, 0, 'P'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
     };
+    const char *fences[32], *port_polys[32];
+    int nfences = 0, nport_polys = 0;
     const char *aircraft_json = NULL, *vessels_json = NULL, *dbpath = "atalaya.db";
     const char *areas[32];
     int nareas = 0;
@@ -222,6 +225,14 @@ int cmd_replay(int argc, char **argv)
         case 'd': dbpath = optarg; break;
         case 'D': detect = true; break;
         case 'E': r.modes_epoch_ms = (int64_t)(strtod(optarg, NULL) * 1000.0); break;
+        case 'G':
+            if (nfences < 32)
+                fences[nfences++] = optarg;
+            break;
+        case 'P':
+            if (nport_polys < 32)
+                port_polys[nport_polys++] = optarg;
+            break;
         case 'A':
             if (nareas < 32)
                 areas[nareas++] = optarg;
@@ -234,7 +245,9 @@ int cmd_replay(int argc, char **argv)
                    "  --db PATH  watchlists and registry (default atalaya.db, when present): alerts on\n"
                    "             watched entities, with the raw messages as evidence\n"
                    "  --area F   GeoJSON polygons: alert when a watched entity enters one (repeatable)\n"
-                   "  --detect   AIS dark gaps, ship-to-ship encounters, loitering as JSON event lines\n"
+                   "  --detect   AIS dark gaps, ship-to-ship encounters, loitering, port calls as JSON lines\n"
+                   "  --geofence F       with --detect: GeoJSON zones, enter/exit/dwell of any entity (repeatable)\n"
+                   "  --port-polygons F  with --detect: GeoJSON port areas beside the World Port Index (repeatable)\n"
                    "  --modes-epoch S  UNIX time (s) of the Beast/AVR 12 MHz counter's zero, so Mode S\n"
                    "             recordings get UTC times (default: the counter as a relative clock)\n");
             return 0;
@@ -297,6 +310,16 @@ int cmd_replay(int argc, char **argv)
     struct modes_replay mr = {.r = &r, .dec = modes_decoder_new(NULL)};
     modes_validator_init(&mr.val, 1);
     int rc = 0;
+    if (!r.det && nfences + nport_polys) {
+        fprintf(stderr, "atalaya replay: --geofence and --port-polygons need --detect\n");
+        rc = 1;
+    }
+    for (int i = 0; rc == 0 && i < nfences + nport_polys; i++)
+        if ((i < nfences ? det_load_geofences(r.det, fences[i], err, sizeof err)
+                         : det_load_port_polygons(r.det, port_polys[i - nfences], err, sizeof err)) != 0) {
+            fprintf(stderr, "atalaya replay: %s\n", err);
+            rc = 2;
+        }
     for (int i = optind; i < argc && rc == 0; i++) {
         struct in_file *in = in_open(argv[i]);
         if (!in) {
