@@ -366,6 +366,11 @@ int cmd_replay(int argc, char **argv)
                 (unsigned long long)ds->gaps, (unsigned long long)ds->gaps_deliberate,
                 (unsigned long long)ds->gaps_coverage, (unsigned long long)ds->encounters,
                 (unsigned long long)ds->loitering);
+        fprintf(stderr, "port calls: %llu (open %llu; visits without a stop or under the minimum: %llu)\n"
+                "geofence enter/exit/dwell: %llu/%llu/%llu\n", (unsigned long long)ds->port_calls,
+                (unsigned long long)ds->port_calls_open, (unsigned long long)ds->port_visits_dropped,
+                (unsigned long long)ds->geofence_enter, (unsigned long long)ds->geofence_exit,
+                (unsigned long long)ds->geofence_dwell);
     }
     det_free(r.det);
     watch_free(r.watch);
