@@ -111,6 +111,7 @@ static int replay_nmea(struct replay *r, struct in_file *in, struct ais_ctx *ctx
         if (trk_update_ais(r->trk, &m, p.meta.time_ms != AIS_NO_TIME ? p.meta.time_ms : r->now_ms, &u))
             print_update(r, &u, p.meta.raw, p.meta.raw_len);
     }
+    r->source = ""; /* it pointed into p: a Mode S file replayed next must not read it */
     return rc < 0 ? 2 : 0;
 }
 

@@ -11,6 +11,10 @@
 #     named after the polygon, with its country and no port_id;
 #   E stops only 1 h in port: below the 3 h minimum, no call;
 #   F arrives and is still stopped when the recording ends: an open call;
+#   G manoeuvres 5 h in port at 1 kn, never stopping: no call;
+#   H is silent 6 h in port, heard in port again: a call by its "port gap";
+#   J stops 4 h, then is next heard 50 km out: the call ends at its last
+#     report in port;
 #   geofence (a square with a hole): V1 spends 2 h inside (enter, one dwell,
 #     exit); V2 crosses it through the hole (enter, exit, enter, exit, no
 #     dwell); V3 drifts in the hole (nothing); an aircraft (SBS) crosses it
@@ -111,6 +115,25 @@ f = Ship(263000007, dest(P, 135, 30000), t0 + 20 * 3600); f.report(12)
 f.sail(dest(P, 135, 600), 12)
 f.stop((t0 + 30 * 3600 - f.t) / 3600)
 expect["F"] = dict(entry=f.first(lambda p, kn: dist(p, P) <= 3000), last=f.t)
+# G: 5 h manoeuvring in port at 1 kn, never below 0.2 kn: no stop, no call.
+g = Ship(263000008, dest(P, 45, 30000), t0); g.report(12)
+g.sail(dest(P, 45, 1500), 12)
+for k in range(5):
+    g.sail(dest(P, 45 + 90 * (k % 4 + 1), 1500), 1.0, step=60)
+g.sail(dest(P, 45, 30000), 12)
+# H: in port at 1 kn, silent 6 h, heard in port again: a port gap, a call.
+h = Ship(263000009, dest(P, 315, 30000), t0); h.report(12)
+h.sail(dest(P, 315, 1500), 12); h.sail(dest(P, 300, 1200), 1.0, step=60)
+h.t += 6 * 3600; h.report(1.0); h.sail(dest(P, 280, 1000), 1.0, step=60)
+h_gap = h.t
+h.sail(dest(P, 315, 30000), 12)
+# J: stops 4 h in port, falls silent, and is next heard 50 km out: the call
+# ends at its last report in port.
+j = Ship(263000010, dest(P, 200, 30000), t0); j.report(12)
+j.sail(dest(P, 200, 1000), 12); j.stop(4)
+j_last = j.t
+j.t += 8 * 3600; j.p = dest(P, 200, 50000); j.report(12); j.sail(dest(P, 200, 60000), 12)
+expect["J"] = dict(last=j_last)
 # Geofence: V1 in for 2 h at 3 kn, V2 across through the hole, V3 inside the hole.
 # (Tracks keep off the edges: a point exactly on one is in or out by the
 # ray-casting convention, not by anything a test should pin down.)
@@ -142,7 +165,7 @@ json.dump(expect, open(f"{tmp}/expect.json", "w"))
 PY
 (cd "$tmp" && "$ATALAYA" replay --detect --stats --port-polygons "$tmp/ports.geojson" --geofence "$tmp/zones.geojson" \
     "$tmp/log.nmea" "$tmp/air.sbs" >"$tmp/ev" 2>"$tmp/err"); rc=$?
-echo "# replay exit $rc"; grep -i "error\|runtime" "$tmp/err" | head -5
+[ "$rc" -eq 0 ] || { echo "not ok - replay exit $rc"; grep -i "error" "$tmp/err" | head -5; }
 python3 - "$tmp/ev" "$tmp/expect.json" <<'PY'
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
@@ -185,7 +208,15 @@ f = by(263000007)
 check(len(f) == 1 and f[0].get("open") is True and f[0]["t_end_ms"] // 1000 == X["F"]["last"]
       and abs(f[0]["t_start_ms"] / 1000 - X["F"]["entry"]) <= 30,
       f"F: still in port at the end: open, ending at its last report ({[(c.get('open'), c['t_end_ms']) for c in f]})")
-check(len(calls) == 4, f"no other port calls ({len(calls)})")
+check(not by(263000008), f"G: 5 h in port at 1 kn without a stop: no call ({len(by(263000008))})")
+hh = by(263000009)
+check(len(hh) == 1 and hh[0].get("port_gaps") == 1 and abs(hh[0]["gap_hours"] - 6.0) < 0.05 and "stops" not in hh[0],
+      f"H: silent 6 h in port, no stop: a call by its port gap ({[(c.get('port_gaps'), c.get('gap_hours')) for c in hh]})")
+jj = by(263000010)
+check(len(jj) == 1 and jj[0]["t_end_ms"] // 1000 == X["J"]["last"] and "open" not in jj[0]
+      and "c:%d" % X["J"]["last"] in jj[0]["evidence"][1],
+      f"J: next heard 50 km out after 8 h: the call ends at its last report in port ({[c['end'] for c in jj]})")
+check(len(calls) == 6, f"no other port calls ({len(calls)})")
 g = [e for e in ev if e["event"].startswith("geofence_")]
 gv = lambda m: [(e["event"][9:], e["t_end_ms"] // 1000) for e in g if e.get("mmsi") == m]
 x = X["V1"]
