@@ -236,6 +236,14 @@ check([(e["event"], e["t_end_ms"] // 1000) for e in ac] == [("geofence_enter", X
       f"aircraft: enter and exit by ICAO address, callsign, altitude ({[(e['event'], e.get('icao')) for e in ac]})")
 check(all(e["evidence"] and all(e["evidence"]) for e in calls + g), "every event carries raw messages")
 PY
+# Bad zone files are refused before any input is read.
+echo '{"type":"FeatureCollection","features":[' >"$tmp/bad.geojson"
+"$ATALAYA" replay --detect --geofence "$tmp/bad.geojson" "$tmp/log.nmea" >/dev/null 2>"$tmp/bad.err"; rc=$?
+[ "$rc" -eq 2 ] && grep -q "bad.geojson" "$tmp/bad.err" && echo "ok - a malformed geofence file: exit 2, named" ||
+    echo "not ok - a malformed geofence file: exit $rc, $(head -1 "$tmp/bad.err")"
+"$ATALAYA" replay --port-polygons "$tmp/ports.geojson" "$tmp/log.nmea" >"$tmp/nodet.out" 2>/dev/null; rc=$?
+[ "$rc" -eq 1 ] && [ ! -s "$tmp/nodet.out" ] && echo "ok - --port-polygons without --detect: refused" ||
+    echo "not ok - --port-polygons without --detect: exit $rc"
 # Part 2: the demo.
 sim=$tmp/demo.nmea
 "$ATALAYA" simulate "$root/scenarios/caribbean.json" --ais "$sim" --truth "$tmp/truth.jsonl" --seed 7 2>"$tmp/sim.err" ||
