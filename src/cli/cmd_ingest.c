@@ -142,11 +142,12 @@ int cmd_ingest(int argc, char **argv)
         {"db", required_argument, 0, 'd'},        {"area", required_argument, 0, 'A'},
         {"no-detect", no_argument, 0, 'N'},       {"modes-epoch", required_argument, 0, 'E'},
         {"positions", required_argument, 0, 'P'},
+        {"geofence", required_argument, 0, 'G'}, {"port-polygons", required_argument, 0, 'O'},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
     };
     const char *url = "sqlite:atalaya.db";
-    const char *areas[32];
-    struct pipeline_config pc = {.who = "atalaya ingest", .areas = areas, .detect = true};
+    const char *areas[32], *fences[32], *port_polys[32];
+    struct pipeline_config pc = {.who = "atalaya ingest", .areas = areas, .geofences = fences, .port_polygons = port_polys, .detect = true};
     unsigned batch = 5000;
     double retain_days = 0;
     bool quiet = false, all_positions = false;
@@ -170,6 +171,14 @@ int cmd_ingest(int argc, char **argv)
             if (pc.nareas < 32)
                 areas[pc.nareas++] = optarg;
             break;
+        case 'G':
+            if (pc.ngeofences < 32)
+                fences[pc.ngeofences++] = optarg;
+            break;
+        case 'O':
+            if (pc.nport_polygons < 32)
+                port_polys[pc.nport_polygons++] = optarg;
+            break;
         case 'h':
             printf("usage: atalaya ingest [--store sqlite:PATH] [options] FILE...\n"
                    "  recordings (AIS NMEA, Beast, AVR, SBS, raw I/Q; .gz/.zst read as is) through the\n"
@@ -179,6 +188,8 @@ int cmd_ingest(int argc, char **argv)
                    "  --retain-days D  then delete positions older than D days before the latest event time\n"
                    "  --db PATH        watchlists and registry (default: the store's own file)\n"
                    "  --area F         GeoJSON areas for watchlist area-entry alerts (repeatable)\n"
+                   "  --geofence F     GeoJSON zones: enter/exit/dwell events of any entity (repeatable)\n"
+                   "  --port-polygons F  GeoJSON port areas beside the World Port Index (repeatable)\n"
                    "  --no-detect      positions and identities only\n"
                    "  --positions all|thinned  every accepted fix, or (default) a fix a minute per vessel\n"
                    "                   and every 10 s per aircraft, plus turns, speed and altitude changes\n"
@@ -189,6 +200,8 @@ int cmd_ingest(int argc, char **argv)
         default: return 1;
         }
     }
+    if (!pc.detect && pc.ngeofences + pc.nport_polygons)
+        return fprintf(stderr, "atalaya ingest: --geofence and --port-polygons need the detectors (not with --no-detect)\n"), 1;
     if (optind >= argc) {
         fprintf(stderr, "atalaya ingest: no input files\n");
         return 1;

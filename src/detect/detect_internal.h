@@ -69,6 +69,8 @@ struct det {
     struct hash_u32 by_imo;     /* IMO -> index of the vessel (MMSI) last seen with it */
     struct det_cell *cells;
     size_t ncells, capcells;
+    struct det_portcall *portcall; /* portcall.c */
+    struct det_geofence *geofence; /* geofence.c */
 };
 
 /* identity.c */
@@ -105,5 +107,16 @@ void det_encounter_finish(struct det *d, struct buf *out);
 void det_loiter_on_position(struct det *d, struct det_vessel *v, int64_t t, double lat, double lon, double kn,
                             const char *evidence, size_t evlen, struct buf *out);
 void det_loiter_close(struct det *d, struct det_vessel *v, struct buf *out);
+
+/* portcall.c, geofence.c: each keeps its own state behind the pointer in struct det. */
+struct det_portcall *det_portcall_new(void);
+void det_portcall_free(struct det_portcall *p);
+void det_portcall_on_position(struct det *d, const struct trk_vessel *tv, int64_t t, double kn,
+                              const char *evidence, size_t evlen, struct buf *out);
+void det_portcall_finish(struct det *d, struct buf *out);
+struct det_geofence *det_geofence_new(void);
+void det_geofence_free(struct det_geofence *g);
+void det_geofence_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
+                            struct buf *out);
 
 #endif
