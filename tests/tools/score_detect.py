@@ -419,6 +419,9 @@ def items_port_call(T):
             why.append(f"heard {r.get('heard_fraction'):.0%} of the stay")
         if r["end_ms"] - r["start_ms"] < 2 * H:
             why.append("shorter than 2 h")
+        # A spoofer's AIS shows it leaving port: what AIS shows is split stays.
+        if any(a < r["end_ms"] and b > r["start_ms"] for a, b in T.ent[eid]["spoof"]):
+            why.append("spoofed positions during the stay")
         it = Item(T, r, [eid], not why, "; ".join(why), extra=f" {r.get('port')}")
 
         def fits(e, it=it):
