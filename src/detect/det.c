@@ -27,6 +27,20 @@ struct det *det_new(const struct det_config *cfg, const struct ref *r)
     if (c->loiter_max_kn <= 0) c->loiter_max_kn = 2;
     if (c->loiter_min_h <= 0) c->loiter_min_h = 2;
     if (c->loiter_shore_nm <= 0) c->loiter_shore_nm = 20;
+    if (c->spoof_min_rejected <= 0) c->spoof_min_rejected = 2;
+    if (c->spoof_two_places_min <= 0) c->spoof_two_places_min = 3;
+    if (c->spoof_settle_min <= 0) c->spoof_settle_min = 10;
+    if (c->land_inland_nm <= 0) c->land_inland_nm = 5;
+    if (c->land_recheck_nm <= 0) c->land_recheck_nm = 1;
+    if (c->gnss_nacp_bad <= 0) c->gnss_nacp_bad = 8;
+    if (c->gnss_nacp_good <= 0) c->gnss_nacp_good = 8;
+    if (c->gnss_count_open <= 0) c->gnss_count_open = 18;
+    if (c->gnss_count_max <= 0) c->gnss_count_max = 20;
+    if (c->gnss_count_max < c->gnss_count_open) c->gnss_count_max = c->gnss_count_open;
+    if (c->jam_min_aircraft <= 0) c->jam_min_aircraft = 3;
+    if (c->jam_radius_nm <= 0) c->jam_radius_nm = 100;
+    if (c->jam_window_min <= 0) c->jam_window_min = 30;
+    d->spoof = det_spoof_new();
     d->ref = r;
     hash_u32_init(&d->index, 1024);
     hash_u32_init(&d->cell_index, 1024);
@@ -48,6 +62,7 @@ void det_free(struct det *d)
     hash_u32_free(&d->cell_index);
     hash_u32_free(&d->heard);
     hash_u32_free(&d->by_imo);
+    det_spoof_free(d->spoof);
     free(d);
 }
 
@@ -178,6 +193,7 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
 {
     if (source)
         note_source(d, source, u->t_ms);
+    det_spoof_on_update(d, u, evidence, evidence_len, out);
     if (u->kind != TRK_VESSEL)
         return;
     const struct trk_vessel *tv = u->e.vessel;
@@ -222,4 +238,5 @@ void det_finish(struct det *d, struct buf *out)
     for (size_t i = 0; i < d->nv; i++)
         det_loiter_close(d, &d->v[i], out);
     det_encounter_finish(d, out);
+    det_spoof_finish(d, out);
 }

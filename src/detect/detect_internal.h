@@ -67,6 +67,7 @@ struct det {
     struct hash_u32 by_imo;     /* IMO -> index of the vessel (MMSI) last seen with it */
     struct det_cell *cells;
     size_t ncells, capcells;
+    struct det_spoof *spoof; /* spoof.c */
 };
 
 /* det.c */
@@ -100,5 +101,13 @@ void det_encounter_finish(struct det *d, struct buf *out);
 void det_loiter_on_position(struct det *d, struct det_vessel *v, int64_t t, double lat, double lon, double kn,
                             const char *evidence, size_t evlen, struct buf *out);
 void det_loiter_close(struct det *d, struct det_vessel *v, struct buf *out);
+
+/* spoof.c (with land.c, gnss.c): impossible kinematics, positions on land,
+ * GNSS degradation. Sees every update, vessels and aircraft. */
+struct det_spoof *det_spoof_new(void);
+void det_spoof_free(struct det_spoof *s);
+void det_spoof_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
+                         struct buf *out);
+void det_spoof_finish(struct det *d, struct buf *out);
 
 #endif

@@ -1,0 +1,112 @@
+/* land.c: a ship reporting positions on land. A ship's AIS position comes
+ * from its GNSS receiver; a fix well inland is a false position (spoofed or
+ * manipulated AIS, or a GNSS spoofer nearby: the ships of the 2017 Black Sea
+ * incident reported themselves at Gelendzhik airport, 25 nm inland of their
+ * true place), and positions on land are the first plausibility test in the
+ * literature on AIS data quality (Harati-Mokhtari et al. 2007, J. Navigation
+ * 60(3); Emmens et al. 2021, "The promises and perils of Automatic
+ * Identification System data", Expert Syst. Appl. 178).
+ *
+ * Land is the reference data's Natural Earth 1:50m country polygons. Their
+ * coastline is generalised by a few hundred metres, ports and docks sit on
+ * it, and rivers and lagoons are mostly not cut out, so a fix counts only
+ * when no water lies within land_inland_nm (5 nm) in any of 24 directions.
+ * Each ship's result is reused while it stays within land_recheck_nm (1 nm)
+ * of the place last tested: one polygon test per mile sailed, not per
+ * report. One event per spell; the spell ends spoof_settle_min (10 min)
+ * after the last inland fix. */
+#include <string.h>
+
+#include "common/geo.h"
+#include "common/json.h"
+#include "detect/spoof.h"
+#include "ref/ref.h"
+
+#define LAND_BEARINGS 24
+#define LAND_PROBE_FACTOR 4 /* how far past the margin to look for water, for the report */
+
+/* Distance to the nearest water in nm, coarse (1 nm rings), when the point
+ * is on land and no water is within margin_nm; -1 otherwise. */
+static double inland_nm(const struct ref *r, double lat, double lon, double margin_nm)
+{
+    if (!r || !ref_country_at(r, lat, lon))
+        return -1;
+    double step = margin_nm < 5 ? margin_nm / 5 : 1.0;
+    for (double d = step; d <= margin_nm * LAND_PROBE_FACTOR + 1e-9; d += step)
+        for (int b = 0; b < LAND_BEARINGS; b++) {
+            double la, lo;
+            geo_destination(lat, lon, b * (360.0 / LAND_BEARINGS), d * GEO_M_PER_NM, &la, &lo);
+            if (!ref_country_at(r, la, lo))
+                return d < margin_nm ? -1 : d;
+        }
+    return margin_nm * LAND_PROBE_FACTOR;
+}
+
+void spoof_land_close(struct det *d, int32_t si, struct buf *out)
+{
+    struct det_spoof *s = d->spoof;
+    struct spoof_spell *sp = &s->spells[si];
+    struct spoof_ent *e = &s->ents[sp->ent];
+    e->land = SPOOF_NONE;
+    if (sp->n < (uint32_t)d->cfg.spoof_min_rejected) {
+        spoof_spell_release(s, si);
+        return;
+    }
+    d->stats.on_land++;
+    struct jw w;
+    det_event_begin(d, &w, out, "position_on_land", sp->t0, sp->t1);
+    spoof_entity_fields(&w, e);
+    jw_kfixed(&w, "lat", sp->lat, 5);
+    jw_kfixed(&w, "lon", sp->lon, 5);
+    jw_kfixed(&w, "last_lat", sp->lat2, 5);
+    jw_kfixed(&w, "last_lon", sp->lon2, 5);
+    const char *country = ref_country_at(d->ref, sp->lat, sp->lon);
+    if (country)
+        jw_kstr(&w, "country", country);
+    jw_kfixed(&w, "inland_nm", sp->inland_nm, 0);
+    jw_kuint(&w, "fixes", sp->n);
+    jw_key(&w, "evidence");
+    jw_arr_begin(&w);
+    jw_str(&w, sp->ev[0]);
+    if (sp->n > 1)
+        jw_str(&w, sp->ev[1]);
+    jw_arr_end(&w);
+    det_event_end(&w);
+    spoof_spell_release(s, si);
+}
+
+void spoof_land_on_fix(struct det *d, uint32_t ei, int64_t t, double lat, double lon, const char *ev,
+                       size_t evlen, struct buf *out)
+{
+    (void)out;
+    struct det_spoof *s = d->spoof;
+    struct spoof_ent *e = &s->ents[ei];
+    if (!d->ref)
+        return;
+    if (!e->land_checked ||
+        geo_distance_m(lat, lon, e->land_lat, e->land_lon) > d->cfg.land_recheck_nm * GEO_M_PER_NM) {
+        e->land_checked = true;
+        e->land_lat = lat;
+        e->land_lon = lon;
+        e->land_inland_nm = inland_nm(d->ref, lat, lon, d->cfg.land_inland_nm);
+    }
+    if (e->land_inland_nm < 0)
+        return; /* at sea or on the coast: a spell ends only by time, so a ship
+                 * flitting between land and sea stays one event */
+    if (e->land == SPOOF_NONE) {
+        int32_t si = spoof_spell_new(s, SPELL_LAND, ei, t);
+        e = &s->ents[ei];
+        e->land = si;
+        s->spells[si].lat = lat;
+        s->spells[si].lon = lon;
+        spoof_copy_ev(s->spells[si].ev[0], ev, evlen);
+    }
+    struct spoof_spell *sp = &s->spells[e->land];
+    sp->n++;
+    sp->t1 = t;
+    sp->lat2 = lat;
+    sp->lon2 = lon;
+    if (e->land_inland_nm > sp->inland_nm)
+        sp->inland_nm = e->land_inland_nm;
+    spoof_copy_ev(sp->ev[1], ev, evlen);
+}

@@ -1,0 +1,303 @@
+/* spoof.c: impossible kinematics. The tracker drops a position that would
+ * need an impossible speed from the last accepted one (TRK_U_POS_REJECTED:
+ * 2000 kt for aircraft as readsb, 80 kn for vessels); here the drops of one
+ * entity are gathered into spells and judged:
+ *
+ *   implausible_speed  the entity jumped: a run of rejected fixes (a false
+ *                      position repeated, a fixed point, an offset track);
+ *                      it ends when the fixes agree again for
+ *                      spoof_settle_min, whether the entity came back or the
+ *                      tracker gave in and took the new place (its 30 min
+ *                      reset);
+ *   mmsi_two_places    during the spell the fixes kept coming back to the
+ *                      first place between rejected ones (spoof_two_places_min
+ *                      returns): two transmitters under one identity, or a
+ *                      spoofer broadcasting beside the real ship.
+ *
+ * One rejected fix alone is a glitch (a corrupted message that passed its
+ * checksum), not a spell: spoof_min_rejected (2) are needed, as readsb
+ * trusts a position only once it is confirmed by the next. This file also
+ * owns the per-entity table and the sweep that ends quiet spells of all
+ * kinds in event time. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ais/ais.h"
+#include "common/geo.h"
+#include "common/json.h"
+#include "common/xmalloc.h"
+#include "detect/spoof.h"
+
+#define SWEEP_MS 60000
+
+struct det_spoof *det_spoof_new(void)
+{
+    struct det_spoof *s = xcalloc(1, sizeof *s);
+    hash_u32_init(&s->index, 1024);
+    return s;
+}
+
+void det_spoof_free(struct det_spoof *s)
+{
+    if (!s)
+        return;
+    hash_u32_free(&s->index);
+    free(s->ents);
+    free(s->spells);
+    free(s->free_spells);
+    free(s);
+}
+
+void spoof_copy_ev(char *dst, const char *ev, size_t len)
+{
+    size_t n = ev ? (len < DET_EVIDENCE - 1 ? len : DET_EVIDENCE - 1) : 0;
+    if (n)
+        memcpy(dst, ev, n);
+    dst[n] = 0;
+}
+
+int32_t spoof_spell_new(struct det_spoof *s, uint8_t kind, uint32_t ent, int64_t t)
+{
+    uint32_t i;
+    if (s->nfree) {
+        i = s->free_spells[--s->nfree];
+    } else {
+        if (s->nspells == s->capspells) {
+            s->capspells = s->capspells ? 2 * s->capspells : 64;
+            s->spells = xrealloc(s->spells, s->capspells * sizeof *s->spells);
+            s->free_spells = xrealloc(s->free_spells, s->capspells * sizeof *s->free_spells);
+        }
+        i = (uint32_t)s->nspells++;
+    }
+    struct spoof_spell *sp = &s->spells[i];
+    memset(sp, 0, sizeof *sp);
+    sp->kind = kind;
+    sp->ent = ent;
+    sp->t0 = sp->t1 = t;
+    return (int32_t)i;
+}
+
+void spoof_spell_release(struct det_spoof *s, int32_t i)
+{
+    s->spells[i].kind = SPELL_FREE;
+    s->free_spells[s->nfree++] = (uint32_t)i;
+}
+
+void spoof_entity_fields(struct jw *w, const struct spoof_ent *e)
+{
+    if (e->key & SPOOF_AIRCRAFT) {
+        char hex[8];
+        snprintf(hex, sizeof hex, "%06x", e->key & 0xFFFFFFu);
+        jw_kstr(w, "icao", hex);
+        if (e->label[0])
+            jw_kstr(w, "callsign", e->label);
+    } else {
+        jw_kuint(w, "mmsi", e->key);
+        if (e->label[0])
+            jw_kstr(w, "name", e->label);
+    }
+}
+
+static uint32_t entity(struct det_spoof *s, uint32_t key)
+{
+    uint32_t i;
+    if (hash_u32_get(&s->index, key, &i))
+        return i;
+    if (s->nents == s->capents) {
+        s->capents = s->capents ? 2 * s->capents : 1024;
+        s->ents = xrealloc(s->ents, s->capents * sizeof *s->ents);
+    }
+    i = (uint32_t)s->nents++;
+    struct spoof_ent *e = &s->ents[i];
+    memset(e, 0, sizeof *e);
+    e->key = key;
+    e->kin = e->land = e->gnss = SPOOF_NONE;
+    hash_u32_put(&s->index, key, i);
+    return i;
+}
+
+static void evidence(struct jw *w, const struct spoof_spell *sp, const int *which, int n)
+{
+    jw_key(w, "evidence");
+    jw_arr_begin(w);
+    for (int k = 0; k < n; k++)
+        if (sp->ev[which[k]][0])
+            jw_str(w, sp->ev[which[k]]);
+    jw_arr_end(w);
+}
+
+static void kin_close(struct det *d, int32_t si, struct buf *out)
+{
+    struct det_spoof *s = d->spoof;
+    struct spoof_spell *sp = &s->spells[si];
+    struct spoof_ent *e = &s->ents[sp->ent];
+    e->kin = SPOOF_NONE;
+    if (sp->n < (uint32_t)d->cfg.spoof_min_rejected) {
+        spoof_spell_release(s, si);
+        return;
+    }
+    struct jw w;
+    if (sp->returns >= (uint32_t)d->cfg.spoof_two_places_min) {
+        d->stats.two_places++;
+        det_event_begin(d, &w, out, "mmsi_two_places", sp->t0, sp->t1);
+        spoof_entity_fields(&w, e);
+        jw_kfixed(&w, "lat", sp->lat4, 5);
+        jw_kfixed(&w, "lon", sp->lon4, 5);
+        jw_kfixed(&w, "lat2", sp->lat3, 5);
+        jw_kfixed(&w, "lon2", sp->lon3, 5);
+        jw_kfixed(&w, "distance_nm", geo_distance_m(sp->lat4, sp->lon4, sp->lat3, sp->lon3) / GEO_M_PER_NM, 1);
+        jw_kuint(&w, "fixes", sp->n2);
+        jw_kuint(&w, "fixes2", sp->n);
+        jw_kuint(&w, "returns", sp->returns);
+        jw_kfixed(&w, "implied_speed_kt", sp->max_kt, 0);
+        static const int which[] = {3, 2};
+        evidence(&w, sp, which, 2);
+    } else {
+        d->stats.implausible_speed++;
+        det_event_begin(d, &w, out, "implausible_speed", sp->t0, sp->t1);
+        spoof_entity_fields(&w, e);
+        jw_kfixed(&w, "implied_speed_kt", sp->first_kt, 0);
+        jw_kfixed(&w, "max_speed_kt", sp->max_kt, 0);
+        jw_kfixed(&w, "lat", sp->lat, 5);
+        jw_kfixed(&w, "lon", sp->lon, 5);
+        jw_kfixed(&w, "rejected_lat", sp->lat2, 5);
+        jw_kfixed(&w, "rejected_lon", sp->lon2, 5);
+        jw_kfixed(&w, "distance_nm", geo_distance_m(sp->lat, sp->lon, sp->lat2, sp->lon2) / GEO_M_PER_NM, 1);
+        jw_kuint(&w, "rejected", sp->n);
+        jw_kuint(&w, "accepted", sp->n2);
+        /* moved: the tracker ended up taking the new place (the false position
+         * persisted past its reset); else the entity came back. */
+        jw_kbool(&w, "moved", sp->moved);
+        static const int which[] = {0, 1, 2};
+        evidence(&w, sp, which, 3);
+    }
+    det_event_end(&w);
+    spoof_spell_release(s, si);
+}
+
+static void kin_on_update(struct det *d, uint32_t ei, const struct trk_update *u, double lat, double lon,
+                          const char *ev, size_t evlen)
+{
+    struct det_spoof *s = d->spoof;
+    struct spoof_ent *e = &s->ents[ei];
+    if (u->flags & TRK_U_POS_REJECTED) {
+        if (e->kin == SPOOF_NONE) {
+            int32_t si = spoof_spell_new(s, SPELL_KIN, ei, u->t_ms);
+            struct spoof_spell *sp = &s->spells[si];
+            e->kin = si;
+            sp->lat = e->have_acc ? e->acc_lat : lat;
+            sp->lon = e->have_acc ? e->acc_lon : lon;
+            memcpy(sp->ev[0], e->acc_ev, DET_EVIDENCE);
+            sp->lat2 = u->rejected_lat;
+            sp->lon2 = u->rejected_lon;
+            spoof_copy_ev(sp->ev[1], ev, evlen);
+            sp->first_kt = u->rejected_speed_kt;
+        }
+        struct spoof_spell *sp = &s->spells[e->kin];
+        sp->n++;
+        sp->t1 = u->t_ms;
+        if (u->rejected_speed_kt > sp->max_kt)
+            sp->max_kt = u->rejected_speed_kt;
+        sp->lat3 = u->rejected_lat;
+        sp->lon3 = u->rejected_lon;
+        spoof_copy_ev(sp->ev[2], ev, evlen);
+        sp->last_rejected = true;
+    }
+    if (!(u->flags & TRK_U_POS))
+        return;
+    if (e->kin != SPOOF_NONE) {
+        struct spoof_spell *sp = &s->spells[e->kin];
+        /* An accepted fix right after a rejected one: nearer the rejected place
+         * than the previous accepted fix, the tracker has moved there (reset);
+         * otherwise the entity is heard at the first place again. */
+        if (sp->last_rejected && e->have_acc &&
+            geo_distance_m(lat, lon, sp->lat3, sp->lon3) < geo_distance_m(lat, lon, e->acc_lat, e->acc_lon))
+            sp->moved = true;
+        else if (sp->last_rejected)
+            sp->returns++;
+        if (!sp->moved) {
+            sp->n2++;
+            sp->lat4 = lat;
+            sp->lon4 = lon;
+            spoof_copy_ev(sp->ev[3], ev, evlen);
+        }
+        sp->last_rejected = false;
+    }
+    e->have_acc = true;
+    e->acc_t = u->t_ms;
+    e->acc_lat = lat;
+    e->acc_lon = lon;
+    spoof_copy_ev(e->acc_ev, ev, evlen);
+}
+
+static int64_t settle_ms(const struct det *d) { return (int64_t)(d->cfg.spoof_settle_min * 60000.0); }
+
+static void close_spell(struct det *d, int32_t si, struct buf *out)
+{
+    switch (d->spoof->spells[si].kind) {
+    case SPELL_KIN: kin_close(d, si, out); break;
+    case SPELL_LAND: spoof_land_close(d, si, out); break;
+    case SPELL_GNSS: spoof_gnss_close(d, si, out); break;
+    default: break;
+    }
+}
+
+/* Ends every spell whose last sign is older than the settle time at now
+ * (all of them when now is INT64_MAX). */
+static void sweep(struct det *d, int64_t now, struct buf *out)
+{
+    struct det_spoof *s = d->spoof;
+    int64_t settle = settle_ms(d);
+    for (size_t i = 0; i < s->nspells; i++) {
+        const struct spoof_spell *sp = &s->spells[i];
+        if (sp->kind != SPELL_FREE && (now == INT64_MAX || now - sp->t1 > settle))
+            close_spell(d, (int32_t)i, out);
+    }
+    spoof_areas_sweep(d, now == INT64_MAX ? INT64_MAX : now - settle, out);
+}
+
+void det_spoof_on_update(struct det *d, const struct trk_update *u, const char *ev, size_t evlen,
+                         struct buf *out)
+{
+    struct det_spoof *s = d->spoof;
+    if (u->t_ms >= s->next_sweep) {
+        if (s->next_sweep)
+            sweep(d, u->t_ms, out);
+        s->next_sweep = u->t_ms + SWEEP_MS;
+    }
+    bool vessel = u->kind == TRK_VESSEL;
+    uint32_t key = vessel ? u->e.vessel->mmsi : SPOOF_AIRCRAFT | u->e.aircraft->icao;
+    if (!(u->flags & (TRK_U_POS | TRK_U_POS_REJECTED | TRK_U_NAC_P)) && !hash_u32_get(&s->index, key, &(uint32_t){0}))
+        return; /* nothing to judge from an entity we hold nothing on */
+    uint32_t ei = entity(s, key);
+    struct spoof_ent *e = &s->ents[ei];
+    const char *label = vessel ? u->e.vessel->name : u->e.aircraft->callsign;
+    if (label[0])
+        snprintf(e->label, sizeof e->label, "%s", label);
+    /* A spell quiet for the settle time is over before this update is judged. */
+    int64_t settle = settle_ms(d);
+    if (e->kin != SPOOF_NONE && u->t_ms - s->spells[e->kin].t1 > settle)
+        kin_close(d, e->kin, out);
+    if (e->land != SPOOF_NONE && u->t_ms - s->spells[e->land].t1 > settle)
+        spoof_land_close(d, e->land, out);
+    if (e->gnss != SPOOF_NONE && u->t_ms - s->spells[e->gnss].t1 > settle)
+        spoof_gnss_close(d, e->gnss, out);
+    double lat = vessel ? u->e.vessel->lat : u->e.aircraft->lat;
+    double lon = vessel ? u->e.vessel->lon : u->e.aircraft->lon;
+    if (!vessel)
+        spoof_gnss_on_update(d, ei, u, ev, evlen, out);
+    if (vessel) {
+        /* Only ship stations: base stations and aids to navigation stand on
+         * land by design, SAR aircraft fly over it. */
+        uint8_t st = u->e.vessel->station;
+        bool ship = st == AIS_STATION_CLASS_A || st == AIS_STATION_CLASS_B;
+        if (ship && (u->flags & TRK_U_POS))
+            spoof_land_on_fix(d, ei, u->t_ms, lat, lon, ev, evlen, out);
+        else if (ship && (u->flags & TRK_U_POS_REJECTED))
+            spoof_land_on_fix(d, ei, u->t_ms, u->rejected_lat, u->rejected_lon, ev, evlen, out);
+    }
+    kin_on_update(d, ei, u, lat, lon, ev, evlen);
+}
+
+void det_spoof_finish(struct det *d, struct buf *out) { sweep(d, INT64_MAX, out); }
