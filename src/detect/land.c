@@ -1,8 +1,9 @@
 /* land.c: a ship reporting positions on land. A ship's AIS position comes
  * from its GNSS receiver; a fix well inland is a false position (spoofed or
- * manipulated AIS, or a GNSS spoofer nearby: the ships of the 2017 Black Sea
- * incident reported themselves at Gelendzhik airport, 25 nm inland of their
- * true place), and positions on land are the first plausibility test in the
+ * manipulated AIS, or a GNSS spoofer nearby: on 22 June 2017 ships 25 nm off
+ * Novorossiysk were shown near Gelendzhik airport, inland, as the US MARAD
+ * alert and the USCG NAVCEN reports of the day tell; dozens were again in
+ * June 2024), and positions on land are the first plausibility test in the
  * literature on AIS data quality (Harati-Mokhtari et al. 2007, J. Navigation
  * 60(3); Emmens et al. 2021, "The promises and perils of Automatic
  * Identification System data", Expert Syst. Appl. 178).
