@@ -30,7 +30,9 @@ struct det *det_new(const struct det_config *cfg, const struct ref *r)
     if (c->spoof_min_rejected <= 0) c->spoof_min_rejected = 2;
     if (c->spoof_two_places_min <= 0) c->spoof_two_places_min = 3;
     if (c->spoof_settle_min <= 0) c->spoof_settle_min = 10;
+    if (c->spoof_min_jump_nm <= 0) c->spoof_min_jump_nm = 3;
     if (c->land_inland_nm <= 0) c->land_inland_nm = 5;
+    if (c->land_port_nm <= 0) c->land_port_nm = 20;
     if (c->land_recheck_nm <= 0) c->land_recheck_nm = 1;
     if (c->gnss_nacp_bad <= 0) c->gnss_nacp_bad = 8;
     if (c->gnss_nacp_good <= 0) c->gnss_nacp_good = 8;

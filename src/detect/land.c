@@ -10,8 +10,11 @@
  *
  * Land is the reference data's Natural Earth 1:50m country polygons. Their
  * coastline is generalised by a few hundred metres, ports and docks sit on
- * it, and rivers and lagoons are mostly not cut out, so a fix counts only
- * when no water lies within land_inland_nm (5 nm) in any of 24 directions.
+ * it, and harbours, estuaries and rivers are mostly not cut out (Sydney
+ * Harbour, the Brisbane and Yarra rivers and Palembang on the Musi are all
+ * "land" 5-20 nm from mapped water in AMSA's samples), so a fix counts only
+ * when no water lies within land_inland_nm (5 nm) in any of 24 directions
+ * and no World Port Index port is within land_port_nm (20 nm).
  * Each ship's result is reused while it stays within land_recheck_nm (1 nm)
  * of the place last tested: one polygon test per mile sailed, not per
  * report. One event per spell; the spell ends spoof_settle_min (10 min)
@@ -28,9 +31,10 @@
 
 /* Distance to the nearest water in nm, coarse (1 nm rings), when the point
  * is on land and no water is within margin_nm; -1 otherwise. */
-static double inland_nm(const struct ref *r, double lat, double lon, double margin_nm)
+static double inland_nm(const struct ref *r, double lat, double lon, double margin_nm, double port_nm)
 {
-    if (!r || !ref_country_at(r, lat, lon))
+    double dist;
+    if (!r || !ref_country_at(r, lat, lon) || ref_port_nearest(r, lat, lon, port_nm * GEO_M_PER_NM, &dist))
         return -1;
     double step = margin_nm < 5 ? margin_nm / 5 : 1.0;
     for (double d = step; d <= margin_nm * LAND_PROBE_FACTOR + 1e-9; d += step)
@@ -65,6 +69,12 @@ void spoof_land_close(struct det *d, int32_t si, struct buf *out)
     if (country)
         jw_kstr(&w, "country", country);
     jw_kfixed(&w, "inland_nm", sp->inland_nm, 0);
+    double dist;
+    const struct ref_port *port = ref_port_nearest(d->ref, sp->lat, sp->lon, 200 * GEO_M_PER_NM, &dist);
+    if (port) { /* context for the analyst: where the ship could have been */
+        jw_kstr(&w, "port", port->name);
+        jw_kfixed(&w, "port_nm", dist / GEO_M_PER_NM, 0);
+    }
     jw_kuint(&w, "fixes", sp->n);
     jw_key(&w, "evidence");
     jw_arr_begin(&w);
@@ -89,7 +99,7 @@ void spoof_land_on_fix(struct det *d, uint32_t ei, int64_t t, double lat, double
         e->land_checked = true;
         e->land_lat = lat;
         e->land_lon = lon;
-        e->land_inland_nm = inland_nm(d->ref, lat, lon, d->cfg.land_inland_nm);
+        e->land_inland_nm = inland_nm(d->ref, lat, lon, d->cfg.land_inland_nm, d->cfg.land_port_nm);
     }
     if (e->land_inland_nm < 0)
         return; /* at sea or on the coast: a spell ends only by time, so a ship

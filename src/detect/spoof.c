@@ -16,7 +16,11 @@
  *
  * One rejected fix alone is a glitch (a corrupted message that passed its
  * checksum), not a spell: spoof_min_rejected (2) are needed, as readsb
- * trusts a position only once it is confirmed by the next. This file also
+ * trusts a position only once it is confirmed by the next. A jump shorter
+ * than spoof_min_jump_nm (3 nm) is not reported either: satellite AIS is
+ * time-stamped when a pass is downlinked, minutes after the ship sent it
+ * (AMSA's exactEarth sample has dozens of 0.6-1.2 nm "jumps" at 600-1000 kt
+ * for that reason; 10 min at 15 kn is 2.5 nm). This file also
  * owns the per-entity table and the sweep that ends quiet spells of all
  * kinds in event time. */
 #include <stdio.h>
@@ -133,12 +137,15 @@ static void kin_close(struct det *d, int32_t si, struct buf *out)
     struct spoof_spell *sp = &s->spells[si];
     struct spoof_ent *e = &s->ents[sp->ent];
     e->kin = SPOOF_NONE;
-    if (sp->n < (uint32_t)d->cfg.spoof_min_rejected) {
+    bool two = sp->returns >= (uint32_t)d->cfg.spoof_two_places_min;
+    double jump_m = two ? geo_distance_m(sp->lat4, sp->lon4, sp->lat3, sp->lon3)
+                        : geo_distance_m(sp->lat, sp->lon, sp->lat2, sp->lon2);
+    if (sp->n < (uint32_t)d->cfg.spoof_min_rejected || jump_m < d->cfg.spoof_min_jump_nm * GEO_M_PER_NM) {
         spoof_spell_release(s, si);
         return;
     }
     struct jw w;
-    if (sp->returns >= (uint32_t)d->cfg.spoof_two_places_min) {
+    if (two) {
         d->stats.two_places++;
         det_event_begin(d, &w, out, "mmsi_two_places", sp->t0, sp->t1);
         spoof_entity_fields(&w, e);
@@ -146,7 +153,7 @@ static void kin_close(struct det *d, int32_t si, struct buf *out)
         jw_kfixed(&w, "lon", sp->lon4, 5);
         jw_kfixed(&w, "lat2", sp->lat3, 5);
         jw_kfixed(&w, "lon2", sp->lon3, 5);
-        jw_kfixed(&w, "distance_nm", geo_distance_m(sp->lat4, sp->lon4, sp->lat3, sp->lon3) / GEO_M_PER_NM, 1);
+        jw_kfixed(&w, "distance_nm", jump_m / GEO_M_PER_NM, 1);
         jw_kuint(&w, "fixes", sp->n2);
         jw_kuint(&w, "fixes2", sp->n);
         jw_kuint(&w, "returns", sp->returns);
@@ -163,7 +170,7 @@ static void kin_close(struct det *d, int32_t si, struct buf *out)
         jw_kfixed(&w, "lon", sp->lon, 5);
         jw_kfixed(&w, "rejected_lat", sp->lat2, 5);
         jw_kfixed(&w, "rejected_lon", sp->lon2, 5);
-        jw_kfixed(&w, "distance_nm", geo_distance_m(sp->lat, sp->lon, sp->lat2, sp->lon2) / GEO_M_PER_NM, 1);
+        jw_kfixed(&w, "distance_nm", jump_m / GEO_M_PER_NM, 1);
         jw_kuint(&w, "rejected", sp->n);
         jw_kuint(&w, "accepted", sp->n2);
         /* moved: the tracker ended up taking the new place (the false position

@@ -4,8 +4,9 @@
 #      comes back; K jumps and stays (the tracker gives in after 30 min);
 #      T is heard alternately at two places 60 nm apart; L reports from 60 nm
 #      inside Venezuela; P sits in La Guaira harbour on the coast; G has one
-#      corrupt fix; C sails steadily: J, K one implausible_speed each, T one
-#      mmsi_two_places, L one position_on_land, nothing for P, G, C;
+#      corrupt fix; C sails steadily; S steps 1.8 nm for 5 min: J, K one
+#      implausible_speed each, T one mmsi_two_places, L one position_on_land,
+#      nothing for P, G, C, S;
 #   2. constructed ADS-B (tests/tools/modes_make.py, AVR with 12 MHz times):
 #      A, B, C near the Dutch coast report NACp 2 for 4 min together, E alone
 #      far away, D has five low reports among good ones: gnss_degraded for
@@ -46,6 +47,8 @@ track(211000105, 10.605, -66.935, 0, 0, 1800, step=60)
 track(211000106, 24.0, -44.0, 12, 0, 3600, spoof=lambda k, la, lo: (la + 3.0, lo) if k == 1800 else (la, lo))
 # C: steady
 track(211000107, 25.0, -45.0, 14, 0, 3600)
+# S: a 1.8 nm step for 5 min (late-stamped satellite reports look like this): under the 3 nm jump
+track(211000108, 26.0, -46.0, 12, 0, 3600, spoof=lambda k, la, lo: (la + 0.03, lo) if 1800 <= k < 2100 else (la, lo))
 open(sys.argv[1], "w").write("\n".join(s for _, s in sorted(lines)) + "\n")
 PY
 (cd "$tmp" && "$ATALAYA" replay --detect "$tmp/ais.nmea" >"$tmp/ais.ev" 2>"$tmp/ais.err") ||
@@ -82,6 +85,7 @@ check(len(l) == 1 and l[0]["event"] == "position_on_land" and l[0].get("country"
 check(of(211000105) == [], f"P: a ship in harbour on the coastline is not on land ({of(211000105)})")
 check(of(211000106) == [], f"G: one corrupt fix is a glitch, not a spell ({of(211000106)})")
 check(of(211000107) == [], f"C: a consistent vessel gives nothing ({of(211000107)})")
+check(of(211000108) == [], f"S: a 1.8 nm step is under the minimum jump ({of(211000108)})")
 check(len(ev) == 4, f"no other spoofing events ({len(ev)})")
 PY
 
