@@ -183,6 +183,14 @@ static void area_note(struct det *d, uint32_t ei, int64_t t, int64_t t0, double 
     /* More simultaneous areas than we hold: the aircraft events still stand. */
 }
 
+bool spoof_in_area(const struct det_spoof *s, uint32_t ei)
+{
+    for (size_t i = 0; i < sizeof s->areas / sizeof s->areas[0]; i++)
+        if (s->areas[i].used && is_member(&s->areas[i], ei))
+            return true;
+    return false;
+}
+
 /* A low report from an aircraft keeps its areas open. */
 static void area_touch(struct det_spoof *s, uint32_t ei, int64_t t)
 {

@@ -34,6 +34,9 @@
 #include "detect/spoof.h"
 
 #define SWEEP_MS 60000
+/* An entity without open spells is forgotten after this long unheard: the
+ * tracker's vessel TTL (an hour), after which its last fix means nothing. */
+#define FORGET_MS 3600000
 
 struct det_spoof *det_spoof_new(void)
 {
@@ -48,6 +51,7 @@ void det_spoof_free(struct det_spoof *s)
         return;
     hash_u32_free(&s->index);
     free(s->ents);
+    free(s->free_ents);
     free(s->spells);
     free(s->free_spells);
     free(s);
@@ -108,11 +112,16 @@ static uint32_t entity(struct det_spoof *s, uint32_t key)
     uint32_t i;
     if (hash_u32_get(&s->index, key, &i))
         return i;
-    if (s->nents == s->capents) {
-        s->capents = s->capents ? 2 * s->capents : 1024;
-        s->ents = xrealloc(s->ents, s->capents * sizeof *s->ents);
+    if (s->nfree_ents) {
+        i = s->free_ents[--s->nfree_ents];
+    } else {
+        if (s->nents == s->capents) {
+            s->capents = s->capents ? 2 * s->capents : 1024;
+            s->ents = xrealloc(s->ents, s->capents * sizeof *s->ents);
+            s->free_ents = xrealloc(s->free_ents, s->capents * sizeof *s->free_ents);
+        }
+        i = (uint32_t)s->nents++;
     }
-    i = (uint32_t)s->nents++;
     struct spoof_ent *e = &s->ents[i];
     memset(e, 0, sizeof *e);
     e->key = key;
@@ -262,6 +271,22 @@ static void sweep(struct det *d, int64_t now, struct buf *out)
             close_spell(d, (int32_t)i, out);
     }
     spoof_areas_sweep(d, now == INT64_MAX ? INT64_MAX : now - settle, out);
+    /* Forget quiet entities (bounded memory in a live run), but not while an
+     * open jamming area names them, nor while the recent-degraded list
+     * (looking back jam_window_min) might. */
+    int64_t forget = FORGET_MS;
+    int64_t look_back = (int64_t)(d->cfg.jam_window_min * 60000.0) + 2 * settle;
+    if (look_back > forget)
+        forget = look_back;
+    for (size_t i = 0; i < s->nents && now != INT64_MAX; i++) {
+        struct spoof_ent *e = &s->ents[i];
+        if (e->key == SPOOF_FREE_KEY || now - e->last_t <= forget || e->kin != SPOOF_NONE ||
+            e->land != SPOOF_NONE || e->gnss != SPOOF_NONE || spoof_in_area(s, (uint32_t)i))
+            continue;
+        hash_u32_del(&s->index, e->key);
+        e->key = SPOOF_FREE_KEY;
+        s->free_ents[s->nfree_ents++] = (uint32_t)i;
+    }
 }
 
 void det_spoof_on_update(struct det *d, const struct trk_update *u, const char *ev, size_t evlen,
@@ -279,6 +304,8 @@ void det_spoof_on_update(struct det *d, const struct trk_update *u, const char *
         return; /* nothing to judge from an entity we hold nothing on */
     uint32_t ei = entity(s, key);
     struct spoof_ent *e = &s->ents[ei];
+    if (u->t_ms > e->last_t)
+        e->last_t = u->t_ms;
     const char *label = vessel ? u->e.vessel->name : u->e.aircraft->callsign;
     if (label[0])
         snprintf(e->label, sizeof e->label, "%s", label);

@@ -12,6 +12,7 @@
 
 #define SPOOF_AIRCRAFT 0x80000000u /* entity key bit: aircraft (tracker key below), else an MMSI */
 #define SPOOF_NONE (-1)
+#define SPOOF_FREE_KEY 0xFFFFFFFFu /* a forgotten entity slot (the hash's reserved key) */
 #define SPOOF_RECENT 256  /* degraded aircraft remembered for jamming areas */
 #define SPOOF_AREA_MEMBERS 16
 
@@ -19,6 +20,7 @@ enum spoof_kind { SPELL_FREE = 0, SPELL_KIN, SPELL_LAND, SPELL_GNSS };
 
 struct spoof_ent {
     uint32_t key;
+    int64_t last_t;          /* last update: entities quiet for an hour are forgotten */
     int32_t kin, land, gnss; /* open spell (index into spells) or SPOOF_NONE */
     char label[36];          /* vessel name or aircraft callsign, "" unknown */
     /* last accepted position and its raw message */
@@ -76,6 +78,8 @@ struct det_spoof {
     struct hash_u32 index; /* key -> index into ents */
     struct spoof_ent *ents;
     size_t nents, capents;
+    uint32_t *free_ents; /* forgotten slots, reused */
+    size_t nfree_ents;
     struct spoof_spell *spells;
     size_t nspells, capspells;
     uint32_t *free_spells;
@@ -102,6 +106,8 @@ void spoof_land_close(struct det *d, int32_t si, struct buf *out);
 void spoof_gnss_on_update(struct det *d, uint32_t ei, const struct trk_update *u, const char *ev, size_t evlen,
                           struct buf *out);
 void spoof_gnss_close(struct det *d, int32_t si, struct buf *out);
+/* Whether entity ei is a member of an open jamming area. */
+bool spoof_in_area(const struct det_spoof *s, uint32_t ei);
 /* Closes jamming areas quiet since before `before` (all when before is INT64_MAX). */
 void spoof_areas_sweep(struct det *d, int64_t before, struct buf *out);
 
