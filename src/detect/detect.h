@@ -39,14 +39,16 @@ struct det_config {
      * (2) and a jump of spoof_min_jump_nm (3 nm), and ends spoof_settle_min
      * (10 min) after the last; 3 returns to the first place make it "two
      * places". On land: >= land_inland_nm (5 nm) from any water and
-     * land_port_nm (20 nm) from any port; a vessel's test is reused within
-     * land_recheck_nm (1 nm).
+     * land_port_nm (20 nm) from any port, reached by a jump or heard there
+     * first (or also by sailing there: land_report_sailed); a vessel's test
+     * is reused within land_recheck_nm (1 nm).
      * NACp (readsb's counter rule): below gnss_nacp_bad (8) counts up, at or
      * above gnss_nacp_good (8) down, degraded at gnss_count_open (18) of at
      * most gnss_count_max (20). Jamming: jam_min_aircraft (3) degraded within
      * jam_radius_nm (100) and jam_window_min (30) of each other. */
     int spoof_min_rejected, spoof_two_places_min;
     double spoof_settle_min, spoof_min_jump_nm, land_inland_nm, land_port_nm, land_recheck_nm;
+    bool land_report_sailed;
     int gnss_nacp_bad, gnss_nacp_good, gnss_count_open, gnss_count_max, jam_min_aircraft;
     double jam_radius_nm, jam_window_min;
 };

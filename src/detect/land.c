@@ -15,6 +15,14 @@
  * "land" 5-20 nm from mapped water in AMSA's samples), so a fix counts only
  * when no water lies within land_inland_nm (5 nm) in any of 24 directions
  * and no World Port Index port is within land_port_nm (20 nm).
+ *
+ * How the ship got there tells spoofing from unmapped water. A false
+ * position arrives by a jump (the ships of 2017 and 2024 "appeared" at the
+ * airports; the tracker rejects the jump) or is there from the first report;
+ * a ship whose accepted track sails onto land at a plausible speed is almost
+ * always on a river or in a harbour the polygons fill in. So a spell is
+ * reported when it was entered by a jump or heard there first ("entry":
+ * "jump", "first_heard"), and a sailed-in one only with land_report_sailed.
  * Each ship's result is reused while it stays within land_recheck_nm (1 nm)
  * of the place last tested: one polygon test per mile sailed, not per
  * report. One event per spell; the spell ends spoof_settle_min (10 min)
@@ -53,7 +61,7 @@ void spoof_land_close(struct det *d, int32_t si, struct buf *out)
     struct spoof_spell *sp = &s->spells[si];
     struct spoof_ent *e = &s->ents[sp->ent];
     e->land = SPOOF_NONE;
-    if (sp->n < (uint32_t)d->cfg.spoof_min_rejected) {
+    if (sp->n < (uint32_t)d->cfg.spoof_min_rejected || (sp->entry == LAND_SAILED && !d->cfg.land_report_sailed)) {
         spoof_spell_release(s, si);
         return;
     }
@@ -76,6 +84,8 @@ void spoof_land_close(struct det *d, int32_t si, struct buf *out)
         jw_kfixed(&w, "port_nm", dist / GEO_M_PER_NM, 0);
     }
     jw_kuint(&w, "fixes", sp->n);
+    static const char *const entries[] = {"sailed", "first_heard", "jump"};
+    jw_kstr(&w, "entry", entries[sp->entry]);
     jw_key(&w, "evidence");
     jw_arr_begin(&w);
     jw_str(&w, sp->ev[0]);
@@ -86,8 +96,8 @@ void spoof_land_close(struct det *d, int32_t si, struct buf *out)
     spoof_spell_release(s, si);
 }
 
-void spoof_land_on_fix(struct det *d, uint32_t ei, int64_t t, double lat, double lon, const char *ev,
-                       size_t evlen, struct buf *out)
+void spoof_land_on_fix(struct det *d, uint32_t ei, int64_t t, double lat, double lon, bool rejected,
+                       const char *ev, size_t evlen, struct buf *out)
 {
     (void)out;
     struct det_spoof *s = d->spoof;
@@ -104,15 +114,23 @@ void spoof_land_on_fix(struct det *d, uint32_t ei, int64_t t, double lat, double
     if (e->land_inland_nm < 0)
         return; /* at sea or on the coast: a spell ends only by time, so a ship
                  * flitting between land and sea stays one event */
+    /* e->acc is still the fix before this one: a jump is a rejected fix or
+     * an open spell of them; no recent accepted fix means first heard. */
+    uint8_t entry = rejected || e->kin != SPOOF_NONE ? LAND_JUMP
+                    : !e->have_acc || t - e->acc_t > (int64_t)(d->cfg.spoof_settle_min * 60000.0) ? LAND_FIRST_HEARD
+                                                                                                 : LAND_SAILED;
     if (e->land == SPOOF_NONE) {
         int32_t si = spoof_spell_new(s, SPELL_LAND, ei, t);
         e = &s->ents[ei];
         e->land = si;
         s->spells[si].lat = lat;
         s->spells[si].lon = lon;
+        s->spells[si].entry = entry;
         spoof_copy_ev(s->spells[si].ev[0], ev, evlen);
     }
     struct spoof_spell *sp = &s->spells[e->land];
+    if (entry == LAND_JUMP) /* a jump later in the spell makes it one too */
+        sp->entry = LAND_JUMP;
     sp->n++;
     sp->t1 = t;
     sp->lat2 = lat;

@@ -327,9 +327,9 @@ void det_spoof_on_update(struct det *d, const struct trk_update *u, const char *
         uint8_t st = u->e.vessel->station;
         bool ship = st == AIS_STATION_CLASS_A || st == AIS_STATION_CLASS_B;
         if (ship && (u->flags & TRK_U_POS))
-            spoof_land_on_fix(d, ei, u->t_ms, lat, lon, ev, evlen, out);
+            spoof_land_on_fix(d, ei, u->t_ms, lat, lon, false, ev, evlen, out);
         else if (ship && (u->flags & TRK_U_POS_REJECTED))
-            spoof_land_on_fix(d, ei, u->t_ms, u->rejected_lat, u->rejected_lon, ev, evlen, out);
+            spoof_land_on_fix(d, ei, u->t_ms, u->rejected_lat, u->rejected_lon, true, ev, evlen, out);
     }
     kin_on_update(d, ei, u, lat, lon, ev, evlen);
 }

@@ -18,6 +18,13 @@
 
 enum spoof_kind { SPELL_FREE = 0, SPELL_KIN, SPELL_LAND, SPELL_GNSS };
 
+/* How a ship got onto land (land.c). */
+enum spoof_land_entry {
+    LAND_SAILED = 0, /* its accepted track ran there at a plausible speed */
+    LAND_FIRST_HEARD,/* heard there first, or first after a silence */
+    LAND_JUMP,       /* by a jump the tracker rejected */
+};
+
 struct spoof_ent {
     uint32_t key;
     int64_t last_t;          /* last update: entities quiet for an hour are forgotten */
@@ -49,6 +56,7 @@ struct spoof_spell {
     bool open;      /* gnss: the counter reached gnss_count_open (reportable) */
     bool have_pos;  /* gnss: lat/lon hold the last good position */
     uint8_t min_nacp;
+    uint8_t entry;       /* land: enum spoof_land_entry, the strongest seen in the spell */
     double lat, lon;     /* kin: accepted before; land: first; gnss: last good position */
     double lat2, lon2;   /* kin: first rejected; land: last */
     double lat3, lon3;   /* kin: last rejected */
@@ -98,8 +106,8 @@ void spoof_copy_ev(char *dst, const char *ev, size_t len);
 void spoof_entity_fields(struct jw *w, const struct spoof_ent *e);
 
 /* land.c */
-void spoof_land_on_fix(struct det *d, uint32_t ei, int64_t t, double lat, double lon, const char *ev,
-                       size_t evlen, struct buf *out);
+void spoof_land_on_fix(struct det *d, uint32_t ei, int64_t t, double lat, double lon, bool rejected,
+                       const char *ev, size_t evlen, struct buf *out);
 void spoof_land_close(struct det *d, int32_t si, struct buf *out);
 
 /* gnss.c */
