@@ -34,6 +34,8 @@ struct det *det_new(const struct det_config *cfg, const struct ref *r)
     if (c->land_inland_nm <= 0) c->land_inland_nm = 5;
     if (c->land_port_nm <= 0) c->land_port_nm = 20;
     if (c->land_recheck_nm <= 0) c->land_recheck_nm = 1;
+    if (c->spoof_ac_speed_factor <= 0) c->spoof_ac_speed_factor = 1.3;
+    if (c->spoof_ac_min_kt <= 0) c->spoof_ac_min_kt = 200;
     if (c->gnss_nacp_bad <= 0) c->gnss_nacp_bad = 8;
     if (c->gnss_nacp_good <= 0) c->gnss_nacp_good = 8;
     if (c->gnss_count_open <= 0) c->gnss_count_open = 18;

@@ -49,6 +49,9 @@ struct det_config {
     int spoof_min_rejected, spoof_two_places_min;
     double spoof_settle_min, spoof_min_jump_nm, land_inland_nm, land_port_nm, land_recheck_nm;
     bool land_report_sailed;
+    /* Aircraft moves beyond spoof_ac_speed_factor (1.3) x their own ground
+     * speed, at least spoof_ac_min_kt (200), are jumps (readsb's rule). */
+    double spoof_ac_speed_factor, spoof_ac_min_kt;
     int gnss_nacp_bad, gnss_nacp_good, gnss_count_open, gnss_count_max, jam_min_aircraft;
     double jam_radius_nm, jam_window_min;
 };

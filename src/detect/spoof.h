@@ -33,7 +33,7 @@ struct spoof_ent {
     /* last accepted position and its raw message */
     bool have_acc;
     int64_t acc_t;
-    double acc_lat, acc_lon;
+    double acc_lat, acc_lon, acc_gs_kt;
     char acc_ev[DET_EVIDENCE];
     /* land test cache: result at (land_lat, land_lon); inland_nm < 0: not inland */
     bool land_checked;
@@ -53,6 +53,9 @@ struct spoof_spell {
     uint32_t n2;    /* kin: accepted fixes at the first place during the spell */
     uint32_t returns; /* kin: accepted fixes back at the first place right after a rejected one */
     bool last_rejected, moved; /* kin: last fix was rejected; the tracker took the new place */
+    bool own_speed;      /* kin: an aircraft's jump judged by its own ground speed */
+    uint32_t confirmed;  /* kin: agreeing fixes after such a jump */
+    double reported_kt;  /* kin: that ground speed */
     bool open;      /* gnss: the counter reached gnss_count_open (reportable) */
     bool have_pos;  /* gnss: lat/lon hold the last good position */
     uint8_t min_nacp;

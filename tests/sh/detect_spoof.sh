@@ -13,7 +13,8 @@
 #      far away, D has five low reports among good ones: gnss_degraded for
 #      A, B, C, E, one gnss_jamming_area of A, B, C, nothing for D;
 #   3. a small simulated scenario with each spoofing mode the simulator has
-#      (fixed point, offset jump, circle, and a fixed point on land);
+#      (fixed point, offset jump, circle, and a fixed point on land; an
+#      aircraft circling and one offset, judged by their own ground speed);
 #   4. the Caribbean demo (seed 7): every truth "spoof" record is found, and
 #      spoofing events on the rest of the traffic are counted (false positives).
 set -u
@@ -160,8 +161,22 @@ cat >"$tmp/s.json" <<'JSON'
   {"id": "VN", "mmsi": 352990305, "name": "DEMO HONEST", "speed_kn": 12,
    "route": [{"lat": 12.3, "lon": -68.4}, {"lat": 12.3, "lon": -67.4}]}
  ],
- "aircraft": [],
+ "aircraft": [
+  {"id": "AC1", "icao": "F1E101", "callsign": "DQS1", "category": "A3", "squawk": "1200",
+   "cruise_ft": 12000, "climb_fpm": 3000, "speed_kt": 250, "depart_h": 0.05,
+   "route": [{"lat": 12.0, "lon": -68.5}, {"lat": 12.4, "lon": -68.0, "loiter_h": 3, "loiter_nm": 10},
+             {"lat": 12.0, "lon": -68.5}]},
+  {"id": "AC2", "icao": "F1E102", "callsign": "DQS2", "category": "A3", "squawk": "1200",
+   "cruise_ft": 20000, "climb_fpm": 2000, "speed_kt": 300, "depart_h": 0.1,
+   "route": [{"lat": 11.8, "lon": -68.9}, {"lat": 12.6, "lon": -67.2}]},
+  {"id": "AC3", "icao": "F1E103", "callsign": "DQS3", "category": "A3", "squawk": "1200",
+   "cruise_ft": 18000, "climb_fpm": 2000, "speed_kt": 280, "depart_h": 0.2,
+   "route": [{"lat": 12.6, "lon": -68.9}, {"lat": 11.9, "lon": -67.0}]}
+ ],
  "behaviours": [
+  {"type": "spoof", "entity": "AC1", "start_h": 1.2, "end_h": 1.4, "mode": "circle", "lat": 12.9, "lon": -67.0,
+   "radius_nm": 2},
+  {"type": "spoof", "entity": "AC3", "start_h": 0.35, "end_h": 0.55, "mode": "offset", "lat": 0.3, "lon": 0.3},
   {"type": "spoof", "entity": "VF", "start_h": 1.0, "end_h": 2.0, "mode": "fixed", "lat": 13.5, "lon": -67.0},
   {"type": "spoof", "entity": "VO", "start_h": 0.5, "end_h": 0.7, "mode": "offset", "lat": 0.5, "lon": 0},
   {"type": "spoof", "entity": "VC", "start_h": 1.5, "end_h": 3.0, "mode": "circle", "lat": 13.2, "lon": -66.5,
@@ -169,8 +184,11 @@ cat >"$tmp/s.json" <<'JSON'
   {"type": "spoof", "entity": "VL", "start_h": 2.0, "end_h": 2.5, "mode": "fixed", "lat": 10.0, "lon": -67.5}
  ]}
 JSON
-if "$ATALAYA" simulate "$tmp/s.json" --ais "$tmp/s.nmea" --truth "$tmp/s.truth" --seed 3 2>"$tmp/s.err" &&
-    (cd "$tmp" && "$ATALAYA" replay --detect "$tmp/s.nmea" >"$tmp/s.ev" 2>>"$tmp/s.err"); then
+if "$ATALAYA" simulate "$tmp/s.json" --ais "$tmp/s.nmea" --modes "$tmp/s.beast" --truth "$tmp/s.truth" --seed 3 \
+        2>"$tmp/s.err" &&
+    epoch=$(python3 -c 'import json,sys; h=json.loads(open(sys.argv[1]).readline()); print((h["start_ms"] - h.get("modes_ts12_at_start", 0) / 12000) / 1000)' "$tmp/s.truth") &&
+    (cd "$tmp" && "$ATALAYA" replay --detect "$tmp/s.nmea" >"$tmp/s.ev" 2>>"$tmp/s.err" &&
+        "$ATALAYA" replay --detect --modes-epoch "$epoch" "$tmp/s.beast" >>"$tmp/s.ev" 2>>"$tmp/s.err"); then
     python3 - "$tmp/s.truth" "$tmp/s.ev" <<'PY'
 import json, sys
 truth = [json.loads(l) for l in open(sys.argv[1])]
@@ -179,17 +197,23 @@ def check(ok, what):
     print(("ok" if ok else "not ok") + " - " + what)
 spoofs = [r for r in truth if r.get("type") == "spoof"]
 found = {}
+def ident(x):
+    return x.get("mmsi") or (x.get("icao") or "").lower()
 for r in spoofs:
-    m = r["entities"][0]["mmsi"]
-    found[r["mode"] + ":" + r["entities"][0]["name"]] = sorted({e["event"] for e in ev if e.get("mmsi") == m
-        and e["t_start_ms"] <= r["end_ms"] + 600000 and e["t_end_ms"] >= r["start_ms"] - 60000})
-check(len(spoofs) == 4 and all("implausible_speed" in v for v in found.values()),
-      f"each simulated spoofing mode (fixed, offset, circle) is found: {found}")
+    who = r["entities"][0]
+    found[r["mode"] + ":" + (who.get("name") or who["callsign"])] = sorted({e["event"] for e in ev
+        if ident(e) == ident(who) and e["t_start_ms"] <= r["end_ms"] + 600000 and e["t_end_ms"] >= r["start_ms"] - 60000})
+check(len(spoofs) == 6 and all("implausible_speed" in v for v in found.values()),
+      f"each simulated spoofing mode (fixed, offset, circle; vessels and aircraft) is found: {found}")
+ac = [e for e in ev if e["event"] == "implausible_speed" and "icao" in e]
+check(all(e.get("reported_speed_kt") is not None for e in ac) and {e["icao"] for e in ac} == {"f1e101", "f1e103"},
+      f"aircraft jumps are judged by their own ground speed, and only the spoofers' "
+      f"({[(e['icao'], e.get('implied_speed_kt'), e.get('reported_speed_kt')) for e in ac]})")
 landed = [e for e in ev if e["event"] == "position_on_land" and e["mmsi"] == 352990304]
 check(len(landed) == 1 and landed[0]["entry"] == "jump" and "position_on_land" in found.get("fixed:DEMO LANDED", []),
       f"the fixed point on land is also one position_on_land, entered by a jump ({landed})")
-honest = [e for e in ev if e.get("mmsi") == 352990305 and e["event"] != "ais_gap"]
-check(honest == [], f"the honest vessel gives nothing ({honest})")
+honest = [e for e in ev if ident(e) in (352990305, "f1e102") and e["event"] != "ais_gap"]
+check(honest == [], f"the honest vessel and aircraft give nothing ({honest})")
 PY
 else
     echo "not ok - simulate/replay the spoof-modes scenario ($(head -c 200 "$tmp/s.err"))"
