@@ -98,6 +98,8 @@ void spoof_entity_fields(struct jw *w, const struct spoof_ent *e)
         char hex[8];
         snprintf(hex, sizeof hex, "%06x", e->key & 0xFFFFFFu);
         jw_kstr(w, "icao", hex);
+        if (e->key & 0x1000000u) /* the tracker's key space for anonymous / TIS-B track numbers */
+            jw_kbool(w, "non_icao", true);
         if (e->label[0])
             jw_kstr(w, "callsign", e->label);
     } else {
