@@ -34,7 +34,7 @@ struct det_config {
     /* Loitering (GFW carrier loitering): < 2 kn for >= 2 h (4 h for a
      * stricter reading), >= 20 nm from shore. */
     double loiter_max_kn, loiter_min_h, loiter_shore_nm;
-    /* Impossible kinematics and spoofing (spoof.c, land.c, gnss.c; sources in
+    /* Impossible kinematics and spoofing (spoof.c, jump.c, land.c, gnss.c; sources in
      * docs/detectors.md): a spell of rejected fixes needs spoof_min_rejected
      * (2) and a jump of spoof_min_jump_nm (3 nm), and ends spoof_settle_min
      * (10 min) after the last; 3 returns to the first place make it "two

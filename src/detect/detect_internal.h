@@ -102,7 +102,7 @@ void det_loiter_on_position(struct det *d, struct det_vessel *v, int64_t t, doub
                             const char *evidence, size_t evlen, struct buf *out);
 void det_loiter_close(struct det *d, struct det_vessel *v, struct buf *out);
 
-/* spoof.c (with land.c, gnss.c): impossible kinematics, positions on land,
+/* spoof.c (with jump.c, land.c, gnss.c): impossible kinematics, positions on land,
  * GNSS degradation. Sees every update, vessels and aircraft. */
 struct det_spoof *det_spoof_new(void);
 void det_spoof_free(struct det_spoof *s);

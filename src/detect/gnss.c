@@ -30,11 +30,11 @@
 
 void spoof_gnss_close(struct det *d, int32_t si, struct buf *out)
 {
-    struct det_spoof *s = d->spoof;
+    struct det_spoof *s    = d->spoof;
     struct spoof_spell *sp = &s->spells[si];
-    struct spoof_ent *e = &s->ents[sp->ent];
-    e->gnss = SPOOF_NONE;
-    e->gnss_count = 0;
+    struct spoof_ent *e    = &s->ents[sp->ent];
+    e->gnss                = SPOOF_NONE;
+    e->gnss_count          = 0;
     if (!sp->open) {
         spoof_spell_release(s, si);
         return;
@@ -134,12 +134,12 @@ static bool is_member(const struct spoof_area *a, uint32_t ent)
  * with enough recent degraded neighbours opens one. */
 static void area_note(struct det *d, uint32_t ei, int64_t t, int64_t t0, double lat, double lon)
 {
-    struct det_spoof *s = d->spoof;
-    double radius_m = d->cfg.jam_radius_nm * GEO_M_PER_NM;
-    int64_t window = (int64_t)(d->cfg.jam_window_min * 60000.0);
-    struct spoof_recent me = {ei, t0, lat, lon};
+    struct det_spoof *s       = d->spoof;
+    double radius_m           = d->cfg.jam_radius_nm * GEO_M_PER_NM;
+    int64_t window            = (int64_t)(d->cfg.jam_window_min * 60000.0);
+    struct spoof_recent me    = {ei, t0, lat, lon};
     s->recent[s->recent_head] = me;
-    s->recent_head = (s->recent_head + 1) % SPOOF_RECENT;
+    s->recent_head            = (s->recent_head + 1) % SPOOF_RECENT;
     if (s->nrecent < SPOOF_RECENT)
         s->nrecent++;
     size_t nareas = sizeof s->areas / sizeof s->areas[0];
@@ -172,8 +172,8 @@ static void area_note(struct det *d, uint32_t ei, int64_t t, int64_t t0, double 
         memset(a, 0, sizeof *a);
         a->used = true;
         a->t0 = a->t1 = t0;
-        a->lat0 = lat;
-        a->lon0 = lon;
+        a->lat0       = lat;
+        a->lon0       = lon;
         for (uint32_t j = 0; j < n; j++)
             area_add(a, s, &s->recent[near[j]]);
         if (t > a->t1)
@@ -199,17 +199,17 @@ static void area_touch(struct det_spoof *s, uint32_t ei, int64_t t)
             s->areas[i].t1 = t;
 }
 
-void spoof_gnss_on_update(struct det *d, uint32_t ei, const struct trk_update *u, const char *ev, size_t evlen,
-                          struct buf *out)
+void spoof_gnss_on_update(struct det *d, uint32_t ei, const struct trk_update *u, const char *ev,
+                          size_t evlen, struct buf *out)
 {
-    struct det_spoof *s = d->spoof;
+    struct det_spoof *s          = d->spoof;
     const struct trk_aircraft *a = u->e.aircraft;
-    struct spoof_ent *e = &s->ents[ei];
+    struct spoof_ent *e          = &s->ents[ei];
     if ((u->flags & TRK_U_POS) && e->gnss_count == 0) {
         e->have_ok = true;
-        e->ok_t = u->t_ms;
-        e->ok_lat = a->lat;
-        e->ok_lon = a->lon;
+        e->ok_t    = u->t_ms;
+        e->ok_lat  = a->lat;
+        e->ok_lon  = a->lon;
     }
     if ((u->flags & TRK_U_POS) && e->gnss != SPOOF_NONE) {
         struct spoof_spell *sp = &s->spells[e->gnss];
@@ -230,15 +230,15 @@ void spoof_gnss_on_update(struct det *d, uint32_t ei, const struct trk_update *u
         if (e->gnss_count < c->gnss_count_max)
             e->gnss_count++;
         if (e->gnss == SPOOF_NONE) { /* the rise starts: tentative until the counter is high */
-            int32_t si = spoof_spell_new(s, SPELL_GNSS, ei, u->t_ms);
-            e = &s->ents[ei];
-            e->gnss = si;
+            int32_t si             = spoof_spell_new(s, SPELL_GNSS, ei, u->t_ms);
+            e                      = &s->ents[ei];
+            e->gnss                = si;
             struct spoof_spell *sp = &s->spells[si];
-            sp->min_nacp = a->nac_p;
+            sp->min_nacp           = a->nac_p;
             if (e->have_ok) {
                 sp->have_pos = true;
-                sp->lat = e->ok_lat;
-                sp->lon = e->ok_lon;
+                sp->lat      = e->ok_lat;
+                sp->lon      = e->ok_lon;
             }
             spoof_copy_ev(sp->ev[0], ev, evlen);
         }
@@ -253,7 +253,8 @@ void spoof_gnss_on_update(struct det *d, uint32_t ei, const struct trk_update *u
             /* Placed by the last good fix, else the current one. */
             bool placed = e->have_ok || a->v_pos.source != TRK_SRC_NONE;
             if (placed)
-                area_note(d, ei, u->t_ms, sp->t0, e->have_ok ? e->ok_lat : a->lat, e->have_ok ? e->ok_lon : a->lon);
+                area_note(d, ei, u->t_ms, sp->t0, e->have_ok ? e->ok_lat : a->lat,
+                          e->have_ok ? e->ok_lon : a->lon);
         } else if (sp->open) {
             area_touch(s, ei, u->t_ms);
         }

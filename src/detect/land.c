@@ -57,11 +57,12 @@ static double inland_nm(const struct ref *r, double lat, double lon, double marg
 
 void spoof_land_close(struct det *d, int32_t si, struct buf *out)
 {
-    struct det_spoof *s = d->spoof;
+    struct det_spoof *s    = d->spoof;
     struct spoof_spell *sp = &s->spells[si];
-    struct spoof_ent *e = &s->ents[sp->ent];
-    e->land = SPOOF_NONE;
-    if (sp->n < (uint32_t)d->cfg.spoof_min_rejected || (sp->entry == LAND_SAILED && !d->cfg.land_report_sailed)) {
+    struct spoof_ent *e    = &s->ents[sp->ent];
+    e->land                = SPOOF_NONE;
+    if (sp->n < (uint32_t)d->cfg.spoof_min_rejected ||
+        (sp->entry == LAND_SAILED && !d->cfg.land_report_sailed)) {
         spoof_spell_release(s, si);
         return;
     }
@@ -106,9 +107,9 @@ void spoof_land_on_fix(struct det *d, uint32_t ei, int64_t t, double lat, double
         return;
     if (!e->land_checked ||
         geo_distance_m(lat, lon, e->land_lat, e->land_lon) > d->cfg.land_recheck_nm * GEO_M_PER_NM) {
-        e->land_checked = true;
-        e->land_lat = lat;
-        e->land_lon = lon;
+        e->land_checked   = true;
+        e->land_lat       = lat;
+        e->land_lon       = lon;
         e->land_inland_nm = inland_nm(d->ref, lat, lon, d->cfg.land_inland_nm, d->cfg.land_port_nm);
     }
     if (e->land_inland_nm < 0)
@@ -117,14 +118,15 @@ void spoof_land_on_fix(struct det *d, uint32_t ei, int64_t t, double lat, double
     /* e->acc is still the fix before this one: a jump is a rejected fix or
      * an open spell of them; no recent accepted fix means first heard. */
     uint8_t entry = rejected || e->kin != SPOOF_NONE ? LAND_JUMP
-                    : !e->have_acc || t - e->acc_t > (int64_t)(d->cfg.spoof_settle_min * 60000.0) ? LAND_FIRST_HEARD
-                                                                                                 : LAND_SAILED;
+                    : !e->have_acc || t - e->acc_t > (int64_t)(d->cfg.spoof_settle_min * 60000.0)
+                        ? LAND_FIRST_HEARD
+                        : LAND_SAILED;
     if (e->land == SPOOF_NONE) {
-        int32_t si = spoof_spell_new(s, SPELL_LAND, ei, t);
-        e = &s->ents[ei];
-        e->land = si;
-        s->spells[si].lat = lat;
-        s->spells[si].lon = lon;
+        int32_t si          = spoof_spell_new(s, SPELL_LAND, ei, t);
+        e                   = &s->ents[ei];
+        e->land             = si;
+        s->spells[si].lat   = lat;
+        s->spells[si].lon   = lon;
         s->spells[si].entry = entry;
         spoof_copy_ev(s->spells[si].ev[0], ev, evlen);
     }
@@ -132,7 +134,7 @@ void spoof_land_on_fix(struct det *d, uint32_t ei, int64_t t, double lat, double
     if (entry == LAND_JUMP) /* a jump later in the spell makes it one too */
         sp->entry = LAND_JUMP;
     sp->n++;
-    sp->t1 = t;
+    sp->t1   = t;
     sp->lat2 = lat;
     sp->lon2 = lon;
     if (e->land_inland_nm > sp->inland_nm)

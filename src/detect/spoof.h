@@ -1,6 +1,7 @@
 /* spoof.h: state shared by the spoofing detector's files (spoof.c: the
- * entity table, spells of rejected fixes; land.c: positions on land;
- * gnss.c: NACp degradation and jamming areas). Not a public header.
+ * entity table and sweep; jump.c: spells of impossible moves; land.c:
+ * positions on land; gnss.c: NACp degradation and jamming areas). Not a
+ * public header.
  *
  * A "spell" is one anomaly of one entity from its first to its last sign;
  * it becomes one event when it ends, so a spoofer repeating the same false
@@ -13,16 +14,16 @@
 #define SPOOF_AIRCRAFT 0x80000000u /* entity key bit: aircraft (tracker key below), else an MMSI */
 #define SPOOF_NONE (-1)
 #define SPOOF_FREE_KEY 0xFFFFFFFFu /* a forgotten entity slot (the hash's reserved key) */
-#define SPOOF_RECENT 256  /* degraded aircraft remembered for jamming areas */
+#define SPOOF_RECENT 256           /* degraded aircraft remembered for jamming areas */
 #define SPOOF_AREA_MEMBERS 16
 
 enum spoof_kind { SPELL_FREE = 0, SPELL_KIN, SPELL_LAND, SPELL_GNSS };
 
 /* How a ship got onto land (land.c). */
 enum spoof_land_entry {
-    LAND_SAILED = 0, /* its accepted track ran there at a plausible speed */
-    LAND_FIRST_HEARD,/* heard there first, or first after a silence */
-    LAND_JUMP,       /* by a jump the tracker rejected */
+    LAND_SAILED = 0,  /* its accepted track ran there at a plausible speed */
+    LAND_FIRST_HEARD, /* heard there first, or first after a silence */
+    LAND_JUMP,        /* by a jump the tracker rejected */
 };
 
 struct spoof_ent {
@@ -46,26 +47,26 @@ struct spoof_ent {
 };
 
 struct spoof_spell {
-    uint8_t kind;   /* enum spoof_kind */
-    uint32_t ent;   /* index into ents */
-    int64_t t0, t1; /* first and last sign */
-    uint32_t n;     /* kin: rejected fixes; land: fixes inland; gnss: low-NACp reports */
-    uint32_t n2;    /* kin: accepted fixes at the first place during the spell */
-    uint32_t returns; /* kin: accepted fixes back at the first place right after a rejected one */
+    uint8_t kind;              /* enum spoof_kind */
+    uint32_t ent;              /* index into ents */
+    int64_t t0, t1;            /* first and last sign */
+    uint32_t n;                /* kin: rejected fixes; land: fixes inland; gnss: low-NACp reports */
+    uint32_t n2;               /* kin: accepted fixes at the first place during the spell */
+    uint32_t returns;          /* kin: accepted fixes back at the first place right after a rejected one */
     bool last_rejected, moved; /* kin: last fix was rejected; the tracker took the new place */
-    bool own_speed;      /* kin: an aircraft's jump judged by its own ground speed */
-    uint32_t confirmed;  /* kin: agreeing fixes after such a jump */
-    double reported_kt;  /* kin: that ground speed */
-    bool open;      /* gnss: the counter reached gnss_count_open (reportable) */
-    bool have_pos;  /* gnss: lat/lon hold the last good position */
+    bool own_speed;            /* kin: an aircraft's jump judged by its own ground speed */
+    uint32_t confirmed;        /* kin: agreeing fixes after such a jump */
+    double reported_kt;        /* kin: that ground speed */
+    bool open;                 /* gnss: the counter reached gnss_count_open (reportable) */
+    bool have_pos;             /* gnss: lat/lon hold the last good position */
     uint8_t min_nacp;
-    uint8_t entry;       /* land: enum spoof_land_entry, the strongest seen in the spell */
-    double lat, lon;     /* kin: accepted before; land: first; gnss: last good position */
-    double lat2, lon2;   /* kin: first rejected; land: last */
-    double lat3, lon3;   /* kin: last rejected */
-    double lat4, lon4;   /* kin: last accepted at the first place */
+    uint8_t entry;     /* land: enum spoof_land_entry, the strongest seen in the spell */
+    double lat, lon;   /* kin: accepted before; land: first; gnss: last good position */
+    double lat2, lon2; /* kin: first rejected; land: last */
+    double lat3, lon3; /* kin: last rejected */
+    double lat4, lon4; /* kin: last accepted at the first place */
     double first_kt, max_kt, inland_nm;
-    bool have_box;       /* gnss: positions during the spell */
+    bool have_box; /* gnss: positions during the spell */
     double minlat, minlon, maxlat, maxlon;
     char ev[4][DET_EVIDENCE];
 };
@@ -80,7 +81,7 @@ struct spoof_area { /* an open jamming area */
     bool used;
     int64_t t0, t1;
     uint32_t members[SPOOF_AREA_MEMBERS];
-    uint32_t n;     /* aircraft (may exceed the members kept) */
+    uint32_t n; /* aircraft (may exceed the members kept) */
     double lat_sum, lon_sum, lat0, lon0;
     char ev[3][DET_EVIDENCE];
 };
@@ -108,14 +109,19 @@ void spoof_copy_ev(char *dst, const char *ev, size_t len);
 /* Writes "mmsi" or "icao" (six lower-case hex digits) and the label. */
 void spoof_entity_fields(struct jw *w, const struct spoof_ent *e);
 
+/* jump.c */
+void spoof_kin_on_update(struct det *d, uint32_t ei, const struct trk_update *u, double lat, double lon,
+                         const char *ev, size_t evlen);
+void spoof_kin_close(struct det *d, int32_t si, struct buf *out);
+
 /* land.c */
 void spoof_land_on_fix(struct det *d, uint32_t ei, int64_t t, double lat, double lon, bool rejected,
                        const char *ev, size_t evlen, struct buf *out);
 void spoof_land_close(struct det *d, int32_t si, struct buf *out);
 
 /* gnss.c */
-void spoof_gnss_on_update(struct det *d, uint32_t ei, const struct trk_update *u, const char *ev, size_t evlen,
-                          struct buf *out);
+void spoof_gnss_on_update(struct det *d, uint32_t ei, const struct trk_update *u, const char *ev,
+                          size_t evlen, struct buf *out);
 void spoof_gnss_close(struct det *d, int32_t si, struct buf *out);
 /* Whether entity ei is a member of an open jamming area. */
 bool spoof_in_area(const struct det_spoof *s, uint32_t ei);
