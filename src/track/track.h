@@ -121,6 +121,8 @@ struct trk_aircraft {
     char operator_icao[4]; /* from the callsign prefix (enricher) */
     struct trk_watch watch;
     struct trk_trail trail;
+    struct trk_valid v_nac_p;
+    uint8_t nac_p;       /* ADS-B NACp 0..11 (TC 29/31), the aircraft's own position accuracy */
 };
 
 /* What an update changed: the hook detectors and alerts consume. */
@@ -132,6 +134,7 @@ enum trk_update_flag {
     TRK_U_IDENTITY = 1u << 4,     /* name / call sign / IMO / ship type / callsign changed value */
     TRK_U_SQUAWK = 1u << 5,       /* squawk changed */
     TRK_U_KINEMATICS = 1u << 6,   /* speed, course, altitude or vertical rate */
+    TRK_U_NAC_P = 1u << 7,        /* aircraft: a NACp was reported (accepted into nac_p) */
 };
 
 enum trk_kind { TRK_VESSEL = 1, TRK_AIRCRAFT = 2 };
@@ -150,6 +153,7 @@ struct trk_update {
     uint8_t id_field;    /* enum trk_identity_field when TRK_U_IDENTITY */
     char id_old[36];     /* previous value as text ("" if none) */
     double rejected_speed_kt; /* implied speed of a rejected position */
+    double rejected_lat, rejected_lon; /* the rejected position itself */
 };
 
 /* Called on a new entity and after an identity change, to fill flag, country,

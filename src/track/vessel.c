@@ -69,6 +69,8 @@ static void update_position(struct trk *t, struct trk_vessel *v, const struct ai
             t->stats.positions_rejected++;
             u->flags |= TRK_U_POS_REJECTED;
             u->rejected_speed_kt = speed;
+            u->rejected_lat = m->lat;
+            u->rejected_lon = m->lon;
         } else {
             v->lat = m->lat;
             v->lon = m->lon;
