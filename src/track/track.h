@@ -90,7 +90,7 @@ struct trk_vessel {
     char destination[21];
     uint8_t eta_month, eta_day, eta_hour, eta_minute;
     uint8_t draught_dm;
-    char flag[48];       /* country of the MID, "" unknown (filled by the enricher) */
+    char flag[88];       /* country of the MID (longest in data/mid: 82), "" unknown (filled by the enricher) */
     struct trk_watch watch;
     struct trk_trail trail;
 };
