@@ -152,9 +152,9 @@ struct trk_update {
     double rejected_speed_kt; /* implied speed of a rejected position */
 };
 
-/* Called on a new entity and after an identity change, to fill flag, country,
- * operator, registration (reference data lives in src/ref; the tracker does
- * not depend on it). Either pointer may be NULL. */
+/* Called on a new entity, when static data is set and after an identity
+ * change, to fill flag, country, operator, registration (reference data lives
+ * in src/ref; the tracker does not depend on it). Either pointer may be NULL. */
 struct trk_enricher {
     void *ctx;
     void (*vessel)(void *ctx, struct trk_vessel *v);
