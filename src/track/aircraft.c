@@ -146,7 +146,9 @@ bool trk_update_modes(struct trk *t, const struct modes_msg *m, int64_t t_ms, st
     update_fields(t, a, m, src, t_ms, u);
     if (MODES_HAS(m, MODES_F_POS))
         update_position(t, a, m, src, t_ms, u);
-    if ((u->flags & (TRK_U_NEW | TRK_U_IDENTITY)) && t->cfg.enricher.aircraft)
+    /* Static data too: a callsign, name or IMO usually arrives after the first
+     * message, and watchlist matching by it must not wait for a change. */
+    if ((u->flags & (TRK_U_NEW | TRK_U_IDENTITY | TRK_U_STATIC)) && t->cfg.enricher.aircraft)
         t->cfg.enricher.aircraft(t->cfg.enricher.ctx, a);
     return true;
 }

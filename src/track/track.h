@@ -90,7 +90,7 @@ struct trk_vessel {
     char destination[21];
     uint8_t eta_month, eta_day, eta_hour, eta_minute;
     uint8_t draught_dm;
-    char flag[48];       /* country of the MID, "" unknown (filled by the enricher) */
+    char flag[88];       /* country of the MID (longest in data/mid: 82), "" unknown (filled by the enricher) */
     struct trk_watch watch;
     struct trk_trail trail;
 };
@@ -156,9 +156,9 @@ struct trk_update {
     double rejected_lat, rejected_lon; /* the rejected position itself */
 };
 
-/* Called on a new entity and after an identity change, to fill flag, country,
- * operator, registration (reference data lives in src/ref; the tracker does
- * not depend on it). Either pointer may be NULL. */
+/* Called on a new entity, when static data is set and after an identity
+ * change, to fill flag, country, operator, registration (reference data lives
+ * in src/ref; the tracker does not depend on it). Either pointer may be NULL. */
 struct trk_enricher {
     void *ctx;
     void (*vessel)(void *ctx, struct trk_vessel *v);
