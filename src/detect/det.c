@@ -27,11 +27,13 @@ struct det *det_new(const struct det_config *cfg, const struct ref *r)
     if (c->loiter_max_kn <= 0) c->loiter_max_kn = 2;
     if (c->loiter_min_h <= 0) c->loiter_min_h = 2;
     if (c->loiter_shore_nm <= 0) c->loiter_shore_nm = 20;
+    det_flights_defaults(c);
     d->ref = r;
     hash_u32_init(&d->index, 1024);
     hash_u32_init(&d->cell_index, 1024);
     hash_u32_init(&d->heard, 4096);
     hash_u32_init(&d->by_imo, 1024);
+    d->flights = det_flights_new();
     return d;
 }
 
@@ -48,6 +50,7 @@ void det_free(struct det *d)
     hash_u32_free(&d->cell_index);
     hash_u32_free(&d->heard);
     hash_u32_free(&d->by_imo);
+    det_flights_free(d->flights);
     free(d);
 }
 
@@ -178,6 +181,10 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
 {
     if (source)
         note_source(d, source, u->t_ms);
+    if (u->kind == TRK_AIRCRAFT) {
+        det_flights_on_update(d, u, evidence, evidence_len, out);
+        return;
+    }
     if (u->kind != TRK_VESSEL)
         return;
     const struct trk_vessel *tv = u->e.vessel;
@@ -222,4 +229,5 @@ void det_finish(struct det *d, struct buf *out)
     for (size_t i = 0; i < d->nv; i++)
         det_loiter_close(d, &d->v[i], out);
     det_encounter_finish(d, out);
+    det_flights_finish(d, out);
 }

@@ -34,10 +34,23 @@ struct det_config {
     /* Loitering (GFW carrier loitering): < 2 kn for >= 2 h (4 h for a
      * stricter reading), >= 20 nm from shore. */
     double loiter_max_kn, loiter_min_h, loiter_shore_nm;
+    /* Flights and emergency squawks (flight.c; sources in docs/detectors.md).
+     * EUROCONTROL OPDI flight list v0.0.1 (opdi.aero/methodology): airports
+     * within 10 km, candidates below 10,000 ft, a 10 min silence below 1 km
+     * ends a flight, a 30 min silence splits a track (here: is judged). */
+    double flight_airport_km, flight_low_ft, flight_runway_ft, flight_land_gap_min, flight_split_gap_min;
+    double flight_glide_deg;       /* 3: the optimum ILS glide path, ICAO Doc 8168 (PANS-OPS) */
+    double flight_ground_max_kt;   /* 175: top of the DO-260B surface movement scale */
+    double flight_max_gap_h;       /* 20: longer than any scheduled flight (~19 h) */
+    double flight_join_min_frac, flight_join_max_frac; /* 0.7, 1.3 of the speed flown */
+    double flight_touchgo_s;       /* 120: shorter ground contacts are touch-and-go */
+    double flight_callsign_wait_s; /* 60: twelve identification squitters (one per ~5 s) */
+    int emergency_min_reports;     /* 2: one corrupted reply is not an emergency */
 };
 
 struct det_stats {
     uint64_t gaps, gaps_deliberate, gaps_coverage, encounters, loitering;
+    uint64_t flights, flights_joined, touch_and_go, emergency_squawks;
 };
 
 struct det;

@@ -67,6 +67,7 @@ struct det {
     struct hash_u32 by_imo;     /* IMO -> index of the vessel (MMSI) last seen with it */
     struct det_cell *cells;
     size_t ncells, capcells;
+    struct det_flights *flights; /* flight.c: per-aircraft flight and squawk state */
 };
 
 /* det.c */
@@ -100,5 +101,41 @@ void det_encounter_finish(struct det *d, struct buf *out);
 void det_loiter_on_position(struct det *d, struct det_vessel *v, int64_t t, double lat, double lon, double kn,
                             const char *evidence, size_t evlen, struct buf *out);
 void det_loiter_close(struct det *d, struct det_vessel *v, struct buf *out);
+
+/* squawk.c: an emergency code (7500, 7600, 7700) held by one aircraft. */
+struct det_squawk {
+    uint16_t code;       /* the code while one is open, 0 otherwise */
+    int64_t t0, last;    /* set; last message while still set */
+    uint32_t reports;    /* messages that carried it */
+    bool pos, alt_ok;
+    double lat, lon;
+    int32_t alt_ft;
+    char callsign[9];
+    char ev0[DET_EVIDENCE], ev1[DET_EVIDENCE]; /* the message that set it, the last one or the change back */
+};
+void det_squawk_on_update(struct det *d, struct det_squawk *s, const struct trk_update *u, const char *evidence,
+                          size_t evlen, struct buf *out);
+/* Ends an open code at its last report (end of input: ongoing). */
+void det_squawk_close(struct det *d, struct det_squawk *s, uint32_t icao, bool ongoing, struct buf *out);
+
+/* flight.c: flights (takeoff to landing) of aircraft, and the per-aircraft
+ * table the squawk state lives in. */
+struct det_flights;
+void det_flights_defaults(struct det_config *c); /* fills the flight_* and emergency_* fields left 0 */
+struct det_flights *det_flights_new(void);
+void det_flights_free(struct det_flights *f);
+void det_flights_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
+                           struct buf *out);
+void det_flights_finish(struct det *d, struct buf *out);
+
+/* Whether a silence of gap_s seconds, over which the aircraft moved dist_m
+ * (great circle from the last position before to the first after), fits one
+ * flight flown at about speed_kt (the speed seen either side; <= 0 unknown):
+ * 1 yes, 0 no (it must have landed), -1 cannot tell (no speed known). */
+int det_flight_gap_fits(const struct det_config *c, double gap_s, double dist_m, double speed_kt);
+/* How far from an airport a point height_ft above it can still belong to its
+ * approach or climb-out: the airport radius plus the distance a glide path
+ * of flight_glide_deg covers from that height, metres. */
+double det_flight_glide_radius_m(const struct det_config *c, double height_ft);
 
 #endif
