@@ -73,4 +73,17 @@ const struct det_stats *det_stats(const struct det *d);
  * to max_nm (returns max_nm when no land is that close). 0 on land. */
 double det_shore_nm(const struct ref *r, double lat, double lon, double max_nm);
 
+/* flight.c, the rules on their own. det_flights_defaults fills the flight_*
+ * and emergency_* fields left 0, as det_new does. */
+void det_flights_defaults(struct det_config *c);
+/* Whether a silence of gap_s seconds, over which the aircraft moved dist_m
+ * (great circle from the last position before to the first after), fits one
+ * flight flown at about speed_kt (the speed seen either side; <= 0 unknown):
+ * 1 yes, 0 no (it must have landed), -1 cannot tell (no speed known). */
+int det_flight_gap_fits(const struct det_config *c, double gap_s, double dist_m, double speed_kt);
+/* How far from an airport a point height_ft above it can still belong to its
+ * approach or climb-out: the airport radius plus the distance a glide path
+ * of flight_glide_deg covers from that height, metres. */
+double det_flight_glide_radius_m(const struct det_config *c, double height_ft);
+
 #endif

@@ -121,21 +121,10 @@ void det_squawk_close(struct det *d, struct det_squawk *s, uint32_t icao, bool o
 /* flight.c: flights (takeoff to landing) of aircraft, and the per-aircraft
  * table the squawk state lives in. */
 struct det_flights;
-void det_flights_defaults(struct det_config *c); /* fills the flight_* and emergency_* fields left 0 */
 struct det_flights *det_flights_new(void);
 void det_flights_free(struct det_flights *f);
 void det_flights_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
                            struct buf *out);
 void det_flights_finish(struct det *d, struct buf *out);
-
-/* Whether a silence of gap_s seconds, over which the aircraft moved dist_m
- * (great circle from the last position before to the first after), fits one
- * flight flown at about speed_kt (the speed seen either side; <= 0 unknown):
- * 1 yes, 0 no (it must have landed), -1 cannot tell (no speed known). */
-int det_flight_gap_fits(const struct det_config *c, double gap_s, double dist_m, double speed_kt);
-/* How far from an airport a point height_ft above it can still belong to its
- * approach or climb-out: the airport radius plus the distance a glide path
- * of flight_glide_deg covers from that height, metres. */
-double det_flight_glide_radius_m(const struct det_config *c, double height_ft);
 
 #endif
