@@ -11,7 +11,8 @@
 #     fails the test wherever it happens.
 # (b) Constructed SBS recordings for the edge rules: an Atlantic crossing out
 #     of coverage is one flight; a gap the aircraft must have landed in is two;
-#     a touch-and-go; an aircraft first seen airborne; a flight still airborne
+#     a touch-and-go; an aircraft first seen airborne; one heard only between
+#     its climb and descent (airports inferred); a flight still airborne
 #     at the end of input; squawk 7700 for 20 minutes, and a one-message 7500
 #     that is not an emergency.
 set -u
@@ -223,6 +224,10 @@ e0 = T0 + 10800
 fly("E00001", "TST501", e0, TNCA, TGPY, ea=60, eb=41, ground_before=300, ground_after=300,
     squawk=lambda t: "7700" if e0 + 1200 <= t < e0 + 2400 else "2000")
 sbs(e0 + 3000.5, "E00001", "TST501", "", "", "", "", "", "7500")
+# H: heard only from 15 nm out of Curacao (climbing through 4,000 ft) to 25 nm short of
+# Barbados (descending through 6,800 ft): both airports inferred from the lowest points
+fly("C00008", "TST801", T0 + 5 * 3600, TNCC, TBPB, ea=29, eb=169, heard=lambda f, d0, d1, alt: d0 > 15 and d1 > 25,
+    flag=False)
 # G: the last aircraft of the recording, airborne 90 min after takeoff when the input ends
 fly("C00006", "TST601", T0 + 9 * 3600, GCLP, TFFR, ea=78, eb=36, heard=lambda f, d0, d1, alt: d0 < 675,
     ground_before=300)
@@ -275,6 +280,11 @@ g = fl("c00006")
 check(len(g) == 1 and g[0].get("departure_airport") == "GCLP" and "arrival_airport" not in g[0]
       and "end of the recording" in g[0]["confidence_reason"],
       f"G: airborne at the end of input: reported, departure GCLP, arrival absent ({ends(g)})")
+h = fl("c00008")
+check(len(h) == 1 and h[0].get("departure_airport") == "TNCC" and h[0].get("arrival_airport") == "TBPB"
+      and h[0]["departure_method"] == h[0]["arrival_method"] == "inferred_lowest" and h[0]["confidence"] == 0.5
+      and "departure_time" in h[0] and "arrival_time" in h[0],
+      f"H: heard neither end low: both airports inferred from the lowest points, confidence 0.5 ({ends(h)}, {[x['confidence'] for x in h]})")
 sq = [e for e in ev if e["event"] == "emergency_squawk"]
 s7700 = [e for e in sq if e["squawk"] == "7700"]
 check(len(s7700) == 1 and s7700[0]["icao"] == "e00001" and s7700[0]["meaning"] == "emergency"
