@@ -61,7 +61,7 @@
 #define NON_ICAO 0x1000000u /* tracker key bit of anonymous / TIS-B track addresses: not followed */
 #define CLIMB_FT 300        /* a rise that is a climb, not altimeter steps (25 ft) or noise */
 #define SWEEP_MS 60000
-#define ALT_FRESH_MS 10000  /* an altitude this old still belongs to a position */
+#define ALT_FRESH_MS 10000 /* an altitude this old still belongs to a position */
 
 enum end_how { END_NONE, END_INFERRED, END_GROUND_AFTER_GAP, END_RUNWAY, END_GROUND };
 static const char *const how_name[] = {"", "inferred_lowest", "on_ground_after_gap", "heard_at_runway",
@@ -98,7 +98,7 @@ struct fl_flight {
     double dist_m;
     double gs, gs_max; /* kt, < 0 unknown */
     struct fl_end dep, arr;
-    int gaps;          /* silences judged and joined */
+    int gaps; /* silences judged and joined */
     double gap_s;
     int touch_and_go;
     bool land_pending; /* on the ground since `land`, not yet long enough to be a landing */
@@ -137,19 +137,32 @@ struct fl_obs {
 
 void det_flights_defaults(struct det_config *c)
 {
-    if (c->flight_airport_km <= 0) c->flight_airport_km = 10;
-    if (c->flight_low_ft <= 0) c->flight_low_ft = 10000;
-    if (c->flight_runway_ft <= 0) c->flight_runway_ft = 3281; /* 1 km */
-    if (c->flight_land_gap_min <= 0) c->flight_land_gap_min = 10;
-    if (c->flight_split_gap_min <= 0) c->flight_split_gap_min = 30;
-    if (c->flight_glide_deg <= 0) c->flight_glide_deg = 3;
-    if (c->flight_ground_max_kt <= 0) c->flight_ground_max_kt = 175;
-    if (c->flight_max_gap_h <= 0) c->flight_max_gap_h = 20;
-    if (c->flight_join_min_frac <= 0) c->flight_join_min_frac = 0.7;
-    if (c->flight_join_max_frac <= 0) c->flight_join_max_frac = 1.3;
-    if (c->flight_touchgo_s <= 0) c->flight_touchgo_s = 120;
-    if (c->flight_callsign_wait_s <= 0) c->flight_callsign_wait_s = 60;
-    if (c->emergency_min_reports <= 0) c->emergency_min_reports = 2;
+    if (c->flight_airport_km <= 0)
+        c->flight_airport_km = 10;
+    if (c->flight_low_ft <= 0)
+        c->flight_low_ft = 10000;
+    if (c->flight_runway_ft <= 0)
+        c->flight_runway_ft = 3281; /* 1 km */
+    if (c->flight_land_gap_min <= 0)
+        c->flight_land_gap_min = 10;
+    if (c->flight_split_gap_min <= 0)
+        c->flight_split_gap_min = 30;
+    if (c->flight_glide_deg <= 0)
+        c->flight_glide_deg = 3;
+    if (c->flight_ground_max_kt <= 0)
+        c->flight_ground_max_kt = 175;
+    if (c->flight_max_gap_h <= 0)
+        c->flight_max_gap_h = 20;
+    if (c->flight_join_min_frac <= 0)
+        c->flight_join_min_frac = 0.7;
+    if (c->flight_join_max_frac <= 0)
+        c->flight_join_max_frac = 1.3;
+    if (c->flight_touchgo_s <= 0)
+        c->flight_touchgo_s = 120;
+    if (c->flight_callsign_wait_s <= 0)
+        c->flight_callsign_wait_s = 60;
+    if (c->emergency_min_reports <= 0)
+        c->emergency_min_reports = 2;
 }
 
 int det_flight_gap_fits(const struct det_config *c, double gap_s, double dist_m, double speed_kt)
@@ -197,7 +210,7 @@ static struct fl_ac *aircraft(struct det_flights *F, uint32_t icao)
     } else {
         if (F->n == F->cap) {
             F->cap = F->cap ? F->cap * 2 : 256;
-            F->ac = xrealloc(F->ac, F->cap * sizeof *F->ac);
+            F->ac  = xrealloc(F->ac, F->cap * sizeof *F->ac);
         }
         i = (uint32_t)F->n++;
     }
@@ -213,21 +226,21 @@ static void release(struct det_flights *F, size_t i)
     F->ac[i].icao = 0xFFFFFFFFu;
     if (F->nspare == F->capspare) {
         F->capspare = F->capspare ? F->capspare * 2 : 64;
-        F->spare = xrealloc(F->spare, F->capspare * sizeof *F->spare);
+        F->spare    = xrealloc(F->spare, F->capspare * sizeof *F->spare);
     }
     F->spare[F->nspare++] = (uint32_t)i;
 }
 
 static void pt_set(struct fl_pt *p, const struct fl_obs *o)
 {
-    p->set = true;
-    p->pos = o->pos;
+    p->set    = true;
+    p->pos    = o->pos;
     p->alt_ok = o->alt_ok;
-    p->t = o->t;
-    p->lat = o->lat;
-    p->lon = o->lon;
-    p->alt = o->alt;
-    size_t n = o->ev ? (o->evlen < DET_EVIDENCE - 1 ? o->evlen : DET_EVIDENCE - 1) : 0;
+    p->t      = o->t;
+    p->lat    = o->lat;
+    p->lon    = o->lon;
+    p->alt    = o->alt;
+    size_t n  = o->ev ? (o->evlen < DET_EVIDENCE - 1 ? o->evlen : DET_EVIDENCE - 1) : 0;
     if (n)
         memcpy(p->ev, o->ev, n);
     p->ev[n] = '\0';
@@ -255,12 +268,12 @@ static void note_alt(const struct det_config *c, struct fl_flight *f, const stru
     if (!o->alt_ok || !o->pos)
         return;
     if (!f->max_alt_ok || o->alt > f->max_alt) {
-        f->max_alt = o->alt;
+        f->max_alt    = o->alt;
         f->max_alt_ok = true;
     }
     if (o->alt >= c->flight_low_ft) {
         f->above_low = true;
-        f->in_low = false;
+        f->in_low    = false;
         return;
     }
     if (!f->in_low || o->alt < f->cur_low.alt)
@@ -394,22 +407,35 @@ static void end_fields(struct jw *w, const char *side, const struct fl_end *e)
     jw_kstr(w, k, how_name[e->how]);
 }
 
-static size_t describe(char *b, size_t n, const char *side, const struct fl_end *e, const char *none)
+static void describe(char *b, size_t n, const char *side, const struct fl_end *e, const char *none)
 {
     int k;
     switch (e->how) {
-    case END_GROUND: k = snprintf(b, n, "%s on the air/ground flag", side); break;
-    case END_RUNWAY: k = snprintf(b, n, "%s heard at %d ft, %.1f km from the airport", side, e->alt, e->dist_m / 1000); break;
-    case END_GROUND_AFTER_GAP: k = snprintf(b, n, "%s unseen, next heard on the ground there", side); break;
-    case END_INFERRED: k = snprintf(b, n, "%s inferred from the lowest point, %d ft %.1f km from the airport", side, e->alt, e->dist_m / 1000); break;
-    default: k = snprintf(b, n, "%s %s", side, none); break;
+    case END_GROUND:
+        k = snprintf(b, n, "%s on the air/ground flag", side);
+        break;
+    case END_RUNWAY:
+        k = snprintf(b, n, "%s heard at %d ft, %.1f km from the airport", side, e->alt, e->dist_m / 1000);
+        break;
+    case END_GROUND_AFTER_GAP:
+        k = snprintf(b, n, "%s unseen, next heard on the ground there", side);
+        break;
+    case END_INFERRED:
+        k = snprintf(b, n, "%s inferred from the lowest point, %d ft %.1f km from the airport", side, e->alt,
+                     e->dist_m / 1000);
+        break;
+    default:
+        k = snprintf(b, n, "%s %s", side, none);
+        break;
     }
     if (e->how && !e->ap && k >= 0 && (size_t)k < n)
-        k += snprintf(b + k, n - (size_t)k, " (no airport listed there)");
-    return k < 0 ? 0 : (size_t)k < n ? (size_t)k : n - 1;
+        snprintf(b + k, n - (size_t)k, " (no airport listed there)");
 }
 
-static double end_conf(const struct fl_end *e) { return how_conf[e->how] * (e->ap ? 1.0 : 0.5); }
+static double end_conf(const struct fl_end *e)
+{
+    return how_conf[e->how] * (e->ap ? 1.0 : 0.5);
+}
 
 /* Reports a finished flight. lost: how the arrival went unseen, for the reason. */
 static void emit(struct det *d, uint32_t icao, struct fl_flight *f, const char *lost, struct buf *out)
@@ -446,10 +472,11 @@ static void emit(struct det *d, uint32_t icao, struct fl_flight *f, const char *
     iso(&w, "first_seen", f->first.t);
     iso(&w, "last_seen", f->last.t);
     double conf = (end_conf(&f->dep) + end_conf(&f->arr)) / 2 * pow(0.9, f->gaps);
-    char why[400];
-    size_t k = describe(why, sizeof why, "departure", &f->dep, "unseen: first heard airborne");
-    k += snprintf(why + k, sizeof why - k, "; ");
-    k += describe(why + k, sizeof why - k, "arrival", &f->arr, lost);
+    char why[480], part[200];
+    describe(part, sizeof part, "departure", &f->dep, "unseen: first heard airborne");
+    size_t k = (size_t)snprintf(why, sizeof why, "%s; ", part);
+    describe(part, sizeof part, "arrival", &f->arr, lost);
+    k += (size_t)snprintf(why + k, sizeof why - k, "%s", part); /* both parts fit: 2 * 200 < 480 */
     if (f->gaps && k < sizeof why)
         snprintf(why + k, sizeof why - k, "; %d silence%s of %.1f h joined", f->gaps, f->gaps > 1 ? "s" : "",
                  f->gap_s / 3600);
@@ -481,20 +508,20 @@ static void merge(struct det *d, struct fl_flight *f, struct fl_flight *s)
     f->dist_m += pt_dist(&f->last, &s->first) + s->dist_m;
     f->positions += s->positions;
     if (s->max_alt_ok && (!f->max_alt_ok || s->max_alt > f->max_alt)) {
-        f->max_alt = s->max_alt;
+        f->max_alt    = s->max_alt;
         f->max_alt_ok = true;
     }
     f->above_low |= s->above_low;
-    f->in_low = s->in_low;
+    f->in_low  = s->in_low;
     f->cur_low = s->cur_low;
-    f->last = s->last;
+    f->last    = s->last;
     if (s->gs >= 0)
         f->gs = s->gs;
     if (s->gs_max > f->gs_max)
         f->gs_max = s->gs_max;
     f->touch_and_go += s->touch_and_go;
     f->land_pending = s->land_pending;
-    f->land = s->land;
+    f->land         = s->land;
     if (!f->callsign[0])
         memcpy(f->callsign, s->callsign, sizeof f->callsign);
     if (s->registration[0])
@@ -514,8 +541,8 @@ static int judge(const struct det *d, const struct fl_ac *ac, bool force)
     if (!f->last.pos || !s->first.pos)
         return 0;
     double gap_s = (double)(s->first.t - f->last.t) / 1000.0;
-    double kt = f->gs > s->gs_max ? f->gs : s->gs_max;
-    int fits = det_flight_gap_fits(c, gap_s, pt_dist(&f->last, &s->first), kt);
+    double kt    = f->gs > s->gs_max ? f->gs : s->gs_max;
+    int fits     = det_flight_gap_fits(c, gap_s, pt_dist(&f->last, &s->first), kt);
     if (fits == 0)
         return 0;
     bool wait = !force && (double)(s->last.t - s->first.t) / 1000.0 < c->flight_callsign_wait_s;
@@ -544,17 +571,18 @@ static void resolve(struct det *d, struct fl_ac *ac, bool force, struct buf *out
         return;
     }
     emit(d, ac->icao, &ac->f, "unseen: lost airborne", out);
-    ac->f = ac->seg;
+    ac->f      = ac->seg;
     ac->seg.on = false;
 }
 
 static void land(struct det *d, struct fl_ac *ac, struct buf *out)
 {
-    struct fl_flight *f = &ac->f;
+    struct fl_flight *f   = &ac->f;
     const struct fl_pt *p = &f->land;
     double dm;
     const struct ref_airport *ap =
-        d->ref && p->pos ? ref_airport_nearest(d->ref, p->lat, p->lon, d->cfg.flight_airport_km * 1000.0, &dm) : NULL;
+        d->ref && p->pos ? ref_airport_nearest(d->ref, p->lat, p->lon, d->cfg.flight_airport_km * 1000.0, &dm)
+                         : NULL;
     f->arr = (struct fl_end){.how = END_GROUND, .ap = ap, .dist_m = ap ? dm : 0, .alt = p->alt, .t = p->t};
     f->land_pending = false;
     emit(d, ac->icao, f, "unseen", out);
@@ -564,7 +592,7 @@ static void land(struct det *d, struct fl_ac *ac, struct buf *out)
 static void expire(struct det *d, struct fl_ac *ac, int64_t now, struct buf *out)
 {
     const struct det_config *c = &d->cfg;
-    int64_t silent = now - ac->heard;
+    int64_t silent             = now - ac->heard;
     if (ac->seg.on && silent > (int64_t)(c->flight_callsign_wait_s * 1000.0))
         resolve(d, ac, true, out);
     struct fl_flight *f = &ac->f;
@@ -576,8 +604,8 @@ static void expire(struct det *d, struct fl_ac *ac, int64_t now, struct buf *out
     }
     if (ac->seg.on)
         return;
-    if (silent > (int64_t)(c->flight_land_gap_min * 60000.0) && f->in_low && f->last.alt <= f->cur_low.alt + 100 &&
-        at_runway(d, &f->last, NULL) && below_max(f, &f->last)) {
+    if (silent > (int64_t)(c->flight_land_gap_min * 60000.0) && f->in_low &&
+        f->last.alt <= f->cur_low.alt + 100 && at_runway(d, &f->last, NULL) && below_max(f, &f->last)) {
         emit(d, ac->icao, f, "unseen: lost", out); /* find_ends makes it heard_at_runway */
         return;
     }
@@ -588,7 +616,7 @@ static void expire(struct det *d, struct fl_ac *ac, int64_t now, struct buf *out
 static void sweep(struct det *d, struct buf *out)
 {
     struct det_flights *F = d->flights;
-    F->last_sweep = F->now;
+    F->last_sweep         = F->now;
     for (size_t i = 0; i < F->n; i++) {
         struct fl_ac *ac = &F->ac[i];
         if (ac->icao == 0xFFFFFFFFu)
@@ -606,23 +634,23 @@ static void observe(const struct trk_aircraft *a, int64_t t, const char *ev, siz
                     struct fl_obs *o)
 {
     memset(o, 0, sizeof *o);
-    o->t = t;
-    o->ev = ev;
-    o->evlen = evlen;
-    o->pos = pos;
-    o->lat = a->lat;
-    o->lon = a->lon;
-    o->alt_ok = a->v_alt_baro.source && t - a->v_alt_baro.t_ms <= ALT_FRESH_MS;
-    o->alt = a->alt_baro_ft;
-    o->gs = a->v_gs.source && t - a->v_gs.t_ms <= ALT_FRESH_MS ? a->gs_kt : -1;
+    o->t            = t;
+    o->ev           = ev;
+    o->evlen        = evlen;
+    o->pos          = pos;
+    o->lat          = a->lat;
+    o->lon          = a->lon;
+    o->alt_ok       = a->v_alt_baro.source && t - a->v_alt_baro.t_ms <= ALT_FRESH_MS;
+    o->alt          = a->alt_baro_ft;
+    o->gs           = a->v_gs.source && t - a->v_gs.t_ms <= ALT_FRESH_MS ? a->gs_kt : -1;
     o->ground_fresh = a->v_ground.source && a->v_ground.t_ms == t;
-    o->ground = a->on_ground;
+    o->ground       = a->on_ground;
 }
 
 static void on_ground(struct det *d, struct fl_ac *ac, const struct fl_obs *o, struct buf *out)
 {
     const struct det_config *c = &d->cfg;
-    struct fl_flight *f = &ac->f;
+    struct fl_flight *f        = &ac->f;
     if (ac->seg.on)
         resolve(d, ac, true, out);
     if (f->on && !f->land_pending) {
@@ -631,10 +659,12 @@ static void on_ground(struct det *d, struct fl_ac *ac, const struct fl_obs *o, s
              * have flown here in the time. */
             double dm;
             const struct ref_airport *ap =
-                d->ref && o->pos ? ref_airport_nearest(d->ref, o->lat, o->lon, c->flight_airport_km * 1000.0, &dm)
-                                 : NULL;
+                d->ref && o->pos
+                    ? ref_airport_nearest(d->ref, o->lat, o->lon, c->flight_airport_km * 1000.0, &dm)
+                    : NULL;
             double gap_s = (double)(o->t - f->last.t) / 1000.0;
-            double reach = f->gs_max > 0 ? f->gs_max * c->flight_join_max_frac * gap_s / 3600.0 * GEO_M_PER_NM : 0;
+            double reach =
+                f->gs_max > 0 ? f->gs_max * c->flight_join_max_frac * gap_s / 3600.0 * GEO_M_PER_NM : 0;
             struct fl_pt here = {.pos = o->pos, .lat = o->lat, .lon = o->lon};
             if (ap && pt_dist(&f->last, &here) <= reach)
                 f->arr = (struct fl_end){.how = END_GROUND_AFTER_GAP, .ap = ap, .dist_m = dm, .t = o->t};
@@ -662,16 +692,16 @@ static void on_ground(struct det *d, struct fl_ac *ac, const struct fl_obs *o, s
         }
     }
     ac->ground_pt.t = o->t;
-    ac->ground = true;
+    ac->ground      = true;
 }
 
 static void airborne(struct det *d, struct fl_ac *ac, const struct fl_obs *o, const struct trk_aircraft *a,
                      struct buf *out)
 {
     const struct det_config *c = &d->cfg;
-    struct fl_flight *f = &ac->f;
-    bool was_ground = ac->ground;
-    ac->ground = false;
+    struct fl_flight *f        = &ac->f;
+    bool was_ground            = ac->ground;
+    ac->ground                 = false;
     if (f->on && f->land_pending) {
         if (o->t - f->land.t < (int64_t)(c->flight_touchgo_s * 1000.0)) {
             f->land_pending = false;
@@ -690,9 +720,11 @@ static void airborne(struct det *d, struct fl_ac *ac, const struct fl_obs *o, co
             const struct fl_pt *p = ac->ground_pt.pos ? &ac->ground_pt : &f->first;
             double dm;
             const struct ref_airport *ap =
-                d->ref && p->pos ? ref_airport_nearest(d->ref, p->lat, p->lon, c->flight_airport_km * 1000.0, &dm)
-                                 : NULL;
-            f->dep = (struct fl_end){.how = END_GROUND, .ap = ap, .dist_m = ap ? dm : 0, .alt = p->alt, .t = o->t};
+                d->ref && p->pos
+                    ? ref_airport_nearest(d->ref, p->lat, p->lon, c->flight_airport_km * 1000.0, &dm)
+                    : NULL;
+            f->dep =
+                (struct fl_end){.how = END_GROUND, .ap = ap, .dist_m = ap ? dm : 0, .alt = p->alt, .t = o->t};
         }
         return;
     }
@@ -712,7 +744,7 @@ static void airborne(struct det *d, struct fl_ac *ac, const struct fl_obs *o, co
 void det_flights_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
                            struct buf *out)
 {
-    struct det_flights *F = d->flights;
+    struct det_flights *F        = d->flights;
     const struct trk_aircraft *a = u->e.aircraft;
     if (a->icao & NON_ICAO)
         return;
@@ -730,7 +762,8 @@ void det_flights_on_update(struct det *d, const struct trk_update *u, const char
         expire(d, ac, t, out);
         /* Without a fresh flag the last one holds, for a while. */
         bool ground = o.ground_fresh ? o.ground && !(o.gs > d->cfg.flight_ground_max_kt)
-                                     : ac->ground && t - ac->ground_pt.t <= (int64_t)(d->cfg.flight_land_gap_min * 60000.0);
+                                     : ac->ground && t - ac->ground_pt.t <=
+                                                         (int64_t)(d->cfg.flight_land_gap_min * 60000.0);
         if (ground)
             on_ground(d, ac, &o, out);
         else

@@ -17,10 +17,14 @@
 static const char *meaning(uint16_t code)
 {
     switch (code) {
-    case 7500: return "hijack";
-    case 7600: return "radio failure";
-    case 7700: return "emergency";
-    default: return NULL;
+    case 7500:
+        return "hijack";
+    case 7600:
+        return "radio failure";
+    case 7700:
+        return "emergency";
+    default:
+        return NULL;
     }
 }
 
@@ -54,7 +58,7 @@ void det_squawk_close(struct det *d, struct det_squawk *s, uint32_t icao, bool o
     if (!s->code)
         return;
     uint16_t code = s->code;
-    s->code = 0;
+    s->code       = 0;
     if (s->reports < (uint32_t)d->cfg.emergency_min_reports)
         return;
     d->stats.emergency_squawks++;
@@ -85,11 +89,11 @@ void det_squawk_close(struct det *d, struct det_squawk *s, uint32_t icao, bool o
     det_event_end(&w);
 }
 
-void det_squawk_on_update(struct det *d, struct det_squawk *s, const struct trk_update *u, const char *evidence,
-                          size_t evlen, struct buf *out)
+void det_squawk_on_update(struct det *d, struct det_squawk *s, const struct trk_update *u,
+                          const char *evidence, size_t evlen, struct buf *out)
 {
     const struct trk_aircraft *a = u->e.aircraft;
-    int64_t t = u->t_ms;
+    int64_t t                    = u->t_ms;
     /* This message carried a code (the tracker stamps the field with its time). */
     bool carried = a->v_squawk.source && a->v_squawk.t_ms == t;
     if (s->code) {
@@ -117,7 +121,7 @@ void det_squawk_on_update(struct det *d, struct det_squawk *s, const struct trk_
     memset(s, 0, sizeof *s);
     s->code = a->squawk;
     s->t0 = s->last = t;
-    s->reports = 1;
+    s->reports      = 1;
     keep(s->ev0, evidence, evlen);
     keep(s->ev1, evidence, evlen);
     where(s, a, t);

@@ -21,7 +21,10 @@
 
 #define PORT_VOTE_M 50000.0 /* an airport this close to a port is in the port's country, mostly */
 
-static uint32_t pack(const char *cc) { return (uint32_t)(unsigned char)cc[0] << 8 | (unsigned char)cc[1]; }
+static uint32_t pack(const char *cc)
+{
+    return (uint32_t)(unsigned char)cc[0] << 8 | (unsigned char)cc[1];
+}
 
 static void unpack(uint32_t v, char out[3])
 {
@@ -45,8 +48,8 @@ static bool vote(const struct ref *r, const char *country, char out[3])
         const struct ref_airport *a = &r->airports[i];
         double d;
         const struct ref_port *p;
-        if (strcmp(a->country, country) != 0 ||
-            !(p = ref_port_nearest(r, a->lat, a->lon, PORT_VOTE_M, &d)) || !alpha2(p->country))
+        if (strcmp(a->country, country) != 0 || !(p = ref_port_nearest(r, a->lat, a->lon, PORT_VOTE_M, &d)) ||
+            !alpha2(p->country))
             continue;
         uint32_t n = 0;
         ref_strmap_get(&tally, p->country, &n);

@@ -82,7 +82,7 @@ int main(void)
     RUN(test_defaults);
     RUN(test_gap_fits);
     RUN(test_glide_radius);
-    char err[512] = "", dir[1024];
+    char err[512]    = "", dir[1024];
     const char *root = getenv("ATALAYA_ROOT");
     snprintf(dir, sizeof dir, "%s/data", root ? root : ".");
     if (!(R = ref_load(dir, err, sizeof err))) {
