@@ -59,6 +59,7 @@
 #include "ref/ref.h"
 
 #define NON_ICAO 0x1000000u /* tracker key bit of anonymous / TIS-B track addresses: not followed */
+#define ALT_STEP_FT 25      /* one step of ADS-B pressure altitude (the Q bit's 25 ft) */
 #define CLIMB_FT 300        /* a rise that is a climb, not altimeter steps (25 ft) or noise */
 #define SWEEP_MS 60000
 #define ALT_FRESH_MS 10000 /* an altitude this old still belongs to a position */
@@ -84,6 +85,7 @@ struct fl_end {
     double dist_m;
     int32_t alt;
     int64_t t;
+    const struct fl_pt *pt; /* the message behind it, set as the flight is reported */
 };
 
 struct fl_flight {
@@ -91,7 +93,9 @@ struct fl_flight {
     struct fl_pt first, last;
     struct fl_pt first_low; /* lowest point before it first rose above flight_low_ft */
     struct fl_pt cur_low;   /* lowest point of the stretch below flight_low_ft it is in (or last was) */
-    bool above_low, in_low;
+    struct fl_pt roll;      /* last point near the first altitude before the climb: the takeoff */
+    struct fl_pt bottom;    /* first point within a step of cur_low: the touchdown, if it lands */
+    bool above_low, in_low, climbed;
     bool max_alt_ok;
     int32_t max_alt;
     uint32_t positions;
@@ -271,11 +275,25 @@ static void note_alt(const struct det_config *c, struct fl_flight *f, const stru
         f->max_alt    = o->alt;
         f->max_alt_ok = true;
     }
+    /* A transponder that never says "on the ground" reports the taxi as
+     * flight at the field's altitude: the takeoff is where the climb starts. */
+    if (!f->climbed && f->first.alt_ok) {
+        if (o->alt >= f->first.alt + CLIMB_FT)
+            f->climbed = true;
+        else if (o->alt <= f->first.alt + ALT_STEP_FT)
+            pt_set(&f->roll, o);
+    }
     if (o->alt >= c->flight_low_ft) {
         f->above_low = true;
         f->in_low    = false;
         return;
     }
+    /* Likewise the touchdown is where the (last) descent ends, not the last
+     * report: climbing away from a bottom (a go-around) starts a new one. */
+    if (f->bottom.set && o->alt > f->bottom.alt + CLIMB_FT)
+        f->bottom.set = false;
+    if (!f->in_low || !f->bottom.set || o->alt < f->bottom.alt - ALT_STEP_FT)
+        pt_set(&f->bottom, o);
     if (!f->in_low || o->alt < f->cur_low.alt)
         pt_set(&f->cur_low, o);
     f->in_low = true;
@@ -356,17 +374,29 @@ static bool below_max(const struct fl_flight *f, const struct fl_pt *p)
 
 static void find_ends(const struct det *d, struct fl_flight *f)
 {
-    if (!f->dep.how && below_max(f, &f->first) && !at_runway(d, &f->first, &f->dep)) {
-        /* Never above the low level: the first point is its own climb. */
-        const struct fl_pt *p = f->above_low ? &f->first_low : &f->first;
-        if (below_max(f, p))
-            near_airport(d, p, &f->dep);
+    if (!f->dep.how && below_max(f, &f->first)) {
+        if (at_runway(d, &f->first, &f->dep)) {
+            if (f->roll.set) {
+                f->dep.t  = f->roll.t;
+                f->dep.pt = &f->roll;
+            }
+        } else {
+            /* Never above the low level: the first point is its own climb. */
+            const struct fl_pt *p = f->above_low ? &f->first_low : &f->first;
+            if (below_max(f, p) && near_airport(d, p, &f->dep))
+                f->dep.pt = p;
+        }
     }
     if (!f->arr.how && f->in_low && below_max(f, &f->last)) {
-        if (!(f->last.alt <= f->cur_low.alt + 100 && at_runway(d, &f->last, &f->arr))) {
+        if (f->last.alt <= f->cur_low.alt + 100 && at_runway(d, &f->last, &f->arr)) {
+            if (f->bottom.set) {
+                f->arr.t  = f->bottom.t;
+                f->arr.pt = &f->bottom;
+            }
+        } else {
             const struct fl_pt *p = f->above_low ? &f->cur_low : &f->last;
-            if (below_max(f, p))
-                near_airport(d, p, &f->arr);
+            if (below_max(f, p) && near_airport(d, p, &f->arr))
+                f->arr.pt = p;
         }
     }
 }
@@ -494,8 +524,8 @@ static void emit(struct det *d, uint32_t icao, struct fl_flight *f, const char *
         jw_kint(&w, "touch_and_go", f->touch_and_go);
     jw_key(&w, "evidence");
     jw_arr_begin(&w);
-    jw_str(&w, f->first.ev);
-    jw_str(&w, f->arr.how == END_GROUND ? f->land.ev : f->last.ev);
+    jw_str(&w, f->dep.pt ? f->dep.pt->ev : f->first.ev);
+    jw_str(&w, f->arr.pt ? f->arr.pt->ev : f->last.ev);
     jw_arr_end(&w);
     det_event_end(&w);
 }
@@ -514,6 +544,7 @@ static void merge(struct det *d, struct fl_flight *f, struct fl_flight *s)
     f->above_low |= s->above_low;
     f->in_low  = s->in_low;
     f->cur_low = s->cur_low;
+    f->bottom  = s->bottom;
     f->last    = s->last;
     if (s->gs >= 0)
         f->gs = s->gs;
@@ -583,7 +614,8 @@ static void land(struct det *d, struct fl_ac *ac, struct buf *out)
     const struct ref_airport *ap =
         d->ref && p->pos ? ref_airport_nearest(d->ref, p->lat, p->lon, d->cfg.flight_airport_km * 1000.0, &dm)
                          : NULL;
-    f->arr = (struct fl_end){.how = END_GROUND, .ap = ap, .dist_m = ap ? dm : 0, .alt = p->alt, .t = p->t};
+    f->arr = (struct fl_end){
+        .how = END_GROUND, .ap = ap, .dist_m = ap ? dm : 0, .alt = p->alt, .t = p->t, .pt = p};
     f->land_pending = false;
     emit(d, ac->icao, f, "unseen", out);
 }

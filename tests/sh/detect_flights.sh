@@ -175,12 +175,14 @@ def nm(a, b):
     return 2 * 3440.065 * math.asin(math.sqrt(h))
 def fly(icao, cs, t0, a, b, kt=450, cruise=35000, ea=0, eb=0, step=10, heard=lambda f, d0, d1, alt: True,
         ground_before=0, ground_after=0, squawk=lambda t: "2000", flag=True):
-    """a -> b at kt, climbing and descending at 2000 ft/min; ground reports
-    (taxiing, flag set) for ground_before/after seconds when flag is true."""
+    """a -> b at kt, climbing and descending at 2000 ft/min, taxiing for
+    ground_before/after seconds: with the ground flag set when flag is true,
+    else as a transponder that never says it is on the ground would (no flag,
+    the field's altitude)."""
     total = nm(a, b) / kt * 3600
-    g = "-1" if flag else ""
+    g, ga, gb = ("-1", "", "") if flag else ("", int(ea), int(eb))
     for k in range(0, int(ground_before), 15):
-        sbs(t0 - ground_before + k, icao, cs, "", 12, 90, f"{a[0]:.5f}", f"{a[1] + 0.0005:.5f}", squawk(t0), g)
+        sbs(t0 - ground_before + k, icao, cs, ga, 12, 90, f"{a[0]:.5f}", f"{a[1] + 0.0005 * k / 15:.5f}", squawk(t0), g)
     for k in range(0, int(total) + 1, step):
         f = k / total
         p = gc(a, b, f)
@@ -189,7 +191,7 @@ def fly(icao, cs, t0, a, b, kt=450, cruise=35000, ea=0, eb=0, step=10, heard=lam
             sbs(t0 + k, icao, cs, int(alt) // 25 * 25, kt, 90, f"{p[0]:.5f}", f"{p[1]:.5f}", squawk(t0 + k),
                 "0" if flag else "")
     for k in range(0, int(ground_after), 15):
-        sbs(t0 + total + 5 + k, icao, cs, "", 12, 90, f"{b[0]:.5f}", f"{b[1]:.5f}", squawk(t0 + total), g)
+        sbs(t0 + total + 5 + k, icao, cs, gb, 12, 90, f"{b[0]:.5f}", f"{b[1] + 0.0005 * k / 15:.5f}", squawk(t0 + total), g)
     return t0 + total
 GCLP, TFFR = (27.9319, -15.3866), (16.2653, -61.5318)
 TBPB, TTPP, TNCC, TNCA, TGPY = (13.0746, -59.4925), (10.5954, -61.3372), (12.1889, -68.9598), (12.5014, -70.0152), (12.0042, -61.7862)
@@ -228,6 +230,10 @@ sbs(e0 + 3000.5, "E00001", "TST501", "", "", "", "", "", "7500")
 # Barbados (descending through 6,800 ft): both airports inferred from the lowest points
 fly("C00008", "TST801", T0 + 5 * 3600, TNCC, TBPB, ea=29, eb=169, heard=lambda f, d0, d1, alt: d0 > 15 and d1 > 25,
     flag=False)
+# I: a transponder that never reports "on the ground": taxis 5 min at Aruba's altitude, flies to
+# Curacao, taxis 10 min there: takeoff and landing times are where the climb starts and the descent ends
+fly("C00007", "TST701", T0 + 6 * 3600, TNCA, TNCC, kt=250, cruise=9000, ea=60, eb=29, flag=False,
+    ground_before=300, ground_after=600)
 # G: the last aircraft of the recording, airborne 90 min after takeoff when the input ends
 fly("C00006", "TST601", T0 + 9 * 3600, GCLP, TFFR, ea=78, eb=36, heard=lambda f, d0, d1, alt: d0 < 675,
     ground_before=300)
@@ -280,6 +286,13 @@ g = fl("c00006")
 check(len(g) == 1 and g[0].get("departure_airport") == "GCLP" and "arrival_airport" not in g[0]
       and "end of the recording" in g[0]["confidence_reason"],
       f"G: airborne at the end of input: reported, departure GCLP, arrival absent ({ends(g)})")
+i = fl("c00007")
+t_i = T0 + 6 * 3600000
+check(len(i) == 1 and i[0].get("departure_airport") == "TNCA" and i[0].get("arrival_airport") == "TNCC"
+      and i[0]["departure_method"] == i[0]["arrival_method"] == "heard_at_runway"
+      and abs(i[0]["t_start_ms"] - t_i) <= 15000 and abs(i[0]["t_end_ms"] - (t_i + 1000 * 3600 * 64.68 / 250)) <= 30000
+      and i[0]["first_seen"] < i[0]["departure_time"] and i[0]["last_seen"] > i[0]["arrival_time"],
+      f"I: taxiing reported as flight: takeoff where the climb starts, landing where the descent ends ({[(x['departure_time'], x['arrival_time'], x['first_seen'], x['last_seen']) for x in i]})")
 h = fl("c00008")
 check(len(h) == 1 and h[0].get("departure_airport") == "TNCC" and h[0].get("arrival_airport") == "TBPB"
       and h[0]["departure_method"] == h[0]["arrival_method"] == "inferred_lowest" and h[0]["confidence"] == 0.5
