@@ -14,7 +14,8 @@
  *                    flight_runway_ft of an airport's elevation and within
  *                    flight_airport_km, and the aircraft then climbs; or the
  *                    last one is, at the bottom of a descent, and the
- *                    aircraft is then silent for flight_land_gap_min. These are
+ *                    aircraft is then silent for flight_land_gap_min (times:
+ *                    where the climb starts and the descent ends). These are
  *                    OPDI's numbers (EUROCONTROL's Open Performance Data
  *                    Initiative, flight list v0.0.1: airports within 10 km, a
  *                    10 min silence below 1 km ends a flight).

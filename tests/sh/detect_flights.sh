@@ -15,6 +15,7 @@
 #     its climb and descent (airports inferred); a flight still airborne
 #     at the end of input; squawk 7700 for 20 minutes, and a one-message 7500
 #     that is not an emergency.
+# KEEP_TMP=DIR keeps the recordings and events there for a look.
 set -u
 root=${ATALAYA_ROOT:-.}
 tmp=${KEEP_TMP:-$(mktemp -d)}; [ -n "${KEEP_TMP:-}" ] || trap 'rm -rf "$tmp"' EXIT; mkdir -p "$tmp"
