@@ -7,8 +7,8 @@
  *                    position, CA 4/5, FS): takeoff at the first airborne
  *                    message after ground ones, landing at the first ground
  *                    one that lasts flight_touchgo_s. A "ground" report faster
- *                    than flight_ground_max_kt is a stuck squat switch and is
- *                    read as airborne.
+ *                    than flight_ground_max_kt, or with an altitude above any
+ *                    airport's, is a stuck squat switch and is read as airborne.
  *   heard_at_runway  no flag (many feeds, and the simulator, hear nothing on
  *                    the ground): the first position is within
  *                    flight_runway_ft of an airport's elevation and within
@@ -63,7 +63,8 @@
 #define ALT_STEP_FT 25      /* one step of ADS-B pressure altitude (the Q bit's 25 ft) */
 #define CLIMB_FT 300        /* a rise that is a climb, not altimeter steps (25 ft) or noise */
 #define SWEEP_MS 60000
-#define ALT_FRESH_MS 10000 /* an altitude this old still belongs to a position */
+#define HIGHEST_FIELD_FT 14472 /* Daocheng Yading (ZUDC), the highest airport in airports.dat */
+#define ALT_FRESH_MS 10000     /* an altitude this old still belongs to a position */
 
 enum end_how { END_NONE, END_INFERRED, END_GROUND_AFTER_GAP, END_RUNWAY, END_GROUND };
 static const char *const how_name[] = {"", "inferred_lowest", "on_ground_after_gap", "heard_at_runway",
@@ -134,6 +135,7 @@ struct det_flights {
 struct fl_obs {
     int64_t t;
     bool pos, alt_ok, ground_fresh, ground;
+    bool known;          /* lat, lon: this position, or the last one (pos false) */
     double lat, lon, gs; /* gs < 0 unknown */
     int32_t alt;
     const char *ev;
@@ -671,6 +673,7 @@ static void observe(const struct trk_aircraft *a, int64_t t, const char *ev, siz
     o->ev           = ev;
     o->evlen        = evlen;
     o->pos          = pos;
+    o->known        = a->v_pos.source != TRK_SRC_NONE;
     o->lat          = a->lat;
     o->lon          = a->lon;
     o->alt_ok       = a->v_alt_baro.source && t - a->v_alt_baro.t_ms <= ALT_FRESH_MS;
@@ -774,6 +777,27 @@ static void airborne(struct det *d, struct fl_ac *ac, const struct fl_obs *o, co
     flight_add(c, f, o, a);
 }
 
+/* A "ground" report faster than anything on the ground moves, or at an
+ * altitude no runway near is at (a listed airport's elevation, or without
+ * one near, the first flight_runway_ft above sea level; without reference
+ * data, above the highest airport): a squat switch stuck at "ground". */
+static bool stuck_switch(const struct det *d, const struct fl_obs *o)
+{
+    const struct det_config *c = &d->cfg;
+    if (o->gs > c->flight_ground_max_kt)
+        return true;
+    if (!o->alt_ok)
+        return false;
+    if (!d->ref || !o->known)
+        return o->alt > HIGHEST_FIELD_FT + c->flight_runway_ft;
+    struct fl_pt p = {.set = true, .pos = true, .alt_ok = true, .lat = o->lat, .lon = o->lon, .alt = o->alt};
+    double dm;
+    if (at_runway(d, &p, NULL))
+        return false;
+    return ref_airport_nearest(d->ref, o->lat, o->lon, c->flight_airport_km * 1000.0, &dm) ||
+           o->alt > c->flight_runway_ft;
+}
+
 void det_flights_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
                            struct buf *out)
 {
@@ -794,7 +818,7 @@ void det_flights_on_update(struct det *d, const struct trk_update *u, const char
         /* Silences that ended before this message count first. */
         expire(d, ac, t, out);
         /* Without a fresh flag the last one holds, for a while. */
-        bool ground = o.ground_fresh ? o.ground && !(o.gs > d->cfg.flight_ground_max_kt)
+        bool ground = o.ground_fresh ? o.ground && !stuck_switch(d, &o)
                                      : ac->ground && t - ac->ground_pt.t <=
                                                          (int64_t)(d->cfg.flight_land_gap_min * 60000.0);
         if (ground)

@@ -235,6 +235,17 @@ fly("C00008", "TST801", T0 + 5 * 3600, TNCC, TBPB, ea=29, eb=169, heard=lambda f
 # Curacao, taxis 10 min there: takeoff and landing times are where the climb starts and the descent ends
 fly("C00007", "TST701", T0 + 6 * 3600, TNCA, TNCC, kt=250, cruise=9000, ea=60, eb=29, flag=False,
     ground_before=300, ground_after=600)
+# J: a squat switch stuck at "ground" in the climb, cruise and descent, with no speed reported
+# then: one flight, not a landing at 35,000 ft
+fly("C0000A", "TST901", T0 + 7 * 3600, TNCC, TBPB, ea=29, eb=169, ground_before=300, ground_after=600)
+n = 0
+for j, (t, l) in enumerate(lines):
+    f = l.split(",")
+    if f[4] == "C0000A" and f[11] and int(f[11]) > 5000:
+        f[21], f[12] = "-1", ""
+        lines[j] = (t, ",".join(f))
+        n += 1
+assert n > 100
 # G: the last aircraft of the recording, airborne 90 min after takeoff when the input ends
 fly("C00006", "TST601", T0 + 9 * 3600, GCLP, TFFR, ea=78, eb=36, heard=lambda f, d0, d1, alt: d0 < 675,
     ground_before=300)
@@ -294,6 +305,9 @@ check(len(i) == 1 and i[0].get("departure_airport") == "TNCA" and i[0].get("arri
       and abs(i[0]["t_start_ms"] - t_i) <= 15000 and abs(i[0]["t_end_ms"] - (t_i + 1000 * 3600 * 64.68 / 250)) <= 30000
       and i[0]["first_seen"] < i[0]["departure_time"] and i[0]["last_seen"] > i[0]["arrival_time"],
       f"I: taxiing reported as flight: takeoff where the climb starts, landing where the descent ends ({[(x['departure_time'], x['arrival_time'], x['first_seen'], x['last_seen']) for x in i]})")
+j = fl("c0000a")
+check(len(j) == 1 and j[0].get("departure_airport") == "TNCC" and j[0].get("arrival_airport") == "TBPB",
+      f"J: a ground flag stuck on in flight is not a landing: one flight TNCC-TBPB ({ends(j)})")
 h = fl("c00008")
 check(len(h) == 1 and h[0].get("departure_airport") == "TNCC" and h[0].get("arrival_airport") == "TBPB"
       and h[0]["departure_method"] == h[0]["arrival_method"] == "inferred_lowest" and h[0]["confidence"] == 0.5
