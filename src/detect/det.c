@@ -52,6 +52,7 @@ struct det *det_new(const struct det_config *cfg, const struct ref *r)
     if (c->jam_radius_nm <= 0) c->jam_radius_nm = 100;
     if (c->jam_window_min <= 0) c->jam_window_min = 30;
     d->spoof = det_spoof_new();
+    det_flights_defaults(c);
     d->ref = r;
     hash_u32_init(&d->index, 1024);
     hash_u32_init(&d->cell_index, 1024);
@@ -59,6 +60,7 @@ struct det *det_new(const struct det_config *cfg, const struct ref *r)
     hash_u32_init(&d->by_imo, 1024);
     d->portcall = det_portcall_new();
     d->geofence = det_geofence_new();
+    d->flights = det_flights_new();
     return d;
 }
 
@@ -78,6 +80,7 @@ void det_free(struct det *d)
     det_portcall_free(d->portcall);
     det_geofence_free(d->geofence);
     det_spoof_free(d->spoof);
+    det_flights_free(d->flights);
     free(d);
 }
 
@@ -95,6 +98,9 @@ void det_print_stats(const struct det *d, FILE *f)
             (unsigned long long)s->port_calls, (unsigned long long)s->port_calls_open,
             (unsigned long long)s->port_visits_dropped, (unsigned long long)s->geofence_enter,
             (unsigned long long)s->geofence_exit, (unsigned long long)s->geofence_dwell);
+    fprintf(f, "flights: %llu (joined across silences %llu, touch-and-go %llu)\nemergency squawks: %llu\n",
+            (unsigned long long)s->flights, (unsigned long long)s->flights_joined,
+            (unsigned long long)s->touch_and_go, (unsigned long long)s->emergency_squawks);
     fprintf(f, "spoofing: implausible speed %llu, two places %llu, on land %llu, gnss degraded %llu, jamming areas %llu\n",
             (unsigned long long)s->implausible_speed, (unsigned long long)s->two_places,
             (unsigned long long)s->on_land, (unsigned long long)s->gnss_degraded, (unsigned long long)s->gnss_jamming);
@@ -230,6 +236,10 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
         note_source(d, source, u->t_ms);
     det_geofence_on_update(d, u, evidence, evidence_len, out);
     det_spoof_on_update(d, u, evidence, evidence_len, out);
+    if (u->kind == TRK_AIRCRAFT) {
+        det_flights_on_update(d, u, evidence, evidence_len, out);
+        return;
+    }
     if (u->kind != TRK_VESSEL)
         return;
     const struct trk_vessel *tv = u->e.vessel;
@@ -277,4 +287,5 @@ void det_finish(struct det *d, struct buf *out)
     det_encounter_finish(d, out);
     det_portcall_finish(d, out);
     det_spoof_finish(d, out);
+    det_flights_finish(d, out);
 }
