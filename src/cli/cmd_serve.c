@@ -22,7 +22,7 @@
 
 struct serve_config {
     const char *store, *http, *write_token;
-    long refresh_ms;
+    long refresh_ms, queue_kib;
     struct cfg_list strings;
 };
 
@@ -32,6 +32,7 @@ static const struct cfg_option serve_options[] = {
     {"http", CFG_STR, S(http), "127.0.0.1:8080", "listen on HOST:PORT (loopback unless told otherwise; port 0: any free)", 0},
     {"write-token", CFG_STR, S(write_token), NULL, "allow watchlist POST/DELETE with Authorization: Bearer TOKEN (else $ATALAYA_WRITE_TOKEN)", 0},
     {"refresh-ms", CFG_INT, S(refresh_ms), "1000", "period of the /data documents and of the live stream", 0},
+    {"stream-queue-kib", CFG_INT, S(queue_kib), "1024", "a stream client further behind than this is dropped", 0},
     {NULL, 0, 0, NULL, NULL, 0},
 };
 #undef S
@@ -80,7 +81,8 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "atalaya serve: reference data: %s (no operators from callsigns)\n", err);
     struct net_loop *loop = net_loop_new();
     struct http_config hcfg = {.listen = cfg.http, .refresh_ms = (int)cfg.refresh_ms, .store_url = cfg.store,
-                               .write_token = token, .ref = ref};
+                               .write_token = token, .ref = ref,
+                               .stream_queue_bytes = cfg.queue_kib > 0 ? (size_t)cfg.queue_kib * 1024 : 0};
     struct http_server *srv = http_start(&hcfg, loop, NULL, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "atalaya serve: %s\n", err);

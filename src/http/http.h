@@ -36,6 +36,7 @@ struct http_config {
     const char *store_url;
     const char *write_token; /* POST/DELETE allowed with this bearer token; NULL: read-only */
     const struct ref *ref;   /* reference data for operators (may be NULL) */
+    size_t stream_queue_bytes; /* per stream client; 0: 1 MiB */
 };
 
 struct http_server;
