@@ -52,6 +52,9 @@ struct http_server *http_start(const struct http_config *cfg, struct net_loop *l
 void http_stop(struct http_server *s);
 /* Renders and publishes every document now (the timer does this). */
 void http_refresh(struct http_server *s, int64_t now_ms);
+/* Sends each line of json (JSON lines) to the live stream as one server-sent
+ * event of this name ("alert"); call on the loop thread. */
+void http_push(struct http_server *s, const char *event, const char *json, size_t n);
 /* The port actually bound (useful with port 0). */
 int http_port(const struct http_server *s);
 

@@ -465,6 +465,17 @@ void http_stop(struct http_server *s)
 
 int http_port(const struct http_server *s) { return s->port; }
 
+void http_push(struct http_server *s, const char *event, const char *json, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        const char *nl = memchr(json + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - json) : n;
+        if (e > i)
+            sse_hub_send(s->hub, event, json + i, e - i, 0);
+        i = e + 1;
+    }
+}
+
 static int has_index(const char *dir)
 {
     char probe[4200];
