@@ -201,6 +201,18 @@ int store_put_position(struct store *s, const struct store_position *p);
 int store_put_event(struct store *s, const struct store_event *e);
 int store_put_alert(struct store *s, const struct store_alert *a);
 
+/* A detector event or watch alert, as the JSON line src/detect writes it,
+ * into the event table (and the alert table for alerts); the entities are
+ * read from its "mmsi", "reappeared_as_mmsi", "icao" and "icao24" members,
+ * the raw messages of "evidence" go to the evidence column (event_json.c).
+ * 0 stored, 1 not an event line, -1 with err set (a malformed line starts
+ * with "event line"; anything else is the store failing). */
+int store_put_event_json(struct store *s, const char *line, size_t len);
+/* Every complete line of b, then empties b. Malformed lines are counted in
+ * *bad (may be NULL) and skipped; returns -1 only when the store fails. */
+struct buf;
+int store_put_event_lines(struct store *s, struct buf *b, uint64_t *bad);
+
 /* The SQLite backend (sqlite.c). */
 struct store *store_sqlite_open(const char *path, char *err, size_t errn);
 
