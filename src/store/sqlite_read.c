@@ -205,7 +205,7 @@ int sqr_query_identity_at(struct store *s, uint8_t kind, uint32_t id, int64_t at
  * when cb stopped, 0 at the end, -1 on error. */
 static int emit_hits(struct store *s, sqlite3_stmt *st, size_t *left, store_hit_cb cb, void *ctx)
 {
-    int rc, stop = 0;
+    int rc = SQLITE_DONE, stop = 0;
     while (*left && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct store_hit h = {
             .kind = (uint8_t)sqlite3_column_int(st, 0),

@@ -120,9 +120,13 @@ def picture(at):
 
 
 # ------------------------------------------------------------------ requests
+logs = {}
+
+
 def start(*extra, env=None):
     port = free_port()
-    log = open(os.path.join(work, f"serve-{port}.log"), "w")
+    logs[port] = os.path.join(work, f"serve-{port}.log")
+    log = open(logs[port], "w")
     p = subprocess.Popen([atalaya, "serve", "--store", "sqlite:" + db, "--http", f"{HOST}:{port}", *extra],
                          stdout=log, stderr=log, env=env)
     for _ in range(200):
@@ -134,6 +138,19 @@ def start(*extra, env=None):
                 raise RuntimeError("serve exited")
             time.sleep(0.05)
     raise RuntimeError("serve did not listen")
+
+
+def stop(p, base):
+    """SIGTERM; a clean exit (0) also means no sanitizer report at exit."""
+    p.terminate()
+    try:
+        rc = p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = -9
+    if not ok(rc == 0, "serve stops cleanly on SIGTERM", str(rc)):
+        with open(logs[int(base.rsplit(":", 1)[1])]) as f:
+            print("".join("    " + l for l in f.readlines()[-30:]))
 
 
 def req(url, method="GET", body=None, headers=None):
@@ -433,14 +450,8 @@ try:
     ok(b"event: alert" in data and b"\"rule\":\"live\"" in data, "stream: an alert committed by a writer is pushed")
     s.close()
 finally:
-    for p in (srv, ro):
-        p.terminate()
-        try:
-            rc = p.wait(10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            rc = -9
-        ok(rc == 0, "serve stops cleanly on SIGTERM", str(rc))
+    stop(srv, base)
+    stop(ro, robase)
     con.close()
 
 # --- a slow client is dropped and counted
@@ -460,6 +471,5 @@ try:
     ok(st == 200, "the server answers on after dropping it")
     s.close()
 finally:
-    slow.terminate()
-    slow.wait(10)
+    stop(slow, sbase)
 sys.exit(1 if failures else 0)
