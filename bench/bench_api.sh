@@ -4,7 +4,9 @@
 # demo (AIS and Mode S ingested with the demo watchlist and the detectors),
 # then measures with wrk (2 threads, 32 connections, 10 s each):
 #   /api/v1/entities               the picture at the latest time
-#   /api/v1/entities?at=MIDDLE     the picture at another time (the slider)
+#   /api/v1/entities?at=MIDDLE     the picture at another fixed time
+#   /api/v1/entities?at=RANDOM     a different moment every request (the time
+#                                  slider dragged: never the cached answer)
 #   /api/v1/entity/vessel/MMSI     a watched vessel's dossier
 #   /api/v1/search?q=DEMO          free-text search
 # printing requests/s and latency percentiles, and then the live stream's
@@ -50,6 +52,16 @@ for path in "/api/v1/entities" "/api/v1/entities?at=$(((t0 + t1) / 2))" "/api/v1
         END { printf "%-34s %10s %9s %9s %9s %9s %9s%s\n", path, rps, p50, p75, p90, p99, size,
               bad ? "  NON-2xx: " bad : "" }' "$tmp/wrk.txt"
 done
+# The slider: a random second of the store's span every request (wrk Lua).
+cat >"$tmp/slider.lua" <<LUA
+local s0, span = $((t0 / 1000)), $(((t1 - t0) / 1000))
+request = function() return wrk.format(nil, "/api/v1/entities?at=" .. (s0 + math.random(0, span)) .. "000") end
+LUA
+wrk -t2 -c32 -d10s --latency -s "$tmp/slider.lua" "$base" >"$tmp/wrk.txt"
+awk '/Requests\/sec/ { rps = $2 } /^ +50%/ { p50 = $2 } /^ +75%/ { p75 = $2 } /^ +90%/ { p90 = $2 }
+     /^ +99%/ { p99 = $2 } /Non-2xx/ { bad = $NF }
+     END { printf "%-34s %10s %9s %9s %9s %9s %9s%s\n", "/api/v1/entities?at=RANDOM", rps, p50, p75, p90, p99, "~",
+           bad ? "  NON-2xx: " bad : "" }' "$tmp/wrk.txt"
 
 p=$(port); serve "$p" --refresh-ms 100
 echo "stream fan-out: 100 clients of /api/v1/stream, 10 s, snapshot every 100 ms ($(curl -s "http://127.0.0.1:$p/api/v1/entities" | wc -c) bytes)"
