@@ -472,4 +472,23 @@ try:
     s.close()
 finally:
     stop(slow, sbase)
+# --- run --http --store: the store-backed API beside the live documents
+port = free_port()
+log = open(os.path.join(work, "run.log"), "w")
+runp = subprocess.Popen([atalaya, "run", "--http", f"{HOST}:{port}", "--store", "sqlite:" + db, "--db", "/nonexistent.db",
+                         "--input", f"nmea+listen://{HOST}:{free_port()}"], stdout=log, stderr=log)
+rbase = f"http://{HOST}:{port}"
+try:
+    for _ in range(100):
+        try:
+            st, span = get(rbase, "/api/v1/timespan")
+            break
+        except OSError:
+            time.sleep(0.1)
+    ok(span == {"from": t0, "to": t1}, "run --store: the store-backed API", str(span))
+    st, v = get(rbase, "/data/vessels.json")
+    ok(st == 200 and v["vessels"] == [], "run --store: /data from the (empty) live tracker")
+finally:
+    runp.terminate()
+    ok(runp.wait(10) == 0, "run stops cleanly")
 sys.exit(1 if failures else 0)
