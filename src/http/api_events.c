@@ -214,13 +214,13 @@ static int add_members(const struct api_req *r, const struct member *m, size_t n
 int api_flights(struct http_api *a, const struct api_req *r, struct api_reply *out)
 {
     static const struct member members[] = {
-        {"operator", "operator"},
-        {"registration", "registration"},
-        {"departure_airport", "departure_airport"},
-        {"arrival_airport", "arrival_airport"},
+        {"operator", "operator", NULL},
+        {"registration", "registration", NULL},
+        {"departure_airport", "departure_airport", NULL},
+        {"arrival_airport", "arrival_airport", NULL},
         {"departure_country", "departure_country_code", "departure_country"},
         {"arrival_country", "arrival_country_code", "arrival_country"},
-        {"callsign", "callsign"},
+        {"callsign", "callsign", NULL},
     };
     struct store_event_filter f = {.newest_first = true, .kinds = {"flight"}, .nkinds = 1};
     if (window(r, &f.from_ms, &f.to_ms, &f.limit, out) || add_members(r, members, 7, &f, out))
@@ -233,7 +233,8 @@ int api_flights(struct http_api *a, const struct api_req *r, struct api_reply *o
 
 int api_portcalls(struct http_api *a, const struct api_req *r, struct api_reply *out)
 {
-    static const struct member members[] = {{"port", "port"}, {"country", "port_country"}, {"imo", "imo"}};
+    static const struct member members[] = {
+        {"port", "port", NULL}, {"country", "port_country", NULL}, {"imo", "imo", NULL}};
     struct store_event_filter f = {.newest_first = true, .kinds = {"port_call"}, .nkinds = 1};
     if (window(r, &f.from_ms, &f.to_ms, &f.limit, out) || add_members(r, members, 3, &f, out))
         return out->status;
