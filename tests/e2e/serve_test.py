@@ -101,6 +101,7 @@ def event(kind, ts, te, ents, lat, lon, details, evidence):
 ev_flight = event("flight", ta, ta + 60_000, [(2, ICAO)], 10.7, -66.7,
                   {"icao": HEX, "callsign": "IRM712", "operator": "IRM", "registration": "EP-MMX",
                    "departure_airport": "SVMI", "arrival_airport": "OIII", "departure_country_code": "VE",
+                   "departure_country": "Venezuela",
                    "arrival_country_code": "IR", "confidence": 0.9}, "8d0d0a1b...")
 ev_port = event("port_call", t0 + 600_000, t0 + 3_000_000, [(1, mover)], 10.15, -64.88,
                 {"mmsi": mover, "name": "X", "port": "PUERTO LA CRUZ", "port_country": "VE"}, None)
@@ -311,6 +312,8 @@ try:
     fl = x["flights"]
     ok(st == 200 and len(fl) == 1 and fl[0]["callsign"] == "IRM712" and fl[0]["arrival_country_code"] == "IR"
        and fl[0]["t_start_ms"] == ta, "flights?operator&departure_country (case-insensitive)", str(x)[:200])
+    st, x = get(base, "/api/v1/flights?departure_country=venezuela")
+    ok([y["id"] for y in x["flights"]] == [ev_flight], "flights?departure_country=NAME")
     st, x = get(base, "/api/v1/flights?arrival_country=VE")
     ok(x["count"] == 0, "flights?arrival_country filters")
     st, x = get(base, f"/api/v1/flights?icao={HEX}")
