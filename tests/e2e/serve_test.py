@@ -451,6 +451,17 @@ try:
         except socket.timeout:
             break
     ok(b"event: alert" in data and b"\"rule\":\"live\"" in data, "stream: an alert committed by a writer is pushed")
+    live = event("encounter", t1 - 60_000, t1, [(1, mover)], 11.0, -65.0, {"live_marker": 42}, None)
+    con.commit()
+    data = b""
+    deadline = time.time() + 6
+    while b"live_marker" not in data and time.time() < deadline:
+        try:
+            data += s.recv(65536)
+        except socket.timeout:
+            break
+    ok(b"event: event" in data and f'"id":{live},"event":"encounter"'.encode() in data and b'"live_marker":42' in data,
+       "stream: an event committed by a writer is pushed")
     s.close()
 finally:
     stop(srv, base)
