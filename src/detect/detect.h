@@ -43,11 +43,32 @@ struct det_config {
     double port_entry_km, port_exit_km, port_stop_kn, port_start_kn, port_gap_h, port_min_h;
     /* Geofences: a dwell event once an entity has been inside >= 1 h (ours). */
     double geofence_dwell_h;
+    /* Impossible kinematics and spoofing (spoof.c, jump.c, land.c, gnss.c; sources in
+     * docs/detectors.md): a spell of rejected fixes needs spoof_min_rejected
+     * (2) and a jump of spoof_min_jump_nm (3 nm), and ends spoof_settle_min
+     * (10 min) after the last; 3 returns to the first place make it "two
+     * places". On land: >= land_inland_nm (5 nm) from any water and
+     * land_port_nm (20 nm) from any port, reached by a jump or heard there
+     * first (or also by sailing there: land_report_sailed); a vessel's test
+     * is reused within land_recheck_nm (1 nm).
+     * NACp (readsb's counter rule): below gnss_nacp_bad (8) counts up, at or
+     * above gnss_nacp_good (8) down, degraded at gnss_count_open (18) of at
+     * most gnss_count_max (20). Jamming: jam_min_aircraft (3) degraded within
+     * jam_radius_nm (100) and jam_window_min (30) of each other. */
+    int spoof_min_rejected, spoof_two_places_min;
+    double spoof_settle_min, spoof_min_jump_nm, land_inland_nm, land_port_nm, land_recheck_nm;
+    bool land_report_sailed;
+    /* Aircraft moves beyond spoof_ac_speed_factor (1.3) x their own ground
+     * speed, at least spoof_ac_min_kt (200), are jumps (readsb's rule). */
+    double spoof_ac_speed_factor, spoof_ac_min_kt;
+    int gnss_nacp_bad, gnss_nacp_good, gnss_count_open, gnss_count_max, jam_min_aircraft;
+    double jam_radius_nm, jam_window_min;
 };
 
 struct det_stats {
     uint64_t gaps, gaps_deliberate, gaps_coverage, encounters, loitering;
     uint64_t port_calls, port_calls_open, port_visits_dropped, geofence_enter, geofence_exit, geofence_dwell;
+    uint64_t implausible_speed, two_places, on_land, gnss_degraded, gnss_jamming;
 };
 
 struct det;

@@ -71,6 +71,7 @@ struct det {
     size_t ncells, capcells;
     struct det_portcall *portcall; /* portcall.c */
     struct det_geofence *geofence; /* geofence.c */
+    struct det_spoof *spoof; /* spoof.c */
 };
 
 /* identity.c */
@@ -118,5 +119,12 @@ struct det_geofence *det_geofence_new(void);
 void det_geofence_free(struct det_geofence *g);
 void det_geofence_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
                             struct buf *out);
+/* spoof.c (with jump.c, land.c, gnss.c): impossible kinematics, positions on land,
+ * GNSS degradation. Sees every update, vessels and aircraft. */
+struct det_spoof *det_spoof_new(void);
+void det_spoof_free(struct det_spoof *s);
+void det_spoof_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
+                         struct buf *out);
+void det_spoof_finish(struct det *d, struct buf *out);
 
 #endif
