@@ -486,6 +486,15 @@ try:
     s.close()
 finally:
     stop(slow, sbase)
+# --- refusals at start
+r = subprocess.run([atalaya, "serve", "--store", "sqlite:" + os.path.join(work, "missing.db"), "--http", f"{HOST}:0"],
+                   capture_output=True, text=True, timeout=20)
+ok(r.returncode == 1 and "no such store" in r.stderr and not os.path.exists(os.path.join(work, "missing.db")),
+   "serve refuses a missing store rather than create an empty one")
+r = subprocess.run([atalaya, "serve", "--store", "sqlite:" + db, "--http", f"{HOST}:0", "--write-token", "short"],
+                   capture_output=True, text=True, timeout=20)
+ok(r.returncode == 1 and "16 characters" in r.stderr, "serve refuses a write token under 16 characters")
+
 # --- run --http --store: the store-backed API beside the live documents
 port = free_port()
 log = open(os.path.join(work, "run.log"), "w")
