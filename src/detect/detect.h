@@ -69,6 +69,10 @@ struct det_config {
      * ends a flight, a 30 min silence splits a track (here: is judged). */
     double flight_airport_km, flight_low_ft, flight_runway_ft, flight_land_gap_min, flight_split_gap_min;
     double flight_glide_deg;       /* 3: the optimum ILS glide path, ICAO Doc 8168 (PANS-OPS) */
+    double flight_approach_max_deg; /* 60: an inferred airport lies within this of the track (ours) */
+    double flight_above_path_ft;    /* 3000: an inferred end is at most this above its path (ours) */
+    double flight_climb_max_deg;    /* 6: steeper than airliners' climb-outs (steep-approach airports: 5.5) */
+    double flight_ambiguity;        /* 2: an inferred airport must fit this much better than the next (ours) */
     double flight_ground_max_kt;   /* 175: top of the DO-260B surface movement scale */
     double flight_max_gap_h;       /* 20: longer than any scheduled flight (~19 h) */
     double flight_join_min_frac, flight_join_max_frac; /* 0.7, 1.3 of the speed flown */

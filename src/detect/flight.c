@@ -77,6 +77,7 @@ struct fl_pt {
     bool set, pos, alt_ok;
     int64_t t;
     double lat, lon;
+    double trk; /* track over ground, degrees; NAN unknown */
     int32_t alt;
     char ev[DET_EVIDENCE];
 };
@@ -137,6 +138,7 @@ struct fl_obs {
     bool pos, alt_ok, ground_fresh, ground;
     bool known;          /* lat, lon: this position, or the last one (pos false) */
     double lat, lon, gs; /* gs < 0 unknown */
+    double trk;          /* NAN unknown */
     int32_t alt;
     const char *ev;
     size_t evlen;
@@ -156,6 +158,14 @@ void det_flights_defaults(struct det_config *c)
         c->flight_split_gap_min = 30;
     if (c->flight_glide_deg <= 0)
         c->flight_glide_deg = 3;
+    if (c->flight_approach_max_deg <= 0)
+        c->flight_approach_max_deg = 60;
+    if (c->flight_above_path_ft <= 0)
+        c->flight_above_path_ft = 3000;
+    if (c->flight_climb_max_deg <= 0)
+        c->flight_climb_max_deg = 6;
+    if (c->flight_ambiguity <= 0)
+        c->flight_ambiguity = 2;
     if (c->flight_ground_max_kt <= 0)
         c->flight_ground_max_kt = 175;
     if (c->flight_max_gap_h <= 0)
@@ -246,6 +256,7 @@ static void pt_set(struct fl_pt *p, const struct fl_obs *o)
     p->t      = o->t;
     p->lat    = o->lat;
     p->lon    = o->lon;
+    p->trk    = o->trk;
     p->alt    = o->alt;
     size_t n  = o->ev ? (o->evlen < DET_EVIDENCE - 1 ? o->evlen : DET_EVIDENCE - 1) : 0;
     if (n)
@@ -353,16 +364,68 @@ static bool at_runway(const struct det *d, const struct fl_pt *p, struct fl_end 
     return true;
 }
 
-/* The nearest airport a point below flight_low_ft can be on the approach to
- * or the climb out of. */
-static bool near_airport(const struct det *d, const struct fl_pt *p, struct fl_end *e)
+/* Which airport a point below flight_low_ft was on the approach to (or the
+ * climb out of), when the runway itself was not heard: among the airports
+ * close enough for a 3 degree path, the one the aircraft was pointing at
+ * (flying towards it on arrival, away from it on departure), nearer ones
+ * first, and one with scheduled service (an IATA code) before an airfield
+ * without. Coverage often ends above the glide path, 30-60 km out, where
+ * the nearest field under the aircraft is a glider site or an air base it
+ * was flying over, not the airport it was descending to. Within
+ * flight_airport_km the direction does not matter (the circuit). */
+struct approach {
+    const struct det_config *c;
+    const struct fl_pt *p;
+    bool arrival;
+    double best, second; /* the two lowest costs seen */
+};
+
+static double approach_cost(void *ctx, const struct ref_airport *ap, double dm)
+{
+    const struct approach *a = ctx;
+    const struct det_config *c = a->c;
+    double above = a->p->alt - ap->alt_ft;
+    /* Near enough for a descent begun at the low level, and not far above
+     * the path at this distance (3 degrees down, flight_climb_max_deg up):
+     * an aircraft at 7,800 ft over a glider field 4 km away is passing over
+     * it, neither landing nor just off its runway. */
+    double path_deg = a->arrival ? c->flight_glide_deg : c->flight_climb_max_deg;
+    if (dm > det_flight_glide_radius_m(c, c->flight_low_ft - ap->alt_ft) ||
+        above > dm * tan(path_deg * M_PI / 180.0) / 0.3048 + c->flight_above_path_ft)
+        return -1;
+    double off = 0;
+    if (isfinite(a->p->trk) && dm > a->c->flight_airport_km * 1000.0) {
+        double b = a->arrival ? geo_bearing_deg(a->p->lat, a->p->lon, ap->lat, ap->lon)
+                              : geo_bearing_deg(ap->lat, ap->lon, a->p->lat, a->p->lon);
+        off = fabs(fmod(b - a->p->trk + 540.0, 360.0) - 180.0);
+        if (off > a->c->flight_approach_max_deg)
+            return -1;
+    }
+    double cost = dm * (1.0 + off / 30.0) * (ap->iata[0] ? 1.0 : 3.0);
+    struct approach *w = ctx;
+    if (cost < w->best) {
+        w->second = w->best;
+        w->best = cost;
+    } else if (cost < w->second) {
+        w->second = cost;
+    }
+    return cost;
+}
+
+static bool near_airport(const struct det *d, const struct fl_pt *p, bool arrival, struct fl_end *e)
 {
     const struct det_config *c = &d->cfg;
     double dm;
     const struct ref_airport *ap;
+    struct approach a = {c, p, arrival, INFINITY, INFINITY};
     if (!d->ref || !p->set || !p->pos || !p->alt_ok || p->alt >= c->flight_low_ft ||
-        !(ap = ref_airport_nearest(d->ref, p->lat, p->lon, det_flight_glide_radius_m(c, p->alt), &dm)) ||
-        dm > det_flight_glide_radius_m(c, p->alt - ap->alt_ft))
+        !(ap = ref_airport_best(d->ref, p->lat, p->lon, det_flight_glide_radius_m(c, c->flight_low_ft),
+                                approach_cost, &a, &dm)))
+        return false;
+    /* Two airports that fit about as well (a city's main airport and another
+     * field a few km off the same approach): the end stays unknown rather
+     * than a guess that is wrong half the time. */
+    if (a.second < a.best * c->flight_ambiguity)
         return false;
     *e = (struct fl_end){.how = END_INFERRED, .ap = ap, .dist_m = dm, .alt = p->alt, .t = p->t};
     return true;
@@ -386,7 +449,7 @@ static void find_ends(const struct det *d, struct fl_flight *f)
         } else {
             /* Never above the low level: the first point is its own climb. */
             const struct fl_pt *p = f->above_low ? &f->first_low : &f->first;
-            if (below_max(f, p) && near_airport(d, p, &f->dep))
+            if (below_max(f, p) && near_airport(d, p, false, &f->dep))
                 f->dep.pt = p;
         }
     }
@@ -398,7 +461,7 @@ static void find_ends(const struct det *d, struct fl_flight *f)
             }
         } else {
             const struct fl_pt *p = f->above_low ? &f->cur_low : &f->last;
-            if (below_max(f, p) && near_airport(d, p, &f->arr))
+            if (below_max(f, p) && near_airport(d, p, true, &f->arr))
                 f->arr.pt = p;
         }
     }
@@ -679,6 +742,7 @@ static void observe(const struct trk_aircraft *a, int64_t t, const char *ev, siz
     o->alt_ok       = a->v_alt_baro.source && t - a->v_alt_baro.t_ms <= ALT_FRESH_MS;
     o->alt          = a->alt_baro_ft;
     o->gs           = a->v_gs.source && t - a->v_gs.t_ms <= ALT_FRESH_MS ? a->gs_kt : -1;
+    o->trk          = a->v_track.source && t - a->v_track.t_ms <= ALT_FRESH_MS ? a->track_deg : NAN;
     o->ground_fresh = a->v_ground.source && a->v_ground.t_ms == t;
     o->ground       = a->on_ground;
 }

@@ -44,8 +44,22 @@ void ref_grid_free(struct ref_grid *g)
     g->start = g->idx = NULL;
 }
 
+static double by_distance(void *ctx, uint32_t i, double d)
+{
+    (void)ctx;
+    (void)i;
+    return d;
+}
+
 long ref_grid_nearest(const struct ref_grid *g, const double *lat, const double *lon, double qlat,
                       double qlon, double radius_m, double *dist_m)
+{
+    return ref_grid_best(g, lat, lon, qlat, qlon, radius_m, by_distance, NULL, dist_m);
+}
+
+long ref_grid_best(const struct ref_grid *g, const double *lat, const double *lon, double qlat, double qlon,
+                   double radius_m, double (*cost)(void *ctx, uint32_t i, double dist_m), void *ctx,
+                   double *dist_m)
 {
     /* Degrees of latitude spanned by the radius, plus one cell of margin for
      * the spherical approximation. */
@@ -63,14 +77,19 @@ long ref_grid_nearest(const struct ref_grid *g, const double *lat, const double 
         }
     }
     long best = -1;
-    double bestd = radius_m;
+    double bestc = INFINITY, bestd = 0;
     for (int r = r0; r <= r1; r++)
         for (int k = 0; k < ncols; k++) {
             int cell = r * NCOL + (c0 + k) % NCOL;
             for (uint32_t j = g->start[cell]; j < g->start[cell + 1]; j++) {
                 uint32_t i = g->idx[j];
                 double d = geo_distance_m(qlat, qlon, lat[i], lon[i]);
-                if (d <= bestd) {
+                if (d > radius_m)
+                    continue;
+                double c = cost(ctx, i, d);
+                /* Ties go to the later index, as the plain nearest search always did. */
+                if (c >= 0 && c <= bestc) {
+                    bestc = c;
                     bestd = d;
                     best = i;
                 }

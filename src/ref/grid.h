@@ -19,4 +19,11 @@ void ref_grid_free(struct ref_grid *g);
 long ref_grid_nearest(const struct ref_grid *g, const double *lat, const double *lon, double qlat,
                       double qlon, double radius_m, double *dist_m);
 
+/* The point within radius_m of lowest cost(ctx, index, distance): a cost
+ * below 0 skips the point. -1 when none; *dist_m gets the chosen one's
+ * distance. ref_grid_nearest is this with the distance as the cost. */
+long ref_grid_best(const struct ref_grid *g, const double *lat, const double *lon, double qlat, double qlon,
+                   double radius_m, double (*cost)(void *ctx, uint32_t i, double dist_m), void *ctx,
+                   double *dist_m);
+
 #endif

@@ -161,6 +161,27 @@ const struct ref_airport *ref_airport_nearest(const struct ref *r, double lat, d
     return i < 0 ? NULL : &r->airports[i];
 }
 
+struct airport_cost {
+    const struct ref *r;
+    double (*cost)(void *ctx, const struct ref_airport *a, double dist_m);
+    void *ctx;
+};
+
+static double airport_cost(void *ctx, uint32_t i, double d)
+{
+    struct airport_cost *c = ctx;
+    return c->cost(c->ctx, &c->r->airports[i], d);
+}
+
+const struct ref_airport *ref_airport_best(const struct ref *r, double lat, double lon, double radius_m,
+                                           double (*cost)(void *ctx, const struct ref_airport *a, double dist_m),
+                                           void *ctx, double *dist_m)
+{
+    struct airport_cost c = {r, cost, ctx};
+    long i = ref_grid_best(&r->ap_grid, r->ap_lat, r->ap_lon, lat, lon, radius_m, airport_cost, &c, dist_m);
+    return i < 0 ? NULL : &r->airports[i];
+}
+
 size_t ref_airport_count(const struct ref *r) { return r->nairports; }
 
 const struct ref_port *ref_port_by_id(const struct ref *r, uint32_t id)

@@ -67,6 +67,11 @@ int ref_load_sea(struct ref *r, const char *path, char *err, size_t errn);
 const struct ref_airport *ref_airport_by_code(const struct ref *r, const char *code);
 const struct ref_airport *ref_airport_nearest(const struct ref *r, double lat, double lon,
                                               double radius_m, double *dist_m);
+/* The airport within radius_m of lowest cost(ctx, airport, distance) (a
+ * cost below 0 rules it out), or NULL. */
+const struct ref_airport *ref_airport_best(const struct ref *r, double lat, double lon, double radius_m,
+                                           double (*cost)(void *ctx, const struct ref_airport *a, double dist_m),
+                                           void *ctx, double *dist_m);
 size_t ref_airport_count(const struct ref *r);
 
 const struct ref_port *ref_port_by_id(const struct ref *r, uint32_t id);

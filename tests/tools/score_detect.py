@@ -517,7 +517,7 @@ def score(T, items, events, seen=()):
                     m_opt = True
         if m_in:
             tp += 1
-        elif m_opt:
+        elif m_opt or e.get("_cut_by_end"):
             opt_only += 1
         else:
             fp += 1
@@ -640,6 +640,12 @@ def main():
             es = [x for x in es if x.get("class") != "coverage"]  # a coverage gap claims nothing about the vessel
         if det == "ais_gap/deliberate":
             es = [x for x in es if x.get("class") == "likely_deliberate"]
+        if det == "flight":
+            # The truth lists a flight when it lands; one still airborne when
+            # the recording ends (no arrival, heard to its last half hour)
+            # has no truth to match and claims nothing wrong.
+            for x in es:
+                x["_cut_by_end"] = not x.get("arrival_airport") and x.get("t_end_ms", 0) >= T.t1 - 30 * MIN
         if det == "geofence":
             n = len(es)
             print(f"# {det:<20} not scored: the truth has no zones ({n} events)")
