@@ -1,11 +1,13 @@
 // targets.js: one canvas above the basemap holding every target. A canvas
 // rather than one DOM marker per target: 20,000 markers would stall the page.
-'use strict';
+// L is Leaflet's global (vendor/leaflet/leaflet.js, a classic script).
+import { drawAll } from './symbols.js';
 
-const AtlTargetLayer = L.Layer.extend({
+export const TargetLayer = L.Layer.extend({
   initialize() {
     this.targets = [];
     this.selected = null;
+    this.focus = new Set();
   },
 
   onAdd(map) {
@@ -63,7 +65,7 @@ const AtlTargetLayer = L.Layer.extend({
       const p = this.screenPoint(t);
       if (p) items.push({ t, x: p.x, y: p.y });
     }
-    AtlSymbols.drawAll(ctx, items, this.selected, dpr);
+    drawAll(ctx, items, this.selected, this.focus, dpr);
   },
 
   // The target nearest to a container point, within radius pixels.
