@@ -143,7 +143,10 @@ async function trackAround(it) {
   return features.length ? { type: 'FeatureCollection', features } : null;
 }
 
-const ctx = { map, layer, mode: () => mode, inView, showTrack, trackAround };
+const ctx = {
+  map, layer, mode: () => mode, inView, showTrack, trackAround,
+  goTo: (t) => (mode === 'store' ? timeline.set(t, false) : null),
+};
 
 // ---- live: `atalaya run --http`
 async function liveLoop() {

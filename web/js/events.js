@@ -15,7 +15,8 @@ export const KINDS = ['ais_gap', 'encounter', 'loitering', 'identity_change', 'f
 
 let items = [], ctx = null;
 
-// ctx: {map, layer, mode(), inView(), trackAround(item) -> Promise<GeoJSON|null>}.
+// ctx: {map, layer, mode(), inView(), trackAround(item) -> Promise<GeoJSON|null>,
+// goTo(t) (store: the picture at time t)}.
 export function init(context) {
   ctx = context;
   const sel = document.getElementById('ev-kind');
@@ -75,8 +76,10 @@ export function item(it) {
 }
 
 // Shows an event or alert: pans to it, rings its targets, draws its track
-// window when the store has one, and opens its evidence.
+// window when the store has one, and opens its evidence. With a store the
+// picture moves to the event's end, so its targets are where it left them.
 export async function show(it) {
+  if (ctx.goTo && typeof (it.t1 ?? it.t0) === 'number') ctx.goTo(it.t1 ?? it.t0);
   const track = ctx.trackAround ? await ctx.trackAround(it).catch(() => null) : null;
   let { lat, lon } = it;
   if (lat === null && track) {
