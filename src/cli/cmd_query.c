@@ -263,7 +263,8 @@ int cmd_query(int argc, char **argv)
     } else {
         if (o.fmt == Q_GEOJSON)
             buf_puts(&o.b, "{\"type\":\"FeatureCollection\",\"features\":[");
-        rc = s->ops->query_events(s, from, to, on_event, &o);
+        struct store_event_filter f = {.from_ms = from, .to_ms = to == INT64_MAX ? 0 : to};
+        rc = s->ops->query_events(s, &f, on_event, &o);
         if (o.fmt == Q_GEOJSON)
             buf_puts(&o.b, "]}\n");
     }

@@ -53,6 +53,15 @@ void det_free(struct det *d)
 
 const struct det_stats *det_stats(const struct det *d) { return &d->stats; }
 
+void det_print_stats(const struct det *d, FILE *f)
+{
+    const struct det_stats *s = &d->stats;
+    fprintf(f, "gaps: %llu (likely deliberate %llu, coverage %llu)\nencounters: %llu\nloitering: %llu\n",
+            (unsigned long long)s->gaps, (unsigned long long)s->gaps_deliberate,
+            (unsigned long long)s->gaps_coverage, (unsigned long long)s->encounters,
+            (unsigned long long)s->loitering);
+}
+
 struct det_source *det_source_get(struct det *d, const char *name)
 {
     for (int i = 0; i < d->nsrc; i++)

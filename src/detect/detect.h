@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "track/track.h"
 
@@ -55,6 +56,8 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
  * are closed at their last report if they already qualify. */
 void det_finish(struct det *d, struct buf *out);
 const struct det_stats *det_stats(const struct det *d);
+/* The counters as "name: value" lines (replay --stats). */
+void det_print_stats(const struct det *d, FILE *f);
 
 /* Distance from (lat, lon) to the nearest land, nautical miles, searched out
  * to max_nm (returns max_nm when no land is that close). 0 on land. */

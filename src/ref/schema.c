@@ -64,6 +64,17 @@ static const char *const migrations[] = {
     " t INTEGER NOT NULL, kind INTEGER, id INTEGER,"
     " rule TEXT NOT NULL, message TEXT, evidence TEXT);"
     "CREATE INDEX alert_t ON alert(t);",
+    /* 4: which entities an event is about, so an entity's events (a dossier)
+     * are an index lookup rather than a scan of every event's JSON; events by
+     * kind and time (flights by operator, port calls) likewise. */
+    "CREATE TABLE event_entity ("
+    " event INTEGER NOT NULL REFERENCES event(rowid) ON DELETE CASCADE,"
+    " kind INTEGER NOT NULL, id INTEGER NOT NULL);"
+    "CREATE INDEX event_entity_id ON event_entity(kind, id, event);"
+    "CREATE INDEX event_kind_t ON event(kind, t_start);"
+    "INSERT INTO event_entity(event, kind, id)"
+    " SELECT e.rowid, json_extract(j.value, '$.kind'), json_extract(j.value, '$.id')"
+    " FROM event e, json_each(e.entities) j;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -19,7 +19,7 @@
 
 enum {
     ST_BEGIN, ST_COMMIT, ST_ID_CUR, ST_ID_CLOSE, ST_ID_INS, ST_POS, ST_POS_RT, ST_EVENT, ST_ALERT,
-    ST_TRACK, ST_IDENT, ST_AREA, ST_EVENTS, ST_RETAIN_RT, ST_RETAIN, NST
+    ST_EVENT_ENT, ST_TRACK, ST_IDENT, ST_AREA, ST_RETAIN_RT, ST_RETAIN, NST
 };
 
 static const char *const sql[NST] = {
@@ -33,6 +33,7 @@ static const char *const sql[NST] = {
     [ST_POS_RT] = "INSERT INTO position_rtree VALUES (?1, ?2, ?2, ?3, ?3)",
     [ST_EVENT] = "INSERT INTO event(kind, t_start, t_end, entities, lat, lon, details, evidence)"
                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_EVENT_ENT] = "INSERT INTO event_entity(event, kind, id) VALUES (?1, ?2, ?3)",
     [ST_ALERT] = "INSERT INTO alert(t, kind, id, rule, message, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [ST_TRACK] = "SELECT kind, id, t, lat, lon, alt, speed, course, source FROM position"
                  " WHERE kind=?1 AND id=?2 AND t>=?3 AND t<=?4 ORDER BY t, rowid",
@@ -43,8 +44,6 @@ static const char *const sql[NST] = {
                 " FROM position_rtree r JOIN position p ON p.rowid=r.pid"
                 " WHERE r.min_lat>=?1 AND r.max_lat<=?3 AND r.min_lon>=?2 AND r.max_lon<=?4"
                 " AND p.t>=?5 AND p.t<=?6 GROUP BY p.kind, p.id ORDER BY p.kind, p.id",
-    [ST_EVENTS] = "SELECT kind, t_start, t_end, entities, lat, lon, details, evidence FROM event"
-                  " WHERE t_start<=?2 AND coalesce(t_end, t_start)>=?1 ORDER BY t_start, rowid",
     [ST_RETAIN_RT] = "DELETE FROM position_rtree WHERE pid IN (SELECT rowid FROM position WHERE t<?1)",
     [ST_RETAIN] = "DELETE FROM position WHERE t<?1",
 };
@@ -190,6 +189,14 @@ static int sq_put_event(struct store *s, const struct store_event *e)
     bind_text_or_null(st, 8, e->evidence);
     int rc = step_done(q, ST_EVENT);
     buf_free(&b);
+    int64_t row = sqlite3_last_insert_rowid(q->db);
+    for (size_t i = 0; i < e->nentities && rc == 0; i++) {
+        st = q->st[ST_EVENT_ENT];
+        sqlite3_bind_int64(st, 1, row);
+        sqlite3_bind_int(st, 2, e->entities[i].kind);
+        sqlite3_bind_int64(st, 3, e->entities[i].id);
+        rc = step_done(q, ST_EVENT_ENT);
+    }
     return rc;
 }
 
@@ -283,32 +290,102 @@ static int sq_query_identity(struct store *s, uint8_t kind, uint32_t id, store_i
     return rc == SQLITE_DONE ? 0 : fail(q, "query");
 }
 
-static int sq_query_events(struct store *s, int64_t from_ms, int64_t to_ms, store_event_cb cb, void *ctx)
+static bool safe_key(const char *k)
+{
+    if (!k || !*k || strlen(k) > 48)
+        return false;
+    for (; *k; k++)
+        if (!((*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') || *k == '_'))
+            return false;
+    return true;
+}
+
+/* The statement is assembled from fixed fragments only; every value the
+ * caller gives, keys' JSON paths included, is a bound parameter. */
+static int sq_query_events(struct store *s, const struct store_event_filter *f, store_event_cb cb, void *ctx)
 {
     struct store_sqlite *q = ss(s);
-    sqlite3_stmt *st = q->st[ST_EVENTS];
-    sqlite3_bind_int64(st, 1, from_ms);
-    sqlite3_bind_int64(st, 2, to_ms);
-    int rc;
+    struct buf b;
+    buf_init(&b, 512);
+    buf_puts(&b, "SELECT rowid, kind, t_start, t_end, entities, lat, lon, details, evidence FROM event"
+                 " WHERE coalesce(t_end, t_start)>=?");
+    if (f->to_ms)
+        buf_puts(&b, " AND t_start<=?");
+    if (f->nkinds > STORE_FILTER_KINDS || f->nwhere > STORE_FILTER_WHERE) {
+        buf_free(&b);
+        snprintf(s->err, sizeof s->err, "event filter: too many conditions");
+        return -1;
+    }
+    for (size_t i = 0; i < f->nkinds; i++)
+        buf_puts(&b, i == 0 ? " AND kind IN (?" : ",?");
+    if (f->nkinds)
+        buf_puts(&b, ")");
+    if (f->entity_kind)
+        buf_puts(&b, " AND rowid IN (SELECT event FROM event_entity WHERE kind=? AND id=?)");
+    if (f->has_box)
+        buf_puts(&b, " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?");
+    for (size_t i = 0; i < f->nwhere; i++) {
+        if (!safe_key(f->where[i].key)) {
+            buf_free(&b);
+            snprintf(s->err, sizeof s->err, "event filter: bad field name");
+            return -1;
+        }
+        buf_puts(&b, " AND CAST(json_extract(details, ?) AS TEXT)=? COLLATE NOCASE");
+    }
+    buf_puts(&b, f->newest_first ? " ORDER BY t_start DESC, rowid DESC" : " ORDER BY t_start, rowid");
+    if (f->limit)
+        buf_puts(&b, " LIMIT ?");
+    buf_putc(&b, 0);
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(q->db, (const char *)b.p, -1, &st, NULL);
+    buf_free(&b);
+    if (rc != SQLITE_OK)
+        return fail(q, "events query");
+    int k = 1;
+    char paths[STORE_FILTER_WHERE][56];
+    sqlite3_bind_int64(st, k++, f->from_ms);
+    if (f->to_ms)
+        sqlite3_bind_int64(st, k++, f->to_ms);
+    for (size_t i = 0; i < f->nkinds; i++)
+        sqlite3_bind_text(st, k++, f->kinds[i], -1, SQLITE_STATIC);
+    if (f->entity_kind) {
+        sqlite3_bind_int(st, k++, f->entity_kind);
+        sqlite3_bind_int64(st, k++, f->entity_id);
+    }
+    if (f->has_box) {
+        sqlite3_bind_double(st, k++, fmin(f->lat0, f->lat1));
+        sqlite3_bind_double(st, k++, fmax(f->lat0, f->lat1));
+        sqlite3_bind_double(st, k++, fmin(f->lon0, f->lon1));
+        sqlite3_bind_double(st, k++, fmax(f->lon0, f->lon1));
+    }
+    for (size_t i = 0; i < f->nwhere; i++) {
+        snprintf(paths[i], sizeof paths[i], "$.%s", f->where[i].key);
+        sqlite3_bind_text(st, k++, paths[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, k++, f->where[i].value ? f->where[i].value : "", -1, SQLITE_STATIC);
+    }
+    if (f->limit)
+        sqlite3_bind_int64(st, k++, (sqlite3_int64)f->limit);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct store_event e = {
-            .entities_json = (const char *)sqlite3_column_text(st, 3),
-            .kind = (const char *)sqlite3_column_text(st, 0),
-            .t_start_ms = sqlite3_column_int64(st, 1),
-            .t_end_ms = sqlite3_column_int64(st, 2),
-            .lat = col_real(st, 4),
-            .lon = col_real(st, 5),
-            .details_json = (const char *)sqlite3_column_text(st, 6),
-            .evidence = (const char *)sqlite3_column_text(st, 7),
+            .id = sqlite3_column_int64(st, 0),
+            .kind = (const char *)sqlite3_column_text(st, 1),
+            .t_start_ms = sqlite3_column_int64(st, 2),
+            .t_end_ms = sqlite3_column_int64(st, 3),
+            .entities_json = (const char *)sqlite3_column_text(st, 4),
+            .lat = col_real(st, 5),
+            .lon = col_real(st, 6),
+            .details_json = (const char *)sqlite3_column_text(st, 7),
+            .evidence = (const char *)sqlite3_column_text(st, 8),
         };
         if (cb(ctx, &e)) {
             rc = SQLITE_DONE;
             break;
         }
     }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc == SQLITE_DONE ? 0 : fail(q, "query");
+    if (rc != SQLITE_DONE)
+        fail(q, "events query");
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static long sq_retain(struct store *s, int64_t before_ms)

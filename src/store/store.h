@@ -9,6 +9,7 @@
 #ifndef ATALAYA_STORE_STORE_H
 #define ATALAYA_STORE_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,7 @@ struct store_entity_ref {
 };
 
 struct store_event {
+    int64_t id;         /* read back: the row's id (0 when writing) */
     const char *kind;   /* gap, encounter, loitering, ... */
     int64_t t_start_ms, t_end_ms; /* t_end 0: open */
     const struct store_entity_ref *entities; /* written */
@@ -50,6 +52,26 @@ struct store_alert {
 struct store_identity {
     const char *field, *value;
     int64_t valid_from_ms, valid_to_ms; /* valid_to 0: current */
+};
+
+/* Which events a query wants. Zero/NULL members do not filter. Conditions on
+ * details compare the JSON member's value, as text and case-insensitively,
+ * with value ("operator" = "IRM", "arrival_country_code" = "VE"); keys are
+ * [a-z0-9_] only, and every value is bound, never spliced into SQL. */
+#define STORE_FILTER_KINDS 16
+#define STORE_FILTER_WHERE 8
+struct store_event_filter {
+    int64_t from_ms, to_ms;  /* the event's span overlaps [from, to]; to 0 = no end */
+    const char *kinds[STORE_FILTER_KINDS]; /* any of these kinds */
+    size_t nkinds;
+    uint8_t entity_kind;     /* with entity_id: events about this entity */
+    uint32_t entity_id;
+    bool has_box;            /* the event's position in the box */
+    double lat0, lon0, lat1, lon1;
+    struct { const char *key, *value; } where[STORE_FILTER_WHERE];
+    size_t nwhere;
+    bool newest_first;       /* default oldest first */
+    size_t limit;            /* 0 = all */
 };
 
 /* Query callbacks: return non-zero to stop. */
@@ -77,7 +99,9 @@ struct store_ops {
     /* Latest position of each entity seen in the box during the window. */
     int (*query_area)(struct store *s, double lat0, double lon0, double lat1, double lon1, int64_t from_ms,
                       int64_t to_ms, store_position_cb cb, void *ctx);
-    int (*query_events)(struct store *s, int64_t from_ms, int64_t to_ms, store_event_cb cb, void *ctx);
+    /* Events matching f, oldest first (or newest first). -1 with err set on a
+     * bad filter (an unsafe key) or a database error. */
+    int (*query_events)(struct store *s, const struct store_event_filter *f, store_event_cb cb, void *ctx);
     /* Deletes positions older than before_ms. Returns rows deleted, or -1. */
     long (*retain)(struct store *s, int64_t before_ms);
 };
@@ -108,6 +132,18 @@ int store_put_identity(struct store *s, uint8_t kind, uint32_t id, const char *f
 int store_put_position(struct store *s, const struct store_position *p);
 int store_put_event(struct store *s, const struct store_event *e);
 int store_put_alert(struct store *s, const struct store_alert *a);
+
+/* A detector event or watch alert, as the JSON line src/detect writes it,
+ * into the event table (and the alert table for alerts); the entities are
+ * read from its "mmsi", "reappeared_as_mmsi", "icao" and "icao24" members,
+ * the raw messages of "evidence" go to the evidence column (event_json.c).
+ * 0 stored, 1 not an event line, -1 with err set (a malformed line starts
+ * with "event line"; anything else is the store failing). */
+int store_put_event_json(struct store *s, const char *line, size_t len);
+/* Every complete line of b, then empties b. Malformed lines are counted in
+ * *bad (may be NULL) and skipped; returns -1 only when the store fails. */
+struct buf;
+int store_put_event_lines(struct store *s, struct buf *b, uint64_t *bad);
 
 /* The SQLite backend (sqlite.c). */
 struct store *store_sqlite_open(const char *path, char *err, size_t errn);

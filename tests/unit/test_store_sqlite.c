@@ -175,6 +175,13 @@ static int on_event(void *ctx, const struct store_event *e)
     return 0;
 }
 
+static int count_event(void *ctx, const struct store_event *e)
+{
+    (void)e;
+    ++*(int *)ctx;
+    return 0;
+}
+
 static void test_events(void)
 {
     struct store *s = fresh();
@@ -188,11 +195,48 @@ static void test_events(void)
     CHECK_EQ_INT(store_put_event(s, &e), 0);
     store_flush(s);
     int n = 0;
-    CHECK_EQ_INT(s->ops->query_events(s, 8000, 20000, on_event, &n), 0);
+    struct store_event_filter f = {.from_ms = 8000, .to_ms = 20000};
+    CHECK_EQ_INT(s->ops->query_events(s, &f, on_event, &n), 0);
     CHECK_EQ_INT(n, 1);
     n = 0;
-    CHECK_EQ_INT(s->ops->query_events(s, 9001, 20000, on_event, &n), 0);
+    f.from_ms = 9001;
+    CHECK_EQ_INT(s->ops->query_events(s, &f, on_event, &n), 0);
     CHECK_EQ_INT(n, 0);
+    /* By entity (event_entity), kind, box and a details member. */
+    struct store_entity_ref other[] = {{STORE_AIRCRAFT, 0xabc123}};
+    struct store_event fl = {.kind = "flight", .t_start_ms = 6000, .t_end_ms = 7000, .entities = other,
+                             .nentities = 1, .lat = 10.6, .lon = -66.99,
+                             .details_json = "{\"operator\":\"IRM\",\"arrival_country_code\":\"VE\",\"n\":3}"};
+    CHECK_EQ_INT(store_put_event(s, &fl), 0);
+    store_flush(s);
+    struct store_event_filter g = {.entity_kind = STORE_VESSEL, .entity_id = 8};
+    n = 0;
+    CHECK_EQ_INT(s->ops->query_events(s, &g, count_event, &n), 0);
+    CHECK_EQ_INT(n, 1);
+    g.entity_id = 9;
+    n = 0;
+    CHECK_EQ_INT(s->ops->query_events(s, &g, count_event, &n), 0);
+    CHECK_EQ_INT(n, 0);
+    struct store_event_filter h = {.kinds = {"flight"}, .nkinds = 1, .nwhere = 2,
+                                   .where = {{"operator", "irm"}, {"arrival_country_code", "VE"}}};
+    n = 0;
+    CHECK_EQ_INT(s->ops->query_events(s, &h, count_event, &n), 0);
+    CHECK_EQ_INT(n, 1);
+    h.where[1].value = "BR";
+    n = 0;
+    CHECK_EQ_INT(s->ops->query_events(s, &h, count_event, &n), 0);
+    CHECK_EQ_INT(n, 0);
+    struct store_event_filter num = {.nwhere = 1, .where = {{"n", "3"}}};
+    n = 0;
+    CHECK_EQ_INT(s->ops->query_events(s, &num, count_event, &n), 0);
+    CHECK_EQ_INT(n, 1);
+    struct store_event_filter box = {.has_box = true, .lat0 = 11, .lon0 = -69, .lat1 = 13, .lon1 = -67};
+    n = 0;
+    CHECK_EQ_INT(s->ops->query_events(s, &box, count_event, &n), 0);
+    CHECK_EQ_INT(n, 1);
+    /* A key that could escape the JSON path is refused, not spliced. */
+    struct store_event_filter bad = {.nwhere = 1, .where = {{"a') OR 1=1 --", "x"}}};
+    CHECK(s->ops->query_events(s, &bad, count_event, &n) != 0);
     store_close(s);
     cleanup();
 }
