@@ -5,10 +5,31 @@
 import { iso, span } from './util.js';
 import { targetId } from './picture.js';
 
-// Detector fields worth a place in the one-line label, in this order.
-const LABEL_FIELDS = ['name', 'class', 'hours', 'shore_nm', 'distance_nm', 'min_distance_nm', 'field', 'old', 'new',
-                      'rule', 'message'];
+// Detector fields worth a place in the one-line label, in this order, each
+// with its unit (docs/detectors.md).
+const LABEL_FIELDS = [
+  ['name', (v) => v], ['listed_as', (v) => 'listed: ' + v], ['class', (v) => v.replace(/_/g, ' ')],
+  ['hours', (v) => `${v} h`], ['shore_nm', (v) => `${v}+ nm from shore`], ['distance_nm', (v) => `${v} nm`],
+  ['min_distance_m', (v) => `${v} m apart`], ['field', (v) => v + ' changed'], ['squawk', (v) => 'squawk ' + v],
+  ['rule', (v) => 'by ' + v], ['message', (v) => v],
+];
 const SKIP = new Set(['id', 'event', 'alert', 't_start_ms', 't_end_ms', 'lat', 'lon', 'entities', 'evidence', 't', 't_ms']);
+
+// A store alert's message may be the whole alert document as JSON
+// (docs/formats/live-json.md): its fields are read as the alert's own.
+function unpack(e) {
+  if (typeof e.message !== 'string' || e.message[0] !== '{') return e;
+  try {
+    const m = JSON.parse(e.message);
+    const out = { ...m, ...e };
+    delete out.message;
+    if (m.match && m.match.entry && m.match.entry.name) out.listed_as = m.match.entry.name;
+    if (typeof e.kind === 'number' || e.kind === undefined) out.kind = m.kind;
+    return out;
+  } catch (err) {
+    return e;
+  }
+}
 
 function idsOf(e) {
   const ids = [];
@@ -16,19 +37,23 @@ function idsOf(e) {
   const vessels = Array.isArray(e.mmsi) ? e.mmsi : e.mmsi !== undefined ? [e.mmsi] : [];
   for (const m of vessels) ids.push(targetId('vessel', m));
   if (e.icao24 || e.icao) ids.push(targetId('aircraft', e.icao24 || e.icao));
-  if ((e.kind === 'vessel' || e.kind === 'aircraft') && e.id !== undefined && !e.event) ids.push(targetId(e.kind, e.id));
+  if ((e.kind === 'vessel' || e.kind === 'aircraft' || typeof e.kind === 'number') && e.id !== undefined && !e.event) {
+    ids.push(targetId(e.kind, e.id));
+  }
   return [...new Set(ids)];
 }
 
 // what: 'event' or 'alert'.
-export function normalise(e, what) {
+export function normalise(e0, what) {
   const isAlert = what === 'alert';
+  const e = isAlert ? unpack(e0) : e0;
   const kind = isAlert ? (e.alert || (e.kind === 'vessel' || e.kind === 'aircraft' ? '' : e.kind) || 'alert') : (e.event || e.kind || 'event');
   const t0 = e.t_start_ms ?? e.t_ms ?? e.t ?? null;
   const t1 = e.t_end_ms ?? t0;
   const fields = {};
   for (const [k, v] of Object.entries(e)) if (!SKIP.has(k)) fields[k] = v;
-  const bits = LABEL_FIELDS.filter((k) => fields[k] !== undefined && typeof fields[k] !== 'object').map((k) => String(fields[k]));
+  const bits = LABEL_FIELDS.filter(([k]) => fields[k] !== undefined && fields[k] !== null && typeof fields[k] !== 'object')
+    .map(([k, f]) => f(String(fields[k])));
   const when = t1 && t1 !== t0 ? span(t0, t1) : iso(t0);
   return {
     key: `${what}:${e.id ?? ''}:${kind}:${t0}`,
@@ -39,7 +64,7 @@ export function normalise(e, what) {
     label: `${isAlert ? 'ALERT ' : ''}${kind} · ${when}${bits.length ? ' · ' + bits.join(' · ') : ''}`,
     fields,
     evidence: e.evidence,
-    raw: e,
+    raw: e0,
   };
 }
 

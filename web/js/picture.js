@@ -34,8 +34,13 @@ export function storeKey(t) {
   return t.kind === 'aircraft' ? ['aircraft', t.id.slice(1)] : ['vessel', t.id.slice(1)];
 }
 
+// kind: 'vessel' | 'aircraft' (or the store's 1 | 2); an aircraft's id is
+// its ICAO address, six hex digits (a number is converted).
 export function targetId(kind, id) {
-  return kind === 'aircraft' ? 'a' + String(id).toLowerCase() : 'v' + id;
+  if (kind === 'aircraft' || kind === 2) {
+    return 'a' + (typeof id === 'number' ? id.toString(16).padStart(6, '0') : String(id).toLowerCase());
+  }
+  return 'v' + id;
 }
 
 export function title(t) {
