@@ -42,5 +42,6 @@ int cmd_lookup(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_query(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

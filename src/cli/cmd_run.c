@@ -41,7 +41,7 @@
 
 struct run_config {
     struct cfg_list inputs, outputs, areas;
-    const char *json_dir, *config, *db, *http;
+    const char *json_dir, *config, *db, *http, *store;
     double json_interval, stats_interval, receiver_lat, receiver_lon;
     long client_buffer_kib;
     bool stats, fix2;
@@ -54,6 +54,7 @@ static const struct cfg_option run_options[] = {
     {"output", CFG_LIST, S(outputs), NULL, "serve: beast+listen://HOST:PORT (30005), avr+listen (30002), sbs+listen (30003), nmea+listen", 0},
     {"json-dir", CFG_STR, S(json_dir), NULL, "write aircraft.json, vessels.json and receiver.json here", S(strings)},
     {"http", CFG_STR, S(http), NULL, "serve the live map and API on HOST:PORT (e.g. 127.0.0.1:8080)", S(strings)},
+    {"store", CFG_STR, S(store), NULL, "with --http: also answer the store-backed API (docs/formats/api-v1.md) from this store (sqlite:PATH)", S(strings)},
     {"json-interval", CFG_DOUBLE, S(json_interval), "1", "seconds between JSON snapshots", 0},
     {"db", CFG_STR, S(db), "atalaya.db", "watchlists and registry (used when the file exists): alerts on stdout", S(strings)},
     {"area", CFG_LIST, S(areas), NULL, "GeoJSON polygons: alert when a watched entity enters one", 0},
@@ -242,6 +243,8 @@ static void output_accept(struct net_loop *l, int fd, unsigned ev, void *ctx)
 static void emit_alerts(struct run *a, const struct trk_update *u, const char *evidence, size_t n)
 {
     if (watch_on_update(a->watch, u, evidence, n, &a->alerts) > 0) {
+        if (a->http) /* the same lines to the live stream as `event: alert` */
+            http_push(a->http, "alert", a->alerts.p, a->alerts.len);
         buf_flush(&a->alerts, stdout);
         fflush(stdout);
     }
@@ -682,7 +685,8 @@ int cmd_run(int argc, char **argv)
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
     struct http_config hcfg = {.listen = a->cfg.http, .have_receiver = dcfg.have_ref,
-                               .receiver_lat = a->cfg.receiver_lat, .receiver_lon = a->cfg.receiver_lon};
+                               .receiver_lat = a->cfg.receiver_lat, .receiver_lon = a->cfg.receiver_lon,
+                               .store_url = a->cfg.store, .ref = a->ref};
     if (rc == 0 && a->cfg.http && !(a->http = http_start(&hcfg, a->loop, a->trk, err, sizeof err)))
         fprintf(stderr, "atalaya run: %s\n", err);
     if (rc != 0 || (a->cfg.http && !a->http) || open_endpoints(a) != 0) {

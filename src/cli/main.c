@@ -18,6 +18,7 @@ static const struct subcommand subcommands[] = {
     {"watchlist", cmd_watchlist, "import (OFAC SDN, CSV), list, add and remove watchlist entries"},
     {"simulate", cmd_simulate, "scenario -> the AIS and Mode S broadcasts its receivers hear, and the truth"},
     {"ingest", cmd_ingest, "recordings through decoders and tracker into the store (positions, identity history)"},
+    {"serve", cmd_serve, "the web map and the REST API (docs/formats/api-v1.md) over a store"},
     {"query", cmd_query, "the store: an entity's track in a window, its identities over time, events"},
     {"lookup", cmd_lookup, "flag, country, operator and watchlist matches of an MMSI, IMO, address or callsign"},
     {NULL, NULL, NULL},

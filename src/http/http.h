@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 struct net_loop;
+struct ref;
 struct trk;
 
 struct http_config {
@@ -30,13 +31,20 @@ struct http_config {
     int refresh_ms;       /* snapshot period (0: 1000) */
     bool have_receiver;   /* receiver.json carries lat/lon */
     double receiver_lat, receiver_lon;
+    /* The store-backed API (docs/formats/api-v1.md) over its own connection
+     * to this store; NULL: only the live documents. */
+    const char *store_url;
+    const char *write_token; /* POST/DELETE allowed with this bearer token; NULL: read-only */
+    const struct ref *ref;   /* reference data for operators (may be NULL) */
+    size_t stream_queue_bytes; /* per stream client; 0: 1 MiB */
 };
 
 struct http_server;
 
 /* Starts serving and registers the snapshot timer on loop (the thread that
- * owns trk). The first snapshot is taken before returning. NULL with a
- * message in err on failure. */
+ * owns trk). trk may be NULL when cfg names a store (`atalaya serve`): the
+ * documents are then rendered from the store. The first snapshot is taken
+ * before returning. NULL with a message in err on failure. */
 struct http_server *http_start(const struct http_config *cfg, struct net_loop *loop, struct trk *trk, char *err,
                                size_t errlen);
 /* Stops the server. Call after the loop has stopped running: the loop has no
@@ -44,6 +52,9 @@ struct http_server *http_start(const struct http_config *cfg, struct net_loop *l
 void http_stop(struct http_server *s);
 /* Renders and publishes every document now (the timer does this). */
 void http_refresh(struct http_server *s, int64_t now_ms);
+/* Sends each line of json (JSON lines) to the live stream as one server-sent
+ * event of this name ("alert"); call on the loop thread. */
+void http_push(struct http_server *s, const char *event, const char *json, size_t n);
 /* The port actually bound (useful with port 0). */
 int http_port(const struct http_server *s);
 

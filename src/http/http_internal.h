@@ -35,10 +35,16 @@ struct http_counters {
 int http_static_open(int root_fd, const char *url, int *fd, off_t *size, const char **ctype);
 const char *http_content_type(const char *path);
 
-/* Renders one document from the tracker as of event time now_ms. */
+/* Renders one document from the tracker as of event time now_ms (or, with
+ * no tracker, from the store: store_docs.c). */
 struct trk;
+struct http_api;
+struct sse_hub;
+struct jw;
 struct http_live {
-    struct trk *trk;
+    struct trk *trk;      /* NULL in serve */
+    struct http_api *api; /* the store-backed API, or NULL */
+    struct sse_hub *hub;  /* the live stream */
     int refresh_ms;
     int64_t started_ms;
     bool have_receiver;
@@ -46,5 +52,30 @@ struct http_live {
     const struct http_counters *counters;
 };
 void http_live_write(const struct http_live *l, enum http_doc doc, int64_t now_ms, struct buf *out);
+
+/* --- the store-backed API (api.c, api.h) as the server sees it --- */
+struct ref;
+struct api_req;
+struct api_reply;
+/* Opens its own connection to the store at store_url. write_token NULL or
+ * empty: read-only. NULL with err on failure. */
+struct http_api *http_api_open(const char *store_url, const char *write_token, const struct ref *ref, char *err,
+                               size_t errn);
+void http_api_close(struct http_api *a);
+/* Answers one request below /api/v1 (takes the API's lock). */
+void http_api_handle(struct http_api *a, const struct api_req *r, struct api_reply *out);
+bool http_api_writable(const struct http_api *a);
+/* "Bearer TOKEN" naming the write token, compared in constant time. */
+bool http_api_token_ok(const struct http_api *a, const char *authorization);
+/* store_docs.c: aircraft.json / vessels.json at the store's latest time, and
+ * the store's part of /api/v1/stats. Both take the API's lock. */
+void http_store_write(struct http_api *a, enum http_doc doc, struct buf *out);
+void http_store_stats(struct http_api *a, struct jw *w);
+/* stream.c: one tick of the live stream: snapshot, new events and alerts. */
+struct http_stream;
+struct http_stream *http_stream_new(struct http_api *api, struct sse_hub *hub);
+void http_stream_free(struct http_stream *st);
+/* With a tracker: the snapshot is the two live documents, given here. */
+void http_stream_tick(struct http_stream *st, int64_t now_ms, const struct buf *aircraft, const struct buf *vessels);
 
 #endif

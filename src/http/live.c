@@ -5,6 +5,7 @@
  * (docs/formats/api-v1.md). */
 #include "common/json.h"
 #include "http/http_internal.h"
+#include "http/sse.h"
 #include "track/track.h"
 
 static void write_receiver(const struct http_live *l, struct buf *out)
@@ -23,14 +24,10 @@ static void write_receiver(const struct http_live *l, struct buf *out)
     buf_putc(out, '\n');
 }
 
-static void write_stats(const struct http_live *l, int64_t now_ms, struct buf *out)
+static void write_tracker(const struct http_live *l, struct jw *wp)
 {
+    struct jw w = *wp;
     const struct trk_stats *t = trk_stats(l->trk);
-    struct jw w;
-    jw_init(&w, out);
-    jw_obj_begin(&w);
-    jw_kfixed(&w, "now", (double)now_ms / 1000.0, 1);
-    jw_kfixed(&w, "uptime", (double)(now_ms - l->started_ms) / 1000.0, 1);
     jw_kuint(&w, "aircraft", trk_aircraft_count(l->trk));
     jw_kuint(&w, "vessels", trk_vessel_count(l->trk));
     jw_key(&w, "tracker");
@@ -44,6 +41,33 @@ static void write_stats(const struct http_live *l, int64_t now_ms, struct buf *o
     jw_kuint(&w, "expired_aircraft", t->expired_aircraft);
     jw_kuint(&w, "expired_vessels", t->expired_vessels);
     jw_obj_end(&w);
+    *wp = w;
+}
+
+static void write_stats(const struct http_live *l, int64_t now_ms, struct buf *out)
+{
+    struct jw w;
+    jw_init(&w, out);
+    jw_obj_begin(&w);
+    jw_kfixed(&w, "now", (double)now_ms / 1000.0, 1);
+    jw_kfixed(&w, "uptime", (double)(now_ms - l->started_ms) / 1000.0, 1);
+    if (l->trk)
+        write_tracker(l, &w);
+    if (l->api)
+        http_store_stats(l->api, &w);
+    if (l->hub) {
+        struct sse_stats s;
+        sse_hub_stats(l->hub, &s);
+        jw_key(&w, "stream");
+        jw_obj_begin(&w);
+        jw_kuint(&w, "clients", s.clients);
+        jw_kuint(&w, "accepted", s.accepted);
+        jw_kuint(&w, "refused", s.refused);
+        jw_kuint(&w, "messages", s.messages);
+        jw_kuint(&w, "bytes", s.bytes);
+        jw_kuint(&w, "dropped", s.dropped);
+        jw_obj_end(&w);
+    }
     jw_key(&w, "http");
     jw_obj_begin(&w);
     jw_kuint(&w, "requests", atomic_load(&l->counters->requests));
@@ -58,10 +82,16 @@ void http_live_write(const struct http_live *l, enum http_doc doc, int64_t now_m
 {
     switch (doc) {
     case HTTP_DOC_AIRCRAFT:
-        trk_write_aircraft_json(l->trk, now_ms, out);
+        if (l->trk)
+            trk_write_aircraft_json(l->trk, now_ms, out);
+        else
+            http_store_write(l->api, doc, out);
         break;
     case HTTP_DOC_VESSELS:
-        trk_write_vessels_json(l->trk, now_ms, out);
+        if (l->trk)
+            trk_write_vessels_json(l->trk, now_ms, out);
+        else
+            http_store_write(l->api, doc, out);
         break;
     case HTTP_DOC_RECEIVER:
         write_receiver(l, out);

@@ -15,6 +15,7 @@
 #include "common/json.h"
 #include "common/xmalloc.h"
 #include "ref/db.h"
+#include "store/sqlite_internal.h"
 #include "store/store.h"
 
 enum {
@@ -52,6 +53,7 @@ struct store_sqlite {
     struct store base;
     sqlite3 *db;
     sqlite3_stmt *st[NST];
+    struct sqlite_read *rd; /* sqlite_read.c */
 };
 
 static struct store_sqlite *ss(struct store *s) { return (struct store_sqlite *)s; }
@@ -97,6 +99,7 @@ static void sq_close(struct store *s)
     struct store_sqlite *q = ss(s);
     for (int i = 0; i < NST; i++)
         sqlite3_finalize(q->st[i]);
+    sqlite_read_free(q->rd);
     ref_db_close(q->db);
     free(q);
 }
@@ -413,7 +416,11 @@ static const struct store_ops sqlite_ops = {
     .query_area = sq_query_area,
     .query_events = sq_query_events,
     .retain = sq_retain,
+    SQLITE_READ_OPS,
 };
+
+sqlite3 *sqlite_store_db(struct store *s) { return ss(s)->db; }
+struct sqlite_read **sqlite_store_read(struct store *s) { return &ss(s)->rd; }
 
 struct store *store_sqlite_open(const char *path, char *err, size_t errn)
 {

@@ -47,6 +47,7 @@ struct store_alert {
     uint8_t kind;
     uint32_t id;
     const char *rule, *message, *evidence;
+    int64_t row; /* read back: the row's id (0 when writing) */
 };
 
 struct store_identity {
@@ -79,6 +80,39 @@ typedef int (*store_position_cb)(void *ctx, const struct store_position *p);
 typedef int (*store_identity_cb)(void *ctx, const struct store_identity *i);
 typedef int (*store_event_cb)(void *ctx, const struct store_event *e);
 
+/* --- the read side the HTTP API needs (sqlite_read.c) --- */
+
+/* Largest row id of each table: a reader polls these to see what a writer
+ * added since (0: table empty). */
+struct store_rows {
+    int64_t position, event, alert;
+};
+
+/* Which alerts a query wants; zero members do not filter. */
+struct store_alert_filter {
+    int64_t from_ms, to_ms; /* to 0: no end */
+    uint8_t entity_kind;    /* with entity_id: alerts about this entity */
+    uint32_t entity_id;
+    int64_t after_row;      /* only rows added after this one (live push) */
+    bool newest_first;      /* default oldest first */
+    size_t limit;           /* 0 = all */
+};
+
+/* One identity row that matched a search. */
+struct store_hit {
+    uint8_t kind;
+    uint32_t id;
+    const char *field, *value;       /* "mmsi"/"icao" when the number itself matched */
+    int64_t valid_from_ms, valid_to_ms; /* valid_to 0: current */
+};
+
+typedef int (*store_alert_cb)(void *ctx, const struct store_alert *a);
+typedef int (*store_hit_cb)(void *ctx, const struct store_hit *h);
+
+struct ref_wl_set;
+struct ref_wl_entry;
+struct ref_wl_index;
+
 struct store;
 
 struct store_ops {
@@ -104,6 +138,40 @@ struct store_ops {
     int (*query_events)(struct store *s, const struct store_event_filter *f, store_event_cb cb, void *ctx);
     /* Deletes positions older than before_ms. Returns rows deleted, or -1. */
     long (*retain)(struct store *s, int64_t before_ms);
+
+    /* --- read side for the HTTP API (sqlite_read.c); all return 0 or -1
+     * with err set, and callbacks stop on non-zero as above. --- */
+    /* Event time of the first and last position (both 0 when none). */
+    int (*timespan)(struct store *s, int64_t *from_ms, int64_t *to_ms);
+    int (*last_rows)(struct store *s, struct store_rows *out);
+    /* The picture at at_ms: each entity's latest position at or before at_ms
+     * and after at_ms - max_age (vessel_age for vessels, aircraft_age for
+     * aircraft), ordered by kind and id. */
+    int (*query_picture)(struct store *s, int64_t at_ms, int64_t vessel_age_ms, int64_t aircraft_age_ms,
+                         store_position_cb cb, void *ctx);
+    /* An entity's latest position at or before at_ms (none: cb not called). */
+    int (*query_latest)(struct store *s, uint8_t kind, uint32_t id, int64_t at_ms, store_position_cb cb,
+                        void *ctx);
+    /* Identity rows still valid after at_ms, by field then valid_from: the
+     * first row of each field is the value at at_ms, or the first one the
+     * entity gave when it had none yet. */
+    int (*query_identity_at)(struct store *s, uint8_t kind, uint32_t id, int64_t at_ms, store_identity_cb cb,
+                             void *ctx);
+    /* Free-text search: text with a letter matches names, callsigns and
+     * registrations, current and former, case-insensitively as a substring;
+     * digits match an MMSI or IMO exactly; six hex digits an ICAO address.
+     * Current identities first, at most limit hits. */
+    int (*search)(struct store *s, const char *text, size_t limit, store_hit_cb cb, void *ctx);
+    int (*query_alerts)(struct store *s, const struct store_alert_filter *f, store_alert_cb cb, void *ctx);
+    /* Events added after row after_id, in row order (live push). */
+    int (*query_events_after)(struct store *s, int64_t after_id, size_t limit, store_event_cb cb, void *ctx);
+    /* Watchlists kept beside the store (ref/watchlist.h): appends every entry
+     * to set; adds one (sets e->id); removes one (1 removed, 0 none, -1);
+     * builds the match index over set with the registry of the same file. */
+    int (*watchlist_load)(struct store *s, struct ref_wl_set *set);
+    int (*watchlist_add)(struct store *s, struct ref_wl_entry *e);
+    int (*watchlist_remove)(struct store *s, int64_t id);
+    struct ref_wl_index *(*watchlist_index)(struct store *s, const struct ref_wl_set *set);
 };
 
 /* Every backend's handle starts with this. */

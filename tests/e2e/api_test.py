@@ -116,6 +116,23 @@ check(st == 413, f"a GET with a body -> 413 ({st})")
 st, h, body = get("/", extra=b"X-Big: " + b"x" * 40000 + b"\r\n")
 check(400 <= st < 500, f"40 kB of headers -> 4xx ({st})")
 
+# --- live stream: the tracker's picture once a second as server-sent events
+s = socket.create_connection((HOST, PORT), timeout=5)
+s.sendall(b"GET /api/v1/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+data, deadline = b"", time.time() + 4
+while data.count(b"event: snapshot") < 2 and time.time() < deadline:
+    try:
+        data += s.recv(65536)
+    except socket.timeout:
+        break
+s.close()
+check(b"text/event-stream" in data and data.count(b"event: snapshot") >= 2 and b'"aircraft":{"now":' in data
+      and b'"vessels":{"now":' in data, "/api/v1/stream: a snapshot of aircraft and vessels every second")
+st, h, body = get("/api/v1/stats")
+check(st == 200 and "dropped" in json.loads(body).get("stream", {}), "stats count stream clients and drops")
+st, h, body = get("/api/v1/entities")
+check(st == 404, f"without --store the store-backed API is absent ({st})")
+
 # --- symlinks: a second server on a web root holding links in and out
 with tempfile.TemporaryDirectory() as tmp:
     web = os.path.join(tmp, "web")

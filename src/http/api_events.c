@@ -1,0 +1,281 @@
+/* api_events.c: what the detectors and watchlists found: /events (any kind),
+ * /flights and /portcalls (events of kind flight and port_call, filtered by
+ * members of their details), /alerts. Filters go to the store as a struct
+ * (store_event_filter); no SQL is built here.
+ *
+ * An event is written flat: our keys (id, event, t_start_ms, t_end_ms, lat,
+ * lon, entities, evidence) and then each member of the detector's details,
+ * so a flight reads {"event":"flight","operator":"IRM",...} as the contract
+ * lists it. A details member with one of our names is left out rather than
+ * written twice. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "common/json.h"
+#include "http/api.h"
+#include "store/store.h"
+
+static const char *const own_keys[] = {"id", "event", "t_start_ms", "t_end_ms", "lat", "lon", "entities", "evidence"};
+
+static bool own_key(const char *k)
+{
+    for (size_t i = 0; i < sizeof own_keys / sizeof own_keys[0]; i++)
+        if (strcmp(k, own_keys[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The stored entities [{"kind":1,"id":N}] as [{"kind":"vessel","id":N}]. */
+static void write_entities(struct jw *w, const char *json)
+{
+    jw_key(w, "entities");
+    jw_arr_begin(w);
+    json_t *arr = json ? json_loads(json, 0, NULL) : NULL;
+    size_t i;
+    json_t *e;
+    json_array_foreach(arr, i, e)
+    {
+        json_int_t kind = json_integer_value(json_object_get(e, "kind"));
+        json_int_t id = json_integer_value(json_object_get(e, "id"));
+        if ((kind != STORE_VESSEL && kind != STORE_AIRCRAFT) || id < 0 || id > 0xFFFFFFFFLL)
+            continue;
+        jw_obj_begin(w);
+        api_write_entity_ref(w, (uint8_t)kind, (uint32_t)id);
+        jw_obj_end(w);
+    }
+    json_decref(arr);
+    jw_arr_end(w);
+}
+
+void api_write_event(struct jw *w, const struct store_event *e)
+{
+    jw_obj_begin(w);
+    jw_kint(w, "id", e->id);
+    jw_kstr(w, "event", e->kind);
+    jw_kint(w, "t_start_ms", e->t_start_ms);
+    if (e->t_end_ms)
+        jw_kint(w, "t_end_ms", e->t_end_ms);
+    if (isfinite(e->lat) && isfinite(e->lon)) {
+        jw_kfixed(w, "lat", e->lat, 6);
+        jw_kfixed(w, "lon", e->lon, 6);
+    }
+    write_entities(w, e->entities_json);
+    json_t *d = e->details_json ? json_loads(e->details_json, 0, NULL) : NULL;
+    const char *k;
+    json_t *v;
+    json_object_foreach(d, k, v)
+    {
+        if (own_key(k))
+            continue;
+        char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (text) {
+            jw_key(w, k);
+            jw_raw(w, text, strlen(text));
+            free(text);
+        }
+    }
+    json_decref(d);
+    if (e->evidence)
+        jw_kstr(w, "evidence", e->evidence);
+    jw_obj_end(w);
+}
+
+void api_write_alert(struct jw *w, const struct store_alert *al)
+{
+    jw_obj_begin(w);
+    jw_kint(w, "seq", al->row);
+    jw_kint(w, "t", al->t_ms);
+    if (al->kind == STORE_VESSEL || al->kind == STORE_AIRCRAFT)
+        api_write_entity_ref(w, al->kind, al->id);
+    jw_kstr(w, "rule", al->rule);
+    if (al->message) {
+        /* The message is the alert's JSON line when the writer kept one. */
+        json_t *m = json_loads(al->message, 0, NULL);
+        jw_key(w, "message");
+        if (m && json_is_object(m))
+            jw_raw(w, al->message, strlen(al->message));
+        else
+            jw_str(w, al->message);
+        json_decref(m);
+    }
+    if (al->evidence)
+        jw_kstr(w, "evidence", al->evidence);
+    jw_obj_end(w);
+}
+
+/* from, to and limit, common to every list here. */
+static int window(const struct api_req *r, int64_t *from, int64_t *to, size_t *limit, struct api_reply *out)
+{
+    const char *f = api_arg(r, "from"), *t = api_arg(r, "to");
+    *from = 0;
+    *to = 0;
+    if (f && api_parse_time(f, from))
+        return api_error(out, 400, "from: ms since the epoch or ISO 8601 (2026-03-02T10:00:00Z)");
+    if (t && api_parse_time(t, to))
+        return api_error(out, 400, "to: ms since the epoch or ISO 8601 (2026-03-02T10:00:00Z)");
+    if (t && f && *to < *from)
+        return api_error(out, 400, "to is before from");
+    if (api_parse_limit(api_arg(r, "limit"), API_DEFAULT_LIMIT, API_MAX_LIMIT, limit))
+        return api_error(out, 400, "limit: 1..%u", API_MAX_LIMIT);
+    return 0;
+}
+
+struct list_ctx {
+    struct jw *w;
+    size_t n;
+};
+
+static int on_event(void *ctx, const struct store_event *e)
+{
+    struct list_ctx *c = ctx;
+    api_write_event(c->w, e);
+    c->n++;
+    return 0;
+}
+
+/* Runs the filter and writes {"count": n, key: [...]}. */
+static int answer_events(struct http_api *a, const struct store_event_filter *f, const char *key,
+                         struct api_reply *out)
+{
+    struct buf arr;
+    buf_init(&arr, 4096);
+    struct jw aw, w;
+    jw_init(&aw, &arr);
+    jw_arr_begin(&aw);
+    struct list_ctx c = {.w = &aw};
+    int rc = a->st->ops->query_events(a->st, f, on_event, &c);
+    jw_arr_end(&aw);
+    if (rc != 0) {
+        buf_free(&arr);
+        return api_error(out, 500, "store: %s", a->st->err);
+    }
+    api_json(out, &w);
+    jw_obj_begin(&w);
+    jw_kuint(&w, "count", c.n);
+    jw_key(&w, key);
+    jw_raw(&w, arr.p, arr.len);
+    jw_obj_end(&w);
+    buf_putc(&out->body, '\n');
+    buf_free(&arr);
+    return 200;
+}
+
+int api_events(struct http_api *a, const struct api_req *r, struct api_reply *out)
+{
+    struct store_event_filter f = {.newest_first = true};
+    char kinds[512];
+    const char *kind = api_arg(r, "kind"), *entity = api_arg(r, "entity"), *bbox = api_arg(r, "bbox");
+    if (window(r, &f.from_ms, &f.to_ms, &f.limit, out))
+        return out->status;
+    if (kind) {
+        int n = api_parse_words(kind, kinds, sizeof kinds, f.kinds, STORE_FILTER_KINDS);
+        if (n < 0)
+            return api_error(out, 400, "kind: up to %d comma-separated event kinds", STORE_FILTER_KINDS);
+        f.nkinds = (size_t)n;
+    }
+    if (entity && api_parse_entity_ref(entity, &f.entity_kind, &f.entity_id))
+        return api_error(out, 400, "entity: vessel:MMSI or aircraft:HEX");
+    if (bbox) {
+        double b[4];
+        if (api_parse_bbox(bbox, b))
+            return api_error(out, 400, "bbox: LAT0,LON0,LAT1,LON1 in degrees");
+        f.has_box = true;
+        f.lat0 = b[0], f.lon0 = b[1], f.lat1 = b[2], f.lon1 = b[3];
+    }
+    return answer_events(a, &f, "events", out);
+}
+
+/* Query arguments that become conditions on details members. */
+struct member {
+    const char *arg, *key;
+};
+
+static int add_members(const struct api_req *r, const struct member *m, size_t n, struct store_event_filter *f,
+                       struct api_reply *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *v = api_arg(r, m[i].arg);
+        if (!v)
+            continue;
+        if (strlen(v) > 64)
+            return api_error(out, 400, "%s: at most 64 characters", m[i].arg);
+        f->where[f->nwhere].key = m[i].key;
+        f->where[f->nwhere++].value = v;
+    }
+    return 0;
+}
+
+int api_flights(struct http_api *a, const struct api_req *r, struct api_reply *out)
+{
+    static const struct member members[] = {
+        {"operator", "operator"},
+        {"registration", "registration"},
+        {"departure_airport", "departure_airport"},
+        {"arrival_airport", "arrival_airport"},
+        {"departure_country", "departure_country_code"},
+        {"arrival_country", "arrival_country_code"},
+        {"callsign", "callsign"},
+    };
+    struct store_event_filter f = {.newest_first = true, .kinds = {"flight"}, .nkinds = 1};
+    if (window(r, &f.from_ms, &f.to_ms, &f.limit, out) || add_members(r, members, 7, &f, out))
+        return out->status;
+    const char *icao = api_arg(r, "icao");
+    if (icao && api_parse_entity("aircraft", icao, &f.entity_kind, &f.entity_id))
+        return api_error(out, 400, "icao: 6 hex digits");
+    return answer_events(a, &f, "flights", out);
+}
+
+int api_portcalls(struct http_api *a, const struct api_req *r, struct api_reply *out)
+{
+    static const struct member members[] = {{"port", "port"}, {"country", "port_country"}};
+    struct store_event_filter f = {.newest_first = true, .kinds = {"port_call"}, .nkinds = 1};
+    if (window(r, &f.from_ms, &f.to_ms, &f.limit, out) || add_members(r, members, 2, &f, out))
+        return out->status;
+    const char *mmsi = api_arg(r, "mmsi");
+    if (mmsi && api_parse_entity("vessel", mmsi, &f.entity_kind, &f.entity_id))
+        return api_error(out, 400, "mmsi: 1 to 9 digits");
+    return answer_events(a, &f, "port_calls", out);
+}
+
+static int on_alert(void *ctx, const struct store_alert *al)
+{
+    struct list_ctx *c = ctx;
+    api_write_alert(c->w, al);
+    c->n++;
+    return 0;
+}
+
+int api_alerts(struct http_api *a, const struct api_req *r, struct api_reply *out)
+{
+    struct store_alert_filter f = {.newest_first = true};
+    if (window(r, &f.from_ms, &f.to_ms, &f.limit, out))
+        return out->status;
+    const char *entity = api_arg(r, "entity");
+    if (entity && api_parse_entity_ref(entity, &f.entity_kind, &f.entity_id))
+        return api_error(out, 400, "entity: vessel:MMSI or aircraft:HEX");
+    struct buf arr;
+    buf_init(&arr, 4096);
+    struct jw aw, w;
+    jw_init(&aw, &arr);
+    jw_arr_begin(&aw);
+    struct list_ctx c = {.w = &aw};
+    int rc = a->st->ops->query_alerts(a->st, &f, on_alert, &c);
+    jw_arr_end(&aw);
+    if (rc != 0) {
+        buf_free(&arr);
+        return api_error(out, 500, "store: %s", a->st->err);
+    }
+    api_json(out, &w);
+    jw_obj_begin(&w);
+    jw_kuint(&w, "count", c.n);
+    jw_key(&w, "alerts");
+    jw_raw(&w, arr.p, arr.len);
+    jw_obj_end(&w);
+    buf_putc(&out->body, '\n');
+    buf_free(&arr);
+    return 200;
+}

@@ -1,0 +1,44 @@
+/* sqlite_internal.h: what the SQLite backend's files share. sqlite.c owns the
+ * connection and the write side; sqlite_read.c the read operations the HTTP
+ * API uses, with statements of its own, prepared on first use. */
+#ifndef ATALAYA_STORE_SQLITE_INTERNAL_H
+#define ATALAYA_STORE_SQLITE_INTERNAL_H
+
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct sqlite3;
+struct sqlite_read;
+
+/* The connection behind a store opened by store_sqlite_open. */
+struct sqlite3 *sqlite_store_db(struct store *s);
+/* Where sqlite_read.c keeps its statements (NULL until the first read). */
+struct sqlite_read **sqlite_store_read(struct store *s);
+/* Finalizes them; called by sqlite.c's close. */
+void sqlite_read_free(struct sqlite_read *rd);
+
+int sqr_timespan(struct store *s, int64_t *from_ms, int64_t *to_ms);
+int sqr_last_rows(struct store *s, struct store_rows *out);
+int sqr_query_picture(struct store *s, int64_t at_ms, int64_t vessel_age_ms, int64_t aircraft_age_ms,
+                      store_position_cb cb, void *ctx);
+int sqr_query_latest(struct store *s, uint8_t kind, uint32_t id, int64_t at_ms, store_position_cb cb, void *ctx);
+int sqr_query_identity_at(struct store *s, uint8_t kind, uint32_t id, int64_t at_ms, store_identity_cb cb,
+                          void *ctx);
+int sqr_search(struct store *s, const char *text, size_t limit, store_hit_cb cb, void *ctx);
+int sqr_query_alerts(struct store *s, const struct store_alert_filter *f, store_alert_cb cb, void *ctx);
+int sqr_query_events_after(struct store *s, int64_t after_id, size_t limit, store_event_cb cb, void *ctx);
+int sqr_watchlist_load(struct store *s, struct ref_wl_set *set);
+int sqr_watchlist_add(struct store *s, struct ref_wl_entry *e);
+int sqr_watchlist_remove(struct store *s, int64_t id);
+struct ref_wl_index *sqr_watchlist_index(struct store *s, const struct ref_wl_set *set);
+
+/* The read operations, for sqlite.c's table of operations. */
+#define SQLITE_READ_OPS                                                                                      \
+    .timespan = sqr_timespan, .last_rows = sqr_last_rows, .query_picture = sqr_query_picture,              \
+    .query_latest = sqr_query_latest, .query_identity_at = sqr_query_identity_at, .search = sqr_search,    \
+    .query_alerts = sqr_query_alerts, .query_events_after = sqr_query_events_after,                        \
+    .watchlist_load = sqr_watchlist_load, .watchlist_add = sqr_watchlist_add,                              \
+    .watchlist_remove = sqr_watchlist_remove, .watchlist_index = sqr_watchlist_index
+
+#endif

@@ -1,0 +1,378 @@
+/* sqlite_read.c: the SQLite backend's read operations for the HTTP API
+ * (store.h, "read side"). Every statement is a fixed string prepared once on
+ * first use and kept; every value a caller gives is a bound parameter. These
+ * run on the server's own connection, which WAL lets read beside an ingest
+ * writing the same file. */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "common/xmalloc.h"
+#include "ref/watchlist.h"
+#include "store/sqlite_internal.h"
+
+enum {
+    R_SPAN, R_ROWS, R_PICTURE, R_LATEST, R_IDENT_AT, R_ENTITY_SEEN, R_SEARCH_IMO, R_SEARCH_TEXT, R_ALERTS_ASC,
+    R_ALERTS_DESC, R_EVENTS_AFTER, NR
+};
+
+#define POS_COLS "kind, id, t, lat, lon, alt, speed, course, source"
+#define ALERT_SEL "SELECT rowid, t, kind, id, rule, message, evidence FROM alert"
+#define ALERT_WHERE                                                                                          \
+    " WHERE t>=?1 AND (?2=0 OR t<=?2) AND rowid>?3 AND (?4=0 OR (kind=?4 AND id=?5))"
+/* Identity rows grouped by value: a name given, changed and given again is
+ * one hit, current when any of its rows is. */
+#define HIT_SEL                                                                                              \
+    "SELECT kind, id, field, value, min(valid_from),"                                                      \
+    " CASE WHEN count(valid_to)<count(*) THEN NULL ELSE max(valid_to) END AS vt FROM identity"
+#define HIT_END " GROUP BY kind, id, field, value ORDER BY vt IS NOT NULL, kind, id, field LIMIT ?2"
+
+static const char *const rsql[NR] = {
+    [R_SPAN] = "SELECT min(t), max(t) FROM position",
+    [R_ROWS] = "SELECT (SELECT max(rowid) FROM position), (SELECT max(rowid) FROM event),"
+               " (SELECT max(rowid) FROM alert)",
+    /* position_t narrows to the window; max(t) makes SQLite take the other
+     * columns from the row holding the maximum (sqlite.org/lang_select.html,
+     * "bare columns"). */
+    [R_PICTURE] = "SELECT kind, id, max(t), lat, lon, alt, speed, course, source FROM position"
+                  " WHERE t<=?1 AND t>?2 AND ((kind=1 AND t>?3) OR (kind<>1 AND t>?4))"
+                  " GROUP BY kind, id ORDER BY kind, id",
+    [R_LATEST] = "SELECT " POS_COLS " FROM position WHERE kind=?1 AND id=?2 AND t<=?3 ORDER BY t DESC LIMIT 1",
+    [R_IDENT_AT] = "SELECT field, value, valid_from, valid_to FROM identity WHERE kind=?1 AND id=?2"
+                   " AND (valid_to IS NULL OR valid_to>?3) ORDER BY field, valid_from, rowid",
+    [R_ENTITY_SEEN] = "SELECT EXISTS(SELECT 1 FROM position WHERE kind=?1 AND id=?2)"
+                      " OR EXISTS(SELECT 1 FROM identity WHERE kind=?1 AND id=?2)",
+    [R_SEARCH_IMO] = HIT_SEL " WHERE field='imo' AND value=?1" HIT_END,
+    [R_SEARCH_TEXT] = HIT_SEL " WHERE field IN ('name','callsign','registration') AND value LIKE ?1 ESCAPE '\\'"
+                      HIT_END,
+    [R_ALERTS_ASC] = ALERT_SEL ALERT_WHERE " ORDER BY t, rowid LIMIT ?6",
+    [R_ALERTS_DESC] = ALERT_SEL ALERT_WHERE " ORDER BY t DESC, rowid DESC LIMIT ?6",
+    [R_EVENTS_AFTER] = "SELECT rowid, kind, t_start, t_end, entities, lat, lon, details, evidence FROM event"
+                       " WHERE rowid>?1 ORDER BY rowid LIMIT ?2",
+};
+
+struct sqlite_read {
+    sqlite3_stmt *st[NR];
+};
+
+void sqlite_read_free(struct sqlite_read *rd)
+{
+    if (!rd)
+        return;
+    for (int i = 0; i < NR; i++)
+        sqlite3_finalize(rd->st[i]);
+    free(rd);
+}
+
+static int fail(struct store *s, const char *what)
+{
+    snprintf(s->err, sizeof s->err, "%s: %s", what, sqlite3_errmsg(sqlite_store_db(s)));
+    return -1;
+}
+
+/* The statement, prepared on first use; NULL with err set. */
+static sqlite3_stmt *stmt(struct store *s, int i)
+{
+    struct sqlite_read **rd = sqlite_store_read(s);
+    if (!*rd)
+        *rd = xcalloc(1, sizeof **rd);
+    if (!(*rd)->st[i] &&
+        sqlite3_prepare_v3(sqlite_store_db(s), rsql[i], -1, SQLITE_PREPARE_PERSISTENT, &(*rd)->st[i], NULL) !=
+            SQLITE_OK) {
+        fail(s, "prepare");
+        return NULL;
+    }
+    return (*rd)->st[i];
+}
+
+/* Resets st and turns the last step's code into 0 or -1. */
+static int finish(struct store *s, sqlite3_stmt *st, int rc)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(s, "query");
+}
+
+static double col_real(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+static int64_t limit_of(size_t limit) { return limit ? (int64_t)limit : -1; }
+
+int sqr_timespan(struct store *s, int64_t *from_ms, int64_t *to_ms)
+{
+    sqlite3_stmt *st = stmt(s, R_SPAN);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st);
+    *from_ms = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    *to_ms = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+    return finish(s, st, rc);
+}
+
+int sqr_last_rows(struct store *s, struct store_rows *out)
+{
+    sqlite3_stmt *st = stmt(s, R_ROWS);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st);
+    *out = (struct store_rows){0};
+    if (rc == SQLITE_ROW)
+        *out = (struct store_rows){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                                   sqlite3_column_int64(st, 2)};
+    return finish(s, st, rc);
+}
+
+static int emit_positions(struct store *s, sqlite3_stmt *st, store_position_cb cb, void *ctx)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_position p = {
+            .kind = (uint8_t)sqlite3_column_int(st, 0),
+            .id = (uint32_t)sqlite3_column_int64(st, 1),
+            .t_ms = sqlite3_column_int64(st, 2),
+            .lat = sqlite3_column_double(st, 3),
+            .lon = sqlite3_column_double(st, 4),
+            .alt_ft = col_real(st, 5),
+            .speed_kt = col_real(st, 6),
+            .course_deg = col_real(st, 7),
+            .source = (const char *)sqlite3_column_text(st, 8),
+        };
+        if (cb(ctx, &p)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    return finish(s, st, rc);
+}
+
+int sqr_query_picture(struct store *s, int64_t at_ms, int64_t vessel_age_ms, int64_t aircraft_age_ms,
+                      store_position_cb cb, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, R_PICTURE);
+    if (!st)
+        return -1;
+    int64_t va = at_ms - vessel_age_ms, aa = at_ms - aircraft_age_ms;
+    sqlite3_bind_int64(st, 1, at_ms);
+    sqlite3_bind_int64(st, 2, va < aa ? va : aa);
+    sqlite3_bind_int64(st, 3, va);
+    sqlite3_bind_int64(st, 4, aa);
+    return emit_positions(s, st, cb, ctx);
+}
+
+int sqr_query_latest(struct store *s, uint8_t kind, uint32_t id, int64_t at_ms, store_position_cb cb, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, R_LATEST);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, kind);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 3, at_ms);
+    return emit_positions(s, st, cb, ctx);
+}
+
+int sqr_query_identity_at(struct store *s, uint8_t kind, uint32_t id, int64_t at_ms, store_identity_cb cb,
+                          void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, R_IDENT_AT);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, kind);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 3, at_ms);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_identity i = {
+            .field = (const char *)sqlite3_column_text(st, 0),
+            .value = (const char *)sqlite3_column_text(st, 1),
+            .valid_from_ms = sqlite3_column_int64(st, 2),
+            .valid_to_ms = sqlite3_column_int64(st, 3),
+        };
+        if (cb(ctx, &i)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    return finish(s, st, rc);
+}
+
+/* Steps a HIT_SEL statement into cb; *left counts down the limit. Returns 1
+ * when cb stopped, 0 at the end, -1 on error. */
+static int emit_hits(struct store *s, sqlite3_stmt *st, size_t *left, store_hit_cb cb, void *ctx)
+{
+    int rc, stop = 0;
+    while (*left && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_hit h = {
+            .kind = (uint8_t)sqlite3_column_int(st, 0),
+            .id = (uint32_t)sqlite3_column_int64(st, 1),
+            .field = (const char *)sqlite3_column_text(st, 2),
+            .value = (const char *)sqlite3_column_text(st, 3),
+            .valid_from_ms = sqlite3_column_int64(st, 4),
+            .valid_to_ms = sqlite3_column_int64(st, 5),
+        };
+        --*left;
+        if (cb(ctx, &h)) {
+            stop = 1;
+            break;
+        }
+    }
+    if (!*left || stop)
+        rc = SQLITE_DONE;
+    return finish(s, st, rc) ? -1 : stop;
+}
+
+/* An exact number: the entity itself, when the store has seen it. */
+static int hit_entity(struct store *s, uint8_t kind, uint32_t id, const char *field, const char *value,
+                      size_t *left, store_hit_cb cb, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, R_ENTITY_SEEN);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, kind);
+    sqlite3_bind_int64(st, 2, id);
+    int rc = sqlite3_step(st);
+    int seen = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+    if (finish(s, st, rc))
+        return -1;
+    if (!seen || !*left)
+        return 0;
+    --*left;
+    struct store_hit h = {.kind = kind, .id = id, .field = field, .value = value};
+    return cb(ctx, &h) ? 1 : 0;
+}
+
+int sqr_search(struct store *s, const char *text, size_t limit, store_hit_cb cb, void *ctx)
+{
+    size_t n = strlen(text), digits = strspn(text, "0123456789"), hex = strspn(text, "0123456789abcdefABCDEF");
+    size_t left = limit ? limit : (size_t)-1;
+    int letter = 0, rc = 0;
+    for (const char *c = text; *c; c++)
+        letter |= isalpha((unsigned char)*c) != 0;
+    if (n == 0)
+        return 0;
+    if (digits == n && n <= 9) {
+        char v[16];
+        snprintf(v, sizeof v, "%lu", strtoul(text, NULL, 10));
+        rc = hit_entity(s, STORE_VESSEL, (uint32_t)strtoul(text, NULL, 10), "mmsi", v, &left, cb, ctx);
+        sqlite3_stmt *st = rc == 0 ? stmt(s, R_SEARCH_IMO) : NULL;
+        if (rc == 0 && !st)
+            return -1;
+        if (st) {
+            sqlite3_bind_text(st, 1, v, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(st, 2, limit_of(left));
+            rc = emit_hits(s, st, &left, cb, ctx);
+        }
+    }
+    if (rc == 0 && hex == n && n == 6) {
+        char v[8];
+        for (int i = 0; i < 6; i++)
+            v[i] = (char)tolower((unsigned char)text[i]);
+        v[6] = 0;
+        rc = hit_entity(s, STORE_AIRCRAFT, (uint32_t)strtoul(v, NULL, 16), "icao", v, &left, cb, ctx);
+    }
+    if (rc == 0 && letter) {
+        /* %text% with LIKE's own characters escaped: the text is data. */
+        char *pat = xmalloc(2 * n + 3), *p = pat;
+        *p++ = '%';
+        for (const char *c = text; *c; c++) {
+            if (*c == '%' || *c == '_' || *c == '\\')
+                *p++ = '\\';
+            *p++ = *c;
+        }
+        *p++ = '%';
+        *p = 0;
+        sqlite3_stmt *st = stmt(s, R_SEARCH_TEXT);
+        if (!st) {
+            free(pat);
+            return -1;
+        }
+        sqlite3_bind_text(st, 1, pat, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, limit_of(left));
+        free(pat);
+        rc = emit_hits(s, st, &left, cb, ctx);
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+int sqr_query_alerts(struct store *s, const struct store_alert_filter *f, store_alert_cb cb, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, f->newest_first ? R_ALERTS_DESC : R_ALERTS_ASC);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, f->from_ms);
+    sqlite3_bind_int64(st, 2, f->to_ms);
+    sqlite3_bind_int64(st, 3, f->after_row);
+    sqlite3_bind_int(st, 4, f->entity_kind);
+    sqlite3_bind_int64(st, 5, f->entity_id);
+    sqlite3_bind_int64(st, 6, limit_of(f->limit));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_alert a = {
+            .row = sqlite3_column_int64(st, 0),
+            .t_ms = sqlite3_column_int64(st, 1),
+            .kind = (uint8_t)sqlite3_column_int(st, 2),
+            .id = (uint32_t)sqlite3_column_int64(st, 3),
+            .rule = (const char *)sqlite3_column_text(st, 4),
+            .message = (const char *)sqlite3_column_text(st, 5),
+            .evidence = (const char *)sqlite3_column_text(st, 6),
+        };
+        if (cb(ctx, &a)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    return finish(s, st, rc);
+}
+
+int sqr_query_events_after(struct store *s, int64_t after_id, size_t limit, store_event_cb cb, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, R_EVENTS_AFTER);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, after_id);
+    sqlite3_bind_int64(st, 2, limit_of(limit));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_event e = {
+            .id = sqlite3_column_int64(st, 0),
+            .kind = (const char *)sqlite3_column_text(st, 1),
+            .t_start_ms = sqlite3_column_int64(st, 2),
+            .t_end_ms = sqlite3_column_int64(st, 3),
+            .entities_json = (const char *)sqlite3_column_text(st, 4),
+            .lat = col_real(st, 5),
+            .lon = col_real(st, 6),
+            .details_json = (const char *)sqlite3_column_text(st, 7),
+            .evidence = (const char *)sqlite3_column_text(st, 8),
+        };
+        if (cb(ctx, &e)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    return finish(s, st, rc);
+}
+
+int sqr_watchlist_load(struct store *s, struct ref_wl_set *set)
+{
+    return ref_wl_db_load(sqlite_store_db(s), NULL, set, s->err, sizeof s->err);
+}
+
+int sqr_watchlist_add(struct store *s, struct ref_wl_entry *e)
+{
+    return ref_wl_db_add(sqlite_store_db(s), e, s->err, sizeof s->err);
+}
+
+int sqr_watchlist_remove(struct store *s, int64_t id)
+{
+    return ref_wl_db_remove(sqlite_store_db(s), id, s->err, sizeof s->err);
+}
+
+struct ref_wl_index *sqr_watchlist_index(struct store *s, const struct ref_wl_set *set)
+{
+    return ref_wl_index_build(set, sqlite_store_db(s));
+}

@@ -1,0 +1,430 @@
+#!/usr/bin/env python3
+"""serve_test.py ATALAYA ROOT WORKDIR: `atalaya serve` against a store built
+here, every endpoint of docs/formats/api-v1.md checked against the store's
+own rows (read with python's sqlite3), bad parameters, the write token, body
+bounds and the live stream. Prints ok/not ok lines; loopback only, bounded in
+time.
+
+The store: `atalaya simulate` of two hours of the Caribbean demo, its AIS
+`atalaya ingest`ed, the demo watchlist imported; then a few rows the
+detectors would write (a flight, a port call, an AIS gap, an alert, an
+aircraft with an identity change), added with sqlite3 so their values are
+known here."""
+import http.client
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+atalaya, root, work = sys.argv[1:4]
+HOST = "127.0.0.1"
+TOKEN = "test-token-0123456789abcdef"
+failures = 0
+
+
+def ok(cond, name, detail=""):
+    global failures
+    print(("ok - " if cond else "not ok - ") + name + ("" if cond or not detail else f" ({detail})"))
+    failures += not cond
+    return cond
+
+
+def run(*args):
+    subprocess.run([atalaya, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind((HOST, 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+# ------------------------------------------------------------------ the store
+db = os.path.join(work, "serve.db")
+for f in (db, db + "-wal", db + "-shm"):
+    if os.path.exists(f):
+        os.remove(f)
+nmea, beast, truth = (os.path.join(work, n) for n in ("demo.nmea", "demo.beast", "truth.jsonl"))
+run("simulate", os.path.join(root, "scenarios/caribbean.json"), "--ais", nmea, "--modes", beast, "--truth", truth,
+    "--seed", "7", "--hours", "2")
+run("ingest", "--quiet", "--store", "sqlite:" + db, nmea)
+run("watchlist", "--db", db, "import", "--format", "csv", "--list", "demo",
+    os.path.join(root, "scenarios/caribbean-watchlist.csv"))
+
+con = sqlite3.connect(db)
+t0, t1 = con.execute("SELECT min(t), max(t) FROM position").fetchone()
+ok(t0 and t1 and t1 - t0 > 3600_000, "the ingested store spans more than an hour", f"{t0}..{t1}")
+# A vessel that moves, to see the picture change with time.
+mover = con.execute("SELECT id FROM position WHERE kind=1 GROUP BY id HAVING max(lat)-min(lat) > 0.05"
+                    " ORDER BY id LIMIT 1").fetchone()[0]
+ICAO = 0x0D0A1B
+HEX = "0d0a1b"
+ta = t1 - 120_000
+# An aircraft seen twice, its callsign changed once (the ingest writes these
+# the same way: position + R*Tree row, identity history).
+for k, (t, lat, lon) in enumerate([(ta, 10.6, -66.9), (ta + 60_000, 10.8, -66.5)]):
+    cur = con.execute("INSERT INTO position(kind,id,t,lat,lon,alt,speed,course,source) VALUES(2,?,?,?,?,35000,450,60,'adsb')",
+                      (ICAO, t, lat, lon))
+    con.execute("INSERT INTO position_rtree VALUES(?,?,?,?,?)", (cur.lastrowid, lat, lat, lon, lon))
+con.execute("INSERT INTO identity(kind,id,field,value,valid_from,valid_to) VALUES(2,?,'callsign','OLD123',?,?)",
+            (ICAO, ta - 600_000, ta))
+con.execute("INSERT INTO identity(kind,id,field,value,valid_from) VALUES(2,?,'callsign','IRM712',?)", (ICAO, ta))
+con.execute("INSERT INTO identity(kind,id,field,value,valid_from) VALUES(2,?,'registration','EP-MMX',?)", (ICAO, ta))
+
+
+def event(kind, ts, te, ents, lat, lon, details, evidence):
+    cur = con.execute("INSERT INTO event(kind,t_start,t_end,entities,lat,lon,details,evidence) VALUES(?,?,?,?,?,?,?,?)",
+                      (kind, ts, te, json.dumps([{"kind": k, "id": i} for k, i in ents]), lat, lon,
+                       json.dumps(details), evidence))
+    for k, i in ents:
+        con.execute("INSERT INTO event_entity(event,kind,id) VALUES(?,?,?)", (cur.lastrowid, k, i))
+    return cur.lastrowid
+
+
+ev_flight = event("flight", ta, ta + 60_000, [(2, ICAO)], 10.7, -66.7,
+                  {"icao": HEX, "callsign": "IRM712", "operator": "IRM", "registration": "EP-MMX",
+                   "departure_airport": "SVMI", "arrival_airport": "OIII", "departure_country_code": "VE",
+                   "arrival_country_code": "IR", "confidence": 0.9}, "8d0d0a1b...")
+ev_port = event("port_call", t0 + 600_000, t0 + 3_000_000, [(1, mover)], 10.15, -64.88,
+                {"mmsi": mover, "name": "X", "port": "PUERTO LA CRUZ", "port_country": "VE"}, None)
+ev_gap = event("ais_gap", t0 + 1_000_000, t0 + 2_000_000, [(1, mover)], 12.0, -68.0,
+               {"gap_s": 1000}, "!AIVDM,1,1,,A,x,0*00")
+con.execute("INSERT INTO alert(t,kind,id,rule,message,evidence) VALUES(?,1,?,'mmsi','watchlist sighting',NULL)",
+            (t0 + 5_000, mover))
+con.commit()
+
+
+def picture(at):
+    """The contract's picture, computed from the rows."""
+    rows = con.execute("SELECT kind, id, max(t) FROM position WHERE t<=? AND "
+                       "((kind=1 AND t>?) OR (kind=2 AND t>?)) GROUP BY kind, id",
+                       (at, at - 1_800_000, at - 300_000)).fetchall()
+    return {(k, i): t for k, i, t in rows}
+
+
+# ------------------------------------------------------------------ requests
+def start(*extra, env=None):
+    port = free_port()
+    log = open(os.path.join(work, f"serve-{port}.log"), "w")
+    p = subprocess.Popen([atalaya, "serve", "--store", "sqlite:" + db, "--http", f"{HOST}:{port}", *extra],
+                         stdout=log, stderr=log, env=env)
+    for _ in range(200):
+        try:
+            socket.create_connection((HOST, port), timeout=1).close()
+            return p, f"http://{HOST}:{port}"
+        except OSError:
+            if p.poll() is not None:
+                raise RuntimeError("serve exited")
+            time.sleep(0.05)
+    raise RuntimeError("serve did not listen")
+
+
+def req(url, method="GET", body=None, headers=None):
+    r = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(r, timeout=10) as resp:
+            return resp.status, resp.headers, resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def get(base, path):
+    st, h, b = req(base + path)
+    try:
+        return st, json.loads(b)
+    except ValueError:
+        return st, b
+
+
+def bad(base, path, status=400):
+    st, body = get(base, path)
+    ok(st == status and isinstance(body, dict) and body.get("status") == status and body.get("error"),
+       f"{path} -> {status} with a JSON error", f"{st} {body}")
+
+
+srv, base = start(env=dict(os.environ, ATALAYA_WRITE_TOKEN=TOKEN))
+ro, robase = start(env={k: v for k, v in os.environ.items() if k != "ATALAYA_WRITE_TOKEN"})
+try:
+    st, span = get(base, "/api/v1/timespan")
+    ok(st == 200 and span == {"from": t0, "to": t1}, "timespan is the first and last position", str(span))
+
+    # --- entities: the picture at a time
+    st, e = get(base, "/api/v1/entities")
+    want = picture(t1)
+    got = {(1 if x["kind"] == "vessel" else 2, x["mmsi"] if x["kind"] == "vessel" else int(x["icao"], 16)): x["t"]
+           for x in e["entities"]}
+    ok(st == 200 and e["time"] == t1 and e["count"] == len(e["entities"]) and got == want,
+       "entities: the picture at the latest time is the latest fix per entity within 30/5 min",
+       f"{len(got)} vs {len(want)}")
+    tm = t0 + 1_200_000
+    st, e2 = get(base, f"/api/v1/entities?at={tm}")
+    got2 = {(1 if x["kind"] == "vessel" else 2, x.get("mmsi") or int(x["icao"], 16)): x["t"] for x in e2["entities"]}
+    ok(got2 == picture(tm) and got2 != got, "entities?at=T: the picture at T, different from the latest one")
+    iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(tm // 1000))
+    st, e3 = get(base, f"/api/v1/entities?at={iso}")
+    ok(st == 200 and e3["time"] == tm // 1000 * 1000, "entities?at=ISO 8601", str(e3.get("time")))
+    m1 = [x for x in e["entities"] if x.get("mmsi") == mover]
+    m2 = [x for x in e2["entities"] if x.get("mmsi") == mover]
+    ok(m1 and m2 and (m1[0]["lat"], m1[0]["lon"]) != (m2[0]["lat"], m2[0]["lon"]),
+       "a moving vessel is elsewhere at the two times")
+    st, ea = get(base, "/api/v1/entities?kind=aircraft")
+    a = ea["entities"]
+    ok(len(a) == 1 and a[0]["icao"] == HEX and a[0]["callsign"] == "IRM712" and a[0]["operator"] == "IRM"
+       and a[0]["registration"] == "EP-MMX" and a[0]["alt"] == 35000,
+       "entities?kind=aircraft: identity, operator from the callsign, altitude", str(a))
+    st, eo = get(base, f"/api/v1/entities?kind=aircraft&at={ta + 30_000}")
+    ok(eo["entities"] and eo["entities"][0]["callsign"] == "IRM712", "the callsign valid at that time")
+    st, eo = get(base, f"/api/v1/entities?kind=aircraft&at={ta - 1}")
+    ok(eo["count"] == 0, "an aircraft whose last fix is in the future is not in the picture")
+    st, ev = get(base, "/api/v1/entities?kind=vessel&limit=5")
+    ok(st == 200 and ev["count"] == 5 and all(x["kind"] == "vessel" for x in ev["entities"]), "kind and limit")
+    st, eb = get(base, "/api/v1/entities?bbox=10,-67,11,-64")
+    ok(st == 200 and eb["count"] > 0 and all(10 <= x["lat"] <= 11 and -67 <= x["lon"] <= -64 for x in eb["entities"])
+       and eb["count"] == sum(10 <= x["lat"] <= 11 and -67 <= x["lon"] <= -64 for x in e["entities"]),
+       "bbox keeps exactly the entities inside", str(eb["count"]))
+    st, et = get(base, "/api/v1/entities?type=tanker")
+    ok(st == 200 and et["count"] > 0 and all(80 <= x.get("shiptype", 0) <= 89 for x in et["entities"]),
+       "type=tanker: ship types 80-89", str(et["count"]))
+    st, ew = get(base, "/api/v1/entities?watch=1")
+    listed = {r[0] for r in con.execute("SELECT value FROM watchlist_ident WHERE type='mmsi'")}
+    in_pic = [x for x in e["entities"] if str(x.get("mmsi")) in listed]
+    ok(st == 200 and ew["count"] == len(in_pic) and all(x.get("watch", {}).get("list") == "demo" for x in ew["entities"]),
+       "watch=1: the listed vessels in the picture, with their match", f"{ew['count']} vs {len(in_pic)}")
+    for p in ("at=yesterday", "at=2026-02-31T00:00:00Z", "kind=boat", "bbox=1,2", "bbox=95,0,96,1", "limit=0",
+              "limit=x", "type=submarine", "watch=maybe", "kind=aircraft&type=tanker"):
+        bad(base, "/api/v1/entities?" + p)
+
+    # --- dossier
+    st, d = get(base, f"/api/v1/entity/vessel/{mover}")
+    ids = con.execute("SELECT count(*) FROM identity WHERE kind=1 AND id=?", (mover,)).fetchone()[0]
+    last = con.execute("SELECT max(t) FROM position WHERE kind=1 AND id=?", (mover,)).fetchone()[0]
+    ok(st == 200 and d["mmsi"] == mover and len(d["identities"]) == ids and d["latest"]["t"] == last,
+       "dossier: identities and latest fix")
+    ok([x["id"] for x in d["events"]] == [ev_gap, ev_port] and [x["id"] for x in d["port_calls"]] == [ev_port]
+       and len(d["alerts"]) == 1 and d["alerts"][0]["rule"] == "mmsi",
+       "dossier: its events newest first, its port calls and alerts", str([x["id"] for x in d["events"]]))
+    ok(isinstance(d["watch"], list), "dossier: watch is a list of matches")
+    st, d = get(base, f"/api/v1/entity/aircraft/{HEX.upper()}")
+    hist = {(x["field"], x["value"], "to" in x) for x in d.get("identities", [])}
+    ok(st == 200 and d["icao"] == HEX and ("callsign", "OLD123", True) in hist and ("callsign", "IRM712", False) in hist
+       and d["operator"] == "IRM" and [x["id"] for x in d["flights"]] == [ev_flight],
+       "aircraft dossier: identity history (from/to), operator, flights", str(d)[:300])
+    bad(base, "/api/v1/entity/vessel/123456789", 404)
+    bad(base, "/api/v1/entity/vessel/12x")
+    bad(base, "/api/v1/entity/aircraft/0d0a1")
+    bad(base, "/api/v1/entity/ship/1")
+
+    # --- track
+    w0, w1 = t0 + 600_000, t0 + 1_800_000
+    n = con.execute("SELECT count(*) FROM position WHERE kind=1 AND id=? AND t BETWEEN ? AND ?",
+                    (mover, w0, w1)).fetchone()[0]
+    st, g = get(base, f"/api/v1/track/vessel/{mover}?from={w0}&to={w1}")
+    f = g["features"][0]
+    ok(st == 200 and g["type"] == "FeatureCollection" and f["geometry"]["type"] == "LineString"
+       and len(f["geometry"]["coordinates"]) == n == f["properties"]["points"] == len(f["properties"]["times"]),
+       "track: one LineString with the window's positions and their times", f"{n}")
+    st, h, b = req(base + f"/api/v1/track/vessel/{mover}?from={w0}&to={w1}&format=csv")
+    lines = b.decode().splitlines()
+    ok(st == 200 and h["Content-Type"].startswith("text/csv") and lines[0].startswith("t_ms,") and len(lines) == n + 1
+       and "attachment" in h.get("Content-Disposition", ""), "track?format=csv: header and one line per position")
+    st, h, b = req(base + f"/api/v1/track/vessel/{mover}?from={w0}&to={w1}&format=kml")
+    ok(st == 200 and b"<kml xmlns=\"http://www.opengis.net/kml/2.2\">" in b and b.count(b",") >= n,
+       "track?format=kml: KML 2.2 LineString")
+    st, g = get(base, f"/api/v1/track/aircraft/{HEX}")
+    ok(st == 200 and len(g["features"][0]["geometry"]["coordinates"]) == 2, "aircraft track")
+    bad(base, f"/api/v1/track/vessel/{mover}?format=shp")
+    bad(base, f"/api/v1/track/vessel/{mover}?from={w1}&to={w0}")
+    bad(base, f"/api/v1/track/vessel/{mover}?from=soon")
+
+    # --- events, flights, port calls, alerts
+    st, x = get(base, "/api/v1/events")
+    ok(st == 200 and [y["id"] for y in x["events"]] == [ev_flight, ev_gap, ev_port] and x["count"] == 3,
+       "events: all, newest first", str([y["id"] for y in x["events"]]))
+    gap = [y for y in x["events"] if y["event"] == "ais_gap"][0]
+    ok(gap["gap_s"] == 1000 and gap["entities"] == [{"kind": "vessel", "id": mover}] and gap["evidence"].startswith("!AIVDM")
+       and gap["t_start_ms"] == t0 + 1_000_000, "an event: detector fields flat, entities, evidence")
+    st, x = get(base, "/api/v1/events?kind=ais_gap,port_call")
+    ok([y["id"] for y in x["events"]] == [ev_gap, ev_port], "events?kind=a,b")
+    st, x = get(base, f"/api/v1/events?entity=aircraft:{HEX}")
+    ok([y["id"] for y in x["events"]] == [ev_flight], "events?entity=aircraft:HEX")
+    st, x = get(base, "/api/v1/events?bbox=11.5,-68.5,12.5,-67.5")
+    ok([y["id"] for y in x["events"]] == [ev_gap], "events?bbox")
+    st, x = get(base, f"/api/v1/events?from={t0 + 2_500_000}&to={t0 + 2_600_000}")
+    ok([y["id"] for y in x["events"]] == [ev_port], "events?from&to: spans overlapping the window")
+    st, x = get(base, "/api/v1/events?limit=1")
+    ok(x["count"] == 1, "events?limit")
+    for p in ("kind=AIS_GAP", "kind=a;b", "entity=vessel", "entity=ship:1", "bbox=0,0", "from=x", "limit=100000",
+              f"from={t1}&to={t0}"):
+        bad(base, "/api/v1/events?" + p)
+    st, x = get(base, "/api/v1/flights?operator=irm&departure_country=VE")
+    fl = x["flights"]
+    ok(st == 200 and len(fl) == 1 and fl[0]["callsign"] == "IRM712" and fl[0]["arrival_country_code"] == "IR"
+       and fl[0]["t_start_ms"] == ta, "flights?operator&departure_country (case-insensitive)", str(x)[:200])
+    st, x = get(base, "/api/v1/flights?arrival_country=VE")
+    ok(x["count"] == 0, "flights?arrival_country filters")
+    st, x = get(base, f"/api/v1/flights?icao={HEX}")
+    ok(x["count"] == 1, "flights?icao")
+    bad(base, "/api/v1/flights?icao=xyz")
+    st, x = get(base, f"/api/v1/portcalls?mmsi={mover}&country=VE")
+    ok(st == 200 and [y["id"] for y in x["port_calls"]] == [ev_port] and x["port_calls"][0]["port"] == "PUERTO LA CRUZ",
+       "portcalls?mmsi&country")
+    st, x = get(base, "/api/v1/portcalls?port=ELSEWHERE")
+    ok(x["count"] == 0, "portcalls?port filters")
+    bad(base, "/api/v1/portcalls?mmsi=abc")
+    st, x = get(base, "/api/v1/alerts")
+    ok(st == 200 and x["count"] == 1 and x["alerts"][0]["kind"] == "vessel" and x["alerts"][0]["id"] == mover
+       and x["alerts"][0]["t"] == t0 + 5_000, "alerts")
+    st, x = get(base, f"/api/v1/alerts?from={t0 + 10_000}")
+    ok(x["count"] == 0, "alerts?from")
+    bad(base, "/api/v1/alerts?to=never")
+
+    # --- search
+    name = con.execute("SELECT value FROM identity WHERE kind=1 AND id=? AND field='name'", (mover,)).fetchone()[0]
+    st, x = get(base, "/api/v1/search?q=" + urllib.request.quote(name.lower()))
+    ok(st == 200 and any(r.get("mmsi") == mover and r["field"] == "name" for r in x["results"]),
+       "search: name, case-insensitive substring", name)
+    st, x = get(base, f"/api/v1/search?q={mover}")
+    ok(any(r.get("mmsi") == mover and r["field"] == "mmsi" and "lat" in r for r in x["results"]), "search: MMSI exact")
+    st, x = get(base, f"/api/v1/search?q={str(mover)[:-1]}")
+    ok(not any(r.get("mmsi") == mover for r in x["results"]), "search: a number is exact, not a substring")
+    st, x = get(base, "/api/v1/search?q=old12")
+    ok([(r.get("icao"), r["current"]) for r in x["results"]] == [(HEX, False)], "search: a former callsign")
+    st, x = get(base, "/api/v1/search?q=%25")
+    ok(st == 200 and x["count"] == 0, "search: % is text, not a wildcard")
+    bad(base, "/api/v1/search")
+    bad(base, "/api/v1/search?q=" + "x" * 65)
+
+    # --- watchlist: read-only server, then the token
+    st, wl = get(base, "/api/v1/watchlist")
+    ok(st == 200 and wl["count"] == len(wl["entries"]) > 0 and wl["writable"], "watchlist: the entries")
+    entry = json.dumps({"list": "user", "kind": "aircraft", "name": "TEST JET", "icao24": HEX.upper()}).encode()
+    jh = {"Content-Type": "application/json"}
+    st, _, b = req(robase + "/api/v1/watchlist", "POST", entry, jh)
+    ok(st == 403 and json.loads(b)["status"] == 403, "POST on a read-only server: 403")
+    st, _, b = req(base + "/api/v1/watchlist", "POST", entry, jh)
+    ok(st == 403, "POST without the token: 403")
+    st, _, b = req(base + "/api/v1/watchlist", "POST", entry, dict(jh, Authorization="Bearer wrong-token-0123456789"))
+    ok(st == 403, "POST with a wrong token: 403")
+    auth = dict(jh, Authorization="Bearer " + TOKEN)
+    st, _, b = req(base + "/api/v1/watchlist", "POST", b"{\"kind\": \"boat\"}", auth)
+    ok(st == 400, "POST of a bad entry: 400")
+    st, _, b = req(base + "/api/v1/watchlist", "POST", b"[1,2", auth)
+    ok(st == 400, "POST of bad JSON: 400")
+    st, _, b = req(base + "/api/v1/watchlist", "POST", b"{\"name\":\"X\",\"kind\":\"vessel\",\"mmsi\":\"12ab\"}", auth)
+    ok(st == 400, "POST with an invalid MMSI: 400")
+    st, _, b = req(base + "/api/v1/watchlist", "POST", b" " * 20000, auth)
+    ok(st == 413, "POST of a body over 16 KiB: 413")
+    c = http.client.HTTPConnection(HOST, int(base.rsplit(":", 1)[1]), timeout=10)
+    c.putrequest("POST", "/api/v1/watchlist")
+    c.putheader("Authorization", "Bearer " + TOKEN)
+    c.putheader("Transfer-Encoding", "chunked")
+    c.endheaders()
+    for _ in range(5):
+        c.send(b"1000\r\n" + b" " * 4096 + b"\r\n")
+    c.send(b"0\r\n\r\n")
+    st = c.getresponse().status
+    c.close()
+    ok(st == 413, "a chunked body over 16 KiB: 413", str(st))
+    st, _, b = req(base + "/api/v1/watchlist", "POST", entry, auth)
+    new = json.loads(b) if st == 201 else {}
+    ok(st == 201 and new.get("id") and new.get("icao24") == [HEX], "POST with the token: 201, the stored entry", str(b))
+    st, x = get(base, "/api/v1/entities?kind=aircraft&watch=1")
+    ok(x["count"] == 1 and x["entities"][0]["watch"]["name"] == "TEST JET" and x["entities"][0]["watch"]["rule"] == "icao24",
+       "the new entry matches at once")
+    st, _, b = req(base + f"/api/v1/watchlist/{new.get('id')}", "DELETE")
+    ok(st == 403, "DELETE without the token: 403")
+    st, _, b = req(base + f"/api/v1/watchlist/{new.get('id')}", "DELETE", None, auth)
+    ok(st == 200, "DELETE with the token: 200")
+    st, _, b = req(base + f"/api/v1/watchlist/{new.get('id')}", "DELETE", None, auth)
+    ok(st == 404, "DELETE again: 404")
+    st, _, b = req(base + "/api/v1/watchlist/abc", "DELETE", None, auth)
+    ok(st == 400, "DELETE of a bad id: 400")
+    st, x = get(base, "/api/v1/entities?kind=aircraft&watch=1")
+    ok(x["count"] == 0, "a removed entry no longer matches")
+    st, _, b = req(base + "/api/v1/entities", "DELETE", None, auth)
+    ok(st == 405, "DELETE of a read endpoint: 405")
+
+    # --- documents, static, unknown
+    # Rendered once a refresh period, like the live documents: wait for one.
+    deadline = time.time() + 3
+    while True:
+        st, s = get(base, "/api/v1/stats")
+        if s["http"]["requests"] > 10 or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    ok(st == 200 and s["store"]["to"] == t1 and "dropped" in s["stream"] and s["http"]["requests"] > 10, "stats", str(s))
+    st, v = get(base, "/data/vessels.json")
+    ok(st == 200 and v["now"] == t1 / 1000 and len(v["vessels"]) == sum(k == 1 for k, _ in want),
+       "vessels.json from the store at its latest time")
+    st, v = get(base, "/data/aircraft.json")
+    ok(st == 200 and [x["hex"] for x in v["aircraft"]] == [HEX] and v["aircraft"][0]["flight"] == "IRM712  ",
+       "aircraft.json from the store, dump1090's padded flight")
+    st, v = get(base, "/data/receiver.json")
+    ok(st == 200 and "version" in v, "receiver.json")
+    st, h, b = req(base + "/")
+    ok(st == 200 and h["Content-Type"].startswith("text/html"), "the page")
+    bad(base, "/api/v1/nothing", 404)
+    bad(base, "/api/v1/entities/extra/segments/here/too", 404)
+    st, _, _ = req(base + "/../etc/passwd")
+    ok(st in (400, 403, 404), "no escape from the web root")
+
+    # --- live stream: a snapshot, then a row added by a writer arrives
+    s = socket.create_connection((HOST, int(base.rsplit(":", 1)[1])), timeout=5)
+    s.sendall(b"GET /api/v1/stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+    data = b""
+    deadline = time.time() + 5
+    while b"event: snapshot\ndata: " not in data or not data.split(b"event: snapshot\ndata: ", 1)[1].count(b"\n\n"):
+        if time.time() > deadline:
+            break
+        data += s.recv(65536)
+    ok(b"text/event-stream" in data and b"event: snapshot\ndata: {\"time\":" in data and b"\"entities\":[" in data,
+       "stream: a snapshot event with the picture")
+    con.execute("INSERT INTO alert(t,kind,id,rule,message,evidence) VALUES(?,1,?,'live','pushed',NULL)", (t1, mover))
+    con.commit()
+    data = b""
+    deadline = time.time() + 6
+    while b"event: alert" not in data and time.time() < deadline:
+        try:
+            data += s.recv(65536)
+        except socket.timeout:
+            break
+    ok(b"event: alert" in data and b"\"rule\":\"live\"" in data, "stream: an alert committed by a writer is pushed")
+    s.close()
+finally:
+    for p in (srv, ro):
+        p.terminate()
+        try:
+            rc = p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            rc = -9
+        ok(rc == 0, "serve stops cleanly on SIGTERM", str(rc))
+    con.close()
+
+# --- a slow client is dropped and counted
+slow, sbase = start("--refresh-ms", "100", "--stream-queue-kib", "64")
+try:
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect((HOST, int(sbase.rsplit(":", 1)[1])))
+    s.sendall(b"GET /api/v1/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+    dropped = 0
+    deadline = time.time() + 20
+    while time.time() < deadline and not dropped:
+        time.sleep(0.5)
+        dropped = get(sbase, "/api/v1/stats")[1]["stream"]["dropped"]
+    ok(dropped >= 1, "a client that does not read is dropped and counted", str(dropped))
+    st, e = get(sbase, "/api/v1/timespan")
+    ok(st == 200, "the server answers on after dropping it")
+    s.close()
+finally:
+    slow.terminate()
+    slow.wait(10)
+sys.exit(1 if failures else 0)
