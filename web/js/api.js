@@ -42,7 +42,8 @@ export async function detect() {
 // ICAO address (lower-case hex) for aircraft.
 export const store = {
   timespan: () => getJson('api/v1/timespan'),
-  entities: (at, limit) => getJson('api/v1/entities', { at, limit }),
+  // The API answers at most 10,000 entities (and 1,000 unless asked).
+  entities: (at, limit) => getJson('api/v1/entities', { at, limit: limit || 10000 }),
   entity: (kind, id) => getJson(`api/v1/entity/${kind}/${encodeURIComponent(id)}`),
   track: (kind, id, from, to) => getJson(`api/v1/track/${kind}/${encodeURIComponent(id)}`, { from, to }),
   events: (params) => getJson('api/v1/events', params),

@@ -15,22 +15,23 @@ const LABEL_FIELDS = [
 ];
 const SKIP = new Set(['id', 'event', 'alert', 't_start_ms', 't_end_ms', 'lat', 'lon', 'entities', 'evidence', 't', 't_ms']);
 
-// A store alert's message may be the whole alert document as JSON
-// (docs/formats/live-json.md): its fields are read as the alert's own.
+// A store alert's message is the whole alert document
+// (docs/formats/live-json.md), as an object or as JSON text: its fields are
+// read as the alert's own.
 function unpack(e) {
-  if (typeof e.message !== 'string' || e.message[0] !== '{') return e;
-  try {
-    const m = JSON.parse(e.message);
-    const out = { ...m, ...e };
-    delete out.message;
-    if (m.match && m.match.entry && m.match.entry.name) out.listed_as = m.match.entry.name;
-    if (typeof e.kind === 'number' || e.kind === undefined) out.kind = m.kind;
-    return out;
-  } catch (err) {
-    return e;
+  let m = e.message;
+  if (typeof m === 'string' && m[0] === '{') {
+    try { m = JSON.parse(m); } catch (err) { return e; }
   }
+  if (!m || typeof m !== 'object') return e;
+  const out = { ...m, ...e };
+  delete out.message;
+  if (m.match && m.match.entry && m.match.entry.name) out.listed_as = m.match.entry.name;
+  if (typeof e.kind === 'number' || e.kind === undefined) out.kind = m.kind;
+  return out;
 }
 
+// The targets an event or alert is about, as page ids ('v' + MMSI, 'a' + ICAO).
 function idsOf(e) {
   const ids = [];
   for (const x of e.entities || []) if (x && x.id !== undefined) ids.push(targetId(x.kind, x.id));
@@ -46,7 +47,8 @@ function idsOf(e) {
 // what: 'event' or 'alert'.
 export function normalise(e0, what) {
   const isAlert = what === 'alert';
-  const e = isAlert ? unpack(e0) : e0;
+  const e = isAlert ? unpack(e0) : { ...e0 };
+  if (!isAlert && e.match && e.match.entry && e.match.entry.name) e.listed_as = e.match.entry.name;
   const kind = isAlert ? (e.alert || (e.kind === 'vessel' || e.kind === 'aircraft' ? '' : e.kind) || 'alert') : (e.event || e.kind || 'event');
   const t0 = e.t_start_ms ?? e.t_ms ?? e.t ?? null;
   const t1 = e.t_end_ms ?? t0;

@@ -85,7 +85,7 @@ function render(doc, t, ctx) {
   const watch = (doc.watch || []).map((w) => el('div', { class: 'watch-entry' + (w.weak ? ' weak' : '') },
     el('strong', {}, w.name || w.entry || 'listed'),
     el('div', {}, [w.list && `list ${w.list}`, w.program && `program ${w.program}`].filter(Boolean).join(' · ')),
-    el('div', {}, [w.listed && `listed ${w.listed}`, w.entry && `entry ${w.entry}`, w.rule && `matched by ${w.rule}`,
+    el('div', {}, [w.listed && `listed ${w.listed}`, (w.entry ?? w.entry_id) !== undefined && `entry ${w.entry ?? w.entry_id}`, w.rule && `matched by ${w.rule}`,
                    w.weak && 'weak match (a lead)'].filter(Boolean).join(' · '))));
 
   const identities = (doc.identities || []).map((i) => el('tr', { class: i.to ? 'former' : 'current' },

@@ -2,7 +2,7 @@
 // search hit), mark it with a ring, and optionally draw a track beside it.
 // One focus at a time; a new one replaces the last.
 
-let group = null, current = null;
+let group = null, current = null, seq = 0;
 
 export function init(map) {
   group = L.layerGroup().addTo(map);
@@ -12,7 +12,7 @@ export function init(map) {
 // place: {lat, lon, label, track (GeoJSON, optional), ids (target ids to ring)}.
 export function show(map, layer, place) {
   group.clearLayers();
-  current = place;
+  current = { ...place, seq: ++seq };
   layer.focus = new Set(place.ids || []);
   layer.redraw();
   let bounds = null;
