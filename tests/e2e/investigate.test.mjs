@@ -133,10 +133,26 @@ try {
   check(onScreen.length >= 20, `targets are on the map in view (${onScreen.length})`);
   const watched = await page.evaluate(() => window.atalaya.shown().filter((t) => t.watch).map((t) => t.id));
   check(watched.length >= 1, `watchlisted targets in the picture (${watched.join(', ')})`);
-  const ringAt = onScreen.find((t) => watched.includes(t.id));
+  // A watched target not hidden under a panel.
+  const clear = await page.evaluate((pts) => pts.filter((p) => {
+    const e = document.elementFromPoint(p.x, p.y);
+    return e && document.getElementById('map').contains(e);
+  }).map((p) => p.id), onScreen.filter((t) => watched.includes(t.id)));
+  const ringAt = onScreen.find((t) => clear.includes(t.id));
   const magenta = ringAt ? await pixels(page, ringAt.x, ringAt.y, [0xff, 0x3d, 0xff]) : 0;
   check(magenta > 0, `a watchlisted target is drawn with its ring (${ringAt && ringAt.id}: ${magenta} pixels)`);
   await shot(page, 'store-map.png');
+
+  // ---- click a target: its dossier and its trail
+  if (ringAt) {
+    await page.mouse.click(ringAt.x, ringAt.y);
+    const opened = await poll(page, (id) => document.getElementById('panel').dataset.dossier === id, ringAt.id, 10000);
+    const got = await page.evaluate(() => document.getElementById('panel').dataset.target);
+    check(opened, `clicking a watchlisted target on the map opens its dossier (${ringAt.id}; opened ${got})`);
+    const trail = await poll(page, () => window.atalaya.trail().length > 1 && window.atalaya.trail().length, null, 10000);
+    check(trail > 1, `its trail of the last hours is drawn (${trail} points from /api/v1/track)`);
+    await shot(page, 'store-click-dossier.png');
+  }
 
   // ---- search a watched tanker by name, its dossier, its dark gap
   check(await searchOpen(page, 'borealis', BOREALIS), 'searching "borealis" opens the dossier of DEMO BOREALIS');

@@ -15,6 +15,7 @@ import * as timeline from './timeline.js';
 import * as trails from './trails.js';
 import * as focus from './focus.js';
 import * as exporter from './export.js';
+import * as stream from './stream.js';
 
 const map = L.map('map', { worldCopyJump: true, minZoom: 2, zoomSnap: 0.5, preferCanvas: true, zoomControl: false })
   .setView([20, 0], 2);
@@ -26,7 +27,7 @@ const layer = new TargetLayer().addTo(map);
 focus.init(map);
 trails.init(map);
 const status = document.getElementById('status');
-let mode = 'live', all = [], shown = [], selected = null, fitted = false, storeTime = null;
+let mode = 'live', all = [], shown = [], selected = null, fitted = false, storeTime = null, streaming = false;
 
 fetch('basemap/countries-110m.geojson')
   .then((r) => r.json())
@@ -149,36 +150,41 @@ const ctx = {
 };
 
 // ---- live: `atalaya run --http`
+// The stream's snapshots carry the picture once a second; polling the two
+// documents takes over whenever none came for a while (no stream, or the
+// server dropped this client as too slow and it is reconnecting).
+let lastSnapshot = 0;
+
+function showLive(doc) {
+  const targets = fromLive(doc);
+  trails.record(targets);
+  picture(targets);
+  if (selected) trails.show(selected, 'live');
+}
+
 async function liveLoop() {
-  try {
-    const targets = fromLive(await livePicture());
-    trails.record(targets);
-    picture(targets);
-    if (selected) trails.show(selected, 'live');
-  } catch (e) {
-    setStatus('no data: ' + e.message);
+  if (Date.now() - lastSnapshot > 3000) {
+    try {
+      showLive(await livePicture());
+    } catch (e) {
+      setStatus('no data: ' + e.message);
+    }
   }
   // The next poll is scheduled when this one ends, so a slow answer never
   // piles requests up behind it.
   setTimeout(liveLoop, 1000);
 }
 
-// Live events and alerts, where the server has a stream; a HEAD asks first,
-// so a server without one is not retried forever by EventSource.
-async function liveStream() {
-  try {
-    const r = await fetch('api/v1/stream', { method: 'HEAD', cache: 'no-store' });
-    if (!r.ok || !/event-stream/.test(r.headers.get('content-type') || '')) return false;
-  } catch (e) {
-    return false;
-  }
-  const es = new EventSource('api/v1/stream');
-  for (const what of ['alert', 'event']) {
-    es.addEventListener(what, (m) => {
-      try { events.push(JSON.parse(m.data), what); } catch (e) { /* not JSON: ignore */ }
-    });
-  }
-  return true;
+function liveStream() {
+  return stream.open({
+    snapshot: (doc) => {
+      if (!doc || !doc.aircraft || !doc.vessels) return;
+      lastSnapshot = Date.now();
+      showLive({ air: doc.aircraft, sea: doc.vessels });
+    },
+    alert: (a) => events.push(a, 'alert'),
+    event: (e) => events.push(e, 'event'),
+  });
 }
 
 // ---- store: `atalaya serve --store`
@@ -205,6 +211,24 @@ async function loadAt(at) {
     if (selected && !timeline.isPlaying()) trails.show(selected, 'store', timeline.time());
   })();
   return loading;
+}
+
+// Following the latest time, the stream's snapshots are the picture and its
+// rows go to the top of the event list, as an ingest beside the server adds
+// them.
+function storeStream() {
+  const following = () => timeline.get() === null && !timeline.isPlaying();
+  return stream.open({
+    snapshot: (doc) => {
+      if (!following() || !doc || !Array.isArray(doc.entities) || loading) return;
+      storeTime = doc.time;
+      timeline.setSpan({ from: timeline.span().from, to: doc.time });
+      picture(fromStore(doc));
+      document.body.dataset.pictureTime = storeTime;
+    },
+    event: (e) => { if (following()) events.push(e, 'event'); },
+    alert: (a) => { if (following()) events.push(a, 'alert'); },
+  });
 }
 
 async function storePoll() {
@@ -249,6 +273,8 @@ window.atalaya = {
   focus: () => focus.get(),
   events: () => events.all(),
   time: () => (mode === 'store' ? storeTime : null),
+  streaming: () => streaming,
+  trail: () => trails.points(),
   onScreen() {
     const box = map.getContainer().getBoundingClientRect();
     return layer.targets.map((t) => [t, layer.screenPoint(t)]).filter(([, p]) => p)
@@ -266,10 +292,11 @@ window.atalaya = {
     timeline.init({ span: found.span, onChange: (at) => loadAt(at) });
     await loadAt(null);
     await events.load();
+    streaming = await storeStream();
     setTimeout(storePoll, 10000);
   } else {
     liveLoop();
-    const streaming = await liveStream();
+    streaming = await liveStream();
     // Without a stream there is nothing to list: the panel folds to its title.
     document.getElementById('events').classList.toggle('unavailable', !streaming);
     document.getElementById('events').classList.toggle('collapsed', !streaming);

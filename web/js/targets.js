@@ -68,14 +68,18 @@ export const TargetLayer = L.Layer.extend({
     drawAll(ctx, items, this.selected, this.focus, dpr);
   },
 
-  // The target nearest to a container point, within radius pixels.
+  // The target nearest to a container point, within radius pixels. A
+  // watchlisted one counts as 4 pixels nearer: in a port, where targets
+  // stack on one berth, the click finds the one the ring shows.
   nearest(pt, radius) {
-    let best = null, bestD = radius * radius;
+    let best = null, bestD = Infinity;
     for (const t of this.targets) {
       const p = this.screenPoint(t);
       if (!p) continue;
-      const d = (p.x - pt.x) ** 2 + (p.y - pt.y) ** 2;
-      if (d <= bestD) { best = t; bestD = d; }
+      const d = Math.hypot(p.x - pt.x, p.y - pt.y);
+      if (d > radius) continue;
+      const eff = t.watch ? d - 4 : d;
+      if (eff < bestD) { best = t; bestD = eff; }
     }
     return best;
   },

@@ -7,7 +7,7 @@
 import { iso, debounce } from './util.js';
 
 const TICK_MS = 250;
-let span = { from: 0, to: 0 }, at = null, playing = false, timer = null, onChange = () => {};
+let bounds = { from: 0, to: 0 }, at = null, playing = false, timer = null, onChange = () => {};
 let el = {};
 
 // opts: {span: {from, to}, onChange(at or null for latest) -> Promise}.
@@ -35,16 +35,16 @@ export function init(opts) {
 
 export function setSpan(s) {
   if (!s || typeof s.from !== 'number' || typeof s.to !== 'number') return;
-  span = { from: s.from, to: Math.max(s.to, s.from) };
-  el.range.min = span.from;
-  el.range.max = span.to;
+  bounds = { from: s.from, to: Math.max(s.to, s.from) };
+  el.range.min = bounds.from;
+  el.range.max = bounds.to;
   el.range.step = 1000;
-  if (at === null) el.range.value = span.to;
+  if (at === null) el.range.value = bounds.to;
   label();
 }
 
 function label() {
-  const t = at === null ? span.to : at;
+  const t = at === null ? bounds.to : at;
   el.label.textContent = (at === null ? 'latest · ' : '') + iso(t);
   el.bar.dataset.at = t;
   el.bar.dataset.follow = at === null ? '1' : '0';
@@ -52,9 +52,9 @@ function label() {
 
 // Moves to time t (null: follow the latest) and loads that picture.
 export async function set(t, fromButton) {
-  at = t === null ? null : Math.min(Math.max(t, span.from), span.to);
-  if (at !== null && at >= span.to && fromButton) at = null;
-  el.range.value = at === null ? span.to : at;
+  at = t === null ? null : Math.min(Math.max(t, bounds.from), bounds.to);
+  if (at !== null && at >= bounds.to && fromButton) at = null;
+  el.range.value = at === null ? bounds.to : at;
   label();
   await onChange(at);
 }
@@ -63,9 +63,13 @@ export function get() {
   return at;
 }
 
+export function span() {
+  return { ...bounds };
+}
+
 // The picture time: the slider's, or the span's end when following.
 export function time() {
-  return at === null ? span.to : at;
+  return at === null ? bounds.to : at;
 }
 
 export function play() {
@@ -73,15 +77,15 @@ export function play() {
   playing = true;
   el.play.textContent = '❚❚';
   el.play.setAttribute('aria-label', 'pause');
-  if (at === null || at >= span.to) at = span.from;
+  if (at === null || at >= bounds.to) at = bounds.from;
   let last = performance.now();
   const step = async () => {
     if (!playing) return;
     const now = performance.now();
-    const next = (at === null ? span.to : at) + (now - last) * +el.speed.value;
+    const next = (at === null ? bounds.to : at) + (now - last) * +el.speed.value;
     last = now;
-    if (next >= span.to) {
-      await set(span.to, false);
+    if (next >= bounds.to) {
+      await set(bounds.to, false);
       pause();
       return;
     }
