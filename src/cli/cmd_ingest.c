@@ -18,11 +18,13 @@
 #include "cli/cli.h"
 #include "cli/pipeline.h"
 #include "store/store.h"
+#include "store/thin.h"
 #include "track/track.h"
 
 struct ingest {
     struct pipeline p;
     struct store *st;
+    struct thinner *thin; /* NULL: every accepted position is stored */
     uint64_t bad_lines; /* event lines the store could not parse (a bug upstream: counted, not fatal) */
     int failed;         /* a store write failed: stop */
     bool progress;      /* stderr is a terminal */
@@ -32,6 +34,25 @@ static const char *source_name(uint8_t s)
 {
     static const char *const names[] = {"", "sbs", "modes", "tisb", "adsr", "adsb", "ais_other", "ais_b", "ais_a"};
     return s < sizeof names / sizeof names[0] && names[s][0] ? names[s] : NULL;
+}
+
+/* Through the thinner (store/thin.h) unless --positions all. */
+static void put_position(struct ingest *g, const struct store_position *p)
+{
+    if (!g->thin) {
+        g->failed = store_put_position(g->st, p) != 0;
+        return;
+    }
+    struct store_position out[2];
+    int n = thin_offer(g->thin, p, out);
+    for (int i = 0; i < n && !g->failed; i++)
+        g->failed = store_put_position(g->st, &out[i]) != 0;
+}
+
+static int put_held(void *ctx, const struct store_position *p)
+{
+    struct ingest *g = ctx;
+    return g->failed = store_put_position(g->st, p) != 0;
 }
 
 static void put_id(struct ingest *g, uint8_t kind, uint32_t id, const char *field, const char *value, int64_t t)
@@ -50,7 +71,7 @@ static void store_vessel(struct ingest *g, const struct trk_update *u)
             .course_deg = v->v_cog.t_ms && v->cog_ddeg < 3600 ? v->cog_ddeg / 10.0 : NAN,
             .source = source_name(v->v_pos.source),
         };
-        g->failed = store_put_position(g->st, &p) != 0;
+        put_position(g, &p);
     }
     if (!(u->flags & (TRK_U_NEW | TRK_U_STATIC | TRK_U_IDENTITY)))
         return;
@@ -75,7 +96,7 @@ static void store_aircraft(struct ingest *g, const struct trk_update *u)
             .course_deg = a->v_track.t_ms ? a->track_deg : NAN,
             .source = source_name(a->v_pos.source),
         };
-        g->failed = store_put_position(g->st, &p) != 0;
+        put_position(g, &p);
     }
     if (!(u->flags & (TRK_U_NEW | TRK_U_STATIC | TRK_U_IDENTITY)))
         return;
@@ -120,14 +141,16 @@ int cmd_ingest(int argc, char **argv)
         {"retain-days", required_argument, 0, 'r'}, {"quiet", no_argument, 0, 'q'},
         {"db", required_argument, 0, 'd'},        {"area", required_argument, 0, 'A'},
         {"no-detect", no_argument, 0, 'N'},       {"modes-epoch", required_argument, 0, 'E'},
+        {"positions", required_argument, 0, 'P'},
+        {"geofence", required_argument, 0, 'G'}, {"port-polygons", required_argument, 0, 'O'},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
     };
     const char *url = "sqlite:atalaya.db";
-    const char *areas[32];
-    struct pipeline_config pc = {.who = "atalaya ingest", .areas = areas, .detect = true};
+    const char *areas[32], *fences[32], *port_polys[32];
+    struct pipeline_config pc = {.who = "atalaya ingest", .areas = areas, .geofences = fences, .port_polygons = port_polys, .detect = true};
     unsigned batch = 5000;
     double retain_days = 0;
-    bool quiet = false;
+    bool quiet = false, all_positions = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
@@ -138,10 +161,23 @@ int cmd_ingest(int argc, char **argv)
         case 'q': quiet = true; break;
         case 'd': pc.db = optarg; break;
         case 'N': pc.detect = false; break;
+        case 'P':
+            if (strcmp(optarg, "all") && strcmp(optarg, "thinned"))
+                return fprintf(stderr, "atalaya ingest: --positions all|thinned\n"), 1;
+            all_positions = !strcmp(optarg, "all");
+            break;
         case 'E': pc.modes_epoch_ms = (int64_t)(strtod(optarg, NULL) * 1000.0); break;
         case 'A':
             if (pc.nareas < 32)
                 areas[pc.nareas++] = optarg;
+            break;
+        case 'G':
+            if (pc.ngeofences < 32)
+                fences[pc.ngeofences++] = optarg;
+            break;
+        case 'O':
+            if (pc.nport_polygons < 32)
+                port_polys[pc.nport_polygons++] = optarg;
             break;
         case 'h':
             printf("usage: atalaya ingest [--store sqlite:PATH] [options] FILE...\n"
@@ -152,13 +188,20 @@ int cmd_ingest(int argc, char **argv)
                    "  --retain-days D  then delete positions older than D days before the latest event time\n"
                    "  --db PATH        watchlists and registry (default: the store's own file)\n"
                    "  --area F         GeoJSON areas for watchlist area-entry alerts (repeatable)\n"
+                   "  --geofence F     GeoJSON zones: enter/exit/dwell events of any entity (repeatable)\n"
+                   "  --port-polygons F  GeoJSON port areas beside the World Port Index (repeatable)\n"
                    "  --no-detect      positions and identities only\n"
+                   "  --positions all|thinned  every accepted fix, or (default) a fix a minute per vessel\n"
+                   "                   and every 10 s per aircraft, plus turns, speed and altitude changes\n"
+                   "                   and the last fix before each silence (detectors see every fix)\n"
                    "  --modes-epoch S  UNIX time (s) of the Beast/AVR 12 MHz counter's zero\n"
                    "  --quiet          no progress line\n");
             return 0;
         default: return 1;
         }
     }
+    if (!pc.detect && pc.ngeofences + pc.nport_polygons)
+        return fprintf(stderr, "atalaya ingest: --geofence and --port-polygons need the detectors (not with --no-detect)\n"), 1;
     if (optind >= argc) {
         fprintf(stderr, "atalaya ingest: no input files\n");
         return 1;
@@ -170,6 +213,8 @@ int cmd_ingest(int argc, char **argv)
         return 2;
     }
     store_set_batch(g.st, batch, 60000);
+    if (!all_positions)
+        g.thin = thin_new(NULL);
     if (!pc.db)
         pc.db = store_file(url);
     pc.quiet = quiet;
@@ -182,6 +227,8 @@ int cmd_ingest(int argc, char **argv)
         rc = pipeline_feed(&g.p, argv[i]);
     if (!g.failed) {
         pipeline_finish(&g.p);
+        if (g.thin)
+            thin_flush(g.thin, put_held, &g);
         if (store_put_event_lines(g.st, &g.p.out, &g.bad_lines) != 0)
             g.failed = 1;
     }
@@ -205,6 +252,7 @@ int cmd_ingest(int argc, char **argv)
     if (g.progress)
         fprintf(stderr, "\ringest: %" PRIu64 " messages, %" PRIu64 " rows\n", g.p.messages, g.st->rows);
     store_close(g.st);
+    thin_free(g.thin);
     pipeline_close(&g.p);
     return rc;
 }

@@ -1,13 +1,17 @@
-/* cmd_query.c: `atalaya query track|entity|events`: reads the store back.
- *   track MMSI|ICAO [--from T --to T]  positions in a window
- *   entity MMSI|ICAO                   identities over time (valid_from/valid_to)
- *   events [--from T --to T]           events in a window
- *   area LAT0 LON0 LAT1 LON1 [--from --to]  the latest fix of each entity in
- *                                      the box (R*Tree)
- * An MMSI is all digits; an ICAO address is 6 hex digits (or prefixed with
- * "icao:"). Times are ms since the epoch, event time as stored. Output
- * --format json (lines), csv, or geojson (track: one LineString feature,
- * events: Points). */
+/* cmd_query.c: `atalaya query`: the questions analysts ask of the store.
+ *   flights    [--operator IRM] [--icao HEX] [--registration R] [--callsign C]
+ *              [--departure ICAO] [--arrival ICAO] [--departure-country CC] [--arrival-country CC]
+ *   portcalls  [--mmsi N] [--imo N] [--port NAME] [--country CC]
+ *   events     [--kind K[,K...]] [--entity MMSI|ICAO] [--bbox LAT0,LON0,LAT1,LON1]
+ *   track      MMSI|ICAO           positions in the window
+ *   entity     MMSI|ICAO           dossier: identities over time and every event about it
+ *   area       LAT0 LON0 LAT1 LON1 the latest fix of each entity in the box (R*Tree)
+ * with --from/--to (ms, s, or ISO 8601 UTC dates), --limit N, --count and
+ * --format table|json|csv|geojson|kml. A window selects what overlaps it: a
+ * flight that departed before --from and landed after it is in.
+ * An MMSI is all digits; an ICAO address is 6 hex digits (or "icao:XXXXXX").
+ * Flight country filters take an ISO 3166 alpha-2 code (VE) or the name as
+ * the airports table spells it; port calls the code. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
@@ -15,18 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli/cli.h"
-#include "common/buf.h"
-#include "common/json.h"
+#include "cli/query_out.h"
+#include "common/timeparse.h"
 #include "store/store.h"
-
-enum qfmt { Q_JSON, Q_CSV, Q_GEOJSON };
-
-struct qout {
-    enum qfmt fmt;
-    struct buf b;
-    unsigned n;
-};
 
 /* MMSI: 9 decimal digits or fewer; ICAO: 6 hex digits or "icao:XXXXXX". */
 static int parse_entity(const char *s, uint8_t *kind, uint32_t *id)
@@ -50,185 +48,239 @@ static int parse_entity(const char *s, uint8_t *kind, uint32_t *id)
     return 0;
 }
 
-static void put_num(struct jw *w, const char *k, double v, int d)
+static const struct qcol flight_cols[] = {
+    {"callsign", "callsign", false},       {"icao", "icao24", false},
+    {"operator", "operator", false},       {"registration", "registration", false},
+    {"departure_airport", "from", false},  {"t_start_ms", "departed (UTC)", true},
+    {"arrival_airport", "to", false},      {"t_end_ms", "arrived (UTC)", true},
+    {"arrival_country_code", "country", false}, {"hours", "hours", false},
+    {"confidence", "confidence", false},
+};
+static const struct qcol portcall_cols[] = {
+    {"mmsi", "mmsi", false},          {"name", "name", false},
+    {"imo", "imo", false},            {"port", "port", false},
+    {"port_country", "country", false}, {"t_start_ms", "arrived (UTC)", true},
+    {"t_end_ms", "left (UTC)", true}, {"hours", "hours", false},
+    {"stopped_hours", "stopped h", false},
+};
+static const struct qcol event_cols[] = {
+    {"event", "event", false},   {"t_start_ms", "start (UTC)", true}, {"t_end_ms", "end (UTC)", true},
+    {"hours", "hours", false},   {"mmsi", "mmsi", false},             {"icao", "icao24", false},
+    {"name", "name", false},     {"class", "class", false},           {"lat", "lat", false},
+    {"lon", "lon", false},
+};
+static const struct qcol track_cols[] = {
+    {"t_ms", "time (UTC)", true}, {"lat", "lat", false},        {"lon", "lon", false},
+    {"alt_ft", "alt ft", false},  {"speed_kt", "speed kt", false}, {"course_deg", "course", false},
+    {"source", "source", false},
+};
+static const struct qcol identity_cols[] = {
+    {"field", "field", false},
+    {"value", "value", false},
+    {"valid_from_ms", "from (UTC)", true},
+    {"valid_to_ms", "to (UTC)", true},
+};
+
+#define NCOLS(a) (sizeof a / sizeof a[0])
+
+struct query {
+    struct qout out;
+    bool evidence; /* rows carry their raw messages (json, geojson) */
+};
+
+static json_t *event_row(const struct store_event *e, bool evidence)
 {
-    jw_key(w, k);
-    if (isfinite(v))
-        jw_fixed(w, v, d);
-    else
-        jw_null(w);
+    json_t *row = e->details_json ? json_loads(e->details_json, 0, NULL) : NULL;
+    if (!json_is_object(row)) {
+        json_decref(row);
+        row = json_object();
+    }
+    json_object_set_new(row, "id", json_integer(e->id));
+    if (!json_object_get(row, "event"))
+        json_object_set_new(row, "event", json_string(e->kind));
+    if (!json_object_get(row, "t_start_ms"))
+        json_object_set_new(row, "t_start_ms", json_integer(e->t_start_ms));
+    if (!json_object_get(row, "t_end_ms") && e->t_end_ms)
+        json_object_set_new(row, "t_end_ms", json_integer(e->t_end_ms));
+    if (!json_object_get(row, "lat") && isfinite(e->lat)) {
+        json_object_set_new(row, "lat", json_real(e->lat));
+        json_object_set_new(row, "lon", json_real(e->lon));
+    }
+    if (!json_object_get(row, "hours") && e->t_end_ms)
+        json_object_set_new(row, "hours", json_real(round((double)(e->t_end_ms - e->t_start_ms) / 36000.0) / 100));
+    if (e->entities_json)
+        json_object_set_new(row, "entities", json_loads(e->entities_json, 0, NULL));
+    if (evidence && e->evidence)
+        json_object_set_new(row, "evidence", json_string(e->evidence));
+    return row;
 }
 
-static void csv_num(struct buf *b, double v, int d)
+static int on_event(void *ctx, const struct store_event *e)
 {
-    if (isfinite(v))
-        buf_printf(b, "%.*f", d, v);
+    struct query *q = ctx;
+    qout_add(&q->out, event_row(e, q->evidence));
+    return 0;
 }
 
 static int on_position(void *ctx, const struct store_position *p)
 {
-    struct qout *o = ctx;
-    if (o->fmt == Q_CSV) {
-        if (o->n++ == 0)
-            buf_puts(&o->b, "kind,id,t_ms,lat,lon,alt_ft,speed_kt,course_deg,source\n");
-        buf_printf(&o->b, "%s,%" PRIu32 ",%" PRId64 ",%.6f,%.6f,", p->kind == STORE_VESSEL ? "vessel" : "aircraft",
-                   p->id, p->t_ms, p->lat, p->lon);
-        csv_num(&o->b, p->alt_ft, 0);
-        buf_putc(&o->b, ',');
-        csv_num(&o->b, p->speed_kt, 1);
-        buf_putc(&o->b, ',');
-        csv_num(&o->b, p->course_deg, 1);
-        buf_printf(&o->b, ",%s\n", p->source ? p->source : "");
-        return 0;
+    struct query *q = ctx;
+    json_t *row = json_object();
+    json_object_set_new(row, "kind", json_string(p->kind == STORE_VESSEL ? "vessel" : "aircraft"));
+    if (p->kind == STORE_VESSEL) {
+        json_object_set_new(row, "mmsi", json_integer(p->id));
+    } else {
+        char hex[8];
+        snprintf(hex, sizeof hex, "%06" PRIx32, p->id);
+        json_object_set_new(row, "icao", json_string(hex));
     }
-    struct jw w;
-    jw_init(&w, &o->b);
-    if (o->fmt == Q_GEOJSON) {
-        /* Coordinates of the LineString, [lon, lat] as RFC 7946 3.1.1. */
-        if (o->n++)
-            buf_putc(&o->b, ',');
-        buf_printf(&o->b, "[%.6f,%.6f]", p->lon, p->lat);
-        return 0;
-    }
-    jw_obj_begin(&w);
-    jw_kstr(&w, "kind", p->kind == STORE_VESSEL ? "vessel" : "aircraft");
-    jw_kuint(&w, "id", p->id);
-    jw_kint(&w, "t_ms", p->t_ms);
-    jw_kfixed(&w, "lat", p->lat, 6);
-    jw_kfixed(&w, "lon", p->lon, 6);
-    put_num(&w, "alt_ft", p->alt_ft, 0);
-    put_num(&w, "speed_kt", p->speed_kt, 1);
-    put_num(&w, "course_deg", p->course_deg, 1);
+    json_object_set_new(row, "t_ms", json_integer(p->t_ms));
+    json_object_set_new(row, "lat", json_real(round(p->lat * 1e6) / 1e6));
+    json_object_set_new(row, "lon", json_real(round(p->lon * 1e6) / 1e6));
+    if (isfinite(p->alt_ft))
+        json_object_set_new(row, "alt_ft", json_integer((json_int_t)p->alt_ft));
+    if (isfinite(p->speed_kt))
+        json_object_set_new(row, "speed_kt", json_real(round(p->speed_kt * 10) / 10));
+    if (isfinite(p->course_deg))
+        json_object_set_new(row, "course_deg", json_real(round(p->course_deg * 10) / 10));
     if (p->source)
-        jw_kstr(&w, "source", p->source);
-    jw_obj_end(&w);
-    buf_putc(&o->b, '\n');
+        json_object_set_new(row, "source", json_string(p->source));
+    qout_add(&q->out, row);
     return 0;
 }
 
 static int on_identity(void *ctx, const struct store_identity *i)
 {
-    struct qout *o = ctx;
-    if (o->fmt == Q_CSV) {
-        if (o->n++ == 0)
-            buf_puts(&o->b, "field,value,valid_from_ms,valid_to_ms\n");
-        buf_printf(&o->b, "%s,\"", i->field);
-        for (const char *c = i->value; *c; c++)
-            buf_puts(&o->b, *c == '"' ? "\"\"" : (char[]){*c, 0});
-        buf_printf(&o->b, "\",%" PRId64 ",", i->valid_from_ms);
-        if (i->valid_to_ms)
-            buf_printf(&o->b, "%" PRId64, i->valid_to_ms);
-        buf_putc(&o->b, '\n');
-        return 0;
-    }
-    struct jw w;
-    jw_init(&w, &o->b);
-    jw_obj_begin(&w);
-    jw_kstr(&w, "field", i->field);
-    jw_kstr(&w, "value", i->value);
-    jw_kint(&w, "valid_from_ms", i->valid_from_ms);
-    jw_key(&w, "valid_to_ms");
-    if (i->valid_to_ms)
-        jw_int(&w, i->valid_to_ms);
-    else
-        jw_null(&w);
-    jw_obj_end(&w);
-    buf_putc(&o->b, '\n');
+    struct query *q = ctx;
+    json_t *row = json_object();
+    json_object_set_new(row, "field", json_string(i->field));
+    json_object_set_new(row, "value", json_string(i->value));
+    json_object_set_new(row, "valid_from_ms", json_integer(i->valid_from_ms));
+    json_object_set_new(row, "valid_to_ms", i->valid_to_ms ? json_integer(i->valid_to_ms) : json_null());
+    qout_add(&q->out, row);
     return 0;
 }
 
-static int on_event(void *ctx, const struct store_event *e)
+/* A country filter: two letters are a code, anything else a name. */
+static void where_country(struct store_event_filter *f, const char *prefix, const char *v)
 {
-    struct qout *o = ctx;
-    if (o->fmt == Q_CSV) {
-        if (o->n++ == 0)
-            buf_puts(&o->b, "kind,t_start_ms,t_end_ms,lat,lon\n");
-        buf_printf(&o->b, "%s,%" PRId64 ",", e->kind, e->t_start_ms);
-        if (e->t_end_ms)
-            buf_printf(&o->b, "%" PRId64, e->t_end_ms);
-        buf_putc(&o->b, ',');
-        csv_num(&o->b, e->lat, 6);
-        buf_putc(&o->b, ',');
-        csv_num(&o->b, e->lon, 6);
-        buf_putc(&o->b, '\n');
-        return 0;
+    static char keys[4][48];
+    char *k = keys[f->nwhere % 4];
+    snprintf(k, 48, strlen(v) == 2 ? "%s_country_code" : "%s_country", prefix);
+    f->where[f->nwhere].key = k;
+    f->where[f->nwhere++].value = v;
+}
+
+static void where(struct store_event_filter *f, const char *key, const char *v)
+{
+    if (f->nwhere < STORE_FILTER_WHERE) {
+        f->where[f->nwhere].key = key;
+        f->where[f->nwhere++].value = v;
     }
-    struct jw w;
-    if (o->fmt == Q_GEOJSON) {
-        if (!isfinite(e->lat) || !isfinite(e->lon))
-            return 0;
-        if (o->n++)
-            buf_putc(&o->b, ',');
-        buf_printf(&o->b, "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.6f,%.6f]},"
-                          "\"properties\":", e->lon, e->lat);
-    }
-    jw_init(&w, &o->b);
-    jw_obj_begin(&w);
-    jw_kstr(&w, "kind", e->kind);
-    jw_kint(&w, "t_start_ms", e->t_start_ms);
-    jw_key(&w, "t_end_ms");
-    if (e->t_end_ms)
-        jw_int(&w, e->t_end_ms);
-    else
-        jw_null(&w);
-    if (e->entities_json) {
-        jw_key(&w, "entities");
-        jw_raw(&w, e->entities_json, strlen(e->entities_json));
-    }
-    if (o->fmt == Q_JSON) {
-        put_num(&w, "lat", e->lat, 6);
-        put_num(&w, "lon", e->lon, 6);
-    }
-    if (e->details_json) {
-        jw_key(&w, "details");
-        jw_raw(&w, e->details_json, strlen(e->details_json));
-    }
-    if (e->evidence)
-        jw_kstr(&w, "evidence", e->evidence);
-    jw_obj_end(&w);
-    buf_puts(&o->b, o->fmt == Q_GEOJSON ? "}" : "\n");
+}
+
+static int usage(void)
+{
+    printf("usage: atalaya query [--store sqlite:PATH] [--from T] [--to T] [--limit N] [--count]\n"
+           "                     [--format table|json|csv|geojson|kml] WHAT ...\n"
+           "  flights   [--operator IRM] [--icao HEX] [--registration R] [--callsign C] [--departure ICAO]\n"
+           "            [--arrival ICAO] [--departure-country CC|NAME] [--arrival-country CC|NAME]\n"
+           "  portcalls [--mmsi N] [--imo N] [--port NAME] [--country CC (ISO 3166 alpha-2)]\n"
+           "  events    [--kind K[,K...]] [--entity MMSI|ICAO] [--bbox LAT0,LON0,LAT1,LON1]\n"
+           "  track MMSI|ICAO | entity MMSI|ICAO | area LAT0 LON0 LAT1 LON1\n"
+           "  T: ms or s since the epoch, or ISO 8601 UTC (2026-01-12, 2026-01-12T06:00Z)\n");
     return 0;
 }
 
 int cmd_query(int argc, char **argv)
 {
+    enum {
+        O_STORE = 256, O_FROM, O_TO, O_FORMAT, O_LIMIT, O_COUNT, O_OPERATOR, O_ICAO, O_REG, O_CALLSIGN,
+        O_DEP, O_ARR, O_DEPC, O_ARRC, O_MMSI, O_IMO, O_PORT, O_COUNTRY, O_KIND, O_ENTITY, O_BBOX
+    };
     static const struct option longopts[] = {
-        {"store", required_argument, 0, 's'}, {"from", required_argument, 0, 'f'},
-        {"to", required_argument, 0, 't'},    {"format", required_argument, 0, 'F'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
+        {"store", required_argument, 0, O_STORE},   {"from", required_argument, 0, O_FROM},
+        {"to", required_argument, 0, O_TO},         {"format", required_argument, 0, O_FORMAT},
+        {"limit", required_argument, 0, O_LIMIT},   {"count", no_argument, 0, O_COUNT},
+        {"operator", required_argument, 0, O_OPERATOR}, {"icao", required_argument, 0, O_ICAO},
+        {"registration", required_argument, 0, O_REG}, {"callsign", required_argument, 0, O_CALLSIGN},
+        {"departure", required_argument, 0, O_DEP}, {"arrival", required_argument, 0, O_ARR},
+        {"departure-country", required_argument, 0, O_DEPC}, {"arrival-country", required_argument, 0, O_ARRC},
+        {"mmsi", required_argument, 0, O_MMSI},     {"imo", required_argument, 0, O_IMO},
+        {"port", required_argument, 0, O_PORT},     {"country", required_argument, 0, O_COUNTRY},
+        {"kind", required_argument, 0, O_KIND},     {"entity", required_argument, 0, O_ENTITY},
+        {"bbox", required_argument, 0, O_BBOX},     {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     const char *url = "sqlite:atalaya.db";
     int64_t from = INT64_MIN, to = INT64_MAX;
-    struct qout o = {.fmt = Q_JSON};
+    enum qfmt fmt = Q_TABLE;
+    bool count_only = false;
+    struct store_event_filter f = {0};
+    /* Filters given for one query kind and meaningless for another are an error, not ignored. */
+    const char *flight_only = NULL, *port_only = NULL, *event_only = NULL;
+    char kinds_buf[512] = "";
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
-        case 's': url = optarg; break;
-        case 'f': from = strtoll(optarg, NULL, 10); break;
-        case 't': to = strtoll(optarg, NULL, 10); break;
-        case 'F':
-            if (strcmp(optarg, "json") == 0)
-                o.fmt = Q_JSON;
-            else if (strcmp(optarg, "csv") == 0)
-                o.fmt = Q_CSV;
-            else if (strcmp(optarg, "geojson") == 0)
-                o.fmt = Q_GEOJSON;
-            else
-                return fprintf(stderr, "atalaya query: --format json|csv|geojson\n"), 1;
+        case O_STORE: url = optarg; break;
+        case O_FROM:
+        case O_TO:
+            if (!time_parse_ms(optarg, c == O_FROM ? &from : &to))
+                return fprintf(stderr, "atalaya query: --%s %s: not a time (ms, s or 2026-01-12T06:00Z)\n",
+                               c == O_FROM ? "from" : "to", optarg), 1;
             break;
-        case 'h':
-            printf("usage: atalaya query [--store sqlite:PATH] [--from MS] [--to MS] [--format json|csv|geojson]\n"
-                   "         track MMSI|ICAO | entity MMSI|ICAO | events | area LAT0 LON0 LAT1 LON1\n");
-            return 0;
+        case O_FORMAT:
+            if (!qout_parse_format(optarg, &fmt))
+                return fprintf(stderr, "atalaya query: --format table|json|csv|geojson|kml\n"), 1;
+            break;
+        case O_LIMIT: f.limit = strtoul(optarg, NULL, 10); break;
+        case O_COUNT: count_only = true; break;
+        case O_OPERATOR: where(&f, "operator", optarg), flight_only = "--operator"; break;
+        case O_ICAO: where(&f, "icao", optarg), flight_only = "--icao"; break;
+        case O_REG: where(&f, "registration", optarg), flight_only = "--registration"; break;
+        case O_CALLSIGN: where(&f, "callsign", optarg), flight_only = "--callsign"; break;
+        case O_DEP: where(&f, "departure_airport", optarg), flight_only = "--departure"; break;
+        case O_ARR: where(&f, "arrival_airport", optarg), flight_only = "--arrival"; break;
+        case O_DEPC: where_country(&f, "departure", optarg), flight_only = "--departure-country"; break;
+        case O_ARRC: where_country(&f, "arrival", optarg), flight_only = "--arrival-country"; break;
+        case O_MMSI: where(&f, "mmsi", optarg), port_only = "--mmsi"; break;
+        case O_IMO: where(&f, "imo", optarg), port_only = "--imo"; break;
+        case O_PORT: where(&f, "port", optarg), port_only = "--port"; break;
+        case O_COUNTRY:
+            where(&f, "port_country", optarg), port_only = "--country";
+            break;
+        case O_KIND:
+            snprintf(kinds_buf, sizeof kinds_buf, "%s", optarg);
+            event_only = "--kind";
+            break;
+        case O_ENTITY:
+            if (parse_entity(optarg, &f.entity_kind, &f.entity_id) != 0)
+                return fprintf(stderr, "atalaya query: --entity needs an MMSI or a 6-hex-digit ICAO address\n"), 1;
+            event_only = "--entity";
+            break;
+        case O_BBOX:
+            if (sscanf(optarg, "%lf,%lf,%lf,%lf", &f.lat0, &f.lon0, &f.lat1, &f.lon1) != 4)
+                return fprintf(stderr, "atalaya query: --bbox LAT0,LON0,LAT1,LON1\n"), 1;
+            f.has_box = true;
+            event_only = "--bbox";
+            break;
+        case 'h': return usage();
         default: return 1;
         }
     }
     const char *what = optind < argc ? argv[optind] : "";
-    bool needs_id = strcmp(what, "track") == 0 || strcmp(what, "entity") == 0;
-    bool area = strcmp(what, "area") == 0;
-    if (!needs_id && !area && strcmp(what, "events") != 0)
-        return fprintf(stderr, "atalaya query: track|entity|events|area\n"), 1;
+    bool flights = !strcmp(what, "flights"), ports = !strcmp(what, "portcalls"), events = !strcmp(what, "events");
+    bool track = !strcmp(what, "track"), entity = !strcmp(what, "entity"), area = !strcmp(what, "area");
+    if (!flights && !ports && !events && !track && !entity && !area)
+        return fprintf(stderr, "atalaya query: flights|portcalls|events|track|entity|area (--help)\n"), 1;
+    const char *stray = !flights && flight_only ? flight_only
+                        : !ports && port_only   ? port_only
+                        : !events && event_only ? event_only
+                                                : NULL;
+    if (stray)
+        return fprintf(stderr, "atalaya query: %s does not apply to %s\n", stray, what), 1;
     double box[4];
     for (int i = 0; area && i < 4; i++) {
         char *end;
@@ -238,40 +290,86 @@ int cmd_query(int argc, char **argv)
     }
     uint8_t kind = 0;
     uint32_t id = 0;
-    if (needs_id && (optind + 1 >= argc || parse_entity(argv[optind + 1], &kind, &id) != 0))
+    if ((track || entity) && (optind + 1 >= argc || parse_entity(argv[optind + 1], &kind, &id) != 0))
         return fprintf(stderr, "atalaya query: %s needs an MMSI or a 6-hex-digit ICAO address\n", what), 1;
     char err[512];
     struct store *s = store_open(url, err, sizeof err);
     if (!s)
         return fprintf(stderr, "atalaya query: %s\n", err), 2;
-    buf_init(&o.b, 1 << 16);
-    int rc;
-    if (area) {
-        if (o.fmt == Q_GEOJSON)
-            return fprintf(stderr, "atalaya query: area: json or csv\n"), store_close(s), buf_free(&o.b), 1;
-        rc = s->ops->query_area(s, box[0], box[1], box[2], box[3], from, to, on_position, &o);
-    } else if (what[0] == 't') {
-        if (o.fmt == Q_GEOJSON)
-            buf_printf(&o.b, "{\"type\":\"Feature\",\"properties\":{\"kind\":\"%s\",\"id\":%" PRIu32 "},"
-                             "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[",
-                       kind == STORE_VESSEL ? "vessel" : "aircraft", id);
-        rc = s->ops->query_track(s, kind, id, from, to, on_position, &o);
-        if (o.fmt == Q_GEOJSON)
-            buf_puts(&o.b, "]}}\n");
-    } else if (what[0] == 'e' && what[1] == 'n') {
-        rc = s->ops->query_identity(s, kind, id, on_identity, &o);
+
+    struct query q = {.evidence = fmt == Q_JSON || fmt == Q_GEOJSON};
+    f.from_ms = from == INT64_MIN ? 0 : from;
+    f.to_ms = to == INT64_MAX ? 0 : to;
+    int rc = 0;
+    char title[64];
+    if (flights || ports || events) {
+        if (flights)
+            f.kinds[f.nkinds++] = "flight";
+        else if (ports)
+            f.kinds[f.nkinds++] = "port_call";
+        else
+            for (char *k = strtok(kinds_buf, ","); k && f.nkinds < STORE_FILTER_KINDS; k = strtok(NULL, ","))
+                f.kinds[f.nkinds++] = k;
+        qout_init(&q.out, fmt, flights ? flight_cols : ports ? portcall_cols : event_cols,
+                  flights ? NCOLS(flight_cols) : ports ? NCOLS(portcall_cols) : NCOLS(event_cols),
+                  flights ? "flights" : ports ? "port calls" : "events");
+        q.out.title = flights ? "atalaya flights" : ports ? "atalaya port calls" : "atalaya events";
+        rc = s->ops->query_events(s, &f, on_event, &q);
+    } else if (track) {
+        qout_init(&q.out, fmt, track_cols, NCOLS(track_cols), "positions");
+        snprintf(title, sizeof title, kind == STORE_VESSEL ? "%" PRIu32 : "%06" PRIx32, id);
+        q.out.title = title;
+        q.out.line = true;
+        rc = s->ops->query_track(s, kind, id, from, to, on_position, &q);
+    } else if (area) {
+        qout_init(&q.out, fmt, track_cols, NCOLS(track_cols), "entities");
+        rc = s->ops->query_area(s, box[0], box[1], box[2], box[3], from, to, on_position, &q);
     } else {
-        if (o.fmt == Q_GEOJSON)
-            buf_puts(&o.b, "{\"type\":\"FeatureCollection\",\"features\":[");
-        struct store_event_filter f = {.from_ms = from, .to_ms = to == INT64_MAX ? 0 : to};
-        rc = s->ops->query_events(s, &f, on_event, &o);
-        if (o.fmt == Q_GEOJSON)
-            buf_puts(&o.b, "]}\n");
+        /* The dossier: identities over time, then every event about it. */
+        qout_init(&q.out, fmt, identity_cols, NCOLS(identity_cols), "identity records");
+        rc = s->ops->query_identity(s, kind, id, on_identity, &q);
+        struct query ev = {.evidence = q.evidence};
+        qout_init(&ev.out, fmt, event_cols, NCOLS(event_cols), "events");
+        struct store_event_filter ef = {.entity_kind = kind, .entity_id = id, .from_ms = f.from_ms, .to_ms = f.to_ms};
+        if (rc == 0)
+            rc = s->ops->query_events(s, &ef, on_event, &ev);
+        if (rc == 0 && !count_only && (fmt == Q_JSON || fmt == Q_GEOJSON || fmt == Q_KML)) {
+            if (fmt == Q_JSON) {
+                json_t *d = json_object();
+                json_object_set_new(d, "kind", json_string(kind == STORE_VESSEL ? "vessel" : "aircraft"));
+                snprintf(title, sizeof title, kind == STORE_VESSEL ? "%" PRIu32 : "%06" PRIx32, id);
+                json_object_set_new(d, kind == STORE_VESSEL ? "mmsi" : "icao",
+                                    kind == STORE_VESSEL ? json_integer(id) : json_string(title));
+                json_object_set(d, "identities", q.out.rows);
+                json_object_set(d, "events", ev.out.rows);
+                char *t = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
+                printf("%s\n", t);
+                free(t);
+                json_decref(d);
+            } else {
+                qout_write(&ev.out, stdout);
+            }
+        } else if (rc == 0 && !count_only) {
+            qout_write(&q.out, stdout);
+            printf("\n");
+            qout_write(&ev.out, stdout);
+        } else if (rc == 0) {
+            printf("%zu\n", json_array_size(ev.out.rows));
+        }
+        qout_free(&ev.out);
+        if (rc)
+            fprintf(stderr, "atalaya query: %s\n", s->err);
+        qout_free(&q.out);
+        store_close(s);
+        return rc ? 2 : 0;
     }
     if (rc != 0)
         fprintf(stderr, "atalaya query: %s\n", s->err);
-    buf_flush(&o.b, stdout);
-    buf_free(&o.b);
+    else if (count_only)
+        printf("%zu\n", json_array_size(q.out.rows));
+    else
+        qout_write(&q.out, stdout);
+    qout_free(&q.out);
     store_close(s);
     return rc ? 2 : 0;
 }

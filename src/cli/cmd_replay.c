@@ -120,11 +120,12 @@ int cmd_replay(int argc, char **argv)
         {"vessels-json", required_argument, 0, 'v'}, {"stats", no_argument, 0, 's'},
         {"db", required_argument, 0, 'd'},     {"area", required_argument, 0, 'A'},
         {"detect", no_argument, 0, 'D'},      {"modes-epoch", required_argument, 0, 'E'},
+        {"geofence", required_argument, 0, 'G'}, {"port-polygons", required_argument, 0, 'O'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
     };
     const char *aircraft_json = NULL, *vessels_json = NULL;
-    const char *areas[32];
-    struct pipeline_config pc = {.who = "atalaya replay", .areas = areas};
+    const char *areas[32], *fences[32], *port_polys[32];
+    struct pipeline_config pc = {.who = "atalaya replay", .areas = areas, .geofences = fences, .port_polygons = port_polys};
     bool stats = false;
     struct replay r = {.events = false};
     int c;
@@ -142,6 +143,14 @@ int cmd_replay(int argc, char **argv)
             if (pc.nareas < 32)
                 areas[pc.nareas++] = optarg;
             break;
+        case 'G':
+            if (pc.ngeofences < 32)
+                fences[pc.ngeofences++] = optarg;
+            break;
+        case 'O':
+            if (pc.nport_polygons < 32)
+                port_polys[pc.nport_polygons++] = optarg;
+            break;
         case 'h':
             printf("usage: atalaya replay [--events] [--aircraft-json F] [--vessels-json F] [--stats] FILE...\n"
                    "  a recording (AIS NMEA, Beast, AVR, SBS or 2.4 MS/s uc8 IQ; .gz/.zst read as is, format\n"
@@ -150,13 +159,18 @@ int cmd_replay(int argc, char **argv)
                    "  --db PATH  watchlists and registry (default atalaya.db, when present): alerts on\n"
                    "             watched entities, with the raw messages as evidence\n"
                    "  --area F   GeoJSON polygons: alert when a watched entity enters one (repeatable)\n"
-                   "  --detect   AIS dark gaps, ship-to-ship encounters, loitering as JSON event lines\n"
+                   "  --detect   every detector (dark gaps, encounters, loitering, port calls, flights, ...)\n"
+                   "             as JSON event lines\n"
+                   "  --geofence F       with --detect: GeoJSON zones, enter/exit/dwell of any entity (repeatable)\n"
+                   "  --port-polygons F  with --detect: GeoJSON port areas beside the World Port Index (repeatable)\n"
                    "  --modes-epoch S  UNIX time (s) of the Beast/AVR 12 MHz counter's zero, so Mode S\n"
                    "             recordings get UTC times (default: the counter as a relative clock)\n");
             return 0;
         default: return 1;
         }
     }
+    if (!pc.detect && pc.ngeofences + pc.nport_polygons)
+        return fprintf(stderr, "atalaya replay: --geofence and --port-polygons need --detect\n"), 1;
     if (optind >= argc) {
         fprintf(stderr, "atalaya replay: no input files\n");
         return 1;

@@ -71,6 +71,19 @@ int pipeline_open(struct pipeline *p, const struct pipeline_config *cfg, pipelin
     p->trk = trk_new(&tcfg);
     if (cfg->detect)
         p->det = det_new(cfg->det, p->ref);
+    else if (cfg->ngeofences + cfg->nport_polygons) {
+        fprintf(stderr, "%s: geofences and port polygons need the detectors\n", p->who);
+        pipeline_close(p);
+        return -1;
+    }
+    for (int i = 0; i < cfg->ngeofences + cfg->nport_polygons; i++)
+        if ((i < cfg->ngeofences ? det_load_geofences(p->det, cfg->geofences[i], err, sizeof err)
+                                 : det_load_port_polygons(p->det, cfg->port_polygons[i - cfg->ngeofences], err,
+                                                          sizeof err)) != 0) {
+            fprintf(stderr, "%s: %s\n", p->who, err);
+            pipeline_close(p);
+            return -1;
+        }
     p->ais = ais_ctx_new();
     p->dec = modes_decoder_new(NULL);
     modes_validator_init(&p->val, 1);

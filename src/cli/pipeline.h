@@ -28,6 +28,10 @@ struct pipeline_config {
     const char *const *areas; /* GeoJSON areas for watchlist area-entry alerts */
     int nareas;
     bool detect;             /* run the detectors */
+    const char *const *geofences; /* with detect: GeoJSON zones, enter/exit/dwell of any entity */
+    int ngeofences;
+    const char *const *port_polygons; /* with detect: GeoJSON port areas beside the World Port Index */
+    int nport_polygons;
     const struct det_config *det; /* NULL: the published defaults */
     int64_t modes_epoch_ms;  /* UTC of the Beast/AVR counter's zero; 0: the counter as a relative clock */
     bool quiet;              /* no warning when the reference data is missing */

@@ -27,11 +27,20 @@ struct det *det_new(const struct det_config *cfg, const struct ref *r)
     if (c->loiter_max_kn <= 0) c->loiter_max_kn = 2;
     if (c->loiter_min_h <= 0) c->loiter_min_h = 2;
     if (c->loiter_shore_nm <= 0) c->loiter_shore_nm = 20;
+    if (c->port_entry_km <= 0) c->port_entry_km = 3;
+    if (c->port_exit_km <= 0) c->port_exit_km = 4;
+    if (c->port_stop_kn <= 0) c->port_stop_kn = 0.2;
+    if (c->port_start_kn <= 0) c->port_start_kn = 0.5;
+    if (c->port_gap_h <= 0) c->port_gap_h = 4;
+    if (c->port_min_h == 0) c->port_min_h = 3; /* negative: no minimum */
+    if (c->geofence_dwell_h <= 0) c->geofence_dwell_h = 1;
     d->ref = r;
     hash_u32_init(&d->index, 1024);
     hash_u32_init(&d->cell_index, 1024);
     hash_u32_init(&d->heard, 4096);
     hash_u32_init(&d->by_imo, 1024);
+    d->portcall = det_portcall_new();
+    d->geofence = det_geofence_new();
     return d;
 }
 
@@ -48,6 +57,8 @@ void det_free(struct det *d)
     hash_u32_free(&d->cell_index);
     hash_u32_free(&d->heard);
     hash_u32_free(&d->by_imo);
+    det_portcall_free(d->portcall);
+    det_geofence_free(d->geofence);
     free(d);
 }
 
@@ -60,6 +71,11 @@ void det_print_stats(const struct det *d, FILE *f)
             (unsigned long long)s->gaps, (unsigned long long)s->gaps_deliberate,
             (unsigned long long)s->gaps_coverage, (unsigned long long)s->encounters,
             (unsigned long long)s->loitering);
+    fprintf(f, "port calls: %llu (open %llu; visits without a stop or under the minimum: %llu)\n"
+               "geofence enter/exit/dwell: %llu/%llu/%llu\n",
+            (unsigned long long)s->port_calls, (unsigned long long)s->port_calls_open,
+            (unsigned long long)s->port_visits_dropped, (unsigned long long)s->geofence_enter,
+            (unsigned long long)s->geofence_exit, (unsigned long long)s->geofence_dwell);
 }
 
 struct det_source *det_source_get(struct det *d, const char *name)
@@ -79,12 +95,15 @@ double det_source_silence(const struct det_source *s, int64_t t0, int64_t t1)
 {
     if (!s || t1 <= t0)
         return 0;
+    /* The longest single silence, not their sum: an outage is one stretch,
+     * while a satellite's passes (or any receiver's duty cycle) leave many
+     * short silences that explain nothing about a vessel heard between them. */
     int64_t silent = 0;
     for (int i = 0; i < s->silent_n; i++) {
         int64_t a = s->silent_from[i] > t0 ? s->silent_from[i] : t0;
         int64_t b = s->silent_to[i] < t1 ? s->silent_to[i] : t1;
-        if (b > a)
-            silent += b - a;
+        if (b - a > silent)
+            silent = b - a;
     }
     /* A silence still going on when the vessel reappears (the source came back
      * with this very message) is recorded before we are asked. */
@@ -187,6 +206,7 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
 {
     if (source)
         note_source(d, source, u->t_ms);
+    det_geofence_on_update(d, u, evidence, evidence_len, out);
     if (u->kind != TRK_VESSEL)
         return;
     const struct trk_vessel *tv = u->e.vessel;
@@ -210,6 +230,7 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
     note_heard(d, tv->lat, tv->lon, u->t_ms);
     det_gap_on_position(d, v, tv, u->t_ms, evidence, evidence_len, out);
     det_loiter_on_position(d, v, u->t_ms, tv->lat, tv->lon, kn, evidence, evidence_len, out);
+    det_portcall_on_position(d, tv, u->t_ms, kn, evidence, evidence_len, out);
     v->last_t = u->t_ms;
     v->last_lat = tv->lat;
     v->last_lon = tv->lon;
@@ -231,4 +252,5 @@ void det_finish(struct det *d, struct buf *out)
     for (size_t i = 0; i < d->nv; i++)
         det_loiter_close(d, &d->v[i], out);
     det_encounter_finish(d, out);
+    det_portcall_finish(d, out);
 }

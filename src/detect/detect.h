@@ -35,10 +35,19 @@ struct det_config {
     /* Loitering (GFW carrier loitering): < 2 kn for >= 2 h (4 h for a
      * stricter reading), >= 20 nm from shore. */
     double loiter_max_kn, loiter_min_h, loiter_shore_nm;
+    /* Port calls (GFW port visits, pipe-anchorages CreateInOutEvents): in port
+     * within 3 km of a port point, out beyond 4 km; stopped at <= 0.2 kn until
+     * >= 0.5 kn; a silence of >= 4 h in port is a "port gap". A visit counts
+     * with a stop or a gap (GFW confidence >= 3) lasting >= 3 h (GFW carrier
+     * vessel portal minimum; negative: no minimum). */
+    double port_entry_km, port_exit_km, port_stop_kn, port_start_kn, port_gap_h, port_min_h;
+    /* Geofences: a dwell event once an entity has been inside >= 1 h (ours). */
+    double geofence_dwell_h;
 };
 
 struct det_stats {
     uint64_t gaps, gaps_deliberate, gaps_coverage, encounters, loitering;
+    uint64_t port_calls, port_calls_open, port_visits_dropped, geofence_enter, geofence_exit, geofence_dwell;
 };
 
 struct det;
@@ -58,6 +67,14 @@ void det_finish(struct det *d, struct buf *out);
 const struct det_stats *det_stats(const struct det *d);
 /* The counters as "name: value" lines (replay --stats). */
 void det_print_stats(const struct det *d, FILE *f);
+
+/* Port polygons (GeoJSON Polygon/MultiPolygon; property "name" the port,
+ * optional "country" its ISO alpha-2): a vessel inside one is in that port,
+ * beside the World Port Index points. Geofences: zones whose entry, exit and
+ * dwell are reported for every vessel and aircraft. Both return 0, or -1
+ * with err filled (see portcall.c, geofence.c). */
+int det_load_port_polygons(struct det *d, const char *geojson_path, char *err, size_t errn);
+int det_load_geofences(struct det *d, const char *geojson_path, char *err, size_t errn);
 
 /* Distance from (lat, lon) to the nearest land, nautical miles, searched out
  * to max_nm (returns max_nm when no land is that close). 0 on land. */

@@ -21,6 +21,8 @@ struct det_vessel {
     char last_evidence[DET_EVIDENCE];
     int64_t recent[DET_RECENT];
     int recent_head, recent_n;
+    uint32_t imo;          /* last IMO number heard from this MMSI (the tracker forgets an expired vessel's) */
+    int64_t alias_last_t;  /* last heard under another MMSI with the same IMO (identity.c) */
     uint32_t cell; /* encounter grid cell, 0 = none */
     uint32_t npairs; /* open encounter pairs this vessel is in */
     /* loitering */
@@ -67,7 +69,12 @@ struct det {
     struct hash_u32 by_imo;     /* IMO -> index of the vessel (MMSI) last seen with it */
     struct det_cell *cells;
     size_t ncells, capcells;
+    struct det_portcall *portcall; /* portcall.c */
+    struct det_geofence *geofence; /* geofence.c */
 };
+
+/* identity.c */
+bool det_imo_valid(uint32_t imo);
 
 /* det.c */
 struct jw;
@@ -76,7 +83,7 @@ struct jw;
 void det_event_begin(struct det *d, struct jw *w, struct buf *out, const char *kind, int64_t t0, int64_t t1);
 void det_event_end(struct jw *w);
 struct det_source *det_source_get(struct det *d, const char *name);
-/* Fraction of [t0, t1] during which the source sent nothing at all. */
+/* Fraction of [t0, t1] that the source's longest silence in it covers. */
 double det_source_silence(const struct det_source *s, int64_t t0, int64_t t1);
 
 /* How many positions were heard from anyone within ~1 degree of (lat, lon)
@@ -100,5 +107,16 @@ void det_encounter_finish(struct det *d, struct buf *out);
 void det_loiter_on_position(struct det *d, struct det_vessel *v, int64_t t, double lat, double lon, double kn,
                             const char *evidence, size_t evlen, struct buf *out);
 void det_loiter_close(struct det *d, struct det_vessel *v, struct buf *out);
+
+/* portcall.c, geofence.c: each keeps its own state behind the pointer in struct det. */
+struct det_portcall *det_portcall_new(void);
+void det_portcall_free(struct det_portcall *p);
+void det_portcall_on_position(struct det *d, const struct trk_vessel *tv, int64_t t, double kn,
+                              const char *evidence, size_t evlen, struct buf *out);
+void det_portcall_finish(struct det *d, struct buf *out);
+struct det_geofence *det_geofence_new(void);
+void det_geofence_free(struct det_geofence *g);
+void det_geofence_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
+                            struct buf *out);
 
 #endif

@@ -71,5 +71,12 @@ void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_v
         return;
     if ((double)(t - v->last_t) / 3600000.0 < d->cfg.gap_min_h)
         return;
+    /* Its IMO number was heard under another MMSI meanwhile: the ship went on
+     * transmitting as another identity and came back to this one (identity.c
+     * reports both changes); that is not a silence. */
+    uint32_t other;
+    if (v->alias_last_t > v->last_t ||
+        (v->imo && hash_u32_get(&d->by_imo, v->imo, &other) && &d->v[other] != v && d->v[other].last_t > v->last_t))
+        return;
     det_gap_emit(d, v, tv, t, tv->lat, tv->lon, evidence, evlen, 0, out);
 }

@@ -12,6 +12,20 @@
 #include "common/json.h"
 #include "detect/detect_internal.h"
 
+/* An IMO ship number: seven digits, the last the check digit of the other
+ * six weighted 7 to 2 (IMO resolution A.1078(28)). Type 5 also carries 0
+ * (not available), 1073741823 (all bits set: in practice the same) and
+ * flag-state numbers; only a real IMO number names one ship for life. */
+bool det_imo_valid(uint32_t imo)
+{
+    if (imo < 1000000 || imo > 9999999)
+        return false;
+    unsigned sum = 0, x = imo / 10;
+    for (unsigned w = 2; w <= 7; w++, x /= 10)
+        sum += (x % 10) * w;
+    return sum % 10 == imo % 10;
+}
+
 void det_identity_on_update(struct det *d, const struct trk_update *u, uint32_t vi, const char *evidence,
                             size_t evlen, struct buf *out)
 {
@@ -39,11 +53,13 @@ void det_identity_on_update(struct det *d, const struct trk_update *u, uint32_t 
         jw_arr_end(&w);
         det_event_end(&w);
     }
-    if (!tv->imo)
+    if (!det_imo_valid(tv->imo))
         return;
     uint32_t prev;
     if (hash_u32_get(&d->by_imo, tv->imo, &prev) && prev != vi) {
         struct det_vessel *old = &d->v[prev], *v = &d->v[vi];
+        if (old->last_t > v->alias_last_t)
+            v->alias_last_t = old->last_t; /* the ship was heard as the other MMSI until then */
         det_event_begin(d, &w, out, "identity_change", old->last_t ? old->last_t : u->t_ms, u->t_ms);
         jw_kuint(&w, "imo", tv->imo);
         jw_kstr(&w, "field", "mmsi");
@@ -67,4 +83,5 @@ void det_identity_on_update(struct det *d, const struct trk_update *u, uint32_t 
                          strlen(v->first_evidence), tv->mmsi, out);
     }
     hash_u32_put(&d->by_imo, tv->imo, vi);
+    d->v[vi].imo = tv->imo;
 }

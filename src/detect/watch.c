@@ -1,30 +1,21 @@
 #include "detect/watch.h"
 
-#include <jansson.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "common/buf.h"
-#include "common/geo.h"
 #include "common/hash.h"
 #include "common/json.h"
 #include "common/xmalloc.h"
+#include "detect/zone.h"
 #include "ref/ref.h"
 #include "ref/registry.h"
 #include "ref/watchlist.h"
 
+/* Areas are bits of trk_watch.areas: at most 32. */
 #define MAX_AREAS 32
-
-struct area {
-    char name[64];
-    double *rings;   /* all outer rings, lon/lat pairs back to back */
-    int *ring_len;   /* points per ring */
-    int nrings;
-    double min_lat, max_lat, min_lon, max_lon;
-};
 
 /* A watched entity that leaves and comes back (expired from the tracker
  * after 5 min out of coverage, say) is not news again until it has been away
@@ -36,8 +27,7 @@ struct watch {
     const struct ref *ref;
     const struct ref_wl_index *wl;
     struct sqlite3 *registry;
-    struct area areas[MAX_AREAS];
-    int nareas;
+    struct det_zones areas; /* shared GeoJSON loading (zone.c) */
     struct watch_stats stats;
 };
 
@@ -55,10 +45,7 @@ void watch_free(struct watch *w)
 {
     if (!w)
         return;
-    for (int i = 0; i < w->nareas; i++) {
-        free(w->areas[i].rings);
-        free(w->areas[i].ring_len);
-    }
+    det_zones_free(&w->areas);
     hash_u32_free(&w->seen);
     free(w);
 }
@@ -67,94 +54,17 @@ const struct watch_stats *watch_stats(const struct watch *w) { return &w->stats;
 
 /* ------------------------------------------------------------------ areas */
 
-static void add_ring(struct area *a, json_t *ring)
-{
-    size_t n = json_array_size(ring);
-    if (n < 3)
-        return;
-    size_t have = 0;
-    for (int i = 0; i < a->nrings; i++)
-        have += (size_t)a->ring_len[i];
-    a->rings = xrealloc(a->rings, (have + n) * 2 * sizeof(double));
-    a->ring_len = xrealloc(a->ring_len, (size_t)(a->nrings + 1) * sizeof(int));
-    double *p = a->rings + 2 * have;
-    for (size_t i = 0; i < n; i++) {
-        json_t *pt = json_array_get(ring, i);
-        double lon = json_number_value(json_array_get(pt, 0)), lat = json_number_value(json_array_get(pt, 1));
-        p[2 * i] = lon;
-        p[2 * i + 1] = lat;
-        if (lat < a->min_lat) a->min_lat = lat;
-        if (lat > a->max_lat) a->max_lat = lat;
-        if (lon < a->min_lon) a->min_lon = lon;
-        if (lon > a->max_lon) a->max_lon = lon;
-    }
-    a->ring_len[a->nrings++] = (int)n;
-}
-
 int watch_load_areas(struct watch *w, const char *path, char *err, size_t errn)
 {
-    json_error_t je;
-    json_t *root = json_load_file(path, 0, &je);
-    if (!root) {
-        snprintf(err, errn, "%s:%d: %s", path, je.line, je.text);
-        return -1;
-    }
-    json_t *features = json_object_get(root, "features");
-    json_t *single = NULL;
-    if (!features && json_object_get(root, "geometry")) {
-        single = json_array();
-        json_array_append(single, root);
-        features = single;
-    }
-    size_t i;
-    json_t *f;
-    json_array_foreach(features, i, f) {
-        json_t *g = json_object_get(f, "geometry");
-        const char *type = json_string_value(json_object_get(g, "type"));
-        json_t *coords = json_object_get(g, "coordinates");
-        if (!type || !coords)
-            continue;
-        if (w->nareas == MAX_AREAS) {
-            snprintf(err, errn, "%s: more than %d areas", path, MAX_AREAS);
-            json_decref(single);
-            json_decref(root);
-            return -1;
-        }
-        struct area *a = &w->areas[w->nareas];
-        memset(a, 0, sizeof *a);
-        a->min_lat = a->min_lon = 1e9;
-        a->max_lat = a->max_lon = -1e9;
-        const char *name = json_string_value(json_object_get(json_object_get(f, "properties"), "name"));
-        snprintf(a->name, sizeof a->name, "%s", name ? name : "area");
-        if (!strcmp(type, "Polygon")) {
-            add_ring(a, json_array_get(coords, 0));
-        } else if (!strcmp(type, "MultiPolygon")) {
-            size_t k;
-            json_t *poly;
-            json_array_foreach(coords, k, poly) add_ring(a, json_array_get(poly, 0));
-        }
-        if (a->nrings)
-            w->nareas++;
-    }
-    json_decref(single);
-    json_decref(root);
-    return 0;
+    return det_zones_load(&w->areas, path, MAX_AREAS, err, errn) < 0 ? -1 : 0;
 }
 
 static uint32_t areas_at(const struct watch *w, double lat, double lon)
 {
     uint32_t mask = 0;
-    for (int i = 0; i < w->nareas; i++) {
-        const struct area *a = &w->areas[i];
-        if (lat < a->min_lat || lat > a->max_lat || lon < a->min_lon || lon > a->max_lon)
-            continue;
-        const double *p = a->rings;
-        for (int r = 0; r < a->nrings; p += 2 * a->ring_len[r], r++)
-            if (geo_point_in_ring(lat, lon, p, a->ring_len[r])) {
-                mask |= 1u << i;
-                break;
-            }
-    }
+    for (size_t i = 0; i < w->areas.n; i++)
+        if (det_zone_contains(&w->areas.z[i], lat, lon))
+            mask |= 1u << i;
     return mask;
 }
 
@@ -329,14 +239,14 @@ int watch_on_update(struct watch *w, const struct trk_update *u, const char *evi
             n++;
         }
     }
-    if (pos_changed && w->nareas) {
+    if (pos_changed && w->areas.n) {
         uint32_t now = areas_at(w, lat, lon);
         uint32_t entered = now & ~tw->areas;
         tw->areas = now;
-        for (int i = 0; i < w->nareas; i++)
+        for (size_t i = 0; i < w->areas.n; i++)
             if (entered & (1u << i)) {
                 w->stats.area_entries++;
-                alert(w, u, "area_entry", w->areas[i].name, evidence, evidence_len, out);
+                alert(w, u, "area_entry", w->areas.z[i].name, evidence, evidence_len, out);
                 n++;
             }
     }

@@ -222,6 +222,12 @@ static const struct sim_receiver *heard(const struct sim_scenario *sc, int64_t t
     return best;
 }
 
+const struct sim_receiver *sim_heard(const struct sim_scenario *sc, int64_t t, double lat, double lon,
+                                    double alt_ft, double *dist_nm)
+{
+    return heard(sc, t, lat, lon, alt_ft, dist_nm);
+}
+
 static unsigned ais_interval_ms(const struct sim_entity *e, const struct sim_state *s)
 {
     if (e->ais_class == 'B')

@@ -36,6 +36,12 @@ int sim_generate(struct sim_scenario *sc, uint64_t seed, const struct sim_output
  * then, drawn from the seed): frame time = start + (ts12 - this) / 12 MHz. */
 uint64_t sim_ts12_base(uint64_t seed);
 
+/* The receiver that would hear a transmitter at (lat, lon) at t (alt_ft < 0:
+ * a vessel; else an aircraft at that altitude, within the radio horizon), or
+ * NULL where none does (a coverage hole, or between satellite passes). */
+const struct sim_receiver *sim_heard(const struct sim_scenario *sc, int64_t t, double lat, double lon,
+                                    double alt_ft, double *dist_nm);
+
 /* Writes the truth as JSON lines in order of start time: a "scenario"
  * header (synthetic flag, span, seed, ts12 at the start), every behaviour with its span and
  * entities, ship-to-ship meetings as found in the motion (within 500 m,

@@ -96,6 +96,58 @@ static void where(struct truth *T, const char *key, struct sim_entity *e, int64_
     jw_arr_end(&T->w);
 }
 
+/* Coverage, for scoring what could be seen: the stretches of [t0, t1) in
+ * which no receiver would hear the entity (for a pair: either of them) had
+ * it transmitted, at a 1-minute step, kept when 10 min or longer, and the
+ * fraction of the span heard. The record's own dark or off behaviours are
+ * not counted here (they are records of their own). Aircraft on the ground
+ * are silent. */
+#define COV_STEP_MS 60000
+#define COV_MIN_MS 600000
+
+static bool covered(struct truth *T, struct sim_entity *e, int64_t t)
+{
+    struct sim_state s;
+    double d;
+    if (!sim_entity_state(e, t, &s))
+        return false;
+    if (e->kind == SIM_VESSEL)
+        return sim_heard(T->sc, t, s.lat, s.lon, -1, &d) != NULL;
+    return s.airborne && sim_heard(T->sc, t, s.lat, s.lon, s.alt_ft, &d) != NULL;
+}
+
+static void coverage(struct truth *T, struct sim_entity *a, struct sim_entity *b, int64_t t0, int64_t t1)
+{
+    sim_entity_rewind(a);
+    if (b)
+        sim_entity_rewind(b);
+    int64_t run = -1;
+    size_t n = 0, heard = 0;
+    jw_key(&T->w, "unheard");
+    jw_arr_begin(&T->w);
+    for (int64_t t = t0; t <= t1; t += COV_STEP_MS) {
+        bool on = t < t1 && covered(T, a, t) && (!b || covered(T, b, t));
+        if (t < t1) {
+            n++;
+            heard += on;
+        }
+        if (!on && t < t1 && run < 0)
+            run = t;
+        if ((on || t + COV_STEP_MS > t1) && run >= 0) {
+            int64_t stop = on ? t : t1;
+            if (stop - run >= COV_MIN_MS) {
+                jw_arr_begin(&T->w);
+                jw_int(&T->w, run);
+                jw_int(&T->w, stop);
+                jw_arr_end(&T->w);
+            }
+            run = -1;
+        }
+    }
+    jw_arr_end(&T->w);
+    jw_kfixed(&T->w, "heard_fraction", n ? (double)heard / (double)n : 0, 3);
+}
+
 static void end(struct truth *T, int64_t t0)
 {
     jw_obj_end(&T->w);
@@ -128,6 +180,7 @@ static void ship_to_ship(struct truth *T, const struct sim_behaviour *b)
             begin(T, "ship_to_ship", run, t);
             entities(T, a, c);
             where(T, "position", a, run);
+            coverage(T, a, c, run, t);
             end(T, run);
             run = -1;
         }
@@ -192,6 +245,7 @@ static void behaviours(struct truth *T)
         }
         where(T, "start_position", e, b->t0);
         where(T, "end_position", e, t1 - 1);
+        coverage(T, e, NULL, b->t0, t1);
         end(T, b->t0);
     }
 }
@@ -219,6 +273,8 @@ static void timelines(struct truth *T)
                 jw_fixed(&T->w, l->lon0, 5);
                 jw_arr_end(&T->w);
                 jw_kfixed(&T->w, "radius_nm", l->dist_m / GEO_M_PER_NM, 2);
+                jw_kfixed(&T->w, "speed_kn", l->speed_kn, 1);
+                coverage(T, e, NULL, t0, t1);
                 end(T, t0);
                 continue;
             }
@@ -231,23 +287,32 @@ static void timelines(struct truth *T)
                     jw_kstr(&T->w, "from", from);
                     jw_kstr(&T->w, "to", l->place);
                     jw_kbool(&T->w, "background", e->background);
+                    coverage(T, e, NULL, dep, l->t0);
                     end(T, dep);
                 }
                 from = l->place[0] ? l->place : "?";
                 dep = l->t1;
                 continue;
             }
-            if (l->kind == SIM_LEG_STAY && (l->place[0] || l->nav_status == SIM_NAV_ANCHORED)) {
-                begin(T, l->place[0] ? "port_call" : "anchorage", t0, t1);
+            /* A stay elsewhere (drifting or stopped at sea: a meeting, a
+             * wait off a terminal) is a "stop". */
+            if (l->kind == SIM_LEG_STAY && t1 > t0) {
+                bool anch = !l->place[0] && l->nav_status == SIM_NAV_ANCHORED;
+                begin(T, l->place[0] ? "port_call" : anch ? "anchorage" : "stop", t0, t1);
                 entities(T, e, NULL);
                 if (l->place[0])
                     jw_kstr(&T->w, "port", l->place);
+                if (!l->place[0] && !anch) {
+                    jw_kstr(&T->w, "status", l->nav_status == SIM_NAV_MOORED ? "moored" : "drifting");
+                    jw_kfixed(&T->w, "speed_kn", l->speed_kn, 1);
+                }
                 jw_key(&T->w, "position");
                 jw_arr_begin(&T->w);
                 jw_fixed(&T->w, l->lat0, 5);
                 jw_fixed(&T->w, l->lon0, 5);
                 jw_arr_end(&T->w);
                 jw_kbool(&T->w, "background", e->background);
+                coverage(T, e, NULL, t0, t1);
                 end(T, t0);
             }
         }

@@ -1,9 +1,9 @@
 /* event_json.c: a detector event or watch alert line (the JSON that
  * `atalaya replay --detect` prints, src/detect) into the store: the event row
  * with its entities indexed, and for alerts the alert row as well. Which
- * entities an event is about is read from its members ("mmsi" as a number or
- * an array, "reappeared_as_mmsi", "icao"/"icao24" as hex), so a new detector
- * needs no change here. */
+ * entities an event is about is read from its members ("mmsi" or "..._mmsi"
+ * as a number or an array, "icao"/"icao24"/"..._icao" as hex), so a new
+ * detector needs no change here. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,10 +95,15 @@ int store_put_event_json(struct store *s, const char *line, size_t len)
     }
     struct store_entity_ref ents[MAX_ENTITIES];
     size_t n = 0;
-    vessel_ids(json_object_get(o, "mmsi"), ents, &n);
-    vessel_ids(json_object_get(o, "reappeared_as_mmsi"), ents, &n);
-    aircraft_id(json_object_get(o, "icao"), ents, &n);
-    aircraft_id(json_object_get(o, "icao24"), ents, &n);
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v) {
+        size_t kl = strlen(k);
+        if (!strcmp(k, "mmsi") || (kl > 5 && !strcmp(k + kl - 5, "_mmsi")))
+            vessel_ids(v, ents, &n);
+        else if (!strcmp(k, "icao") || !strcmp(k, "icao24") || (kl > 5 && !strcmp(k + kl - 5, "_icao")))
+            aircraft_id(v, ents, &n);
+    }
     int64_t t = member_ms(o, "t_ms", 0);
     struct store_event e = {
         .kind = kind ? kind : alert,

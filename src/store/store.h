@@ -203,7 +203,7 @@ int store_put_alert(struct store *s, const struct store_alert *a);
 
 /* A detector event or watch alert, as the JSON line src/detect writes it,
  * into the event table (and the alert table for alerts); the entities are
- * read from its "mmsi", "reappeared_as_mmsi", "icao" and "icao24" members,
+ * read from its "mmsi"/"*_mmsi" and "icao"/"icao24"/"*_icao" members,
  * the raw messages of "evidence" go to the evidence column (event_json.c).
  * 0 stored, 1 not an event line, -1 with err set (a malformed line starts
  * with "event line"; anything else is the store failing). */

@@ -36,6 +36,17 @@ static void set_text(struct trk *t, struct trk_update *u, struct trk_valid *v, c
 {
     if (!trk_accept(v, source, t_ms, t->cfg.vessel_stale_ms))
         return;
+    /* A name is 20 characters in types 5, 19 and 24, up to 34 with the
+     * name extension of type 21: the same name cut at 20 is no change, and
+     * the longer spelling is kept. */
+    size_t ld = strlen(dst), ls = strlen(src);
+    if (field == TRK_ID_NAME && ld != ls && (ld == 20 || ls == 20) && !strncmp(dst, src, 20)) {
+        if (ls > ld)
+            snprintf(dst, cap, "%s", src);
+        trk_set(v, source, t_ms);
+        u->flags |= TRK_U_STATIC;
+        return;
+    }
     if (dst[0] && strcmp(dst, src) != 0)
         identity(t, u, field, dst);
     snprintf(dst, cap, "%s", src);

@@ -6,7 +6,7 @@
 #   B and C drift 300 m apart at 0.5 kn for 3 h: one encounter, and each loiters;
 #   E drifts slowly 5 nm off Venezuela: too close to shore to be loitering;
 #   F reports every 10 minutes all along: nothing;
-#   G (IMO 9111115) falls silent for 14 h and reappears as another MMSI and
+#   G (IMO 9111113) falls silent for 14 h and reappears as another MMSI and
 #     name: an MMSI identity change, and the gap, found through the IMO;
 #   H renames itself: an identity change of its name (I, near G, is heard
 #     throughout, so G's area had reception while G was silent).
@@ -38,10 +38,10 @@ for k in range(0, 30 * 3600, 600):               # I: a neighbour of G, heard al
     add(t0 + k, pos1(211000009, 23.3, -37.5, 6.0, 0, t0 + k, "rxA"))
 for k in range(0, 6 * 3600, 300):                # G under its first MMSI, then as a new one
     add(t0 + k, pos1(211000007, 23.0, -38.0 + k * 10 / 3600 / 60 / 0.92, 10.0, 90, t0 + k, "rxA"))
-add(t0 + 60, static5(211000007, 9111115, "GGGG1", "OLD NAME", 80, "NOWHERE", t0 + 60, "rxA", seq=2))
+add(t0 + 60, static5(211000007, 9111113, "GGGG1", "OLD NAME", 80, "NOWHERE", t0 + 60, "rxA", seq=2))
 for k in range(20 * 3600, 24 * 3600, 300):
     add(t0 + k, pos1(211000008, 23.0, -36.0 + (k - 20 * 3600) * 10 / 3600 / 60 / 0.92, 10.0, 90, t0 + k, "rxA"))
-add(t0 + 20 * 3600 + 60, static5(211000008, 9111115, "GGGG2", "NEW NAME", 80, "NOWHERE", t0 + 20 * 3600 + 60, "rxA", seq=3))
+add(t0 + 20 * 3600 + 60, static5(211000008, 9111113, "GGGG2", "NEW NAME", 80, "NOWHERE", t0 + 20 * 3600 + 60, "rxA", seq=3))
 add(t0 + 3600, static5(211000006, 9222228, "FFFF1", "FIRST", 70, "X", t0 + 3600, "rxA", seq=4))
 add(t0 + 7200, static5(211000006, 9222228, "FFFF1", "SECOND", 70, "X", t0 + 7200, "rxA", seq=5))
 lines = [(t, "\n".join(s) if isinstance(s, list) else s) for t, s in lines]
@@ -64,7 +64,7 @@ check(len(g) == 1 and g[0].get("reappeared_as_mmsi") == 211000008 and g[0]["clas
       f"G: the 14 h gap across its MMSI change ({[(x['class'], x.get('reappeared_as_mmsi')) for x in g]})")
 check(len(gaps) == 3, f"no other gaps ({len(gaps)})")
 ids = [e for e in ev if e["event"] == "identity_change"]
-check(any(e["field"] == "mmsi" and e["old_mmsi"] == 211000007 and e["new_mmsi"] == 211000008 and e["imo"] == 9111115
+check(any(e["field"] == "mmsi" and e["old_mmsi"] == 211000007 and e["new_mmsi"] == 211000008 and e["imo"] == 9111113
           for e in ids), "G: identity change of MMSI under one IMO")
 check(any(e["field"] == "name" and e["mmsi"] == 211000006 and e["old"] == "FIRST" and e["new"] == "SECOND"
           for e in ids), "H (F's renaming): identity change of name, old and new")
@@ -76,3 +76,24 @@ lo = sorted(e["mmsi"] for e in ev if e["event"] == "loitering")
 check(lo == [211000002, 211000003], f"B and C loiter; E, 5 nm from shore, does not ({lo})")
 check(all(e["evidence"] for e in ev), "every event carries raw sentences")
 PY
+
+# Real recordings: no identity change out of a name cut at the 20 characters
+# of types 5/24 (type 21's name extension makes it longer), and no MMSI
+# "change" linked through an IMO field that is not a real IMO number
+# (0, 1073741823 and numbers failing the check digit are common in the wild).
+for f in "$root/tests/samples/ais/amsa/ais.txt.gz" "$root/tests/samples/ais/amsa/exact-earth-augmented.txt"; do
+    [ -f "$f" ] || continue
+    "$ATALAYA" replay --detect "$f" | python3 -c '
+import json, sys
+ev = [json.loads(l) for l in sys.stdin]
+def imo_ok(i):
+    if not 1000000 <= i <= 9999999: return False
+    x = i // 10
+    return sum((x // 10 ** k % 10) * (k + 2) for k in range(6)) % 10 == i % 10
+cut = [e for e in ev if e.get("field") == "name" and min(len(e["old"]), len(e["new"])) == 20
+       and e["old"][:20] == e["new"][:20]]
+bad = [e for e in ev if e.get("field") == "mmsi" and not imo_ok(e["imo"])]
+ok = not cut and not bad
+print(("ok" if ok else "not ok") + " - " + sys.argv[1] + ": no truncated-name changes, no MMSI links through invalid IMOs"
+      + ("" if ok else f" ({len(cut)} cut, {len(bad)} bad IMO)"))' "$(basename "$f")"
+done

@@ -1,0 +1,204 @@
+/* geofence.c: user zones (GeoJSON, zone.c) watched for every entity, vessels
+ * and aircraft alike, watched or not. For each zone an entity's positions
+ * give:
+ *   "geofence_enter"  the first position inside (after one outside, or the
+ *                     entity's first position);
+ *   "geofence_dwell"  the first position at least geofence_dwell_h (1 h)
+ *                     after entering, still inside: once per visit;
+ *   "geofence_exit"   the first position outside again, with the last time
+ *                     seen inside (the two differ when it left unheard).
+ * An entity still inside at the end of the input gets no exit: nobody saw it
+ * leave. State is kept only for entities inside some zone, so the cost of an
+ * entity far from every zone is one bounding-box test per zone. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/hash.h"
+#include "common/json.h"
+#include "common/xmalloc.h"
+#include "detect/detect_internal.h"
+#include "detect/zone.h"
+
+/* One visit of one entity to one zone. */
+struct gf_visit {
+    uint32_t zone;
+    bool dwelt;
+    int64_t entry_t, last_t;
+    char evidence[DET_EVIDENCE]; /* the position that entered */
+};
+
+struct gf_entity {
+    struct gf_visit *v;
+    uint32_t n, cap;
+};
+
+struct det_geofence {
+    struct det_zones zones;
+    struct hash_u32 index; /* entity key -> entities[]; MMSI, or ICAO address | bit 31 */
+    struct gf_entity *e;
+    size_t ne, cape;
+};
+
+struct det_geofence *det_geofence_new(void)
+{
+    struct det_geofence *g = xcalloc(1, sizeof *g);
+    hash_u32_init(&g->index, 64);
+    return g;
+}
+
+void det_geofence_free(struct det_geofence *g)
+{
+    if (!g)
+        return;
+    for (size_t i = 0; i < g->ne; i++)
+        free(g->e[i].v);
+    free(g->e);
+    det_zones_free(&g->zones);
+    hash_u32_free(&g->index);
+    free(g);
+}
+
+int det_load_geofences(struct det *d, const char *path, char *err, size_t errn)
+{
+    return det_zones_load(&d->geofence->zones, path, 100000, err, errn) < 0 ? -1 : 0;
+}
+
+static struct gf_entity *entity_get(struct det_geofence *g, uint32_t key, bool create)
+{
+    uint32_t i;
+    if (hash_u32_get(&g->index, key, &i))
+        return &g->e[i];
+    if (!create)
+        return NULL;
+    if (g->ne == g->cape) {
+        g->cape = g->cape ? 2 * g->cape : 64;
+        g->e = xrealloc(g->e, g->cape * sizeof *g->e);
+    }
+    i = (uint32_t)g->ne++;
+    memset(&g->e[i], 0, sizeof g->e[i]);
+    hash_u32_put(&g->index, key, i);
+    return &g->e[i];
+}
+
+/* The entity and where it is, as every geofence event carries them. */
+static void who(struct jw *w, const struct trk_update *u)
+{
+    if (u->kind == TRK_VESSEL) {
+        const struct trk_vessel *v = u->e.vessel;
+        jw_kstr(w, "kind", "vessel");
+        jw_kuint(w, "mmsi", v->mmsi);
+        if (v->name[0])
+            jw_kstr(w, "name", v->name);
+        if (v->imo)
+            jw_kuint(w, "imo", v->imo);
+        if (v->callsign[0])
+            jw_kstr(w, "callsign", v->callsign);
+        if (v->flag[0])
+            jw_kstr(w, "flag", v->flag);
+        jw_kfixed(w, "lat", v->lat, 5);
+        jw_kfixed(w, "lon", v->lon, 5);
+        return;
+    }
+    const struct trk_aircraft *a = u->e.aircraft;
+    char hex[8];
+    snprintf(hex, sizeof hex, "%06x", a->icao & 0xFFFFFFu);
+    jw_kstr(w, "kind", "aircraft");
+    jw_kstr(w, "icao", hex);
+    if (a->callsign[0])
+        jw_kstr(w, "callsign", a->callsign);
+    if (a->registration[0])
+        jw_kstr(w, "registration", a->registration);
+    if (a->country[0])
+        jw_kstr(w, "country", a->country);
+    jw_kfixed(w, "lat", a->lat, 5);
+    jw_kfixed(w, "lon", a->lon, 5);
+    if (a->v_alt_baro.source)
+        jw_kint(w, "alt_ft", a->alt_baro_ft);
+}
+
+static void emit(struct det *d, const char *kind, const struct gf_visit *gv, const struct trk_update *u,
+                 const char *evidence, size_t evlen, struct buf *out)
+{
+    struct jw w;
+    det_event_begin(d, &w, out, kind, gv->entry_t, u->t_ms);
+    jw_kstr(&w, "zone", d->geofence->zones.z[gv->zone].name);
+    who(&w, u);
+    if (!strcmp(kind, "geofence_exit"))
+        jw_kint(&w, "last_inside_ms", gv->last_t);
+    jw_key(&w, "evidence");
+    jw_arr_begin(&w);
+    if (strcmp(kind, "geofence_enter"))
+        jw_str(&w, gv->evidence);
+    if (evidence)
+        jw_strn(&w, evidence, evlen);
+    jw_arr_end(&w);
+    det_event_end(&w);
+}
+
+void det_geofence_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
+                            struct buf *out)
+{
+    struct det_geofence *g = d->geofence;
+    if (!g->zones.n || !(u->flags & TRK_U_POS))
+        return;
+    double lat, lon;
+    uint32_t key;
+    if (u->kind == TRK_VESSEL) {
+        lat = u->e.vessel->lat;
+        lon = u->e.vessel->lon;
+        key = u->e.vessel->mmsi & 0x7FFFFFFFu;
+    } else {
+        lat = u->e.aircraft->lat;
+        lon = u->e.aircraft->lon;
+        key = (u->e.aircraft->icao & 0x1FFFFFFu) | 0x80000000u;
+    }
+    struct gf_entity *e = entity_get(g, key, false);
+    /* Visits going on: still inside (dwell), or left (exit). */
+    for (uint32_t k = 0; e && k < e->n;) {
+        struct gf_visit *gv = &e->v[k];
+        if (u->t_ms < gv->last_t) { /* out of order: judged by its successors */
+            k++;
+            continue;
+        }
+        if (!det_zone_contains(&g->zones.z[gv->zone], lat, lon)) {
+            d->stats.geofence_exit++;
+            emit(d, "geofence_exit", gv, u, evidence, evlen, out);
+            e->v[k] = e->v[--e->n];
+            continue;
+        }
+        gv->last_t = u->t_ms;
+        if (!gv->dwelt && (double)(u->t_ms - gv->entry_t) / 3600000.0 >= d->cfg.geofence_dwell_h) {
+            gv->dwelt = true;
+            d->stats.geofence_dwell++;
+            emit(d, "geofence_dwell", gv, u, evidence, evlen, out);
+        }
+        k++;
+    }
+    /* New visits. */
+    for (size_t i = 0; i < g->zones.n; i++) {
+        if (!det_zone_contains(&g->zones.z[i], lat, lon))
+            continue;
+        bool known = false;
+        for (uint32_t k = 0; e && k < e->n && !known; k++)
+            known = e->v[k].zone == i;
+        if (known)
+            continue;
+        if (!e)
+            e = entity_get(g, key, true);
+        if (e->n == e->cap) {
+            e->cap = e->cap ? 2 * e->cap : 2;
+            e->v = xrealloc(e->v, e->cap * sizeof *e->v);
+        }
+        struct gf_visit *gv = &e->v[e->n++];
+        memset(gv, 0, sizeof *gv);
+        gv->zone = (uint32_t)i;
+        gv->entry_t = gv->last_t = u->t_ms;
+        size_t n = evlen < DET_EVIDENCE - 1 ? evlen : DET_EVIDENCE - 1;
+        if (evidence)
+            memcpy(gv->evidence, evidence, n);
+        gv->evidence[evidence ? n : 0] = 0;
+        d->stats.geofence_enter++;
+        emit(d, "geofence_enter", gv, u, evidence, evlen, out);
+    }
+}
