@@ -145,6 +145,7 @@ int api_watch_reload(struct http_api *a)
     if (a->st->ops->watchlist_load(a->st, &a->wl) != 0)
         return -1;
     a->wlx = a->st->ops->watchlist_index(a->st, &a->wl);
+    a->wl_gen++;
     return 0;
 }
 
@@ -226,6 +227,8 @@ void http_api_close(struct http_api *a)
         return;
     ref_wl_index_free(a->wlx);
     ref_wl_set_free(&a->wl);
+    for (size_t i = 0; i < sizeof a->cache / sizeof a->cache[0]; i++)
+        buf_free(&a->cache[i].body);
     store_close(a->st);
     free(a->write_token);
     pthread_mutex_destroy(&a->lock);

@@ -42,6 +42,17 @@ struct http_api {
     char *write_token;     /* NULL: read-only */
     struct ref_wl_set wl;  /* the store's watchlists, reloaded after a write */
     struct ref_wl_index *wlx;
+    unsigned wl_gen;       /* counts reloads: cached answers name theirs */
+    /* The last /entities answers: a picture changes only when positions are
+     * added or the watchlists change, and the map asks for the same one
+     * again and again (api_entities.c). */
+    struct api_cached {
+        char key[400];
+        int64_t row;
+        unsigned wl_gen;
+        struct buf body;
+    } cache[8];
+    unsigned cache_next;
 };
 
 struct api_req {

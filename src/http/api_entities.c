@@ -178,11 +178,33 @@ int api_entities(struct http_api *a, const struct api_req *r, struct api_reply *
     if (at ? api_parse_time(at, &t) : latest_time(a, &t))
         return at ? api_error(out, 400, "at: ms since the epoch or ISO 8601 (2026-03-02T10:00:00Z)")
                   : api_error(out, 500, "store: %s", a->st->err);
+    /* The parameters, validated above, name the answer. */
+    char key[400];
+    struct store_rows rows;
+    snprintf(key, sizeof key, "%d|%d|%s|%s|%" PRId64 "|%zu", f.kind, f.watch_only, bbox ? bbox : "",
+             f.type ? f.type : "", t, f.limit);
+    if (a->st->ops->last_rows(a->st, &rows) != 0)
+        return api_error(out, 500, "store: %s", a->st->err);
     struct jw w;
     api_json(out, &w);
+    for (size_t i = 0; i < sizeof a->cache / sizeof a->cache[0]; i++) {
+        struct api_cached *c = &a->cache[i];
+        if (c->body.len && c->row == rows.position && c->wl_gen == a->wl_gen && strcmp(c->key, key) == 0) {
+            buf_put(&out->body, c->body.p, c->body.len);
+            return 200;
+        }
+    }
     if (api_write_picture(a, t, &f, &out->body) != 0)
         return api_error(out, 500, "store: %s", a->st->err);
     buf_putc(&out->body, '\n');
+    struct api_cached *c = &a->cache[a->cache_next++ % (sizeof a->cache / sizeof a->cache[0])];
+    snprintf(c->key, sizeof c->key, "%s", key);
+    c->row = rows.position;
+    c->wl_gen = a->wl_gen;
+    if (!c->body.p)
+        buf_init(&c->body, out->body.len);
+    c->body.len = 0;
+    buf_put(&c->body, out->body.p, out->body.len);
     return 200;
 }
 

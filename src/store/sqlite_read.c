@@ -16,7 +16,7 @@
 #include "store/sqlite_internal.h"
 
 enum {
-    R_SPAN, R_ROWS, R_PICTURE, R_LATEST, R_IDENT_AT, R_ENTITY_SEEN, R_SEARCH_IMO, R_SEARCH_TEXT, R_ALERTS_ASC,
+    R_SPAN, R_ROWS, R_ENTITIES_SINCE, R_LATEST, R_IDENT_AT, R_ENTITY_SEEN, R_SEARCH_IMO, R_SEARCH_TEXT, R_ALERTS_ASC,
     R_ALERTS_DESC, R_EVENTS_AFTER, NR
 };
 
@@ -32,15 +32,15 @@ enum {
 #define HIT_END " GROUP BY kind, id, field, value ORDER BY vt IS NOT NULL, kind, id, field LIMIT ?2"
 
 static const char *const rsql[NR] = {
-    [R_SPAN] = "SELECT min(t), max(t) FROM position",
+    /* Two subqueries: each min() or max() alone is one index probe, both in
+     * one SELECT would scan the table. */
+    [R_SPAN] = "SELECT (SELECT min(t) FROM position), (SELECT max(t) FROM position)",
     [R_ROWS] = "SELECT (SELECT max(rowid) FROM position), (SELECT max(rowid) FROM event),"
                " (SELECT max(rowid) FROM alert)",
-    /* position_t narrows to the window; max(t) makes SQLite take the other
-     * columns from the row holding the maximum (sqlite.org/lang_select.html,
-     * "bare columns"). */
-    [R_PICTURE] = "SELECT kind, id, max(t), lat, lon, alt, speed, course, source FROM position"
-                  " WHERE t<=?1 AND t>?2 AND ((kind=1 AND t>?3) OR (kind<>1 AND t>?4))"
-                  " GROUP BY kind, id ORDER BY kind, id",
+    /* Entities with positions added after a row: the picture's entity list
+     * grows by these. NOT INDEXED: a range of the primary key, not a walk of
+     * position_entity in GROUP BY order. */
+    [R_ENTITIES_SINCE] = "SELECT kind, id, max(rowid) FROM position NOT INDEXED WHERE rowid>?1 GROUP BY kind, id",
     [R_LATEST] = "SELECT " POS_COLS " FROM position WHERE kind=?1 AND id=?2 AND t<=?3 ORDER BY t DESC LIMIT 1",
     [R_IDENT_AT] = "SELECT field, value, valid_from, valid_to FROM identity WHERE kind=?1 AND id=?2"
                    " AND (valid_to IS NULL OR valid_to>?3) ORDER BY field, valid_from, rowid",
@@ -55,8 +55,20 @@ static const char *const rsql[NR] = {
                        " WHERE rowid>?1 ORDER BY rowid LIMIT ?2",
 };
 
+/* Every entity the position table has held, sorted by (kind, id), kept up
+ * to date by row id. The picture is then one indexed probe per entity
+ * (position_entity: kind, id, t) instead of a scan of the window's rows and a
+ * sort: about 1 ms for the demo's 230 entities against 20-40 ms. */
+struct entity_key {
+    uint8_t kind;
+    uint32_t id;
+};
+
 struct sqlite_read {
     sqlite3_stmt *st[NR];
+    struct entity_key *ents;
+    size_t nents, cap;
+    int64_t ents_row; /* positions up to this row are in ents */
 };
 
 void sqlite_read_free(struct sqlite_read *rd)
@@ -65,6 +77,7 @@ void sqlite_read_free(struct sqlite_read *rd)
         return;
     for (int i = 0; i < NR; i++)
         sqlite3_finalize(rd->st[i]);
+    free(rd->ents);
     free(rd);
 }
 
@@ -151,18 +164,80 @@ static int emit_positions(struct store *s, sqlite3_stmt *st, store_position_cb c
     return finish(s, st, rc);
 }
 
+static int key_cmp(const struct entity_key *a, uint8_t kind, uint32_t id)
+{
+    return a->kind != kind ? (a->kind < kind ? -1 : 1) : a->id != id ? (a->id < id ? -1 : 1) : 0;
+}
+
+/* Adds the entities of positions newer than the list. */
+static int refresh_entities(struct store *s, struct sqlite_read *rd)
+{
+    sqlite3_stmt *st = stmt(s, R_ENTITIES_SINCE);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, rd->ents_row);
+    int rc;
+    int64_t top = rd->ents_row;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t kind = (uint8_t)sqlite3_column_int(st, 0);
+        uint32_t id = (uint32_t)sqlite3_column_int64(st, 1);
+        int64_t row = sqlite3_column_int64(st, 2);
+        if (row > top)
+            top = row;
+        size_t lo = 0, hi = rd->nents;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (key_cmp(&rd->ents[mid], kind, id) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < rd->nents && key_cmp(&rd->ents[lo], kind, id) == 0)
+            continue;
+        if (rd->nents == rd->cap) {
+            rd->cap = rd->cap ? 2 * rd->cap : 1024;
+            rd->ents = xrealloc(rd->ents, rd->cap * sizeof *rd->ents);
+        }
+        memmove(rd->ents + lo + 1, rd->ents + lo, (rd->nents - lo) * sizeof *rd->ents);
+        rd->ents[lo] = (struct entity_key){kind, id};
+        rd->nents++;
+    }
+    if (finish(s, st, rc))
+        return -1;
+    rd->ents_row = top;
+    return 0;
+}
+
+struct picture_ctx {
+    int64_t since;
+    store_position_cb cb;
+    void *ctx;
+    int stop;
+};
+
+static int picture_fix(void *ctx, const struct store_position *p)
+{
+    struct picture_ctx *c = ctx;
+    if (p->t_ms > c->since && c->cb(c->ctx, p))
+        c->stop = 1;
+    return 1;
+}
+
 int sqr_query_picture(struct store *s, int64_t at_ms, int64_t vessel_age_ms, int64_t aircraft_age_ms,
                       store_position_cb cb, void *ctx)
 {
-    sqlite3_stmt *st = stmt(s, R_PICTURE);
-    if (!st)
+    if (!stmt(s, R_LATEST))
         return -1;
-    int64_t va = at_ms - vessel_age_ms, aa = at_ms - aircraft_age_ms;
-    sqlite3_bind_int64(st, 1, at_ms);
-    sqlite3_bind_int64(st, 2, va < aa ? va : aa);
-    sqlite3_bind_int64(st, 3, va);
-    sqlite3_bind_int64(st, 4, aa);
-    return emit_positions(s, st, cb, ctx);
+    struct sqlite_read *rd = *sqlite_store_read(s);
+    if (refresh_entities(s, rd))
+        return -1;
+    struct picture_ctx c = {.cb = cb, .ctx = ctx};
+    for (size_t i = 0; i < rd->nents && !c.stop; i++) {
+        c.since = at_ms - (rd->ents[i].kind == STORE_VESSEL ? vessel_age_ms : aircraft_age_ms);
+        if (sqr_query_latest(s, rd->ents[i].kind, rd->ents[i].id, at_ms, picture_fix, &c))
+            return -1;
+    }
+    return 0;
 }
 
 int sqr_query_latest(struct store *s, uint8_t kind, uint32_t id, int64_t at_ms, store_position_cb cb, void *ctx)
@@ -205,7 +280,7 @@ int sqr_query_identity_at(struct store *s, uint8_t kind, uint32_t id, int64_t at
  * when cb stopped, 0 at the end, -1 on error. */
 static int emit_hits(struct store *s, sqlite3_stmt *st, size_t *left, store_hit_cb cb, void *ctx)
 {
-    int rc, stop = 0;
+    int rc = SQLITE_DONE, stop = 0;
     while (*left && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct store_hit h = {
             .kind = (uint8_t)sqlite3_column_int(st, 0),
