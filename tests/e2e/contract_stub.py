@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -76,8 +77,12 @@ MEET = {"id": 2, "event": "encounter", "t_start_ms": T0 + 40 * H, "t_end_ms": T0
 GAP2 = dict(GAP, id=3, t_start_ms=T0 + 21 * H, t_end_ms=T0 + 33.5 * H, lat=13.1, lon=-63.5,
             entities=[{"kind": "vessel", "id": 354990104}])
 EVENTS = [MEET, GAP2, GAP]
-ALERTS = [{"t": T0 + 1 * H, "kind": "vessel", "id": 613990102, "alert": "watchlist_sighting", "rule": "mmsi",
-           "message": "DEMO BOREALIS on list demo", "evidence": "!AIVDM,1,1,,A,15MgK45P3@G?fl0E`JbR0OwT0@MS,0*4E"}]
+ALERTS = [{"seq": 3 - i, "t": T0 + (3 - i) * H, "kind": "vessel", "id": mmsi, "rule": "mmsi",
+           "message": {"alert": "watchlist_sighting", "t_ms": T0 + (3 - i) * H, "kind": "vessel", "mmsi": mmsi,
+                       "match": {"rule": "mmsi", "weak": False, "entry": {"list": "demo", "name": name}}},
+           "evidence": "!AIVDM,1,1,,A,15MgK45P3@G?fl0E`JbR0OwT0@MS,0*4E"}
+          for i, (mmsi, name) in enumerate([(613990102, "DEMO BOREALIS"), (620990106, "DEMO CALYPSO"),
+                                            (613990102, "DEMO BOREALIS")])]
 
 
 def vessel(mmsi):
@@ -116,10 +121,35 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def do_HEAD(self):
+        if self.path == "/api/v1/stream":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+        else:
+            self.send_response(404)
+            self.end_headers()
+
+    def stream(self):
+        """A stream with nothing new: a comment now and then, for a minute."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        try:
+            for _ in range(60):
+                self.wfile.write(b": heartbeat\n\n")
+                self.wfile.flush()
+                time.sleep(1)
+        except OSError:
+            pass
+
     def do_GET(self):
         u = urllib.parse.urlparse(self.path)
         q = urllib.parse.parse_qs(u.query)
         p = u.path
+        if p == "/api/v1/stream":
+            return self.stream()
         if p == "/api/v1/timespan":
             return self.send(200, {"from": T0, "to": T1})
         if p == "/api/v1/entities":

@@ -6,7 +6,7 @@
 # lock file) searches, opens dossiers, follows events to the map, scrubs the
 # time slider and exports. Screenshots and the server's log land in the
 # build's test-logs/web_investigate/. The store is built once per binary and
-# scenario (test-data/, about 2 minutes) and reused.
+# scenario (test-data/, about 5 minutes on a shared machine) and reused.
 # Skips (77) only when chromium is missing or `atalaya serve` does not exist.
 set -u
 root=${ATALAYA_ROOT:-.}
@@ -37,8 +37,8 @@ if [ ! -d "$e2e/node_modules/playwright-core" ]; then
 fi
 
 # The demo store, keyed by what makes it: the binary, the scenario, the
-# watchlist and this script.
-key=$(cat "$bin" "$root/scenarios/caribbean.json" "$root/scenarios/caribbean-watchlist.csv" "$0" | sha256sum | cut -c1-16)
+# watchlist, the port polygons and zones, and this script.
+key=$(cat "$bin" "$root"/scenarios/caribbean* "$0" | sha256sum | cut -c1-16)
 data="$build/test-data/web_investigate-$key"
 db="$data/store.db"
 if [ ! -f "$data/complete" ]; then
@@ -50,20 +50,18 @@ if [ ! -f "$data/complete" ]; then
         { echo "not ok - atalaya simulate scenarios/caribbean.json"; cat "$data/simulate.log"; exit 1; }
     "$bin" watchlist --db "$db" import --format csv --list demo "$root/scenarios/caribbean-watchlist.csv" >"$data/watchlist.log" 2>&1 ||
         { echo "not ok - atalaya watchlist import the demo watchlist"; cat "$data/watchlist.log"; exit 1; }
-    # ingest runs the detectors and matches the watchlists of the store's own
-    # file (where the demo watchlist was just imported).
-    help=$("$bin" ingest --help 2>&1)
-    "$bin" ingest --store "sqlite:$db" "$data/demo.nmea" >"$data/ingest-ais.log" 2>&1 ||
-        { echo "not ok - atalaya ingest the demo AIS"; tail -n 20 "$data/ingest-ais.log"; exit 1; }
     # The Beast counter starts at the receiver's uptime; the truth header says
     # where (as scripts/demo.sh does).
     epoch=$(python3 -c 'import json,sys; h=json.loads(open(sys.argv[1]).readline()); print((h["start_ms"] - h.get("modes_ts12_at_start", 0) / 12000) / 1000)' "$data/demo-truth.jsonl")
-    case "$help" in
-    *--modes-epoch*)
-        "$bin" ingest --store "sqlite:$db" --modes-epoch "$epoch" "$data/demo.beast" >"$data/ingest-beast.log" 2>&1 ||
-            { echo "not ok - atalaya ingest the demo Beast"; tail -n 20 "$data/ingest-beast.log"; exit 1; } ;;
-    *) echo "# note: atalaya ingest has no --modes-epoch: the demo's aircraft are left out" ;;
-    esac
+    # ingest runs the detectors and matches the watchlists of the store's own
+    # file (where the demo watchlist was just imported); the demo's port
+    # polygons and zones as scripts/demo.sh passes them.
+    opts=(--modes-epoch "$epoch")
+    help=$("$bin" ingest --help 2>&1)
+    case "$help" in *--port-polygons*) opts+=(--port-polygons "$root/scenarios/caribbean-ports.geojson") ;; esac
+    case "$help" in *--geofence*) opts+=(--geofence "$root/scenarios/caribbean-zones.geojson") ;; esac
+    "$bin" ingest --store "sqlite:$db" "${opts[@]}" "$data/demo.nmea" "$data/demo.beast" >"$data/ingest.log" 2>&1 ||
+        { echo "not ok - atalaya ingest ${opts[*]} the demo AIS and Beast"; tail -n 20 "$data/ingest.log"; exit 1; }
     rm -f "$data/demo.nmea" "$data/demo.beast"
     touch "$data/complete"
 fi

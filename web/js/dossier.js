@@ -11,6 +11,8 @@ import { title, storeKey } from './picture.js';
 import * as events from './events.js';
 
 const panel = () => document.getElementById('panel');
+// A time as the detector wrote it: ms since the epoch or ISO 8601 text.
+const when = (v) => (typeof v === 'number' ? iso(v) : typeof v === 'string' ? v.replace('T', ' ') : '');
 let shownId = null, seq = 0;
 
 function fieldRows(d) {
@@ -95,7 +97,8 @@ function render(doc, t, ctx) {
   const flights = (doc.flights || []).map((f) => el('li', {
     class: 'flight', tabindex: 0,
     onclick: () => ctx.showTrack(k, id, f.t_start_ms, f.t_end_ms, f.callsign || 'flight', [t.id]),
-  }, `${f.callsign || ''} ${f.departure_airport || '?'} ${iso(f.departure_time ?? f.t_start_ms)} → ${f.arrival_airport || '?'} ${iso(f.arrival_time ?? f.t_end_ms)}`.trim()));
+  }, `${f.callsign || ''} ${f.departure_airport || '?'} ${when(f.departure_time ?? f.t_start_ms)} → ` +
+     `${f.arrival_airport || '?'} ${when(f.arrival_time ?? f.t_end_ms)}`.trim()));
 
   const calls = (doc.port_calls || []).map((c) => el('li', {
     class: 'port-call', tabindex: 0,

@@ -45,7 +45,8 @@ export function bind(opts) {
       kind: r.kind === 'aircraft' ? 'aircraft' : 'vessel',
       id: r.kind === 'aircraft' ? String(r.icao).toLowerCase() : r.mmsi,
       lat: r.lat, lon: r.lon,
-      label: `${r.value} (${r.field}) · ${r.kind === 'aircraft' ? String(r.icao).toUpperCase() : 'MMSI ' + r.mmsi}`,
+      label: `${r.value} (${r.current === false ? 'former ' : ''}${r.field}) · ` +
+        (r.kind === 'aircraft' ? String(r.icao).toUpperCase() : 'MMSI ' + r.mmsi),
     }));
     list.replaceChildren(...hits.map((h) => el('li', {
       tabindex: 0, dataset: { kind: h.kind, id: h.id },
