@@ -186,6 +186,29 @@ try {
     await shot(page, 'event-encounter.png');
   }
 
+  // Its port call (Willemstad, from the demo's port polygons): listed, and
+  // a click shows the stay on the map.
+  const call = page.locator('#d-portcalls li').first();
+  check(await call.count() === 1 && /WILLEMSTAD/i.test(await call.textContent()),
+    `its port calls are listed (${await call.textContent().catch(() => 'none')})`);
+  if (await call.count()) {
+    const seq = await page.evaluate(() => (window.atalaya.focus() || { seq: 0 }).seq);
+    await call.click();
+    const f = await poll(page, (s0) => { const f = window.atalaya.focus(); return f && f.seq > s0 && f; }, seq, 10000);
+    await page.waitForTimeout(600);
+    const inside = f && await page.evaluate(([lat, lon]) => window.atalaya.map.getBounds().contains([lat, lon]), [f.lat, f.lon]);
+    check(f && Math.abs(f.lat - 12.1) < 0.2 && Math.abs(f.lon + 68.94) < 0.2 && inside,
+      `clicking the port call shows it on the map (${f && f.lat.toFixed(3)}, ${f && f.lon.toFixed(3)})`);
+    await shot(page, 'port-call.png');
+  }
+
+  // ---- an aircraft of the demo airline: its dossier
+  check(await searchOpen(page, 'DQX711', 'af1d001'), 'searching the callsign "DQX711" opens the aircraft\'s dossier');
+  const awatch = await page.locator('#d-watch').innerText().catch(() => '');
+  check(/DEMO QX 1/.test(awatch) && /DEMO QX AIRLINES/.test(awatch),
+    `the aircraft's dossier shows its watchlist entries, by address and operator (${awatch.replace(/\s+/g, ' ').slice(0, 100)})`);
+  await shot(page, 'dossier-aircraft.png');
+
   // ---- the alert and event list: kind filter, click
   await page.selectOption('#ev-kind', 'ais_gap');
   const gaps = await poll(page, () => {

@@ -37,7 +37,7 @@ export function current() {
 }
 
 // Opens the panel for target t; in store mode fetches and renders its
-// dossier. ctx: {mode(), showTrack(kind, id, from, to, label, ids), trackAround}.
+// dossier. ctx: {mode(), goTo(t), showTrack(kind, id, from, to, label, ids, lat, lon)}.
 export async function open(t, ctx) {
   const p = panel();
   const again = shownId === t.id;
@@ -96,13 +96,16 @@ function render(doc, t, ctx) {
   const [k, id] = storeKey(t);
   const flights = (doc.flights || []).map((f) => el('li', {
     class: 'flight', tabindex: 0,
-    onclick: () => ctx.showTrack(k, id, f.t_start_ms, f.t_end_ms, f.callsign || 'flight', [t.id]),
+    onclick: () => { ctx.goTo(f.t_end_ms); ctx.showTrack(k, id, f.t_start_ms, f.t_end_ms, f.callsign || 'flight', [t.id]); },
   }, `${f.callsign || ''} ${f.departure_airport || '?'} ${when(f.departure_time ?? f.t_start_ms)} → ` +
      `${f.arrival_airport || '?'} ${when(f.arrival_time ?? f.t_end_ms)}`.trim()));
 
   const calls = (doc.port_calls || []).map((c) => el('li', {
     class: 'port-call', tabindex: 0,
-    onclick: () => ctx.showTrack(k, id, c.t_start_ms, c.t_end_ms, c.port || 'port call', [t.id], c.lat, c.lon),
+    onclick: () => {
+      ctx.goTo(c.t_end_ms);
+      ctx.showTrack(k, id, c.t_start_ms, c.t_end_ms, c.port || 'port call', [t.id], c.lat, c.lon);
+    },
   }, `${c.port || '?'}${c.port_country ? ' (' + c.port_country + ')' : ''} · ${span(c.t_start_ms, c.t_end_ms)}`));
 
   const evs = (doc.events || []).map((e) => events.item(normalise(e, 'event')));
