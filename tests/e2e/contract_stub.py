@@ -95,8 +95,9 @@ def dossier(v):
          "identities": [{"field": "name", "value": v[1], "from": T0}, {"field": "imo", "value": "1009027", "from": T0},
                         {"field": "callsign", "value": "OLD1", "from": T0 - 48 * H, "to": T0}],
          "latest": vessel_entity(v, T1), "watch": [], "flights": [], "port_calls": [
-             {"mmsi": v[0], "port": "Jose", "port_country": "VE", "t_start_ms": T0 + 50 * H, "t_end_ms": T0 + 70 * H,
-              "lat": 10.15, "lon": -64.88}],
+             {"id": 9, "event": "port_call", "mmsi": v[0], "port": "WILLEMSTAD (DEMO)", "port_country": "CW",
+              "t_start_ms": T0 + 50 * H, "t_end_ms": T0 + 70 * H, "lat": 12.0975, "lon": -68.94,
+              "entities": [{"kind": "vessel", "id": v[0]}], "evidence": "!AIVDM,1,1,,A,15MgK45P3@G?fl0E`JbR0OwT0@MS,0*4E"}],
          "events": evs, "alerts": [a for a in ALERTS if a["id"] == v[0]]}
     if v[7]:
         d["watch"] = [{"list": "demo", "program": "DEMO", "entry": 1, "name": v[7], "listed": "2026-01-01", "rule": "mmsi",
@@ -158,7 +159,9 @@ class Handler(BaseHTTPRequestHandler):
             v = vessel(int(p.rsplit("/", 1)[1]))
             return self.send(200, dossier(v)) if v else self.send(404, {"error": "not found", "status": 404})
         if p.startswith("/api/v1/entity/aircraft/"):
-            return self.send(200, {"kind": "aircraft", "icao": p.rsplit("/", 1)[1], "identities": [], "watch": [],
+            return self.send(200, {"kind": "aircraft", "icao": p.rsplit("/", 1)[1], "identities": [],
+                                   "watch": [{"list": "demo", "program": "DEMO", "name": "DEMO QX 1", "rule": "icao24"},
+                                             {"list": "demo", "program": "DEMO", "name": "DEMO QX AIRLINES", "rule": "operator"}],
                                    "flights": [], "port_calls": [], "events": [], "alerts": []})
         if p.startswith("/api/v1/track/vessel/"):
             v = vessel(int(p.rsplit("/", 1)[1]))
@@ -175,6 +178,8 @@ class Handler(BaseHTTPRequestHandler):
             needle = q.get("q", [""])[0].upper()
             hits = [{"kind": "vessel", "mmsi": v[0], "field": "name", "value": v[1], "lat": pos(v, T1)[0], "lon": pos(v, T1)[1]}
                     for v in VESSELS if needle and (needle in v[1] or needle == str(v[0]))]
+            hits += [{"kind": "aircraft", "icao": a[0], "field": "callsign", "value": a[1], "lat": a[2], "lon": a[3]}
+                     for a in AIRCRAFT if needle and needle in a[1]]
             return self.send(200, {"results": hits})
         if p.startswith("/api/") or p.startswith("/data/"):
             return self.send(404, {"error": "not found", "status": 404})

@@ -110,23 +110,6 @@ function openHit(hit) {
   select(t);
 }
 
-// Store: the track of entity (kind, id) between from and to, on the map.
-async function showTrack(kind, id, from, to, label, ids, lat, lon) {
-  let track = null;
-  try {
-    track = await store.track(kind, id, from, to);
-  } catch (e) {
-    track = null;
-  }
-  if (typeof lat !== 'number' && track) {
-    for (const f of track.features || []) {
-      const c = f.geometry && f.geometry.coordinates;
-      if (f.geometry && f.geometry.type === 'LineString' && c.length) [lon, lat] = c[c.length - 1];
-    }
-  }
-  focus.show(map, layer, { lat, lon, label, ids, track });
-}
-
 // Store: the tracks of an event's entities around it (half an hour either
 // side, at most two days), one FeatureCollection.
 async function trackAround(it) {
@@ -145,7 +128,7 @@ async function trackAround(it) {
 }
 
 const ctx = {
-  map, layer, mode: () => mode, inView, showTrack, trackAround,
+  map, layer, mode: () => mode, inView, trackAround,
   goTo: (t) => (mode === 'store' ? timeline.set(t, false) : null),
 };
 

@@ -37,7 +37,7 @@ export function current() {
 }
 
 // Opens the panel for target t; in store mode fetches and renders its
-// dossier. ctx: {mode(), goTo(t), showTrack(kind, id, from, to, label, ids, lat, lon)}.
+// dossier. ctx: {mode()}.
 export async function open(t, ctx) {
   const p = panel();
   const again = shownId === t.id;
@@ -93,20 +93,14 @@ function render(doc, t, ctx) {
   const identities = (doc.identities || []).map((i) => el('tr', { class: i.to ? 'former' : 'current' },
     el('th', {}, i.field), el('td', {}, String(i.value)), el('td', { class: 'when' }, i.to ? span(i.from, i.to) : 'since ' + iso(i.from))));
 
-  const [k, id] = storeKey(t);
-  const flights = (doc.flights || []).map((f) => el('li', {
-    class: 'flight', tabindex: 0,
-    onclick: () => { ctx.goTo(f.t_end_ms); ctx.showTrack(k, id, f.t_start_ms, f.t_end_ms, f.callsign || 'flight', [t.id]); },
-  }, `${f.callsign || ''} ${f.departure_airport || '?'} ${when(f.departure_time ?? f.t_start_ms)} → ` +
-     `${f.arrival_airport || '?'} ${when(f.arrival_time ?? f.t_end_ms)}`.trim()));
-
-  const calls = (doc.port_calls || []).map((c) => el('li', {
-    class: 'port-call', tabindex: 0,
-    onclick: () => {
-      ctx.goTo(c.t_end_ms);
-      ctx.showTrack(k, id, c.t_start_ms, c.t_end_ms, c.port || 'port call', [t.id], c.lat, c.lon);
-    },
-  }, `${c.port || '?'}${c.port_country ? ' (' + c.port_country + ')' : ''} · ${span(c.t_start_ms, c.t_end_ms)}`));
+  // Flights and port calls are events too (kinds flight and port_call): a
+  // click shows them as the event list does, with the track of the moment.
+  const asEvent = (e, label) => events.item({ ...normalise(e, 'event'), label });
+  const flights = (doc.flights || []).map((f) => asEvent(f,
+    `${f.callsign || ''} ${f.departure_airport || '?'} ${when(f.departure_time ?? f.t_start_ms)} → ` +
+    `${f.arrival_airport || '?'} ${when(f.arrival_time ?? f.t_end_ms)}`.trim()));
+  const calls = (doc.port_calls || []).map((c) => asEvent(c,
+    `${c.port || '?'}${c.port_country ? ' (' + c.port_country + ')' : ''} · ${span(c.t_start_ms, c.t_end_ms)}`));
 
   const evs = (doc.events || []).map((e) => events.item(normalise(e, 'event')));
   const als = (doc.alerts || []).map((a) => events.item(normalise(a, 'alert')));
