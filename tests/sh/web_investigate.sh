@@ -45,7 +45,8 @@ if [ ! -f "$data/complete" ]; then
     rm -rf "$build"/test-data/web_investigate-*
     mkdir -p "$data"
     echo "# building the demo store in $data"
-    "$bin" simulate "$root/scenarios/caribbean.json" --ais "$data/demo.nmea" --modes "$data/demo.beast" \
+    # Each step bounded: a hang fails the test instead of holding the suite.
+    timeout 1200 "$bin" simulate "$root/scenarios/caribbean.json" --ais "$data/demo.nmea" --modes "$data/demo.beast" \
         --truth "$data/demo-truth.jsonl" --seed 7 >"$data/simulate.log" 2>&1 ||
         { echo "not ok - atalaya simulate scenarios/caribbean.json"; cat "$data/simulate.log"; exit 1; }
     "$bin" watchlist --db "$db" import --format csv --list demo "$root/scenarios/caribbean-watchlist.csv" >"$data/watchlist.log" 2>&1 ||
@@ -60,7 +61,7 @@ if [ ! -f "$data/complete" ]; then
     help=$("$bin" ingest --help 2>&1)
     case "$help" in *--port-polygons*) opts+=(--port-polygons "$root/scenarios/caribbean-ports.geojson") ;; esac
     case "$help" in *--geofence*) opts+=(--geofence "$root/scenarios/caribbean-zones.geojson") ;; esac
-    "$bin" ingest --store "sqlite:$db" "${opts[@]}" "$data/demo.nmea" "$data/demo.beast" >"$data/ingest.log" 2>&1 ||
+    timeout 1800 "$bin" ingest --store "sqlite:$db" "${opts[@]}" "$data/demo.nmea" "$data/demo.beast" >"$data/ingest.log" 2>&1 ||
         { echo "not ok - atalaya ingest ${opts[*]} the demo AIS and Beast"; tail -n 20 "$data/ingest.log"; exit 1; }
     rm -f "$data/demo.nmea" "$data/demo.beast"
     touch "$data/complete"

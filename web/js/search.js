@@ -60,6 +60,5 @@ export function bind(opts) {
     e.preventDefault();
     if (box.value.trim()) run(box.value);
   });
-  list.addEventListener('keydown', (e) => { if (e.key === 'Enter' && e.target.click) e.target.click(); });
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape') hide(); });
 }

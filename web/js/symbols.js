@@ -50,7 +50,9 @@ const SHIP = [0, -9, 4, -3, 4, 8, -4, 8, -4, -3];
 // selection, drawn once and stamped for every target like it: blitting is
 // what keeps 20,000 targets smooth (a path per target, or one huge path,
 // costs ten to a hundred times more on a software-rendered canvas).
-const SIZE = 28, STEP = 5;
+// Plain sprites are 24 px; a ring needs 30 (fewer pixels to blit for the
+// many plain ones).
+const SIZE = 24, RING_SIZE = 30, STEP = 5;
 const sprites = new Map();
 
 function sprite(t, selected, ring, dpr) {
@@ -61,10 +63,12 @@ function sprite(t, selected, ring, dpr) {
   const key = `${shape}|${fill}|${rot}|${selected ? 1 : 0}|${ring}|${dpr}`;
   let c = sprites.get(key);
   if (c) return c;
+  const size = ring ? RING_SIZE : SIZE;
   c = document.createElement('canvas');
-  c.width = c.height = Math.ceil(SIZE * dpr);
+  c.width = c.height = Math.ceil(size * dpr);
+  c.size = size;
   const ctx = c.getContext('2d');
-  ctx.setTransform(dpr, 0, 0, dpr, (SIZE / 2) * dpr, (SIZE / 2) * dpr);
+  ctx.setTransform(dpr, 0, 0, dpr, (size / 2) * dpr, (size / 2) * dpr);
   if (ring) {
     ctx.beginPath();
     ctx.arc(0, 0, 12, 0, 2 * Math.PI);
@@ -97,12 +101,13 @@ function sprite(t, selected, ring, dpr) {
 export function drawAll(ctx, items, selectedId, focusIds, dpr) {
   let sel = null;
   const ringed = [];
+  const stamp = (c, it) => ctx.drawImage(c, it.x - c.size / 2, it.y - c.size / 2, c.size, c.size);
   for (const it of items) {
     if (it.t.id === selectedId) sel = it;
     else if (it.t.watch || focusIds.has(it.t.id)) ringed.push(it);
-    else ctx.drawImage(sprite(it.t, false, '', dpr), it.x - SIZE / 2, it.y - SIZE / 2, SIZE, SIZE);
+    else stamp(sprite(it.t, false, '', dpr), it);
   }
   const ring = (t) => (focusIds.has(t.id) ? FOCUS_COLOUR : t.watch ? WATCH_COLOUR : '');
-  for (const it of ringed) ctx.drawImage(sprite(it.t, false, ring(it.t), dpr), it.x - SIZE / 2, it.y - SIZE / 2, SIZE, SIZE);
-  if (sel) ctx.drawImage(sprite(sel.t, true, ring(sel.t), dpr), sel.x - SIZE / 2, sel.y - SIZE / 2, SIZE, SIZE);
+  for (const it of ringed) stamp(sprite(it.t, false, ring(it.t), dpr), it);
+  if (sel) stamp(sprite(sel.t, true, ring(sel.t), dpr), sel);
 }

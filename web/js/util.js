@@ -7,7 +7,11 @@ export function el(tag, attrs, ...children) {
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === undefined || v === null || v === false) continue;
     if (k === 'dataset') Object.assign(e.dataset, v);
-    else if (k === 'onclick') e.addEventListener('click', v);
+    else if (k === 'onclick') {
+      // A clickable list entry answers Enter too, when it has the focus.
+      e.addEventListener('click', v);
+      e.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') v(ev); });
+    }
     else e.setAttribute(k, v === true ? '' : String(v));
   }
   for (const c of children.flat()) {
