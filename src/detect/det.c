@@ -34,6 +34,25 @@ struct det *det_new(const struct det_config *cfg, const struct ref *r)
     if (c->port_gap_h <= 0) c->port_gap_h = 4;
     if (c->port_min_h == 0) c->port_min_h = 3; /* negative: no minimum */
     if (c->geofence_dwell_h <= 0) c->geofence_dwell_h = 1;
+    if (c->spoof_min_rejected <= 0) c->spoof_min_rejected = 2;
+    if (c->spoof_two_places_min <= 0) c->spoof_two_places_min = 3;
+    if (c->spoof_settle_min <= 0) c->spoof_settle_min = 10;
+    if (c->spoof_min_jump_nm <= 0) c->spoof_min_jump_nm = 3;
+    if (c->land_inland_nm <= 0) c->land_inland_nm = 5;
+    if (c->land_port_nm <= 0) c->land_port_nm = 20;
+    if (c->land_recheck_nm <= 0) c->land_recheck_nm = 1;
+    if (c->spoof_ac_speed_factor <= 0) c->spoof_ac_speed_factor = 1.3;
+    if (c->spoof_ac_min_kt <= 0) c->spoof_ac_min_kt = 200;
+    if (c->gnss_nacp_bad <= 0) c->gnss_nacp_bad = 8;
+    if (c->gnss_nacp_good <= 0) c->gnss_nacp_good = 8;
+    if (c->gnss_count_open <= 0) c->gnss_count_open = 18;
+    if (c->gnss_count_max <= 0) c->gnss_count_max = 20;
+    if (c->gnss_count_max < c->gnss_count_open) c->gnss_count_max = c->gnss_count_open;
+    if (c->jam_min_aircraft <= 0) c->jam_min_aircraft = 3;
+    if (c->jam_radius_nm <= 0) c->jam_radius_nm = 100;
+    if (c->jam_window_min <= 0) c->jam_window_min = 30;
+    d->spoof = det_spoof_new();
+    det_flights_defaults(c);
     d->ref = r;
     hash_u32_init(&d->index, 1024);
     hash_u32_init(&d->cell_index, 1024);
@@ -41,6 +60,7 @@ struct det *det_new(const struct det_config *cfg, const struct ref *r)
     hash_u32_init(&d->by_imo, 1024);
     d->portcall = det_portcall_new();
     d->geofence = det_geofence_new();
+    d->flights = det_flights_new();
     return d;
 }
 
@@ -59,6 +79,8 @@ void det_free(struct det *d)
     hash_u32_free(&d->by_imo);
     det_portcall_free(d->portcall);
     det_geofence_free(d->geofence);
+    det_spoof_free(d->spoof);
+    det_flights_free(d->flights);
     free(d);
 }
 
@@ -76,6 +98,12 @@ void det_print_stats(const struct det *d, FILE *f)
             (unsigned long long)s->port_calls, (unsigned long long)s->port_calls_open,
             (unsigned long long)s->port_visits_dropped, (unsigned long long)s->geofence_enter,
             (unsigned long long)s->geofence_exit, (unsigned long long)s->geofence_dwell);
+    fprintf(f, "flights: %llu (joined across silences %llu, touch-and-go %llu)\nemergency squawks: %llu\n",
+            (unsigned long long)s->flights, (unsigned long long)s->flights_joined,
+            (unsigned long long)s->touch_and_go, (unsigned long long)s->emergency_squawks);
+    fprintf(f, "spoofing: implausible speed %llu, two places %llu, on land %llu, gnss degraded %llu, jamming areas %llu\n",
+            (unsigned long long)s->implausible_speed, (unsigned long long)s->two_places,
+            (unsigned long long)s->on_land, (unsigned long long)s->gnss_degraded, (unsigned long long)s->gnss_jamming);
 }
 
 struct det_source *det_source_get(struct det *d, const char *name)
@@ -207,6 +235,11 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
     if (source)
         note_source(d, source, u->t_ms);
     det_geofence_on_update(d, u, evidence, evidence_len, out);
+    det_spoof_on_update(d, u, evidence, evidence_len, out);
+    if (u->kind == TRK_AIRCRAFT) {
+        det_flights_on_update(d, u, evidence, evidence_len, out);
+        return;
+    }
     if (u->kind != TRK_VESSEL)
         return;
     const struct trk_vessel *tv = u->e.vessel;
@@ -253,4 +286,6 @@ void det_finish(struct det *d, struct buf *out)
         det_loiter_close(d, &d->v[i], out);
     det_encounter_finish(d, out);
     det_portcall_finish(d, out);
+    det_spoof_finish(d, out);
+    det_flights_finish(d, out);
 }

@@ -43,11 +43,45 @@ struct det_config {
     double port_entry_km, port_exit_km, port_stop_kn, port_start_kn, port_gap_h, port_min_h;
     /* Geofences: a dwell event once an entity has been inside >= 1 h (ours). */
     double geofence_dwell_h;
+    /* Impossible kinematics and spoofing (spoof.c, jump.c, land.c, gnss.c; sources in
+     * docs/detectors.md): a spell of rejected fixes needs spoof_min_rejected
+     * (2) and a jump of spoof_min_jump_nm (3 nm), and ends spoof_settle_min
+     * (10 min) after the last; 3 returns to the first place make it "two
+     * places". On land: >= land_inland_nm (5 nm) from any water and
+     * land_port_nm (20 nm) from any port, reached by a jump or heard there
+     * first (or also by sailing there: land_report_sailed); a vessel's test
+     * is reused within land_recheck_nm (1 nm).
+     * NACp (readsb's counter rule): below gnss_nacp_bad (8) counts up, at or
+     * above gnss_nacp_good (8) down, degraded at gnss_count_open (18) of at
+     * most gnss_count_max (20). Jamming: jam_min_aircraft (3) degraded within
+     * jam_radius_nm (100) and jam_window_min (30) of each other. */
+    int spoof_min_rejected, spoof_two_places_min;
+    double spoof_settle_min, spoof_min_jump_nm, land_inland_nm, land_port_nm, land_recheck_nm;
+    bool land_report_sailed;
+    /* Aircraft moves beyond spoof_ac_speed_factor (1.3) x their own ground
+     * speed, at least spoof_ac_min_kt (200), are jumps (readsb's rule). */
+    double spoof_ac_speed_factor, spoof_ac_min_kt;
+    int gnss_nacp_bad, gnss_nacp_good, gnss_count_open, gnss_count_max, jam_min_aircraft;
+    double jam_radius_nm, jam_window_min;
+    /* Flights and emergency squawks (flight.c; sources in docs/detectors.md).
+     * EUROCONTROL OPDI flight list v0.0.1 (opdi.aero/methodology): airports
+     * within 10 km, candidates below 10,000 ft, a 10 min silence below 1 km
+     * ends a flight, a 30 min silence splits a track (here: is judged). */
+    double flight_airport_km, flight_low_ft, flight_runway_ft, flight_land_gap_min, flight_split_gap_min;
+    double flight_glide_deg;       /* 3: the optimum ILS glide path, ICAO Doc 8168 (PANS-OPS) */
+    double flight_ground_max_kt;   /* 175: top of the DO-260B surface movement scale */
+    double flight_max_gap_h;       /* 20: longer than any scheduled flight (~19 h) */
+    double flight_join_min_frac, flight_join_max_frac; /* 0.7, 1.3 of the speed flown */
+    double flight_touchgo_s;       /* 120: shorter ground contacts are touch-and-go */
+    double flight_callsign_wait_s; /* 60: twelve identification squitters (one per ~5 s) */
+    int emergency_min_reports;     /* 2: one corrupted reply is not an emergency */
 };
 
 struct det_stats {
     uint64_t gaps, gaps_deliberate, gaps_coverage, encounters, loitering;
     uint64_t port_calls, port_calls_open, port_visits_dropped, geofence_enter, geofence_exit, geofence_dwell;
+    uint64_t implausible_speed, two_places, on_land, gnss_degraded, gnss_jamming;
+    uint64_t flights, flights_joined, touch_and_go, emergency_squawks;
 };
 
 struct det;
@@ -79,5 +113,18 @@ int det_load_geofences(struct det *d, const char *geojson_path, char *err, size_
 /* Distance from (lat, lon) to the nearest land, nautical miles, searched out
  * to max_nm (returns max_nm when no land is that close). 0 on land. */
 double det_shore_nm(const struct ref *r, double lat, double lon, double max_nm);
+
+/* flight.c, the rules on their own. det_flights_defaults fills the flight_*
+ * and emergency_* fields left 0, as det_new does. */
+void det_flights_defaults(struct det_config *c);
+/* Whether a silence of gap_s seconds, over which the aircraft moved dist_m
+ * (great circle from the last position before to the first after), fits one
+ * flight flown at about speed_kt (the speed seen either side; <= 0 unknown):
+ * 1 yes, 0 no (it must have landed), -1 cannot tell (no speed known). */
+int det_flight_gap_fits(const struct det_config *c, double gap_s, double dist_m, double speed_kt);
+/* How far from an airport a point height_ft above it can still belong to its
+ * approach or climb-out: the airport radius plus the distance a glide path
+ * of flight_glide_deg covers from that height, metres. */
+double det_flight_glide_radius_m(const struct det_config *c, double height_ft);
 
 #endif

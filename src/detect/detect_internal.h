@@ -71,6 +71,8 @@ struct det {
     size_t ncells, capcells;
     struct det_portcall *portcall; /* portcall.c */
     struct det_geofence *geofence; /* geofence.c */
+    struct det_spoof *spoof; /* spoof.c */
+    struct det_flights *flights; /* flight.c: per-aircraft flight and squawk state */
 };
 
 /* identity.c */
@@ -118,5 +120,36 @@ struct det_geofence *det_geofence_new(void);
 void det_geofence_free(struct det_geofence *g);
 void det_geofence_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
                             struct buf *out);
+/* spoof.c (with jump.c, land.c, gnss.c): impossible kinematics, positions on land,
+ * GNSS degradation. Sees every update, vessels and aircraft. */
+struct det_spoof *det_spoof_new(void);
+void det_spoof_free(struct det_spoof *s);
+void det_spoof_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
+                         struct buf *out);
+void det_spoof_finish(struct det *d, struct buf *out);
+/* squawk.c: an emergency code (7500, 7600, 7700) held by one aircraft. */
+struct det_squawk {
+    uint16_t code;       /* the code while one is open, 0 otherwise */
+    int64_t t0, last;    /* set; last message while still set */
+    uint32_t reports;    /* messages that carried it */
+    bool pos, alt_ok;
+    double lat, lon;
+    int32_t alt_ft;
+    char callsign[9];
+    char ev0[DET_EVIDENCE], ev1[DET_EVIDENCE]; /* the message that set it, the last one or the change back */
+};
+void det_squawk_on_update(struct det *d, struct det_squawk *s, const struct trk_update *u, const char *evidence,
+                          size_t evlen, struct buf *out);
+/* Ends an open code at its last report (end of input: ongoing). */
+void det_squawk_close(struct det *d, struct det_squawk *s, uint32_t icao, bool ongoing, struct buf *out);
+
+/* flight.c: flights (takeoff to landing) of aircraft, and the per-aircraft
+ * table the squawk state lives in. */
+struct det_flights;
+struct det_flights *det_flights_new(void);
+void det_flights_free(struct det_flights *f);
+void det_flights_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
+                           struct buf *out);
+void det_flights_finish(struct det *d, struct buf *out);
 
 #endif

@@ -58,7 +58,7 @@ struct pc_vessel {
     struct pc_port port;     /* named port of the visit */
     int64_t stop_since, first_stop_t, last_stop_end_t, stopped_ms, gap_ms;
     uint32_t nstops, ngaps, positions;
-    char name[36], flag[48];
+    char name[36], flag[sizeof ((struct trk_vessel *)0)->flag];
     uint32_t imo;
     char entry_evidence[DET_EVIDENCE];
     char last_in_evidence[DET_EVIDENCE];

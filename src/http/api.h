@@ -108,14 +108,15 @@ void api_write_entity_id(struct jw *w, uint8_t kind, uint32_t id);
 void api_write_entity_ref(struct jw *w, uint8_t kind, uint32_t id);
 /* lat, lon, t, speed, course (and alt for aircraft), as in entities. */
 void api_write_position(struct jw *w, const struct store_position *p);
-/* The watchlist matches of an entity with these identity values; writes the
- * strongest as "watch":{...} (all of them when all is set, as an array).
- * Returns the number of matches. */
+/* An entity's identity at a moment, one value per field ("" when none). */
 struct api_ident {
     char name[64], callsign[16], imo[16], shiptype[8], flag[64], registration[16], country[64], type[16],
         operator_[16];
 };
 void api_ident_load(struct http_api *a, uint8_t kind, uint32_t id, int64_t at_ms, struct api_ident *out);
+/* The watchlist matches of an entity with these identity values; writes the
+ * strongest as "watch":{...} (all of them when all is set, as an array).
+ * Returns the number of matches. */
 int api_write_watch(struct http_api *a, struct jw *w, uint8_t kind, uint32_t id, const struct api_ident *ident,
                     bool all);
 /* The operator designator of an aircraft: its stored operator, else the

@@ -97,8 +97,8 @@ int api_dossier(struct http_api *a, const struct api_req *r, const char *kind_s,
             jw_kstr(&w, "name", cur.name);
         if (cur.callsign[0])
             jw_kstr(&w, "callsign", cur.callsign);
-        if (cur.imo[0])
-            jw_kstr(&w, "imo", cur.imo);
+        if (cur.imo[0] && strspn(cur.imo, "0123456789") == strlen(cur.imo) && strlen(cur.imo) < 12)
+            jw_kuint(&w, "imo", strtoull(cur.imo, NULL, 10)); /* a number, as in /entities */
         if (cur.flag[0])
             jw_kstr(&w, "flag", cur.flag);
     } else {

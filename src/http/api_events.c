@@ -192,6 +192,7 @@ int api_events(struct http_api *a, const struct api_req *r, struct api_reply *ou
 /* Query arguments that become conditions on details members. */
 struct member {
     const char *arg, *key;
+    const char *name_key; /* a value longer than two letters is a name: this member */
 };
 
 static int add_members(const struct api_req *r, const struct member *m, size_t n, struct store_event_filter *f,
@@ -203,7 +204,8 @@ static int add_members(const struct api_req *r, const struct member *m, size_t n
             continue;
         if (strlen(v) > 64)
             return api_error(out, 400, "%s: at most 64 characters", m[i].arg);
-        f->where[f->nwhere].key = m[i].key;
+        /* A country is a code (VE) or a name (Venezuela), as `atalaya query`. */
+        f->where[f->nwhere].key = m[i].name_key && strlen(v) != 2 ? m[i].name_key : m[i].key;
         f->where[f->nwhere++].value = v;
     }
     return 0;
@@ -212,13 +214,13 @@ static int add_members(const struct api_req *r, const struct member *m, size_t n
 int api_flights(struct http_api *a, const struct api_req *r, struct api_reply *out)
 {
     static const struct member members[] = {
-        {"operator", "operator"},
-        {"registration", "registration"},
-        {"departure_airport", "departure_airport"},
-        {"arrival_airport", "arrival_airport"},
-        {"departure_country", "departure_country_code"},
-        {"arrival_country", "arrival_country_code"},
-        {"callsign", "callsign"},
+        {"operator", "operator", NULL},
+        {"registration", "registration", NULL},
+        {"departure_airport", "departure_airport", NULL},
+        {"arrival_airport", "arrival_airport", NULL},
+        {"departure_country", "departure_country_code", "departure_country"},
+        {"arrival_country", "arrival_country_code", "arrival_country"},
+        {"callsign", "callsign", NULL},
     };
     struct store_event_filter f = {.newest_first = true, .kinds = {"flight"}, .nkinds = 1};
     if (window(r, &f.from_ms, &f.to_ms, &f.limit, out) || add_members(r, members, 7, &f, out))
@@ -231,9 +233,10 @@ int api_flights(struct http_api *a, const struct api_req *r, struct api_reply *o
 
 int api_portcalls(struct http_api *a, const struct api_req *r, struct api_reply *out)
 {
-    static const struct member members[] = {{"port", "port"}, {"country", "port_country"}};
+    static const struct member members[] = {
+        {"port", "port", NULL}, {"country", "port_country", NULL}, {"imo", "imo", NULL}};
     struct store_event_filter f = {.newest_first = true, .kinds = {"port_call"}, .nkinds = 1};
-    if (window(r, &f.from_ms, &f.to_ms, &f.limit, out) || add_members(r, members, 2, &f, out))
+    if (window(r, &f.from_ms, &f.to_ms, &f.limit, out) || add_members(r, members, 3, &f, out))
         return out->status;
     const char *mmsi = api_arg(r, "mmsi");
     if (mmsi && api_parse_entity("vessel", mmsi, &f.entity_kind, &f.entity_id))

@@ -10,8 +10,13 @@
  * reference count, so a slow client keeps its snapshot alive without
  * copying and without ever stalling the loop.
  *
+ * With a store (`atalaya serve`, or `run --store`) it also answers the
+ * store-backed REST API and pushes new rows on /api/v1/stream (sse.h).
+ *
  * Security: binds where told (127.0.0.1 unless the operator names another
- * address), GET/HEAD only, request line and headers bounded by the
+ * address), GET/HEAD only except the watchlist's POST/DELETE, which need the
+ * configured write token (none: read-only) and are refused before a body is
+ * read; a body is at most 16 KiB; request line and headers bounded by the
  * connection memory limit, static paths confined to the web root (no "..",
  * no hidden files, symlinks may not lead out: openat2 RESOLVE_BENEATH). */
 #ifndef ATALAYA_HTTP_HTTP_H

@@ -19,6 +19,8 @@ struct ref *ref_load(const char *dir, char *err, size_t errn)
     rc = rc ? rc : ref_load_airports(r, p, err, errn);
     path(p, sizeof p, dir, "ports/world_port_index.csv.gz");
     rc = rc ? rc : ref_load_ports(r, p, err, errn);
+    path(p, sizeof p, dir, "openflights/countries.dat");
+    rc = rc ? rc : ref_load_country_codes(r, p, err, errn);
     path(p, sizeof p, dir, "openflights/airlines.dat.gz");
     rc = rc ? rc : ref_load_operators(r, p, err, errn);
     /* The ITU additions after the base table, so a newer allocation wins. */

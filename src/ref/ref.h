@@ -12,6 +12,7 @@
 struct ref_airport {
     char icao[5], iata[4]; /* "" when the source has none */
     char *name, *city, *country;
+    char country_code[3]; /* ISO 3166-1 alpha-2 of country ("" unknown; countries.c) */
     double lat, lon;
     int alt_ft;
 };

@@ -71,6 +71,8 @@ char *ref_norm_name(const char *in, char *out, size_t n);
 
 int ref_load_airports(struct ref *r, const char *path, char *err, size_t errn);
 int ref_load_ports(struct ref *r, const char *path, char *err, size_t errn);
+/* Fills each airport's country_code (needs airports and ports loaded). */
+int ref_load_country_codes(struct ref *r, const char *path, char *err, size_t errn);
 int ref_load_operators(struct ref *r, const char *path, char *err, size_t errn);
 int ref_load_mid(struct ref *r, const char *path, char *err, size_t errn);
 int ref_load_icao_blocks(struct ref *r, const char *csv, const char *mil_json, char *err,

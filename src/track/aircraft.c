@@ -52,6 +52,8 @@ static void update_position(struct trk *t, struct trk_aircraft *a, const struct 
         t->stats.positions_rejected++;
         u->flags |= TRK_U_POS_REJECTED;
         u->rejected_speed_kt = speed;
+        u->rejected_lat = m->lat;
+        u->rejected_lon = m->lon;
         return;
     }
     a->lat = m->lat;
@@ -88,6 +90,10 @@ static void update_fields(struct trk *t, struct trk_aircraft *a, const struct mo
         a->category = m->category;
     if (MODES_HAS(m, MODES_F_VERSION) && accept(t, &a->v_version, src, t_ms))
         a->version = m->version;
+    if (MODES_HAS(m, MODES_F_NAC_P) && accept(t, &a->v_nac_p, src, t_ms)) {
+        a->nac_p = m->nac_p;
+        u->flags |= TRK_U_NAC_P;
+    }
     if (MODES_HAS(m, MODES_F_SQUAWK) && trk_accept(&a->v_squawk, src, t_ms, t->cfg.aircraft_stale_ms)) {
         if (a->v_squawk.source != TRK_SRC_NONE && a->squawk != m->squawk)
             u->flags |= TRK_U_SQUAWK;
@@ -140,7 +146,9 @@ bool trk_update_modes(struct trk *t, const struct modes_msg *m, int64_t t_ms, st
     update_fields(t, a, m, src, t_ms, u);
     if (MODES_HAS(m, MODES_F_POS))
         update_position(t, a, m, src, t_ms, u);
-    if ((u->flags & (TRK_U_NEW | TRK_U_IDENTITY)) && t->cfg.enricher.aircraft)
+    /* Static data too: a callsign, name or IMO usually arrives after the first
+     * message, and watchlist matching by it must not wait for a change. */
+    if ((u->flags & (TRK_U_NEW | TRK_U_IDENTITY | TRK_U_STATIC)) && t->cfg.enricher.aircraft)
         t->cfg.enricher.aircraft(t->cfg.enricher.ctx, a);
     return true;
 }

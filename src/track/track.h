@@ -90,7 +90,7 @@ struct trk_vessel {
     char destination[21];
     uint8_t eta_month, eta_day, eta_hour, eta_minute;
     uint8_t draught_dm;
-    char flag[48];       /* country of the MID, "" unknown (filled by the enricher) */
+    char flag[88];       /* country of the MID (longest in data/mid: 82), "" unknown (filled by the enricher) */
     struct trk_watch watch;
     struct trk_trail trail;
 };
@@ -121,6 +121,8 @@ struct trk_aircraft {
     char operator_icao[4]; /* from the callsign prefix (enricher) */
     struct trk_watch watch;
     struct trk_trail trail;
+    struct trk_valid v_nac_p;
+    uint8_t nac_p;       /* ADS-B NACp 0..11 (TC 29/31), the aircraft's own position accuracy */
 };
 
 /* What an update changed: the hook detectors and alerts consume. */
@@ -132,6 +134,7 @@ enum trk_update_flag {
     TRK_U_IDENTITY = 1u << 4,     /* name / call sign / IMO / ship type / callsign changed value */
     TRK_U_SQUAWK = 1u << 5,       /* squawk changed */
     TRK_U_KINEMATICS = 1u << 6,   /* speed, course, altitude or vertical rate */
+    TRK_U_NAC_P = 1u << 7,        /* aircraft: a NACp was reported (accepted into nac_p) */
 };
 
 enum trk_kind { TRK_VESSEL = 1, TRK_AIRCRAFT = 2 };
@@ -150,11 +153,12 @@ struct trk_update {
     uint8_t id_field;    /* enum trk_identity_field when TRK_U_IDENTITY */
     char id_old[36];     /* previous value as text ("" if none) */
     double rejected_speed_kt; /* implied speed of a rejected position */
+    double rejected_lat, rejected_lon; /* the rejected position itself */
 };
 
-/* Called on a new entity and after an identity change, to fill flag, country,
- * operator, registration (reference data lives in src/ref; the tracker does
- * not depend on it). Either pointer may be NULL. */
+/* Called on a new entity, when static data is set and after an identity
+ * change, to fill flag, country, operator, registration (reference data lives
+ * in src/ref; the tracker does not depend on it). Either pointer may be NULL. */
 struct trk_enricher {
     void *ctx;
     void (*vessel)(void *ctx, struct trk_vessel *v);

@@ -69,6 +69,8 @@ static void update_position(struct trk *t, struct trk_vessel *v, const struct ai
             t->stats.positions_rejected++;
             u->flags |= TRK_U_POS_REJECTED;
             u->rejected_speed_kt = speed;
+            u->rejected_lat = m->lat;
+            u->rejected_lon = m->lon;
         } else {
             v->lat = m->lat;
             v->lon = m->lon;
@@ -169,7 +171,9 @@ bool trk_update_ais(struct trk *t, const struct ais_msg *m, int64_t t_ms, struct
     v->messages++;
     update_position(t, v, m, src, t_ms, u);
     update_static(t, v, m, src, t_ms, u);
-    if ((u->flags & (TRK_U_NEW | TRK_U_IDENTITY)) && t->cfg.enricher.vessel)
+    /* Static data too: a callsign, name or IMO usually arrives after the first
+     * message, and watchlist matching by it must not wait for a change. */
+    if ((u->flags & (TRK_U_NEW | TRK_U_IDENTITY | TRK_U_STATIC)) && t->cfg.enricher.vessel)
         t->cfg.enricher.vessel(t->cfg.enricher.ctx, v);
     return true;
 }

@@ -101,6 +101,7 @@ def event(kind, ts, te, ents, lat, lon, details, evidence):
 ev_flight = event("flight", ta, ta + 60_000, [(2, ICAO)], 10.7, -66.7,
                   {"icao": HEX, "callsign": "IRM712", "operator": "IRM", "registration": "EP-MMX",
                    "departure_airport": "SVMI", "arrival_airport": "OIII", "departure_country_code": "VE",
+                   "departure_country": "Venezuela",
                    "arrival_country_code": "IR", "confidence": 0.9}, "8d0d0a1b...")
 ev_port = event("port_call", t0 + 600_000, t0 + 3_000_000, [(1, mover)], 10.15, -64.88,
                 {"mmsi": mover, "name": "X", "port": "PUERTO LA CRUZ", "port_country": "VE"}, None)
@@ -311,7 +312,9 @@ try:
     fl = x["flights"]
     ok(st == 200 and len(fl) == 1 and fl[0]["callsign"] == "IRM712" and fl[0]["arrival_country_code"] == "IR"
        and fl[0]["t_start_ms"] == ta, "flights?operator&departure_country (case-insensitive)", str(x)[:200])
-    st, x = get(base, "/api/v1/flights?arrival_country=VE")
+    st, x = get(base, "/api/v1/flights?operator=IRM&departure_country=venezuela")
+    ok([y["id"] for y in x["flights"]] == [ev_flight], "flights?departure_country=NAME")
+    st, x = get(base, "/api/v1/flights?operator=IRM&arrival_country=VE")
     ok(x["count"] == 0, "flights?arrival_country filters")
     st, x = get(base, f"/api/v1/flights?icao={HEX}")
     ok(x["count"] == 1, "flights?icao")
@@ -448,6 +451,17 @@ try:
         except socket.timeout:
             break
     ok(b"event: alert" in data and b"\"rule\":\"live\"" in data, "stream: an alert committed by a writer is pushed")
+    live = event("encounter", t1 - 60_000, t1, [(1, mover)], 11.0, -65.0, {"live_marker": 42}, None)
+    con.commit()
+    data = b""
+    deadline = time.time() + 6
+    while b"live_marker" not in data and time.time() < deadline:
+        try:
+            data += s.recv(65536)
+        except socket.timeout:
+            break
+    ok(b"event: event" in data and f'"id":{live},"event":"encounter"'.encode() in data and b'"live_marker":42' in data,
+       "stream: an event committed by a writer is pushed")
     s.close()
 finally:
     stop(srv, base)
@@ -472,4 +486,32 @@ try:
     s.close()
 finally:
     stop(slow, sbase)
+# --- refusals at start
+r = subprocess.run([atalaya, "serve", "--store", "sqlite:" + os.path.join(work, "missing.db"), "--http", f"{HOST}:0"],
+                   capture_output=True, text=True, timeout=20)
+ok(r.returncode == 1 and "no such store" in r.stderr and not os.path.exists(os.path.join(work, "missing.db")),
+   "serve refuses a missing store rather than create an empty one")
+r = subprocess.run([atalaya, "serve", "--store", "sqlite:" + db, "--http", f"{HOST}:0", "--write-token", "short"],
+                   capture_output=True, text=True, timeout=20)
+ok(r.returncode == 1 and "16 characters" in r.stderr, "serve refuses a write token under 16 characters")
+
+# --- run --http --store: the store-backed API beside the live documents
+port = free_port()
+log = open(os.path.join(work, "run.log"), "w")
+runp = subprocess.Popen([atalaya, "run", "--http", f"{HOST}:{port}", "--store", "sqlite:" + db, "--db", "/nonexistent.db",
+                         "--input", f"nmea+listen://{HOST}:{free_port()}"], stdout=log, stderr=log)
+rbase = f"http://{HOST}:{port}"
+try:
+    for _ in range(100):
+        try:
+            st, span = get(rbase, "/api/v1/timespan")
+            break
+        except OSError:
+            time.sleep(0.1)
+    ok(span == {"from": t0, "to": t1}, "run --store: the store-backed API", str(span))
+    st, v = get(rbase, "/data/vessels.json")
+    ok(st == 200 and v["vessels"] == [], "run --store: /data from the (empty) live tracker")
+finally:
+    runp.terminate()
+    ok(runp.wait(10) == 0, "run stops cleanly")
 sys.exit(1 if failures else 0)

@@ -3,7 +3,8 @@
 # (FORTUNE, SDN) raises one sighting alert with its list entry and the raw
 # sentences as evidence, then an area-entry alert when it sails into a polygon;
 # a Mahan Air callsign (IRM, from SBS) matches through the operator designator;
-# an unlisted vessel raises nothing.
+# an unlisted vessel raises nothing; static data heard after the first
+# message (the usual order) still matches.
 set -u
 root=${ATALAYA_ROOT:-.}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -24,13 +25,24 @@ open(f"{tmp}/box.geojson", "w").write('{"type":"FeatureCollection","features":[{
     '"properties":{"name":"TEST BOX"},"geometry":{"type":"Polygon","coordinates":'
     '[[[-10,10],[-9,10],[-9,12],[-10,12],[-10,10]]]}}]}')
 open(f"{tmp}/air.sbs", "w").write("MSG,1,1,1,730123,1,2024/05/03,12:00:00.000,2024/05/03,12:00:00.000,IRM1234,,,,,,,,,,,0\n")
+# The usual order: positions before the static data that names the entity.
+# An unlisted MMSI whose type 5 gives FORTUNE's IMO; an aircraft seen at
+# altitude before its Mahan Air callsign arrives.
+late = [pos1(538000001, 11.0, -10.2, 11.0, 90.0, t0)]
+late += static5(538000001, 9283746, "XXXX1", "OTHER NAME", 80, "CARACAS", t0 + 60)
+open(f"{tmp}/late.nmea", "w").write("\n".join(late) + "\n")
+open(f"{tmp}/late.sbs", "w").write(
+    "MSG,3,1,1,730124,1,2024/05/03,11:59:50.000,2024/05/03,11:59:50.000,,35000,,,35.1,51.2,,,0,0,0,0\n"
+    "MSG,1,1,1,730124,1,2024/05/03,12:00:00.000,2024/05/03,12:00:00.000,IRM1235,,,,,,,,,,,0\n")
 PY
 "$ATALAYA" replay --db "$tmp/w.db" --area "$tmp/box.geojson" "$tmp/log.nmea" >"$tmp/alerts" 2>"$tmp/err"
 "$ATALAYA" replay --db "$tmp/w.db" "$tmp/air.sbs" >"$tmp/alerts_air" 2>>"$tmp/err"
-python3 - "$tmp/alerts" "$tmp/alerts_air" <<'PY'
+"$ATALAYA" replay --db "$tmp/w.db" "$tmp/late.nmea" "$tmp/late.sbs" >"$tmp/alerts_late" 2>>"$tmp/err"
+python3 - "$tmp/alerts" "$tmp/alerts_air" "$tmp/alerts_late" <<'PY'
 import json, sys
 al = [json.loads(l) for l in open(sys.argv[1])]
 air = [json.loads(l) for l in open(sys.argv[2])]
+late = [json.loads(l) for l in open(sys.argv[3])]
 def check(ok, what):
     print(("ok" if ok else "not ok") + " - " + what)
 s = [a for a in al if a["alert"] == "watchlist_sighting"]
@@ -44,4 +56,8 @@ check(len(a) == 1 and a[0]["area"] == "TEST BOX" and -10 <= a[0]["lon"] <= -9, f
 check(not [x for x in al if x.get("mmsi") == 235000111], "the unlisted vessel raises nothing")
 check(len(air) == 1 and air[0]["match"]["rule"] == "operator" and air[0]["operator"] == "IRM",
       "IRM1234 matches Mahan Air through its designator")
+check(any(x.get("mmsi") == 538000001 and x["match"]["rule"] == "imo" for x in late),
+      "an IMO announced after the first position still matches")
+check(any(x.get("icao24") == "730124" and x["match"]["rule"] == "operator" for x in late),
+      "a callsign heard after the first message still matches its operator")
 PY

@@ -228,9 +228,41 @@ static void test_aircraft_speed_limit(void)
     a.lon = -2.0; /* 46 nm in 10 s: 16,000 kt */
     trk_update_modes(t, &a, 11000, &u);
     CHECK(u.flags & TRK_U_POS_REJECTED);
+    CHECK_NEAR(u.rejected_lat, 40.0, 1e-9); /* the dropped position travels with the update */
+    CHECK_NEAR(u.rejected_lon, -2.0, 1e-9);
     a.lon = -2.95; /* 2.3 nm in 20 s: 414 kt */
     trk_update_modes(t, &a, 21000, &u);
     CHECK(u.flags & TRK_U_POS);
+    trk_free(t);
+}
+
+/* NACp (TC 29/31) is kept per aircraft and flagged in the update; TIS-B
+ * quality (the ground system's) does not displace the aircraft's own. */
+static void test_aircraft_nac_p(void)
+{
+    struct trk *t = trk_new(NULL);
+    struct trk_update u;
+    struct modes_msg a = adsb(0x4CA1B2, 17, MODES_ADDR_ICAO);
+    a.have |= MODES_BIT(MODES_F_NAC_P);
+    a.nac_p = 9;
+    trk_update_modes(t, &a, 1000, &u);
+    CHECK(u.flags & TRK_U_NAC_P);
+    struct trk_aircraft *ac = trk_aircraft_get(t, 0x4CA1B2);
+    CHECK_EQ_INT(ac->nac_p, 9);
+    CHECK_EQ_INT(ac->v_nac_p.source, TRK_SRC_ADSB);
+    struct modes_msg b = adsb(0x4CA1B2, 18, MODES_ADDR_TISB_ICAO);
+    b.have |= MODES_BIT(MODES_F_NAC_P);
+    b.nac_p = 5;
+    trk_update_modes(t, &b, 2000, &u);
+    CHECK(!(u.flags & TRK_U_NAC_P));
+    CHECK_EQ_INT(ac->nac_p, 9);
+    a.nac_p = 2;
+    trk_update_modes(t, &a, 3000, &u);
+    CHECK(u.flags & TRK_U_NAC_P);
+    CHECK_EQ_INT(ac->nac_p, 2);
+    struct modes_msg c = adsb(0x4CA1B2, 17, MODES_ADDR_ICAO); /* no NACp: no flag */
+    trk_update_modes(t, &c, 4000, &u);
+    CHECK(!(u.flags & TRK_U_NAC_P));
     trk_free(t);
 }
 
@@ -273,6 +305,7 @@ int main(void)
     RUN(test_trail_is_bounded);
     RUN(test_aircraft_sources);
     RUN(test_aircraft_speed_limit);
+    RUN(test_aircraft_nac_p);
     RUN(test_snapshots_are_json);
     TEST_MAIN_END();
 }
