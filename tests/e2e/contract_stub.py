@@ -162,12 +162,20 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, {"kind": "aircraft", "icao": p.rsplit("/", 1)[1], "identities": [],
                                    "watch": [{"list": "demo", "program": "DEMO", "name": "DEMO QX 1", "rule": "icao24"},
                                              {"list": "demo", "program": "DEMO", "name": "DEMO QX AIRLINES", "rule": "operator"}],
-                                   "flights": [], "port_calls": [], "events": [], "alerts": []})
+                                   "flights": [{"id": 10, "event": "flight", "icao": "f1d001", "callsign": "DQX711",
+                                                "departure_airport": "OSDI", "arrival_airport": "SVMI",
+                                                "departure_time": "2026-01-13T18:54:01Z", "arrival_time": "2026-01-14T06:48:19Z",
+                                                "t_start_ms": T0 + 42 * H, "t_end_ms": T0 + 54 * H, "confidence": 0.73,
+                                                "entities": [{"kind": "aircraft", "id": "f1d001"}],
+                                                "evidence": "8df1d0015805a5e75bf0705d0e41"}],
+                                   "port_calls": [], "events": [], "alerts": []})
         if p.startswith("/api/v1/track/vessel/"):
             v = vessel(int(p.rsplit("/", 1)[1]))
             return self.send(200, track(v, ms(q, "from", T0), ms(q, "to", T1)) if v else {"type": "FeatureCollection", "features": []})
-        if p.startswith("/api/v1/track/"):
-            return self.send(200, {"type": "FeatureCollection", "features": []})
+        if p.startswith("/api/v1/track/aircraft/"):
+            pts = [[AIRCRAFT[0][3] + 0.9 * i, AIRCRAFT[0][2] + 0.2 * i] for i in range(10)]
+            return self.send(200, {"type": "FeatureCollection", "features": [
+                {"type": "Feature", "geometry": {"type": "LineString", "coordinates": pts}, "properties": {}}]})
         if p == "/api/v1/events":
             kinds = q.get("kind", [""])[0].split(",") if "kind" in q else None
             evs = [e for e in EVENTS if not kinds or e["event"] in kinds]

@@ -207,7 +207,17 @@ try {
   const awatch = await page.locator('#d-watch').innerText().catch(() => '');
   check(/DEMO QX 1/.test(awatch) && /DEMO QX AIRLINES/.test(awatch),
     `the aircraft's dossier shows its watchlist entries, by address and operator (${awatch.replace(/\s+/g, ' ').slice(0, 100)})`);
+  const flights = await page.evaluate(() => [...document.querySelectorAll('#d-flights li')].map((li) => li.textContent));
+  check(flights.length >= 1 && flights.some((f) => /DQX711 .*(OSDI|OIIE|SVMI).*→.*(OSDI|OIIE|SVMI)/.test(f)),
+    `its recent flights are listed (${flights.length}: ${flights[0]})`);
   await shot(page, 'dossier-aircraft.png');
+  const flight = page.locator('#d-flights li').first();
+  if (await flight.count()) {
+    await followEvent(page, flight, 'its latest flight');
+    const line = await page.evaluate(() => (window.atalaya.focus().track || { features: [] }).features.length);
+    check(line >= 1, `the flight's track is drawn (${line} line)`);
+    await shot(page, 'flight.png');
+  }
 
   // ---- the alert and event list: kind filter, click
   await page.selectOption('#ev-kind', 'ais_gap');
@@ -216,8 +226,13 @@ try {
     return li.length && li.every((k) => k === 'ais_gap') ? li : null;
   }, null, 10000) || [];
   check(gaps.length >= 2 && gaps.every((k) => k === 'ais_gap'), `the event list filtered to ais_gap (${gaps.length} listed)`);
+  const marks = await page.locator('#t-marks i').count();
+  check(marks === gaps.length, `the slider marks each listed event in time (${marks} marks)`);
   const first = page.locator('#ev-list li').first();
   if (await first.count()) await followEvent(page, first, 'the first gap of the event list');
+  const gapEnd = await page.evaluate(() => window.atalaya.focus().item.t1);
+  const movedTo = await poll(page, (t) => Math.abs(window.atalaya.time() - t) <= 1000, gapEnd, 10000);
+  check(movedTo, `the picture moves to the end of the event (${new Date(gapEnd).toISOString()})`);
   await shot(page, 'event-list.png');
   await page.selectOption('#ev-kind', 'alerts');
   const alerts = await poll(page, () => {

@@ -130,6 +130,7 @@ async function trackAround(it) {
 const ctx = {
   map, layer, mode: () => mode, inView, trackAround,
   goTo: (t) => (mode === 'store' ? timeline.set(t, false) : null),
+  marks: (items, onPick) => { if (mode === 'store') timeline.marks(items, onPick); },
 };
 
 // ---- live: `atalaya run --http`

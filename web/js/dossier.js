@@ -98,7 +98,8 @@ function render(doc, t, ctx) {
   const asEvent = (e, label) => events.item({ ...normalise(e, 'event'), label });
   const flights = (doc.flights || []).map((f) => asEvent(f,
     `${f.callsign || ''} ${f.departure_airport || '?'} ${when(f.departure_time ?? f.t_start_ms)} → ` +
-    `${f.arrival_airport || '?'} ${when(f.arrival_time ?? f.t_end_ms)}`.trim()));
+    `${f.arrival_airport || '?'} ${when(f.arrival_time ?? f.t_end_ms)}` +
+    (typeof f.confidence === 'number' ? ` · confidence ${f.confidence}` : '')));
   const calls = (doc.port_calls || []).map((c) => asEvent(c,
     `${c.port || '?'}${c.port_country ? ' (' + c.port_country + ')' : ''} · ${span(c.t_start_ms, c.t_end_ms)}`));
 

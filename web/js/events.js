@@ -16,7 +16,7 @@ export const KINDS = ['ais_gap', 'encounter', 'loitering', 'identity_change', 'f
 let items = [], ctx = null;
 
 // ctx: {map, layer, mode(), inView(), trackAround(item) -> Promise<GeoJSON|null>,
-// goTo(t) (store: the picture at time t)}.
+// goTo(t) (store: the picture at time t), marks(items, onPick) (the slider's marks)}.
 export function init(context) {
   ctx = context;
   const sel = document.getElementById('ev-kind');
@@ -62,6 +62,7 @@ export function render() {
   const shown = items.filter((it) => (kind === '' || (kind === 'alerts' ? it.what === 'alert' : it.kind === kind)) &&
     (it.lat === null || ctx.inView(it.lat, it.lon)));
   list.replaceChildren(...shown.slice(0, LIMIT).map((it) => item(it)));
+  if (ctx.marks) ctx.marks(shown, show);
   document.getElementById('ev-count').textContent = String(shown.length);
   document.getElementById('events').dataset.count = shown.length;
 }

@@ -102,6 +102,23 @@ export function pause() {
   el.play.setAttribute('aria-label', 'play');
 }
 
+// Marks the listed events along the slider (items as describe.js makes
+// them); a click on one calls onPick(item).
+export function marks(items, onPick) {
+  const box = document.getElementById('t-marks');
+  const len = bounds.to - bounds.from;
+  if (!box || len <= 0) return;
+  box.replaceChildren(...items.filter((it) => typeof it.t0 === 'number' && it.t0 >= bounds.from && it.t0 <= bounds.to)
+    .slice(0, 300).map((it) => {
+      const m = document.createElement('i');
+      m.className = it.what;
+      m.title = it.label;
+      m.style.left = (100 * (it.t0 - bounds.from) / len).toFixed(3) + '%';
+      m.addEventListener('click', () => onPick(it));
+      return m;
+    }));
+}
+
 export function isPlaying() {
   return playing;
 }
