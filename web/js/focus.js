@@ -30,8 +30,32 @@ export function show(map, layer, place) {
     group.addLayer(m);
     if (bounds) bounds.extend([place.lat, place.lon]);
   }
-  if (bounds) map.fitBounds(bounds.pad(0.3), { maxZoom: 8 });
+  if (bounds) {
+    const p = clearArea(map);
+    map.fitBounds(bounds.pad(0.15), { paddingTopLeft: [p.left, p.top], paddingBottomRight: [p.right, p.bottom], maxZoom: 8 });
+  }
   else if (typeof place.lat === 'number') map.setView([place.lat, place.lon], Math.max(map.getZoom(), 7));
+}
+
+// The margins of the map the panels cover (the event list on the left, the
+// dossier on the right, the bar and the slider), so a fitted track lands in
+// the part one can see.
+function clearArea(map) {
+  const box = map.getContainer().getBoundingClientRect();
+  const out = { left: 20, right: 20, top: 20, bottom: 20 };
+  const covered = (id) => {
+    const e = document.getElementById(id);
+    return e && !e.hidden && e.offsetParent !== null ? e.getBoundingClientRect() : null;
+  };
+  const bar = covered('bar'), list = covered('events'), panel = covered('panel'), slider = covered('timeline');
+  if (bar) out.top = bar.bottom - box.top + 20;
+  if (list && list.height > 80) out.left = list.right - box.left + 20;
+  if (panel) out.right = box.right - panel.left + 20;
+  if (slider) out.bottom = box.bottom - slider.top + 20;
+  // Never more than half the map on either axis.
+  out.left = Math.min(out.left, box.width / 3);
+  out.right = Math.min(out.right, box.width / 3);
+  return out;
 }
 
 export function clear(layer) {
