@@ -39,10 +39,25 @@ try {
   const foreign = [], errors = [];
   page.on('request', (r) => { if (!r.url().startsWith(url)) foreign.push(r.url()); });
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // The page asks for the store's /api/v1/timespan (and the live stream) to
+  // learn which server it has: the 404 `run` answers there is expected, and
+  // Chromium reports it on the console; any other failed load is an error.
+  const PROBES = ['/api/v1/timespan', '/api/v1/stream'];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const at = (m.location() && m.location().url) || '';
+    if (/status of 404/.test(m.text()) && PROBES.some((p) => at === url + p)) return;
+    errors.push(m.text() + (at ? ' @ ' + at : ''));
+  });
 
   const resp = await page.goto(url + '/', { waitUntil: 'load' });
   check(resp && resp.status() === 200, 'the page loads');
+
+  const mode = await poll(page, () => document.body.dataset.ready && window.atalaya.mode(), null, 10000);
+  check(mode === 'live', `the page knows it is served by \`run\` (live, no store): ${mode}`);
+  check(await page.locator('#timeline').isHidden(), 'no time slider without a store');
+  const streaming = await poll(page, () => window.atalaya.streaming(), null, 5000);
+  check(streaming, 'the page subscribes to the live stream (/api/v1/stream) for the picture and alerts');
 
   // The basemap: Leaflet draws the countries as paths in its canvas or SVG renderer.
   const basemap = await poll(page, () => window.atalaya &&

@@ -21,5 +21,6 @@ if [ ! -d "$e2e/node_modules/playwright-core" ]; then
         { echo "not ok - npm ci installs playwright-core"; exit 1; }
 fi
 logs=${ATALAYA_BUILD:-/tmp}/test-logs
+mkdir -p "$logs"
 export ATALAYA_ARTEFACTS="$logs/web_e2e" ATALAYA_SERVER_LOG="$logs/web_e2e.server.log" CHROMIUM="$chromium"
 exec timeout 120 python3 "$root/tests/e2e/live_server.py" "$ATALAYA" "$root" -- node "$e2e/map.test.mjs"

@@ -1,146 +1,289 @@
-// app.js: the live map. Polls /data/aircraft.json and /data/vessels.json once
-// a second (the server publishes a fresh snapshot at that rate), draws every
-// target with a position, and shows a clicked target's fields in a panel.
-'use strict';
+// app.js: the page. Finds out which server it came from (api.js: `serve`
+// with a store, or `run` live), then keeps the picture on the map: live, the
+// snapshot documents polled once a second; from the store, the picture at
+// the time slider's moment. Wires the filters, search, dossier, event list,
+// trails and exports to the map. Each of those is a module of its own.
+import { detect, livePicture, store, HttpError } from './api.js';
+import { fromLive, fromStore, targetId, storeKey } from './picture.js';
+import { TargetLayer } from './targets.js';
+import { iso } from './util.js';
+import * as filters from './filters.js';
+import * as search from './search.js';
+import * as dossier from './dossier.js';
+import * as events from './events.js';
+import * as timeline from './timeline.js';
+import * as trails from './trails.js';
+import * as focus from './focus.js';
+import * as exporter from './export.js';
+import * as stream from './stream.js';
 
-(() => {
-  const map = L.map('map', { worldCopyJump: true, minZoom: 2, zoomSnap: 0.5, preferCanvas: true })
-    .setView([20, 0], 2);
-  map.attributionControl.setPrefix('<a href="vendor/leaflet/LICENSE">Leaflet</a>');
-  map.attributionControl.addAttribution('Basemap: <a href="basemap/LICENSE">Natural Earth</a> (public domain)');
+const map = L.map('map', { worldCopyJump: true, minZoom: 2, zoomSnap: 0.5, preferCanvas: true, zoomControl: false })
+  .setView([20, 0], 2);
+L.control.zoom({ position: 'bottomright' }).addTo(map);
+map.attributionControl.setPrefix('<a href="vendor/leaflet/LICENSE">Leaflet</a>');
+map.attributionControl.addAttribution('Basemap: <a href="basemap/LICENSE">Natural Earth</a> (public domain)');
 
-  fetch('basemap/countries-110m.geojson')
-    .then((r) => r.json())
-    .then((g) => {
-      L.geoJSON(g, {
-        interactive: false,
-        style: { color: '#5d7a90', weight: 0.8, fillColor: '#27353f', fillOpacity: 1 },
-      }).addTo(map);
-      layer.redraw();
-    })
-    .catch(() => setStatus('basemap unavailable'));
+const layer = new TargetLayer().addTo(map);
+focus.init(map);
+trails.init(map);
+const status = document.getElementById('status');
+let mode = 'live', all = [], shown = [], selected = null, fitted = false, storeTime = null, streaming = false;
 
-  const layer = new AtlTargetLayer().addTo(map);
-  const panel = document.getElementById('panel');
-  const status = document.getElementById('status');
-  let fitted = false, selected = null;
-
-  function setStatus(text) {
-    status.textContent = text;
-  }
-
-  function targetsFrom(air, sea) {
-    const out = [];
-    for (const a of (air && air.aircraft) || []) {
-      if (typeof a.lat === 'number') out.push({ id: 'a' + a.hex, kind: 'aircraft', lat: a.lat, lon: a.lon, d: a });
-    }
-    for (const v of (sea && sea.vessels) || []) {
-      if (typeof v.lat === 'number') out.push({ id: 'v' + v.mmsi, kind: 'vessel', lat: v.lat, lon: v.lon, d: v });
-    }
-    return out;
-  }
-
-  function title(t) {
-    if (t.kind === 'aircraft') {
-      const cs = (t.d.flight || '').trim();
-      return (cs || 'aircraft') + ' · ' + t.d.hex.toUpperCase();
-    }
-    return (t.d.name || 'vessel') + ' · MMSI ' + t.d.mmsi;
-  }
-
-  function showPanel(t) {
-    document.getElementById('panel-title').textContent = title(t);
-    const table = document.getElementById('panel-fields');
-    table.replaceChildren();
-    for (const [k, v] of Object.entries(t.d)) {
-      const tr = document.createElement('tr');
-      const th = document.createElement('th');
-      const td = document.createElement('td');
-      th.textContent = k;
-      td.textContent = typeof v === 'object' ? JSON.stringify(v) : String(v);
-      tr.append(th, td);
-      table.append(tr);
-    }
-    panel.dataset.target = t.id;
-    panel.hidden = false;
-  }
-
-  function select(t) {
-    selected = t ? t.id : null;
-    layer.selected = selected;
-    if (t) showPanel(t);
-    else panel.hidden = true;
+fetch('basemap/countries-110m.geojson')
+  .then((r) => r.json())
+  .then((g) => {
+    L.geoJSON(g, {
+      interactive: false,
+      style: { color: '#5d7a90', weight: 0.8, fillColor: '#27353f', fillOpacity: 1 },
+    }).addTo(map);
     layer.redraw();
-  }
+  })
+  .catch(() => setStatus('basemap unavailable'));
 
-  async function getJson(url) {
-    const r = await fetch(url, { cache: 'no-store' });
-    if (!r.ok) throw new Error(url + ': ' + r.status);
-    return r.json();
-  }
+function setStatus(text) {
+  status.textContent = text;
+}
 
-  async function refresh() {
+function inView(lat, lon) {
+  return !filters.state.view || map.getBounds().contains([lat, lon]);
+}
+
+// Filters the picture onto the map and counts what is shown.
+function show() {
+  shown = filters.apply(all, map.getBounds());
+  layer.setTargets(shown);
+  const na = shown.filter((t) => t.kind === 'aircraft').length, nv = shown.length - na;
+  status.dataset.aircraft = na;
+  status.dataset.vessels = nv;
+  const watched = shown.filter((t) => t.watch).length;
+  setStatus(`${na} aircraft · ${nv} vessels${watched ? ` · ${watched} watchlisted` : ''}` +
+    (mode === 'store' ? ` at ${iso(storeTime)}` : ' with positions'));
+  if (!fitted && shown.length) {
+    // First picture: frame everything we see, no closer than the 1:110m
+    // basemap can carry.
+    map.fitBounds(L.latLngBounds(shown.map((t) => [t.lat, t.lon])).pad(0.2), { maxZoom: 6 });
+    fitted = true;
+  }
+}
+
+// A new picture: the selected target keeps its panel, with fresh fields.
+function picture(targets) {
+  all = targets;
+  show();
+  if (selected) {
+    const t = all.find((x) => x.id === selected.id);
+    if (t) {
+      selected = t;
+      dossier.showFields(t);
+    }
+  }
+}
+
+function select(t) {
+  selected = t;
+  layer.selected = t ? t.id : null;
+  layer.redraw();
+  if (!t) {
+    dossier.close();
+    trails.show(null);
+    return;
+  }
+  dossier.open(t, ctx);
+  trails.show(t, mode, mode === 'store' ? timeline.time() : null);
+}
+
+// A search hit or a dossier link: the target on the map if it is in the
+// picture, else a stand-in at the hit's position so its dossier still opens.
+function openHit(hit) {
+  if (hit.d) {
+    map.setView([hit.lat, hit.lon], Math.max(map.getZoom(), 6));
+    select(hit);
+    return;
+  }
+  const id = targetId(hit.kind, hit.id);
+  let t = all.find((x) => x.id === id);
+  if (!t) {
+    const d = hit.kind === 'aircraft' ? { icao: hit.id } : { mmsi: hit.id };
+    t = { id, kind: hit.kind, lat: hit.lat, lon: hit.lon, d, watch: null };
+  }
+  if (typeof t.lat === 'number') map.setView([t.lat, t.lon], Math.max(map.getZoom(), 6));
+  select(t);
+}
+
+// Store: the tracks of an event's entities around it (half an hour either
+// side, at most two days), one FeatureCollection.
+async function trackAround(it) {
+  if (mode !== 'store' || !it.t0) return null;
+  const from = it.t0 - 1800e3, to = Math.min((it.t1 || it.t0) + 1800e3, from + 48 * 3600e3);
+  const features = [];
+  for (const tid of it.ids.slice(0, 2)) {
+    const [kind, id] = storeKey({ id: tid, kind: tid[0] === 'a' ? 'aircraft' : 'vessel' });
     try {
-      const [air, sea] = await Promise.all([getJson('data/aircraft.json'), getJson('data/vessels.json')]);
-      const targets = targetsFrom(air, sea);
-      layer.setTargets(targets);
-      const na = targets.filter((t) => t.kind === 'aircraft').length;
-      status.dataset.aircraft = na;
-      status.dataset.vessels = targets.length - na;
-      setStatus(`${na} aircraft · ${targets.length - na} vessels with positions`);
-      if (!fitted && targets.length) {
-        // First picture: frame everything we see, no closer than the 1:110m
-        // basemap can carry.
-        map.fitBounds(L.latLngBounds(targets.map((t) => [t.lat, t.lon])).pad(0.2), { maxZoom: 6 });
-        fitted = true;
-      }
-      if (selected) {
-        const t = targets.find((x) => x.id === selected);
-        if (t) showPanel(t);
-      }
+      features.push(...((await store.track(kind, id, from, to)).features || []));
+    } catch (e) {
+      // an entity without positions in the window: nothing to draw
+    }
+  }
+  return features.length ? { type: 'FeatureCollection', features } : null;
+}
+
+const ctx = {
+  map, layer, mode: () => mode, inView, trackAround,
+  goTo: (t) => (mode === 'store' ? timeline.set(t, false) : null),
+  marks: (items, onPick) => { if (mode === 'store') timeline.marks(items, onPick); },
+};
+
+// ---- live: `atalaya run --http`
+// The stream's snapshots carry the picture once a second; polling the two
+// documents takes over whenever none came for a while (no stream, or the
+// server dropped this client as too slow and it is reconnecting).
+let lastSnapshot = 0;
+
+function showLive(doc) {
+  const targets = fromLive(doc);
+  trails.record(targets);
+  picture(targets);
+  if (selected) trails.show(selected, 'live');
+}
+
+async function liveLoop() {
+  if (Date.now() - lastSnapshot > 3000) {
+    try {
+      showLive(await livePicture());
     } catch (e) {
       setStatus('no data: ' + e.message);
     }
   }
-
-  // Search over what is on the map now: identities as the JSON carries them.
-  const KEYS = ['name', 'flight', 'callsign', 'hex', 'mmsi', 'imo', 'r'];
-  function find(q) {
-    const needle = q.trim().toUpperCase();
-    if (!needle) return null;
-    const text = (t) => KEYS.map((k) => (t.d[k] === undefined ? '' : String(t.d[k]).trim().toUpperCase()));
-    return layer.targets.find((t) => text(t).includes(needle)) ||
-      layer.targets.find((t) => text(t).some((v) => v.includes(needle))) || null;
-  }
-  const searchBox = document.getElementById('search-q');
-  document.getElementById('search').addEventListener('submit', (e) => {
-    e.preventDefault();
-    const t = find(searchBox.value);
-    searchBox.classList.toggle('miss', !t);
-    if (!t) return;
-    map.setView([t.lat, t.lon], Math.max(map.getZoom(), 6));
-    select(t);
-  });
-
-  map.on('click', (e) => select(layer.nearest(e.containerPoint, 12)));
-  document.getElementById('panel-close').addEventListener('click', () => select(null));
-
-  // For tests and the curious: where each target is drawn, in page pixels.
-  window.atalaya = {
-    map,
-    layer,
-    onScreen() {
-      const box = map.getContainer().getBoundingClientRect();
-      return layer.targets.map((t) => [t, layer.screenPoint(t)]).filter(([, p]) => p)
-        .map(([t, p]) => ({ id: t.id, kind: t.kind, x: box.left + p.x, y: box.top + p.y }));
-    },
-  };
-
   // The next poll is scheduled when this one ends, so a slow answer never
   // piles requests up behind it.
-  async function loop() {
-    await refresh();
-    setTimeout(loop, 1000);
+  setTimeout(liveLoop, 1000);
+}
+
+function liveStream() {
+  return stream.open({
+    snapshot: (doc) => {
+      if (!doc || !doc.aircraft || !doc.vessels) return;
+      lastSnapshot = Date.now();
+      showLive({ air: doc.aircraft, sea: doc.vessels });
+    },
+    alert: (a) => events.push(a, 'alert'),
+    event: (e) => events.push(e, 'event'),
+  });
+}
+
+// ---- store: `atalaya serve --store`
+let loading = null, wanted;
+// Loads the picture at time at (null: the latest). While one is loading,
+// only the newest wish is kept and loaded next.
+async function loadAt(at) {
+  wanted = at;
+  if (loading) return loading;
+  loading = (async () => {
+    let done;
+    do {
+      done = wanted;
+      try {
+        const doc = await store.entities(done === null ? undefined : done);
+        storeTime = typeof doc.time === 'number' ? doc.time : done;
+        picture(fromStore(doc));
+        document.body.dataset.pictureTime = storeTime;
+      } catch (e) {
+        setStatus('no data: ' + e.message);
+      }
+    } while (wanted !== done);
+    loading = null;
+    if (selected && !timeline.isPlaying()) trails.show(selected, 'store', timeline.time());
+  })();
+  return loading;
+}
+
+// Following the latest time, the stream's snapshots are the picture and its
+// rows go to the top of the event list, as an ingest beside the server adds
+// them.
+function storeStream() {
+  const following = () => timeline.get() === null && !timeline.isPlaying();
+  return stream.open({
+    snapshot: (doc) => {
+      if (!following() || !doc || !Array.isArray(doc.entities) || loading) return;
+      storeTime = doc.time;
+      timeline.setSpan({ from: timeline.span().from, to: doc.time });
+      picture(fromStore(doc));
+      document.body.dataset.pictureTime = storeTime;
+    },
+    event: (e) => { if (following()) events.push(e, 'event'); },
+    alert: (a) => { if (following()) events.push(a, 'alert'); },
+  });
+}
+
+async function storePoll() {
+  try {
+    timeline.setSpan(await store.timespan());
+    if (timeline.get() === null && !timeline.isPlaying()) {
+      await loadAt(null);
+      await events.load();
+    }
+  } catch (e) {
+    if (!(e instanceof HttpError)) setStatus('server unreachable');
   }
-  loop();
+  setTimeout(storePoll, 10000);
+}
+
+function exportShown(format) {
+  exporter.download(format, {
+    targets: shown,
+    trail: selected ? { id: selected.id, points: trails.points() } : null,
+    at: mode === 'store' ? storeTime : Date.now(),
+  });
+}
+
+// ---- wiring
+filters.bind(() => { show(); events.render(); });
+map.on('moveend', () => { if (filters.state.view) { show(); events.render(); } });
+search.bind({ mode: () => mode, targets: () => all, open: openHit });
+events.init(ctx);
+map.on('click', (e) => select(layer.nearest(e.containerPoint, 12)));
+document.getElementById('panel-close').addEventListener('click', () => select(null));
+for (const f of ['geojson', 'kml', 'csv']) {
+  document.getElementById('x-' + f).addEventListener('click', () => exportShown(f));
+}
+
+// For tests and the curious: where each target is drawn, in page pixels.
+window.atalaya = {
+  map,
+  layer,
+  mode: () => mode,
+  targets: () => all,
+  shown: () => shown,
+  focus: () => focus.get(),
+  events: () => events.all(),
+  time: () => (mode === 'store' ? storeTime : null),
+  streaming: () => streaming,
+  trail: () => trails.points(),
+  onScreen() {
+    const box = map.getContainer().getBoundingClientRect();
+    return layer.targets.map((t) => [t, layer.screenPoint(t)]).filter(([, p]) => p)
+      .map(([t, p]) => ({ id: t.id, kind: t.kind, x: box.left + p.x, y: box.top + p.y }));
+  },
+};
+
+(async () => {
+  const found = await detect();
+  mode = found.mode;
+  document.body.dataset.mode = mode;
+  document.getElementById('mode').textContent = mode === 'store' ? 'store' : 'live';
+  if (mode === 'store') {
+    document.title = 'atalaya — investigation';
+    timeline.init({ span: found.span, onChange: (at) => loadAt(at) });
+    await loadAt(null);
+    await events.load();
+    streaming = await storeStream();
+    setTimeout(storePoll, 10000);
+  } else {
+    liveLoop();
+    streaming = await liveStream();
+    // Without a stream there is nothing to list: the panel folds to its title.
+    document.getElementById('events').classList.toggle('unavailable', !streaming);
+    document.getElementById('events').classList.toggle('collapsed', !streaming);
+  }
+  document.body.dataset.ready = '1';
 })();

@@ -1,11 +1,13 @@
 // targets.js: one canvas above the basemap holding every target. A canvas
 // rather than one DOM marker per target: 20,000 markers would stall the page.
-'use strict';
+// L is Leaflet's global (vendor/leaflet/leaflet.js, a classic script).
+import { drawAll } from './symbols.js';
 
-const AtlTargetLayer = L.Layer.extend({
+export const TargetLayer = L.Layer.extend({
   initialize() {
     this.targets = [];
     this.selected = null;
+    this.focus = new Set();
   },
 
   onAdd(map) {
@@ -63,17 +65,21 @@ const AtlTargetLayer = L.Layer.extend({
       const p = this.screenPoint(t);
       if (p) items.push({ t, x: p.x, y: p.y });
     }
-    AtlSymbols.drawAll(ctx, items, this.selected, dpr);
+    drawAll(ctx, items, this.selected, this.focus, dpr);
   },
 
-  // The target nearest to a container point, within radius pixels.
+  // The target nearest to a container point, within radius pixels. A
+  // watchlisted one counts as 4 pixels nearer: in a port, where targets
+  // stack on one berth, the click finds the one the ring shows.
   nearest(pt, radius) {
-    let best = null, bestD = radius * radius;
+    let best = null, bestD = Infinity;
     for (const t of this.targets) {
       const p = this.screenPoint(t);
       if (!p) continue;
-      const d = (p.x - pt.x) ** 2 + (p.y - pt.y) ** 2;
-      if (d <= bestD) { best = t; bestD = d; }
+      const d = Math.hypot(p.x - pt.x, p.y - pt.y);
+      if (d > radius) continue;
+      const eff = t.watch ? d - 4 : d;
+      if (eff < bestD) { best = t; bestD = eff; }
     }
     return best;
   },

@@ -1,0 +1,80 @@
+// describe.js: one shape for the events and alerts the page lists, whichever
+// document they came from (the store's /api/v1/events and /api/v1/alerts,
+// the live stream's `event` and `alert` messages, a dossier's lists):
+// {key, what, kind, t0, t1, lat, lon, ids, label, fields, evidence, raw}.
+import { iso, span } from './util.js';
+import { targetId } from './picture.js';
+
+// Detector fields worth a place in the one-line label, in this order, each
+// with its unit (docs/detectors.md).
+const LABEL_FIELDS = [
+  ['name', (v) => v], ['listed_as', (v) => 'listed: ' + v], ['class', (v) => v.replace(/_/g, ' ')],
+  ['hours', (v) => `${v} h`], ['shore_nm', (v) => `${v}+ nm from shore`], ['distance_nm', (v) => `${v} nm`],
+  ['min_distance_m', (v) => `${v} m apart`], ['field', (v) => v + ' changed'], ['squawk', (v) => 'squawk ' + v],
+  ['rule', (v) => 'by ' + v], ['message', (v) => v],
+];
+const SKIP = new Set(['id', 'event', 'alert', 't_start_ms', 't_end_ms', 'lat', 'lon', 'entities', 'evidence', 't', 't_ms']);
+
+// A store alert's message is the whole alert document
+// (docs/formats/live-json.md), as an object or as JSON text: its fields are
+// read as the alert's own.
+function unpack(e) {
+  let m = e.message;
+  if (typeof m === 'string' && m[0] === '{') {
+    try { m = JSON.parse(m); } catch (err) { return e; }
+  }
+  if (!m || typeof m !== 'object') return e;
+  const out = { ...m, ...e };
+  delete out.message;
+  if (m.match && m.match.entry && m.match.entry.name) out.listed_as = m.match.entry.name;
+  if (typeof e.kind === 'number' || e.kind === undefined) out.kind = m.kind;
+  return out;
+}
+
+// The targets an event or alert is about, as page ids ('v' + MMSI, 'a' + ICAO).
+function idsOf(e) {
+  const ids = [];
+  for (const x of e.entities || []) if (x && x.id !== undefined) ids.push(targetId(x.kind, x.id));
+  const vessels = Array.isArray(e.mmsi) ? e.mmsi : e.mmsi !== undefined ? [e.mmsi] : [];
+  for (const m of vessels) ids.push(targetId('vessel', m));
+  if (e.icao24 || e.icao) ids.push(targetId('aircraft', e.icao24 || e.icao));
+  if ((e.kind === 'vessel' || e.kind === 'aircraft' || typeof e.kind === 'number') && e.id !== undefined && !e.event) {
+    ids.push(targetId(e.kind, e.id));
+  }
+  return [...new Set(ids)];
+}
+
+// what: 'event' or 'alert'.
+export function normalise(e0, what) {
+  const isAlert = what === 'alert';
+  const e = isAlert ? unpack(e0) : { ...e0 };
+  if (!isAlert && e.match && e.match.entry && e.match.entry.name) e.listed_as = e.match.entry.name;
+  const kind = isAlert ? (e.alert || (e.kind === 'vessel' || e.kind === 'aircraft' ? '' : e.kind) || 'alert') : (e.event || e.kind || 'event');
+  const t0 = e.t_start_ms ?? e.t_ms ?? e.t ?? null;
+  const t1 = e.t_end_ms ?? t0;
+  const fields = {};
+  for (const [k, v] of Object.entries(e)) if (!SKIP.has(k)) fields[k] = v;
+  const bits = LABEL_FIELDS.filter(([k]) => fields[k] !== undefined && fields[k] !== null && typeof fields[k] !== 'object')
+    .map(([k, f]) => f(String(fields[k])));
+  const when = t1 && t1 !== t0 ? span(t0, t1) : iso(t0);
+  return {
+    key: `${what}:${e.id ?? ''}:${kind}:${t0}`,
+    what, kind, t0, t1,
+    lat: typeof e.lat === 'number' ? e.lat : null,
+    lon: typeof e.lon === 'number' ? e.lon : null,
+    ids: idsOf(e),
+    label: `${isAlert ? 'ALERT ' : ''}${kind} · ${when}${bits.length ? ' · ' + bits.join(' · ') : ''}`,
+    fields,
+    evidence: e.evidence,
+    raw: e0,
+  };
+}
+
+// Evidence as lines of raw messages: the store gives one string (lines),
+// other documents an array.
+export function evidenceLines(ev) {
+  if (ev === undefined || ev === null) return [];
+  if (Array.isArray(ev)) return ev.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
+  if (typeof ev === 'object') return [JSON.stringify(ev)];
+  return String(ev).split('\n').filter((l) => l.length);
+}
