@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ais/armor.h"
+#include "common/bits.h"
 #include "common/xmalloc.h"
 
 struct ais_ctx {
@@ -21,6 +22,9 @@ struct ais_ctx {
     struct ais_reasm *reasm;
     int64_t pghp_time_ms; /* from the last $PGHP line, for the next sentence */
     int pghp_checksum;    /* the checksum that next sentence must carry; -1: none pending */
+    /* The current line's tag block: kept here, not on feed()'s stack, so
+     * the per-line path has no local array (and no stack-protector check). */
+    struct ais_tagblock tb;
     uint8_t bits[AIS_MAX_PAYLOAD_BITS / 8 + 8];
 };
 
@@ -89,43 +93,61 @@ static int hexval(unsigned char c)
     return -1;
 }
 
-/* Finds the first '*' in s[0..n) and XORs the bytes before it (the NMEA
- * checksum), eight bytes at a time: a word without '*' is XORed whole (XOR
- * commutes, so the accumulator's bytes fold into the answer at the end); in
- * the word with the '*', only the bytes before it. Returns the '*' or NULL. */
-static const char *scan_checksum(const char *s, size_t n, unsigned *sum)
+/* Bit 7 of the byte of w holding the first '*' (counting from the low byte),
+ * or 0 if none; bits above that first one may be spurious (a borrow). */
+static inline uint64_t star_bits(uint64_t w)
 {
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t acc = 0;
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    uint64_t z = w ^ (ones * '*');
+    return (z - ones) & ~z & highs;
+}
+
+/* Finds the first '*' in s[0..n) and XORs the bytes before it (the NMEA
+ * checksum), eight bytes at a time, the first byte in the low byte of each
+ * word: a word without '*' is XORed whole (XOR commutes, so the
+ * accumulator's bytes fold into the answer at the end); in the word with the
+ * '*', only the bytes below it. The last 1..7 bytes (where the '*' usually
+ * is) are read as the last eight bytes of s shifted down, so no byte loop
+ * runs unless the whole of s is shorter than a word. Returns the '*' (NULL
+ * if none) and the sum in registers: an out-parameter would make every
+ * caller a stack-protected function. */
+struct star_sum {
+    const char *star;
+    unsigned sum;
+};
+
+static struct star_sum scan_checksum(const char *s, size_t n)
+{
+    uint64_t acc = 0, w = 0, hit = 0;
     size_t i = 0;
-    const char *star = NULL;
     for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        uint64_t z = w ^ (ones * '*');
-        /* The lowest flagged byte is the first '*' (bytes are little-endian
-         * in w; flags above the first zero byte may be spurious). */
-        uint64_t hit = (z - ones) & ~z & highs;
-        if (hit) {
-            unsigned k = (unsigned)__builtin_ctzll(hit) / 8;
-            if (k)
-                acc ^= w & (~(uint64_t)0 >> (64 - 8 * k));
-            star = s + i + k;
+        w = bits_load_le64(s + i);
+        if ((hit = star_bits(w)) != 0)
             break;
-        }
         acc ^= w;
+    }
+    if (!hit && i < n) {
+        if (n >= 8) {
+            /* The r bytes left, zeros above them: a zero is not a '*'. */
+            w = bits_load_le64(s + n - 8) >> (8 * (8 - (n - i)));
+            hit = star_bits(w);
+        } else {
+            for (unsigned k = 0; i + k < n; k++)
+                w |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
+            hit = star_bits(w) & (~(uint64_t)0 >> (8 * (8 - n)));
+        }
+    }
+    const char *star = NULL;
+    if (hit) {
+        unsigned k = (unsigned)__builtin_ctzll(hit) / 8;
+        if (k)
+            acc ^= w & (~(uint64_t)0 >> (64 - 8 * k));
+        star = s + i + k;
     }
     acc ^= acc >> 32;
     acc ^= acc >> 16;
     acc ^= acc >> 8;
-    unsigned x = (unsigned)acc & 0xff;
-    if (!star) {
-        for (; i < n && s[i] != '*'; i++)
-            x ^= (unsigned char)s[i];
-        star = i < n ? s + i : NULL;
-    }
-    *sum = x;
-    return star;
+    return (struct star_sum){star, (unsigned)acc & 0xff};
 }
 
 /* "*hh" at star; returns the checksum or -1. */
@@ -165,10 +187,10 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
  * dates the sentence that follows; other types carry nothing we use. */
 static int feed_pghp(struct ais_ctx *ctx, const char *p, const char *end)
 {
-    unsigned sum;
-    const char *star = scan_checksum(p + 1, (size_t)(end - p - 1), &sum);
+    struct star_sum ck = scan_checksum(p + 1, (size_t)(end - p - 1));
+    const char *star = ck.star;
     int want = star ? read_checksum(star, end) : -1;
-    if (want < 0 || (unsigned)want != sum)
+    if (want < 0 || (unsigned)want != ck.sum)
         return AIS_ECHECKSUM;
     const char *f[14];
     size_t fl[14];
@@ -242,16 +264,54 @@ __attribute__((noinline)) static void apply_suffix(struct ais_meta *meta, const 
         memcpy(meta->source, station, sizeof station);
 }
 
+/* A part of a multi-sentence message (total >= 2), already framed, its meta
+ * in out->meta: validated, then handed to reassembly. Out of line so that
+ * the single-sentence path carries neither struct ais_frag on its stack nor
+ * the register saves of this path. */
+__attribute__((noinline)) static int feed_fragment(struct ais_ctx *ctx, const char *payload,
+                                                   size_t plen, unsigned fill, unsigned total,
+                                                   unsigned num, int seq, const char *raw,
+                                                   const struct ais_tagblock *tb,
+                                                   struct ais_payload *out)
+{
+    const struct ais_meta *meta = &out->meta;
+    if (fill > 5 || !ais_armor_valid(payload, plen))
+        return memchr(payload, ',', plen) ? AIS_EINVAL : AIS_EARMOR;
+    ctx->st.sentences++;
+    struct ais_frag f = {
+        .payload = payload, .len = plen, .fill = fill, .total = total, .num = num, .seq = seq,
+        .group_id = tb->group_total ? tb->group_id : 0, .raw = raw, .raw_len = meta->raw_len,
+        .meta = *meta,
+    };
+    const char *chars;
+    size_t nchars;
+    unsigned jfill;
+    int rc = ais_reasm_add(ctx->reasm, &f, ctx->st.lines, &chars, &nchars, &jfill, &out->meta,
+                           &ctx->st.orphans);
+    if (rc == AIS_EORPHAN)
+        ctx->st.orphans++;
+    if (rc != AIS_OK)
+        return rc;
+    int nbits = ais_armor_decode(chars, nchars, jfill, ctx->bits);
+    if (nbits < 0) { /* only fill bits with no characters can fail here */
+        ctx->st.orphans += total;
+        return AIS_EORPHAN;
+    }
+    out->bits = ctx->bits;
+    out->nbits = (unsigned)nbits;
+    return AIS_OK;
+}
+
 /* The sentence at p ('!'), tag block (already parsed) in tb. */
 static int feed_sentence(struct ais_ctx *ctx, const char *p, const char *end, const char *raw,
                          const struct ais_tagblock *tb, struct ais_payload *out)
 {
     if (end - p < 7 || p[3] != 'V' || p[4] != 'D' || (p[5] != 'M' && p[5] != 'O') || p[6] != ',')
         return AIS_ENOTAIS;
-    unsigned sum;
-    const char *star = scan_checksum(p + 1, (size_t)(end - p - 1), &sum);
+    struct star_sum ck = scan_checksum(p + 1, (size_t)(end - p - 1));
+    const char *star = ck.star;
     int want = star ? read_checksum(star, end) : -1;
-    if (want < 0 || (unsigned)want != sum)
+    if (want < 0 || (unsigned)want != ck.sum)
         return AIS_ECHECKSUM;
     /* A Gatehouse time applies only to the sentence whose checksum it names. */
     int64_t pghp_time = AIS_NO_TIME;
@@ -322,31 +382,7 @@ static int feed_sentence(struct ais_ctx *ctx, const char *p, const char *end, co
         return AIS_OK;
     }
 
-    if (fill > 5 || !ais_armor_valid(payload, plen))
-        return memchr(payload, ',', plen) ? AIS_EINVAL : AIS_EARMOR;
-    ctx->st.sentences++;
-    struct ais_frag f = {
-        .payload = payload, .len = plen, .fill = fill, .total = total, .num = num, .seq = seq,
-        .group_id = tb->group_total ? tb->group_id : 0, .raw = raw, .raw_len = meta->raw_len,
-        .meta = *meta,
-    };
-    const char *chars;
-    size_t nchars;
-    unsigned jfill;
-    int rc = ais_reasm_add(ctx->reasm, &f, ctx->st.lines, &chars, &nchars, &jfill, &out->meta,
-                           &ctx->st.orphans);
-    if (rc == AIS_EORPHAN)
-        ctx->st.orphans++;
-    if (rc != AIS_OK)
-        return rc;
-    int nbits = ais_armor_decode(chars, nchars, jfill, ctx->bits);
-    if (nbits < 0) { /* only fill bits with no characters can fail here */
-        ctx->st.orphans += total;
-        return AIS_EORPHAN;
-    }
-    out->bits = ctx->bits;
-    out->nbits = (unsigned)nbits;
-    return AIS_OK;
+    return feed_fragment(ctx, payload, plen, fill, total, num, seq, raw, tb, out);
 }
 
 static const struct ais_tagblock no_tagblock = {
@@ -369,17 +405,16 @@ static int feed(struct ais_ctx *ctx, const char *line, size_t len, bool overlong
     if (p == end)
         return AIS_ENOTAIS;
     const char *raw = p;
-    struct ais_tagblock tb;
     const struct ais_tagblock *tbp = &no_tagblock;
     if (*p == '\\') {
         const char *close = memchr(p + 1, '\\', (size_t)(end - p - 1));
         if (!close)
             return AIS_EINVAL;
-        int trc = ais_tagblock_parse(p + 1, (size_t)(close - p - 1), &tb);
+        int trc = ais_tagblock_parse(p + 1, (size_t)(close - p - 1), &ctx->tb);
         if (trc != AIS_OK)
             ctx->st.bad_tagblock++;
         if (trc != AIS_EINVAL)
-            tbp = &tb;
+            tbp = &ctx->tb;
         p = close + 1;
         if (p == end || (*p != '!' && *p != '$'))
             return AIS_EINVAL;

@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <string.h>
 
 /* Unsigned field of `width` (0..64) bits starting at 0-based bit `start`. */
 static inline uint64_t bits_u(const uint8_t *buf, unsigned start, unsigned width)
@@ -54,6 +55,67 @@ static inline unsigned bits_get1_bit(const uint8_t *buf, unsigned bit)
 {
     return (buf[(bit - 1) >> 3] >> (7 - ((bit - 1) & 7))) & 1u;
 }
+
+/* Byte-order-independent 8-byte loads and stores (for word-at-a-time text
+ * scanning). With GCC or Clang on a host of known byte order they are one
+ * unaligned memcpy (one mov) and at most a byte swap; elsewhere, byte by
+ * byte, which means the same on any host. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ || __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define BITS_TO_LE64(v) (v)
+#define BITS_TO_BE64(v) __builtin_bswap64(v)
+#else
+#define BITS_TO_LE64(v) __builtin_bswap64(v)
+#define BITS_TO_BE64(v) (v)
+#endif
+static inline uint64_t bits_load_le64(const void *src)
+{
+    uint64_t v;
+    memcpy(&v, src, 8);
+    return BITS_TO_LE64(v);
+}
+
+static inline uint64_t bits_load_be64(const void *src)
+{
+    uint64_t v;
+    memcpy(&v, src, 8);
+    return BITS_TO_BE64(v);
+}
+
+static inline void bits_store_be64(void *dst, uint64_t v)
+{
+    v = BITS_TO_BE64(v);
+    memcpy(dst, &v, 8);
+}
+#undef BITS_TO_LE64
+#undef BITS_TO_BE64
+#else
+static inline uint64_t bits_load_le64(const void *src)
+{
+    const uint8_t *b = src;
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | b[i];
+    return v;
+}
+
+static inline uint64_t bits_load_be64(const void *src)
+{
+    const uint8_t *b = src;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | b[i];
+    return v;
+}
+
+static inline void bits_store_be64(void *dst, uint64_t v)
+{
+    uint8_t *b = dst;
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        b[i] = (uint8_t)v;
+}
+#endif
 
 /* Write `width` bits of `v` at 0-based `start` (encoders). */
 void bits_put(uint8_t *buf, unsigned start, unsigned width, uint64_t v);
