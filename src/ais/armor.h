@@ -18,11 +18,16 @@ extern const uint8_t ais_armor_table[256];
 int ais_armor_valid(const char *s, size_t n);
 
 /* De-armours n characters into bits (MSB first), dropping `fill` bits from the
- * end. bits must hold (6 * n + 7) / 8 + 8 bytes: the packer writes whole
- * 8-byte words, so up to 8 bytes past the payload may be written (zero bits
- * after the last character; contents past that are unspecified).
+ * end. bits must hold (6 * n + 7) / 8 + 16 bytes: the packer writes whole
+ * words, so up to 16 bytes past the payload may be written (zero bits after
+ * the last character up to the end of its word; contents past that are
+ * unspecified).
  * Returns the number of payload bits, or AIS_EARMOR (a character outside the
  * alphabet, fill > 5, or fill bits without a character to hold them). */
 int ais_armor_decode(const char *s, size_t n, unsigned fill, uint8_t *bits);
+
+/* The same without SIMD (what ais_armor_decode is where SSE2 is missing);
+ * public so the tests check both. */
+int ais_armor_decode_portable(const char *s, size_t n, unsigned fill, uint8_t *bits);
 
 #endif

@@ -25,7 +25,7 @@ struct ais_ctx {
     /* The current line's tag block: kept here, not on feed()'s stack, so
      * the per-line path has no local array (and no stack-protector check). */
     struct ais_tagblock tb;
-    uint8_t bits[AIS_MAX_PAYLOAD_BITS / 8 + 8];
+    uint8_t bits[AIS_MAX_PAYLOAD_BITS / 8 + 16]; /* + ais_armor_decode's slack */
 };
 
 struct ais_ctx *ais_ctx_new(void)

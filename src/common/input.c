@@ -213,7 +213,32 @@ ssize_t in_peek(struct in_file *f, const uint8_t **p, size_t n)
     return (ssize_t)(f->lb_end < n ? f->lb_end : n);
 }
 
+static int getline_slow(struct in_file *f, const char **line, size_t *len, int *overlong);
+
+/* The common case inline: a whole line already in the buffer. Fields are
+ * read into locals first: the stores through line/len/overlong could alias
+ * *f (they are pointers the compiler cannot tell apart), which would force a
+ * reload of every field after each store. */
 int in_getline(struct in_file *f, const char **line, size_t *len, int *overlong)
+{
+    size_t s = f->lb_start, avail = f->lb_end - s;
+    char *start = f->lb + s;
+    char *nl = f->skipping ? NULL : memchr(start, '\n', avail);
+    if (nl) {
+        size_t n = (size_t)(nl - start);
+        f->lb_start = s + n + 1;
+        if (n && start[n - 1] == '\r')
+            n--;
+        *line = start;
+        *overlong = n > IN_MAX_LINE;
+        *len = n > IN_MAX_LINE ? IN_MAX_LINE : n;
+        return 1;
+    }
+    return getline_slow(f, line, len, overlong);
+}
+
+__attribute__((noinline)) static int getline_slow(struct in_file *f, const char **line, size_t *len,
+                                                  int *overlong)
 {
     for (;;) {
         char *start = f->lb + f->lb_start;
