@@ -147,7 +147,8 @@ static inline void armor16(__m128i c, uint8_t *out, __m128i *ok)
      * multiply-add (values < 4096, factors fit signed 16 bits). */
     v = _mm_madd_epi16(v, _mm_set1_epi32(0x00011000));
     /* Four 24-bit groups, two per 64-bit half: join each pair into 48 bits. */
-    uint64_t lo = (uint64_t)_mm_cvtsi128_si64(v), hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+    uint64_t lo = (uint64_t)_mm_cvtsi128_si64(v);
+    uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
     bits_store_be64(out, ((lo & UINT64_C(0xffffffff)) << 24 | lo >> 32) << 16);
     bits_store_be64(out + 6, ((hi & UINT64_C(0xffffffff)) << 24 | hi >> 32) << 16);
 }

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "ais/armor.h"
-#include "common/bits.h"
+#include "ais/scan.h"
 #include "common/xmalloc.h"
 
 struct ais_ctx {
@@ -93,63 +93,6 @@ static int hexval(unsigned char c)
     return -1;
 }
 
-/* Bit 7 of the byte of w holding the first '*' (counting from the low byte),
- * or 0 if none; bits above that first one may be spurious (a borrow). */
-static inline uint64_t star_bits(uint64_t w)
-{
-    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
-    uint64_t z = w ^ (ones * '*');
-    return (z - ones) & ~z & highs;
-}
-
-/* Finds the first '*' in s[0..n) and XORs the bytes before it (the NMEA
- * checksum), eight bytes at a time, the first byte in the low byte of each
- * word: a word without '*' is XORed whole (XOR commutes, so the
- * accumulator's bytes fold into the answer at the end); in the word with the
- * '*', only the bytes below it. The last 1..7 bytes (where the '*' usually
- * is) are read as the last eight bytes of s shifted down, so no byte loop
- * runs unless the whole of s is shorter than a word. Returns the '*' (NULL
- * if none) and the sum in registers: an out-parameter would make every
- * caller a stack-protected function. */
-struct star_sum {
-    const char *star;
-    unsigned sum;
-};
-
-static struct star_sum scan_checksum(const char *s, size_t n)
-{
-    uint64_t acc = 0, w = 0, hit = 0;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        w = bits_load_le64(s + i);
-        if ((hit = star_bits(w)) != 0)
-            break;
-        acc ^= w;
-    }
-    if (!hit && i < n) {
-        if (n >= 8) {
-            /* The r bytes left, zeros above them: a zero is not a '*'. */
-            w = bits_load_le64(s + n - 8) >> (8 * (8 - (n - i)));
-            hit = star_bits(w);
-        } else {
-            for (unsigned k = 0; i + k < n; k++)
-                w |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
-            hit = star_bits(w) & (~(uint64_t)0 >> (8 * (8 - n)));
-        }
-    }
-    const char *star = NULL;
-    if (hit) {
-        unsigned k = (unsigned)__builtin_ctzll(hit) / 8;
-        if (k)
-            acc ^= w & (~(uint64_t)0 >> (64 - 8 * k));
-        star = s + i + k;
-    }
-    acc ^= acc >> 32;
-    acc ^= acc >> 16;
-    acc ^= acc >> 8;
-    return (struct star_sum){star, (unsigned)acc & 0xff};
-}
-
 /* "*hh" at star; returns the checksum or -1. */
 static int read_checksum(const char *star, const char *end)
 {
@@ -187,7 +130,7 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
  * dates the sentence that follows; other types carry nothing we use. */
 static int feed_pghp(struct ais_ctx *ctx, const char *p, const char *end)
 {
-    struct star_sum ck = scan_checksum(p + 1, (size_t)(end - p - 1));
+    struct ais_star_sum ck = ais_scan_checksum(p + 1, (size_t)(end - p - 1));
     const char *star = ck.star;
     int want = star ? read_checksum(star, end) : -1;
     if (want < 0 || (unsigned)want != ck.sum)
@@ -308,7 +251,7 @@ static int feed_sentence(struct ais_ctx *ctx, const char *p, const char *end, co
 {
     if (end - p < 7 || p[3] != 'V' || p[4] != 'D' || (p[5] != 'M' && p[5] != 'O') || p[6] != ',')
         return AIS_ENOTAIS;
-    struct star_sum ck = scan_checksum(p + 1, (size_t)(end - p - 1));
+    struct ais_star_sum ck = ais_scan_checksum(p + 1, (size_t)(end - p - 1));
     const char *star = ck.star;
     int want = star ? read_checksum(star, end) : -1;
     if (want < 0 || (unsigned)want != ck.sum)

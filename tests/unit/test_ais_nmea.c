@@ -1,10 +1,12 @@
 /* test_ais_nmea.c: sentence framing, checksums, armouring, tag blocks,
  * USCG suffixes and Gatehouse wrappers, one line at a time. */
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "test.h"
 #include "ais/armor.h"
 #include "ais/nmea.h"
+#include "ais/scan.h"
 #include "common/bits.h"
 
 /* Builds "<lead><body>*HH" with the right checksum. */
@@ -307,10 +309,51 @@ static void test_gatehouse(void)
     ais_ctx_free(ctx);
 }
 
+/* The checksum scan (SIMD where built, and the portable one) against a
+ * byte loop: every length to 100, no '*', one, or several, at every place;
+ * bytes of every value around them. Each call gets its own heap copy, so
+ * ASan catches a read past s[n). */
+static void test_scan_checksum(void)
+{
+    unsigned seed = 99;
+    for (int iter = 0; iter < 20000; iter++) {
+        size_t n = (size_t)iter % 101;
+        char *t = malloc(n ? n : 1);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            t[i] = (char)(seed >> 16);
+            if (t[i] == '*')
+                t[i] = '+';
+        }
+        unsigned stars = (unsigned)(iter / 101) % 4;
+        for (unsigned k = 0; k < stars && n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            t[(seed >> 8) % n] = '*';
+        }
+        const char *want = NULL;
+        unsigned sum = 0;
+        for (size_t i = 0; i < n && !want; i++) {
+            if (t[i] == '*')
+                want = t + i;
+            else
+                sum ^= (unsigned char)t[i];
+        }
+        struct ais_star_sum a = ais_scan_checksum(t, n), b = ais_scan_checksum_portable(t, n);
+        CHECK(a.star == want);
+        CHECK(b.star == want);
+        if (want) {
+            CHECK_EQ_INT(a.sum, sum);
+            CHECK_EQ_INT(b.sum, sum);
+        }
+        free(t);
+    }
+}
+
 int main(void)
 {
     RUN(test_armor_table);
     RUN(test_armor_decode);
+    RUN(test_scan_checksum);
     RUN(test_single_sentence);
     RUN(test_bad_lines);
     RUN(test_tagblock_parse);
