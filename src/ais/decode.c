@@ -139,20 +139,23 @@ static void decode_class_a_position(struct ais_msg *m, const uint8_t *bits)
     set_second(m, (unsigned)fu(&x, 137, 6));
 }
 
+/* Types 4 and 11 (168 bits; every field below bit 144, so the same words). */
 static void decode_base_station(struct ais_msg *m, const uint8_t *bits)
 {
+    struct words144 x;
+    load144(bits, &x);
     m->station = m->type == 4 ? AIS_STATION_BASE : AIS_STATION_OTHER;
-    m->utc_year = (uint16_t)U(38, 14);
-    m->utc_month = (uint8_t)U(52, 4);
-    m->utc_day = (uint8_t)U(56, 5);
-    m->utc_hour = (uint8_t)U(61, 5);
-    m->utc_minute = (uint8_t)U(66, 6);
-    m->utc_second = (uint8_t)U(72, 6);
+    m->utc_year = (uint16_t)fu(&x, 38, 14);
+    m->utc_month = (uint8_t)fu(&x, 52, 4);
+    m->utc_day = (uint8_t)fu(&x, 56, 5);
+    m->utc_hour = (uint8_t)fu(&x, 61, 5);
+    m->utc_minute = (uint8_t)fu(&x, 66, 6);
+    m->utc_second = (uint8_t)fu(&x, 72, 6);
     if (m->utc_year && m->utc_month && m->utc_day && m->utc_hour < 24 && m->utc_minute < 60 &&
         m->utc_second < 60)
         m->has |= AIS_HAS_UTC;
-    m->accuracy = U(78, 1);
-    set_pos(m, S(79, 28), S(107, 27), 600000.0);
+    m->accuracy = fu(&x, 78, 1);
+    set_pos(m, (int)fs(&x, 79, 28), (int)fs(&x, 107, 27), 600000.0);
 }
 
 static void decode_static_voyage(struct ais_msg *m, const uint8_t *bits, unsigned nbits)
@@ -273,10 +276,19 @@ int ais_decode(const uint8_t *bits, unsigned nbits, struct ais_msg *m)
 {
     if (nbits < 38)
         return AIS_ESHORT;
-    unsigned type = U(0, 6);
+    unsigned type;
+    if (nbits >= 64) {
+        /* The header from one 8-byte load (inside the payload's bytes). */
+        uint64_t h = bits_load_be64(bits);
+        type = (unsigned)(h >> 58);
+        m->repeat = (uint8_t)(h >> 56 & 3);
+        m->mmsi = (uint32_t)(h >> 26 & 0x3fffffff);
+    } else {
+        type = U(0, 6);
+        m->repeat = (uint8_t)U(6, 2);
+        m->mmsi = U(8, 30);
+    }
     m->type = (uint8_t)type;
-    m->repeat = (uint8_t)U(6, 2);
-    m->mmsi = U(8, 30);
     m->bits = bits;
     m->nbits = nbits;
     m->has = 0;

@@ -8,13 +8,37 @@ static const char sixbit_ascii[64] = "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'
 
 size_t ais_text(const uint8_t *bits, unsigned nbits, unsigned start, unsigned nchars, char *out)
 {
+    /* Only whole characters before nbits are read. */
+    unsigned fit = start < nbits ? (nbits - start) / 6 : 0;
+    if (nchars > fit)
+        nchars = fit;
+    /* Eight characters (48 bits, at any bit offset: 7 + 48 <= 64) per
+     * 8-byte load while that load stays inside the (nbits + 7) / 8 bytes
+     * the caller owns; one at a time through bits_u near the end. */
+    const unsigned nbytes = (nbits + 7) / 8;
     size_t n = 0;
-    for (unsigned i = 0; i < nchars && start + 6 * (i + 1) <= nbits; i++) {
-        char c = sixbit_ascii[bits_u(bits, start + 6 * i, 6)];
-        if (c == '@')
-            break;
-        out[n++] = c;
+    unsigned i = 0;
+    while (i < nchars) {
+        unsigned b = start + 6 * i;
+        if ((b >> 3) + 8 <= nbytes) {
+            uint64_t w = bits_load_be64(bits + (b >> 3)) << (b & 7);
+            unsigned k = nchars - i < 8 ? nchars - i : 8;
+            for (unsigned j = 0; j < k; j++, w <<= 6) {
+                char c = sixbit_ascii[w >> 58];
+                if (c == '@')
+                    goto trim;
+                out[n++] = c;
+            }
+            i += k;
+        } else {
+            char c = sixbit_ascii[bits_u(bits, b, 6)];
+            if (c == '@')
+                break;
+            out[n++] = c;
+            i++;
+        }
     }
+trim:
     while (n && out[n - 1] == ' ')
         n--;
     out[n] = 0;

@@ -7,6 +7,7 @@
 #include "ais/armor.h"
 #include "ais/nmea.h"
 #include "ais/scan.h"
+#include "ais/text.h"
 #include "common/bits.h"
 
 /* Builds "<lead><body>*HH" with the right checksum. */
@@ -349,11 +350,52 @@ static void test_scan_checksum(void)
     }
 }
 
+/* Six-bit text against a bit-at-a-time reference: every start offset and
+ * length near the end of the payload, '@' and trailing spaces. The payload
+ * is a heap block of exactly (nbits + 7) / 8 bytes, so ASan sees a read
+ * past it. */
+static void test_text(void)
+{
+    static const char six[] = "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
+    unsigned seed = 7;
+    for (int iter = 0; iter < 20000; iter++) {
+        unsigned nbits = 40 + (unsigned)iter % 200;
+        uint8_t *b = malloc((nbits + 7) / 8);
+        for (unsigned i = 0; i < (nbits + 7) / 8; i++) {
+            seed = seed * 1103515245u + 12345u;
+            /* Mostly letters and spaces, now and then '@' (0). */
+            unsigned v = (seed >> 16) % 40 == 0 ? 0 : (seed >> 20);
+            b[i] = (uint8_t)(v | 0x42);
+        }
+        seed = seed * 1103515245u + 12345u;
+        unsigned start = (seed >> 8) % nbits, nchars = (seed >> 20) % 40;
+        char want[48], got[48];
+        size_t wn = 0;
+        for (unsigned i = 0; i < nchars && start + 6 * (i + 1) <= nbits; i++) {
+            unsigned v = 0;
+            for (unsigned k = 0; k < 6; k++) {
+                unsigned bit = start + 6 * i + k;
+                v = v << 1 | (b[bit / 8] >> (7 - bit % 8) & 1u);
+            }
+            if (v == 0)
+                break;
+            want[wn++] = six[v];
+        }
+        while (wn && want[wn - 1] == ' ')
+            wn--;
+        want[wn] = 0;
+        CHECK_EQ_INT(ais_text(b, nbits, start, nchars, got), wn);
+        CHECK(!strcmp(got, want));
+        free(b);
+    }
+}
+
 int main(void)
 {
     RUN(test_armor_table);
     RUN(test_armor_decode);
     RUN(test_scan_checksum);
+    RUN(test_text);
     RUN(test_single_sentence);
     RUN(test_bad_lines);
     RUN(test_tagblock_parse);
