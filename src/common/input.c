@@ -31,7 +31,30 @@ struct in_file {
     char *lb;
     size_t lb_start, lb_end;
     int skipping; /* inside the tail of an over-long line */
+    /* Newline bitmap of the 64 bytes at lb + nl_base (bit k set: a '\n' at
+     * lb[nl_base + k]), the bits of lines already returned cleared. Valid
+     * only while nl_ok, which only in_getline's fast path sets (never while
+     * skipping) and everything else that moves lb_start or the buffer clears. */
+    uint64_t nl_bits;
+    size_t nl_base;
+    int nl_ok;
 };
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define HAVE_NEWLINES64 1
+/* The '\n' bitmap of p[0..64): four compares and byte masks. */
+static inline uint64_t newlines64(const char *p)
+{
+    const __m128i nl = _mm_set1_epi8('\n');
+    const __m128i *q = (const __m128i *)(const void *)p;
+    uint64_t m0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(q), nl));
+    uint64_t m1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(q + 1), nl));
+    uint64_t m2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(q + 2), nl));
+    uint64_t m3 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(q + 3), nl));
+    return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+}
+#endif
 
 static ssize_t read_fd(int fd, void *dst, size_t n)
 {
@@ -180,6 +203,7 @@ ssize_t in_read(struct in_file *f, void *dst, size_t n)
 {
     /* Bytes already pulled into the line buffer (by in_peek or in_getline) come first. */
     size_t avail = f->lb_end - f->lb_start;
+    f->nl_ok = 0;
     if (avail) {
         if (avail > n)
             avail = n;
@@ -194,6 +218,7 @@ ssize_t in_peek(struct in_file *f, const uint8_t **p, size_t n)
 {
     if (n > LINE_BUF_CAP)
         n = LINE_BUF_CAP;
+    f->nl_ok = 0;
     if (f->lb_start) {
         memmove(f->lb, f->lb + f->lb_start, f->lb_end - f->lb_start);
         f->lb_end -= f->lb_start;
@@ -214,12 +239,56 @@ ssize_t in_peek(struct in_file *f, const uint8_t **p, size_t n)
 }
 
 static int getline_slow(struct in_file *f, const char **line, size_t *len, int *overlong);
+static int getline_memchr(struct in_file *f, const char **line, size_t *len, int *overlong);
 
-/* The common case inline: a whole line already in the buffer. Fields are
- * read into locals first: the stores through line/len/overlong could alias
- * *f (they are pointers the compiler cannot tell apart), which would force a
+/* A line of n bytes at start, its '\n' consumed: CR dropped, cut at
+ * IN_MAX_LINE. */
+static inline int give_line(char *start, size_t n, const char **line, size_t *len, int *overlong)
+{
+    if (n && start[n - 1] == '\r')
+        n--;
+    *line = start;
+    *overlong = n > IN_MAX_LINE;
+    *len = n > IN_MAX_LINE ? IN_MAX_LINE : n;
+    return 1;
+}
+
+/* The common case inline: a whole line already in the buffer. Where SSE2
+ * is there, newlines are found 64 bytes at a time into a bitmap, and each
+ * line is then one count-trailing-zeros; else (and whenever the bitmap is
+ * not valid: near the end of the buffered bytes, after a refill, an in_read
+ * or in_peek) one memchr per line. Fields are read into locals first: the
+ * stores through line/len/overlong could alias *f, which would force a
  * reload of every field after each store. */
 int in_getline(struct in_file *f, const char **line, size_t *len, int *overlong)
+{
+#ifdef HAVE_NEWLINES64
+    if (f->nl_ok) {
+        uint64_t bits = f->nl_bits;
+        size_t base = f->nl_base, end = f->lb_end;
+        /* Newlines before base + 64 that are not yet cleared are at or after
+         * lb_start; blocks are only scanned while whole inside the buffer. */
+        while (!bits && base + 128 <= end) {
+            base += 64;
+            bits = newlines64(f->lb + base);
+        }
+        if (bits) {
+            size_t s = f->lb_start, pos = base + (size_t)__builtin_ctzll(bits);
+            f->nl_bits = bits & (bits - 1);
+            f->nl_base = base;
+            f->lb_start = pos + 1;
+            return give_line(f->lb + s, pos - s, line, len, overlong);
+        }
+        f->nl_ok = 0;
+    }
+#endif
+    return getline_memchr(f, line, len, overlong);
+}
+
+/* Out of line, so that the bitmap path above makes no call and saves no
+ * registers. */
+__attribute__((noinline)) static int getline_memchr(struct in_file *f, const char **line,
+                                                    size_t *len, int *overlong)
 {
     size_t s = f->lb_start, avail = f->lb_end - s;
     char *start = f->lb + s;
@@ -227,12 +296,15 @@ int in_getline(struct in_file *f, const char **line, size_t *len, int *overlong)
     if (nl) {
         size_t n = (size_t)(nl - start);
         f->lb_start = s + n + 1;
-        if (n && start[n - 1] == '\r')
-            n--;
-        *line = start;
-        *overlong = n > IN_MAX_LINE;
-        *len = n > IN_MAX_LINE ? IN_MAX_LINE : n;
-        return 1;
+#ifdef HAVE_NEWLINES64
+        /* Start a bitmap at the next line when 64 bytes are there. */
+        if (f->lb_start + 64 <= f->lb_end) {
+            f->nl_base = f->lb_start;
+            f->nl_bits = newlines64(f->lb + f->lb_start);
+            f->nl_ok = 1;
+        }
+#endif
+        return give_line(start, n, line, len, overlong);
     }
     return getline_slow(f, line, len, overlong);
 }
@@ -240,6 +312,7 @@ int in_getline(struct in_file *f, const char **line, size_t *len, int *overlong)
 __attribute__((noinline)) static int getline_slow(struct in_file *f, const char **line, size_t *len,
                                                   int *overlong)
 {
+    f->nl_ok = 0;
     for (;;) {
         char *start = f->lb + f->lb_start;
         size_t avail = f->lb_end - f->lb_start;

@@ -1,8 +1,13 @@
 /* test_common.c: bit helpers, the buffer's number formatting, the JSON writer. */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "common/bits.h"
 #include "common/buf.h"
+#include "common/input.h"
 #include "common/json.h"
 #include "test.h"
 
@@ -82,6 +87,84 @@ static void test_json_writer(void)
     buf_free(&b);
 }
 
+/* The 8-byte load/store helpers agree with byte-by-byte reading. */
+static void test_bits_load_store(void)
+{
+    uint8_t b[8] = {1, 2, 3, 4, 5, 6, 7, 0x88};
+    CHECK(bits_load_le64(b) == UINT64_C(0x8807060504030201));
+    CHECK(bits_load_be64(b) == UINT64_C(0x0102030405060788));
+    uint8_t o[8];
+    bits_store_be64(o, UINT64_C(0x0102030405060788));
+    CHECK(!memcmp(o, b, 8));
+}
+
+/* in_getline against a reference split of the same bytes: random lines of
+ * 0..300 bytes (LF or CRLF, some with a lone CR inside, a few over
+ * IN_MAX_LINE), with and without a final terminator, through buffer refills
+ * (the file is several MiB) and with an in_peek or an in_read first, as
+ * atalaya decode and the pipeline do. */
+static void test_input_lines(void)
+{
+    unsigned seed = 42;
+    for (int round = 0; round < 6; round++) {
+        size_t cap = (size_t)6 << 20, n = 0;
+        char *data = malloc(cap);
+        while (n < cap - 2 * IN_MAX_LINE - 8) {
+            seed = seed * 1103515245u + 12345u;
+            size_t len = (seed >> 16) % 300;
+            if ((seed >> 8) % 500 == 0)
+                len = IN_MAX_LINE - 2 + (seed >> 4) % 2 * 4000;
+            for (size_t i = 0; i < len; i++) {
+                seed = seed * 1103515245u + 12345u;
+                char c = (char)(' ' + (seed >> 16) % 90);
+                data[n++] = (seed >> 8) % 997 == 0 ? '\r' : c;
+            }
+            if ((seed >> 3) % 5 == 0)
+                data[n++] = '\r';
+            data[n++] = '\n';
+        }
+        if (round & 1)
+            data[n++] = 'x'; /* last line without a terminator */
+        char path[] = "/tmp/atalaya_test_input_XXXXXX";
+        int fd = mkstemp(path);
+        CHECK(fd >= 0 && write(fd, data, n) == (ssize_t)n);
+        close(fd);
+        struct in_file *f = in_open(path);
+        CHECK(f != NULL);
+        size_t at = 0;
+        if (round % 3 == 1) {
+            const uint8_t *p;
+            CHECK(in_peek(f, &p, 8192) == 8192);
+        } else if (round % 3 == 2) {
+            char head[100];
+            CHECK(in_read(f, head, sizeof head) == (ssize_t)sizeof head);
+            CHECK(!memcmp(head, data, sizeof head));
+            at = sizeof head;
+        }
+        const char *line;
+        size_t len;
+        int over, r, bad = 0;
+        while ((r = in_getline(f, &line, &len, &over)) == 1 && !bad) {
+            const char *nl = memchr(data + at, '\n', n - at);
+            size_t e = nl ? (size_t)(nl - data) : n, want = e - at;
+            if (want && data[at + want - 1] == '\r')
+                want--;
+            int wover = want > IN_MAX_LINE;
+            if (wover)
+                want = IN_MAX_LINE;
+            if (len != want || over != wover || memcmp(line, data + at, len))
+                bad = 1;
+            at = nl ? e + 1 : n;
+        }
+        CHECK(!bad);
+        CHECK_EQ_INT(r, 0);
+        CHECK(at == n);
+        in_close(f);
+        unlink(path);
+        free(data);
+    }
+}
+
 int main(void)
 {
     RUN(test_bits_ais_numbering);
@@ -89,5 +172,7 @@ int main(void)
     RUN(test_bits_put_roundtrip);
     RUN(test_buf_numbers);
     RUN(test_json_writer);
+    RUN(test_bits_load_store);
+    RUN(test_input_lines);
     TEST_MAIN_END();
 }
