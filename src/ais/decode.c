@@ -293,6 +293,13 @@ int ais_decode(const uint8_t *bits, unsigned nbits, struct ais_msg *m)
     m->nbits = nbits;
     m->has = 0;
     m->station = AIS_STATION_OTHER;
+    /* Types 1-3 at full length (most of all traffic): no length limits or
+     * padding apply (min_bits 163, no max_bits, fixed_end 168), so they skip
+     * the table checks and the switch. */
+    if (type - 1 < 3 && nbits >= 168) {
+        decode_class_a_position(m, bits);
+        return AIS_OK;
+    }
     if (type == 0 || type > 27)
         return AIS_EUNSUPPORTED;
     if (nbits < min_bits[type])
