@@ -3,10 +3,11 @@
  * Sentence layout (IEC 61162-1, gpsd's AIVDM.txt):
  *   !AIVDM,<total>,<num>,<seq id>,<channel>,<payload>,<fill bits>*<checksum>
  * where the checksum is the XOR of every byte between '!' and '*'. The hot
- * path is written for single-sentence messages: one memchr for '*', a
- * word-wide XOR, fixed-position field checks and a table de-armouring
- * straight into the output bits; reassembly is entered only for multi-part
- * sentences.
+ * path is written for single-sentence messages: one pass finding the '*'
+ * and XORing the bytes before it (scan.h, 16 bytes at a time), fixed-position
+ * field checks and a block de-armouring straight into the output bits
+ * (armor.h); reassembly, tag blocks and USCG suffixes are out of line, so the
+ * per-line path keeps no local arrays (no stack-protector check per line).
  */
 #include "ais/nmea.h"
 
@@ -15,6 +16,7 @@
 
 #include "ais/armor.h"
 #include "ais/scan.h"
+#include "common/bits.h"
 #include "common/xmalloc.h"
 
 struct ais_ctx {
@@ -287,26 +289,43 @@ static int feed_sentence(struct ais_ctx *ctx, const char *p, const char *end, co
 
     /* <total>,<num>,<seq>,<channel>, : single digits, seq and channel may be empty. */
     const char *q = p + 7;
-    if (star - q < 8 || q[0] < '1' || q[0] > '9' || q[1] != ',' || q[2] < '1' || q[2] > q[0] ||
-        q[3] != ',')
+    if (star - q < 8)
         return AIS_EINVAL;
-    unsigned total = (unsigned)(q[0] - '0'), num = (unsigned)(q[2] - '0');
-    q += 4;
+    unsigned total = 1, num = 1;
     int seq = -1;
-    if (*q != ',') {
-        if (*q < '0' || *q > '9' || q[1] != ',')
+    char channel = 0;
+    /* The two shapes of nearly every single-sentence line, "1,1,,C," and
+     * "1,1,D,C,", from one 8-byte load (q + 8 <= star) and a few byte tests;
+     * they give what the general parse below would. */
+    const uint32_t one_one = '1' | ',' << 8 | '1' << 16 | (uint32_t)',' << 24;
+    if ((uint32_t)bits_load_le64(q) == one_one && q[4] == ',' && q[5] != ',' && q[6] == ',') {
+        channel = q[5];
+        q += 7;
+    } else if ((uint32_t)bits_load_le64(q) == one_one && (unsigned char)(q[4] - '0') < 10 &&
+               q[5] == ',' && q[6] != ',' && q[7] == ',') {
+        seq = q[4] - '0';
+        channel = q[6];
+        q += 8;
+    } else {
+        if (q[0] < '1' || q[0] > '9' || q[1] != ',' || q[2] < '1' || q[2] > q[0] || q[3] != ',')
             return AIS_EINVAL;
-        seq = *q - '0';
+        total = (unsigned)(q[0] - '0');
+        num = (unsigned)(q[2] - '0');
+        q += 4;
+        if (*q != ',') {
+            if (*q < '0' || *q > '9' || q[1] != ',')
+                return AIS_EINVAL;
+            seq = *q - '0';
+            q++;
+        }
+        q++;
+        if (*q != ',') {
+            if (q + 1 >= star || q[1] != ',')
+                return AIS_EINVAL;
+            channel = *q++;
+        }
         q++;
     }
-    q++;
-    char channel = 0;
-    if (*q != ',') {
-        if (q + 1 >= star || q[1] != ',')
-            return AIS_EINVAL;
-        channel = *q++;
-    }
-    q++;
     /* <payload>,<fill>*: the fill is the one digit before '*'. */
     if (star - q < 2 || star[-2] != ',' || star[-1] < '0' || star[-1] > '9')
         return AIS_EINVAL;
