@@ -163,7 +163,15 @@ int ais_armor_decode(const char *s, size_t n, unsigned fill, uint8_t *bits)
     size_t i = 0, o = 0;
     for (; i + 16 <= n; i += 16, o += 12)
         armor16(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), bits + o, &ok);
-    if (i < n) {
+    if (i < n && n % 4 == 0) {
+        /* 4..12 characters left, and the last sixteen start on a whole byte
+         * of output (4 characters are 3 bytes): decode those sixteen again
+         * in place. The characters done twice give the same bytes, so
+         * rewriting them is harmless (most payloads, 28 characters, end
+         * here). */
+        __m128i last = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+        armor16(last, bits + 3 * (n - 16) / 4, &ok);
+    } else if (i < n) {
         /* 1..15 characters left: the last sixteen of s (n >= 16) shifted
          * down past the ones already done, '0' (value 0) above them, so the
          * bits past the payload come out zero. Shifted as two 64-bit words:
