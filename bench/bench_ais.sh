@@ -69,9 +69,9 @@ if command -v perf >/dev/null &&
         /^ *[0-9.]+%/ {
             pct = $1 + 0; sym = $NF; kern = $2 == "[k]"
             if (kern) stage = "read(2) and kernel"
-            else if (sym ~ /^(in_getline|__memchr|memchr)/) stage = "line splitting (common/input)"
-            else if (sym ~ /^(ais_feed_line|feed|scan_checksum|ais_armor|apply_suffix|parse_suffix|ais_tagblock|ais_reasm)/) stage = "framing (ais/nmea, armor, reassembly)"
-            else if (sym ~ /^(ais_decode|ais_text|decode_|msg_|bits_)/) stage = "message decode (ais_decode)"
+            else if (sym ~ /^(in_getline|getline_|__memchr|memchr)/) stage = "line splitting (common/input)"
+            else if (sym ~ /^(ais_feed_line|feed|scan_checksum|ais_scan_checksum|ais_armor|apply_suffix|parse_suffix|ais_tagblock|ais_reasm)/) stage = "framing (ais/nmea, armor, reassembly)"
+            else if (sym ~ /^(ais_decode|ais_text|decode_|set_|msg_|bits_)/) stage = "message decode (ais_decode)"
             else stage = "other"
             by[stage] += pct
             if (n < 12) top[n++] = sprintf("  %6.2f%%  %s", pct, sym)
