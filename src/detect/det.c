@@ -248,6 +248,8 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
     if (u->flags & (TRK_U_STATIC | TRK_U_IDENTITY))
         det_identity_on_update(d, u, vi, evidence, evidence_len, out);
     v = &d->v[vi];
+    if (tv->name[0])
+        snprintf(v->name, sizeof v->name, "%s", tv->name);
     if (!(u->flags & TRK_U_POS))
         return;
     if (!v->first_t) {

@@ -12,6 +12,9 @@
 
 struct det_vessel {
     uint32_t mmsi;
+    /* The last name heard: the tracker forgets a vessel silent for an hour,
+     * so after a dark gap its own record is empty. */
+    char name[sizeof ((struct trk_vessel *)0)->name];
     int64_t first_t;             /* first position */
     double first_lat, first_lon;
     char first_evidence[DET_EVIDENCE];
