@@ -232,6 +232,10 @@ static struct det_vessel *vessel(struct det *d, uint32_t mmsi, uint32_t *index)
 void det_on_update(struct det *d, const struct trk_update *u, const char *source, const char *evidence,
                    size_t evidence_len, struct buf *out)
 {
+    /* A message before any time is known (a log whose first lines carry no
+     * timestamp) has no place in time: an event cannot start or end there. */
+    if (u->t_ms <= 0)
+        return;
     if (source)
         note_source(d, source, u->t_ms);
     det_geofence_on_update(d, u, evidence, evidence_len, out);
