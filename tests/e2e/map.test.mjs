@@ -56,6 +56,7 @@ try {
   const mode = await poll(page, () => document.body.dataset.ready && window.atalaya.mode(), null, 10000);
   check(mode === 'live', `the page knows it is served by \`run\` (live, no store): ${mode}`);
   check(await page.locator('#timeline').isHidden(), 'no time slider without a store');
+  check(await page.locator('#questions').isHidden(), 'no flights questions without a store');
   const streaming = await poll(page, () => window.atalaya.streaming(), null, 5000);
   check(streaming, 'the page subscribes to the live stream (/api/v1/stream) for the picture and alerts');
 
