@@ -107,7 +107,7 @@ export async function run() {
   const noun = n === 1 ? 'flight' : 'flights';
   $('q-count').textContent = `${many} ${noun}`;
   $('q-summary').replaceChildren(el('strong', { id: 'q-answer' }, `${many} ${noun}`), ' ', el('span', { class: 'muted' }, words(p)),
-    flights.length > ROWS ? el('div', { class: 'muted' }, `the first ${ROWS} listed, newest first`) : null);
+    el('div', { class: 'muted' }, flights.length > ROWS ? `the first ${ROWS} listed, newest first` : 'newest first; click one to see it'));
   $('q-list').replaceChildren(...flights.slice(0, ROWS).map(row));
   $('questions').dataset.count = n;
   $('questions').dataset.asked = String(mine); // which question this answers (tests wait on it)
