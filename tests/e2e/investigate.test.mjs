@@ -15,7 +15,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const url = process.env.ATALAYA_URL;
-const artefacts = process.env.ATALAYA_ARTEFACTS || '.';
+// Screenshots: never into the source tree by default.
+const artefacts = process.env.ATALAYA_ARTEFACTS || '/tmp/atalaya-investigate';
 mkdirSync(artefacts, { recursive: true });
 // The demo's identities (scenarios/caribbean.json, caribbean-watchlist.csv).
 const BOREALIS = 'v613990102', CALYPSO = 'v620990106';

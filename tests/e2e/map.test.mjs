@@ -9,7 +9,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const url = process.env.ATALAYA_URL;
-const artefacts = process.env.ATALAYA_ARTEFACTS || '.';
+// Screenshots: never into the source tree by default.
+const artefacts = process.env.ATALAYA_ARTEFACTS || '/tmp/atalaya-map';
 mkdirSync(artefacts, { recursive: true });
 let failed = 0;
 // Polls fn in the page until it returns something truthy. page.evaluate goes
