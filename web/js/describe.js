@@ -28,10 +28,13 @@ const HEADLINES = {
     `${f.departure_airport || '?'} → ${f.arrival_airport || '?'}`, ['distance_nm', 'hours'], []],
   port_call: (f) => [`${f.name ? f.name + ' at ' : ''}${f.port || '?'}${f.port_country ? ' (' + f.port_country + ')' : ''}`,
     ['name'], []],
+  // A ship back under another MMSI carries its new name in the event; the
+  // name it went dark with is its old MMSI's (asked for, as is a missing one).
   ais_gap: (f, it) => {
     const again = f.reappeared_as_mmsi;
-    return [`${mmsiName(f.mmsi, f.name)} dark ${hoursOf(it)}` + (again ? ` · back as ${mmsiName(again)} (MMSI ${again})` : ''),
-      ['name', 'hours'], unknown(f.mmsi, again)];
+    const who = again || !f.name ? mmsiName(f.mmsi, f.name) : f.name;
+    return [`${who} dark ${hoursOf(it)}` + (again ? ` · back as ${mmsiName(again, f.name)} (MMSI ${again})` : ''),
+      ['name', 'hours'], again || !f.name ? unknown(f.mmsi, again) : []];
   },
   encounter: (f) => {
     const pair = Array.isArray(f.mmsi) ? f.mmsi : [];
@@ -40,7 +43,7 @@ const HEADLINES = {
   identity_change: (f) => (f.field === 'mmsi'
     ? [`MMSI ${f.old_mmsi} (${mmsiName(f.old_mmsi, '?')}) → ${f.new_mmsi} (${mmsiName(f.new_mmsi, f.name)})`, ['field', 'name'],
       unknown(f.old_mmsi, f.new_mmsi)]
-    : [`${mmsiName(f.mmsi, f.name)} ${f.field || '?'}: ${f.old ?? '?'} → ${f.new ?? '?'}`, ['field', 'name'], unknown(f.mmsi)]),
+    : [`${mmsiName(f.mmsi, f.name)} ${f.field || '?'}: ${f.old ?? '?'} → ${f.new ?? '?'}`, ['field', 'name'], f.name ? [] : unknown(f.mmsi)]),
 };
 
 function hoursOf(it) {
