@@ -55,5 +55,5 @@ if [ -n "${DEMO_NO_SERVE:-}" ]; then
 fi
 echo
 echo "== the operations centre: http://127.0.0.1:$port/  (Ctrl-C to stop)"
-echo "   search DEMO BOREALIS, open its dossier, click its dark gap; scrub the time slider"
+echo "   the three questions: the examples of the flights panel (top left); search DEMO BOREALIS, open its dossier, click its dark gap; scrub the time slider"
 exec $bin serve --store "sqlite:$db" --http "127.0.0.1:$port"
