@@ -8,7 +8,7 @@
  * Event time: a message's own time when it has one (tag block c:, SBS date);
  * for Mode S frames with a 12 MHz receiver counter, the counter's progress
  * since the connection's first frame, anchored to that frame's arrival (see
- * frame_time); else the time it was received (the one place the wall clock
+ * net/rxclock.h); else the time it was received (the one place the wall clock
  * enters). Outputs never stall the loop: each client has a bounded queue and
  * is dropped when full.
  */
@@ -39,6 +39,7 @@
 #include "modes/validate.h"
 #include "net/dedupe.h"
 #include "net/loop.h"
+#include "net/rxclock.h"
 #include "net/sock.h"
 #include "track/track.h"
 
@@ -90,11 +91,7 @@ struct stream {
     size_t len;
     bool overlong;
     struct input *owner; /* the connect input to retry when this stream ends */
-    /* The connection's receiver clock (frame_time): counter value and event
-     * time of the anchor, and the latest event time given. */
-    bool anchored;
-    uint64_t anchor_ts12;
-    int64_t anchor_ms, last_ms;
+    struct net_rxclock clock; /* Mode S event time from this receiver's counter */
 };
 
 struct input {
@@ -266,46 +263,6 @@ static void emit_alerts(struct run *a, const struct trk_update *u, const char *e
     }
 }
 
-/* The 12 MHz counter runs over 2^48 (271 days); mlat-client's results carry
- * this magic value ("\xff\0MLAT") instead of a time. */
-#define TS12_MASK ((UINT64_C(1) << 48) - 1)
-#define TS12_MLAT UINT64_C(0xFF004D4C4154)
-
-/* Counter progress from `from` to `to` in ms, negative when `to` is earlier
- * (taken modulo the counter's range, so a wrap is a small step forward). */
-static int64_t ts12_delta_ms(uint64_t from, uint64_t to)
-{
-    uint64_t d = (to - from) & TS12_MASK;
-    int64_t signed_d = d >= (UINT64_C(1) << 47) ? (int64_t)d - (int64_t)(UINT64_C(1) << 48) : (int64_t)d;
-    return signed_d / 12000;
-}
-
-/* Event time of a frame. The receiver's counter says when each frame was
- * heard, whatever speed it is sent at: a recording pushed faster than real
- * time keeps its spacing, so positions seconds apart stay seconds apart and
- * pass the tracker's speed check, as in `replay --modes-epoch`. The counter
- * has no date, so it is anchored to the arrival of the connection's first
- * counted frame. A counter that steps back by more than a second (receiver
- * restarted, another receiver behind a multiplexer) is anchored again, at the
- * latest time already given if that is later than arrival, so the
- * connection's clock never runs back. Frames without a counter (AVR '*',
- * mlat results) take their arrival time. */
-static int64_t frame_time(struct stream *s, const struct modes_frame *f, int64_t arrival_ms)
-{
-    if (!f->ts12 || f->ts12 == TS12_MLAT)
-        return arrival_ms;
-    int64_t t = s->anchor_ms + ts12_delta_ms(s->anchor_ts12, f->ts12);
-    if (!s->anchored || t < s->last_ms - 1000) {
-        s->anchor_ms = s->anchored && s->last_ms > arrival_ms ? s->last_ms : arrival_ms;
-        s->anchor_ts12 = f->ts12;
-        s->anchored = true;
-        t = s->anchor_ms;
-    }
-    if (t > s->last_ms)
-        s->last_ms = t;
-    return t;
-}
-
 static void on_frame(void *ctx, struct modes_frame *f)
 {
     struct stream *s = ctx;
@@ -316,7 +273,7 @@ static void on_frame(void *ctx, struct modes_frame *f)
      * counters say: duplicates are judged by arrival time. */
     if (dedupe_seen(&a->dedupe, f->verbatim, f->len, s->id, now))
         return;
-    f->time_ms = frame_time(s, f, now);
+    f->time_ms = net_rxclock_time(&s->clock, f->ts12, now);
     if (!modes_frame_validate(&a->val, f))
         return;
     if (have_clients(a, NET_FMT_BEAST) || have_clients(a, NET_FMT_AVR)) {
