@@ -276,6 +276,10 @@ static void on_frame(void *ctx, struct modes_frame *f)
     f->time_ms = net_rxclock_time(&s->clock, f->ts12, now);
     if (!modes_frame_validate(&a->val, f))
         return;
+    /* One receiver's copy with a bit error is another's clean copy once
+     * corrected: compare the corrected bytes too, both ways round. */
+    if (f->corrected_bits > 0 && dedupe_seen(&a->dedupe, f->msg, f->len, s->id, now))
+        return;
     if (have_clients(a, NET_FMT_BEAST) || have_clients(a, NET_FMT_AVR)) {
         struct buf b;
         buf_init(&b, 64);

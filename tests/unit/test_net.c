@@ -1,8 +1,9 @@
-/* test_net_endpoint.c: endpoint parsing (default ports per format and
- * direction, the raw alias, IPv6, refusals), the help table, and the receiver
- * clock that times Mode S frames by their 12 MHz counter. */
+/* test_net.c: endpoint parsing (default ports per format and direction, the
+ * raw alias, IPv6, refusals), the help table, the receiver clock that times
+ * Mode S frames by their 12 MHz counter, and duplicate dropping. */
 #include <stdint.h>
 
+#include "net/dedupe.h"
 #include "net/rxclock.h"
 #include "net/sock.h"
 #include "test.h"
@@ -133,6 +134,33 @@ static void test_ts12_wrap(void)
     CHECK_EQ_INT(c.reanchors, 0);
 }
 
+static void test_dedupe_rules(void)
+{
+    static struct dedupe d;
+    dedupe_init(&d, 2000);
+    const uint8_t m[7] = {0x5d, 0x48, 0x52, 0x0a, 0x00, 0x9a, 0x66};
+    CHECK(!dedupe_seen(&d, m, 7, 1, 1000));
+    CHECK(!dedupe_seen(&d, m, 7, 1, 1100)); /* a squitter repeating itself */
+    CHECK(dedupe_seen(&d, m, 7, 2, 1200));  /* another receiver's copy */
+    CHECK(!dedupe_seen(&d, m, 7, 2, 9000)); /* long after: heard again */
+    CHECK_EQ_INT(d.dropped, 1);
+}
+
+/* A second receiver's copy of each of 2000 messages is dropped, every one:
+ * the direct-mapped table it replaces lost 142 to collisions. */
+static void test_dedupe_no_collision_leaks(void)
+{
+    static struct dedupe d;
+    dedupe_init(&d, 2000);
+    uint8_t m[14] = {0x8d};
+    for (int src = 1; src <= 2; src++)
+        for (uint32_t i = 0; i < 2000; i++) {
+            memcpy(m + 1, &i, sizeof i);
+            dedupe_seen(&d, m, sizeof m, src, 5000 + src);
+        }
+    CHECK_EQ_INT(d.dropped, 2000);
+}
+
 int main(void)
 {
     RUN(test_default_ports);
@@ -141,5 +169,7 @@ int main(void)
     RUN(test_help_table_matches_parser);
     RUN(test_rxclock);
     RUN(test_ts12_wrap);
+    RUN(test_dedupe_rules);
+    RUN(test_dedupe_no_collision_leaks);
     TEST_MAIN_END();
 }
