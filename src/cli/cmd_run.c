@@ -398,6 +398,21 @@ static void stream_free(struct stream *s)
     free(s);
 }
 
+/* The next attempt, and the wait after it should it fail: twice as long each
+ * time, up to a minute, so a feeder that is down for long is not hammered,
+ * and one back after a short restart is found within seconds. */
+static void schedule_retry(struct input *in)
+{
+    in->retry_at_ms = net_monotonic_ms() + in->backoff_ms;
+    in->backoff_ms = in->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : in->backoff_ms * 2;
+}
+
+static void back_off(struct input *in)
+{
+    in->app->connect_failures++;
+    schedule_retry(in);
+}
+
 static void stream_read(struct net_loop *l, int fd, unsigned ev, void *ctx)
 {
     struct stream *s = ctx;
@@ -420,7 +435,7 @@ static void stream_read(struct net_loop *l, int fd, unsigned ev, void *ctx)
         if (s->owner) {
             s->owner->fd = -1;
             s->owner->s = NULL;
-            s->owner->retry_at_ms = net_monotonic_ms() + s->owner->backoff_ms;
+            schedule_retry(s->owner);
         }
         stream_free(s);
         return;
@@ -450,16 +465,6 @@ static void input_accept(struct net_loop *l, int fd, unsigned ev, void *ctx)
         return;
     in->app->connects++;
     net_loop_add(l, cfd, NET_READ, stream_read, stream_new(in->app, cfd, in->ep.format));
-}
-
-/* A failed attempt: the next waits twice as long, up to a minute, so a
- * feeder that is down for long is not hammered, and one back after a short
- * restart is found within seconds. */
-static void back_off(struct input *in)
-{
-    in->app->connect_failures++;
-    in->retry_at_ms = net_monotonic_ms() + in->backoff_ms;
-    in->backoff_ms = in->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : in->backoff_ms * 2;
 }
 
 static void connect_done(struct net_loop *l, int fd, unsigned ev, void *ctx)
