@@ -551,12 +551,12 @@ static void stats_tick(struct net_loop *l, void *ctx)
     const struct trk_stats *t = trk_stats(a->trk);
     fprintf(stderr,
             "atalaya run: aircraft %zu, vessels %zu; frames %llu, ais %llu, sbs %llu; duplicates %llu; "
-            "positions %llu (rejected %llu); clients dropped %llu; reconnects %llu, failed connects %llu\n",
+            "positions %llu (rejected %llu); reconnects %llu, failed connects %llu; clients dropped %llu\n",
             trk_aircraft_count(a->trk), trk_vessel_count(a->trk), (unsigned long long)a->frames,
             (unsigned long long)a->ais_messages, (unsigned long long)a->sbs_messages,
             (unsigned long long)a->dedupe.dropped, (unsigned long long)t->positions,
-            (unsigned long long)t->positions_rejected, (unsigned long long)a->clients_dropped,
-            (unsigned long long)a->reconnects, (unsigned long long)a->connect_failures);
+            (unsigned long long)t->positions_rejected, (unsigned long long)a->reconnects,
+            (unsigned long long)a->connect_failures, (unsigned long long)a->clients_dropped);
 }
 
 /* --------------------------------------------------------------- set-up */

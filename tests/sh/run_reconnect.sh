@@ -93,7 +93,7 @@ out.close()
 stats = [l for l in err.splitlines() if "reconnects" in l]
 last = stats[-1] if stats else ""
 reconnects = int(last.split("reconnects ")[1].split(",")[0]) if last else -1
-failed = int(last.split("failed connects ")[1].split()[0]) if last else -1
+failed = int(last.split("failed connects ")[1].split(";")[0]) if last else -1
 frames = int(last.split("frames ")[1].split(",")[0]) if last else -1
 check(reconnects == 1, f"the stats count one reconnect ({reconnects})")
 check(failed >= 3, f"the stats count the failed attempts ({failed})")
