@@ -51,6 +51,7 @@ def push(fmt, data):
     proc.send_signal(signal.SIGTERM)  # the last snapshot is written on the way out
     _, err = proc.communicate(timeout=20)
     got, doc = picture(os.path.join(jdir, "aircraft.json"))
+    check(proc.returncode == 0, f"{fmt}: run exits cleanly ({proc.returncode})")
     return got, doc, err
 
 avr = subprocess.run([atalaya, "decode", "--format", "avr", sample], capture_output=True).stdout
