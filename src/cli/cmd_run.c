@@ -92,6 +92,7 @@ struct stream {
     bool overlong;
     struct input *owner; /* the connect input to retry when this stream ends */
     struct net_rxclock clock; /* Mode S event time from this receiver's counter */
+    struct stream *next;      /* accepted streams: the run's list, for teardown */
 };
 
 struct input {
@@ -135,6 +136,7 @@ struct run {
     struct output outputs[CFG_LIST_MAX];
     int noutputs;
     struct client *clients;
+    struct stream *accepted; /* streams of feeders that connected to us */
     struct http_server *http;
     int next_stream_id;
     uint64_t frames, ais_messages, sbs_messages, clients_dropped, connects, disconnects;
@@ -413,6 +415,15 @@ static void back_off(struct input *in)
     schedule_retry(in);
 }
 
+static void unlink_accepted(struct run *a, struct stream *s)
+{
+    for (struct stream **p = &a->accepted; *p; p = &(*p)->next)
+        if (*p == s) {
+            *p = s->next;
+            return;
+        }
+}
+
 static void stream_read(struct net_loop *l, int fd, unsigned ev, void *ctx)
 {
     struct stream *s = ctx;
@@ -436,6 +447,8 @@ static void stream_read(struct net_loop *l, int fd, unsigned ev, void *ctx)
             s->owner->fd = -1;
             s->owner->s = NULL;
             schedule_retry(s->owner);
+        } else {
+            unlink_accepted(s->app, s);
         }
         stream_free(s);
         return;
@@ -464,7 +477,10 @@ static void input_accept(struct net_loop *l, int fd, unsigned ev, void *ctx)
     if (cfd < 0)
         return;
     in->app->connects++;
-    net_loop_add(l, cfd, NET_READ, stream_read, stream_new(in->app, cfd, in->ep.format));
+    struct stream *s = stream_new(in->app, cfd, in->ep.format);
+    s->next = in->app->accepted;
+    in->app->accepted = s;
+    net_loop_add(l, cfd, NET_READ, stream_read, s);
 }
 
 static void connect_done(struct net_loop *l, int fd, unsigned ev, void *ctx)
@@ -694,6 +710,14 @@ static void teardown(struct run *a)
 {
     while (a->clients)
         client_close(a, a->clients);
+    /* Feeders still connected when we stop. */
+    for (struct stream *s = a->accepted, *next; s; s = next) {
+        next = s->next;
+        net_loop_del(a->loop, s->fd);
+        close(s->fd);
+        stream_free(s);
+    }
+    a->accepted = NULL;
     for (int i = 0; i < a->ninputs; i++) {
         struct input *in = &a->inputs[i];
         if (in->s && in->ep.transport != NET_UDP)

@@ -58,4 +58,6 @@ st = [l for l in err.splitlines() if "duplicates" in l]
 dups = int(st[-1].split("duplicates ")[1].split(";")[0]) if st else -1
 check(dups == 2, f"both second copies counted as duplicates ({dups})")
 check(proc.returncode == 0, f"exits cleanly ({proc.returncode})")
+if proc.returncode:
+    print(err[-3000:])
 PY
