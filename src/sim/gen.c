@@ -373,7 +373,7 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     case EV_ES_OPSTATUS:
         /* GPS quality of a modern airliner: NACp 9 (< 30 m), GVA 2, SIL 3,
          * NIC-baro 1, SDA 2. */
-        sim_modes_opstatus(f.msg, icao, 9, 2, 3, 1, 2);
+        sim_modes_opstatus(f.msg, icao, 2, 9, 2, 3, 1, 2);
         break;
     case EV_DF20:
         sim_modes_df20_ident(f.msg, icao, emerg ? 2 : 0, (int32_t)lround(s->alt_ft), callsign);
