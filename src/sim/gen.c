@@ -9,11 +9,17 @@
  *  - ADS-B (DO-260B 2.2.3.3.1): airborne position and velocity each at
  *    random intervals of 0.4-0.6 s, identification 4.8-5.2 s, emergency
  *    status (TC 28) 0.8-1.2 s while an emergency code is set, operational
- *    status (TC 31, version 2) 2.4-2.6 s.
+ *    status (TC 31, version 1 or 2; none from version 0) 2.4-2.6 s, target
+ *    state and status (TC 29 subtype 1, version 2 only) 1.2-1.3 s.
+ *  - On the ground (taxi, and the stand with the transponder on; DO-260B
+ *    2.2.3.3.1.3): surface position (TC 7) 0.4-0.6 s while moving, 4.8-5.2 s
+ *    when stationary; identification 4.8-5.2 s moving, 9.8-10.2 s
+ *    stationary; DF11 as airborne; both with CA 4 (on the ground). No
+ *    velocity, TC 29/31 or radar replies there.
  *  - Mode S (Annex 10 Vol IV 3.1.2.8.5): acquisition squitter DF11 at random
  *    0.8-2.4 s; DF4/DF5 replies to a ground radar sweeping every 4-6 s; DF20/
  *    DF21 Comm-B replies (BDS 2,0 identification) to an EHS radar every 8-12 s.
- * Aircraft on the ground are silent here (surface squitters are not modelled).
+ * Aircraft parked between their ground phases are silent.
  * A message is written when a receiver hears it: AIS within the receiver's
  * range (the nearest one's id goes in the tag block s:), aircraft within
  * the radio horizon of both antennas (1.23 (sqrt(h_ft) + sqrt(H_ft)) NM),
@@ -29,12 +35,13 @@
 #include "common/xmalloc.h"
 #include "modes/framer.h"
 #include "modes/modes.h"
+#include "modes/modes_msg.h"
 #include "sim/encode.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
 
 enum ev_kind { EV_AIS_POS, EV_AIS_STATIC, EV_ES_POS, EV_ES_VEL, EV_ES_IDENT, EV_ES_STATUS,
-               EV_DF11, EV_DF4, EV_DF5, EV_ES_OPSTATUS, EV_DF20, EV_DF21 };
+               EV_DF11, EV_DF4, EV_DF5, EV_ES_OPSTATUS, EV_DF20, EV_DF21, EV_ES_TSS };
 
 struct ev {
     int64_t t;
@@ -161,6 +168,15 @@ static void broadcast_identity(const struct sim_scenario *sc, size_t ent, int64_
     *st = e->st;
     *icao = e->icao;
     memcpy(callsign, e->callsign, sizeof e->callsign);
+    if (e->kind == SIM_AIRCRAFT && !callsign[0]) {
+        /* No flight callsign: the registration without its hyphen, as a
+         * private flight files it (ICAO Doc 4444 item 7). */
+        size_t n = 0;
+        for (const char *p = e->registration; *p && n < 8; p++)
+            if (*p != '-')
+                callsign[n++] = *p;
+        callsign[n] = '\0';
+    }
     const struct sim_behaviour *b = active(sc, ent, SIM_BEH_IDENTITY, t);
     if (!b)
         return;
@@ -312,6 +328,30 @@ static unsigned emergency_of(unsigned squawk)
     return squawk == 7700 ? 1 : squawk == 7600 ? 4 : squawk == 7500 ? 5 : 0;
 }
 
+/* TC 29 subtype 1 as an airliner's autopilot would fill it: the cruise
+ * level selected on the MCP while climbing and level, the approach
+ * altitude while descending; the standard setting (1013.25 hPa, sent as
+ * 1013.6) above the transition level, selected heading the track. */
+static void target_state(const struct sim_entity *e, const struct sim_state *s, uint8_t *msg,
+                         uint32_t icao)
+{
+    bool descending = s->vrate_fpm < 0, level = s->vrate_fpm == 0;
+    struct sim_modes_tss t = {
+        .sel_alt_ft = descending ? 3000 : (int32_t)lround(e->cruise_ft),
+        .qnh_hpa = 1013.25,
+        .sel_heading_deg = s->cog_deg,
+        .nac_p = 9,
+        .nic_baro = 1,
+        .sil = 3,
+        .modes_valid = true,
+        .ap_modes = (uint8_t)(MODES_AP_TCAS | MODES_AP_LNAV |
+                              (s->alt_ft > 1000 ? MODES_AP_AUTOPILOT : 0) |
+                              (level ? MODES_AP_ALT_HOLD : MODES_AP_VNAV) |
+                              (descending && s->alt_ft < 5000 ? MODES_AP_APPROACH : 0)),
+    };
+    sim_modes_target_state(msg, icao, &t);
+}
+
 static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
 {
     struct sim_entity *e = &g->sc->ent[ev->ent];
@@ -322,16 +362,30 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     static const int64_t lo[] = {[EV_ES_POS] = 400,     [EV_ES_VEL] = 400, [EV_ES_IDENT] = 4800,
                                  [EV_ES_STATUS] = 800,  [EV_DF11] = 800,   [EV_DF4] = 4000,
                                  [EV_DF5] = 4000,       [EV_ES_OPSTATUS] = 2400,
-                                 [EV_DF20] = 8000,      [EV_DF21] = 8000};
+                                 [EV_DF20] = 8000,      [EV_DF21] = 8000,  [EV_ES_TSS] = 1200};
     static const int64_t hi[] = {[EV_ES_POS] = 600,     [EV_ES_VEL] = 600, [EV_ES_IDENT] = 5200,
                                  [EV_ES_STATUS] = 1200, [EV_DF11] = 2400,  [EV_DF4] = 6000,
                                  [EV_DF5] = 6000,       [EV_ES_OPSTATUS] = 2600,
-                                 [EV_DF20] = 12000,     [EV_DF21] = 12000};
-    ev->t += jitter(g, lo[ev->kind], hi[ev->kind]);
+                                 [EV_DF20] = 12000,     [EV_DF21] = 12000, [EV_ES_TSS] = 1300};
+    bool ground = !s->airborne, moving = s->sog_kn > 0;
+    if (ground && !moving && ev->kind == EV_ES_POS)
+        ev->t += jitter(g, 4800, 5200);
+    else if (ground && ev->kind == EV_ES_IDENT)
+        ev->t += moving ? jitter(g, 4800, 5200) : jitter(g, 9800, 10200);
+    else
+        ev->t += jitter(g, lo[ev->kind], hi[ev->kind]);
     bool odd = g->tx[ev->ent].odd;
-    if (ev->kind == EV_ES_POS && s->airborne)
+    if (ev->kind == EV_ES_POS && (s->airborne || s->surface))
         g->tx[ev->ent].odd = !odd; /* even and odd formats alternate */
-    if (!s->airborne || (ev->kind == EV_ES_STATUS && emerg == 0))
+    if (!s->airborne && !s->surface)
+        return; /* parked, transponder off */
+    if (ev->kind == EV_ES_STATUS && emerg == 0)
+        return;
+    if ((ev->kind == EV_ES_OPSTATUS && e->adsb_version == 0) ||
+        (ev->kind == EV_ES_TSS && e->adsb_version < 2))
+        return;
+    if (ground && ev->kind != EV_ES_POS && ev->kind != EV_ES_IDENT && ev->kind != EV_DF11 &&
+        ev->kind != EV_ES_STATUS)
         return;
     if (active(g->sc, ev->ent, SIM_BEH_ADSB_OFF, t)) {
         g->c->modes_off++;
@@ -355,9 +409,16 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     case EV_ES_POS: {
         double lat, lon;
         broadcast_position(g->sc, ev->ent, t, s, &lat, &lon);
-        sim_modes_airborne_pos(f.msg, icao, (int32_t)lround(s->alt_ft), lat, lon, odd, emerg != 0);
+        if (ground)
+            sim_modes_surface_pos(f.msg, icao, s->sog_kn, moving ? s->cog_deg : -1, lat, lon, odd);
+        else
+            sim_modes_airborne_pos(f.msg, icao, (int32_t)lround(s->alt_ft), lat, lon, odd,
+                                   emerg != 0);
         break;
     }
+    case EV_ES_TSS:
+        target_state(e, s, f.msg, icao);
+        break;
     case EV_ES_VEL: {
         double rad = s->cog_deg * M_PI / 180.0;
         sim_modes_velocity(f.msg, icao, s->sog_kn * sin(rad), s->sog_kn * cos(rad),
@@ -366,14 +427,18 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     }
     case EV_ES_IDENT:
         sim_modes_ident(f.msg, icao, e->category, callsign);
+        if (ground)
+            sim_modes_on_ground(f.msg);
         break;
     case EV_ES_STATUS:
         sim_modes_status(f.msg, icao, emerg, squawk);
+        if (ground)
+            sim_modes_on_ground(f.msg);
         break;
     case EV_ES_OPSTATUS:
         /* GPS quality of a modern airliner: NACp 9 (< 30 m), GVA 2, SIL 3,
-         * NIC-baro 1, SDA 2. */
-        sim_modes_opstatus(f.msg, icao, 2, 9, 2, 3, 1, 2);
+         * NIC-baro 1, SDA 2 (GVA and SDA only in version 2). */
+        sim_modes_opstatus(f.msg, icao, e->adsb_version, 9, 2, 3, 1, 2);
         break;
     case EV_DF20:
         sim_modes_df20_ident(f.msg, icao, emerg ? 2 : 0, (int32_t)lround(s->alt_ft), callsign);
@@ -384,6 +449,8 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     case EV_DF11:
         f.len = 7;
         sim_modes_df11(f.msg, icao);
+        if (ground)
+            sim_modes_on_ground(f.msg);
         break;
     default:
         f.len = 7;
@@ -442,8 +509,9 @@ int sim_generate(struct sim_scenario *sc, uint64_t seed, const struct sim_output
                                              [EV_ES_IDENT] = 5000, [EV_ES_STATUS] = 1000,
                                              [EV_DF11] = 2400,     [EV_DF4] = 5000,
                                              [EV_DF5] = 5000,      [EV_ES_OPSTATUS] = 2500,
-                                             [EV_DF20] = 10000,    [EV_DF21] = 10000};
-            for (int k = EV_ES_POS; k <= EV_DF21; k++)
+                                             [EV_DF20] = 10000,    [EV_DF21] = 10000,
+                                             [EV_ES_TSS] = 1250};
+            for (int k = EV_ES_POS; k <= EV_ES_TSS; k++)
                 heap_push(&g.h, (struct ev){t0 + jitter(&g, 0, period[k]), (uint32_t)i, (uint8_t)k});
         }
     }

@@ -258,6 +258,7 @@ static void timelines(struct truth *T)
         struct sim_entity *e = &T->sc->ent[i];
         const char *from = NULL;
         int64_t dep = 0;
+        bool flying = false;
         for (size_t k = 0; k < e->nlegs; k++) {
             const struct sim_leg *l = &e->legs[k];
             int64_t t0 = l->t0 > T->sc->start ? l->t0 : T->sc->start;
@@ -279,9 +280,13 @@ static void timelines(struct truth *T)
                 continue;
             }
             if (e->kind == SIM_AIRCRAFT) {
-                if (l->kind != SIM_LEG_STAY)
+                /* A flight runs from the end of one ground phase (stays,
+                 * taxis) to the start of the next: takeoff to landing. */
+                if (l->kind != SIM_LEG_STAY && l->ground != SIM_GROUND_TAXI) {
+                    flying = true;
                     continue;
-                if (from && k > 0) {
+                }
+                if (from && flying) {
                     begin(T, "flight", dep, l->t0);
                     entities(T, e, NULL);
                     jw_kstr(&T->w, "from", from);
@@ -292,6 +297,7 @@ static void timelines(struct truth *T)
                 }
                 from = l->place[0] ? l->place : "?";
                 dep = l->t1;
+                flying = false;
                 continue;
             }
             /* A stay elsewhere (drifting or stopped at sea: a meeting, a
