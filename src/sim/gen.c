@@ -3,7 +3,9 @@
  * Rates, as the standards set them:
  *  - AIS Class A position (types 1/3; ITU-R M.1371-5 Annex 1 table 1):
  *    3 min at anchor or moored and not above 3 kn, 10 s at 0-14 kn,
- *    6 s at 14-23 kn, 2 s above 23 kn; static data (type 5) every 6 min.
+ *    6 s at 14-23 kn, 2 s above 23 kn; while changing course (a loiter's
+ *    circle, the turn at a waypoint) 3 1/3 s at 0-14 kn and 2 s above;
+ *    static data (type 5) every 6 min.
  *  - AIS Class B "CS" (table 2): type 18 every 3 min at 2 kn or less, else
  *    30 s; type 24 parts A and B every 6 min.
  *  - ADS-B (DO-260B 2.2.3.3.1): airborne position and velocity each at
@@ -250,7 +252,19 @@ static unsigned ais_interval_ms(const struct sim_entity *e, const struct sim_sta
         return s->sog_kn <= 2.0 ? 180000 : 30000;
     if ((s->nav_status == SIM_NAV_ANCHORED || s->nav_status == SIM_NAV_MOORED) && s->sog_kn <= 3.0)
         return 180000;
+    if (s->rot_dpm != 0) /* changing course */
+        return s->sog_kn <= 14.0 ? 3333 : 2000;
     return s->sog_kn <= 14.0 ? 10000 : s->sog_kn <= 23.0 ? 6000 : 2000;
+}
+
+/* ROT_AIS (ITU-R M.1371-5 table 45): 4.733 sqrt(degrees/min), signed, to
+ * +-126 (the turn indicator's range; 127 means "turning, no indicator"). */
+static int rot_ais(double rot_dpm)
+{
+    long v = lround(4.733 * sqrt(fabs(rot_dpm)));
+    if (v > 126)
+        v = 126;
+    return (int)(rot_dpm < 0 ? -v : v);
 }
 
 /* Writes one message heard by receiver r (NULL: nobody heard it). */
@@ -294,7 +308,7 @@ static void ais_event(struct gen *g, struct ev *ev, const struct sim_state *s)
             .type = e->ais_class == 'B' ? 18 : 1,
             .mmsi = st.mmsi,
             .nav_status = s->nav_status,
-            .turn = 0,
+            .turn = rot_ais(s->rot_dpm),
             .sog_dkn = (unsigned)lround(s->sog_kn * 10),
             .accuracy = false,
             .lat = lat,

@@ -214,6 +214,26 @@ static void altitude(const struct sim_entity *e, const struct sim_leg *l, double
     }
 }
 
+/* A course change at a waypoint is sailed (and reported) as a turn at
+ * TURN_DPM degrees a minute from the leg's start; smaller changes than
+ * TURN_MIN_DEG are course keeping. */
+#define TURN_DPM 30.0
+#define TURN_MIN_DEG 5.0
+
+static double waypoint_turn(const struct sim_entity *e, const struct sim_leg *l, double dt_s)
+{
+    if (e->cur == 0 || dt_s * TURN_DPM / 60.0 >= 180.0)
+        return 0;
+    const struct sim_leg *p = &e->legs[e->cur - 1];
+    if (p->kind != SIM_LEG_MOVE || p->dist_m <= 0 || l->dist_m <= 0 || p->ground != l->ground)
+        return 0;
+    double in = fmod(geo_bearing_deg(p->lat1, p->lon1, p->lat0, p->lon0) + 180.0, 360.0);
+    double d = fmod(l->bearing - in + 540.0, 360.0) - 180.0; /* -180..180, + to starboard */
+    if (fabs(d) < TURN_MIN_DEG || dt_s * TURN_DPM / 60.0 >= fabs(d))
+        return 0;
+    return d > 0 ? TURN_DPM : -TURN_DPM;
+}
+
 bool sim_entity_state(struct sim_entity *e, int64_t t, struct sim_state *s)
 {
     if (e->nlegs == 0 || t < e->legs[0].t0 || t >= e->legs[e->nlegs - 1].t1)
@@ -233,6 +253,7 @@ bool sim_entity_state(struct sim_entity *e, int64_t t, struct sim_state *s)
         /* The course along a great circle changes: it is the bearing from
          * here to the leg's end. */
         s->cog_deg = frac < 1.0 ? geo_bearing_deg(s->lat, s->lon, l->lat1, l->lon1) : l->bearing;
+        s->rot_dpm = waypoint_turn(e, l, dt_s);
         if (e->kind == SIM_AIRCRAFT && l->ground == SIM_GROUND_TAXI) {
             s->surface = true;
         } else if (e->kind == SIM_AIRCRAFT) {
@@ -248,6 +269,7 @@ bool sim_entity_state(struct sim_entity *e, int64_t t, struct sim_state *s)
         geo_destination(l->lat0, l->lon0, ang, l->dist_m, &s->lat, &s->lon);
         s->sog_kn = l->speed_kn;
         s->cog_deg = fmod(ang + 90.0, 360.0);
+        s->rot_dpm = w * 180.0 / M_PI * 60.0;
         s->alt_ft = l->alt0_ft;
         s->airborne = e->kind == SIM_AIRCRAFT && l->alt0_ft > 0;
         break;

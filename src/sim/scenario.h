@@ -141,6 +141,7 @@ struct sim_state {
     double alt_ft, vrate_fpm;  /* aircraft */
     bool airborne;             /* aircraft off the ground */
     bool surface;              /* aircraft on the ground, transponder on (taxi, stand) */
+    double rot_dpm;            /* rate of turn, degrees/min, + to starboard; 0 when holding course */
     uint8_t nav_status;
     const struct sim_leg *leg;
 };
