@@ -69,6 +69,8 @@ static void entity_ref(struct truth *T, const struct sim_entity *e)
         snprintf(hex, sizeof hex, "%06X", e->icao);
         jw_kstr(&T->w, "icao", hex);
         jw_kstr(&T->w, "callsign", e->callsign);
+        if (e->registration[0])
+            jw_kstr(&T->w, "registration", e->registration);
     }
     jw_obj_end(&T->w);
 }
@@ -100,8 +102,8 @@ static void where(struct truth *T, const char *key, struct sim_entity *e, int64_
  * which no receiver would hear the entity (for a pair: either of them) had
  * it transmitted, at a 1-minute step, kept when 10 min or longer, and the
  * fraction of the span heard. The record's own dark or off behaviours are
- * not counted here (they are records of their own). Aircraft on the ground
- * are silent. */
+ * not counted here (they are records of their own). Aircraft parked
+ * between their ground phases are silent. */
 #define COV_STEP_MS 60000
 #define COV_MIN_MS 600000
 
@@ -113,7 +115,7 @@ static bool covered(struct truth *T, struct sim_entity *e, int64_t t)
         return false;
     if (e->kind == SIM_VESSEL)
         return sim_heard(T->sc, t, s.lat, s.lon, -1, &d) != NULL;
-    return s.airborne && sim_heard(T->sc, t, s.lat, s.lon, s.alt_ft, &d) != NULL;
+    return (s.airborne || s.surface) && sim_heard(T->sc, t, s.lat, s.lon, s.alt_ft, &d) != NULL;
 }
 
 static void coverage(struct truth *T, struct sim_entity *a, struct sim_entity *b, int64_t t0, int64_t t1)
