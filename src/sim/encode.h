@@ -11,8 +11,8 @@
  *     DF17 identification (TC 1-4), surface position (TC 7, surface CPR),
  *     airborne position (TC 9-18, CPR even/odd), airborne velocity (TC 19
  *     subtype 1), aircraft status (TC 28 subtype 1), target state and
- *     status (TC 29 subtype 1), operational status (TC 31 subtype 0,
- *     version 1 or 2),
+ *     status (TC 29 subtype 1), operational status (TC 31 subtype 0
+ *     airborne, 1 surface; version 1 or 2),
  *     DF11 all-call reply (PI), DF4/DF5 surveillance replies (AP), DF20/DF21
  *     Comm-B replies with BDS 2,0 (AP).
  * Encoders are pure: no allocation, no clock. Values outside a field's range
@@ -125,6 +125,12 @@ void sim_modes_status(uint8_t *msg, uint32_t addr, unsigned emergency, unsigned 
  * 0..3. NIC supplement A 0, headings true north. */
 void sim_modes_opstatus(uint8_t *msg, uint32_t addr, unsigned version, unsigned nac_p, unsigned gva,
                         unsigned sil, unsigned nic_baro, unsigned sda);
+
+/* TC 31 subtype 1, surface operational status (CA 4), version 1 or 2:
+ * NACp 0..15, SIL 0..3, the aircraft length/width code 0..15; version 2
+ * only: NACv 0..7, SDA 0..3. */
+void sim_modes_opstatus_surface(uint8_t *msg, uint32_t addr, unsigned version, unsigned nac_p,
+                                unsigned nac_v, unsigned sil, unsigned sda, unsigned lw);
 
 /* TC 29 subtype 1, target state and status (version 2, DO-260B
  * 2.2.3.2.7.1). A negative sel_alt_ft / sel_heading_deg, or qnh_hpa below

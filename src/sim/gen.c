@@ -16,8 +16,10 @@
  *  - On the ground (taxi, and the stand with the transponder on; DO-260B
  *    2.2.3.3.1.3): surface position (TC 7) 0.4-0.6 s while moving, 4.8-5.2 s
  *    when stationary; identification 4.8-5.2 s moving, 9.8-10.2 s
- *    stationary; DF11 as airborne; both with CA 4 (on the ground). No
- *    velocity, TC 29/31 or radar replies there.
+ *    stationary; surface operational status (TC 31 subtype 1, version 1
+ *    or 2) 4.8-5.2 s (its rate while the quality does not change); DF11 as
+ *    airborne; all with CA 4 (on the ground). No velocity, TC 29 or radar
+ *    replies there.
  *  - Mode S (Annex 10 Vol IV 3.1.2.8.5): acquisition squitter DF11 at random
  *    0.8-2.4 s; DF4/DF5 replies to a ground radar sweeping every 4-6 s; DF20/
  *    DF21 Comm-B replies (BDS 2,0 identification) to an EHS radar every 8-12 s.
@@ -384,6 +386,8 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     bool ground = !s->airborne, moving = s->sog_kn > 0;
     if (ground && !moving && ev->kind == EV_ES_POS)
         ev->t += jitter(g, 4800, 5200);
+    else if (ground && ev->kind == EV_ES_OPSTATUS)
+        ev->t += jitter(g, 4800, 5200);
     else if (ground && ev->kind == EV_ES_IDENT)
         ev->t += moving ? jitter(g, 4800, 5200) : jitter(g, 9800, 10200);
     else
@@ -399,7 +403,7 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
         (ev->kind == EV_ES_TSS && e->adsb_version < 2))
         return;
     if (ground && ev->kind != EV_ES_POS && ev->kind != EV_ES_IDENT && ev->kind != EV_DF11 &&
-        ev->kind != EV_ES_STATUS)
+        ev->kind != EV_ES_STATUS && ev->kind != EV_ES_OPSTATUS)
         return;
     if (active(g->sc, ev->ent, SIM_BEH_ADSB_OFF, t)) {
         g->c->modes_off++;
@@ -452,7 +456,15 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     case EV_ES_OPSTATUS:
         /* GPS quality of a modern airliner: NACp 9 (< 30 m), GVA 2, SIL 3,
          * NIC-baro 1, SDA 2 (GVA and SDA only in version 2). */
-        sim_modes_opstatus(f.msg, icao, e->adsb_version, 9, 2, 3, 1, 2);
+        if (ground) {
+            /* Length/width code roughly by wake category: A5 heavy 13,
+             * A4 11, A3 9, A2 5, A1 1 (DO-260B table 2-74 classes). */
+            static const uint8_t lw[8] = {0, 1, 5, 9, 11, 13, 0, 0};
+            unsigned cat = (e->category >> 4) == 0xA ? e->category & 7u : 0;
+            sim_modes_opstatus_surface(f.msg, icao, e->adsb_version, 9, 2, 3, 2, lw[cat]);
+        } else {
+            sim_modes_opstatus(f.msg, icao, e->adsb_version, 9, 2, 3, 1, 2);
+        }
         break;
     case EV_DF20:
         sim_modes_df20_ident(f.msg, icao, emerg ? 2 : 0, (int32_t)lround(s->alt_ft), callsign);

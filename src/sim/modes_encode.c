@@ -234,6 +234,24 @@ void sim_modes_opstatus(uint8_t *msg, uint32_t addr, unsigned version, unsigned 
     es_parity(msg);
 }
 
+void sim_modes_opstatus_surface(uint8_t *msg, uint32_t addr, unsigned version, unsigned nac_p,
+                                unsigned nac_v, unsigned sil, unsigned sda, unsigned lw)
+{
+    /* TC 31 subtype 1 (DO-260B 2.2.3.2.7.2): ME 9-20 capability class with
+     * NACv in ME 17-19 and NIC supplement C (0) in ME 20; ME 21-24 the
+     * length/width code; ME 25-40 operational mode, SDA in 31-32. */
+    es_header_ca(msg, addr, 31, CA_GROUND);
+    put1(msg, 38, 40, 1);
+    bool v2 = version >= 2;
+    put1(msg, 49, 51, v2 ? nac_v & 7u : 0);
+    put1(msg, 53, 56, lw & 15u);
+    put1(msg, 63, 64, v2 ? sda & 3u : 0);
+    put1(msg, 73, 75, version > 2 ? 2 : version);
+    put1(msg, 77, 80, nac_p & 15u);
+    put1(msg, 83, 84, sil & 3u);
+    es_parity(msg);
+}
+
 void sim_modes_target_state(uint8_t *msg, uint32_t addr, const struct sim_modes_tss *t)
 {
     /* TC 29 subtype 1 (DO-260B 2.2.3.2.7.1, ME bits as numbered there). */

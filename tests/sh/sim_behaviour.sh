@@ -267,6 +267,10 @@ op2 = [m for m in a2 if opst(m)]
 tss = lambda m: m.get("df") == 17 and m.get("tc") == 29
 check("ADS-B version 1: TC 31 version 1, no TC 29", op2 and all(m.get("version") == 1 for m in op2)
       and not any(tss(m) for m in a2))
+r = rate2(opst, dep - taxi_s - 295, dep - 5)
+so = [m for m in a2 if opst(m) and m["t"] < dep]
+check("surface operational status (TC 31/1) every 5 s on the ground", 0.18 <= r <= 0.22
+      and so and all(m.get("subtype") == 1 and m.get("on_ground") for m in so), "%.3f/s" % r)
 a3 = [m for m in modes if m.get("icao") == "f1e003"]
 check("ADS-B version 0: no TC 31, no TC 29", a3 and not any(opst(m) or tss(m) for m in a3), "%d frames" % len(a3))
 r = rate(tss, 0.3 * H, 0.9 * H)

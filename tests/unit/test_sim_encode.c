@@ -358,6 +358,18 @@ static void test_modes_opstatus(void)
         CHECK_EQ_INT(m.sda, q[i][4]);
         CHECK(!m.sil_per_sample);
     }
+    /* Surface (subtype 1): on the ground, NACv and SDA in version 2. */
+    sim_modes_opstatus_surface(msg, 0x0DE202, 2, 10, 2, 3, 2, 13);
+    CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, 150, &m), MODES_DECODE_OK);
+    CHECK_EQ_INT(m.tc, 31);
+    CHECK_EQ_INT(m.st, 1);
+    CHECK_EQ_INT(m.version, 2);
+    CHECK(m.on_ground);
+    CHECK_EQ_INT(m.nac_p, 10);
+    CHECK_EQ_INT(m.nac_v, 2);
+    CHECK_EQ_INT(m.sil, 3);
+    CHECK_EQ_INT(m.sda, 2);
+    CHECK_EQ_INT(m.ca, 4);
     /* Version 1: the same fields but no GVA or SDA. */
     sim_modes_opstatus(msg, 0x0DE201, 1, 8, 2, 2, 1, 2);
     CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, 200, &m), MODES_DECODE_OK);
