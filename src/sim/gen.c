@@ -368,13 +368,10 @@ static void target_state(const struct sim_entity *e, const struct sim_state *s, 
     sim_modes_target_state(msg, icao, &t);
 }
 
-static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
+/* The time to an aircraft's next transmission of that kind (the rates in
+ * the file header): one random draw per event, so the stream stays fixed. */
+static int64_t modes_interval(struct gen *g, int kind, bool ground, bool moving)
 {
-    struct sim_entity *e = &g->sc->ent[ev->ent];
-    const struct sim_behaviour *sq = active(g->sc, ev->ent, SIM_BEH_SQUAWK, ev->t);
-    unsigned squawk = sq ? sq->code : e->squawk;
-    unsigned emerg = emergency_of(squawk);
-    int64_t t = ev->t;
     static const int64_t lo[] = {[EV_ES_POS] = 400,     [EV_ES_VEL] = 400, [EV_ES_IDENT] = 4800,
                                  [EV_ES_STATUS] = 800,  [EV_DF11] = 800,   [EV_DF4] = 4000,
                                  [EV_DF5] = 4000,       [EV_ES_OPSTATUS] = 2400,
@@ -383,15 +380,22 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
                                  [EV_ES_STATUS] = 1200, [EV_DF11] = 2400,  [EV_DF4] = 6000,
                                  [EV_DF5] = 6000,       [EV_ES_OPSTATUS] = 2600,
                                  [EV_DF20] = 12000,     [EV_DF21] = 12000, [EV_ES_TSS] = 1300};
+    if (ground && ((kind == EV_ES_POS && !moving) || kind == EV_ES_OPSTATUS))
+        return jitter(g, 4800, 5200);
+    if (ground && kind == EV_ES_IDENT)
+        return moving ? jitter(g, 4800, 5200) : jitter(g, 9800, 10200);
+    return jitter(g, lo[kind], hi[kind]);
+}
+
+static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
+{
+    struct sim_entity *e = &g->sc->ent[ev->ent];
+    const struct sim_behaviour *sq = active(g->sc, ev->ent, SIM_BEH_SQUAWK, ev->t);
+    unsigned squawk = sq ? sq->code : e->squawk;
+    unsigned emerg = emergency_of(squawk);
+    int64_t t = ev->t;
     bool ground = !s->airborne, moving = s->sog_kn > 0;
-    if (ground && !moving && ev->kind == EV_ES_POS)
-        ev->t += jitter(g, 4800, 5200);
-    else if (ground && ev->kind == EV_ES_OPSTATUS)
-        ev->t += jitter(g, 4800, 5200);
-    else if (ground && ev->kind == EV_ES_IDENT)
-        ev->t += moving ? jitter(g, 4800, 5200) : jitter(g, 9800, 10200);
-    else
-        ev->t += jitter(g, lo[ev->kind], hi[ev->kind]);
+    ev->t += modes_interval(g, ev->kind, ground, moving);
     bool odd = g->tx[ev->ent].odd;
     if (ev->kind == EV_ES_POS && (s->airborne || s->surface))
         g->tx[ev->ent].odd = !odd; /* even and odd formats alternate */
