@@ -87,6 +87,8 @@ struct jw;
  * follow through w; det_event_end closes the line. */
 void det_event_begin(struct det *d, struct jw *w, struct buf *out, const char *kind, int64_t t0, int64_t t1);
 void det_event_end(struct jw *w);
+/* key: the time as ISO 8601 UTC ("2026-01-12T06:30:15Z"). */
+void det_kiso(struct jw *w, const char *key, int64_t ms);
 struct det_source *det_source_get(struct det *d, const char *name);
 /* Fraction of [t0, t1] that the source's longest silence in it covers. */
 double det_source_silence(const struct det_source *s, int64_t t0, int64_t t1);
