@@ -44,8 +44,8 @@ echo "== three questions"
 echo "1. How many flights did the demo airline (designator DQX) fly into Venezuela in the three days?"
 q flights --operator DQX --arrival-country VE --from 2026-01-12 --to 2026-01-15
 echo
-echo "2. Where did the cargo 747 DQC401 go from Caracas?"
-q flights --callsign DQC401 --departure SVMI
+echo "2. Where did the cargo 747 DQC401 fly?"
+q flights --callsign DQC401
 echo
 echo "3. Which tankers went dark at sea, and whom did they meet?"
 q events --kind ais_gap,identity_change,encounter
@@ -55,5 +55,5 @@ if [ -n "${DEMO_NO_SERVE:-}" ]; then
 fi
 echo
 echo "== the operations centre: http://127.0.0.1:$port/  (Ctrl-C to stop)"
-echo "   search DEMO BOREALIS, open its dossier, click its dark gap; scrub the time slider"
+echo "   the three questions: the examples of the flights panel (top left); search DEMO BOREALIS, open its dossier, click its dark gap; scrub the time slider"
 exec $bin serve --store "sqlite:$db" --http "127.0.0.1:$port"

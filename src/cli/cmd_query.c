@@ -118,7 +118,18 @@ static json_t *event_row(const struct store_event *e, bool evidence)
 static int on_event(void *ctx, const struct store_event *e)
 {
     struct query *q = ctx;
-    qout_add(&q->out, event_row(e, q->evidence));
+    json_t *row = event_row(e, q->evidence);
+    /* For reading, an encounter's two names in the name column. */
+    json_t *names = json_object_get(row, "names");
+    if ((q->out.fmt == Q_TABLE || q->out.fmt == Q_CSV) && !json_object_get(row, "name") && json_is_array(names)) {
+        char b[160] = "";
+        size_t i;
+        json_t *n;
+        json_array_foreach(names, i, n) if (json_is_string(n))
+            snprintf(b + strlen(b), sizeof b - strlen(b), "%s%s", i ? " + " : "", json_string_value(n));
+        json_object_set_new(row, "name", json_string(b));
+    }
+    qout_add(&q->out, row);
     return 0;
 }
 

@@ -5,9 +5,12 @@
  * our output ports; aircraft.json / vessels.json / receiver.json written
  * atomically every second for map clients (tar1090 reads ours unchanged).
  *
- * Event time: a message's own time when it has one (tag block c:), else the
- * time it was received (the one place the wall clock enters). Outputs never
- * stall the loop: each client has a bounded queue and is dropped when full.
+ * Event time: a message's own time when it has one (tag block c:, SBS date);
+ * for Mode S frames with a 12 MHz receiver counter, the counter's progress
+ * since the connection's first frame, anchored to that frame's arrival (see
+ * net/rxclock.h); else the time it was received (the one place the wall clock
+ * enters). Outputs never stall the loop: each client has a bounded queue and
+ * is dropped when full.
  */
 #include <errno.h>
 #include <math.h>
@@ -36,6 +39,7 @@
 #include "modes/validate.h"
 #include "net/dedupe.h"
 #include "net/loop.h"
+#include "net/rxclock.h"
 #include "net/sock.h"
 #include "track/track.h"
 
@@ -44,14 +48,14 @@ struct run_config {
     const char *json_dir, *config, *db, *http, *store;
     double json_interval, stats_interval, receiver_lat, receiver_lon;
     long client_buffer_kib;
-    bool stats, fix2;
+    bool stats, fix2, dry_run;
     struct cfg_list strings; /* owns string values read from a config file */
 };
 
 #define S(f) offsetof(struct run_config, f)
 static const struct cfg_option run_options[] = {
-    {"input", CFG_LIST, S(inputs), NULL, "FORMAT+tcp://HOST:PORT, FORMAT+listen://HOST:PORT, nmea+udp://HOST:PORT or a file", 0},
-    {"output", CFG_LIST, S(outputs), NULL, "serve: beast+listen://HOST:PORT (30005), avr+listen (30002), sbs+listen (30003), nmea+listen", 0},
+    {"input", CFG_LIST, S(inputs), NULL, "FORMAT+tcp://HOST[:PORT] (we connect), FORMAT+listen://HOST[:PORT], nmea+udp://HOST[:PORT] or a file", 0},
+    {"output", CFG_LIST, S(outputs), NULL, "FORMAT+listen://HOST[:PORT]: serve clients what arrived", 0},
     {"json-dir", CFG_STR, S(json_dir), NULL, "write aircraft.json, vessels.json and receiver.json here", S(strings)},
     {"http", CFG_STR, S(http), NULL, "serve the live map and API on HOST:PORT (e.g. 127.0.0.1:8080)", S(strings)},
     {"store", CFG_STR, S(store), NULL, "with --http: also answer the store-backed API (docs/formats/api-v1.md) from this store (sqlite:PATH)", S(strings)},
@@ -65,9 +69,15 @@ static const struct cfg_option run_options[] = {
     {"stats", CFG_BOOL, S(stats), NULL, "print counters to stderr periodically", 0},
     {"stats-interval", CFG_DOUBLE, S(stats_interval), "60", "seconds between counter reports", 0},
     {"config", CFG_STR, S(config), NULL, "read settings from FILE (name = value lines, as the options)", 0},
+    {"dry-run", CFG_BOOL, S(dry_run), NULL, "print the inputs and outputs as resolved (ports filled in) and exit", 0},
     {NULL, 0, 0, NULL, NULL, 0},
 };
 #undef S
+
+/* Reconnect back-off of the inputs we connect to (documented in --help). */
+#define BACKOFF_MIN_MS 1000
+#define BACKOFF_MAX_MS 60000
+#define RECONNECT_TICK_MS 250 /* how often due retries are looked for */
 
 struct run;
 
@@ -81,6 +91,8 @@ struct stream {
     size_t len;
     bool overlong;
     struct input *owner; /* the connect input to retry when this stream ends */
+    struct net_rxclock clock; /* Mode S event time from this receiver's counter */
+    struct stream *next;      /* accepted streams: the run's list, for teardown */
 };
 
 struct input {
@@ -89,6 +101,7 @@ struct input {
     int fd;               /* listening or UDP socket, or the connecting one */
     struct stream *s;     /* connect and UDP inputs: their stream */
     int64_t retry_at_ms, backoff_ms;
+    bool was_connected; /* a later connection is a reconnect */
 };
 
 struct client {
@@ -123,9 +136,11 @@ struct run {
     struct output outputs[CFG_LIST_MAX];
     int noutputs;
     struct client *clients;
+    struct stream *accepted; /* streams of feeders that connected to us */
     struct http_server *http;
     int next_stream_id;
     uint64_t frames, ais_messages, sbs_messages, clients_dropped, connects, disconnects;
+    uint64_t reconnects, connect_failures; /* of the inputs we connect to */
 };
 
 static struct net_loop *signal_loop;
@@ -256,10 +271,16 @@ static void on_frame(void *ctx, struct modes_frame *f)
     struct run *a = s->app;
     int64_t now = net_realtime_ms();
     a->frames++;
+    /* Copies from several receivers arrive together, whatever their
+     * counters say: duplicates are judged by arrival time. */
     if (dedupe_seen(&a->dedupe, f->verbatim, f->len, s->id, now))
         return;
-    f->time_ms = now;
+    f->time_ms = net_rxclock_time(&s->clock, f->ts12, now);
     if (!modes_frame_validate(&a->val, f))
+        return;
+    /* One receiver's copy with a bit error is another's clean copy once
+     * corrected: compare the corrected bytes too, both ways round. */
+    if (f->corrected_bits > 0 && dedupe_seen(&a->dedupe, f->msg, f->len, s->id, now))
         return;
     if (have_clients(a, NET_FMT_BEAST) || have_clients(a, NET_FMT_AVR)) {
         struct buf b;
@@ -282,7 +303,7 @@ static void on_frame(void *ctx, struct modes_frame *f)
         broadcast(a, NET_FMT_SBS, b.p, b.len);
         buf_free(&b);
     }
-    if (trk_update_modes(a->trk, &m, now, &u)) {
+    if (trk_update_modes(a->trk, &m, f->time_ms, &u)) {
         char hex[2 * MODES_LONG_BYTES + 1];
         for (int i = 0; i < f->len; i++)
             snprintf(hex + 2 * i, 3, "%02x", f->verbatim[i]);
@@ -379,6 +400,30 @@ static void stream_free(struct stream *s)
     free(s);
 }
 
+/* The next attempt, and the wait after it should it fail: twice as long each
+ * time, up to a minute, so a feeder that is down for long is not hammered,
+ * and one back after a short restart is found within seconds. */
+static void schedule_retry(struct input *in)
+{
+    in->retry_at_ms = net_monotonic_ms() + in->backoff_ms;
+    in->backoff_ms = in->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : in->backoff_ms * 2;
+}
+
+static void back_off(struct input *in)
+{
+    in->app->connect_failures++;
+    schedule_retry(in);
+}
+
+static void unlink_accepted(struct run *a, struct stream *s)
+{
+    for (struct stream **p = &a->accepted; *p; p = &(*p)->next)
+        if (*p == s) {
+            *p = s->next;
+            return;
+        }
+}
+
 static void stream_read(struct net_loop *l, int fd, unsigned ev, void *ctx)
 {
     struct stream *s = ctx;
@@ -401,7 +446,9 @@ static void stream_read(struct net_loop *l, int fd, unsigned ev, void *ctx)
         if (s->owner) {
             s->owner->fd = -1;
             s->owner->s = NULL;
-            s->owner->retry_at_ms = net_monotonic_ms() + s->owner->backoff_ms;
+            schedule_retry(s->owner);
+        } else {
+            unlink_accepted(s->app, s);
         }
         stream_free(s);
         return;
@@ -430,7 +477,10 @@ static void input_accept(struct net_loop *l, int fd, unsigned ev, void *ctx)
     if (cfd < 0)
         return;
     in->app->connects++;
-    net_loop_add(l, cfd, NET_READ, stream_read, stream_new(in->app, cfd, in->ep.format));
+    struct stream *s = stream_new(in->app, cfd, in->ep.format);
+    s->next = in->app->accepted;
+    in->app->accepted = s;
+    net_loop_add(l, cfd, NET_READ, stream_read, s);
 }
 
 static void connect_done(struct net_loop *l, int fd, unsigned ev, void *ctx)
@@ -443,12 +493,14 @@ static void connect_done(struct net_loop *l, int fd, unsigned ev, void *ctx)
         net_loop_del(l, fd);
         close(fd);
         in->fd = -1;
-        in->retry_at_ms = net_monotonic_ms() + in->backoff_ms;
-        in->backoff_ms = in->backoff_ms * 2 > 60000 ? 60000 : in->backoff_ms * 2;
+        back_off(in);
         return;
     }
-    in->backoff_ms = 1000;
+    in->backoff_ms = BACKOFF_MIN_MS;
     in->app->connects++;
+    if (in->was_connected)
+        in->app->reconnects++;
+    in->was_connected = true;
     in->s = stream_new(in->app, fd, in->ep.format);
     in->s->owner = in;
     net_loop_mod(l, fd, NET_READ, stream_read, in->s);
@@ -458,8 +510,7 @@ static void try_connect(struct run *a, struct input *in)
 {
     in->fd = net_tcp_connect(in->ep.host, in->ep.port);
     if (in->fd < 0) {
-        in->retry_at_ms = net_monotonic_ms() + in->backoff_ms;
-        in->backoff_ms = in->backoff_ms * 2 > 60000 ? 60000 : in->backoff_ms * 2;
+        back_off(in);
         return;
     }
     net_loop_add(a->loop, in->fd, NET_WRITE, connect_done, in);
@@ -516,11 +567,12 @@ static void stats_tick(struct net_loop *l, void *ctx)
     const struct trk_stats *t = trk_stats(a->trk);
     fprintf(stderr,
             "atalaya run: aircraft %zu, vessels %zu; frames %llu, ais %llu, sbs %llu; duplicates %llu; "
-            "positions %llu (rejected %llu); clients dropped %llu\n",
+            "positions %llu (rejected %llu); reconnects %llu, failed connects %llu; clients dropped %llu\n",
             trk_aircraft_count(a->trk), trk_vessel_count(a->trk), (unsigned long long)a->frames,
             (unsigned long long)a->ais_messages, (unsigned long long)a->sbs_messages,
             (unsigned long long)a->dedupe.dropped, (unsigned long long)t->positions,
-            (unsigned long long)t->positions_rejected, (unsigned long long)a->clients_dropped);
+            (unsigned long long)t->positions_rejected, (unsigned long long)a->reconnects,
+            (unsigned long long)a->connect_failures, (unsigned long long)a->clients_dropped);
 }
 
 /* --------------------------------------------------------------- set-up */
@@ -560,12 +612,12 @@ static int open_endpoints(struct run *a)
         }
         struct input *in = &a->inputs[a->ninputs++];
         in->app = a;
-        if (net_endpoint_parse(spec, &in->ep, err, sizeof err) != 0) {
+        if (net_endpoint_parse(spec, NET_DIR_INPUT, &in->ep, err, sizeof err) != 0) {
             fprintf(stderr, "atalaya run: --input %s\n", err);
             return -1;
         }
         in->fd = -1;
-        in->backoff_ms = 1000;
+        in->backoff_ms = BACKOFF_MIN_MS;
         if (in->ep.transport == NET_TCP_CONNECT) {
             try_connect(a, in);
         } else if (in->ep.transport == NET_TCP_LISTEN) {
@@ -590,12 +642,8 @@ static int open_endpoints(struct run *a)
     for (int i = 0; i < a->cfg.outputs.n; i++) {
         struct output *o = &a->outputs[a->noutputs++];
         o->app = a;
-        if (net_endpoint_parse(a->cfg.outputs.v[i], &o->ep, err, sizeof err) != 0) {
+        if (net_endpoint_parse(a->cfg.outputs.v[i], NET_DIR_OUTPUT, &o->ep, err, sizeof err) != 0) {
             fprintf(stderr, "atalaya run: --output %s\n", err);
-            return -1;
-        }
-        if (o->ep.transport != NET_TCP_LISTEN) {
-            fprintf(stderr, "atalaya run: outputs are beast+listen, avr+listen, sbs+listen or nmea+listen\n");
             return -1;
         }
         if ((o->fd = net_tcp_listen(o->ep.host, o->ep.port)) < 0) {
@@ -607,10 +655,69 @@ static int open_endpoints(struct run *a)
     return 0;
 }
 
+/* One endpoint as resolved, for --dry-run. Returns 0 or -1 (message printed). */
+static int print_endpoint(const char *spec, enum net_dir dir)
+{
+    const char *what = dir == NET_DIR_INPUT ? "input" : "output";
+    if (dir == NET_DIR_INPUT && !strstr(spec, "://")) {
+        printf("input file %s\n", spec);
+        return 0;
+    }
+    char err[512], text[320];
+    struct net_endpoint e;
+    if (net_endpoint_parse(spec, dir, &e, err, sizeof err) != 0) {
+        fprintf(stderr, "atalaya run: --%s %s\n", what, err);
+        return -1;
+    }
+    net_endpoint_format(&e, text, sizeof text);
+    printf("%s %s\n", what, text);
+    return 0;
+}
+
+/* --dry-run: what the settings resolve to, one line each, so an operator (and
+ * the tests) can see which port a short endpoint means without opening it. */
+static int print_endpoints(const struct run_config *c)
+{
+    for (int i = 0; i < c->inputs.n; i++)
+        if (print_endpoint(c->inputs.v[i], NET_DIR_INPUT) != 0)
+            return 1;
+    for (int i = 0; i < c->outputs.n; i++)
+        if (print_endpoint(c->outputs.v[i], NET_DIR_OUTPUT) != 0)
+            return 1;
+    return 0;
+}
+
+/* The usage text, with the default ports from the table the parser uses. */
+static void run_usage(char *out, size_t n)
+{
+    char ports[2048];
+    net_default_ports_help(ports, sizeof ports);
+    snprintf(out, n,
+             "usage: atalaya run [OPTIONS] [FILE...]\n"
+             "  live tracking from network feeds and files; JSON snapshots and re-broadcast\n"
+             "  FORMAT is beast, avr (or raw, dump1090's name for AVR), sbs or nmea; HOST defaults to\n"
+             "  127.0.0.1; without :PORT an endpoint takes the port dump1090/readsb (Mode S) or\n"
+             "  gpsd/AIS-catcher (NMEA) use; the others need one:\n%s"
+             "  An input we connect to is tried again %d s after it fails or ends, then %d, %d, ...\n"
+             "  up to %d s apart while the feeder stays away. Beast and AVR frames that carry the 12 MHz\n"
+             "  counter are timed by it, from the arrival of the connection's first frame, so a\n"
+             "  recording pushed fast gives the picture a real-time feed would (docs/formats/live-json.md).",
+             ports, BACKOFF_MIN_MS / 1000, 2 * BACKOFF_MIN_MS / 1000, 4 * BACKOFF_MIN_MS / 1000,
+             BACKOFF_MAX_MS / 1000);
+}
+
 static void teardown(struct run *a)
 {
     while (a->clients)
         client_close(a, a->clients);
+    /* Feeders still connected when we stop. */
+    for (struct stream *s = a->accepted, *next; s; s = next) {
+        next = s->next;
+        net_loop_del(a->loop, s->fd);
+        close(s->fd);
+        stream_free(s);
+    }
+    a->accepted = NULL;
     for (int i = 0; i < a->ninputs; i++) {
         struct input *in = &a->inputs[i];
         if (in->s && in->ep.transport != NET_UDP)
@@ -626,8 +733,8 @@ static void teardown(struct run *a)
 
 int cmd_run(int argc, char **argv)
 {
-    static const char usage[] = "usage: atalaya run [OPTIONS] [FILE...]\n"
-                                "  live tracking from network feeds and files; JSON snapshots and re-broadcast";
+    char usage[4096];
+    run_usage(usage, sizeof usage);
     struct run *a = calloc(1, sizeof *a);
     char err[512];
     struct cfg_list rest = {.n = 0};
@@ -652,6 +759,12 @@ int cmd_run(int argc, char **argv)
     }
     for (int i = 0; i < rest.n && a->cfg.inputs.n < CFG_LIST_MAX; i++)
         a->cfg.inputs.v[a->cfg.inputs.n++] = rest.v[i];
+    if (a->cfg.dry_run) {
+        rc = print_endpoints(&a->cfg);
+        cfg_free(run_options, &a->cfg);
+        free(a);
+        return rc;
+    }
     a->loop = net_loop_new();
     char dir[4096];
     ref_wl_set_init(&a->wl_set);
@@ -692,7 +805,7 @@ int cmd_run(int argc, char **argv)
     if (rc != 0 || (a->cfg.http && !a->http) || open_endpoints(a) != 0) {
         rc = 1;
     } else {
-        net_loop_every(a->loop, 1000, reconnect_tick, a);
+        net_loop_every(a->loop, RECONNECT_TICK_MS, reconnect_tick, a);
         if (a->cfg.json_dir) {
             json_tick(a->loop, a);
             net_loop_every(a->loop, (int64_t)(a->cfg.json_interval * 1000), json_tick, a);

@@ -83,8 +83,16 @@ static void write_table(struct qout *o, FILE *f)
             strcpy(b + CAP - 3, "...");
         fprintf(f, "%-*s%s", (int)w[c], b, c + 1 < nc ? "  " : "\n");
     }
-    if (o->what)
-        fprintf(f, "%zu %s\n", json_array_size(o->rows), o->what);
+    if (o->what) {
+        /* "1 flight", "1 entity": the singular of the plural given. */
+        size_t n = json_array_size(o->rows), l = strlen(o->what);
+        if (n != 1 || l < 2 || o->what[l - 1] != 's')
+            fprintf(f, "%zu %s\n", n, o->what);
+        else if (l > 3 && !strcmp(o->what + l - 3, "ies"))
+            fprintf(f, "1 %.*sy\n", (int)(l - 3), o->what);
+        else
+            fprintf(f, "1 %.*s\n", (int)(l - 1), o->what);
+    }
 }
 
 static void csv_field(FILE *f, const char *s)

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/json.h"
+#include "common/timeparse.h"
 #include "common/xmalloc.h"
 #include "detect/detect_internal.h"
 
@@ -155,13 +155,10 @@ static void note_source(struct det *d, const char *name, int64_t t)
         s->last_t = t;
 }
 
-static void iso(struct jw *w, const char *key, int64_t ms)
+void det_kiso(struct jw *w, const char *key, int64_t ms)
 {
-    time_t s = (time_t)(ms / 1000);
-    struct tm tm;
     char b[40];
-    gmtime_r(&s, &tm);
-    strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    time_iso(ms, b, sizeof b);
     jw_kstr(w, key, b);
 }
 
@@ -173,8 +170,8 @@ void det_event_begin(struct det *d, struct jw *w, struct buf *out, const char *k
     jw_kstr(w, "event", kind);
     jw_kint(w, "t_start_ms", t0);
     jw_kint(w, "t_end_ms", t1);
-    iso(w, "start", t0);
-    iso(w, "end", t1);
+    det_kiso(w, "start", t0);
+    det_kiso(w, "end", t1);
     jw_kfixed(w, "hours", (double)(t1 - t0) / 3600000.0, 2);
 }
 
@@ -232,6 +229,10 @@ static struct det_vessel *vessel(struct det *d, uint32_t mmsi, uint32_t *index)
 void det_on_update(struct det *d, const struct trk_update *u, const char *source, const char *evidence,
                    size_t evidence_len, struct buf *out)
 {
+    /* A message before any time is known (a log whose first lines carry no
+     * timestamp) has no place in time: an event cannot start or end there. */
+    if (u->t_ms <= 0)
+        return;
     if (source)
         note_source(d, source, u->t_ms);
     det_geofence_on_update(d, u, evidence, evidence_len, out);
@@ -248,6 +249,8 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
     if (u->flags & (TRK_U_STATIC | TRK_U_IDENTITY))
         det_identity_on_update(d, u, vi, evidence, evidence_len, out);
     v = &d->v[vi];
+    if (tv->name[0])
+        snprintf(v->name, sizeof v->name, "%s", tv->name);
     if (!(u->flags & TRK_U_POS))
         return;
     if (!v->first_t) {

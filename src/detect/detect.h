@@ -94,7 +94,7 @@ struct det;
 struct det *det_new(const struct det_config *cfg, const struct ref *r);
 void det_free(struct det *d);
 
-/* Feeds one tracker update. source: the receiver the message came through
+/* Feeds one tracker update (ignored while its time is unknown, t_ms <= 0). source: the receiver the message came through
  * ("" if unknown), so a receiver's outage is not read as ships going dark.
  * Appends any finished events to out as JSON lines. */
 void det_on_update(struct det *d, const struct trk_update *u, const char *source, const char *evidence,

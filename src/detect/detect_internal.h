@@ -12,6 +12,9 @@
 
 struct det_vessel {
     uint32_t mmsi;
+    /* The last name heard: the tracker forgets a vessel silent for an hour,
+     * so after a dark gap its own record is empty. */
+    char name[sizeof ((struct trk_vessel *)0)->name];
     int64_t first_t;             /* first position */
     double first_lat, first_lon;
     char first_evidence[DET_EVIDENCE];
@@ -84,6 +87,8 @@ struct jw;
  * follow through w; det_event_end closes the line. */
 void det_event_begin(struct det *d, struct jw *w, struct buf *out, const char *kind, int64_t t0, int64_t t1);
 void det_event_end(struct jw *w);
+/* key: the time as ISO 8601 UTC ("2026-01-12T06:30:15Z"). */
+void det_kiso(struct jw *w, const char *key, int64_t ms);
 struct det_source *det_source_get(struct det *d, const char *name);
 /* Fraction of [t0, t1] that the source's longest silence in it covers. */
 double det_source_silence(const struct det_source *s, int64_t t0, int64_t t1);

@@ -148,6 +148,13 @@ static void close_pair(struct det *d, struct det_pair *p, struct buf *out)
         jw_uint(&w, a->mmsi < b->mmsi ? a->mmsi : b->mmsi);
         jw_uint(&w, a->mmsi < b->mmsi ? b->mmsi : a->mmsi);
         jw_arr_end(&w);
+        if (a->name[0] || b->name[0]) {
+            jw_key(&w, "names");
+            jw_arr_begin(&w);
+            jw_str(&w, a->mmsi < b->mmsi ? a->name : b->name);
+            jw_str(&w, a->mmsi < b->mmsi ? b->name : a->name);
+            jw_arr_end(&w);
+        }
         jw_kfixed(&w, "lat", p->lat, 5);
         jw_kfixed(&w, "lon", p->lon, 5);
         jw_kfixed(&w, "median_speed_kn", med, 1);

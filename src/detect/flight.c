@@ -51,7 +51,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/geo.h"
 #include "common/json.h"
@@ -467,16 +466,6 @@ static void find_ends(const struct det *d, struct fl_flight *f)
     }
 }
 
-static void iso(struct jw *w, const char *key, int64_t ms)
-{
-    time_t s = (time_t)(ms / 1000);
-    struct tm tm;
-    char b[40];
-    gmtime_r(&s, &tm);
-    strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    jw_kstr(w, key, b);
-}
-
 static void end_fields(struct jw *w, const char *side, const struct fl_end *e)
 {
     char k[40];
@@ -498,7 +487,7 @@ static void end_fields(struct jw *w, const char *side, const struct fl_end *e)
         jw_kfixed(w, k, e->dist_m / 1000.0, 1);
     }
     snprintf(k, sizeof k, "%s_time", side);
-    iso(w, k, e->t);
+    det_kiso(w, k, e->t);
     snprintf(k, sizeof k, "%s_method", side);
     jw_kstr(w, k, how_name[e->how]);
 }
@@ -565,8 +554,8 @@ static void emit(struct det *d, uint32_t icao, struct fl_flight *f, const char *
         jw_kstr(&w, "country", country);
     end_fields(&w, "departure", &f->dep);
     end_fields(&w, "arrival", &f->arr);
-    iso(&w, "first_seen", f->first.t);
-    iso(&w, "last_seen", f->last.t);
+    det_kiso(&w, "first_seen", f->first.t);
+    det_kiso(&w, "last_seen", f->last.t);
     double conf = (end_conf(&f->dep) + end_conf(&f->arr)) / 2 * pow(0.9, f->gaps);
     char why[480], part[200];
     describe(part, sizeof part, "departure", &f->dep, "unseen: first heard airborne");

@@ -40,10 +40,12 @@ void det_gap_emit(struct det *d, const struct det_vessel *v, const struct trk_ve
     jw_kuint(&w, "mmsi", v->mmsi);
     if (new_mmsi) /* it came back as another MMSI, linked by its IMO */
         jw_kuint(&w, "reappeared_as_mmsi", new_mmsi);
-    if (tv->name[0])
-        jw_kstr(&w, "name", tv->name);
-    if (tv->imo)
-        jw_kuint(&w, "imo", tv->imo);
+    if (tv->name[0] || v->name[0])
+        jw_kstr(&w, "name", tv->name[0] ? tv->name : v->name);
+    if (new_mmsi && v->name[0] && strcmp(v->name, tv->name))
+        jw_kstr(&w, "name_before", v->name);
+    if (tv->imo || v->imo)
+        jw_kuint(&w, "imo", tv->imo ? tv->imo : v->imo);
     jw_kstr(&w, "class", deliberate ? "likely_deliberate" : coverage ? "coverage" : "gap");
     jw_kfixed(&w, "lat", v->last_lat, 5);
     jw_kfixed(&w, "lon", v->last_lon, 5);

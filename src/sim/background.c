@@ -115,6 +115,11 @@ static void aircraft(struct sim_scenario *sc, struct sim_entity *e, unsigned i, 
     snprintf(e->id, sizeof e->id, "BG-A%u", i);
     snprintf(e->callsign, sizeof e->callsign, "DMX%u", 100 + i);
     e->category = 0xA3;
+    e->adsb_version = 2;
+    /* Ground phases: 1-3 km of taxi, by index (the seed's draws are kept as they were). */
+    e->taxi_m = 1000.0 + 500.0 * (i % 5);
+    e->taxi_kn = SIM_TAXI_KT;
+    e->stand_ms = (int64_t)(SIM_STAND_MIN * 60000.0);
     /* Four octal digits, never an emergency code (those start with 7). */
     e->squawk = (1 + sim_rng_below(r, 6)) * 1000 + sim_rng_below(r, 8) * 100 +
                 sim_rng_below(r, 8) * 10 + sim_rng_below(r, 8);

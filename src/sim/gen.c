@@ -3,17 +3,27 @@
  * Rates, as the standards set them:
  *  - AIS Class A position (types 1/3; ITU-R M.1371-5 Annex 1 table 1):
  *    3 min at anchor or moored and not above 3 kn, 10 s at 0-14 kn,
- *    6 s at 14-23 kn, 2 s above 23 kn; static data (type 5) every 6 min.
+ *    6 s at 14-23 kn, 2 s above 23 kn; while changing course (a loiter's
+ *    circle, the turn at a waypoint) 3 1/3 s at 0-14 kn and 2 s above;
+ *    static data (type 5) every 6 min.
  *  - AIS Class B "CS" (table 2): type 18 every 3 min at 2 kn or less, else
  *    30 s; type 24 parts A and B every 6 min.
  *  - ADS-B (DO-260B 2.2.3.3.1): airborne position and velocity each at
  *    random intervals of 0.4-0.6 s, identification 4.8-5.2 s, emergency
  *    status (TC 28) 0.8-1.2 s while an emergency code is set, operational
- *    status (TC 31, version 2) 2.4-2.6 s.
+ *    status (TC 31, version 1 or 2; none from version 0) 2.4-2.6 s, target
+ *    state and status (TC 29 subtype 1, version 2 only) 1.2-1.3 s.
+ *  - On the ground (taxi, and the stand with the transponder on; DO-260B
+ *    2.2.3.3.1.3): surface position (TC 7) 0.4-0.6 s while moving, 4.8-5.2 s
+ *    when stationary; identification 4.8-5.2 s moving, 9.8-10.2 s
+ *    stationary; surface operational status (TC 31 subtype 1, version 1
+ *    or 2) 4.8-5.2 s (its rate while the quality does not change); DF11 as
+ *    airborne; all with CA 4 (on the ground). No velocity, TC 29 or radar
+ *    replies there.
  *  - Mode S (Annex 10 Vol IV 3.1.2.8.5): acquisition squitter DF11 at random
  *    0.8-2.4 s; DF4/DF5 replies to a ground radar sweeping every 4-6 s; DF20/
  *    DF21 Comm-B replies (BDS 2,0 identification) to an EHS radar every 8-12 s.
- * Aircraft on the ground are silent here (surface squitters are not modelled).
+ * Aircraft parked between their ground phases are silent.
  * A message is written when a receiver hears it: AIS within the receiver's
  * range (the nearest one's id goes in the tag block s:), aircraft within
  * the radio horizon of both antennas (1.23 (sqrt(h_ft) + sqrt(H_ft)) NM),
@@ -29,12 +39,13 @@
 #include "common/xmalloc.h"
 #include "modes/framer.h"
 #include "modes/modes.h"
+#include "modes/modes_msg.h"
 #include "sim/encode.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
 
 enum ev_kind { EV_AIS_POS, EV_AIS_STATIC, EV_ES_POS, EV_ES_VEL, EV_ES_IDENT, EV_ES_STATUS,
-               EV_DF11, EV_DF4, EV_DF5, EV_ES_OPSTATUS, EV_DF20, EV_DF21 };
+               EV_DF11, EV_DF4, EV_DF5, EV_ES_OPSTATUS, EV_DF20, EV_DF21, EV_ES_TSS };
 
 struct ev {
     int64_t t;
@@ -161,6 +172,15 @@ static void broadcast_identity(const struct sim_scenario *sc, size_t ent, int64_
     *st = e->st;
     *icao = e->icao;
     memcpy(callsign, e->callsign, sizeof e->callsign);
+    if (e->kind == SIM_AIRCRAFT && !callsign[0]) {
+        /* No flight callsign: the registration without its hyphen, as a
+         * private flight files it (ICAO Doc 4444 item 7). */
+        size_t n = 0;
+        for (const char *p = e->registration; *p && n < 8; p++)
+            if (*p != '-')
+                callsign[n++] = *p;
+        callsign[n] = '\0';
+    }
     const struct sim_behaviour *b = active(sc, ent, SIM_BEH_IDENTITY, t);
     if (!b)
         return;
@@ -234,7 +254,19 @@ static unsigned ais_interval_ms(const struct sim_entity *e, const struct sim_sta
         return s->sog_kn <= 2.0 ? 180000 : 30000;
     if ((s->nav_status == SIM_NAV_ANCHORED || s->nav_status == SIM_NAV_MOORED) && s->sog_kn <= 3.0)
         return 180000;
+    if (s->rot_dpm != 0) /* changing course */
+        return s->sog_kn <= 14.0 ? 3333 : 2000;
     return s->sog_kn <= 14.0 ? 10000 : s->sog_kn <= 23.0 ? 6000 : 2000;
+}
+
+/* ROT_AIS (ITU-R M.1371-5 table 45): 4.733 sqrt(degrees/min), signed, to
+ * +-126 (the turn indicator's range; 127 means "turning, no indicator"). */
+static int rot_ais(double rot_dpm)
+{
+    long v = lround(4.733 * sqrt(fabs(rot_dpm)));
+    if (v > 126)
+        v = 126;
+    return (int)(rot_dpm < 0 ? -v : v);
 }
 
 /* Writes one message heard by receiver r (NULL: nobody heard it). */
@@ -278,7 +310,7 @@ static void ais_event(struct gen *g, struct ev *ev, const struct sim_state *s)
             .type = e->ais_class == 'B' ? 18 : 1,
             .mmsi = st.mmsi,
             .nav_status = s->nav_status,
-            .turn = 0,
+            .turn = rot_ais(s->rot_dpm),
             .sog_dkn = (unsigned)lround(s->sog_kn * 10),
             .accuracy = false,
             .lat = lat,
@@ -312,6 +344,49 @@ static unsigned emergency_of(unsigned squawk)
     return squawk == 7700 ? 1 : squawk == 7600 ? 4 : squawk == 7500 ? 5 : 0;
 }
 
+/* TC 29 subtype 1 as an airliner's autopilot would fill it: the cruise
+ * level selected on the MCP while climbing and level, the approach
+ * altitude while descending; the standard setting (1013.25 hPa, sent as
+ * 1013.6) above the transition level, selected heading the track. */
+static void target_state(const struct sim_entity *e, const struct sim_state *s, uint8_t *msg,
+                         uint32_t icao)
+{
+    bool descending = s->vrate_fpm < 0, level = s->vrate_fpm == 0;
+    struct sim_modes_tss t = {
+        .sel_alt_ft = descending ? 3000 : (int32_t)lround(e->cruise_ft),
+        .qnh_hpa = 1013.25,
+        .sel_heading_deg = s->cog_deg,
+        .nac_p = 9,
+        .nic_baro = 1,
+        .sil = 3,
+        .modes_valid = true,
+        .ap_modes = (uint8_t)(MODES_AP_TCAS | MODES_AP_LNAV |
+                              (s->alt_ft > 1000 ? MODES_AP_AUTOPILOT : 0) |
+                              (level ? MODES_AP_ALT_HOLD : MODES_AP_VNAV) |
+                              (descending && s->alt_ft < 5000 ? MODES_AP_APPROACH : 0)),
+    };
+    sim_modes_target_state(msg, icao, &t);
+}
+
+/* The time to an aircraft's next transmission of that kind (the rates in
+ * the file header): one random draw per event, so the stream stays fixed. */
+static int64_t modes_interval(struct gen *g, int kind, bool ground, bool moving)
+{
+    static const int64_t lo[] = {[EV_ES_POS] = 400,     [EV_ES_VEL] = 400, [EV_ES_IDENT] = 4800,
+                                 [EV_ES_STATUS] = 800,  [EV_DF11] = 800,   [EV_DF4] = 4000,
+                                 [EV_DF5] = 4000,       [EV_ES_OPSTATUS] = 2400,
+                                 [EV_DF20] = 8000,      [EV_DF21] = 8000,  [EV_ES_TSS] = 1200};
+    static const int64_t hi[] = {[EV_ES_POS] = 600,     [EV_ES_VEL] = 600, [EV_ES_IDENT] = 5200,
+                                 [EV_ES_STATUS] = 1200, [EV_DF11] = 2400,  [EV_DF4] = 6000,
+                                 [EV_DF5] = 6000,       [EV_ES_OPSTATUS] = 2600,
+                                 [EV_DF20] = 12000,     [EV_DF21] = 12000, [EV_ES_TSS] = 1300};
+    if (ground && ((kind == EV_ES_POS && !moving) || kind == EV_ES_OPSTATUS))
+        return jitter(g, 4800, 5200);
+    if (ground && kind == EV_ES_IDENT)
+        return moving ? jitter(g, 4800, 5200) : jitter(g, 9800, 10200);
+    return jitter(g, lo[kind], hi[kind]);
+}
+
 static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
 {
     struct sim_entity *e = &g->sc->ent[ev->ent];
@@ -319,19 +394,20 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     unsigned squawk = sq ? sq->code : e->squawk;
     unsigned emerg = emergency_of(squawk);
     int64_t t = ev->t;
-    static const int64_t lo[] = {[EV_ES_POS] = 400,     [EV_ES_VEL] = 400, [EV_ES_IDENT] = 4800,
-                                 [EV_ES_STATUS] = 800,  [EV_DF11] = 800,   [EV_DF4] = 4000,
-                                 [EV_DF5] = 4000,       [EV_ES_OPSTATUS] = 2400,
-                                 [EV_DF20] = 8000,      [EV_DF21] = 8000};
-    static const int64_t hi[] = {[EV_ES_POS] = 600,     [EV_ES_VEL] = 600, [EV_ES_IDENT] = 5200,
-                                 [EV_ES_STATUS] = 1200, [EV_DF11] = 2400,  [EV_DF4] = 6000,
-                                 [EV_DF5] = 6000,       [EV_ES_OPSTATUS] = 2600,
-                                 [EV_DF20] = 12000,     [EV_DF21] = 12000};
-    ev->t += jitter(g, lo[ev->kind], hi[ev->kind]);
+    bool ground = !s->airborne, moving = s->sog_kn > 0;
+    ev->t += modes_interval(g, ev->kind, ground, moving);
     bool odd = g->tx[ev->ent].odd;
-    if (ev->kind == EV_ES_POS && s->airborne)
+    if (ev->kind == EV_ES_POS && (s->airborne || s->surface))
         g->tx[ev->ent].odd = !odd; /* even and odd formats alternate */
-    if (!s->airborne || (ev->kind == EV_ES_STATUS && emerg == 0))
+    if (!s->airborne && !s->surface)
+        return; /* parked, transponder off */
+    if (ev->kind == EV_ES_STATUS && emerg == 0)
+        return;
+    if ((ev->kind == EV_ES_OPSTATUS && e->adsb_version == 0) ||
+        (ev->kind == EV_ES_TSS && e->adsb_version < 2))
+        return;
+    if (ground && ev->kind != EV_ES_POS && ev->kind != EV_ES_IDENT && ev->kind != EV_DF11 &&
+        ev->kind != EV_ES_STATUS && ev->kind != EV_ES_OPSTATUS)
         return;
     if (active(g->sc, ev->ent, SIM_BEH_ADSB_OFF, t)) {
         g->c->modes_off++;
@@ -355,9 +431,16 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     case EV_ES_POS: {
         double lat, lon;
         broadcast_position(g->sc, ev->ent, t, s, &lat, &lon);
-        sim_modes_airborne_pos(f.msg, icao, (int32_t)lround(s->alt_ft), lat, lon, odd, emerg != 0);
+        if (ground)
+            sim_modes_surface_pos(f.msg, icao, s->sog_kn, moving ? s->cog_deg : -1, lat, lon, odd);
+        else
+            sim_modes_airborne_pos(f.msg, icao, (int32_t)lround(s->alt_ft), lat, lon, odd,
+                                   emerg != 0);
         break;
     }
+    case EV_ES_TSS:
+        target_state(e, s, f.msg, icao);
+        break;
     case EV_ES_VEL: {
         double rad = s->cog_deg * M_PI / 180.0;
         sim_modes_velocity(f.msg, icao, s->sog_kn * sin(rad), s->sog_kn * cos(rad),
@@ -366,14 +449,26 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     }
     case EV_ES_IDENT:
         sim_modes_ident(f.msg, icao, e->category, callsign);
+        if (ground)
+            sim_modes_on_ground(f.msg);
         break;
     case EV_ES_STATUS:
         sim_modes_status(f.msg, icao, emerg, squawk);
+        if (ground)
+            sim_modes_on_ground(f.msg);
         break;
     case EV_ES_OPSTATUS:
         /* GPS quality of a modern airliner: NACp 9 (< 30 m), GVA 2, SIL 3,
-         * NIC-baro 1, SDA 2. */
-        sim_modes_opstatus(f.msg, icao, 9, 2, 3, 1, 2);
+         * NIC-baro 1, SDA 2 (GVA and SDA only in version 2). */
+        if (ground) {
+            /* Length/width code roughly by wake category: A5 heavy 13,
+             * A4 11, A3 9, A2 5, A1 1 (DO-260B table 2-74 classes). */
+            static const uint8_t lw[8] = {0, 1, 5, 9, 11, 13, 0, 0};
+            unsigned cat = (e->category >> 4) == 0xA ? e->category & 7u : 0;
+            sim_modes_opstatus_surface(f.msg, icao, e->adsb_version, 9, 2, 3, 2, lw[cat]);
+        } else {
+            sim_modes_opstatus(f.msg, icao, e->adsb_version, 9, 2, 3, 1, 2);
+        }
         break;
     case EV_DF20:
         sim_modes_df20_ident(f.msg, icao, emerg ? 2 : 0, (int32_t)lround(s->alt_ft), callsign);
@@ -384,6 +479,8 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     case EV_DF11:
         f.len = 7;
         sim_modes_df11(f.msg, icao);
+        if (ground)
+            sim_modes_on_ground(f.msg);
         break;
     default:
         f.len = 7;
@@ -442,8 +539,9 @@ int sim_generate(struct sim_scenario *sc, uint64_t seed, const struct sim_output
                                              [EV_ES_IDENT] = 5000, [EV_ES_STATUS] = 1000,
                                              [EV_DF11] = 2400,     [EV_DF4] = 5000,
                                              [EV_DF5] = 5000,      [EV_ES_OPSTATUS] = 2500,
-                                             [EV_DF20] = 10000,    [EV_DF21] = 10000};
-            for (int k = EV_ES_POS; k <= EV_DF21; k++)
+                                             [EV_DF20] = 10000,    [EV_DF21] = 10000,
+                                             [EV_ES_TSS] = 1250};
+            for (int k = EV_ES_POS; k <= EV_ES_TSS; k++)
                 heap_push(&g.h, (struct ev){t0 + jitter(&g, 0, period[k]), (uint32_t)i, (uint8_t)k});
         }
     }

@@ -7,9 +7,11 @@
 #include "common/bits.h"
 #include "modes/cpr.h"
 #include "modes/crc.h"
+#include "modes/modes_msg.h"
 #include "sim/encode.h"
 
-#define CA_AIRBORNE 5 /* Annex 10 Vol IV 3.1.2.5.2.2.1: level 2+, airborne */
+#define CA_GROUND 4   /* Annex 10 Vol IV 3.1.2.5.2.2.1: level 2+, on the ground */
+#define CA_AIRBORNE 5 /* level 2+, airborne */
 
 /* Writes bits first..last (1-based inclusive) of msg. */
 static void put1(uint8_t *msg, unsigned first, unsigned last, uint32_t v)
@@ -47,19 +49,28 @@ uint32_t sim_modes_id13(unsigned squawk)
 /* MOD as DO-260B A.1.7.2 defines it: always non-negative. */
 static double cpr_mod(double x, double y) { return x - y * floor(x / y); }
 
-void sim_cpr_encode_airborne(double lat, double lon, bool odd, uint32_t *yz, uint32_t *xz)
+/* DO-260B A.1.7.3: zones of 360 degrees (airborne, Nb = 17) or 90 (surface:
+ * Nb = 19 over 360-degree zones, of which the low 17 bits are sent, which is
+ * the same as 17 bits over 90-degree zones). */
+void sim_cpr_encode(double lat, double lon, bool odd, bool surface, uint32_t *yz, uint32_t *xz)
 {
+    double zs = surface ? 90.0 : 360.0;
     int i = odd ? 1 : 0;
-    double dlat = 360.0 / (60 - i);
+    double dlat = zs / (60 - i);
     double yzf = floor(CPR_MAX * cpr_mod(lat, dlat) / dlat + 0.5);
     /* The longitude zone count is that of the latitude the receiver will
      * decode (Rlat), not of the true latitude (A.1.7.3 b-c). */
     double rlat = dlat * (yzf / CPR_MAX + floor(lat / dlat));
     int nl = cpr_nl(rlat) - i;
-    double dlon = nl > 0 ? 360.0 / nl : 360.0;
+    double dlon = nl > 0 ? zs / nl : zs;
     double xzf = floor(CPR_MAX * cpr_mod(lon, dlon) / dlon + 0.5);
     *yz = (uint32_t)cpr_mod(yzf, CPR_MAX);
     *xz = (uint32_t)cpr_mod(xzf, CPR_MAX);
+}
+
+void sim_cpr_encode_airborne(double lat, double lon, bool odd, uint32_t *yz, uint32_t *xz)
+{
+    sim_cpr_encode(lat, lon, odd, false, yz, xz);
 }
 
 /* Eight characters from bit `first` (Annex 10 Vol IV table 3-9: A-Z are
@@ -76,17 +87,75 @@ static void put_callsign(uint8_t *msg, unsigned first, const char *callsign)
     }
 }
 
-static void es_header(uint8_t *msg, uint32_t addr, unsigned tc)
+static void es_header_ca(uint8_t *msg, uint32_t addr, unsigned tc, unsigned ca)
 {
     memset(msg, 0, 14);
     put1(msg, 1, 5, 17);
-    put1(msg, 6, 8, CA_AIRBORNE);
+    put1(msg, 6, 8, ca);
     put1(msg, 9, 32, addr & 0xFFFFFFu);
     put1(msg, 33, 37, tc);
 }
 
+static void es_header(uint8_t *msg, uint32_t addr, unsigned tc)
+{
+    es_header_ca(msg, addr, tc, CA_AIRBORNE);
+}
+
 /* PI of an extended squitter: the CRC of the first 88 bits. */
 static void es_parity(uint8_t *msg) { put1(msg, 89, 112, modes_crc24(msg, 11)); }
+
+void sim_modes_on_ground(uint8_t *msg)
+{
+    put1(msg, 6, 8, CA_GROUND);
+    if (bits_get1(msg, 1, 5) == 17)
+        es_parity(msg);
+    else
+        put1(msg, 33, 56, modes_crc24(msg, 4));
+}
+
+unsigned sim_modes_movement(double gs_kt)
+{
+    /* DO-260B table 2-23, the inverse of modes_es_movement(): each band's
+     * code is the one whose low end is at or below the speed. The epsilon
+     * keeps a speed exactly on a band's edge in that band. */
+    const double e = 1e-9;
+    if (gs_kt < 0 || gs_kt != gs_kt)
+        return 0;
+    if (gs_kt < 0.125)
+        return 1;
+    if (gs_kt < 1.0)
+        return 1 + (unsigned)floor(gs_kt / 0.125 + e);
+    if (gs_kt < 2.0)
+        return 9 + (unsigned)floor((gs_kt - 1.0) / 0.25 + e);
+    if (gs_kt < 15.0)
+        return 13 + (unsigned)floor((gs_kt - 2.0) / 0.5 + e);
+    if (gs_kt < 70.0)
+        return 39 + (unsigned)floor(gs_kt - 15.0 + e);
+    if (gs_kt < 100.0)
+        return 94 + (unsigned)floor((gs_kt - 70.0) / 2.0 + e);
+    if (gs_kt < 175.0)
+        return 109 + (unsigned)floor((gs_kt - 100.0) / 5.0 + e);
+    return 124;
+}
+
+void sim_modes_surface_pos(uint8_t *msg, uint32_t addr, double gs_kt, double track_deg,
+                           double lat, double lon, bool odd)
+{
+    /* TC 7: NIC 8 (< 185 m) with NIC supplement A 0, as the airborne TC 11. */
+    es_header_ca(msg, addr, 7, CA_GROUND);
+    put1(msg, 38, 44, sim_modes_movement(gs_kt)); /* ME 6-12 */
+    if (track_deg >= 0) {
+        put1(msg, 45, 45, 1);                      /* ME 13: track valid */
+        put1(msg, 46, 52, (uint32_t)lround(track_deg * 128.0 / 360.0) & 127u);
+    }
+    /* ME 21 T = 0: not UTC-synchronised. */
+    uint32_t yz, xz;
+    sim_cpr_encode(lat, lon, odd, true, &yz, &xz);
+    put1(msg, 54, 54, odd);
+    put1(msg, 55, 71, yz);
+    put1(msg, 72, 88, xz);
+    es_parity(msg);
+}
 
 void sim_modes_ident(uint8_t *msg, uint32_t addr, uint8_t category, const char *callsign)
 {
@@ -147,19 +216,74 @@ void sim_modes_status(uint8_t *msg, uint32_t addr, unsigned emergency, unsigned 
     es_parity(msg);
 }
 
-void sim_modes_opstatus(uint8_t *msg, uint32_t addr, unsigned nac_p, unsigned gva, unsigned sil,
-                        unsigned nic_baro, unsigned sda)
+void sim_modes_opstatus(uint8_t *msg, uint32_t addr, unsigned version, unsigned nac_p, unsigned gva,
+                        unsigned sil, unsigned nic_baro, unsigned sda)
 {
     es_header(msg, addr, 31);
     /* ME 6-8 subtype 0 (airborne); 9-24 capability class and 25-40
-     * operational mode left 0, except the SDA in OM bits 31-32. */
-    put1(msg, 63, 64, sda & 3u);
-    put1(msg, 73, 75, 2);          /* ME 41-43: version 2 (DO-260B) */
+     * operational mode left 0, except the SDA in OM bits 31-32 (version 2;
+     * version 1 has no SDA or GVA: those bits are reserved, 0). */
+    bool v2 = version >= 2;
+    put1(msg, 63, 64, v2 ? sda & 3u : 0);
+    put1(msg, 73, 75, version > 2 ? 2 : version); /* ME 41-43 */
     put1(msg, 77, 80, nac_p & 15u); /* ME 45-48 (ME 44 NIC-A = 0) */
-    put1(msg, 81, 82, gva & 3u);
+    put1(msg, 81, 82, v2 ? gva & 3u : 0);
     put1(msg, 83, 84, sil & 3u);
     put1(msg, 85, 85, nic_baro & 1u);
     /* ME 54 HRD 0: true north; ME 55 SIL supplement 0: per hour. */
+    es_parity(msg);
+}
+
+void sim_modes_opstatus_surface(uint8_t *msg, uint32_t addr, unsigned version, unsigned nac_p,
+                                unsigned nac_v, unsigned sil, unsigned sda, unsigned lw)
+{
+    /* TC 31 subtype 1 (DO-260B 2.2.3.2.7.2): ME 9-20 capability class with
+     * NACv in ME 17-19 and NIC supplement C (0) in ME 20; ME 21-24 the
+     * length/width code; ME 25-40 operational mode, SDA in 31-32. */
+    es_header_ca(msg, addr, 31, CA_GROUND);
+    put1(msg, 38, 40, 1);
+    bool v2 = version >= 2;
+    put1(msg, 49, 51, v2 ? nac_v & 7u : 0);
+    put1(msg, 53, 56, lw & 15u);
+    put1(msg, 63, 64, v2 ? sda & 3u : 0);
+    put1(msg, 73, 75, version > 2 ? 2 : version);
+    put1(msg, 77, 80, nac_p & 15u);
+    put1(msg, 83, 84, sil & 3u);
+    es_parity(msg);
+}
+
+void sim_modes_target_state(uint8_t *msg, uint32_t addr, const struct sim_modes_tss *t)
+{
+    /* TC 29 subtype 1 (DO-260B 2.2.3.2.7.1, ME bits as numbered there). */
+    es_header(msg, addr, 29);
+    put1(msg, 38, 39, 1);                       /* ME 6-7: subtype 1 */
+    put1(msg, 40, 40, t->sil_per_sample);       /* ME 8: SIL supplement */
+    put1(msg, 41, 41, t->sel_alt_fms);          /* ME 9: 0 MCP/FCU, 1 FMS */
+    if (t->sel_alt_ft >= 0) {                   /* ME 10-20: 32 ft steps, + 1 */
+        long n = lround(t->sel_alt_ft / 32.0) + 1;
+        put1(msg, 42, 52, (uint32_t)(n > 2047 ? 2047 : n));
+    }
+    if (t->qnh_hpa >= 800.0) {                  /* ME 21-29: 800 hPa + 0.8 hPa steps, + 1 */
+        long n = lround((t->qnh_hpa - 800.0) / 0.8) + 1;
+        put1(msg, 53, 61, (uint32_t)(n > 511 ? 511 : n));
+    }
+    if (t->sel_heading_deg >= 0) {              /* ME 30 status, 31-39: 180/256 degree steps */
+        put1(msg, 62, 62, 1);
+        put1(msg, 63, 71, (uint32_t)lround(t->sel_heading_deg * 256.0 / 180.0) & 511u);
+    }
+    put1(msg, 72, 75, t->nac_p & 15u);          /* ME 40-43 */
+    put1(msg, 76, 76, t->nic_baro & 1u);        /* ME 44 */
+    put1(msg, 77, 78, t->sil & 3u);             /* ME 45-46 */
+    if (t->modes_valid) {                       /* ME 47: status of the mode bits */
+        put1(msg, 79, 79, 1);
+        put1(msg, 80, 80, (t->ap_modes & MODES_AP_AUTOPILOT) != 0);
+        put1(msg, 81, 81, (t->ap_modes & MODES_AP_VNAV) != 0);
+        put1(msg, 82, 82, (t->ap_modes & MODES_AP_ALT_HOLD) != 0);
+        /* ME 51: ADS-R flag, 0 */
+        put1(msg, 84, 84, (t->ap_modes & MODES_AP_APPROACH) != 0);
+        put1(msg, 86, 86, (t->ap_modes & MODES_AP_LNAV) != 0);
+    }
+    put1(msg, 85, 85, (t->ap_modes & MODES_AP_TCAS) != 0); /* ME 53 */
     es_parity(msg);
 }
 

@@ -3,6 +3,7 @@
  * descend to each end of a leg at their climb rate, cruising in between. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/geo.h"
@@ -99,6 +100,99 @@ void sim_route_circle(struct sim_route *r, double radius_m, double speed_kn, int
     r->t = until;
 }
 
+/* Appends leg l to legs[*n], growing the array. */
+static void push_leg(struct sim_leg **legs, size_t *n, size_t *cap, const struct sim_leg *l)
+{
+    if (l->ground && l->t1 <= l->t0)
+        return; /* a part of a ground phase shrunk to nothing */
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        *legs = xrealloc(*legs, *cap * sizeof **legs);
+    }
+    (*legs)[(*n)++] = *l;
+}
+
+static struct sim_leg ground_leg(const struct sim_leg *at, uint8_t ground, int64_t t0, int64_t t1)
+{
+    struct sim_leg g = *at;
+    g.kind = ground == SIM_GROUND_TAXI ? SIM_LEG_MOVE : SIM_LEG_STAY;
+    g.ground = ground;
+    g.t0 = t0;
+    g.t1 = t1;
+    g.alt0_ft = g.alt1_ft = 0;
+    g.speed_kn = 0;
+    return g;
+}
+
+static struct sim_leg taxi_leg(const struct sim_leg *at, int64_t t0, int64_t t1, double lat0,
+                               double lon0, double lat1, double lon1)
+{
+    struct sim_leg g = ground_leg(at, SIM_GROUND_TAXI, t0, t1);
+    g.lat0 = lat0;
+    g.lon0 = lon0;
+    g.lat1 = lat1;
+    g.lon1 = lon1;
+    g.dist_m = geo_distance_m(lat0, lon0, lat1, lon1);
+    g.bearing = geo_bearing_deg(lat0, lon0, lat1, lon1);
+    g.speed_kn = t1 > t0 ? g.dist_m / ((double)(t1 - t0) / 1000.0) / KN_TO_MS : 0;
+    return g;
+}
+
+void sim_aircraft_ground(struct sim_entity *e)
+{
+    if (e->kind != SIM_AIRCRAFT || e->taxi_kn <= 0)
+        return;
+    struct sim_leg *out = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t k = 0; k < e->nlegs; k++) {
+        const struct sim_leg *l = &e->legs[k];
+        bool arrive = k > 0 && e->legs[k - 1].kind == SIM_LEG_MOVE && e->legs[k - 1].alt1_ft <= 0;
+        bool depart = k + 1 < e->nlegs && e->legs[k + 1].kind == SIM_LEG_MOVE &&
+                      e->legs[k + 1].alt0_ft <= 0;
+        if (l->kind != SIM_LEG_STAY || l->alt0_ft > 0 || l->ground || (!arrive && !depart)) {
+            push_leg(&out, &n, &cap, l);
+            continue;
+        }
+        double taxi_s = e->taxi_m / (e->taxi_kn * KN_TO_MS), stand_s = (double)e->stand_ms / 1000.0;
+        double need = (arrive + depart) * (taxi_s + stand_s), span = (double)(l->t1 - l->t0) / 1000.0;
+        double f = need > span ? span / need : 1.0;
+        int64_t taxi_ms = llround(taxi_s * f * 1000.0), stand_ms = llround(stand_s * f * 1000.0);
+        /* Each aircraft has its own stand; the direction comes from its address. */
+        double glat, glon;
+        geo_destination(l->lat0, l->lon0, (double)(e->icao * 137u % 360u), e->taxi_m * f, &glat, &glon);
+        int64_t t = l->t0, quiet_end = l->t1 - (depart ? taxi_ms + stand_ms : 0);
+        struct sim_leg g;
+        if (arrive) {
+            g = taxi_leg(l, t, t + taxi_ms, l->lat0, l->lon0, glat, glon);
+            push_leg(&out, &n, &cap, &g);
+            g = ground_leg(l, SIM_GROUND_STAND, t + taxi_ms, t + taxi_ms + stand_ms);
+            g.lat0 = g.lat1 = glat;
+            g.lon0 = g.lon1 = glon;
+            push_leg(&out, &n, &cap, &g);
+            t += taxi_ms + stand_ms;
+        }
+        if (quiet_end > t) {
+            g = ground_leg(l, SIM_GROUND_NONE, t, quiet_end);
+            g.lat0 = g.lat1 = glat;
+            g.lon0 = g.lon1 = glon;
+            push_leg(&out, &n, &cap, &g);
+            t = quiet_end;
+        }
+        if (depart) {
+            g = ground_leg(l, SIM_GROUND_STAND, t, t + stand_ms);
+            g.lat0 = g.lat1 = glat;
+            g.lon0 = g.lon1 = glon;
+            push_leg(&out, &n, &cap, &g);
+            g = taxi_leg(l, t + stand_ms, l->t1, glat, glon, l->lat0, l->lon0);
+            push_leg(&out, &n, &cap, &g);
+        }
+    }
+    free(e->legs);
+    e->legs = out;
+    e->nlegs = n;
+    e->cur = 0;
+}
+
 void sim_entity_rewind(struct sim_entity *e) { e->cur = 0; }
 
 /* Altitude on a MOVE leg: climb from alt0, cruise, descend to alt1. */
@@ -120,6 +214,26 @@ static void altitude(const struct sim_entity *e, const struct sim_leg *l, double
     }
 }
 
+/* A course change at a waypoint is sailed (and reported) as a turn at
+ * TURN_DPM degrees a minute from the leg's start; smaller changes than
+ * TURN_MIN_DEG are course keeping. */
+#define TURN_DPM 30.0
+#define TURN_MIN_DEG 5.0
+
+static double waypoint_turn(const struct sim_entity *e, const struct sim_leg *l, double dt_s)
+{
+    if (e->cur == 0 || dt_s * TURN_DPM / 60.0 >= 180.0)
+        return 0;
+    const struct sim_leg *p = &e->legs[e->cur - 1];
+    if (p->kind != SIM_LEG_MOVE || p->dist_m <= 0 || l->dist_m <= 0 || p->ground != l->ground)
+        return 0;
+    double in = fmod(geo_bearing_deg(p->lat1, p->lon1, p->lat0, p->lon0) + 180.0, 360.0);
+    double d = fmod(l->bearing - in + 540.0, 360.0) - 180.0; /* -180..180, + to starboard */
+    if (fabs(d) < TURN_MIN_DEG || dt_s * TURN_DPM / 60.0 >= fabs(d))
+        return 0;
+    return d > 0 ? TURN_DPM : -TURN_DPM;
+}
+
 bool sim_entity_state(struct sim_entity *e, int64_t t, struct sim_state *s)
 {
     if (e->nlegs == 0 || t < e->legs[0].t0 || t >= e->legs[e->nlegs - 1].t1)
@@ -139,7 +253,10 @@ bool sim_entity_state(struct sim_entity *e, int64_t t, struct sim_state *s)
         /* The course along a great circle changes: it is the bearing from
          * here to the leg's end. */
         s->cog_deg = frac < 1.0 ? geo_bearing_deg(s->lat, s->lon, l->lat1, l->lon1) : l->bearing;
-        if (e->kind == SIM_AIRCRAFT) {
+        s->rot_dpm = waypoint_turn(e, l, dt_s);
+        if (e->kind == SIM_AIRCRAFT && l->ground == SIM_GROUND_TAXI) {
+            s->surface = true;
+        } else if (e->kind == SIM_AIRCRAFT) {
             altitude(e, l, dt_s, s);
             s->airborne = true;
         }
@@ -152,6 +269,7 @@ bool sim_entity_state(struct sim_entity *e, int64_t t, struct sim_state *s)
         geo_destination(l->lat0, l->lon0, ang, l->dist_m, &s->lat, &s->lon);
         s->sog_kn = l->speed_kn;
         s->cog_deg = fmod(ang + 90.0, 360.0);
+        s->rot_dpm = w * 180.0 / M_PI * 60.0;
         s->alt_ft = l->alt0_ft;
         s->airborne = e->kind == SIM_AIRCRAFT && l->alt0_ft > 0;
         break;
@@ -164,6 +282,7 @@ bool sim_entity_state(struct sim_entity *e, int64_t t, struct sim_state *s)
         s->sog_kn = l->speed_kn;
         s->alt_ft = l->alt0_ft;
         s->airborne = e->kind == SIM_AIRCRAFT && l->alt0_ft > 0;
+        s->surface = l->ground == SIM_GROUND_STAND;
         break;
     }
     return true;

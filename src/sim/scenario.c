@@ -116,8 +116,7 @@ static int load_route(struct loader *L, struct sim_entity *e, json_t *jo, double
         sim_route_stay(&r, until, nav_status(st), drift, place);
     }
     /* After the last waypoint the entity stays there to the end. */
-    sim_route_stay(&r, sc->end, e->kind == SIM_VESSEL ? SIM_NAV_MOORED : 0, 0,
-                   str(json_array_get(route, n - 1), "at", NULL));
+    sim_route_stay(&r, sc->end, SIM_NAV_MOORED, 0, str(json_array_get(route, n - 1), "at", NULL));
     return 0;
 }
 
@@ -182,8 +181,18 @@ static int load_aircraft(struct loader *L, json_t *jo, size_t *cap)
     e->category = (uint8_t)(((cat[0] >= 'A' && cat[0] <= 'D' ? cat[0] - 'A' + 0xA : 0xA) << 4) |
                             (cat[0] && cat[1] >= '0' && cat[1] <= '7' ? cat[1] - '0' : 0));
     e->squawk = (unsigned)atoi(str(jo, "squawk", "2000"));
+    copy(e->registration, sizeof e->registration, str(jo, "registration", ""));
+    double ver = num(jo, "adsb_version", 2);
+    if (ver != 0 && ver != 1 && ver != 2)
+        return fail(L, "aircraft %s: adsb_version is 0, 1 or 2", e->id);
+    e->adsb_version = (uint8_t)ver;
     e->cruise_ft = num(jo, "cruise_ft", 35000);
     e->climb_fpm = num(jo, "climb_fpm", 2000);
+    e->taxi_m = num(jo, "taxi_km", SIM_TAXI_KM) * 1000.0;
+    e->taxi_kn = num(jo, "taxi_kt", SIM_TAXI_KT);
+    e->stand_ms = llround(num(jo, "stand_min", SIM_STAND_MIN) * 60000.0);
+    if (e->taxi_m < 0 || e->taxi_kn <= 0 || e->stand_ms < 0)
+        return fail(L, "aircraft %s: needs taxi_km >= 0, taxi_kt > 0, stand_min >= 0", e->id);
     return load_route(L, e, jo, 450.0);
 }
 
@@ -359,6 +368,9 @@ int sim_scenario_load(const char *path, uint64_t seed, struct sim_scenario *sc, 
     json_t *bg = json_object_get(root, "background");
     if (bg && sim_background_add(sc, bg, L.places, seed, &cap, err, errlen))
         goto out;
+    /* Ground phases last: behaviours (divert) cut the flight timelines. */
+    for (i = 0; i < sc->nent; i++)
+        sim_aircraft_ground(&sc->ent[i]);
     rc = 0;
 out:
     json_decref(root);

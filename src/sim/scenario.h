@@ -22,8 +22,17 @@ enum sim_leg_kind { SIM_LEG_MOVE, SIM_LEG_STAY, SIM_LEG_CIRCLE };
 #define SIM_NAV_ANCHORED 1
 #define SIM_NAV_MOORED 5
 
+/* Ground phase defaults (scenario keys taxi_km, taxi_kt, stand_min). */
+#define SIM_TAXI_KM 2.0
+#define SIM_TAXI_KT 15.0
+#define SIM_STAND_MIN 10.0
+
+/* An aircraft leg on the ground with the transponder on (sim_aircraft_ground()). */
+enum sim_ground { SIM_GROUND_NONE, SIM_GROUND_STAND, SIM_GROUND_TAXI };
+
 struct sim_leg {
     uint8_t kind;          /* enum sim_leg_kind */
+    uint8_t ground;        /* enum sim_ground: STAND (a STAY) or TAXI (a MOVE), else NONE */
     uint8_t nav_status;    /* AIS status during the leg */
     int64_t t0, t1;        /* ms */
     double lat0, lon0;     /* start; CIRCLE: centre */
@@ -32,7 +41,7 @@ struct sim_leg {
     double bearing;        /* MOVE: initial course, degrees */
     double speed_kn;       /* MOVE, CIRCLE; STAY: drift speed */
     double alt0_ft, alt1_ft; /* aircraft: altitude at the ends (0 = on the ground) */
-    char place[24];        /* STAY: port or airport named by the scenario */
+    char place[24];        /* STAY, taxi: port or airport named by the scenario */
 };
 
 struct sim_entity {
@@ -47,8 +56,13 @@ struct sim_entity {
     char callsign[9];
     uint8_t category;      /* 0xA0..0xD0 | 0..7 */
     unsigned squawk;       /* four octal digits as decimal */
+    char registration[12]; /* "" = none; sent as the identification when callsign is "" */
+    uint8_t adsb_version;  /* 0 (no TC 31, no TC 29), 1 (TC 31 v1), 2 (TC 31 v2 and TC 29/1) */
     double cruise_ft;
     double climb_fpm;
+    double taxi_m;         /* ground phase at each airport: taxi distance, speed, and the */
+    double taxi_kn;        /* time stood at the stand with the transponder on, before */
+    int64_t stand_ms;      /* taxiing out and after taxiing in */
     struct sim_leg *legs;
     size_t nlegs;
     size_t cur;            /* cursor into legs: times asked for only grow */
@@ -126,6 +140,8 @@ struct sim_state {
     double sog_kn, cog_deg;
     double alt_ft, vrate_fpm;  /* aircraft */
     bool airborne;             /* aircraft off the ground */
+    bool surface;              /* aircraft on the ground, transponder on (taxi, stand) */
+    double rot_dpm;            /* rate of turn, degrees/min, + to starboard; 0 when holding course */
     uint8_t nav_status;
     const struct sim_leg *leg;
 };
@@ -150,5 +166,14 @@ void sim_route_move(struct sim_route *r, double lat, double lon, double alt_ft, 
 void sim_route_stay(struct sim_route *r, int64_t until, uint8_t nav_status, double drift_kn,
                     const char *place);
 void sim_route_circle(struct sim_route *r, double radius_m, double speed_kn, int64_t until);
+
+/* Rewrites an aircraft's timeline with its ground phases: each stay at an
+ * airport becomes, after a landing, a taxi from the airport's point (the
+ * runway) to the aircraft's stand (taxi_m away, in a direction fixed by
+ * its address) and stand_ms there with the transponder on, and before a
+ * takeoff the same in reverse; in between it stands silent. Flight legs
+ * keep their times (takeoff is the end of the ground phase). A stay too
+ * short for the whole phase shrinks every part of it in proportion. */
+void sim_aircraft_ground(struct sim_entity *e);
 
 #endif

@@ -69,6 +69,8 @@ static void entity_ref(struct truth *T, const struct sim_entity *e)
         snprintf(hex, sizeof hex, "%06X", e->icao);
         jw_kstr(&T->w, "icao", hex);
         jw_kstr(&T->w, "callsign", e->callsign);
+        if (e->registration[0])
+            jw_kstr(&T->w, "registration", e->registration);
     }
     jw_obj_end(&T->w);
 }
@@ -100,8 +102,8 @@ static void where(struct truth *T, const char *key, struct sim_entity *e, int64_
  * which no receiver would hear the entity (for a pair: either of them) had
  * it transmitted, at a 1-minute step, kept when 10 min or longer, and the
  * fraction of the span heard. The record's own dark or off behaviours are
- * not counted here (they are records of their own). Aircraft on the ground
- * are silent. */
+ * not counted here (they are records of their own). Aircraft parked
+ * between their ground phases are silent. */
 #define COV_STEP_MS 60000
 #define COV_MIN_MS 600000
 
@@ -113,7 +115,7 @@ static bool covered(struct truth *T, struct sim_entity *e, int64_t t)
         return false;
     if (e->kind == SIM_VESSEL)
         return sim_heard(T->sc, t, s.lat, s.lon, -1, &d) != NULL;
-    return s.airborne && sim_heard(T->sc, t, s.lat, s.lon, s.alt_ft, &d) != NULL;
+    return (s.airborne || s.surface) && sim_heard(T->sc, t, s.lat, s.lon, s.alt_ft, &d) != NULL;
 }
 
 static void coverage(struct truth *T, struct sim_entity *a, struct sim_entity *b, int64_t t0, int64_t t1)
@@ -258,6 +260,7 @@ static void timelines(struct truth *T)
         struct sim_entity *e = &T->sc->ent[i];
         const char *from = NULL;
         int64_t dep = 0;
+        bool flying = false;
         for (size_t k = 0; k < e->nlegs; k++) {
             const struct sim_leg *l = &e->legs[k];
             int64_t t0 = l->t0 > T->sc->start ? l->t0 : T->sc->start;
@@ -279,9 +282,13 @@ static void timelines(struct truth *T)
                 continue;
             }
             if (e->kind == SIM_AIRCRAFT) {
-                if (l->kind != SIM_LEG_STAY)
+                /* A flight runs from the end of one ground phase (stays,
+                 * taxis) to the start of the next: takeoff to landing. */
+                if (l->kind != SIM_LEG_STAY && l->ground != SIM_GROUND_TAXI) {
+                    flying = true;
                     continue;
-                if (from && k > 0) {
+                }
+                if (from && flying) {
                     begin(T, "flight", dep, l->t0);
                     entities(T, e, NULL);
                     jw_kstr(&T->w, "from", from);
@@ -292,6 +299,7 @@ static void timelines(struct truth *T)
                 }
                 from = l->place[0] ? l->place : "?";
                 dep = l->t1;
+                flying = false;
                 continue;
             }
             /* A stay elsewhere (drifting or stopped at sea: a meeting, a

@@ -94,6 +94,36 @@ static double col_real(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
 }
 
+void sqlite_row_position(sqlite3_stmt *st, struct store_position *p)
+{
+    *p = (struct store_position){
+        .kind = (uint8_t)sqlite3_column_int(st, 0),
+        .id = (uint32_t)sqlite3_column_int64(st, 1),
+        .t_ms = sqlite3_column_int64(st, 2),
+        .lat = sqlite3_column_double(st, 3),
+        .lon = sqlite3_column_double(st, 4),
+        .alt_ft = col_real(st, 5),
+        .speed_kt = col_real(st, 6),
+        .course_deg = col_real(st, 7),
+        .source = (const char *)sqlite3_column_text(st, 8),
+    };
+}
+
+void sqlite_row_event(sqlite3_stmt *st, struct store_event *e)
+{
+    *e = (struct store_event){
+        .id = sqlite3_column_int64(st, 0),
+        .kind = (const char *)sqlite3_column_text(st, 1),
+        .t_start_ms = sqlite3_column_int64(st, 2),
+        .t_end_ms = sqlite3_column_int64(st, 3),
+        .entities_json = (const char *)sqlite3_column_text(st, 4),
+        .lat = col_real(st, 5),
+        .lon = col_real(st, 6),
+        .details_json = (const char *)sqlite3_column_text(st, 7),
+        .evidence = (const char *)sqlite3_column_text(st, 8),
+    };
+}
+
 static void sq_close(struct store *s)
 {
     struct store_sqlite *q = ss(s);
@@ -222,17 +252,8 @@ static int emit_positions(struct store_sqlite *q, sqlite3_stmt *st, store_positi
 {
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_position p = {
-            .kind = (uint8_t)sqlite3_column_int(st, 0),
-            .id = (uint32_t)sqlite3_column_int64(st, 1),
-            .t_ms = sqlite3_column_int64(st, 2),
-            .lat = sqlite3_column_double(st, 3),
-            .lon = sqlite3_column_double(st, 4),
-            .alt_ft = col_real(st, 5),
-            .speed_kt = col_real(st, 6),
-            .course_deg = col_real(st, 7),
-            .source = (const char *)sqlite3_column_text(st, 8),
-        };
+        struct store_position p;
+        sqlite_row_position(st, &p);
         if (cb(ctx, &p)) {
             rc = SQLITE_DONE;
             break;
@@ -369,17 +390,8 @@ static int sq_query_events(struct store *s, const struct store_event_filter *f, 
     if (f->limit)
         sqlite3_bind_int64(st, k++, (sqlite3_int64)f->limit);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_event e = {
-            .id = sqlite3_column_int64(st, 0),
-            .kind = (const char *)sqlite3_column_text(st, 1),
-            .t_start_ms = sqlite3_column_int64(st, 2),
-            .t_end_ms = sqlite3_column_int64(st, 3),
-            .entities_json = (const char *)sqlite3_column_text(st, 4),
-            .lat = col_real(st, 5),
-            .lon = col_real(st, 6),
-            .details_json = (const char *)sqlite3_column_text(st, 7),
-            .evidence = (const char *)sqlite3_column_text(st, 8),
-        };
+        struct store_event e;
+        sqlite_row_event(st, &e);
         if (cb(ctx, &e)) {
             rc = SQLITE_DONE;
             break;

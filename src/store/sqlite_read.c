@@ -110,10 +110,6 @@ static int finish(struct store *s, sqlite3_stmt *st, int rc)
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(s, "query");
 }
 
-static double col_real(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
-}
 
 static int64_t limit_of(size_t limit) { return limit ? (int64_t)limit : -1; }
 
@@ -145,17 +141,8 @@ static int emit_positions(struct store *s, sqlite3_stmt *st, store_position_cb c
 {
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_position p = {
-            .kind = (uint8_t)sqlite3_column_int(st, 0),
-            .id = (uint32_t)sqlite3_column_int64(st, 1),
-            .t_ms = sqlite3_column_int64(st, 2),
-            .lat = sqlite3_column_double(st, 3),
-            .lon = sqlite3_column_double(st, 4),
-            .alt_ft = col_real(st, 5),
-            .speed_kt = col_real(st, 6),
-            .course_deg = col_real(st, 7),
-            .source = (const char *)sqlite3_column_text(st, 8),
-        };
+        struct store_position p;
+        sqlite_row_position(st, &p);
         if (cb(ctx, &p)) {
             rc = SQLITE_DONE;
             break;
@@ -413,17 +400,8 @@ int sqr_query_events_after(struct store *s, int64_t after_id, size_t limit, stor
     sqlite3_bind_int64(st, 2, limit_of(limit));
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_event e = {
-            .id = sqlite3_column_int64(st, 0),
-            .kind = (const char *)sqlite3_column_text(st, 1),
-            .t_start_ms = sqlite3_column_int64(st, 2),
-            .t_end_ms = sqlite3_column_int64(st, 3),
-            .entities_json = (const char *)sqlite3_column_text(st, 4),
-            .lat = col_real(st, 5),
-            .lon = col_real(st, 6),
-            .details_json = (const char *)sqlite3_column_text(st, 7),
-            .evidence = (const char *)sqlite3_column_text(st, 8),
-        };
+        struct store_event e;
+        sqlite_row_event(st, &e);
         if (cb(ctx, &e)) {
             rc = SQLITE_DONE;
             break;

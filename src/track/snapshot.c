@@ -10,7 +10,11 @@
 #include "common/json.h"
 #include "track/track_internal.h"
 
-static double age_s(int64_t now_ms, int64_t t_ms) { return (double)(now_ms - t_ms) / 1000.0; }
+/* A message can be newer than the snapshot: `run` times a recording pushed
+ * faster than real time by its receiver counter, ahead of the clock that
+ * stamps the snapshot. Such a message was just heard: age 0, never negative,
+ * as map clients expect. */
+static double age_s(int64_t now_ms, int64_t t_ms) { return now_ms > t_ms ? (double)(now_ms - t_ms) / 1000.0 : 0.0; }
 
 static bool fresh(const struct trk_valid *v, int64_t now_ms, int64_t max_ms)
 {

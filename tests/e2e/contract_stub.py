@@ -29,6 +29,8 @@ VESSELS = [
     (613990102, "DEMO BOREALIS", 80, 12.0, -62.0, 0.02, -0.05, "DEMO BOREALIS", (12 * H, 28 * H)),
     (620990106, "DEMO CALYPSO", 80, 12.1, -68.9, 0.02, 0.03, "DEMO CALYPSO", None),
     (572990103, "DEMO CASSIOPEIA", 80, 12.5, -62.5, 0.015, -0.06, None, None),
+    (354990104, "DEMO DRACO", 80, 13.1, -63.0, 0.01, -0.02, None, (21 * H, 80 * H)),
+    (354990199, "DEMO DRAKE", 80, 13.2, -63.4, 0.01, -0.02, None, (-1 * H, 33.5 * H)),
 ] + [(300000000 + i, f"BACKGROUND {i}", [70, 80, 60, 30, 52][i % 5], 11 + (i % 7) * 0.4, -71 + (i % 11) * 0.8,
       0.01 * math.sin(i), 0.02 * math.cos(i), None, None) for i in range(40)]
 AIRCRAFT = [("f1d001", "DQX711", 10.6, -66.99, 0.2, 0.9, "DEMO QX 1")]
@@ -68,15 +70,80 @@ def track(v, frm, to):
                                                         "properties": {"mmsi": v[0]}}]}
 
 
-GAP = {"id": 1, "event": "ais_gap", "t_start_ms": T0 + 12 * H, "t_end_ms": T0 + 28 * H, "lat": 13.3, "lon": -65.0,
+GAP = {"id": 1, "event": "ais_gap", "mmsi": 613990102, "t_start_ms": T0 + 12 * H, "t_end_ms": T0 + 28 * H, "lat": 13.3, "lon": -65.0,
        "entities": [{"kind": "vessel", "id": 613990102}], "hours": 16.0, "class": "likely_deliberate",
        "evidence": "!AIVDM,1,1,,A,15MgK45P3@G?fl0E`JbR0OwT0@MS,0*4E\n!AIVDM,1,1,,B,15MgK45P3@G?fl0E`JbR0OwT0@MS,0*4D"}
-MEET = {"id": 2, "event": "encounter", "t_start_ms": T0 + 40 * H, "t_end_ms": T0 + 43.5 * H, "lat": 13.6, "lon": -66.5,
+MEET = {"id": 2, "event": "encounter", "mmsi": [572990103, 620990106], "t_start_ms": T0 + 40 * H, "t_end_ms": T0 + 43.5 * H, "lat": 13.6, "lon": -66.5,
         "entities": [{"kind": "vessel", "id": 620990106}, {"kind": "vessel", "id": 572990103}], "distance_nm": 0.05,
         "evidence": "!AIVDM,1,1,,A,15MgK45P3@G?fl0E`JbR0OwT0@MS,0*4E"}
-GAP2 = dict(GAP, id=3, t_start_ms=T0 + 21 * H, t_end_ms=T0 + 33.5 * H, lat=13.1, lon=-63.5,
-            entities=[{"kind": "vessel", "id": 354990104}])
-EVENTS = [MEET, GAP2, GAP]
+GAP2 = dict(GAP, id=3, t_start_ms=T0 + 21 * H, t_end_ms=T0 + 33.5 * H, lat=13.1, lon=-63.5, mmsi=354990104,
+            name="DEMO DRAKE", hours=12.5, reappeared_as_mmsi=354990199, entities=[{"kind": "vessel", "id": 354990104}])
+IDC = {"id": 4, "event": "identity_change", "t_start_ms": T0 + 21 * H, "t_end_ms": T0 + 33.5 * H, "imo": 1009041,
+       "field": "mmsi", "old_mmsi": 354990104, "new_mmsi": 354990199, "name": "DEMO DRAKE",
+       "entities": [{"kind": "vessel", "id": 354990104}, {"kind": "vessel", "id": 354990199}], "evidence": GAP["evidence"]}
+
+# The demo's flights: the airline DQX into Venezuela three times, the cargo
+# 747 DQC401 Caracas - Ciudad del Este and back, one flight of another airline.
+AIRPORTS = {"OSDI": (33.41, 36.52, "Damascus International Airport", "SY"),
+            "SVMI": (10.60, -66.99, "Simón Bolívar International Airport", "VE"),
+            "SVVA": (10.15, -67.93, "Arturo Michelena International Airport", "VE"),
+            "SGES": (-25.45, -54.84, "Guarani International Airport", "PY"),
+            "TNCC": (12.19, -68.96, "Hato International Airport", "CW")}
+COUNTRY = {"SY": "Syria", "VE": "Venezuela", "PY": "Paraguay", "CW": "Curacao"}
+
+
+def flight(fid, icao, callsign, dep, arr, t0, t1, confidence):
+    f = {"id": fid, "event": "flight", "icao": icao, "callsign": callsign, "operator": callsign[:3],
+         "t_start_ms": T0 + int(t0 * H), "t_end_ms": T0 + int(t1 * H), "confidence": confidence,
+         "entities": [{"kind": "aircraft", "id": icao}], "evidence": "8df1d0015805a5e75bf0705d0e41"}
+    for end, code in (("departure", dep), ("arrival", arr)):
+        a = AIRPORTS[code]
+        f.update({end + "_airport": code, end + "_name": a[2], end + "_country_code": a[3], end + "_country": COUNTRY[a[3]]})
+    return f
+
+
+FLIGHTS = [flight(20, "f1d001", "DQX711", "OSDI", "SVMI", 42.9, 54.8, 0.73),
+           flight(21, "f1dc01", "DQC401", "SGES", "SVMI", 20.8, 25.7, 0.81),
+           flight(22, "f1d002", "DQX712", "OSDI", "SVVA", 28.9, 41.0, 0.73),
+           flight(23, "f1dc01", "DQC401", "SVMI", "SGES", 10.0, 14.8, 0.81),
+           flight(24, "f1d001", "DQX711", "OSDI", "SVMI", 4.0, 15.9, 0.73),
+           flight(25, "0d0a1b", "DMX105", "SVMI", "TNCC", 1.0, 1.9, 0.9)]
+CALL = {"id": 5, "event": "port_call", "mmsi": 620990106, "name": "DEMO CALYPSO", "port": "WILLEMSTAD (DEMO)",
+        "port_country": "CW", "t_start_ms": T0 + 50 * H, "t_end_ms": T0 + 70 * H, "lat": 12.0975, "lon": -68.94,
+        "entities": [{"kind": "vessel", "id": 620990106}], "evidence": GAP["evidence"]}
+EVENTS = [CALL, FLIGHTS[0], MEET, FLIGHTS[1], GAP2, IDC, GAP]
+
+
+def flights(q):
+    """/api/v1/flights: members compared as text, case-insensitively; a
+    country as its two letters or its name; the window overlapping."""
+    out = []
+    for f in FLIGHTS:
+        ok = all(str(f.get(k, "")).upper() == q[k][0].upper() for k in
+                 ("operator", "callsign", "departure_airport", "arrival_airport", "icao") if k in q)
+        for end in ("departure", "arrival"):
+            k = end + "_country"
+            if k in q:
+                v = q[k][0].upper()
+                ok = ok and (f[k + "_code"] == v if len(v) == 2 else f[k].upper() == v)
+        ok = ok and f["t_end_ms"] >= ms(q, "from", 0) and f["t_start_ms"] <= ms(q, "to", 1 << 62)
+        if ok:
+            out.append(f)
+    out = out[:ms(q, "limit", 1000)]
+    return {"count": len(out), "flights": out}
+
+
+def aircraft_track(icao, frm, to):
+    """A straight line from airport to airport for the stub's flight of
+    that aircraft in the window; a line over the Caribbean otherwise."""
+    f = next((f for f in FLIGHTS if f["icao"] == icao and f["t_start_ms"] <= to and f["t_end_ms"] >= frm), None)
+    if f:
+        (la0, lo0), (la1, lo1) = AIRPORTS[f["departure_airport"]][:2], AIRPORTS[f["arrival_airport"]][:2]
+        pts = [[lo0 + (lo1 - lo0) * i / 9, la0 + (la1 - la0) * i / 9] for i in range(10)]
+    else:
+        pts = [[AIRCRAFT[0][3] + 0.9 * i, AIRCRAFT[0][2] + 0.2 * i] for i in range(10)]
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "LineString", "coordinates": pts}, "properties": {}}]}
 ALERTS = [{"seq": 3 - i, "t": T0 + (3 - i) * H, "kind": "vessel", "id": mmsi, "rule": "mmsi",
            "message": {"alert": "watchlist_sighting", "t_ms": T0 + (3 - i) * H, "kind": "vessel", "mmsi": mmsi,
                        "match": {"rule": "mmsi", "weak": False, "entry": {"list": "demo", "name": name}}},
@@ -91,7 +158,7 @@ def vessel(mmsi):
 
 def dossier(v):
     evs = [e for e in EVENTS if any(x["id"] == v[0] for x in e["entities"])]
-    d = {"kind": "vessel", "mmsi": v[0], "flag": "Panama",
+    d = {"kind": "vessel", "mmsi": v[0], "name": v[1], "flag": "Panama",
          "identities": [{"field": "name", "value": v[1], "from": T0}, {"field": "imo", "value": "1009027", "from": T0},
                         {"field": "callsign", "value": "OLD1", "from": T0 - 48 * H, "to": T0}],
          "latest": vessel_entity(v, T1), "watch": [], "flights": [], "port_calls": [
@@ -173,12 +240,12 @@ class Handler(BaseHTTPRequestHandler):
             v = vessel(int(p.rsplit("/", 1)[1]))
             return self.send(200, track(v, ms(q, "from", T0), ms(q, "to", T1)) if v else {"type": "FeatureCollection", "features": []})
         if p.startswith("/api/v1/track/aircraft/"):
-            pts = [[AIRCRAFT[0][3] + 0.9 * i, AIRCRAFT[0][2] + 0.2 * i] for i in range(10)]
-            return self.send(200, {"type": "FeatureCollection", "features": [
-                {"type": "Feature", "geometry": {"type": "LineString", "coordinates": pts}, "properties": {}}]})
+            return self.send(200, aircraft_track(p.rsplit("/", 1)[1], ms(q, "from", T0), ms(q, "to", T1)))
+        if p == "/api/v1/flights":
+            return self.send(200, flights(q))
         if p == "/api/v1/events":
             kinds = q.get("kind", [""])[0].split(",") if "kind" in q else None
-            evs = [e for e in EVENTS if not kinds or e["event"] in kinds]
+            evs = [e for e in EVENTS if not kinds or e["event"] in kinds][:ms(q, "limit", 1000)]
             return self.send(200, {"count": len(evs), "events": evs})
         if p == "/api/v1/alerts":
             return self.send(200, {"count": len(ALERTS), "alerts": ALERTS})

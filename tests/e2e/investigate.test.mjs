@@ -15,7 +15,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const url = process.env.ATALAYA_URL;
-const artefacts = process.env.ATALAYA_ARTEFACTS || '.';
+// Screenshots: never into the source tree by default.
+const artefacts = process.env.ATALAYA_ARTEFACTS || '/tmp/atalaya-investigate';
 mkdirSync(artefacts, { recursive: true });
 // The demo's identities (scenarios/caribbean.json, caribbean-watchlist.csv).
 const BOREALIS = 'v613990102', CALYPSO = 'v620990106';
@@ -98,6 +99,181 @@ async function followEvent(page, li, what) {
   const raw = await page.locator('#evidence-raw').textContent();
   check(raw.trim().length > 0 && !/no raw messages/.test(raw),
     `${what}: its evidence shows the raw messages (${raw.split('\n').length} lines: ${raw.slice(0, 40)}…)`);
+}
+
+// The store's own answer, asked from the page (same origin, as the page asks).
+const api = (page, path) => page.evaluate((p) => fetch(p).then((r) => r.json()), path);
+const inputMs = (v) => Date.parse(v + ':00Z');
+
+// The flights panel's answer once it has one: {n (the count shown), rows}.
+async function flightsAnswer(page, seqBefore) {
+  const got = await poll(page, (before) => {
+    const q = document.getElementById('questions');
+    return q.dataset.state === 'answered' && q.dataset.asked !== before ? q.dataset.asked : null;
+  }, seqBefore, 10000);
+  if (!got) return null;
+  return page.evaluate(() => ({
+    shown: document.getElementById('q-answer').textContent,
+    n: parseInt(document.getElementById('q-answer').textContent, 10),
+    rows: [...document.querySelectorAll('#q-list li')].map((li) => ({ ...li.dataset, text: li.textContent })),
+    window: { from: document.getElementById('q-from').value, to: document.getElementById('q-to').value },
+  }));
+}
+const asked = (page) => page.evaluate(() => document.getElementById('questions').dataset.asked || '');
+
+// Clicks a flight of the list: the map shows its track, both airports
+// marked, and the picture moves to its landing. Returns the focus.
+async function followFlight(page, li, what) {
+  const seq = await page.evaluate(() => (window.atalaya.focus() || { seq: 0 }).seq);
+  const t1 = +(await li.getAttribute('data-t1'));
+  await li.click();
+  const f = await poll(page, (s0) => {
+    const f = window.atalaya.focus();
+    return f && f.seq > s0 ? { marks: f.marks || [], lines: f.track ? f.track.features.length : 0, lat: f.lat, lon: f.lon } : null;
+  }, seq, 10000);
+  if (!check(f !== null, `${what}: clicking it shows it on the map`)) return null;
+  check(f.lines >= 1, `${what}: its track is drawn (${f.lines} line)`);
+  const moved = await poll(page, (t) => Math.abs(window.atalaya.time() - t) <= 1000 && +document.getElementById('timeline').dataset.at, t1, 10000);
+  check(moved, `${what}: the slider and the picture move to its landing (${new Date(t1).toISOString()})`);
+  await page.waitForTimeout(700); // the fit's animation
+  const inView = await page.evaluate((ms) => ms.map((m) => window.atalaya.map.getBounds().contains([m.lat, m.lon])), f.marks);
+  check(f.marks.length === 2 && inView.every(Boolean),
+    `${what}: both airports are marked and in view (${f.marks.map((m) => `${m.label} ${m.lat.toFixed(2)},${m.lon.toFixed(2)}`).join('; ')})`);
+  return f;
+}
+
+async function questions(page) {
+  for (const close of ['#panel-close', '#evidence-close']) {
+    if (await page.locator(close).isVisible()) await page.locator(close).click();
+  }
+  check(await page.locator('#questions').isVisible(), 'the flights questions panel is shown with a store');
+  const examples = page.locator('#q-examples');
+  check(await examples.isVisible() && /demo/i.test(await examples.innerText()),
+    'the demo store offers its example questions, labelled as the demo\'s');
+  const span = await api(page, 'api/v1/timespan');
+  const spanIn = await page.evaluate(() => [document.getElementById('q-from').value, document.getElementById('q-to').value]);
+  check(inputMs(spanIn[0]) <= span.from && inputMs(spanIn[0]) > span.from - 60e3 && inputMs(spanIn[1]) >= span.to &&
+    inputMs(spanIn[1]) < span.to + 60e3, `the window defaults to the store's span (${spanIn.join(' – ')})`);
+
+  // 1. How many flights did the demo airline (DQX) fly into Venezuela?
+  // Typed as a user would: designator, country by name, the window.
+  let before = await asked(page);
+  await page.fill('#q-operator', 'dqx');
+  await page.fill('#q-arr-country', 'VE');
+  await page.click('#q-run');
+  const a1 = await flightsAnswer(page, before);
+  if (check(a1 !== null, 'typing operator "dqx", to country "VE" and "find flights" answers')) {
+    const from = inputMs(a1.window.from), to = inputMs(a1.window.to);
+    const truth = await api(page, `api/v1/flights?operator=DQX&arrival_country=VE&from=${from}&to=${to}`);
+    check(a1.n === truth.count && truth.count >= 1 && a1.rows.length === truth.count,
+      `1. the count shown ("${a1.shown}") is the API's (${truth.count} DQX flights into VE, ${a1.window.from} – ${a1.window.to})`);
+    const ve = new Set(truth.flights.map((f) => f.arrival_airport));
+    check(a1.rows.every((r) => /^DQX/.test(r.text) && ve.has(r.to) && /\(VE\)/.test(r.text)),
+      `1. each listed flight is DQX's, landing in Venezuela (${a1.rows.map((r) => r.text.split(' · ')[0]).join(', ')})`);
+    const li = page.locator('#q-list li').first();
+    await followFlight(page, li, '1. a DQX flight into Venezuela');
+    await shot(page, 'q1-dqx-into-venezuela.png');
+    // A narrower window, typed: the first day only, and the country by name.
+    before = await asked(page);
+    const day = new Date(span.from).toISOString().slice(0, 10);
+    await page.fill('#q-arr-country', 'Venezuela');
+    await page.fill('#q-from', `${day}T00:00`);
+    await page.fill('#q-to', `${day}T23:59`);
+    await page.click('#q-run');
+    const a1b = await flightsAnswer(page, before);
+    const t0 = Date.parse(day + 'T00:00:00Z'), t1 = Date.parse(day + 'T23:59:00Z');
+    const truthB = await api(page, `api/v1/flights?operator=DQX&arrival_country=Venezuela&from=${t0}&to=${t1}`);
+    check(a1b && a1b.n === truthB.count && truthB.count < truth.count,
+      `1. the window narrows it: ${a1b && a1b.shown} on ${day} (the API: ${truthB.count} of ${truth.count})`);
+  }
+  // The example button asks the same question over the whole store.
+  before = await asked(page);
+  await page.click('#q-ex-1');
+  const e1 = await flightsAnswer(page, before);
+  const ops = await page.evaluate(() => [document.getElementById('q-operator').value, document.getElementById('q-arr-country').value]);
+  const whole = await api(page, `api/v1/flights?operator=DQX&arrival_country=VE&from=${inputMs(spanIn[0])}&to=${inputMs(spanIn[1])}`);
+  check(e1 && ops.join() === 'DQX,VE' && e1.n === whole.count, `1. the example fills DQX, VE and the store's span: "${e1 && e1.shown}" (API ${whole.count})`);
+  await shot(page, 'q1-example.png');
+
+  // 2. Where did the cargo 747 DQC401 fly from Caracas? SVMI → SGES and back.
+  before = await asked(page);
+  await page.click('#q-ex-2');
+  const a2 = await flightsAnswer(page, before);
+  if (check(a2 !== null, '2. the example "DQC401" answers')) {
+    const truth = await api(page, `api/v1/flights?callsign=DQC401&from=${inputMs(a2.window.from)}&to=${inputMs(a2.window.to)}`);
+    const legs = a2.rows.map((r) => `${r.from}→${r.to}`);
+    check(a2.n === truth.count && truth.count >= 2 && legs.includes('SVMI→SGES') && legs.includes('SGES→SVMI'),
+      `2. DQC401 flew SVMI → SGES and back (${a2.rows.map((r) => r.text.split(' · ')[0]).join(', ')}; API ${truth.count})`);
+    check(a2.rows.some((r) => /Ciudad del Este|Guarani/i.test(r.text)) && a2.rows.some((r) => /Caracas|Maiquet|Sim[oó]n Bol[ií]var/i.test(r.text)),
+      '2. the rows name the airports (Caracas, Ciudad del Este)');
+    const out = page.locator('#q-list li[data-from="SVMI"][data-to="SGES"]').first();
+    const f = await followFlight(page, out, '2. DQC401 SVMI → SGES');
+    if (f) {
+      const near = (m, lat, lon) => Math.abs(m.lat - lat) < 0.5 && Math.abs(m.lon - lon) < 0.5;
+      check(f.marks.some((m) => /SVMI/.test(m.label) && near(m, 10.60, -66.99)) && f.marks.some((m) => /SGES/.test(m.label) && near(m, -25.45, -54.84)),
+        '2. its ends are marked at Caracas (SVMI) and Ciudad del Este (SGES)');
+    }
+    await shot(page, 'q2-dqc401.png');
+  }
+
+  // 3. Which tankers went dark at sea, and whom did they meet?
+  const kinds = 'ais_gap,identity_change,encounter';
+  await page.click('#q-ex-3');
+  const truth3 = await api(page, `api/v1/events?kind=${kinds}`);
+  const nameOf = async (m) => (await api(page, `api/v1/entity/vessel/${m}`)).name;
+  const want = [];
+  for (const e of truth3.events.filter((x) => x.event === 'ais_gap')) want.push(new RegExp(`ais_gap · ${await nameOf(e.mmsi)} dark`));
+  for (const e of truth3.events.filter((x) => x.event === 'encounter')) {
+    const [a, b] = await Promise.all(e.mmsi.map(nameOf));
+    want.push(new RegExp(`encounter · ${a} \\+ ${b}`));
+  }
+  const rows3 = await poll(page, (res) => {
+    const li = [...document.querySelectorAll('#ev-list li')].map((x) => x.textContent);
+    return li.length && res.every((r) => li.some((t) => new RegExp(r).test(t))) ? li : null;
+  }, want.map((r) => r.source), 15000);
+  const listed = await page.evaluate(() => [...document.querySelectorAll('#ev-list li')].map((x) => x.dataset.kind));
+  check(listed.length === truth3.count && listed.every((k) => kinds.split(',').includes(k)),
+    `3. the example lists the gaps, identity changes and encounters (${listed.length}, the API ${truth3.count})`);
+  check(rows3 !== null, `3. the rows name the vessels as the store does (${want.map((r) => r.source).join(' | ')})`);
+  const text3 = (rows3 || []).join('\n');
+  check(/DEMO BOREALIS dark 16(\.0)? h/.test(text3), '3. DEMO BOREALIS went dark 16 h');
+  check(/DEMO DRACO dark [\d.]+ h · back as DEMO DRAKE/.test(text3), '3. DEMO DRACO went dark and came back as DEMO DRAKE');
+  check(/encounter · (DEMO CASSIOPEIA \+ DEMO CALYPSO|DEMO CALYPSO \+ DEMO CASSIOPEIA)/.test(text3), '3. DEMO CALYPSO met DEMO CASSIOPEIA');
+  console.log('# ' + (rows3 || []).join('\n# '));
+  await shot(page, 'q3-dark-and-meetings.png');
+
+  // The event list's flight and port call rows say where without a click.
+  await page.selectOption('#ev-kind', 'flight');
+  const fl = await poll(page, () => {
+    const li = [...document.querySelectorAll('#ev-list li')];
+    return li.length && li.every((x) => x.dataset.kind === 'flight') ? li.map((x) => x.textContent) : null;
+  }, null, 10000) || [];
+  const fTruth = await api(page, 'api/v1/events?kind=flight&limit=300');
+  const fe = fTruth.events[0] || {};
+  check(fl.length >= 1 && fl.length === fTruth.events.length &&
+    fl[0].startsWith(`flight · ${fe.callsign || String(fe.icao).toUpperCase()} ${fe.departure_airport || '?'} → ${fe.arrival_airport || '?'}`),
+  `flight rows show callsign from → to (${fl.length} of the API's ${fTruth.events.length}: ${fl[0]})`);
+  await page.selectOption('#ev-kind', 'port_call');
+  const pc = await poll(page, () => {
+    const li = [...document.querySelectorAll('#ev-list li')];
+    return li.length && li.every((x) => x.dataset.kind === 'port_call') ? li.map((x) => x.textContent) : null;
+  }, null, 10000) || [];
+  const pe = (await api(page, 'api/v1/events?kind=port_call&limit=1')).events[0] || {};
+  check(pc.length >= 1 && typeof pe.port === 'string' && pc[0].includes(`port_call · ${pe.name ? pe.name + ' at ' : ''}${pe.port}`),
+    `port call rows show the port (${pc[0]})`);
+  // All kinds: the latest 300 events and 300 alerts, newest first, the
+  // first 300 drawn, quickly (the demo store has more than 300 events).
+  const [evAll, alAll] = await Promise.all([api(page, 'api/v1/events?limit=300'), api(page, 'api/v1/alerts?limit=300')]);
+  const expect = Math.min(300, evAll.events.length + alAll.alerts.length);
+  const t0 = Date.now();
+  await page.selectOption('#ev-kind', '');
+  const nAll = await poll(page, (n) => {
+    const li = document.querySelectorAll('#ev-list li');
+    return li.length === n && new Set([...li].map((x) => x.dataset.kind)).size > 1 && li.length;
+  }, expect, 10000);
+  const ms = Date.now() - t0;
+  check(nAll === expect && ms < 4000, `all kinds: ${nAll} rows listed (${expect} expected) in ${ms} ms`);
+  await shot(page, 'event-rows.png');
 }
 
 const browser = await chromium.launch({
@@ -329,6 +505,9 @@ try {
   check(/^<\?xml/.test(kml.text) && (kml.text.match(/<Placemark>/g) || []).length === shown, 'KML export: one placemark per target');
   await page.uncheck('#f-view');
   await shot(page, 'exports.png');
+
+  // ---- the three questions a newcomer asks, answered by clicking and typing
+  await questions(page);
 
   check(foreign.length === 0, `no request leaves the server (${foreign.slice(0, 3).join(', ')})`);
   check(bad.length === 0, `no request fails (${bad.slice(0, 4).join(', ')})`);

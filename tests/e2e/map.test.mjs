@@ -9,7 +9,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const url = process.env.ATALAYA_URL;
-const artefacts = process.env.ATALAYA_ARTEFACTS || '.';
+// Screenshots: never into the source tree by default.
+const artefacts = process.env.ATALAYA_ARTEFACTS || '/tmp/atalaya-map';
 mkdirSync(artefacts, { recursive: true });
 let failed = 0;
 // Polls fn in the page until it returns something truthy. page.evaluate goes
@@ -56,6 +57,7 @@ try {
   const mode = await poll(page, () => document.body.dataset.ready && window.atalaya.mode(), null, 10000);
   check(mode === 'live', `the page knows it is served by \`run\` (live, no store): ${mode}`);
   check(await page.locator('#timeline').isHidden(), 'no time slider without a store');
+  check(await page.locator('#questions').isHidden(), 'no flights questions without a store');
   const streaming = await poll(page, () => window.atalaya.streaming(), null, 5000);
   check(streaming, 'the page subscribes to the live stream (/api/v1/stream) for the picture and alerts');
 

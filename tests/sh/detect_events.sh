@@ -93,7 +93,8 @@ def imo_ok(i):
 cut = [e for e in ev if e.get("field") == "name" and min(len(e["old"]), len(e["new"])) == 20
        and e["old"][:20] == e["new"][:20]]
 bad = [e for e in ev if e.get("field") == "mmsi" and not imo_ok(e["imo"])]
-ok = not cut and not bad
-print(("ok" if ok else "not ok") + " - " + sys.argv[1] + ": no truncated-name changes, no MMSI links through invalid IMOs"
-      + ("" if ok else f" ({len(cut)} cut, {len(bad)} bad IMO)"))' "$(basename "$f")"
+zero = [e for e in ev if e.get("t_start_ms", 1) <= 0]
+ok = not cut and not bad and not zero
+print(("ok" if ok else "not ok") + " - " + sys.argv[1] + ": no truncated-name changes, no MMSI links through invalid IMOs,"
+      " no event before the first timestamp" + ("" if ok else f" ({len(cut)} cut, {len(bad)} bad IMO, {len(zero)} at t=0)"))' "$(basename "$f")"
 done

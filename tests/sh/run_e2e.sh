@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End to end: the real binary on loopback ports. A Beast feeder pushes the
 # Toulouse capture twice (two receivers hearing the same aircraft: the second
-# copy is dropped as duplicate), an AVR feeder we connect to serves the same
-# frames, AIS arrives as UDP datagrams. We check aircraft.json, vessels.json,
-# receiver.json, and what our Beast and NMEA output ports re-broadcast.
+# copy is dropped as duplicate), an AVR feeder we connect to (as raw+tcp, the
+# dump1090 name) serves the same frames, AIS arrives as UDP datagrams. We check
+# aircraft.json, vessels.json, receiver.json, the alerts, and that each output
+# port (Beast, AVR, SBS, NMEA) re-broadcasts exactly what went in, once.
 # Everything stays on 127.0.0.1 and stops by itself.
 set -u
 root=${ATALAYA_ROOT:-.}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # sim_dump1090.sh: simulated Mode S read by an independent decoder. Twenty
-# seconds of three aircraft (one squawking 7700) are simulated as Beast and
+# seconds of three aircraft (one squawking 7700) and a fourth taxiing in
+# after landing (surface positions, CPR with the receiver as reference) are simulated as Beast and
 # fed to dump1090-mutability's Beast input on 127.0.0.1 at the pace of their
 # 12 MHz counter (it pairs CPR frames by arrival time); its SBS output must
 # give the scenario's callsigns, altitudes and squawks, and positions that
@@ -19,12 +20,14 @@ cat >"$tmp/s.json" <<'JSON'
   {"id": "B", "icao": "F1E102", "callsign": "DQT102", "cruise_ft": 24000, "speed_kt": 380, "depart_h": -0.5,
    "route": [{"lat": 13.0, "lon": -70.0}, {"lat": 12.2, "lon": -68.0}, {"lat": 11.0, "lon": -66.0}]},
   {"id": "C", "icao": "F1E103", "callsign": "DQT103", "squawk": "4312", "cruise_ft": 37000, "speed_kt": 450,
-   "depart_h": -0.5, "route": [{"lat": 12.5, "lon": -71.0}, {"lat": 12.0, "lon": -67.5}, {"lat": 11.5, "lon": -64.0}]}
+   "depart_h": -0.5, "route": [{"lat": 12.5, "lon": -71.0}, {"lat": 12.0, "lon": -67.5}, {"lat": 11.5, "lon": -64.0}]},
+  {"id": "D", "icao": "F1E104", "callsign": "DQT104", "cruise_ft": 8000, "speed_kt": 250, "depart_h": -0.2,
+   "taxi_km": 2, "taxi_kt": 15, "route": [{"lat": 12.8333, "lon": -68.1}, {"lat": 12.0, "lon": -68.1}]}
  ],
  "behaviours": [{"type": "squawk", "entity": "C", "code": 7700, "start_h": 0, "end_h": 1}]}
 JSON
 "$ATALAYA" simulate "$tmp/s.json" --modes "$tmp/m.beast" --seed 5 --hours 0.006 &&
-    "$ATALAYA" decode --input beast "$tmp/m.beast" >"$tmp/ours.json" ||
+    "$ATALAYA" decode --input beast --ref-lat 12.0 --ref-lon -68.0 "$tmp/m.beast" >"$tmp/ours.json" ||
     { echo "not ok - simulate and decode"; exit 1; }
 exec python3 - "$tmp" <<'PY'
 import json, os, socket, subprocess, sys, time
@@ -50,7 +53,8 @@ bi, sbs = free_port(), free_port()
 proc = subprocess.Popen(
     ["dump1090-mutability", "--net-only", "--net-bind-address", "127.0.0.1",
      "--net-bi-port", str(bi), "--net-sbs-port", str(sbs), "--net-ri-port", "0",
-     "--net-ro-port", "0", "--net-bo-port", "0", "--net-heartbeat", "0", "--quiet"],
+     "--net-ro-port", "0", "--net-bo-port", "0", "--net-heartbeat", "0", "--quiet",
+     "--lat", "12.0", "--lon", "-68.0"],
     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 buf = b""
 try:
@@ -109,12 +113,12 @@ for line in open(os.path.join(tmp, "ours.json")):
         ours["pos"].setdefault(m["icao"], []).append((m["lat"], m["lon"]))
 def report(name, ok, detail=""):
     print("%s - %s%s" % ("ok" if ok else "not ok", name, "" if ok else " # " + str(detail)))
-want = {"f1e101": "DQT101", "f1e102": "DQT102", "f1e103": "DQT103"}
+want = {"f1e101": "DQT101", "f1e102": "DQT102", "f1e103": "DQT103", "f1e104": "DQT104"}
 report("dump1090 reads the scenario's callsigns", {a: {c} for a, c in want.items()} == theirs["callsign"],
        theirs["callsign"])
-report("dump1090 reads the altitudes atalaya reads", theirs["alt"] == ours["alt"] and len(ours["alt"]) == 3,
+report("dump1090 reads the altitudes atalaya reads", theirs["alt"] == ours["alt"] and len(ours["alt"]) == 4,
        (theirs["alt"], ours["alt"]))
-sq = theirs["squawk"]
+sq = theirs["squawk"]  # D is on the ground: no DF5 or TC 28 there
 report("dump1090 reads squawk 7700 from the squawking aircraft, 2000 from the others",
        sq == {"f1e101": {"2000"}, "f1e102": {"2000"}, "f1e103": {"7700"}}, sq)
 near = lambda p, ps: any(abs(p[0] - q[0]) <= 0.0005 and abs(p[1] - q[1]) <= 0.0005 for q in ps)
@@ -122,4 +126,9 @@ tp = [(a, p) for a, ps in theirs["pos"].items() for p in ps]
 miss = [x for x in tp if not near(x[1], ours["pos"].get(x[0], []))]
 report("every dump1090 position is one atalaya decodes", len(tp) > 30 and not miss,
        "%d positions, %d unmatched" % (len(tp), len(miss)))
+surf = {a: ps for a, ps in theirs["pos"].items() if a == "f1e104"}
+report("dump1090 reads the taxiing aircraft's surface positions as atalaya does",
+       len(surf.get("f1e104", [])) > 10 and all(near(p, ours["pos"].get("f1e104", [])) for p in surf["f1e104"])
+       and all(abs(p[0] - 12.0) < 0.02 and abs(p[1] + 68.1) < 0.02 for p in surf["f1e104"]),
+       "%d positions" % len(surf.get("f1e104", [])))
 PY

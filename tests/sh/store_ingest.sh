@@ -10,7 +10,9 @@ command -v sqlite3 >/dev/null || { echo "ok - store_ingest # SKIP no sqlite3 CLI
 
 dump() { # the stored rows, without row ids
     sqlite3 "$1" "SELECT kind,id,t,lat,lon,alt,speed,course,source FROM position ORDER BY rowid;
-                  SELECT kind,id,field,value,valid_from,valid_to FROM identity ORDER BY rowid;"
+                  SELECT kind,id,field,value,valid_from,valid_to FROM identity ORDER BY rowid;
+                  SELECT kind,t_start,t_end,entities,lat,lon,details,evidence FROM event ORDER BY rowid;
+                  SELECT event,kind,id FROM event_entity ORDER BY rowid;"
 }
 
 "$ATALAYA" ingest --positions all --store "sqlite:$tmp/one.db" "$log" 2>"$tmp/err1"
@@ -96,6 +98,19 @@ if [ "$(dump "$tmp/one.db" | md5sum)" = "$(dump "$tmp/two.db" | md5sum)" ]; then
     echo "ok - one file or two: identical rows"
 else
     echo "not ok - split ingest differs"
+fi
+
+# Events too: the AMSA log (identity changes, a buoy's impossible jump) in
+# one file and cut in three give the same events with the same evidence.
+zcat "$root/tests/samples/ais/amsa/ais.txt.gz" >"$tmp/amsa.nmea"
+split -n l/3 "$tmp/amsa.nmea" "$tmp/apart."
+"$ATALAYA" ingest --store "sqlite:$tmp/a1.db" "$tmp/amsa.nmea" 2>/dev/null
+"$ATALAYA" ingest --store "sqlite:$tmp/a3.db" "$tmp"/apart.* 2>/dev/null
+nev=$(sqlite3 "$tmp/a1.db" "SELECT count(*) FROM event")
+if [ "$nev" -gt 0 ] && [ "$(dump "$tmp/a1.db" | md5sum)" = "$(dump "$tmp/a3.db" | md5sum)" ]; then
+    echo "ok - one file or three: identical positions, identities and events ($nev events)"
+else
+    echo "not ok - chunked ingest: $nev events in one file, $(sqlite3 "$tmp/a3.db" "SELECT count(*) FROM event") in three; or rows differ"
 fi
 
 # kill -9 during a large ingest (the AMSA log twenty times over, gzip members

@@ -9,6 +9,7 @@
 #include "ais/nmea.h"
 #include "common/buf.h"
 #include "modes/cpr.h"
+#include "modes/es.h"
 #include "modes/modes.h"
 #include "modes/modes_msg.h"
 #include "modes/validate.h"
@@ -345,7 +346,7 @@ static void test_modes_opstatus(void)
     struct modes_msg m;
     const unsigned q[][5] = {{9, 2, 3, 1, 2}, {0, 0, 0, 0, 0}, {15, 3, 3, 1, 3}};
     for (unsigned i = 0; i < 3; i++) {
-        sim_modes_opstatus(msg, 0x0DE200, q[i][0], q[i][1], q[i][2], q[i][3], q[i][4]);
+        sim_modes_opstatus(msg, 0x0DE200, 2, q[i][0], q[i][1], q[i][2], q[i][3], q[i][4]);
         CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, 100 + (int64_t)i, &m), MODES_DECODE_OK);
         CHECK_EQ_INT(m.tc, 31);
         CHECK_EQ_INT(m.st, 0);
@@ -356,6 +357,134 @@ static void test_modes_opstatus(void)
         CHECK_EQ_INT(m.nic_baro, q[i][3]);
         CHECK_EQ_INT(m.sda, q[i][4]);
         CHECK(!m.sil_per_sample);
+    }
+    /* Surface (subtype 1): on the ground, NACv and SDA in version 2. */
+    sim_modes_opstatus_surface(msg, 0x0DE202, 2, 10, 2, 3, 2, 13);
+    CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, 150, &m), MODES_DECODE_OK);
+    CHECK_EQ_INT(m.tc, 31);
+    CHECK_EQ_INT(m.st, 1);
+    CHECK_EQ_INT(m.version, 2);
+    CHECK(m.on_ground);
+    CHECK_EQ_INT(m.nac_p, 10);
+    CHECK_EQ_INT(m.nac_v, 2);
+    CHECK_EQ_INT(m.sil, 3);
+    CHECK_EQ_INT(m.sda, 2);
+    CHECK_EQ_INT(m.ca, 4);
+    /* Version 1: the same fields but no GVA or SDA. */
+    sim_modes_opstatus(msg, 0x0DE201, 1, 8, 2, 2, 1, 2);
+    CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, 200, &m), MODES_DECODE_OK);
+    CHECK_EQ_INT(m.version, 1);
+    CHECK_EQ_INT(m.nac_p, 8);
+    CHECK_EQ_INT(m.sil, 2);
+    CHECK(!MODES_HAS(&m, MODES_F_GVA));
+    CHECK(!MODES_HAS(&m, MODES_F_SDA));
+    modes_decoder_free(d);
+    modes_validator_free(&v);
+}
+
+/* Surface position (TC 7): every movement and track code comes back, and
+ * positions do within half a surface CPR step, decoded from a receiver
+ * reference (the decoder cannot place a surface position without one). */
+static void test_modes_surface(void)
+{
+    struct modes_validator v;
+    modes_validator_init(&v, 1);
+    uint8_t msg[14];
+    struct modes_msg m;
+    struct modes_decoder *d = modes_decoder_new(NULL);
+    for (unsigned code = 1; code <= 124; code++) {
+        struct modes_frame f;
+        memset(&f, 0, sizeof f);
+        double gs = modes_es_movement(code);
+        CHECK_EQ_INT(sim_modes_movement(gs), code);
+        /* Anywhere inside the band gives the band's code. */
+        if (code > 1 && code < 124)
+            CHECK_EQ_INT(sim_modes_movement((gs + modes_es_movement(code + 1)) / 2), code);
+        sim_modes_surface_pos(msg, 0x0DE400, gs, (code % 128) * 360.0 / 128.0, 10.6, -66.99, false);
+        CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, 1000 + code, &m), MODES_DECODE_OK);
+        CHECK_EQ_INT(m.tc, 7);
+        CHECK(m.on_ground);
+        CHECK(m.cpr_surface);
+        CHECK(MODES_HAS(&m, MODES_F_GS));
+        CHECK_NEAR(m.gs_kt, gs, 1e-12);
+        CHECK(MODES_HAS(&m, MODES_F_TRACK));
+        CHECK_NEAR(m.track_deg, (code % 128) * 360.0 / 128.0, 1e-9);
+    }
+    CHECK_EQ_INT(sim_modes_movement(-1), 0);
+    CHECK_EQ_INT(sim_modes_movement(400), 124);
+    sim_modes_surface_pos(msg, 0x0DE400, 0, -1, 10.6, -66.99, true);
+    CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, 2000, &m), MODES_DECODE_OK);
+    CHECK(!MODES_HAS(&m, MODES_F_TRACK));
+    CHECK_NEAR(m.gs_kt, 0, 0);
+    modes_decoder_free(d);
+
+    /* Airports in each hemisphere and quadrant, a zone edge, the date line. */
+    const double pts[][2] = {{10.6, -66.99}, {35.4, 51.15},   {-25.45, -54.84}, {52.0, 4.0},
+                             {-33.95, 151.18}, {64.13, -21.94}, {0.0001, 179.9999}, {45.0, -90.0}};
+    for (unsigned i = 0; i < sizeof pts / sizeof pts[0]; i++) {
+        /* A receiver 20 km away: the reference picks the quadrant. */
+        struct modes_decoder_cfg cfg = {.have_ref = true, .ref_lat = pts[i][0] + 0.15,
+                                        .ref_lon = pts[i][1] - 0.1};
+        if (cfg.ref_lon < -180)
+            cfg.ref_lon += 360;
+        d = modes_decoder_new(&cfg);
+        uint32_t a = 0x0DE500 + i;
+        int64_t t = 10000;
+        for (int k = 0; k < 2; k++) {
+            sim_modes_surface_pos(msg, a, 12.0, 90.0, pts[i][0], pts[i][1], k == 1);
+            CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, t + 500 * k, &m), MODES_DECODE_OK);
+            CHECK_EQ_INT(m.cpr_odd, k == 1);
+            CHECK(MODES_HAS(&m, MODES_F_POS));
+            CHECK_NEAR(m.lat, pts[i][0], 90.0 / 59 / CPR_MAX / 2 + 1e-9);
+            double dlon = fabs(m.lon - pts[i][1]);
+            if (dlon > 180)
+                dlon = 360 - dlon;
+            int nl = cpr_nl(m.lat) - k;
+            CHECK_NEAR(dlon, 0.0, 90.0 / (nl > 0 ? nl : 1) / CPR_MAX / 2 + 1e-9);
+        }
+        modes_decoder_free(d);
+    }
+    modes_validator_free(&v);
+}
+
+/* TC 29 subtype 1: selected altitude, barometric setting, selected heading,
+ * NACp, NIC-baro, SIL and the mode bits, each at its ends. */
+static void test_modes_target_state(void)
+{
+    struct modes_validator v;
+    modes_validator_init(&v, 1);
+    struct modes_decoder *d = modes_decoder_new(NULL);
+    uint8_t msg[14];
+    struct modes_msg m;
+    const struct sim_modes_tss cases[] = {
+        {37024, false, 1013.6, 90.0, 9, 1, 3, false, true,
+         MODES_AP_AUTOPILOT | MODES_AP_ALT_HOLD | MODES_AP_LNAV | MODES_AP_TCAS},
+        {0, true, 800.0, 0.0, 0, 0, 0, true, true, MODES_AP_VNAV | MODES_AP_APPROACH},
+        {65472, false, 800.0 + 509 * 0.8, 360.0 - 180.0 / 256, 15, 1, 2, false, false, MODES_AP_TCAS},
+        {-1, false, 0, -1, 10, 0, 1, false, false, 0},
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct sim_modes_tss *c = &cases[i];
+        sim_modes_target_state(msg, 0x0DE600, c);
+        CHECK_EQ_INT(modes_roundtrip(&v, d, msg, 14, 100 + (int64_t)i, &m), MODES_DECODE_OK);
+        CHECK_EQ_INT(m.tc, 29);
+        CHECK_EQ_INT(m.st, 1);
+        int alt_f = c->sel_alt_fms ? MODES_F_SEL_ALT_FMS : MODES_F_SEL_ALT_MCP;
+        CHECK_EQ_INT(MODES_HAS(&m, alt_f), c->sel_alt_ft >= 0);
+        if (c->sel_alt_ft >= 0)
+            CHECK_EQ_INT(c->sel_alt_fms ? m.sel_alt_fms_ft : m.sel_alt_mcp_ft, c->sel_alt_ft);
+        CHECK_EQ_INT(MODES_HAS(&m, MODES_F_QNH), c->qnh_hpa >= 800);
+        if (c->qnh_hpa >= 800)
+            CHECK_NEAR(m.qnh_hpa, c->qnh_hpa, 1e-9);
+        CHECK_EQ_INT(MODES_HAS(&m, MODES_F_SEL_HEADING), c->sel_heading_deg >= 0);
+        if (c->sel_heading_deg >= 0)
+            CHECK_NEAR(m.sel_heading_deg, c->sel_heading_deg, 1e-9);
+        CHECK_EQ_INT(m.nac_p, c->nac_p);
+        CHECK_EQ_INT(m.nic_baro, c->nic_baro);
+        CHECK_EQ_INT(m.sil, c->sil);
+        CHECK_EQ_INT(m.sil_per_sample, c->sil_per_sample);
+        CHECK_EQ_INT(MODES_HAS(&m, MODES_F_AP_MODES), c->modes_valid);
+        CHECK_EQ_INT(m.ap_modes, c->modes_valid ? c->ap_modes : c->ap_modes & MODES_AP_TCAS);
     }
     modes_decoder_free(d);
     modes_validator_free(&v);
@@ -370,5 +499,7 @@ int main(void)
     RUN(test_modes_velocity);
     RUN(test_modes_opstatus);
     RUN(test_modes_commb);
+    RUN(test_modes_surface);
+    RUN(test_modes_target_state);
     TEST_MAIN_END();
 }

@@ -1,6 +1,7 @@
 /* test_sim_scenario.c: the simulator's model: timelines (great-circle legs,
  * stays, waits, whole-lap loiters, aircraft climb and descent), the loader's
  * errors, and background traffic fixed by the seed. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,6 +90,62 @@ static void test_aircraft_profile(void)
     CHECK(sim_entity_state(&e, e.legs[0].t1 - 60000, &s));
     CHECK_NEAR(s.alt_ft, 2000, 1e-6);
     CHECK_NEAR(s.vrate_fpm, -2000, 0);
+    free(e.legs);
+}
+
+/* Ground phases: the flight keeps its times; before it a stand with the
+ * transponder on and a taxi to the runway point, after it the reverse;
+ * a stay too short for both shrinks them in proportion. */
+static void test_aircraft_ground(void)
+{
+    struct sim_entity e;
+    memset(&e, 0, sizeof e);
+    e.kind = SIM_AIRCRAFT;
+    e.icao = 0xF1E010;
+    e.cruise_ft = 30000;
+    e.climb_fpm = 2000;
+    e.taxi_m = 2000;
+    e.taxi_kn = 15;
+    e.stand_ms = 600000;
+    struct sim_route r;
+    sim_route_start(&r, &e, T0, 10.6, -67.0, 0);
+    sim_route_stay(&r, T0 + H, SIM_NAV_MOORED, 0, "A");
+    sim_route_move(&r, 12.2, -69.0, 0, 300);
+    int64_t takeoff = T0 + H, landing = r.t;
+    sim_route_stay(&r, r.t + 20 * 60000, SIM_NAV_MOORED, 0, "B"); /* too short: shrinks */
+    sim_route_move(&r, 10.6, -67.0, 0, 300);
+    sim_route_stay(&r, r.t + 4 * H, SIM_NAV_MOORED, 0, "A");
+    sim_aircraft_ground(&e);
+    /* quiet, stand, taxi, flight, taxi, stand, stand, taxi, flight, taxi, stand, quiet */
+    CHECK_EQ_INT(e.nlegs, 12);
+    int64_t taxi_ms = llround(2000 / (15 * 1852.0 / 3600) * 1000);
+    CHECK_EQ_INT(e.legs[1].ground, SIM_GROUND_STAND);
+    CHECK_EQ_INT(e.legs[1].t0, takeoff - taxi_ms - 600000);
+    CHECK_EQ_INT(e.legs[2].ground, SIM_GROUND_TAXI);
+    CHECK_EQ_INT(e.legs[2].t1, takeoff);
+    CHECK_EQ_INT(e.legs[3].t0, takeoff);
+    CHECK_EQ_INT(e.legs[3].t1, landing);
+    CHECK_EQ_INT(e.legs[3].ground, SIM_GROUND_NONE);
+    CHECK_EQ_INT(e.legs[4].ground, SIM_GROUND_TAXI);
+    CHECK_EQ_INT(e.legs[4].t0, landing);
+    /* 20 min for 2 x (taxi + 10 min): each part shrinks by the same factor. */
+    double f = 20 * 60000.0 / (2.0 * (double)(taxi_ms + 600000));
+    CHECK_NEAR((double)(e.legs[4].t1 - e.legs[4].t0), taxi_ms * f, 2);
+    CHECK_NEAR(e.legs[4].dist_m, 2000 * f, 1);
+    CHECK_EQ_INT(e.legs[7].t1, landing + 20 * 60000);
+    CHECK(!strcmp(e.legs[4].place, "B"));
+    struct sim_state s;
+    sim_entity_rewind(&e);
+    CHECK(sim_entity_state(&e, T0 + 60000, &s));
+    CHECK(!s.airborne && !s.surface); /* parked, silent */
+    CHECK(sim_entity_state(&e, takeoff - taxi_ms - 300000, &s));
+    CHECK(!s.airborne && s.surface && s.sog_kn == 0);
+    CHECK(sim_entity_state(&e, takeoff - 1000, &s));
+    CHECK(!s.airborne && s.surface);
+    CHECK_NEAR(s.sog_kn, 15, 1e-3); /* the taxi time is whole ms */
+    CHECK_NEAR(geo_distance_m(s.lat, s.lon, 10.6, -67.0), 15 * 1852.0 / 3600, 1);
+    CHECK(sim_entity_state(&e, takeoff + 1000, &s));
+    CHECK(s.airborne && !s.surface);
     free(e.legs);
 }
 
@@ -195,6 +252,7 @@ int main(void)
     RUN(test_move_and_stay);
     RUN(test_loiter_whole_laps);
     RUN(test_aircraft_profile);
+    RUN(test_aircraft_ground);
     RUN(test_loader);
     RUN(test_rng);
     TEST_MAIN_END();

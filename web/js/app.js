@@ -16,6 +16,8 @@ import * as trails from './trails.js';
 import * as focus from './focus.js';
 import * as exporter from './export.js';
 import * as stream from './stream.js';
+import * as names from './names.js';
+import * as questions from './questions.js';
 
 const map = L.map('map', { worldCopyJump: true, minZoom: 2, zoomSnap: 0.5, preferCanvas: true, zoomControl: false })
   .setView([20, 0], 2);
@@ -69,6 +71,7 @@ function show() {
 // A new picture: the selected target keeps its panel, with fresh fields.
 function picture(targets) {
   all = targets;
+  names.learn(targets);
   show();
   if (selected) {
     const t = all.find((x) => x.id === selected.id);
@@ -274,6 +277,10 @@ window.atalaya = {
   if (mode === 'store') {
     document.title = 'atalaya — investigation';
     timeline.init({ span: found.span, onChange: (at) => loadAt(at) });
+    questions.init({
+      map, layer, span: () => timeline.span(), time: () => timeline.time(), goTo: ctx.goTo,
+      showKinds: () => events.showKinds(events.DARK),
+    });
     await loadAt(null);
     await events.load();
     streaming = await storeStream();

@@ -4,6 +4,7 @@
 // {key, what, kind, t0, t1, lat, lon, ids, label, fields, evidence, raw}.
 import { iso, span } from './util.js';
 import { targetId } from './picture.js';
+import * as names from './names.js';
 
 // Detector fields worth a place in the one-line label, in this order, each
 // with its unit (docs/detectors.md).
@@ -13,6 +14,43 @@ const LABEL_FIELDS = [
   ['min_distance_m', (v) => `${v} m apart`], ['field', (v) => v + ' changed'], ['squawk', (v) => 'squawk ' + v],
   ['rule', (v) => 'by ' + v], ['message', (v) => v],
 ];
+// The kinds an analyst reads most get a headline first that answers "who,
+// where" without opening the row: flights `callsign FROM → TO`, port calls
+// the port, gaps the vessel and how long it was dark, encounters both names.
+// Each returns [text, fields the headline already says, ids still unnamed].
+// A vessel by its own name (names.js: the name its MMSI was last known by,
+// which for a ship that came back under another MMSI is not the event's).
+const vid = (m) => targetId('vessel', m);
+const mmsiName = (m, fallback) => names.name(vid(m)) || fallback || `MMSI ${m}`;
+const unknown = (...mmsis) => mmsis.filter((m) => m !== undefined && m !== null && !names.name(vid(m))).map(vid);
+const HEADLINES = {
+  flight: (f) => [`${f.callsign || (f.icao ? String(f.icao).toUpperCase() : 'flight')} ` +
+    `${f.departure_airport || '?'} → ${f.arrival_airport || '?'}`, ['distance_nm', 'hours'], []],
+  port_call: (f) => [`${f.name ? f.name + ' at ' : ''}${f.port || '?'}${f.port_country ? ' (' + f.port_country + ')' : ''}`,
+    ['name'], []],
+  // A ship back under another MMSI carries its new name in the event; the
+  // name it went dark with is its old MMSI's (asked for, as is a missing one).
+  ais_gap: (f, it) => {
+    const again = f.reappeared_as_mmsi;
+    const who = again || !f.name ? mmsiName(f.mmsi, f.name) : f.name;
+    return [`${who} dark ${hoursOf(it)}` + (again ? ` · back as ${mmsiName(again, f.name)} (MMSI ${again})` : ''),
+      ['name', 'hours'], again || !f.name ? unknown(f.mmsi, again) : []];
+  },
+  encounter: (f) => {
+    const pair = Array.isArray(f.mmsi) ? f.mmsi : [];
+    return [pair.map((m) => mmsiName(m)).join(' + ') || 'two vessels', [], unknown(...pair)];
+  },
+  identity_change: (f) => (f.field === 'mmsi'
+    ? [`MMSI ${f.old_mmsi} (${mmsiName(f.old_mmsi, '?')}) → ${f.new_mmsi} (${mmsiName(f.new_mmsi, f.name)})`, ['field', 'name'],
+      unknown(f.old_mmsi, f.new_mmsi)]
+    : [`${mmsiName(f.mmsi, f.name)} ${f.field || '?'}: ${f.old ?? '?'} → ${f.new ?? '?'}`, ['field', 'name'], f.name ? [] : unknown(f.mmsi)]),
+};
+
+function hoursOf(it) {
+  if (typeof it.fields.hours === 'number') return `${it.fields.hours} h`;
+  return typeof it.t0 === 'number' && typeof it.t1 === 'number' ? `${((it.t1 - it.t0) / 3600000).toFixed(1)} h` : '';
+}
+
 const SKIP = new Set(['id', 'event', 'alert', 't_start_ms', 't_end_ms', 'lat', 'lon', 'entities', 'evidence', 't', 't_ms']);
 
 // A store alert's message is the whole alert document
@@ -54,20 +92,36 @@ export function normalise(e0, what) {
   const t1 = e.t_end_ms ?? t0;
   const fields = {};
   for (const [k, v] of Object.entries(e)) if (!SKIP.has(k)) fields[k] = v;
-  const bits = LABEL_FIELDS.filter(([k]) => fields[k] !== undefined && fields[k] !== null && typeof fields[k] !== 'object')
-    .map(([k, f]) => f(String(fields[k])));
-  const when = t1 && t1 !== t0 ? span(t0, t1) : iso(t0);
-  return {
+  const it = {
     key: `${what}:${e.id ?? ''}:${kind}:${t0}`,
     what, kind, t0, t1,
     lat: typeof e.lat === 'number' ? e.lat : null,
     lon: typeof e.lon === 'number' ? e.lon : null,
     ids: idsOf(e),
-    label: `${isAlert ? 'ALERT ' : ''}${kind} · ${when}${bits.length ? ' · ' + bits.join(' · ') : ''}`,
+    label: '',
+    unnamed: [],
     fields,
     evidence: e.evidence,
     raw: e0,
   };
+  relabel(it);
+  return it;
+}
+
+// (Re)writes it.label; it.unnamed lists the targets the label shows by number
+// only, so a caller can ask names.js and relabel when they are known.
+export function relabel(it) {
+  const { fields } = it;
+  const head = HEADLINES[it.kind] ? HEADLINES[it.kind](fields, it) : null;
+  const said = new Set(head ? head[1] : []);
+  const bits = LABEL_FIELDS.filter(([k]) => !said.has(k) && fields[k] !== undefined && fields[k] !== null && typeof fields[k] !== 'object')
+    .map(([k, f]) => f(String(fields[k])));
+  if (it.kind === 'flight' && typeof fields.confidence === 'number') bits.push(`confidence ${fields.confidence}`);
+  const when = it.t1 && it.t1 !== it.t0 ? span(it.t0, it.t1) : iso(it.t0);
+  it.label = `${it.what === 'alert' ? 'ALERT ' : ''}${it.kind}${head ? ' · ' + head[0] : ''} · ${when}` +
+    (bits.length ? ' · ' + bits.join(' · ') : '');
+  it.unnamed = head ? head[2] : [];
+  return it;
 }
 
 // Evidence as lines of raw messages: the store gives one string (lines),

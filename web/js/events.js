@@ -4,23 +4,36 @@
 // pushes (/api/v1/stream, where `atalaya run` has one), newest first. A click
 // pans to it, rings its targets and shows its evidence (the raw messages).
 import { store } from './api.js';
-import { el, iso } from './util.js';
-import { normalise, evidenceLines } from './describe.js';
+import { el, iso, debounce } from './util.js';
+import { normalise, relabel, evidenceLines } from './describe.js';
 import * as focus from './focus.js';
+import * as names from './names.js';
 
 const LIMIT = 300, LIVE_KEEP = 500;
 export const KINDS = ['ais_gap', 'encounter', 'loitering', 'identity_change', 'flight', 'port_call', 'geofence_enter',
                       'geofence_exit', 'geofence_dwell', 'implausible_speed', 'position_on_land', 'mmsi_two_places',
                       'gnss_degraded', 'emergency_squawk', 'watchlist_sighting', 'area_entry'];
 
+export const DARK = 'ais_gap,identity_change,encounter';
 let items = [], ctx = null;
+
+// The kind filter's value ('', 'alerts', one kind or several, comma
+// separated) as a test of a listed item.
+function wanted(kind) {
+  if (kind === '') return () => true;
+  if (kind === 'alerts') return (it) => it.what === 'alert';
+  const kinds = new Set(kind.split(','));
+  return (it) => it.what === 'event' && kinds.has(it.kind);
+}
 
 // ctx: {map, layer, mode(), inView(), trackAround(item) -> Promise<GeoJSON|null>,
 // goTo(t) (store: the picture at time t), marks(items, onPick) (the slider's marks)}.
 export function init(context) {
   ctx = context;
   const sel = document.getElementById('ev-kind');
-  sel.append(...KINDS.map((k) => el('option', { value: k }, k)));
+  // One question needs three kinds at once: which tankers went dark, came
+  // back as someone else, or met another at sea.
+  sel.append(el('option', { value: DARK }, 'dark, renamed & meetings'), ...KINDS.map((k) => el('option', { value: k }, k)));
   sel.addEventListener('change', () => (ctx.mode() === 'store' ? load() : render()));
   document.getElementById('ev-toggle').addEventListener('click', () => {
     const p = document.getElementById('events');
@@ -29,6 +42,14 @@ export function init(context) {
   document.getElementById('evidence-close').addEventListener('click', () => {
     document.getElementById('evidence').hidden = true;
   });
+}
+
+// Lists the kinds (comma separated, as the kind filter's values) from the
+// store, the list unfolded: how another panel points at its answer.
+export async function showKinds(kind) {
+  document.getElementById('ev-kind').value = kind;
+  document.getElementById('events').classList.remove('collapsed');
+  await load();
 }
 
 function kindWanted() {
@@ -49,6 +70,17 @@ export async function load() {
   render();
 }
 
+// Names arrived: the rows shown are relabelled in place (a redraw would
+// lose the keyboard focus and the scroll position).
+let rendered = []; // [[item, li], ...] as shown
+const redraw = debounce(() => {
+  for (const [it, li] of rendered) {
+    if (!it.unnamed.length) continue;
+    relabel(it);
+    if (li.textContent !== it.label) li.textContent = it.label;
+  }
+}, 150);
+
 // Live: one message from the stream.
 export function push(e, what) {
   items.unshift(normalise(e, what));
@@ -59,9 +91,20 @@ export function push(e, what) {
 export function render() {
   const kind = kindWanted();
   const list = document.getElementById('ev-list');
-  const shown = items.filter((it) => (kind === '' || (kind === 'alerts' ? it.what === 'alert' : it.kind === kind)) &&
-    (it.lat === null || ctx.inView(it.lat, it.lon)));
-  list.replaceChildren(...shown.slice(0, LIMIT).map((it) => item(it)));
+  const want = wanted(kind);
+  const shown = items.filter((it) => want(it) && (it.lat === null || ctx.inView(it.lat, it.lon)));
+  const rows = shown.slice(0, LIMIT);
+  // Rows that name a target by number only: relabel those whose names are
+  // known by now, ask for the rest (names.js redraws once they are in).
+  const unnamed = [];
+  for (const it of rows) {
+    if (!it.unnamed.length) continue;
+    if (it.unnamed.some((id) => names.name(id))) relabel(it);
+    unnamed.push(...it.unnamed);
+  }
+  if (unnamed.length && ctx.mode() === 'store') names.want(unnamed, redraw);
+  rendered = rows.map((it) => [it, item(it)]);
+  list.replaceChildren(...rendered.map(([, li]) => li));
   if (ctx.marks) ctx.marks(shown, show);
   document.getElementById('ev-count').textContent = String(shown.length);
   document.getElementById('events').dataset.count = shown.length;
@@ -71,7 +114,7 @@ export function render() {
 export function item(it) {
   return el('li', {
     class: 'ev ' + it.what, tabindex: 0,
-    dataset: { kind: it.kind, what: it.what, t: it.t0 ?? '' },
+    dataset: { kind: it.kind, what: it.what, t: it.t0 ?? '', ids: it.ids.join(' ') },
     onclick: () => show(it),
   }, it.label);
 }

@@ -9,7 +9,9 @@ export function init(map) {
   return group;
 }
 
-// place: {lat, lon, label, track (GeoJSON, optional), ids (target ids to ring)}.
+// place: {lat, lon, label, track (GeoJSON, optional), ids (target ids to ring),
+// marks (optional: [{lat, lon, label}], places beside it such as a flight's
+// airports, labelled and kept in the fitted view)}.
 export function show(map, layer, place) {
   group.clearLayers();
   current = { ...place, seq: ++seq };
@@ -30,6 +32,14 @@ export function show(map, layer, place) {
     group.addLayer(m);
     if (bounds) bounds.extend([place.lat, place.lon]);
   }
+  for (const p of place.marks || []) {
+    const m = L.circleMarker([p.lat, p.lon], {
+      radius: 6, color: '#ffd54a', weight: 2, fillColor: '#ffd54a', fillOpacity: 0.5, interactive: false, className: 'atl-mark',
+    });
+    if (p.label) m.bindTooltip(p.label, { permanent: true, direction: 'left', className: 'atl-airport-label' });
+    group.addLayer(m);
+    if (bounds) bounds.extend([p.lat, p.lon]);
+  }
   if (bounds) {
     const p = clearArea(map);
     map.fitBounds(bounds.pad(0.15), { paddingTopLeft: [p.left, p.top], paddingBottomRight: [p.right, p.bottom], maxZoom: 8 });
@@ -47,7 +57,7 @@ function clearArea(map) {
     const e = document.getElementById(id);
     return e && !e.hidden && e.offsetParent !== null ? e.getBoundingClientRect() : null;
   };
-  const bar = covered('bar'), list = covered('events'), panel = covered('panel'), slider = covered('timeline');
+  const bar = covered('bar'), list = covered('left') || covered('events'), panel = covered('panel'), slider = covered('timeline');
   if (bar) out.top = bar.bottom - box.top + 20;
   if (list && list.height > 80) out.left = list.right - box.left + 20;
   if (panel) out.right = box.right - panel.left + 20;
