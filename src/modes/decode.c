@@ -213,7 +213,9 @@ int modes_decode_fields(const struct modes_frame *f, struct modes_msg *m,
         memcpy(m->msg, f->msg, MODES_SHORT_BYTES);
         memcpy(m->verbatim, f->verbatim, MODES_SHORT_BYTES);
     }
-    const uint8_t *msg = m->msg;
+    /* Fields are read from the frame, not from the copy just stored in m:
+     * loads right behind those stores waited on them (store forwarding). */
+    const uint8_t *msg = f->msg;
     m->df = msg[0] >> 3;
     /* DF24 (Comm-D) uses only its first two bits as the format. */
     if (m->df >= 24)
