@@ -14,11 +14,15 @@
 #include "modes/modes_dec.h"
 #include "modes/modes_msg.h"
 
-/* Gray code (reflected binary) to binary. */
+/* Gray code (reflected binary) to binary, for codes of up to 16 bits (the
+ * altitude's are 9 and 3): the XOR of all higher bits as a prefix XOR in four
+ * steps, without a loop whose length depends on the code. */
 static unsigned gray_to_bin(unsigned g)
 {
-    for (unsigned s = g >> 1; s; s >>= 1)
-        g ^= s;
+    g ^= g >> 1;
+    g ^= g >> 2;
+    g ^= g >> 4;
+    g ^= g >> 8;
     return g;
 }
 
