@@ -12,6 +12,7 @@
  * reported ambiguous with its candidates, never guessed (the approach of
  * pyModeS's bds.infer and dump1090-fa comm_b.c, written from Doc 9871). */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -272,6 +273,54 @@ static double cas_to_mach(double cas_kt, double delta)
 
 #define ISA_DELTA_50000FT 0.114456 /* isa_delta(50000) */
 
+/* isa_delta at the altitudes replies carry: Q-bit (25 ft steps from -1000)
+ * and Gillham (100 ft steps from -1200) codes up to 51,175 ft, filled on
+ * first use with the same pow() (so the same value) and read without it
+ * after. Entries are atomic because decoders may run on several threads;
+ * racing writers store the same value, and 0 (never a delta) means empty.
+ * Metric and higher altitudes call isa_delta. */
+#define DELTA_MIN_FT (-1200)
+#define DELTA_STEP_FT 25
+#define DELTA_N 2096
+static _Atomic double delta_tab[DELTA_N];
+
+static double isa_delta_ft(int32_t alt_ft)
+{
+    int32_t k = alt_ft - DELTA_MIN_FT;
+    if (k < 0 || k % DELTA_STEP_FT != 0 || k / DELTA_STEP_FT >= DELTA_N)
+        return isa_delta(alt_ft);
+    _Atomic double *e = &delta_tab[k / DELTA_STEP_FT];
+    double d = atomic_load_explicit(e, memory_order_relaxed);
+    if (d == 0.0) {
+        d = isa_delta(alt_ft);
+        atomic_store_explicit(e, d, memory_order_relaxed);
+    }
+    return d;
+}
+
+/* Which side of lim cas_to_mach(cas_kt, delta) lies, without its pow():
+ * Mach grows with x = qc/p + 1 (the pow's argument), and the Mach lim
+ * (>= 0) is reached at x = (1 + 0.2 lim^2)^3.5, a product and a sqrt. So
+ * comparing x with that decides, except within a relative 1e-9 of it (a
+ * Mach error of 1e-10 and more, beyond the rounding of either form), where
+ * 0 tells the caller to evaluate cas_to_mach itself. Returns 1 (above),
+ * -1 (below) or 0. */
+static int mach_side(double cas_kt, double delta, double lim)
+{
+    if (lim < 0.0)
+        return 1;
+    double c = cas_kt * 0.514444 / 340.294;
+    double y = 1.0 + 0.2 * c * c;
+    double x = (y * y * y * sqrt(y) - 1.0) / delta + 1.0;
+    double yl = 1.0 + 0.2 * lim * lim;
+    double xl = yl * yl * yl * sqrt(yl);
+    if (x > xl * (1.0 + 1e-9))
+        return 1;
+    if (x < xl * (1.0 - 1e-9))
+        return -1;
+    return 0;
+}
+
 /* BDS 6,0: heading and speed report (table A-2-96). */
 static int bds60(const uint8_t *mb, struct modes_msg *m)
 {
@@ -326,13 +375,20 @@ static int bds60(const uint8_t *mb, struct modes_msg *m)
         /* IAS and Mach fix the pressure altitude: it must be the reply's own
          * (DF20) altitude, or at least a flyable one. */
         if (MODES_HAS(m, MODES_F_ALT_BARO)) {
-            double want = cas_to_mach(m->ias_kt, isa_delta(m->alt_baro_ft));
-            if (fabs(want - m->mach) > 0.1)
+            /* |cas_to_mach - mach| > 0.1, decided by mach_side where it can. */
+            double delta = isa_delta_ft(m->alt_baro_ft);
+            int hi = mach_side(m->ias_kt, delta, m->mach + 0.1), lo = mach_side(m->ias_kt, delta, m->mach - 0.1);
+            if (hi > 0 || lo < 0)
+                return COMMB_REJECT;
+            if ((hi == 0 || lo == 0) && fabs(cas_to_mach(m->ias_kt, delta) - m->mach) > 0.1)
                 return COMMB_REJECT;
             score += 2 * COMMB_CROSS;
         } else {
-            if (m->mach < cas_to_mach(m->ias_kt, 1.0) - 0.05 ||
-                m->mach > cas_to_mach(m->ias_kt, ISA_DELTA_50000FT) + 0.05)
+            if (m->mach < cas_to_mach(m->ias_kt, 1.0) - 0.05)
+                return COMMB_REJECT;
+            /* mach > cas_to_mach(ias, delta at 50,000 ft) + 0.05 */
+            int side = mach_side(m->ias_kt, ISA_DELTA_50000FT, m->mach - 0.05);
+            if (side < 0 || (side == 0 && m->mach > cas_to_mach(m->ias_kt, ISA_DELTA_50000FT) + 0.05))
                 return COMMB_REJECT;
             score += COMMB_CROSS;
         }

@@ -13,6 +13,8 @@
 #include "modes/crc.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,8 +23,13 @@
 /* table[k][b]: the register after byte b and then k zero bytes. The register
  * is 24 bits, three bytes: XOR three data bytes into it and the next register
  * is table[2][top] ^ table[1][middle] ^ table[0][low], three independent
- * lookups instead of a chain of three. */
-static uint32_t table[3][256];
+ * lookups instead of a chain of three.
+ * The CRC is linear, so the CRC of a frame's n data bytes is also the XOR of
+ * table[n-1-i][byte i] over its bytes: with k up to 10 (the 11 data bytes of
+ * a long frame) the residual of a fixed-length frame is 11 (or 4) lookups
+ * with no dependency between them, not a chain of register updates. */
+#define NPOS 11
+static uint32_t table[NPOS][256];
 
 struct syndrome {
     uint32_t syn;
@@ -32,6 +39,10 @@ struct syndrome {
 static struct syndrome *syn_long, *syn_short;
 static int nsyn_long, nsyn_short;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+/* The syndrome tables are only needed for a frame that fails its CRC, and
+ * building them (7,900 patterns, then a sort) costs as much as checking tens
+ * of thousands of frames: a clean feed, or a short run, never builds them. */
+static pthread_once_t syn_once = PTHREAD_ONCE_INIT;
 
 static uint32_t crc24_raw(const uint8_t *data, int nbytes)
 {
@@ -46,11 +57,22 @@ static uint32_t crc24_raw(const uint8_t *data, int nbytes)
     return crc;
 }
 
+static uint32_t parity_of(const uint8_t *p) { return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]; }
+
 static uint32_t residual_raw(const uint8_t *msg, int bits)
 {
+    if (bits == 112) {
+        /* Two chains of XORs (even and odd positions) to halve the depth. */
+        uint32_t a = table[10][msg[0]] ^ table[8][msg[2]] ^ table[6][msg[4]] ^ table[4][msg[6]] ^
+                     table[2][msg[8]] ^ table[0][msg[10]];
+        uint32_t b = table[9][msg[1]] ^ table[7][msg[3]] ^ table[5][msg[5]] ^ table[3][msg[7]] ^
+                     table[1][msg[9]];
+        return a ^ b ^ parity_of(msg + 11);
+    }
+    if (bits == 56)
+        return table[3][msg[0]] ^ table[2][msg[1]] ^ table[1][msg[2]] ^ table[0][msg[3]] ^ parity_of(msg + 4);
     int n = bits / 8;
-    uint32_t parity = ((uint32_t)msg[n - 3] << 16) | ((uint32_t)msg[n - 2] << 8) | msg[n - 1];
-    return crc24_raw(msg, n - 3) ^ parity;
+    return crc24_raw(msg, n - 3) ^ parity_of(msg + n - 3);
 }
 
 static int cmp_syn(const void *a, const void *b)
@@ -61,7 +83,7 @@ static int cmp_syn(const void *a, const void *b)
 
 static void flip(uint8_t *msg, int bit) { msg[bit >> 3] ^= (uint8_t)(0x80u >> (bit & 7)); }
 
-/* Called from init_tables (inside pthread_once), so it must use the raw
+/* Called from init_syndromes (inside pthread_once), so it must use the raw
  * functions: the public ones would re-enter pthread_once and deadlock. */
 static int build_syndromes(int bits, struct syndrome **out)
 {
@@ -93,16 +115,42 @@ static void init_tables(void)
             c = (c & 0x800000u) ? ((c << 1) ^ POLY) : (c << 1);
         table[0][i] = c & 0xFFFFFFu;
     }
-    for (int k = 1; k < 3; k++)
+    for (int k = 1; k < NPOS; k++)
         for (int i = 0; i < 256; i++) {
             uint32_t c = table[k - 1][i];
             table[k][i] = ((c << 8) & 0xFFFFFFu) ^ table[0][c >> 16];
         }
+}
+
+/* Runs after init_tables (ensure_syndromes calls ensure_init first). */
+static void init_syndromes(void)
+{
     nsyn_long = build_syndromes(112, &syn_long);
     nsyn_short = build_syndromes(56, &syn_short);
 }
 
-static void ensure_init(void) { pthread_once(&once, init_tables); }
+/* Set (release) once init_tables has run: every residual checks it with one
+ * acquire load, which costs less than a call to pthread_once through the
+ * PLT (about 2% of the Beast path when called per frame). */
+static atomic_bool tables_ready;
+
+static void init_tables_once(void)
+{
+    init_tables();
+    atomic_store_explicit(&tables_ready, true, memory_order_release);
+}
+
+static void ensure_init(void)
+{
+    if (!atomic_load_explicit(&tables_ready, memory_order_acquire))
+        pthread_once(&once, init_tables_once);
+}
+
+static void ensure_syndromes(void)
+{
+    ensure_init();
+    pthread_once(&syn_once, init_syndromes);
+}
 
 uint32_t modes_crc24(const uint8_t *data, int nbytes)
 {
@@ -125,6 +173,7 @@ int modes_crc_fix(uint8_t *msg, int bits, int max_errors)
         return 0;
     if (max_errors < 1)
         return -1;
+    ensure_syndromes();
     const struct syndrome *tab = bits == 112 ? syn_long : syn_short;
     int n = bits == 112 ? nsyn_long : nsyn_short;
     struct syndrome key = {r, 0, 0};

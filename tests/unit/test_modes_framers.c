@@ -165,10 +165,62 @@ static void test_beast_cut_frame_not_glued(void)
     CHECK_EQ_INT(fr.stats.bad_frames, 2); /* the cut frame and type 'x' */
 }
 
+/* Mode A/C, short and long frames back to back, with 0x1a in a counter, in
+ * a signal byte and in a payload: the whole frame (bytes past len zero,
+ * counter, signal, length) is the same whether it comes from the in-chunk
+ * fast path or, fed byte by byte, from the state machine. */
+static void test_beast_fast_path_whole_frames(void)
+{
+    const uint8_t in[] = {0x1a, '1', 0, 0, 0, 0, 0, 7, 0x40, 0x12, 0x34,
+                          0x1a, '2', 0, 0, 0, 0, 0, 8, 0x50, 0x5D, 0x39, 0x81, 0xE4, 0x6D, 0xC8, 0xE0,
+                          0x1a, '3', 0, 0, 0, 0, 0, 9, 0x60, 0x8D, 0x48, 0x40, 0xD6, 0x20, 0x2C, 0xC3,
+                          0x71, 0xC3, 0x2C, 0xE0, 0x57, 0x60, 0x98,
+                          0x1a, '2', 0, 0, 0, 0, 0x1a, 0x1a, 10, 0x1a, 0x1a, 0x5D, 0x1a, 0x1a, 0x81, 0xE4,
+                          0x6D, 0xC8, 0xE0,
+                          0x1a, '1', 0, 0, 0, 0, 0, 11, 0x40, 0x12, 0x34,
+                          0x1a, '3', 0, 0, 0, 0, 0, 12, 0x60, 0x8D, 0x48, 0x40, 0xD6, 0x20, 0x2C, 0xC3,
+                          0x71, 0xC3, 0x2C, 0xE0, 0x57, 0x60, 0x98,
+                          /* padding so that every frame above is "in chunk" with room to spare */
+                          0x1a, '4', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    static struct got whole, bytes;
+    whole.n = bytes.n = 0;
+    struct modes_framer fa, fb;
+    modes_framer_init(&fa, MODES_FRAMER_BEAST);
+    modes_framer_feed(&fa, in, sizeof in, collect, &whole);
+    modes_framer_init(&fb, MODES_FRAMER_BEAST);
+    for (size_t i = 0; i < sizeof in; i++)
+        modes_framer_feed(&fb, in + i, 1, collect, &bytes);
+    CHECK_EQ_INT(whole.n, 6);
+    CHECK_EQ_INT(bytes.n, 6);
+    CHECK_EQ_INT(fa.stats.modeac, 2);
+    CHECK_EQ_INT(fb.stats.modeac, 2);
+    CHECK_EQ_INT(fa.stats.status, 1);
+    CHECK_EQ_INT(fb.stats.status, 1);
+    static const uint8_t lens[6] = {2, 7, 14, 7, 2, 14};
+    for (int i = 0; i < whole.n && i < bytes.n; i++) {
+        const struct modes_frame *a = &whole.f[i], *b = &bytes.f[i];
+        CHECK_EQ_INT(a->len, lens[i]);
+        CHECK_EQ_INT(b->len, lens[i]);
+        CHECK(memcmp(a->msg, b->msg, sizeof a->msg) == 0);
+        CHECK(memcmp(a->verbatim, b->verbatim, sizeof a->verbatim) == 0);
+        CHECK(memcmp(a->msg, a->verbatim, sizeof a->msg) == 0);
+        for (int k = a->len; k < MODES_LONG_BYTES; k++)
+            CHECK_EQ_INT(a->msg[k], 0);
+        CHECK_EQ_INT(a->ts12, b->ts12);
+        CHECK(a->signal == b->signal);
+        CHECK_EQ_INT(a->time_ms == MODES_NO_TIME, 1);
+    }
+    CHECK_EQ_INT(whole.f[3].ts12, 0x1a0a);
+    CHECK_EQ_INT(whole.f[3].msg[0], 0x5D);
+    CHECK_EQ_INT(whole.f[3].msg[1], 0x1a);
+    CHECK_EQ_INT(whole.f[3].msg[2], 0x81);
+}
+
 int main(void)
 {
     RUN(test_beast_sample_matches_list);
     RUN(test_avr_resync_and_counting);
     RUN(test_beast_cut_frame_not_glued);
+    RUN(test_beast_fast_path_whole_frames);
     TEST_MAIN_END();
 }
