@@ -117,7 +117,8 @@ static void test_batch_commit(void)
     CHECK_EQ_INT(count_rows("position"), 25);
     store_close(s);
     CHECK_EQ_INT(count_rows("position"), 26);
-    CHECK_EQ_INT(count_rows("position_rtree"), 26);
+    /* One entity, one hour: one segment box for the 26 fixes. */
+    CHECK_EQ_INT(count_rows("position_seg"), 1);
     cleanup();
 }
 
@@ -161,7 +162,116 @@ static void test_area_track_retention(void)
     CHECK(l.t[0] == 2000 && l.t[1] == 3000);
     CHECK_EQ_INT(s->ops->retain(s, 2000), 3);
     CHECK_EQ_INT(count_rows("position"), 2);
-    CHECK_EQ_INT(count_rows("position_rtree"), 2);
+    /* Every segment straddles the cutoff (all in hour 0): kept, as bounds. */
+    CHECK_EQ_INT(count_rows("position_seg"), 3);
+    /* Retention past the hour removes the segments too. */
+    struct store_position late = pos(1, 2 * 3600000 + 5, 12.3, -68.7);
+    CHECK_EQ_INT(store_put_position(s, &late), 0);
+    store_flush(s);
+    CHECK_EQ_INT(count_rows("position_seg"), 4);
+    CHECK_EQ_INT(s->ops->retain(s, 3600000 + 1), 2);
+    store_flush(s);
+    CHECK_EQ_INT(count_rows("position_seg"), 1);
+    memset(&l, 0, sizeof l);
+    CHECK_EQ_INT(s->ops->query_area(s, 12.0, -69.0, 12.5, -68.5, 0, INT64_MAX, on_pos, &l), 0);
+    CHECK(l.n == 1 && l.ids[0] == 1 && l.t[0] == 2 * 3600000 + 5);
+    store_close(s);
+    cleanup();
+}
+
+/* The area query through segment boxes against a plain scan of what was
+ * written: random tracks over many hours, batches and two writer sessions
+ * (the second grows segments the first wrote), random boxes and windows. */
+#define RN_ENT 12
+#define RN_POS 3000
+static struct store_position rn[RN_POS];
+
+struct alog {
+    int n;
+    uint32_t ids[RN_ENT];
+    int64_t t[RN_ENT];
+    double lat[RN_ENT];
+};
+
+static int on_area(void *ctx, const struct store_position *p)
+{
+    struct alog *l = ctx;
+    if (l->n < RN_ENT) {
+        l->ids[l->n] = p->id;
+        l->t[l->n] = p->t_ms;
+        l->lat[l->n] = p->lat;
+    }
+    l->n++;
+    return 0;
+}
+
+static uint64_t rng = 88172645463325252u;
+static double urand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (double)(rng >> 11) / 9007199254740992.0;
+}
+
+static void test_area_random(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    store_set_batch(s, 97, 60000);
+    double lat[RN_ENT], lon[RN_ENT];
+    int64_t t[RN_ENT];
+    for (int e = 0; e < RN_ENT; e++)
+        lat[e] = 10 + 4 * urand(), lon[e] = -70 + 4 * urand(), t[e] = 7200000 * (int64_t)e;
+    for (int i = 0; i < RN_POS; i++) {
+        int e = (int)(urand() * RN_ENT);
+        lat[e] += (urand() - 0.5) * 0.1, lon[e] += (urand() - 0.5) * 0.1;
+        t[e] += 1 + (int64_t)(urand() * 300000);
+        rn[i] = pos((uint32_t)(100 + e), t[e], lat[e], lon[e]);
+        if (e % 3 == 0)
+            rn[i].kind = STORE_AIRCRAFT;
+        if (i == RN_POS / 2) { /* a second writer session on the same file */
+            store_close(s);
+            char err[256];
+            s = store_open(path, err, sizeof err);
+            CHECK(s != NULL);
+            if (!s)
+                return;
+            store_set_batch(s, 97, 60000);
+        }
+        CHECK_EQ_INT(store_put_position(s, &rn[i]), 0);
+    }
+    store_flush(s);
+    CHECK(count_rows("position_seg") < RN_POS / 10);
+    for (int k = 0; k < 200; k++) {
+        double la0 = 9.5 + 5 * urand(), lo0 = -70.5 + 5 * urand();
+        double la1 = la0 + urand() * (k % 2 ? 0.3 : 3), lo1 = lo0 + urand() * (k % 2 ? 0.3 : 3);
+        int64_t from = (int64_t)(urand() * 4e7), to = k % 5 ? from + (int64_t)(urand() * 2e7) : INT64_MAX;
+        /* Expected: per (kind, id), the latest fix in the box and window. */
+        int best[2][RN_ENT];
+        for (int e = 0; e < RN_ENT; e++)
+            best[0][e] = best[1][e] = -1;
+        for (int i = 0; i < RN_POS; i++) {
+            const struct store_position *p = &rn[i];
+            if (p->lat >= la0 && p->lat <= la1 && p->lon >= lo0 && p->lon <= lo1 && p->t_ms >= from &&
+                p->t_ms <= to) {
+                int *b = &best[p->kind - 1][p->id - 100];
+                if (*b < 0 || rn[*b].t_ms < p->t_ms)
+                    *b = i;
+            }
+        }
+        struct alog want = {0}, got = {0};
+        for (int kd = 0; kd < 2; kd++)
+            for (int e = 0; e < RN_ENT; e++)
+                if (best[kd][e] >= 0)
+                    on_area(&want, &rn[best[kd][e]]);
+        CHECK_EQ_INT(s->ops->query_area(s, la1, lo1, la0, lo0, from, to, on_area, &got), 0);
+        CHECK_EQ_INT(got.n, want.n);
+        for (int j = 0; j < want.n && j < got.n; j++)
+            CHECK(got.ids[j] == want.ids[j] && got.t[j] == want.t[j] && got.lat[j] == want.lat[j]);
+    }
     store_close(s);
     cleanup();
 }
@@ -246,6 +356,7 @@ int main(void)
     RUN(test_identity_history);
     RUN(test_batch_commit);
     RUN(test_area_track_retention);
+    RUN(test_area_random);
     RUN(test_events);
     TEST_MAIN_END();
 }
