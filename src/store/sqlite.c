@@ -396,7 +396,7 @@ static int sq_put_identity(struct store *s, uint8_t kind, uint32_t id, const cha
     struct idc *c = strlen(field) < sizeof c->field ? idc_slot(q, ent, field) : NULL;
     if (c && c->ent) {
         if (strcmp(c->value, value) == 0)
-            return 0;
+            return 1;
         return identity_change(q, c, kind, id, field, value, t_ms, c->row);
     }
     sqlite3_stmt *cur = q->st[ST_ID_CUR];
@@ -416,7 +416,7 @@ static int sq_put_identity(struct store *s, uint8_t kind, uint32_t id, const cha
         return fail(q, "identity");
     if (same) {
         idc_set(q, c, ent, field, value, open_row);
-        return 0;
+        return 1;
     }
     return identity_change(q, c, kind, id, field, value, t_ms, open_row);
 }
@@ -717,6 +717,13 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errn)
     /* 64 MiB of page cache: the R*Tree and the position indexes stay in memory
      * through a batch instead of being re-read page by page. */
     sqlite3_exec(q->db, "PRAGMA cache_size=-65536", NULL, NULL, NULL);
+    /* Checkpoint every 8192 pages (32 MiB of WAL) rather than SQLite's 1000:
+     * a batch rewrites the same index leaves as the one before, and a longer
+     * WAL copies each of them into the file once instead of several times,
+     * with an eighth of the checkpoint syncs. A kill -9 still loses no commit;
+     * a power loss may lose the commits since the last checkpoint, as with
+     * any synchronous=NORMAL WAL, now up to 32 MiB of them. */
+    sqlite3_exec(q->db, "PRAGMA wal_autocheckpoint=8192", NULL, NULL, NULL);
     for (int i = 0; i < NST; i++)
         if (sqlite3_prepare_v3(q->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &q->st[i], NULL) != SQLITE_OK) {
             snprintf(err, errn, "%s: %s", path, sqlite3_errmsg(q->db));

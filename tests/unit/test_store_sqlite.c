@@ -122,6 +122,39 @@ static void test_batch_commit(void)
     cleanup();
 }
 
+/* What a batch counts: an event dated back does not restart the event-time
+ * clock (it runs on the latest time written), and an unchanged identity is
+ * no row. */
+static void test_batch_rules(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    store_set_batch(s, 10, 60000);
+    struct store_position p = pos(1, 100000, 10, 20);
+    CHECK_EQ_INT(store_put_position(s, &p), 0);
+    store_flush(s);
+    CHECK_EQ_INT(s->commits, 1);
+    struct store_entity_ref ent = {STORE_VESSEL, 1};
+    struct store_event e = {.kind = "ais_gap", .t_start_ms = 1000, .t_end_ms = 90000, .entities = &ent,
+                            .nentities = 1, .lat = NAN, .lon = NAN};
+    CHECK_EQ_INT(store_put_event(s, &e), 0);
+    p.t_ms = 101000;
+    CHECK_EQ_INT(store_put_position(s, &p), 0);
+    CHECK_EQ_INT(s->commits, 1); /* 1 s after the latest time, not 100 s after the event's start */
+    for (int i = 0; i < 40; i++)
+        CHECK_EQ_INT(store_put_identity(s, STORE_VESSEL, 1, "name", "DRACO", 101000 + i), 0);
+    CHECK_EQ_INT(s->commits, 1); /* one row written, 39 unchanged */
+    CHECK_EQ_INT(s->batch_rows, 3);
+    p.t_ms = 161000;
+    CHECK_EQ_INT(store_put_position(s, &p), 0);
+    CHECK_EQ_INT(s->commits, 2);
+    store_close(s);
+    CHECK_EQ_INT(count_rows("identity"), 1);
+    cleanup();
+}
+
 struct plog {
     int n;
     uint32_t ids[8];
@@ -355,6 +388,7 @@ int main(void)
 {
     RUN(test_identity_history);
     RUN(test_batch_commit);
+    RUN(test_batch_rules);
     RUN(test_area_track_retention);
     RUN(test_area_random);
     RUN(test_events);
