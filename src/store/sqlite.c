@@ -20,7 +20,7 @@
 
 enum {
     ST_BEGIN, ST_COMMIT, ST_ID_CUR, ST_ID_CLOSE, ST_ID_INS, ST_POS, ST_SEG_GET, ST_SEG_PUT, ST_EVENT, ST_ALERT,
-    ST_EVENT_ENT, ST_TRACK, ST_IDENT, ST_AREA, ST_RETAIN_SEG, ST_RETAIN, ST_DATA_VERSION, NST
+    ST_EVENT_ENT, ST_TRACK, ST_IDENT, ST_AREA, ST_AREA_FIX, ST_RETAIN_SEG, ST_RETAIN, ST_DATA_VERSION, NST
 };
 
 static const char *const sql[NST] = {
@@ -42,18 +42,17 @@ static const char *const sql[NST] = {
     [ST_IDENT] = "SELECT field, value, valid_from, valid_to FROM identity WHERE kind=?1 AND id=?2"
                  " ORDER BY valid_from, field, rowid",
     /* The segment R*Tree (migration 5) gives the entity-hours whose box
-     * overlaps the area and the window; their positions come from
-     * position_entity and each is checked against the area itself, since a
-     * box is only a bound (padded, and rounded outwards to 32-bit floats).
-     * CROSS JOIN keeps that order: segments outside, positions inside. Then
-     * the latest fix per entity, as before. */
-    [ST_AREA] = "SELECT p.kind, p.id, max(p.t), p.lat, p.lon, p.alt, p.speed, p.course, p.source"
-                " FROM position_seg s CROSS JOIN position p"
-                " WHERE s.max_lat>=?1 AND s.min_lat<=?3 AND s.max_lon>=?2 AND s.min_lon<=?4"
-                " AND s.t1>=?5 AND s.t0<=?6"
-                " AND p.kind=s.kind AND p.id=s.id AND p.t>=max(s.t0, ?5) AND p.t<=min(s.t1, ?6)"
-                " AND p.lat>=?1 AND p.lat<=?3 AND p.lon>=?2 AND p.lon<=?4"
-                " GROUP BY p.kind, p.id ORDER BY p.kind, p.id",
+     * overlaps the area and the window, each entity's newest hour first
+     * (sq_query_area). */
+    [ST_AREA] = "SELECT kind, id, max(t0, ?5), min(t1, ?6) FROM position_seg"
+                " WHERE max_lat>=?1 AND min_lat<=?3 AND max_lon>=?2 AND min_lon<=?4 AND t1>=?5 AND t0<=?6"
+                " ORDER BY kind, id, t0 DESC",
+    /* The latest fix of one entity-hour inside the area, through
+     * position_entity: each fix is checked against the area itself, since a
+     * box is only a bound (padded, and rounded outwards to 32-bit floats). */
+    [ST_AREA_FIX] = "SELECT kind, id, t, lat, lon, alt, speed, course, source FROM position"
+                    " WHERE kind=?1 AND id=?2 AND t>=?3 AND t<=?4"
+                    " AND lat>=?5 AND lat<=?6 AND lon>=?7 AND lon<=?8 ORDER BY t DESC LIMIT 1",
     /* Segments whose hour ends before the cutoff hold only deleted positions;
      * one that straddles it stays, a bound still. */
     [ST_RETAIN_SEG] = "DELETE FROM position_seg WHERE t1<?1",
@@ -553,7 +552,44 @@ static int sq_query_area(struct store *s, double lat0, double lon0, double lat1,
     sqlite3_bind_double(st, 4, fmax(lon0, lon1));
     sqlite3_bind_int64(st, 5, from_ms);
     sqlite3_bind_int64(st, 6, to_ms);
-    return emit_positions(q, st, cb, ctx);
+    /* Per entity, its hours newest first until one has a fix in the area:
+     * that fix is the entity's latest there, and older hours are skipped, so
+     * an entity costs about one probe however long its history. */
+    sqlite3_stmt *fx = q->st[ST_AREA_FIX];
+    sqlite3_bind_double(fx, 5, fmin(lat0, lat1));
+    sqlite3_bind_double(fx, 6, fmax(lat0, lat1));
+    sqlite3_bind_double(fx, 7, fmin(lon0, lon1));
+    sqlite3_bind_double(fx, 8, fmax(lon0, lon1));
+    int rc = SQLITE_DONE, frc = SQLITE_DONE, stop = 0, have = 0;
+    int found_kind = -1;
+    int64_t found_id = -1;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int kind = sqlite3_column_int(st, 0);
+        int64_t id = sqlite3_column_int64(st, 1);
+        if (have && kind == found_kind && id == found_id)
+            continue;
+        sqlite3_bind_int(fx, 1, kind);
+        sqlite3_bind_int64(fx, 2, id);
+        sqlite3_bind_int64(fx, 3, sqlite3_column_int64(st, 2));
+        sqlite3_bind_int64(fx, 4, sqlite3_column_int64(st, 3));
+        frc = sqlite3_step(fx);
+        if (frc == SQLITE_ROW) {
+            struct store_position p;
+            sqlite_row_position(fx, &p);
+            have = 1, found_kind = kind, found_id = id;
+            stop = cb(ctx, &p) != 0;
+            frc = SQLITE_DONE;
+        }
+        sqlite3_reset(fx);
+        if (frc != SQLITE_DONE)
+            break;
+    }
+    if (stop)
+        rc = SQLITE_DONE;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    sqlite3_clear_bindings(fx);
+    return rc == SQLITE_DONE && frc == SQLITE_DONE ? 0 : fail(q, "area query");
 }
 
 static int sq_query_identity(struct store *s, uint8_t kind, uint32_t id, store_identity_cb cb, void *ctx)
