@@ -212,6 +212,49 @@ static void test_area_track_retention(void)
     cleanup();
 }
 
+/* Migration 5 on a store written before it: the per-position R*Tree goes,
+ * segment boxes are built from the positions, the area query answers. */
+static void test_migration_segments(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    store_close(s);
+    sqlite3 *db;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db,
+                       "DROP TABLE position_seg;"
+                       "CREATE VIRTUAL TABLE position_rtree USING rtree(pid, min_lat, max_lat, min_lon, max_lon);"
+                       "INSERT INTO position(kind, id, t, lat, lon) VALUES"
+                       " (1, 7, 1000, 12.1, -68.9), (1, 7, 3599999, 12.4, -68.6), (1, 7, 3600000, 13.5, -67),"
+                       " (2, 7, 5000, 12.2, -68.8), (1, 8, -1, 40, 3);"
+                       "INSERT INTO position_rtree SELECT rowid, lat, lat, lon, lon FROM position;"
+                       "PRAGMA user_version=4;",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    char err[256];
+    s = store_open(path, err, sizeof err);
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK_EQ_INT(count_rows("position_seg"), 4); /* (1,7) two hours, (2,7), (1,8) in hour -1 */
+    CHECK_EQ_INT(count_rows("sqlite_master WHERE name='position_rtree'"), 0);
+    CHECK_EQ_INT(count_rows("position_seg WHERE kind=1 AND id=8 AND t0=-3600000 AND t1=-1"), 1);
+    struct plog l = {0};
+    CHECK_EQ_INT(s->ops->query_area(s, 12.0, -69.0, 12.5, -68.5, 0, INT64_MAX, on_pos, &l), 0);
+    CHECK(l.n == 2 && l.ids[0] == 7 && l.t[0] == 3599999 && l.ids[1] == 7 && l.t[1] == 5000);
+    /* A writer after the migration grows the boxes it built. */
+    struct store_position p = pos(7, 7000, 14.0, -60.0);
+    CHECK_EQ_INT(store_put_position(s, &p), 0);
+    store_flush(s);
+    memset(&l, 0, sizeof l);
+    CHECK_EQ_INT(s->ops->query_area(s, 13.9, -60.1, 14.1, -59.9, 0, INT64_MAX, on_pos, &l), 0);
+    CHECK(l.n == 1 && l.t[0] == 7000);
+    store_close(s);
+    cleanup();
+}
+
 /* The area query through segment boxes against a plain scan of what was
  * written: random tracks over many hours, batches and two writer sessions
  * (the second grows segments the first wrote), random boxes and windows. */
@@ -391,6 +434,7 @@ int main(void)
     RUN(test_batch_rules);
     RUN(test_area_track_retention);
     RUN(test_area_random);
+    RUN(test_migration_segments);
     RUN(test_events);
     TEST_MAIN_END();
 }
