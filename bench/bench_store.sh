@@ -22,7 +22,7 @@ echo "database: $(du -k "$tmp/s.db" | cut -f1) KiB"
 
 sqlite3 -csv "$tmp/s.db" "SELECT kind,id,t,lat,lon,alt,speed,course,source FROM position" >"$tmp/pos.csv"
 npos=$(wc -l <"$tmp/pos.csv")
-sqlite3 "$tmp/s.db" "DELETE FROM position; DELETE FROM position_rtree"
+sqlite3 "$tmp/s.db" "DELETE FROM position; DELETE FROM position_seg"
 t3=$(now)
 sqlite3 "$tmp/s.db" <<SQL
 CREATE TEMP TABLE position_in(kind,id,t,lat,lon,alt,speed,course,source);

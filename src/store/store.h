@@ -121,7 +121,8 @@ struct store_ops {
     int (*commit)(struct store *s);
     /* Sets field of an entity to value from t_ms on: a different value closes
      * the current row (valid_to = t_ms) and opens a new one; the same value
-     * does nothing. History, never an overwrite. */
+     * does nothing and returns 1 (0: a row written; -1: error). History,
+     * never an overwrite. */
     int (*put_identity)(struct store *s, uint8_t kind, uint32_t id, const char *field, const char *value,
                         int64_t t_ms);
     int (*put_position)(struct store *s, const struct store_position *p);
@@ -178,9 +179,10 @@ struct store_ops {
 struct store {
     const struct store_ops *ops;
     char err[256];
-    /* Batching (store.c): rows since begin, event time of the first row. */
+    /* Batching (store.c): rows since begin, the latest event time written
+     * when the batch began and now. */
     unsigned batch_rows, batch_max_rows;
-    int64_t batch_t0_ms, batch_max_ms;
+    int64_t batch_t0_ms, batch_max_ms, batch_now_ms;
     int in_tx;
     uint64_t rows, commits;
 };
@@ -191,7 +193,8 @@ struct store *store_open(const char *url, char *err, size_t errn);
 void store_close(struct store *s); /* commits an open batch */
 
 /* Batched writes: the store_put_* wrappers open a transaction when none is
- * open and commit once max_rows rows or max_ms of event time have gone in
+ * open and commit once max_rows rows (rows written: an unchanged identity is
+ * none) or max_ms of event time have gone in
  * (defaults 5000 rows, 60 s), so a crash loses at most the open batch. */
 void store_set_batch(struct store *s, unsigned max_rows, int64_t max_ms);
 int store_flush(struct store *s);

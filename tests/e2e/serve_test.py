@@ -78,11 +78,17 @@ ICAO = 0x0D0A1B
 HEX = "0d0a1b"
 ta = t1 - 120_000
 # An aircraft seen twice, its callsign changed once (the ingest writes these
-# the same way: position + R*Tree row, identity history).
+# the same way: position + segment box, identity history).
 for k, (t, lat, lon) in enumerate([(ta, 10.6, -66.9), (ta + 60_000, 10.8, -66.5)]):
     cur = con.execute("INSERT INTO position(kind,id,t,lat,lon,alt,speed,course,source) VALUES(2,?,?,?,?,35000,450,60,'adsb')",
                       (ICAO, t, lat, lon))
-    con.execute("INSERT INTO position_rtree VALUES(?,?,?,?,?)", (cur.lastrowid, lat, lat, lon, lon))
+    h = t // 3_600_000  # its segment box (schema migration 5), grown to hold the fix
+    sid = h * 2**34 + 2 * 2**32 + ICAO
+    box = con.execute("SELECT min_lat, max_lat, min_lon, max_lon FROM position_seg WHERE sid=?", (sid,)).fetchone()
+    box = box or (lat, lat, lon, lon)
+    con.execute("INSERT OR REPLACE INTO position_seg VALUES(?,?,?,?,?,2,?,?,?)",
+                (sid, min(box[0], lat), max(box[1], lat), min(box[2], lon), max(box[3], lon), ICAO,
+                 h * 3_600_000, h * 3_600_000 + 3_599_999))
 con.execute("INSERT INTO identity(kind,id,field,value,valid_from,valid_to) VALUES(2,?,'callsign','OLD123',?,?)",
             (ICAO, ta - 600_000, ta))
 con.execute("INSERT INTO identity(kind,id,field,value,valid_from) VALUES(2,?,'callsign','IRM712',?)", (ICAO, ta))

@@ -117,7 +117,41 @@ static void test_batch_commit(void)
     CHECK_EQ_INT(count_rows("position"), 25);
     store_close(s);
     CHECK_EQ_INT(count_rows("position"), 26);
-    CHECK_EQ_INT(count_rows("position_rtree"), 26);
+    /* One entity, one hour: one segment box for the 26 fixes. */
+    CHECK_EQ_INT(count_rows("position_seg"), 1);
+    cleanup();
+}
+
+/* What a batch counts: an event dated back does not restart the event-time
+ * clock (it runs on the latest time written), and an unchanged identity is
+ * no row. */
+static void test_batch_rules(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    store_set_batch(s, 10, 60000);
+    struct store_position p = pos(1, 100000, 10, 20);
+    CHECK_EQ_INT(store_put_position(s, &p), 0);
+    store_flush(s);
+    CHECK_EQ_INT(s->commits, 1);
+    struct store_entity_ref ent = {STORE_VESSEL, 1};
+    struct store_event e = {.kind = "ais_gap", .t_start_ms = 1000, .t_end_ms = 90000, .entities = &ent,
+                            .nentities = 1, .lat = NAN, .lon = NAN};
+    CHECK_EQ_INT(store_put_event(s, &e), 0);
+    p.t_ms = 101000;
+    CHECK_EQ_INT(store_put_position(s, &p), 0);
+    CHECK_EQ_INT(s->commits, 1); /* 1 s after the latest time, not 100 s after the event's start */
+    for (int i = 0; i < 40; i++)
+        CHECK_EQ_INT(store_put_identity(s, STORE_VESSEL, 1, "name", "DRACO", 101000 + i), 0);
+    CHECK_EQ_INT(s->commits, 1); /* one row written, 39 unchanged */
+    CHECK_EQ_INT(s->batch_rows, 3);
+    p.t_ms = 161000;
+    CHECK_EQ_INT(store_put_position(s, &p), 0);
+    CHECK_EQ_INT(s->commits, 2);
+    store_close(s);
+    CHECK_EQ_INT(count_rows("identity"), 1);
     cleanup();
 }
 
@@ -161,7 +195,159 @@ static void test_area_track_retention(void)
     CHECK(l.t[0] == 2000 && l.t[1] == 3000);
     CHECK_EQ_INT(s->ops->retain(s, 2000), 3);
     CHECK_EQ_INT(count_rows("position"), 2);
-    CHECK_EQ_INT(count_rows("position_rtree"), 2);
+    /* Every segment straddles the cutoff (all in hour 0): kept, as bounds. */
+    CHECK_EQ_INT(count_rows("position_seg"), 3);
+    /* Retention past the hour removes the segments too. */
+    struct store_position late = pos(1, 2 * 3600000 + 5, 12.3, -68.7);
+    CHECK_EQ_INT(store_put_position(s, &late), 0);
+    store_flush(s);
+    CHECK_EQ_INT(count_rows("position_seg"), 4);
+    CHECK_EQ_INT(s->ops->retain(s, 3600000 + 1), 2);
+    store_flush(s);
+    CHECK_EQ_INT(count_rows("position_seg"), 1);
+    memset(&l, 0, sizeof l);
+    CHECK_EQ_INT(s->ops->query_area(s, 12.0, -69.0, 12.5, -68.5, 0, INT64_MAX, on_pos, &l), 0);
+    CHECK(l.n == 1 && l.ids[0] == 1 && l.t[0] == 2 * 3600000 + 5);
+    store_close(s);
+    cleanup();
+}
+
+/* Migration 5 on a store written before it: the per-position R*Tree goes,
+ * segment boxes are built from the positions, the area query answers. */
+static void test_migration_segments(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    store_close(s);
+    sqlite3 *db;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db,
+                       "DROP TABLE position_seg;"
+                       "CREATE VIRTUAL TABLE position_rtree USING rtree(pid, min_lat, max_lat, min_lon, max_lon);"
+                       "INSERT INTO position(kind, id, t, lat, lon) VALUES"
+                       " (1, 7, 1000, 12.1, -68.9), (1, 7, 3599999, 12.4, -68.6), (1, 7, 3600000, 13.5, -67),"
+                       " (2, 7, 5000, 12.2, -68.8), (1, 8, -1, 40, 3);"
+                       "INSERT INTO position_rtree SELECT rowid, lat, lat, lon, lon FROM position;"
+                       "PRAGMA user_version=4;",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    char err[256];
+    s = store_open(path, err, sizeof err);
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK_EQ_INT(count_rows("position_seg"), 4); /* (1,7) two hours, (2,7), (1,8) in hour -1 */
+    CHECK_EQ_INT(count_rows("sqlite_master WHERE name='position_rtree'"), 0);
+    CHECK_EQ_INT(count_rows("position_seg WHERE kind=1 AND id=8 AND t0=-3600000 AND t1=-1"), 1);
+    struct plog l = {0};
+    CHECK_EQ_INT(s->ops->query_area(s, 12.0, -69.0, 12.5, -68.5, 0, INT64_MAX, on_pos, &l), 0);
+    CHECK(l.n == 2 && l.ids[0] == 7 && l.t[0] == 3599999 && l.ids[1] == 7 && l.t[1] == 5000);
+    /* A writer after the migration grows the boxes it built. */
+    struct store_position p = pos(7, 7000, 14.0, -60.0);
+    CHECK_EQ_INT(store_put_position(s, &p), 0);
+    store_flush(s);
+    memset(&l, 0, sizeof l);
+    CHECK_EQ_INT(s->ops->query_area(s, 13.9, -60.1, 14.1, -59.9, 0, INT64_MAX, on_pos, &l), 0);
+    CHECK(l.n == 1 && l.t[0] == 7000);
+    store_close(s);
+    cleanup();
+}
+
+/* The area query through segment boxes against a plain scan of what was
+ * written: random tracks over many hours, batches and two writer sessions
+ * (the second grows segments the first wrote), random boxes and windows. */
+#define RN_ENT 12
+#define RN_POS 3000
+static struct store_position rn[RN_POS];
+
+struct alog {
+    int n;
+    uint32_t ids[RN_ENT];
+    int64_t t[RN_ENT];
+    double lat[RN_ENT];
+};
+
+static int on_area(void *ctx, const struct store_position *p)
+{
+    struct alog *l = ctx;
+    if (l->n < RN_ENT) {
+        l->ids[l->n] = p->id;
+        l->t[l->n] = p->t_ms;
+        l->lat[l->n] = p->lat;
+    }
+    l->n++;
+    return 0;
+}
+
+static uint64_t rng = 88172645463325252u;
+static double urand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (double)(rng >> 11) / 9007199254740992.0;
+}
+
+static void test_area_random(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    store_set_batch(s, 97, 60000);
+    double lat[RN_ENT], lon[RN_ENT];
+    int64_t t[RN_ENT];
+    for (int e = 0; e < RN_ENT; e++)
+        lat[e] = 10 + 4 * urand(), lon[e] = -70 + 4 * urand(), t[e] = 7200000 * (int64_t)e;
+    for (int i = 0; i < RN_POS; i++) {
+        int e = (int)(urand() * RN_ENT);
+        lat[e] += (urand() - 0.5) * 0.1, lon[e] += (urand() - 0.5) * 0.1;
+        t[e] += 1 + (int64_t)(urand() * 300000);
+        rn[i] = pos((uint32_t)(100 + e), t[e], lat[e], lon[e]);
+        if (e % 3 == 0)
+            rn[i].kind = STORE_AIRCRAFT;
+        if (i == RN_POS / 2) { /* a second writer session on the same file */
+            store_close(s);
+            char err[256];
+            s = store_open(path, err, sizeof err);
+            CHECK(s != NULL);
+            if (!s)
+                return;
+            store_set_batch(s, 97, 60000);
+        }
+        CHECK_EQ_INT(store_put_position(s, &rn[i]), 0);
+    }
+    store_flush(s);
+    CHECK(count_rows("position_seg") < RN_POS / 10);
+    for (int k = 0; k < 200; k++) {
+        double la0 = 9.5 + 5 * urand(), lo0 = -70.5 + 5 * urand();
+        double la1 = la0 + urand() * (k % 2 ? 0.3 : 3), lo1 = lo0 + urand() * (k % 2 ? 0.3 : 3);
+        int64_t from = (int64_t)(urand() * 4e7), to = k % 5 ? from + (int64_t)(urand() * 2e7) : INT64_MAX;
+        /* Expected: per (kind, id), the latest fix in the box and window. */
+        int best[2][RN_ENT];
+        for (int e = 0; e < RN_ENT; e++)
+            best[0][e] = best[1][e] = -1;
+        for (int i = 0; i < RN_POS; i++) {
+            const struct store_position *p = &rn[i];
+            if (p->lat >= la0 && p->lat <= la1 && p->lon >= lo0 && p->lon <= lo1 && p->t_ms >= from &&
+                p->t_ms <= to) {
+                int *b = &best[p->kind - 1][p->id - 100];
+                if (*b < 0 || rn[*b].t_ms < p->t_ms)
+                    *b = i;
+            }
+        }
+        struct alog want = {0}, got = {0};
+        for (int kd = 0; kd < 2; kd++)
+            for (int e = 0; e < RN_ENT; e++)
+                if (best[kd][e] >= 0)
+                    on_area(&want, &rn[best[kd][e]]);
+        CHECK_EQ_INT(s->ops->query_area(s, la1, lo1, la0, lo0, from, to, on_area, &got), 0);
+        CHECK_EQ_INT(got.n, want.n);
+        for (int j = 0; j < want.n && j < got.n; j++)
+            CHECK(got.ids[j] == want.ids[j] && got.t[j] == want.t[j] && got.lat[j] == want.lat[j]);
+    }
     store_close(s);
     cleanup();
 }
@@ -245,7 +431,10 @@ int main(void)
 {
     RUN(test_identity_history);
     RUN(test_batch_commit);
+    RUN(test_batch_rules);
     RUN(test_area_track_retention);
+    RUN(test_area_random);
+    RUN(test_migration_segments);
     RUN(test_events);
     TEST_MAIN_END();
 }
