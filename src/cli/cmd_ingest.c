@@ -139,45 +139,30 @@ int cmd_ingest(int argc, char **argv)
     static const struct option longopts[] = {
         {"store", required_argument, 0, 's'},     {"batch", required_argument, 0, 'b'},
         {"retain-days", required_argument, 0, 'r'}, {"quiet", no_argument, 0, 'q'},
-        {"db", required_argument, 0, 'd'},        {"area", required_argument, 0, 'A'},
-        {"no-detect", no_argument, 0, 'N'},       {"modes-epoch", required_argument, 0, 'E'},
-        {"positions", required_argument, 0, 'P'},
-        {"geofence", required_argument, 0, 'G'}, {"port-polygons", required_argument, 0, 'O'},
+        {"no-detect", no_argument, 0, 'N'},       {"positions", required_argument, 0, 'P'},
+        PIPELINE_LONGOPTS,
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
     };
     const char *url = "sqlite:atalaya.db";
-    const char *areas[32], *fences[32], *port_polys[32];
-    struct pipeline_config pc = {.who = "atalaya ingest", .areas = areas, .geofences = fences, .port_polygons = port_polys, .detect = true};
+    struct pipeline_config pc = {.who = "atalaya ingest", .detect = true};
     unsigned batch = 5000;
     double retain_days = 0;
     bool quiet = false, all_positions = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+        if (pipeline_option(&pc, c, optarg))
+            continue;
         switch (c) {
         case 's': url = optarg; break;
         case 'b': batch = (unsigned)strtoul(optarg, NULL, 10); break;
         case 'r': retain_days = strtod(optarg, NULL); break;
         case 'q': quiet = true; break;
-        case 'd': pc.db = optarg; break;
         case 'N': pc.detect = false; break;
         case 'P':
             if (strcmp(optarg, "all") && strcmp(optarg, "thinned"))
                 return fprintf(stderr, "atalaya ingest: --positions all|thinned\n"), 1;
             all_positions = !strcmp(optarg, "all");
-            break;
-        case 'E': pc.modes_epoch_ms = (int64_t)(strtod(optarg, NULL) * 1000.0); break;
-        case 'A':
-            if (pc.nareas < 32)
-                areas[pc.nareas++] = optarg;
-            break;
-        case 'G':
-            if (pc.ngeofences < 32)
-                fences[pc.ngeofences++] = optarg;
-            break;
-        case 'O':
-            if (pc.nport_polygons < 32)
-                port_polys[pc.nport_polygons++] = optarg;
             break;
         case 'h':
             printf("usage: atalaya ingest [--store sqlite:PATH] [options] FILE...\n"
@@ -200,8 +185,8 @@ int cmd_ingest(int argc, char **argv)
         default: return 1;
         }
     }
-    if (!pc.detect && pc.ngeofences + pc.nport_polygons)
-        return fprintf(stderr, "atalaya ingest: --geofence and --port-polygons need the detectors (not with --no-detect)\n"), 1;
+    if (!pipeline_config_ok(&pc, "the detectors (not with --no-detect)"))
+        return 1;
     if (optind >= argc) {
         fprintf(stderr, "atalaya ingest: no input files\n");
         return 1;

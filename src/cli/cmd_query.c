@@ -172,16 +172,6 @@ static int on_identity(void *ctx, const struct store_identity *i)
     return 0;
 }
 
-/* A country filter: two letters are a code, anything else a name. */
-static void where_country(struct store_event_filter *f, const char *prefix, const char *v)
-{
-    static char keys[4][48];
-    char *k = keys[f->nwhere % 4];
-    snprintf(k, 48, strlen(v) == 2 ? "%s_country_code" : "%s_country", prefix);
-    f->where[f->nwhere].key = k;
-    f->where[f->nwhere++].value = v;
-}
-
 static void where(struct store_event_filter *f, const char *key, const char *v)
 {
     if (f->nwhere < STORE_FILTER_WHERE) {
@@ -254,8 +244,15 @@ int cmd_query(int argc, char **argv)
         case O_CALLSIGN: where(&f, "callsign", optarg), flight_only = "--callsign"; break;
         case O_DEP: where(&f, "departure_airport", optarg), flight_only = "--departure"; break;
         case O_ARR: where(&f, "arrival_airport", optarg), flight_only = "--arrival"; break;
-        case O_DEPC: where_country(&f, "departure", optarg), flight_only = "--departure-country"; break;
-        case O_ARRC: where_country(&f, "arrival", optarg), flight_only = "--arrival-country"; break;
+        /* Two letters are an ISO code, anything else a name as the airports table spells it. */
+        case O_DEPC:
+            where(&f, strlen(optarg) == 2 ? "departure_country_code" : "departure_country", optarg);
+            flight_only = "--departure-country";
+            break;
+        case O_ARRC:
+            where(&f, strlen(optarg) == 2 ? "arrival_country_code" : "arrival_country", optarg);
+            flight_only = "--arrival-country";
+            break;
         case O_MMSI: where(&f, "mmsi", optarg), port_only = "--mmsi"; break;
         case O_IMO: where(&f, "imo", optarg), port_only = "--imo"; break;
         case O_PORT: where(&f, "port", optarg), port_only = "--port"; break;

@@ -118,39 +118,24 @@ int cmd_replay(int argc, char **argv)
     static const struct option longopts[] = {
         {"events", no_argument, 0, 'e'},       {"aircraft-json", required_argument, 0, 'a'},
         {"vessels-json", required_argument, 0, 'v'}, {"stats", no_argument, 0, 's'},
-        {"db", required_argument, 0, 'd'},     {"area", required_argument, 0, 'A'},
-        {"detect", no_argument, 0, 'D'},      {"modes-epoch", required_argument, 0, 'E'},
-        {"geofence", required_argument, 0, 'G'}, {"port-polygons", required_argument, 0, 'O'},
+        {"detect", no_argument, 0, 'D'},       PIPELINE_LONGOPTS,
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
     };
     const char *aircraft_json = NULL, *vessels_json = NULL;
-    const char *areas[32], *fences[32], *port_polys[32];
-    struct pipeline_config pc = {.who = "atalaya replay", .areas = areas, .geofences = fences, .port_polygons = port_polys};
+    struct pipeline_config pc = {.who = "atalaya replay"};
     bool stats = false;
     struct replay r = {.events = false};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "eh", longopts, NULL)) != -1) {
+        if (pipeline_option(&pc, c, optarg))
+            continue;
         switch (c) {
         case 'e': r.events = true; break;
         case 'a': aircraft_json = optarg; break;
         case 'v': vessels_json = optarg; break;
         case 's': stats = true; break;
-        case 'd': pc.db = optarg; break;
         case 'D': pc.detect = true; break;
-        case 'E': pc.modes_epoch_ms = (int64_t)(strtod(optarg, NULL) * 1000.0); break;
-        case 'A':
-            if (pc.nareas < 32)
-                areas[pc.nareas++] = optarg;
-            break;
-        case 'G':
-            if (pc.ngeofences < 32)
-                fences[pc.ngeofences++] = optarg;
-            break;
-        case 'O':
-            if (pc.nport_polygons < 32)
-                port_polys[pc.nport_polygons++] = optarg;
-            break;
         case 'h':
             printf("usage: atalaya replay [--events] [--aircraft-json F] [--vessels-json F] [--stats] FILE...\n"
                    "  a recording (AIS NMEA, Beast, AVR, SBS or 2.4 MS/s uc8 IQ; .gz/.zst read as is, format\n"
@@ -169,8 +154,8 @@ int cmd_replay(int argc, char **argv)
         default: return 1;
         }
     }
-    if (!pc.detect && pc.ngeofences + pc.nport_polygons)
-        return fprintf(stderr, "atalaya replay: --geofence and --port-polygons need --detect\n"), 1;
+    if (!pipeline_config_ok(&pc, "--detect"))
+        return 1;
     if (optind >= argc) {
         fprintf(stderr, "atalaya replay: no input files\n");
         return 1;

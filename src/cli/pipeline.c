@@ -35,6 +35,32 @@ static void advance(struct pipeline *p, int64_t t)
         p->now_ms = t;
 }
 
+static void add_file(const char **list, int *n, const char *path)
+{
+    if (*n < PIPELINE_MAX_FILES)
+        list[(*n)++] = path;
+}
+
+bool pipeline_option(struct pipeline_config *cfg, int c, const char *arg)
+{
+    switch (c) {
+    case 'd': cfg->db = arg; return true;
+    case 'A': add_file(cfg->areas, &cfg->nareas, arg); return true;
+    case 'G': add_file(cfg->geofences, &cfg->ngeofences, arg); return true;
+    case 'O': add_file(cfg->port_polygons, &cfg->nport_polygons, arg); return true;
+    case 'E': cfg->modes_epoch_ms = (int64_t)(strtod(arg, NULL) * 1000.0); return true;
+    default: return false;
+    }
+}
+
+bool pipeline_config_ok(const struct pipeline_config *cfg, const char *needs)
+{
+    if (cfg->detect || !(cfg->ngeofences + cfg->nport_polygons))
+        return true;
+    fprintf(stderr, "%s: --geofence and --port-polygons need %s\n", cfg->who, needs);
+    return false;
+}
+
 int pipeline_open(struct pipeline *p, const struct pipeline_config *cfg, pipeline_update_fn fn, void *ctx)
 {
     memset(p, 0, sizeof *p);
@@ -71,12 +97,7 @@ int pipeline_open(struct pipeline *p, const struct pipeline_config *cfg, pipelin
     p->trk = trk_new(&tcfg);
     if (cfg->detect)
         p->det = det_new(cfg->det, p->ref);
-    else if (cfg->ngeofences + cfg->nport_polygons) {
-        fprintf(stderr, "%s: geofences and port polygons need the detectors\n", p->who);
-        pipeline_close(p);
-        return -1;
-    }
-    for (int i = 0; i < cfg->ngeofences + cfg->nport_polygons; i++)
+    for (int i = 0; p->det && i < cfg->ngeofences + cfg->nport_polygons; i++)
         if ((i < cfg->ngeofences ? det_load_geofences(p->det, cfg->geofences[i], err, sizeof err)
                                  : det_load_port_polygons(p->det, cfg->port_polygons[i - cfg->ngeofences], err,
                                                           sizeof err)) != 0) {

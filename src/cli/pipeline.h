@@ -23,20 +23,34 @@
 
 struct sqlite3;
 
+#define PIPELINE_MAX_FILES 32 /* per list: areas, geofences, port polygons */
+
 struct pipeline_config {
     const char *db;          /* watchlists and registry (NULL: atalaya.db when present) */
-    const char *const *areas; /* GeoJSON areas for watchlist area-entry alerts */
+    const char *areas[PIPELINE_MAX_FILES]; /* GeoJSON areas for watchlist area-entry alerts */
     int nareas;
     bool detect;             /* run the detectors */
-    const char *const *geofences; /* with detect: GeoJSON zones, enter/exit/dwell of any entity */
+    const char *geofences[PIPELINE_MAX_FILES]; /* with detect: GeoJSON zones, enter/exit/dwell of any entity */
     int ngeofences;
-    const char *const *port_polygons; /* with detect: GeoJSON port areas beside the World Port Index */
+    const char *port_polygons[PIPELINE_MAX_FILES]; /* with detect: GeoJSON port areas beside the World Port Index */
     int nport_polygons;
     const struct det_config *det; /* NULL: the published defaults */
     int64_t modes_epoch_ms;  /* UTC of the Beast/AVR counter's zero; 0: the counter as a relative clock */
     bool quiet;              /* no warning when the reference data is missing */
     const char *who;         /* command name for messages ("atalaya replay") */
 };
+
+/* The options replay and ingest share, for their getopt_long tables:
+ * --db, --area, --geofence, --port-polygons, --modes-epoch. */
+#define PIPELINE_LONGOPTS                                                                                     \
+    {"db", required_argument, 0, 'd'}, {"area", required_argument, 0, 'A'},                                   \
+        {"geofence", required_argument, 0, 'G'}, {"port-polygons", required_argument, 0, 'O'},               \
+        {"modes-epoch", required_argument, 0, 'E'}
+
+/* Takes one of those options into cfg: true when c was one of them. */
+bool pipeline_option(struct pipeline_config *cfg, int c, const char *arg);
+/* Geofences and port polygons without the detectors: prints why, returns false. */
+bool pipeline_config_ok(const struct pipeline_config *cfg, const char *needs);
 
 /* Called after every tracker update, once watch and detectors have seen it.
  * evidence: the raw message(s) behind it (NMEA sentences, frame hex, SBS line). */

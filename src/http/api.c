@@ -44,31 +44,23 @@ void api_json(struct api_reply *out, struct jw *w)
     jw_init(w, &out->body);
 }
 
-void api_write_entity_id(struct jw *w, uint8_t kind, uint32_t id)
+/* kind, then the id under its own name (mmsi / icao) or under "id". */
+static void write_entity(struct jw *w, uint8_t kind, uint32_t id, bool own_key)
 {
     if (kind == STORE_VESSEL) {
         jw_kstr(w, "kind", "vessel");
-        jw_kuint(w, "mmsi", id);
+        jw_kuint(w, own_key ? "mmsi" : "id", id);
     } else {
         char hex[8];
         snprintf(hex, sizeof hex, "%06" PRIx32, id & 0xFFFFFFu);
         jw_kstr(w, "kind", "aircraft");
-        jw_kstr(w, "icao", hex);
+        jw_kstr(w, own_key ? "icao" : "id", hex);
     }
 }
 
-void api_write_entity_ref(struct jw *w, uint8_t kind, uint32_t id)
-{
-    if (kind == STORE_VESSEL) {
-        jw_kstr(w, "kind", "vessel");
-        jw_kuint(w, "id", id);
-    } else {
-        char hex[8];
-        snprintf(hex, sizeof hex, "%06" PRIx32, id & 0xFFFFFFu);
-        jw_kstr(w, "kind", "aircraft");
-        jw_kstr(w, "id", hex);
-    }
-}
+void api_write_entity_id(struct jw *w, uint8_t kind, uint32_t id) { write_entity(w, kind, id, true); }
+
+void api_write_entity_ref(struct jw *w, uint8_t kind, uint32_t id) { write_entity(w, kind, id, false); }
 
 static void opt_num(struct jw *w, const char *k, double v, int d)
 {

@@ -124,10 +124,41 @@ static int window(const struct api_req *r, int64_t *from, int64_t *to, size_t *l
     return 0;
 }
 
+/* A list answer being built: the array, then {"count": n, key: [...]}. */
 struct list_ctx {
-    struct jw *w;
+    struct buf arr;
+    struct jw aw, *w;
     size_t n;
 };
+
+static void list_begin(struct list_ctx *c)
+{
+    buf_init(&c->arr, 4096);
+    jw_init(&c->aw, &c->arr);
+    jw_arr_begin(&c->aw);
+    c->w = &c->aw;
+    c->n = 0;
+}
+
+/* The answer, or a 500 when the store's query (rc) failed; frees the array. */
+static int list_answer(struct http_api *a, int rc, struct list_ctx *c, const char *key, struct api_reply *out)
+{
+    jw_arr_end(&c->aw);
+    if (rc != 0) {
+        buf_free(&c->arr);
+        return api_error(out, 500, "store: %s", a->st->err);
+    }
+    struct jw w;
+    api_json(out, &w);
+    jw_obj_begin(&w);
+    jw_kuint(&w, "count", c->n);
+    jw_key(&w, key);
+    jw_raw(&w, c->arr.p, c->arr.len);
+    jw_obj_end(&w);
+    buf_putc(&out->body, '\n');
+    buf_free(&c->arr);
+    return 200;
+}
 
 static int on_event(void *ctx, const struct store_event *e)
 {
@@ -141,27 +172,10 @@ static int on_event(void *ctx, const struct store_event *e)
 static int answer_events(struct http_api *a, const struct store_event_filter *f, const char *key,
                          struct api_reply *out)
 {
-    struct buf arr;
-    buf_init(&arr, 4096);
-    struct jw aw, w;
-    jw_init(&aw, &arr);
-    jw_arr_begin(&aw);
-    struct list_ctx c = {.w = &aw};
+    struct list_ctx c;
+    list_begin(&c);
     int rc = a->st->ops->query_events(a->st, f, on_event, &c);
-    jw_arr_end(&aw);
-    if (rc != 0) {
-        buf_free(&arr);
-        return api_error(out, 500, "store: %s", a->st->err);
-    }
-    api_json(out, &w);
-    jw_obj_begin(&w);
-    jw_kuint(&w, "count", c.n);
-    jw_key(&w, key);
-    jw_raw(&w, arr.p, arr.len);
-    jw_obj_end(&w);
-    buf_putc(&out->body, '\n');
-    buf_free(&arr);
-    return 200;
+    return list_answer(a, rc, &c, key, out);
 }
 
 int api_events(struct http_api *a, const struct api_req *r, struct api_reply *out)
@@ -260,25 +274,8 @@ int api_alerts(struct http_api *a, const struct api_req *r, struct api_reply *ou
     const char *entity = api_arg(r, "entity");
     if (entity && api_parse_entity_ref(entity, &f.entity_kind, &f.entity_id))
         return api_error(out, 400, "entity: vessel:MMSI or aircraft:HEX");
-    struct buf arr;
-    buf_init(&arr, 4096);
-    struct jw aw, w;
-    jw_init(&aw, &arr);
-    jw_arr_begin(&aw);
-    struct list_ctx c = {.w = &aw};
+    struct list_ctx c;
+    list_begin(&c);
     int rc = a->st->ops->query_alerts(a->st, &f, on_alert, &c);
-    jw_arr_end(&aw);
-    if (rc != 0) {
-        buf_free(&arr);
-        return api_error(out, 500, "store: %s", a->st->err);
-    }
-    api_json(out, &w);
-    jw_obj_begin(&w);
-    jw_kuint(&w, "count", c.n);
-    jw_key(&w, "alerts");
-    jw_raw(&w, arr.p, arr.len);
-    jw_obj_end(&w);
-    buf_putc(&out->body, '\n');
-    buf_free(&arr);
-    return 200;
+    return list_answer(a, rc, &c, "alerts", out);
 }

@@ -154,6 +154,16 @@ void sqlite_row_position(sqlite3_stmt *st, struct store_position *p)
     };
 }
 
+void sqlite_row_identity(sqlite3_stmt *st, struct store_identity *i)
+{
+    *i = (struct store_identity){
+        .field = (const char *)sqlite3_column_text(st, 0),
+        .value = (const char *)sqlite3_column_text(st, 1),
+        .valid_from_ms = sqlite3_column_int64(st, 2),
+        .valid_to_ms = sqlite3_column_int64(st, 3),
+    };
+}
+
 void sqlite_row_event(sqlite3_stmt *st, struct store_event *e)
 {
     *e = (struct store_event){
@@ -600,12 +610,8 @@ static int sq_query_identity(struct store *s, uint8_t kind, uint32_t id, store_i
     sqlite3_bind_int64(st, 2, id);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_identity i = {
-            .field = (const char *)sqlite3_column_text(st, 0),
-            .value = (const char *)sqlite3_column_text(st, 1),
-            .valid_from_ms = sqlite3_column_int64(st, 2),
-            .valid_to_ms = sqlite3_column_int64(st, 3),
-        };
+        struct store_identity i;
+        sqlite_row_identity(st, &i);
         if (cb(ctx, &i)) {
             rc = SQLITE_DONE;
             break;

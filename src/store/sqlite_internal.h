@@ -16,10 +16,12 @@ struct sqlite3 *sqlite_store_db(struct store *s);
 /* Where sqlite_read.c keeps its statements (NULL until the first read). */
 struct sqlite_read **sqlite_store_read(struct store *s);
 /* A row of a position-shaped SELECT (kind, id, t, lat, lon, alt, speed,
- * course, source) and of an event-shaped one (rowid, kind, t_start, t_end,
- * entities, lat, lon, details, evidence), read the same way by both files. */
+ * course, source), an identity-shaped one (field, value, valid_from,
+ * valid_to) and an event-shaped one (rowid, kind, t_start, t_end, entities,
+ * lat, lon, details, evidence), read the same way by both files. */
 struct sqlite3_stmt;
 void sqlite_row_position(struct sqlite3_stmt *st, struct store_position *p);
+void sqlite_row_identity(struct sqlite3_stmt *st, struct store_identity *i);
 void sqlite_row_event(struct sqlite3_stmt *st, struct store_event *e);
 /* Finalizes them; called by sqlite.c's close. */
 void sqlite_read_free(struct sqlite_read *rd);

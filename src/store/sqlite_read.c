@@ -249,12 +249,8 @@ int sqr_query_identity_at(struct store *s, uint8_t kind, uint32_t id, int64_t at
     sqlite3_bind_int64(st, 3, at_ms);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_identity i = {
-            .field = (const char *)sqlite3_column_text(st, 0),
-            .value = (const char *)sqlite3_column_text(st, 1),
-            .valid_from_ms = sqlite3_column_int64(st, 2),
-            .valid_to_ms = sqlite3_column_int64(st, 3),
-        };
+        struct store_identity i;
+        sqlite_row_identity(st, &i);
         if (cb(ctx, &i)) {
             rc = SQLITE_DONE;
             break;
