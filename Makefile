@@ -15,8 +15,9 @@ MODULES := $(foreach m,$(MODULES),$(if $(wildcard src/$(m)/*.c),$(m)))
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 WARN    := -Wall -Wextra -Wmissing-prototypes -Wformat=2 -Wshadow -Wno-unused-parameter -fno-common
-BASE    := -std=c17 -D_GNU_SOURCE -Isrc $(WARN) -DATALAYA_VERSION='"$(VERSION)"' -MMD -MP
-LDLIBS  := -lsqlite3 -ljansson -lmicrohttpd -lz -lzstd -lm -lpthread
+PQ_INC  := $(shell pkg-config --cflags-only-I libpq 2>/dev/null || echo -I/usr/include/postgresql)
+BASE    := -std=c17 -D_GNU_SOURCE -Isrc $(PQ_INC) $(WARN) -DATALAYA_VERSION='"$(VERSION)"' -MMD -MP
+LDLIBS  := -lsqlite3 -lpq -ljansson -lmicrohttpd -lz -lzstd -lm -lpthread
 
 REL_CFLAGS  := $(BASE) -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 ASAN_CFLAGS := $(BASE) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined

@@ -10,8 +10,10 @@ struct store *store_open(const char *url, char *err, size_t errn)
     struct store *s;
     if (strncmp(url, "sqlite:", 7) == 0)
         s = store_sqlite_open(url + 7, err, errn);
+    else if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+        s = store_pg_open(url, err, errn);
     else if (strstr(url, "://") || (strchr(url, ':') && strchr(url, ':') < strchr(url, '/')))
-        return snprintf(err, errn, "%s: unsupported store (sqlite:PATH)", url), NULL;
+        return snprintf(err, errn, "%s: unsupported store (sqlite:PATH or postgresql://USER@HOST:PORT/DB)", url), NULL;
     else
         s = store_sqlite_open(url, err, errn);
     if (s) {

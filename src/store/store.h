@@ -187,8 +187,9 @@ struct store {
     uint64_t rows, commits;
 };
 
-/* Opens a store by URL ("sqlite:PATH", or a bare PATH as sqlite). NULL with
- * err filled on failure. */
+/* Opens a store by URL ("sqlite:PATH", a bare PATH as sqlite, or
+ * "postgresql://USER@HOST:PORT/DB" / "postgres://..." as PostgreSQL with
+ * PostGIS). NULL with err filled on failure. */
 struct store *store_open(const char *url, char *err, size_t errn);
 void store_close(struct store *s); /* commits an open batch */
 
@@ -218,5 +219,7 @@ int store_put_event_lines(struct store *s, struct buf *b, uint64_t *bad);
 
 /* The SQLite backend (sqlite.c). */
 struct store *store_sqlite_open(const char *path, char *err, size_t errn);
+/* The PostgreSQL backend (postgres.c): url is a libpq connection URI. */
+struct store *store_pg_open(const char *url, char *err, size_t errn);
 
 #endif

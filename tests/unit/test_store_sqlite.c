@@ -1,6 +1,7 @@
-/* test_store_sqlite.c: the SQLite store against a temporary file: identity
- * history, batched commits seen by a second connection, area and track
- * queries, events, retention. */
+/* test_store_sqlite.c: the SQLite store against a temporary file: the
+ * tests every backend passes (store_conform.h: identity history, batched
+ * commits seen by a second connection, area and track queries, events,
+ * retention, the read side) and SQLite's own segment migration. */
 #include <math.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -9,6 +10,7 @@
 #include "test.h"
 
 static char path[64];
+static const int backend_sqlite = 1;
 
 static struct store *fresh(void)
 {
@@ -19,6 +21,12 @@ static struct store *fresh(void)
     if (!s)
         fprintf(stderr, "%s\n", err);
     return s;
+}
+
+static struct store *reopen(void)
+{
+    char err[256];
+    return store_open(path, err, sizeof err);
 }
 
 static void cleanup(void)
@@ -48,169 +56,7 @@ static long count_rows(const char *table)
     return n;
 }
 
-struct idlog {
-    int n;
-    struct {
-        char field[16], value[32];
-        int64_t from, to;
-    } r[8];
-};
-
-static int on_identity(void *ctx, const struct store_identity *i)
-{
-    struct idlog *l = ctx;
-    if (l->n < 8) {
-        snprintf(l->r[l->n].field, sizeof l->r[0].field, "%s", i->field);
-        snprintf(l->r[l->n].value, sizeof l->r[0].value, "%s", i->value);
-        l->r[l->n].from = i->valid_from_ms;
-        l->r[l->n].to = i->valid_to_ms;
-    }
-    l->n++;
-    return 0;
-}
-
-static void test_identity_history(void)
-{
-    struct store *s = fresh();
-    CHECK(s != NULL);
-    if (!s)
-        return;
-    CHECK_EQ_INT(store_put_identity(s, STORE_VESSEL, 224123456, "name", "DRACO", 1000), 0);
-    CHECK_EQ_INT(store_put_identity(s, STORE_VESSEL, 224123456, "imo", "9123456", 1000), 0);
-    CHECK_EQ_INT(store_put_identity(s, STORE_VESSEL, 224123456, "name", "DRACO", 5000), 0); /* same: no row */
-    CHECK_EQ_INT(store_put_identity(s, STORE_VESSEL, 224123456, "name", "DRAKE", 9000), 0);
-    CHECK_EQ_INT(store_put_identity(s, STORE_AIRCRAFT, 224123456, "callsign", "IBE123", 9000), 0);
-    store_flush(s);
-    struct idlog l = {0};
-    CHECK_EQ_INT(s->ops->query_identity(s, STORE_VESSEL, 224123456, on_identity, &l), 0);
-    CHECK_EQ_INT(l.n, 3);
-    CHECK(strcmp(l.r[0].field, "imo") == 0 && l.r[0].to == 0);
-    CHECK(strcmp(l.r[1].value, "DRACO") == 0 && l.r[1].from == 1000 && l.r[1].to == 9000);
-    CHECK(strcmp(l.r[2].value, "DRAKE") == 0 && l.r[2].from == 9000 && l.r[2].to == 0);
-    store_close(s);
-    cleanup();
-}
-
-static struct store_position pos(uint32_t id, int64_t t, double lat, double lon)
-{
-    return (struct store_position){.kind = STORE_VESSEL, .id = id, .t_ms = t, .lat = lat, .lon = lon,
-                                   .alt_ft = NAN, .speed_kt = 10.5, .course_deg = NAN, .source = "ais_a"};
-}
-
-static void test_batch_commit(void)
-{
-    struct store *s = fresh();
-    CHECK(s != NULL);
-    if (!s)
-        return;
-    store_set_batch(s, 10, 60000);
-    for (int i = 0; i < 25; i++) {
-        struct store_position p = pos(1, 1000 + i, 10, 20);
-        CHECK_EQ_INT(store_put_position(s, &p), 0);
-    }
-    /* Two full batches of 10 are committed and visible; 5 wait. */
-    CHECK_EQ_INT(count_rows("position"), 20);
-    CHECK_EQ_INT(s->commits, 2);
-    /* Event time also closes a batch: a row a minute later commits the rest. */
-    struct store_position late = pos(1, 1000 + 60000 + 24, 10, 20);
-    CHECK_EQ_INT(store_put_position(s, &late), 0);
-    CHECK_EQ_INT(count_rows("position"), 25);
-    store_close(s);
-    CHECK_EQ_INT(count_rows("position"), 26);
-    /* One entity, one hour: one segment box for the 26 fixes. */
-    CHECK_EQ_INT(count_rows("position_seg"), 1);
-    cleanup();
-}
-
-/* What a batch counts: an event dated back does not restart the event-time
- * clock (it runs on the latest time written), and an unchanged identity is
- * no row. */
-static void test_batch_rules(void)
-{
-    struct store *s = fresh();
-    CHECK(s != NULL);
-    if (!s)
-        return;
-    store_set_batch(s, 10, 60000);
-    struct store_position p = pos(1, 100000, 10, 20);
-    CHECK_EQ_INT(store_put_position(s, &p), 0);
-    store_flush(s);
-    CHECK_EQ_INT(s->commits, 1);
-    struct store_entity_ref ent = {STORE_VESSEL, 1};
-    struct store_event e = {.kind = "ais_gap", .t_start_ms = 1000, .t_end_ms = 90000, .entities = &ent,
-                            .nentities = 1, .lat = NAN, .lon = NAN};
-    CHECK_EQ_INT(store_put_event(s, &e), 0);
-    p.t_ms = 101000;
-    CHECK_EQ_INT(store_put_position(s, &p), 0);
-    CHECK_EQ_INT(s->commits, 1); /* 1 s after the latest time, not 100 s after the event's start */
-    for (int i = 0; i < 40; i++)
-        CHECK_EQ_INT(store_put_identity(s, STORE_VESSEL, 1, "name", "DRACO", 101000 + i), 0);
-    CHECK_EQ_INT(s->commits, 1); /* one row written, 39 unchanged */
-    CHECK_EQ_INT(s->batch_rows, 3);
-    p.t_ms = 161000;
-    CHECK_EQ_INT(store_put_position(s, &p), 0);
-    CHECK_EQ_INT(s->commits, 2);
-    store_close(s);
-    CHECK_EQ_INT(count_rows("identity"), 1);
-    cleanup();
-}
-
-struct plog {
-    int n;
-    uint32_t ids[8];
-    int64_t t[8];
-};
-
-static int on_pos(void *ctx, const struct store_position *p)
-{
-    struct plog *l = ctx;
-    if (l->n < 8) {
-        l->ids[l->n] = p->id;
-        l->t[l->n] = p->t_ms;
-    }
-    l->n++;
-    return 0;
-}
-
-static void test_area_track_retention(void)
-{
-    struct store *s = fresh();
-    CHECK(s != NULL);
-    if (!s)
-        return;
-    struct store_position ps[] = {
-        pos(1, 1000, 12.10, -68.90), pos(1, 2000, 12.20, -68.80), pos(1, 3000, 13.50, -68.00),
-        pos(2, 1500, 12.15, -68.85), pos(3, 1500, 40.00, 3.00),
-    };
-    for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
-        CHECK_EQ_INT(store_put_position(s, &ps[i]), 0);
-    store_flush(s);
-    struct plog l = {0};
-    CHECK_EQ_INT(s->ops->query_area(s, 12.0, -69.0, 12.5, -68.5, 0, 10000, on_pos, &l), 0);
-    CHECK_EQ_INT(l.n, 2); /* 1 and 2; 3 is elsewhere */
-    CHECK(l.ids[0] == 1 && l.t[0] == 2000 && l.ids[1] == 2);
-    memset(&l, 0, sizeof l);
-    CHECK_EQ_INT(s->ops->query_track(s, STORE_VESSEL, 1, 1500, 3000, on_pos, &l), 0);
-    CHECK_EQ_INT(l.n, 2);
-    CHECK(l.t[0] == 2000 && l.t[1] == 3000);
-    CHECK_EQ_INT(s->ops->retain(s, 2000), 3);
-    CHECK_EQ_INT(count_rows("position"), 2);
-    /* Every segment straddles the cutoff (all in hour 0): kept, as bounds. */
-    CHECK_EQ_INT(count_rows("position_seg"), 3);
-    /* Retention past the hour removes the segments too. */
-    struct store_position late = pos(1, 2 * 3600000 + 5, 12.3, -68.7);
-    CHECK_EQ_INT(store_put_position(s, &late), 0);
-    store_flush(s);
-    CHECK_EQ_INT(count_rows("position_seg"), 4);
-    CHECK_EQ_INT(s->ops->retain(s, 3600000 + 1), 2);
-    store_flush(s);
-    CHECK_EQ_INT(count_rows("position_seg"), 1);
-    memset(&l, 0, sizeof l);
-    CHECK_EQ_INT(s->ops->query_area(s, 12.0, -69.0, 12.5, -68.5, 0, INT64_MAX, on_pos, &l), 0);
-    CHECK(l.n == 1 && l.ids[0] == 1 && l.t[0] == 2 * 3600000 + 5);
-    store_close(s);
-    cleanup();
-}
+#include "store_conform.h"
 
 /* Migration 5 on a store written before it: the per-position R*Tree goes,
  * segment boxes are built from the positions, the area query answers. */
@@ -255,186 +101,9 @@ static void test_migration_segments(void)
     cleanup();
 }
 
-/* The area query through segment boxes against a plain scan of what was
- * written: random tracks over many hours, batches and two writer sessions
- * (the second grows segments the first wrote), random boxes and windows. */
-#define RN_ENT 12
-#define RN_POS 3000
-static struct store_position rn[RN_POS];
-
-struct alog {
-    int n;
-    uint32_t ids[RN_ENT];
-    int64_t t[RN_ENT];
-    double lat[RN_ENT];
-};
-
-static int on_area(void *ctx, const struct store_position *p)
-{
-    struct alog *l = ctx;
-    if (l->n < RN_ENT) {
-        l->ids[l->n] = p->id;
-        l->t[l->n] = p->t_ms;
-        l->lat[l->n] = p->lat;
-    }
-    l->n++;
-    return 0;
-}
-
-static uint64_t rng = 88172645463325252u;
-static double urand(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (double)(rng >> 11) / 9007199254740992.0;
-}
-
-static void test_area_random(void)
-{
-    struct store *s = fresh();
-    CHECK(s != NULL);
-    if (!s)
-        return;
-    store_set_batch(s, 97, 60000);
-    double lat[RN_ENT], lon[RN_ENT];
-    int64_t t[RN_ENT];
-    for (int e = 0; e < RN_ENT; e++)
-        lat[e] = 10 + 4 * urand(), lon[e] = -70 + 4 * urand(), t[e] = 7200000 * (int64_t)e;
-    for (int i = 0; i < RN_POS; i++) {
-        int e = (int)(urand() * RN_ENT);
-        lat[e] += (urand() - 0.5) * 0.1, lon[e] += (urand() - 0.5) * 0.1;
-        t[e] += 1 + (int64_t)(urand() * 300000);
-        rn[i] = pos((uint32_t)(100 + e), t[e], lat[e], lon[e]);
-        if (e % 3 == 0)
-            rn[i].kind = STORE_AIRCRAFT;
-        if (i == RN_POS / 2) { /* a second writer session on the same file */
-            store_close(s);
-            char err[256];
-            s = store_open(path, err, sizeof err);
-            CHECK(s != NULL);
-            if (!s)
-                return;
-            store_set_batch(s, 97, 60000);
-        }
-        CHECK_EQ_INT(store_put_position(s, &rn[i]), 0);
-    }
-    store_flush(s);
-    CHECK(count_rows("position_seg") < RN_POS / 10);
-    for (int k = 0; k < 200; k++) {
-        double la0 = 9.5 + 5 * urand(), lo0 = -70.5 + 5 * urand();
-        double la1 = la0 + urand() * (k % 2 ? 0.3 : 3), lo1 = lo0 + urand() * (k % 2 ? 0.3 : 3);
-        int64_t from = (int64_t)(urand() * 4e7), to = k % 5 ? from + (int64_t)(urand() * 2e7) : INT64_MAX;
-        /* Expected: per (kind, id), the latest fix in the box and window. */
-        int best[2][RN_ENT];
-        for (int e = 0; e < RN_ENT; e++)
-            best[0][e] = best[1][e] = -1;
-        for (int i = 0; i < RN_POS; i++) {
-            const struct store_position *p = &rn[i];
-            if (p->lat >= la0 && p->lat <= la1 && p->lon >= lo0 && p->lon <= lo1 && p->t_ms >= from &&
-                p->t_ms <= to) {
-                int *b = &best[p->kind - 1][p->id - 100];
-                if (*b < 0 || rn[*b].t_ms < p->t_ms)
-                    *b = i;
-            }
-        }
-        struct alog want = {0}, got = {0};
-        for (int kd = 0; kd < 2; kd++)
-            for (int e = 0; e < RN_ENT; e++)
-                if (best[kd][e] >= 0)
-                    on_area(&want, &rn[best[kd][e]]);
-        CHECK_EQ_INT(s->ops->query_area(s, la1, lo1, la0, lo0, from, to, on_area, &got), 0);
-        CHECK_EQ_INT(got.n, want.n);
-        for (int j = 0; j < want.n && j < got.n; j++)
-            CHECK(got.ids[j] == want.ids[j] && got.t[j] == want.t[j] && got.lat[j] == want.lat[j]);
-    }
-    store_close(s);
-    cleanup();
-}
-
-static int on_event(void *ctx, const struct store_event *e)
-{
-    int *n = ctx;
-    if (strcmp(e->kind, "encounter") == 0 && e->t_end_ms == 9000 && strstr(e->entities_json, "\"id\":7") &&
-        e->details_json && strstr(e->details_json, "min_m"))
-        (*n)++;
-    return 0;
-}
-
-static int count_event(void *ctx, const struct store_event *e)
-{
-    (void)e;
-    ++*(int *)ctx;
-    return 0;
-}
-
-static void test_events(void)
-{
-    struct store *s = fresh();
-    CHECK(s != NULL);
-    if (!s)
-        return;
-    struct store_entity_ref ents[] = {{STORE_VESSEL, 7}, {STORE_VESSEL, 8}};
-    struct store_event e = {.kind = "encounter", .t_start_ms = 5000, .t_end_ms = 9000, .entities = ents,
-                            .nentities = 2, .lat = 12, .lon = -68, .details_json = "{\"min_m\":120}",
-                            .evidence = "!AIVDM,1,1,,A,x,0*00"};
-    CHECK_EQ_INT(store_put_event(s, &e), 0);
-    store_flush(s);
-    int n = 0;
-    struct store_event_filter f = {.from_ms = 8000, .to_ms = 20000};
-    CHECK_EQ_INT(s->ops->query_events(s, &f, on_event, &n), 0);
-    CHECK_EQ_INT(n, 1);
-    n = 0;
-    f.from_ms = 9001;
-    CHECK_EQ_INT(s->ops->query_events(s, &f, on_event, &n), 0);
-    CHECK_EQ_INT(n, 0);
-    /* By entity (event_entity), kind, box and a details member. */
-    struct store_entity_ref other[] = {{STORE_AIRCRAFT, 0xabc123}};
-    struct store_event fl = {.kind = "flight", .t_start_ms = 6000, .t_end_ms = 7000, .entities = other,
-                             .nentities = 1, .lat = 10.6, .lon = -66.99,
-                             .details_json = "{\"operator\":\"IRM\",\"arrival_country_code\":\"VE\",\"n\":3}"};
-    CHECK_EQ_INT(store_put_event(s, &fl), 0);
-    store_flush(s);
-    struct store_event_filter g = {.entity_kind = STORE_VESSEL, .entity_id = 8};
-    n = 0;
-    CHECK_EQ_INT(s->ops->query_events(s, &g, count_event, &n), 0);
-    CHECK_EQ_INT(n, 1);
-    g.entity_id = 9;
-    n = 0;
-    CHECK_EQ_INT(s->ops->query_events(s, &g, count_event, &n), 0);
-    CHECK_EQ_INT(n, 0);
-    struct store_event_filter h = {.kinds = {"flight"}, .nkinds = 1, .nwhere = 2,
-                                   .where = {{"operator", "irm"}, {"arrival_country_code", "VE"}}};
-    n = 0;
-    CHECK_EQ_INT(s->ops->query_events(s, &h, count_event, &n), 0);
-    CHECK_EQ_INT(n, 1);
-    h.where[1].value = "BR";
-    n = 0;
-    CHECK_EQ_INT(s->ops->query_events(s, &h, count_event, &n), 0);
-    CHECK_EQ_INT(n, 0);
-    struct store_event_filter num = {.nwhere = 1, .where = {{"n", "3"}}};
-    n = 0;
-    CHECK_EQ_INT(s->ops->query_events(s, &num, count_event, &n), 0);
-    CHECK_EQ_INT(n, 1);
-    struct store_event_filter box = {.has_box = true, .lat0 = 11, .lon0 = -69, .lat1 = 13, .lon1 = -67};
-    n = 0;
-    CHECK_EQ_INT(s->ops->query_events(s, &box, count_event, &n), 0);
-    CHECK_EQ_INT(n, 1);
-    /* A key that could escape the JSON path is refused, not spliced. */
-    struct store_event_filter bad = {.nwhere = 1, .where = {{"a') OR 1=1 --", "x"}}};
-    CHECK(s->ops->query_events(s, &bad, count_event, &n) != 0);
-    store_close(s);
-    cleanup();
-}
-
 int main(void)
 {
-    RUN(test_identity_history);
-    RUN(test_batch_commit);
-    RUN(test_batch_rules);
-    RUN(test_area_track_retention);
-    RUN(test_area_random);
+    RUN_STORE_CONFORMANCE();
     RUN(test_migration_segments);
-    RUN(test_events);
     TEST_MAIN_END();
 }

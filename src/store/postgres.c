@@ -1,0 +1,1132 @@
+/* postgres.c: the PostgreSQL/PostGIS backend of the store (store.h), opened
+ * by a libpq URL (postgresql://USER@HOST:PORT/DB). The connection, the write
+ * side and the queries the CLI uses; postgres_read.c has the HTTP API's.
+ *
+ * WRITES are kept in memory while a batch is open (store.c: begin/commit)
+ * and sent at commit in one transaction, a handful of statements whatever
+ * the batch's size: identities, positions and alerts as arrays (unnest),
+ * events one statement each (with their entities). Partitions of the days a
+ * batch touches are created first, each in its own short transaction, so a
+ * batch never holds the parent table's lock. A lost connection is
+ * re-established with back-off and the whole batch sent again; batch_log
+ * says whether a COMMIT whose answer was lost went through, so a retried
+ * batch is never written twice. A batch that still fails is reported
+ * (-1, err says how many rows), not dropped in silence.
+ *
+ * The identity cache assumes one writer per entity (as the shards of a
+ * stream give): another process changing the same entity's identity is not
+ * seen until this one reopens. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "common/buf.h"
+#include "common/json.h"
+#include "common/xmalloc.h"
+#include "store/pg_internal.h"
+#include "store/store.h"
+
+#define DAY_MS 86400000LL
+/* How long a lost server is waited for before an operation fails. */
+#define RECONNECT_MS 60000
+
+struct pos_row {
+    int64_t t;
+    uint32_t id;
+    uint8_t kind;
+    double lat, lon, alt, speed, course;
+    const char *source; /* interned (store_pg.sources) */
+};
+
+struct id_row {
+    uint8_t kind;
+    uint32_t id;
+    char *field, *value;
+    int64_t from, to; /* to 0: open */
+};
+
+struct id_close {
+    uint8_t kind;
+    uint32_t id;
+    char *field;
+    int64_t t;
+};
+
+struct ev_row {
+    char *kind, *entities, *details, *evidence;
+    int64_t t_start, t_end;
+    double lat, lon;
+    struct store_entity_ref *ents;
+    size_t nents;
+};
+
+struct al_row {
+    int64_t t;
+    uint8_t kind;
+    uint32_t id;
+    char *rule, *message, *evidence;
+};
+
+/* The current value of an identity field: stored (pend -1) or written by
+ * the open batch (pend: its index in ids). */
+struct idc {
+    uint64_t ent; /* 0: empty slot */
+    char *field, *value;
+    long pend;
+};
+
+struct store_pg {
+    struct store base;
+    PGconn *conn;
+    int tx;
+    uint64_t writer, seq;
+    struct pos_row *pos;
+    size_t npos, cappos;
+    struct id_row *ids;
+    size_t nids, capids;
+    struct id_close *closes;
+    size_t ncloses, capcloses;
+    struct ev_row *evs;
+    size_t nevs, capevs;
+    struct al_row *als;
+    size_t nals, capals;
+    char **sources;
+    size_t nsources;
+    int64_t *days; /* partitions known to exist */
+    size_t ndays, capdays;
+    struct idc *idc; /* open addressing, linear probing; a power of two */
+    size_t nidc, idccap;
+};
+
+static struct store_pg *sp(struct store *s) { return (struct store_pg *)s; }
+
+#define GROW(arr, n, cap)                                                                                    \
+    do {                                                                                                     \
+        if ((n) == (cap)) {                                                                                  \
+            (cap) = (cap) ? 2 * (cap) : 256;                                                                 \
+            (arr) = xrealloc((arr), (cap) * sizeof *(arr));                                                  \
+        }                                                                                                    \
+    } while (0)
+
+/* --- connection --- */
+
+static void quiet_notices(void *arg, const char *msg) { (void)arg, (void)msg; }
+
+static void set_err(struct store *s, const char *what, const char *msg)
+{
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        n--;
+    snprintf(s->err, sizeof s->err, "%s%s%.*s", what ? what : "", what ? ": " : "", (int)n, msg);
+}
+
+static int session_setup(struct store_pg *q)
+{
+    PQsetNoticeProcessor(q->conn, quiet_notices, NULL);
+    /* Shortest text that reads back to the same double (the default since
+     * PostgreSQL 12, set so a server configured otherwise cannot change
+     * what a position reads back as). */
+    PGresult *r = PQexec(q->conn, "SET extra_float_digits = 1; SET client_min_messages = warning");
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        set_err(&q->base, "session", PQerrorMessage(q->conn));
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+/* Waits for the server with back-off: 0.1 s, doubling up to 5 s, for up to
+ * RECONNECT_MS in all. */
+static int reconnect(struct store_pg *q)
+{
+    long wait = 100, total = 0;
+    for (;;) {
+        PQreset(q->conn);
+        if (PQstatus(q->conn) == CONNECTION_OK)
+            return session_setup(q);
+        if (total >= RECONNECT_MS)
+            break;
+        struct timespec ts = {wait / 1000, (wait % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) && errno == EINTR)
+            ;
+        total += wait;
+        wait = wait * 2 > 5000 ? 5000 : wait * 2;
+    }
+    set_err(&q->base, "connection lost", PQerrorMessage(q->conn));
+    return -1;
+}
+
+PGresult *pgx_exec(struct store *s, const char *sql, int n, const char *const *vals)
+{
+    struct store_pg *q = sp(s);
+    for (int attempt = 0;; attempt++) {
+        PGresult *r = vals ? PQexecParams(q->conn, sql, n, NULL, vals, NULL, NULL, 0) : PQexec(q->conn, sql);
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+            return r;
+        set_err(s, NULL, r ? PQresultErrorMessage(r) : PQerrorMessage(q->conn));
+        if (!s->err[0])
+            set_err(s, NULL, PQerrorMessage(q->conn));
+        PQclear(r);
+        if (attempt == 0 && !q->tx && PQstatus(q->conn) == CONNECTION_BAD && reconnect(q) == 0)
+            continue;
+        return NULL;
+    }
+}
+
+int pgx_run(struct store *s, const char *sql, int n, const char *const *vals)
+{
+    PGresult *r = pgx_exec(s, sql, n, vals);
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
+void pgx_clear(PGresult *r) { PQclear(r); }
+int pgx_rows(const PGresult *r) { return PQntuples(r); }
+int pgx_cmd_rows(PGresult *r) { return atoi(PQcmdTuples(r)); }
+
+const char *pgx_text(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+int64_t pgx_int(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+double pgx_real(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
+}
+
+void pgx_prefix(struct store *s, const char *prefix)
+{
+    char keep[sizeof s->err];
+    memcpy(keep, s->err, sizeof keep);
+    size_t n = strnlen(prefix, sizeof s->err - 1), k = strnlen(keep, sizeof s->err - 1 - n);
+    memcpy(s->err, prefix, n);
+    memcpy(s->err + n, keep, k);
+    s->err[n + k] = 0;
+}
+
+int pgx_begin(struct store *s)
+{
+    if (pgx_run(s, "BEGIN", 0, NULL))
+        return -1;
+    sp(s)->tx = 1;
+    return 0;
+}
+
+int pgx_commit(struct store *s)
+{
+    int rc = pgx_run(s, "COMMIT", 0, NULL);
+    sp(s)->tx = 0;
+    return rc;
+}
+
+void pgx_rollback(struct store *s)
+{
+    char keep[sizeof s->err];
+    snprintf(keep, sizeof keep, "%s", s->err);
+    if (PQstatus(sp(s)->conn) == CONNECTION_OK)
+        PQclear(PQexec(sp(s)->conn, "ROLLBACK"));
+    sp(s)->tx = 0;
+    snprintf(s->err, sizeof s->err, "%s", keep);
+}
+
+void pgx_row_position(const PGresult *r, int row, struct store_position *p)
+{
+    *p = (struct store_position){
+        .kind = (uint8_t)pgx_int(r, row, 0),
+        .id = (uint32_t)pgx_int(r, row, 1),
+        .t_ms = pgx_int(r, row, 2),
+        .lat = pgx_real(r, row, 3),
+        .lon = pgx_real(r, row, 4),
+        .alt_ft = pgx_real(r, row, 5),
+        .speed_kt = pgx_real(r, row, 6),
+        .course_deg = pgx_real(r, row, 7),
+        .source = pgx_text(r, row, 8),
+    };
+}
+
+void pgx_row_identity(const PGresult *r, int row, struct store_identity *i)
+{
+    *i = (struct store_identity){
+        .field = pgx_text(r, row, 0),
+        .value = pgx_text(r, row, 1),
+        .valid_from_ms = pgx_int(r, row, 2),
+        .valid_to_ms = pgx_int(r, row, 3),
+    };
+}
+
+void pgx_row_event(const PGresult *r, int row, struct store_event *e)
+{
+    *e = (struct store_event){
+        .id = pgx_int(r, row, 0),
+        .kind = pgx_text(r, row, 1),
+        .t_start_ms = pgx_int(r, row, 2),
+        .t_end_ms = pgx_int(r, row, 3),
+        .entities_json = pgx_text(r, row, 4),
+        .lat = pgx_real(r, row, 5),
+        .lon = pgx_real(r, row, 6),
+        .details_json = pgx_text(r, row, 7),
+        .evidence = pgx_text(r, row, 8),
+    };
+}
+
+/* --- identity cache --- */
+
+static uint64_t ent_key(uint8_t kind, uint32_t id) { return 1ull << 63 | (uint64_t)kind << 32 | id; }
+
+static uint64_t idc_hash(uint64_t ent, const char *field)
+{
+    uint64_t h = ent * 0x9E3779B97F4A7C15u;
+    for (; *field; field++)
+        h = (h ^ (unsigned char)*field) * 0x100000001B3u;
+    return h ^ (h >> 29);
+}
+
+static struct idc *idc_find(struct store_pg *q, uint64_t ent, const char *field)
+{
+    if (2 * (q->nidc + 1) > q->idccap) {
+        size_t oldcap = q->idccap, cap = oldcap ? 2 * oldcap : 1024;
+        struct idc *old = q->idc;
+        q->idc = xcalloc(cap, sizeof *q->idc);
+        q->idccap = cap;
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i].ent) {
+                size_t j = idc_hash(old[i].ent, old[i].field) & (cap - 1);
+                while (q->idc[j].ent)
+                    j = (j + 1) & (cap - 1);
+                q->idc[j] = old[i];
+            }
+        free(old);
+    }
+    size_t j = idc_hash(ent, field) & (q->idccap - 1);
+    while (q->idc[j].ent && !(q->idc[j].ent == ent && strcmp(q->idc[j].field, field) == 0))
+        j = (j + 1) & (q->idccap - 1);
+    return &q->idc[j];
+}
+
+static void idc_set(struct store_pg *q, struct idc *c, uint64_t ent, const char *field, const char *value, long pend)
+{
+    if (!c->ent) {
+        c->ent = ent;
+        c->field = xstrdup(field);
+        q->nidc++;
+    } else {
+        free(c->value);
+    }
+    c->value = xstrdup(value);
+    c->pend = pend;
+}
+
+static void idc_clear(struct store_pg *q)
+{
+    for (size_t i = 0; i < q->idccap; i++)
+        if (q->idc[i].ent) {
+            free(q->idc[i].field);
+            free(q->idc[i].value);
+        }
+    free(q->idc);
+    q->idc = NULL;
+    q->nidc = q->idccap = 0;
+}
+
+/* --- the open batch --- */
+
+static size_t batch_rows(const struct store_pg *q) { return q->npos + q->nids + q->nevs + q->nals; }
+
+static void batch_clear(struct store_pg *q)
+{
+    for (size_t i = 0; i < q->nids; i++)
+        free(q->ids[i].field), free(q->ids[i].value);
+    for (size_t i = 0; i < q->ncloses; i++)
+        free(q->closes[i].field);
+    for (size_t i = 0; i < q->nevs; i++) {
+        struct ev_row *e = &q->evs[i];
+        free(e->kind), free(e->entities), free(e->details), free(e->evidence), free(e->ents);
+    }
+    for (size_t i = 0; i < q->nals; i++)
+        free(q->als[i].rule), free(q->als[i].message), free(q->als[i].evidence);
+    q->npos = q->nids = q->ncloses = q->nevs = q->nals = 0;
+}
+
+static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
+
+static const char *intern_source(struct store_pg *q, const char *src)
+{
+    if (!src)
+        return NULL;
+    for (size_t i = 0; i < q->nsources; i++)
+        if (strcmp(q->sources[i], src) == 0)
+            return q->sources[i];
+    q->sources = xrealloc(q->sources, (q->nsources + 1) * sizeof *q->sources);
+    return q->sources[q->nsources++] = xstrdup(src);
+}
+
+static int64_t day_of(int64_t t) { return t / DAY_MS - (t % DAY_MS < 0); }
+
+static void partition_name(char *out, size_t n, int64_t day)
+{
+    if (day < 0)
+        snprintf(out, n, "position_dm%lld", (long long)-day);
+    else
+        snprintf(out, n, "position_d%lld", (long long)day);
+}
+
+static int day_known(const struct store_pg *q, int64_t day)
+{
+    for (size_t i = q->ndays; i-- > 0;)
+        if (q->days[i] == day)
+            return 1;
+    return 0;
+}
+
+/* Creates the partitions of the batch's days this writer has not made or
+ * seen yet, each in its own transaction (IF NOT EXISTS: another writer may
+ * have made it). */
+static int ensure_partitions(struct store_pg *q)
+{
+    for (size_t i = 0; i < q->npos; i++) {
+        int64_t day = day_of(q->pos[i].t);
+        if (day_known(q, day))
+            continue;
+        char name[48], sql[200];
+        partition_name(name, sizeof name, day);
+        snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS %s PARTITION OF position FOR VALUES FROM (%lld) TO (%lld)",
+                 name, (long long)(day * DAY_MS), (long long)((day + 1) * DAY_MS));
+        if (pgx_run(&q->base, sql, 0, NULL)) {
+            /* Two writers creating the same day at once: one loses the race
+             * with "already exists"; the table is there either way. */
+            if (pgx_run(&q->base, sql, 0, NULL))
+                return -1;
+        }
+        GROW(q->days, q->ndays, q->capdays);
+        q->days[q->ndays++] = day;
+    }
+    return 0;
+}
+
+/* Array literals for unnest(): elements comma separated, NULL for none,
+ * text double-quoted with " and \ escaped. */
+static void arr_sep(struct buf *b) { buf_putc(b, b->len > 1 ? ',' : '{'); }
+
+static void arr_int(struct buf *b, int64_t v)
+{
+    arr_sep(b);
+    buf_i64(b, v);
+}
+
+static void arr_real(struct buf *b, double v)
+{
+    arr_sep(b);
+    if (isfinite(v))
+        buf_printf(b, "%.17g", v);
+    else
+        buf_puts(b, "NULL");
+}
+
+static void arr_text(struct buf *b, const char *s)
+{
+    arr_sep(b);
+    if (!s) {
+        buf_puts(b, "NULL");
+        return;
+    }
+    buf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            buf_putc(b, '\\');
+        buf_putc(b, *s);
+    }
+    buf_putc(b, '"');
+}
+
+/* Closes the literals: "{}" when empty, and NUL-terminates. */
+static void arr_end(struct buf *b)
+{
+    if (b->len <= 1)
+        buf_puts(b, "{");
+    buf_putc(b, '}');
+    buf_putc(b, 0);
+}
+
+#define NARR 10
+static void arrs_init(struct buf *a, int n)
+{
+    for (int i = 0; i < n; i++) {
+        buf_init(&a[i], 1024);
+        buf_putc(&a[i], 0), a[i].len = 0; /* empty: arr_sep opens with '{' */
+    }
+}
+
+static void arrs_end(struct buf *a, int n, const char **vals)
+{
+    for (int i = 0; i < n; i++) {
+        arr_end(&a[i]);
+        vals[i] = a[i].p;
+    }
+}
+
+static void arrs_free(struct buf *a, int n)
+{
+    for (int i = 0; i < n; i++)
+        buf_free(&a[i]);
+}
+
+static int send_identities(struct store_pg *q)
+{
+    struct buf a[NARR];
+    const char *v[NARR];
+    int rc = 0;
+    if (q->ncloses) {
+        arrs_init(a, 4);
+        for (size_t i = 0; i < q->ncloses; i++) {
+            arr_int(&a[0], q->closes[i].kind);
+            arr_int(&a[1], q->closes[i].id);
+            arr_text(&a[2], q->closes[i].field);
+            arr_int(&a[3], q->closes[i].t);
+        }
+        arrs_end(a, 4, v);
+        rc = pgx_run(&q->base,
+                     "UPDATE identity SET valid_to=u.t FROM unnest($1::int2[], $2::int8[], $3::text[], $4::int8[])"
+                     " AS u(k, i, f, t) WHERE identity.kind=u.k AND identity.id=u.i AND identity.field=u.f"
+                     " AND identity.valid_to IS NULL",
+                     4, v);
+        arrs_free(a, 4);
+    }
+    if (rc == 0 && q->nids) {
+        arrs_init(a, 6);
+        for (size_t i = 0; i < q->nids; i++) {
+            const struct id_row *r = &q->ids[i];
+            arr_int(&a[0], r->kind);
+            arr_int(&a[1], r->id);
+            arr_text(&a[2], r->field);
+            arr_text(&a[3], r->value);
+            arr_int(&a[4], r->from);
+            if (r->to)
+                arr_int(&a[5], r->to);
+            else
+                arr_text(&a[5], NULL);
+        }
+        arrs_end(a, 6, v);
+        rc = pgx_run(&q->base,
+                     "INSERT INTO identity(kind, id, field, value, valid_from, valid_to)"
+                     " SELECT k, i, f, v, vf, vt FROM unnest($1::int2[], $2::int8[], $3::text[], $4::text[],"
+                     " $5::int8[], $6::int8[]) WITH ORDINALITY AS u(k, i, f, v, vf, vt, n) ORDER BY n",
+                     6, v);
+        arrs_free(a, 6);
+    }
+    return rc;
+}
+
+/* Positions, the entities they name, and the newest row and time span in
+ * one statement; a position already stored (same kind, id, t, source) is
+ * skipped. */
+static int send_positions(struct store_pg *q)
+{
+    if (!q->npos)
+        return 0;
+    struct buf a[NARR];
+    const char *v[NARR];
+    arrs_init(a, 9);
+    for (size_t i = 0; i < q->npos; i++) {
+        const struct pos_row *p = &q->pos[i];
+        arr_int(&a[0], p->kind);
+        arr_int(&a[1], p->id);
+        arr_int(&a[2], p->t);
+        arr_real(&a[3], p->lat);
+        arr_real(&a[4], p->lon);
+        arr_real(&a[5], p->alt);
+        arr_real(&a[6], p->speed);
+        arr_real(&a[7], p->course);
+        arr_text(&a[8], p->source);
+    }
+    arrs_end(a, 9, v);
+    int rc = pgx_run(&q->base,
+                     "WITH u AS (SELECT * FROM unnest($1::int2[], $2::int8[], $3::int8[], $4::float8[], $5::float8[],"
+                     " $6::float8[], $7::float8[], $8::float8[], $9::text[])"
+                     " WITH ORDINALITY AS u(k, i, t, la, lo, a, s, c, src, n)),"
+                     " p AS (INSERT INTO position(kind, id, t, pos, alt, speed, course, source)"
+                     " SELECT k, i, t, ST_SetSRID(ST_MakePoint(lo, la), 4326)::geography, a, s, c, src"
+                     " FROM u ORDER BY n ON CONFLICT DO NOTHING RETURNING rid, t),"
+                     " e AS (INSERT INTO entity(kind, id) SELECT DISTINCT k, i FROM u ON CONFLICT DO NOTHING)"
+                     " UPDATE position_top SET rid=greatest(rid, (SELECT max(rid) FROM p)),"
+                     " tmin=least(tmin, (SELECT min(t) FROM p)), tmax=greatest(tmax, (SELECT max(t) FROM p))",
+                     9, v);
+    arrs_free(a, 9);
+    return rc;
+}
+
+/* One statement per event: the row, then its entities under the row's id.
+ * (An upsert of an event kept open would add ON CONFLICT (kind, ekey)
+ * WHERE ekey IS NOT NULL DO UPDATE to the first INSERT; the entities'
+ * ON CONFLICT already makes a second write of them a no-op.) */
+static int send_events(struct store_pg *q)
+{
+    for (size_t i = 0; i < q->nevs; i++) {
+        const struct ev_row *e = &q->evs[i];
+        char ts[24], te[24], la[32], lo[32];
+        struct buf a[2];
+        const char *av[2];
+        arrs_init(a, 2);
+        for (size_t k = 0; k < e->nents; k++) {
+            arr_int(&a[0], e->ents[k].kind);
+            arr_int(&a[1], e->ents[k].id);
+        }
+        arrs_end(a, 2, av);
+        snprintf(ts, sizeof ts, "%lld", (long long)e->t_start);
+        snprintf(te, sizeof te, "%lld", (long long)e->t_end);
+        snprintf(la, sizeof la, "%.17g", e->lat);
+        snprintf(lo, sizeof lo, "%.17g", e->lon);
+        const char *v[10] = {e->kind, ts, e->t_end ? te : NULL, e->entities, isfinite(e->lat) ? la : NULL,
+                             isfinite(e->lon) ? lo : NULL, e->details, e->evidence, av[0], av[1]};
+        int rc = pgx_run(&q->base,
+                         "WITH e AS (INSERT INTO event(kind, t_start, t_end, entities, lat, lon, details, evidence)"
+                         " VALUES ($1, $2::int8, $3::int8, $4, $5::float8, $6::float8, $7, $8) RETURNING rid)"
+                         " INSERT INTO event_entity(event, kind, id) SELECT e.rid, u.k, u.i FROM e,"
+                         " unnest($9::int2[], $10::int8[]) WITH ORDINALITY AS u(k, i, n) ORDER BY u.n"
+                         " ON CONFLICT DO NOTHING",
+                         10, v);
+        arrs_free(a, 2);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+static int send_alerts(struct store_pg *q)
+{
+    if (!q->nals)
+        return 0;
+    struct buf a[NARR];
+    const char *v[NARR];
+    arrs_init(a, 6);
+    for (size_t i = 0; i < q->nals; i++) {
+        const struct al_row *r = &q->als[i];
+        arr_int(&a[0], r->t);
+        arr_int(&a[1], r->kind);
+        arr_int(&a[2], r->id);
+        arr_text(&a[3], r->rule);
+        arr_text(&a[4], r->message);
+        arr_text(&a[5], r->evidence);
+    }
+    arrs_end(a, 6, v);
+    int rc = pgx_run(&q->base,
+                     "INSERT INTO alert(t, kind, id, rule, message, evidence)"
+                     " SELECT t, k, i, r, m, e FROM unnest($1::int8[], $2::int2[], $3::int8[], $4::text[],"
+                     " $5::text[], $6::text[]) WITH ORDINALITY AS u(t, k, i, r, m, e, n) ORDER BY n"
+                     " ON CONFLICT DO NOTHING",
+                     6, v);
+    arrs_free(a, 6);
+    return rc;
+}
+
+static int send_batch(struct store_pg *q)
+{
+    char w[24], seq[24];
+    snprintf(w, sizeof w, "%lld", (long long)(int64_t)q->writer);
+    snprintf(seq, sizeof seq, "%llu", (unsigned long long)q->seq);
+    const char *v[2] = {w, seq};
+    if (ensure_partitions(q) || pgx_begin(&q->base))
+        return -1;
+    if (send_identities(q) || send_positions(q) || send_events(q) || send_alerts(q) ||
+        pgx_run(&q->base,
+                "INSERT INTO batch_log VALUES ($1::int8, $2::int8)"
+                " ON CONFLICT (writer) DO UPDATE SET seq=excluded.seq",
+                2, v)) {
+        pgx_rollback(&q->base);
+        return -1;
+    }
+    return pgx_commit(&q->base);
+}
+
+/* Did the batch numbered q->seq commit before the connection went? */
+static int batch_committed(struct store_pg *q)
+{
+    char w[24];
+    snprintf(w, sizeof w, "%lld", (long long)(int64_t)q->writer);
+    const char *v[1] = {w};
+    PGresult *r = pgx_exec(&q->base, "SELECT seq FROM batch_log WHERE writer=$1::int8", 1, v);
+    int done = r && pgx_rows(r) == 1 && (uint64_t)pgx_int(r, 0, 0) == q->seq;
+    PQclear(r);
+    return done;
+}
+
+static int pg_begin(struct store *s)
+{
+    (void)s;
+    return 0;
+}
+
+/* After a batch is stored, what it wrote to the cache is stored too. */
+static void idc_settle(struct store_pg *q)
+{
+    for (size_t i = 0; i < q->idccap; i++)
+        q->idc[i].pend = -1;
+}
+
+static int pg_commit(struct store *s)
+{
+    struct store_pg *q = sp(s);
+    if (!batch_rows(q) && !q->ncloses)
+        return 0;
+    q->seq++;
+    for (int attempt = 0;; attempt++) {
+        if (send_batch(q) == 0)
+            break;
+        if (PQstatus(q->conn) == CONNECTION_BAD && attempt < 3 && reconnect(q) == 0) {
+            if (batch_committed(q))
+                break;
+            continue;
+        }
+        char e[64];
+        snprintf(e, sizeof e, "batch of %zu rows not stored: ", batch_rows(q));
+        pgx_prefix(s, e);
+        batch_clear(q);
+        idc_clear(q);
+        return -1;
+    }
+    batch_clear(q);
+    idc_settle(q);
+    return 0;
+}
+
+/* --- writes --- */
+
+static int pg_put_identity(struct store *s, uint8_t kind, uint32_t id, const char *field, const char *value,
+                           int64_t t_ms)
+{
+    struct store_pg *q = sp(s);
+    uint64_t ent = ent_key(kind, id);
+    struct idc *c = idc_find(q, ent, field);
+    int stored_open = 0;
+    if (c->ent) {
+        if (strcmp(c->value, value) == 0)
+            return 1;
+        stored_open = c->pend < 0;
+    } else {
+        char k[8], i[16];
+        snprintf(k, sizeof k, "%u", kind);
+        snprintf(i, sizeof i, "%u", id);
+        const char *v[3] = {k, i, field};
+        PGresult *r = pgx_exec(s,
+                               "SELECT value FROM identity WHERE kind=$1::int2 AND id=$2::int8 AND field=$3"
+                               " AND valid_to IS NULL ORDER BY rid DESC LIMIT 1",
+                               3, v);
+        if (!r)
+            return -1;
+        if (pgx_rows(r) == 1) {
+            stored_open = 1;
+            if (strcmp(pgx_text(r, 0, 0), value) == 0) {
+                PQclear(r);
+                idc_set(q, c, ent, field, value, -1);
+                return 1;
+            }
+        }
+        PQclear(r);
+    }
+    if (stored_open) {
+        GROW(q->closes, q->ncloses, q->capcloses);
+        q->closes[q->ncloses++] = (struct id_close){kind, id, xstrdup(field), t_ms};
+    } else if (c->ent) {
+        q->ids[c->pend].to = t_ms;
+    }
+    GROW(q->ids, q->nids, q->capids);
+    q->ids[q->nids] = (struct id_row){kind, id, xstrdup(field), xstrdup(value), t_ms, 0};
+    idc_set(q, c, ent, field, value, (long)q->nids++);
+    return 0;
+}
+
+static int pg_put_position(struct store *s, const struct store_position *p)
+{
+    struct store_pg *q = sp(s);
+    GROW(q->pos, q->npos, q->cappos);
+    q->pos[q->npos++] = (struct pos_row){p->t_ms, p->id, p->kind, p->lat, p->lon, p->alt_ft, p->speed_kt,
+                                         p->course_deg, intern_source(q, p->source)};
+    return 0;
+}
+
+static int pg_put_event(struct store *s, const struct store_event *e)
+{
+    struct store_pg *q = sp(s);
+    struct buf b;
+    buf_init(&b, 256);
+    struct jw w;
+    jw_init(&w, &b);
+    jw_arr_begin(&w);
+    for (size_t i = 0; i < e->nentities; i++) {
+        jw_obj_begin(&w);
+        jw_kuint(&w, "kind", e->entities[i].kind);
+        jw_kuint(&w, "id", e->entities[i].id);
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    buf_putc(&b, 0);
+    GROW(q->evs, q->nevs, q->capevs);
+    struct ev_row *r = &q->evs[q->nevs++];
+    *r = (struct ev_row){.kind = xstrdup(e->kind), .entities = b.p, .details = dup_or_null(e->details_json),
+                         .evidence = dup_or_null(e->evidence), .t_start = e->t_start_ms, .t_end = e->t_end_ms,
+                         .lat = e->lat, .lon = e->lon, .nents = e->nentities};
+    if (e->nentities) {
+        r->ents = xmalloc(e->nentities * sizeof *r->ents);
+        memcpy(r->ents, e->entities, e->nentities * sizeof *r->ents);
+    }
+    return 0;
+}
+
+static int pg_put_alert(struct store *s, const struct store_alert *a)
+{
+    struct store_pg *q = sp(s);
+    GROW(q->als, q->nals, q->capals);
+    q->als[q->nals++] = (struct al_row){a->t_ms, a->kind, a->id, xstrdup(a->rule), dup_or_null(a->message),
+                                        dup_or_null(a->evidence)};
+    return 0;
+}
+
+/* --- queries --- */
+
+static int emit_positions(PGresult *r, store_position_cb cb, void *ctx)
+{
+    if (!r)
+        return -1;
+    for (int i = 0; i < pgx_rows(r); i++) {
+        struct store_position p;
+        pgx_row_position(r, i, &p);
+        if (cb(ctx, &p))
+            break;
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pg_query_track(struct store *s, uint8_t kind, uint32_t id, int64_t from_ms, int64_t to_ms,
+                          store_position_cb cb, void *ctx)
+{
+    char k[8], i[16], f[24], t[24];
+    snprintf(k, sizeof k, "%u", kind);
+    snprintf(i, sizeof i, "%u", id);
+    snprintf(f, sizeof f, "%lld", (long long)from_ms);
+    snprintf(t, sizeof t, "%lld", (long long)to_ms);
+    const char *v[4] = {k, i, f, t};
+    return emit_positions(pgx_exec(s,
+                                   "SELECT " PG_POS_COLS " FROM position WHERE kind=$1::int2 AND id=$2::int8"
+                                   " AND t>=$3::int8 AND t<=$4::int8 ORDER BY t, rid",
+                                   4, v),
+                          cb, ctx);
+}
+
+static int pg_query_identity(struct store *s, uint8_t kind, uint32_t id, store_identity_cb cb, void *ctx)
+{
+    char k[8], i[16];
+    snprintf(k, sizeof k, "%u", kind);
+    snprintf(i, sizeof i, "%u", id);
+    const char *v[2] = {k, i};
+    PGresult *r = pgx_exec(s,
+                           "SELECT field, value, valid_from, valid_to FROM identity WHERE kind=$1::int2"
+                           " AND id=$2::int8 ORDER BY valid_from, field, rid",
+                           2, v);
+    if (!r)
+        return -1;
+    for (int j = 0; j < pgx_rows(r); j++) {
+        struct store_identity it;
+        pgx_row_identity(r, j, &it);
+        if (cb(ctx, &it))
+            break;
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* The GiST index on the geography point answers "&&" with a box on the
+ * sphere whose edges are great circles, and the great circle between two
+ * corners on one parallel bends towards the pole: the edge nearer the
+ * equator would cut into the area. That edge is moved towards the equator
+ * just enough for its great circle to stay outside the area (its highest
+ * point at the area's own latitude), and a hair more for rounding; the
+ * index then gives a superset, and each fix is checked against the area's
+ * latitudes and longitudes. Areas wider than 90 degrees or near a pole go
+ * without the index. */
+#define D2R (M_PI / 180)
+static int geo_envelope(double lat0, double lon0, double lat1, double lon1, char *out, size_t n)
+{
+    double w = lon1 - lon0;
+    if (w > 90 || lat0 < -80 || lat1 > 80)
+        return 0;
+    double half = cos(w / 2 * D2R);
+    if (lat0 > 0)
+        lat0 = atan(tan(lat0 * D2R) * half) / D2R;
+    if (lat1 < 0)
+        lat1 = -atan(tan(-lat1 * D2R) * half) / D2R;
+    const double pad = 1e-5;
+    snprintf(out, n, "SRID=4326;POLYGON((%.17g %.17g,%.17g %.17g,%.17g %.17g,%.17g %.17g,%.17g %.17g))",
+             fmax(lon0 - pad, -180), lat0 - pad, fmin(lon1 + pad, 180), lat0 - pad, fmin(lon1 + pad, 180),
+             lat1 + pad, fmax(lon0 - pad, -180), lat1 + pad, fmax(lon0 - pad, -180), lat0 - pad);
+    return 1;
+}
+
+static int pg_query_area(struct store *s, double lat0, double lon0, double lat1, double lon1, int64_t from_ms,
+                         int64_t to_ms, store_position_cb cb, void *ctx)
+{
+    double la0 = fmin(lat0, lat1), la1 = fmax(lat0, lat1), lo0 = fmin(lon0, lon1), lo1 = fmax(lon0, lon1);
+    char f[24], t[24], a[32], b[32], c[32], d[32], env[400];
+    snprintf(f, sizeof f, "%lld", (long long)from_ms);
+    snprintf(t, sizeof t, "%lld", (long long)to_ms);
+    snprintf(a, sizeof a, "%.17g", la0);
+    snprintf(b, sizeof b, "%.17g", la1);
+    snprintf(c, sizeof c, "%.17g", lo0);
+    snprintf(d, sizeof d, "%.17g", lo1);
+    int indexed = geo_envelope(la0, lo0, la1, lo1, env, sizeof env);
+    const char *v[7] = {f, t, a, b, c, d, env};
+    /* Each entity's latest fix in the area, ties to the later row, as
+     * SQLite's newest-first probe gives. */
+    return emit_positions(
+        pgx_exec(s,
+                 indexed ? "SELECT DISTINCT ON (kind, id) " PG_POS_COLS " FROM position"
+                           " WHERE t>=$1::int8 AND t<=$2::int8 AND pos && $7::geography"
+                           " AND ST_Y(pos::geometry) BETWEEN $3::float8 AND $4::float8"
+                           " AND ST_X(pos::geometry) BETWEEN $5::float8 AND $6::float8"
+                           " ORDER BY kind, id, t DESC, rid DESC"
+                         : "SELECT DISTINCT ON (kind, id) " PG_POS_COLS " FROM position"
+                           " WHERE t>=$1::int8 AND t<=$2::int8"
+                           " AND ST_Y(pos::geometry) BETWEEN $3::float8 AND $4::float8"
+                           " AND ST_X(pos::geometry) BETWEEN $5::float8 AND $6::float8"
+                           " ORDER BY kind, id, t DESC, rid DESC",
+                 indexed ? 7 : 6, v),
+        cb, ctx);
+}
+
+static bool safe_key(const char *k)
+{
+    if (!k || !*k || strlen(k) > 48)
+        return false;
+    for (; *k; k++)
+        if (!((*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') || *k == '_'))
+            return false;
+    return true;
+}
+
+/* Assembled from fixed fragments; every value is a parameter. Details are
+ * kept as the text the detector wrote (so they read back byte for byte)
+ * and parsed for a condition; lower() under the C collation folds ASCII
+ * only, as SQLite's NOCASE. */
+static int pg_query_events(struct store *s, const struct store_event_filter *f, store_event_cb cb, void *ctx)
+{
+    if (f->nkinds > STORE_FILTER_KINDS || f->nwhere > STORE_FILTER_WHERE) {
+        snprintf(s->err, sizeof s->err, "event filter: too many conditions");
+        return -1;
+    }
+    for (size_t i = 0; i < f->nwhere; i++)
+        if (!safe_key(f->where[i].key)) {
+            snprintf(s->err, sizeof s->err, "event filter: bad field name");
+            return -1;
+        }
+    enum { MAXP = 4 + STORE_FILTER_KINDS + 6 + 2 * STORE_FILTER_WHERE + 1 };
+    char num[MAXP][32];
+    const char *v[MAXP];
+    int k = 0;
+    struct buf b;
+    buf_init(&b, 512);
+    buf_puts(&b, "SELECT " PG_EVENT_COLS " FROM event WHERE coalesce(t_end, t_start)>=$1::int8");
+    snprintf(num[k], sizeof num[k], "%lld", (long long)f->from_ms), v[k] = num[k], k++;
+    if (f->to_ms) {
+        snprintf(num[k], sizeof num[k], "%lld", (long long)f->to_ms), v[k] = num[k], k++;
+        buf_printf(&b, " AND t_start<=$%d::int8", k);
+    }
+    for (size_t i = 0; i < f->nkinds; i++) {
+        v[k++] = f->kinds[i];
+        buf_printf(&b, i == 0 ? " AND kind IN ($%d" : ",$%d", k);
+    }
+    if (f->nkinds)
+        buf_puts(&b, ")");
+    if (f->entity_kind) {
+        snprintf(num[k], sizeof num[k], "%u", f->entity_kind), v[k] = num[k], k++;
+        snprintf(num[k], sizeof num[k], "%u", f->entity_id), v[k] = num[k], k++;
+        buf_printf(&b, " AND rid IN (SELECT event FROM event_entity WHERE kind=$%d::int2 AND id=$%d::int8)", k - 1,
+                   k);
+    }
+    if (f->has_box) {
+        snprintf(num[k], sizeof num[k], "%.17g", fmin(f->lat0, f->lat1)), v[k] = num[k], k++;
+        snprintf(num[k], sizeof num[k], "%.17g", fmax(f->lat0, f->lat1)), v[k] = num[k], k++;
+        snprintf(num[k], sizeof num[k], "%.17g", fmin(f->lon0, f->lon1)), v[k] = num[k], k++;
+        snprintf(num[k], sizeof num[k], "%.17g", fmax(f->lon0, f->lon1)), v[k] = num[k], k++;
+        buf_printf(&b, " AND lat BETWEEN $%d::float8 AND $%d::float8 AND lon BETWEEN $%d::float8 AND $%d::float8",
+                   k - 3, k - 2, k - 1, k);
+    }
+    for (size_t i = 0; i < f->nwhere; i++) {
+        v[k++] = f->where[i].key;
+        v[k++] = f->where[i].value ? f->where[i].value : "";
+        buf_printf(&b, " AND lower(details::jsonb->>$%d) = lower($%d)", k - 1, k);
+    }
+    buf_puts(&b, f->newest_first ? " ORDER BY t_start DESC, rid DESC" : " ORDER BY t_start, rid");
+    if (f->limit) {
+        snprintf(num[k], sizeof num[k], "%zu", f->limit), v[k] = num[k], k++;
+        buf_printf(&b, " LIMIT $%d::int8", k);
+    }
+    buf_putc(&b, 0);
+    PGresult *r = pgx_exec(s, b.p, k, v);
+    buf_free(&b);
+    if (!r) {
+        pgx_prefix(s, "events query: ");
+        return -1;
+    }
+    for (int i = 0; i < pgx_rows(r); i++) {
+        struct store_event e;
+        pgx_row_event(r, i, &e);
+        if (cb(ctx, &e))
+            break;
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* --- retention --- */
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Whole days older than the cut are dropped, the day that straddles it is
+ * thinned by a DELETE; the span's start is then read from the oldest day
+ * left that has a row. */
+static long pg_retain(struct store *s, int64_t before_ms)
+{
+    struct store_pg *q = sp(s);
+    PGresult *r = pgx_exec(s,
+                           "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid=i.inhrelid"
+                           " WHERE i.inhparent='position'::regclass",
+                           0, NULL);
+    if (!r)
+        return -1;
+    size_t nd = 0;
+    int64_t *days = xmalloc(((size_t)pgx_rows(r) + 1) * sizeof *days);
+    for (int i = 0; i < pgx_rows(r); i++) {
+        const char *name = pgx_text(r, i, 0);
+        long long d;
+        if (sscanf(name, "position_dm%lld", &d) == 1)
+            days[nd++] = -d;
+        else if (sscanf(name, "position_d%lld", &d) == 1)
+            days[nd++] = d;
+    }
+    PQclear(r);
+    qsort(days, nd, sizeof *days, cmp_i64);
+    long n = 0;
+    size_t first_kept = 0;
+    if (pgx_begin(s))
+        goto fail;
+    for (size_t i = 0; i < nd && (days[i] + 1) * DAY_MS <= before_ms; i++, first_kept++) {
+        char name[48], sql[128];
+        partition_name(name, sizeof name, days[i]);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", name);
+        if (!(r = pgx_exec(s, sql, 0, NULL)))
+            goto rollback;
+        n += (long)pgx_int(r, 0, 0);
+        PQclear(r);
+        snprintf(sql, sizeof sql, "DROP TABLE %s", name);
+        if (pgx_run(s, sql, 0, NULL))
+            goto rollback;
+    }
+    char cut[24];
+    snprintf(cut, sizeof cut, "%lld", (long long)before_ms);
+    const char *v[1] = {cut};
+    if (!(r = pgx_exec(s, "DELETE FROM position WHERE t<$1::int8", 1, v)))
+        goto rollback;
+    n += pgx_cmd_rows(r);
+    PQclear(r);
+    const char *tmin = NULL;
+    char tbuf[24];
+    for (size_t i = first_kept; i < nd && !tmin; i++) {
+        char name[48], sql[128];
+        partition_name(name, sizeof name, days[i]);
+        snprintf(sql, sizeof sql, "SELECT min(t) FROM %s", name);
+        if (!(r = pgx_exec(s, sql, 0, NULL)))
+            goto rollback;
+        if (pgx_text(r, 0, 0)) {
+            snprintf(tbuf, sizeof tbuf, "%s", pgx_text(r, 0, 0));
+            tmin = tbuf;
+        }
+        PQclear(r);
+    }
+    const char *tv[1] = {tmin};
+    if (pgx_run(s,
+                "UPDATE position_top SET tmin=$1::int8, tmax=CASE WHEN $1::int8 IS NULL THEN NULL ELSE tmax END",
+                1, tv) ||
+        pgx_commit(s))
+        goto fail;
+    /* Days dropped are made again if a late row needs them. */
+    size_t kept = 0;
+    for (size_t i = 0; i < q->ndays; i++)
+        if ((q->days[i] + 1) * DAY_MS > before_ms)
+            q->days[kept++] = q->days[i];
+    q->ndays = kept;
+    free(days);
+    return n;
+rollback:
+    pgx_rollback(s);
+fail:
+    free(days);
+    return -1;
+}
+
+/* --- lifecycle --- */
+
+static void pg_close(struct store *s)
+{
+    struct store_pg *q = sp(s);
+    batch_clear(q);
+    idc_clear(q);
+    free(q->pos), free(q->ids), free(q->closes), free(q->evs), free(q->als), free(q->days);
+    for (size_t i = 0; i < q->nsources; i++)
+        free(q->sources[i]);
+    free(q->sources);
+    PQfinish(q->conn);
+    free(q);
+}
+
+static const struct store_ops pg_ops = {
+    .close = pg_close,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .put_identity = pg_put_identity,
+    .put_position = pg_put_position,
+    .put_event = pg_put_event,
+    .put_alert = pg_put_alert,
+    .query_track = pg_query_track,
+    .query_identity = pg_query_identity,
+    .query_area = pg_query_area,
+    .query_events = pg_query_events,
+    .retain = pg_retain,
+    PG_READ_OPS,
+};
+
+struct store *store_pg_open(const char *url, char *err, size_t errn)
+{
+    struct store_pg *q = xcalloc(1, sizeof *q);
+    q->base.ops = &pg_ops;
+    q->conn = PQconnectdb(url);
+    if (PQstatus(q->conn) != CONNECTION_OK) {
+        set_err(&q->base, NULL, PQerrorMessage(q->conn));
+        snprintf(err, errn, "%s", q->base.err);
+        pg_close(&q->base);
+        return NULL;
+    }
+    /* A writer's number only has to differ from the other writers'. */
+    if (getrandom(&q->writer, sizeof q->writer, 0) != sizeof q->writer)
+        q->writer = (uint64_t)time(NULL) << 32 ^ (uint64_t)getpid();
+    if (session_setup(q) || pg_migrate(&q->base)) {
+        snprintf(err, errn, "%s", q->base.err);
+        pg_close(&q->base);
+        return NULL;
+    }
+    return &q->base;
+}

@@ -1,0 +1,132 @@
+/* postgres_schema.c: numbered migrations of the PostgreSQL store. Append
+ * only: a shipped migration is never edited, a change is a new number. The
+ * version lives in atalaya_schema; migrations run under an advisory lock, so
+ * several workers opening a new database at once apply each step once.
+ *
+ * The tables mirror the SQLite store's (src/ref/schema.c, migrations 2-5)
+ * with these differences: positions are a PostGIS geography point in a table
+ * partitioned by day of event time (created on demand by the writer,
+ * postgres.c), with a BRIN index on time and GiST on the point; every text
+ * column sorts and compares bytewise (COLLATE "C"), as SQLite's BINARY does,
+ * so both backends order rows alike; natural keys (positions: kind, id, t,
+ * source; alerts: t, kind, id, rule) make a replayed batch add nothing. */
+#include <stdio.h>
+
+#include "store/pg_internal.h"
+
+static const char *const migrations[] = {
+    /* 1: the store: identities over time, positions, entities seen, events
+     * with their entities and evidence, alerts, watchlists. kind: 1 vessel
+     * (id = MMSI), 2 aircraft (id = ICAO address); times are event time in
+     * ms since the epoch. */
+    "CREATE EXTENSION IF NOT EXISTS postgis;"
+    "CREATE TABLE identity ("
+    " rid bigserial PRIMARY KEY,"
+    " kind smallint NOT NULL, id bigint NOT NULL,"
+    " field text COLLATE \"C\" NOT NULL,"   /* name, callsign, imo, shiptype, flag, registration */
+    " value text COLLATE \"C\" NOT NULL,"
+    " valid_from bigint NOT NULL,"
+    " valid_to bigint);"                    /* NULL while current */
+    "CREATE INDEX identity_entity ON identity(kind, id, field, valid_to);"
+    "CREATE INDEX identity_value ON identity(field, value);"
+    /* Column order packs the fixed-width columns without padding. */
+    "CREATE SEQUENCE position_rid_seq;"
+    "CREATE TABLE position ("
+    " t bigint NOT NULL,"
+    " rid bigint NOT NULL DEFAULT nextval('position_rid_seq'),"
+    " id bigint NOT NULL,"
+    " kind smallint NOT NULL,"
+    " pos geography(Point, 4326) NOT NULL,"
+    " alt double precision, speed double precision, course double precision," /* ft, kn, degrees */
+    " source text COLLATE \"C\")"
+    " PARTITION BY RANGE (t);"
+    /* The natural key doubles as the entity index (kind, id, t). */
+    "CREATE UNIQUE INDEX position_key ON position(kind, id, t, source) NULLS NOT DISTINCT;"
+    "CREATE INDEX position_t ON position USING brin(t);"
+    "CREATE INDEX position_pos ON position USING gist(pos);"
+    /* The newest position row and the time span, kept by the writer in the
+     * batch's transaction: max() or min() over a partitioned table with no
+     * b-tree on them would read every partition. */
+    "CREATE TABLE position_top (one boolean PRIMARY KEY DEFAULT true CHECK (one),"
+    " rid bigint NOT NULL, tmin bigint, tmax bigint);"
+    "INSERT INTO position_top VALUES (true, 0, NULL, NULL);"
+    /* Every entity the position table has held: the picture is one probe
+     * per entity. */
+    "CREATE TABLE entity (kind smallint NOT NULL, id bigint NOT NULL, PRIMARY KEY (kind, id));"
+    /* state and ekey: for events kept open and updated in place (upsert on
+     * kind, ekey); NULL for events written whole. */
+    "CREATE TABLE event ("
+    " rid bigserial PRIMARY KEY,"
+    " kind text COLLATE \"C\" NOT NULL, t_start bigint NOT NULL, t_end bigint,"
+    " entities text,"                       /* JSON array of {kind, id} */
+    " lat double precision, lon double precision, details text, evidence text,"
+    " state text COLLATE \"C\", ekey bigint);"
+    "CREATE INDEX event_t ON event(t_start);"
+    "CREATE INDEX event_kind_t ON event(kind, t_start);"
+    "CREATE UNIQUE INDEX event_key ON event(kind, ekey) WHERE ekey IS NOT NULL;"
+    "CREATE TABLE event_entity ("
+    " event bigint NOT NULL REFERENCES event(rid) ON DELETE CASCADE,"
+    " kind smallint NOT NULL, id bigint NOT NULL,"
+    " role text COLLATE \"C\","
+    " UNIQUE (event, kind, id));"
+    "CREATE INDEX event_entity_id ON event_entity(kind, id, event);"
+    "CREATE TABLE alert ("
+    " rid bigserial PRIMARY KEY,"
+    " t bigint NOT NULL, kind smallint, id bigint,"
+    " rule text COLLATE \"C\" NOT NULL, message text, evidence text);"
+    "CREATE UNIQUE INDEX alert_key ON alert(t, kind, id, rule) NULLS NOT DISTINCT;"
+    "CREATE TABLE watchlist ("
+    " id bigserial PRIMARY KEY,"
+    " list text COLLATE \"C\" NOT NULL, list_date text, kind text NOT NULL, name text NOT NULL,"
+    " program text, entry_num text, flag text, note text);"
+    "CREATE INDEX watchlist_list ON watchlist(list);"
+    "CREATE TABLE watchlist_ident ("
+    " rid bigserial PRIMARY KEY,"
+    " entry_id bigint NOT NULL REFERENCES watchlist(id) ON DELETE CASCADE,"
+    " type text COLLATE \"C\" NOT NULL, value text COLLATE \"C\" NOT NULL);"
+    "CREATE INDEX watchlist_ident_entry ON watchlist_ident(entry_id);"
+    "CREATE INDEX watchlist_ident_value ON watchlist_ident(type, value);"
+    /* The last batch each writer committed: a batch retried after a lost
+     * connection whose COMMIT may have gone through is not written twice. */
+    "CREATE TABLE batch_log (writer bigint PRIMARY KEY, seq bigint NOT NULL);",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int pg_schema_version(void) { return NMIGRATIONS; }
+
+static int rollback(struct store *s)
+{
+    pgx_rollback(s);
+    return -1;
+}
+
+int pg_migrate(struct store *s)
+{
+    if (pgx_run(s, "CREATE TABLE IF NOT EXISTS atalaya_schema (version int NOT NULL)", 0, NULL) ||
+        pgx_begin(s))
+        return -1;
+    struct pg_result *r = NULL;
+    if (pgx_run(s, "SELECT pg_advisory_xact_lock(7361626961)", 0, NULL) ||
+        !(r = pgx_exec(s, "SELECT coalesce(max(version), 0) FROM atalaya_schema", 0, NULL)))
+        return rollback(s);
+    int have = (int)pgx_int(r, 0, 0);
+    pgx_clear(r);
+    if (have > NMIGRATIONS) {
+        snprintf(s->err, sizeof s->err, "database schema %d is newer than this build (%d)", have, NMIGRATIONS);
+        return rollback(s);
+    }
+    for (int v = have; v < NMIGRATIONS; v++) {
+        char ver[16];
+        snprintf(ver, sizeof ver, "%d", v + 1);
+        const char *p[1] = {ver};
+        if (pgx_run(s, migrations[v], 0, NULL) || pgx_run(s, "DELETE FROM atalaya_schema", 0, NULL) ||
+            pgx_run(s, "INSERT INTO atalaya_schema VALUES ($1::int)", 1, p)) {
+            char e[32];
+            snprintf(e, sizeof e, "migration %d: ", v + 1);
+            pgx_prefix(s, e);
+            return rollback(s);
+        }
+    }
+    return pgx_commit(s);
+}

@@ -1,0 +1,179 @@
+/* test_store_pg.c: the PostgreSQL store against the server that
+ * tests/sh/pg_store.sh starts (URL in ATALAYA_PG_URL): the tests every
+ * backend passes (store_conform.h), then PostgreSQL's own: partitions made
+ * on demand and dropped by retention, natural keys (a batch written twice
+ * adds nothing), a batch sent again after the server went away. Without
+ * the variable it reports itself skipped. */
+#include <libpq-fe.h>
+#include <math.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "test.h"
+
+static const char *url;
+static const int backend_sqlite = 0;
+
+/* Statements through a connection of the test's own: what a reader sees. */
+static long sql_long(const char *sql)
+{
+    PGconn *c = PQconnectdb(url);
+    long n = -1;
+    PQclear(PQexec(c, "SET client_min_messages = warning"));
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+        n = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+    else if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return n;
+}
+
+static long count_rows(const char *table)
+{
+    char q[160];
+    snprintf(q, sizeof q, "SELECT count(*) FROM %s", table);
+    return sql_long(q);
+}
+
+static void cleanup(void)
+{
+    sql_long("DROP TABLE IF EXISTS position, position_top, entity, event_entity, event, alert, identity,"
+             " watchlist_ident, watchlist, batch_log, atalaya_schema CASCADE;"
+             " DROP SEQUENCE IF EXISTS position_rid_seq");
+}
+
+static struct store *reopen(void)
+{
+    char err[256];
+    struct store *s = store_open(url, err, sizeof err);
+    if (!s)
+        fprintf(stderr, "%s\n", err);
+    return s;
+}
+
+static struct store *fresh(void)
+{
+    cleanup();
+    return reopen();
+}
+
+#include "store_conform.h"
+
+static long partitions(void)
+{
+    return sql_long("SELECT count(*) FROM pg_inherits WHERE inhparent='position'::regclass");
+}
+
+/* Days become partitions as rows need them; retention drops the days wholly
+ * before the cut and deletes inside the one that straddles it. */
+static void test_partitions_retention(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    const int64_t day = 86400000;
+    for (int d = -1; d < 4; d++)
+        for (int i = 0; i < 10; i++) {
+            struct store_position p = pos(7, d * day + i * 3600000, 12, -68);
+            CHECK_EQ_INT(store_put_position(s, &p), 0);
+        }
+    store_flush(s);
+    CHECK_EQ_INT(partitions(), 5);
+    CHECK_EQ_INT(count_rows("position"), 50);
+    int64_t from, to;
+    CHECK_EQ_INT(s->ops->timespan(s, &from, &to), 0);
+    CHECK(from == -day && to == 3 * day + 9 * 3600000);
+    /* Days -1 and 0 go whole, day 1 loses its first 5 hours. */
+    CHECK_EQ_INT(s->ops->retain(s, day + 5 * 3600000), 25);
+    CHECK_EQ_INT(partitions(), 3);
+    CHECK_EQ_INT(count_rows("position"), 25);
+    CHECK_EQ_INT(s->ops->timespan(s, &from, &to), 0);
+    CHECK(from == day + 5 * 3600000 && to == 3 * day + 9 * 3600000);
+    /* A late row for a dropped day makes its partition again. */
+    struct store_position late = pos(7, 10, 12, -68);
+    CHECK_EQ_INT(store_put_position(s, &late), 0);
+    store_flush(s);
+    CHECK_EQ_INT(partitions(), 4);
+    CHECK_EQ_INT(s->ops->retain(s, 100 * day), 26);
+    CHECK_EQ_INT(count_rows("position"), 0);
+    CHECK_EQ_INT(s->ops->timespan(s, &from, &to), 0);
+    CHECK(from == 0 && to == 0);
+    store_close(s);
+    cleanup();
+}
+
+/* The same batch written twice (a redelivered stream, a re-run ingest)
+ * stores its positions and alerts once. */
+static void test_natural_keys(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 20; i++) {
+            struct store_position p = pos(9, 1000 * i, 12, -68);
+            if (i == 5)
+                p.source = NULL; /* NULL is one source too */
+            CHECK_EQ_INT(store_put_position(s, &p), 0);
+        }
+        struct store_alert a = {.t_ms = 5000, .kind = STORE_VESSEL, .id = 9, .rule = "mmsi"};
+        CHECK_EQ_INT(store_put_alert(s, &a), 0);
+        store_flush(s);
+    }
+    CHECK_EQ_INT(count_rows("position"), 20);
+    CHECK_EQ_INT(count_rows("alert"), 1);
+    /* Another source at the same time is another row. */
+    struct store_position p = pos(9, 0, 12, -68);
+    p.source = "ais_b";
+    CHECK_EQ_INT(store_put_position(s, &p), 0);
+    store_flush(s);
+    CHECK_EQ_INT(count_rows("position"), 21);
+    store_close(s);
+    cleanup();
+}
+
+/* The server closes the writer's connection while a batch is open: the
+ * batch goes in once the writer has reconnected, exactly once. */
+static void test_reconnect(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK_EQ_INT(store_put_identity(s, STORE_VESSEL, 3, "name", "ONE", 1000), 0);
+    store_flush(s);
+    for (int i = 0; i < 30; i++) {
+        struct store_position p = pos(3, 2000 + i, 12, -68);
+        CHECK_EQ_INT(store_put_position(s, &p), 0);
+    }
+    CHECK_EQ_INT(store_put_identity(s, STORE_VESSEL, 3, "name", "TWO", 2000), 0);
+    CHECK(sql_long("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                   " WHERE datname=current_database() AND pid<>pg_backend_pid()) t") >= 1);
+    CHECK_EQ_INT(store_flush(s), 0);
+    CHECK_EQ_INT(count_rows("position"), 30);
+    CHECK_EQ_INT(count_rows("identity"), 2);
+    CHECK_EQ_INT(count_rows("identity WHERE value='ONE' AND valid_to=2000"), 1);
+    struct plog l = {0};
+    CHECK_EQ_INT(s->ops->query_track(s, STORE_VESSEL, 3, 0, 5000, on_pos, &l), 0);
+    CHECK_EQ_INT(l.n, 30);
+    store_close(s);
+    cleanup();
+}
+
+int main(void)
+{
+    url = getenv("ATALAYA_PG_URL");
+    if (!url || !*url) {
+        printf("ok - test_store_pg # SKIP no ATALAYA_PG_URL (tests/sh/pg_store.sh starts a server and runs it)\n");
+        return 0;
+    }
+    RUN_STORE_CONFORMANCE();
+    RUN(test_partitions_retention);
+    RUN(test_natural_keys);
+    RUN(test_reconnect);
+    TEST_MAIN_END();
+}
