@@ -62,9 +62,10 @@ int cmd_serve(int argc, char **argv)
         cfg_free(serve_options, &cfg);
         return rc > 0 && !rest.n ? 0 : 1;
     }
-    /* A reader: a missing file is a mistake, not a new empty store. */
+    /* A reader: a missing file is a mistake, not a new empty store (a
+     * server URL has no file to look for). */
     const char *path = strncmp(cfg.store, "sqlite:", 7) == 0 ? cfg.store + 7 : cfg.store;
-    if (access(path, R_OK) != 0) {
+    if (!strstr(cfg.store, "://") && access(path, R_OK) != 0) {
         fprintf(stderr, "atalaya serve: %s: no such store (run atalaya ingest first)\n", path);
         cfg_free(serve_options, &cfg);
         return 1;
