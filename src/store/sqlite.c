@@ -1,6 +1,7 @@
 /* sqlite.c: the SQLite backend of the store (store.h). The tables are
- * migrations 3-5 of the shared schema (src/ref/schema.c), so registry,
- * watchlists and the store can live in one file. WAL with
+ * versions 3 onwards of the file's migrations (sqlite_schema.c), after the
+ * reference tables (src/ref/schema.c), so registry, watchlists and the
+ * store can live in one file. WAL with
  * synchronous=NORMAL: a crash loses at most the transactions after the last
  * checkpointed commit of the WAL, never corrupts the file (sqlite.org/wal.html),
  * and readers (atalaya query) do not block the writer. */
@@ -751,6 +752,11 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errn)
     struct store_sqlite *q = xcalloc(1, sizeof *q);
     q->base.ops = &sqlite_ops;
     if (ref_db_open(path, &q->db, err, errn) != 0) {
+        free(q);
+        return NULL;
+    }
+    if (sqlite_store_migrate(q->db, err, errn) != 0) {
+        ref_db_close(q->db);
         free(q);
         return NULL;
     }

@@ -11,6 +11,9 @@
 struct sqlite3;
 struct sqlite_read;
 
+/* Creates or updates the store's tables in a file ref_db_open has opened
+ * (sqlite_schema.c). 0 or -1 with err. */
+int sqlite_store_migrate(struct sqlite3 *db, char *err, size_t errn);
 /* The connection behind a store opened by store_sqlite_open. */
 struct sqlite3 *sqlite_store_db(struct store *s);
 /* Where sqlite_read.c keeps its statements (NULL until the first read). */
