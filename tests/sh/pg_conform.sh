@@ -21,7 +21,7 @@ hflag=(); [ "$hours" != 0 ] && hflag=(--hours "$hours")
     --truth "$tmp/truth.jsonl" --seed 7 "${hflag[@]}" || { echo "not ok - pg_conform: simulate"; exit 1; }
 epoch=$(python3 -c 'import json,sys; h=json.loads(open(sys.argv[1]).readline()); print((h["start_ms"] - h.get("modes_ts12_at_start", 0) / 12000) / 1000)' "$tmp/truth.jsonl")
 # Watchlists and registry in their own file, the same for both stores.
-"$ATALAYA" watchlist --db "$tmp/ref.db" import --format csv --list demo "$root/scenarios/caribbean-watchlist.csv" >/dev/null
+"$ATALAYA" watchlist --db "$tmp/ref.db" import --format csv --list demo "$root/scenarios/caribbean-watchlist.csv" >/dev/null 2>&1
 ingest() {
     "$ATALAYA" ingest --quiet --store "$1" --db "$tmp/ref.db" --modes-epoch "$epoch" \
         --port-polygons "$root/scenarios/caribbean-ports.geojson" --geofence "$root/scenarios/caribbean-zones.geojson" \
@@ -76,7 +76,7 @@ entity $mmsi
 --format json entity $evm
 area -- 10 -70 13 -60
 --format csv area -- -30 -75 40 55
---format json --from 2026-01-12T06:00Z --to 2026-01-12T12:00Z area -- 11.5 -69.5 12.5 -68
+--format json --from 2026-01-12T01:00Z --to 2026-01-12T02:30Z area -- 11.5 -69.5 12.5 -68
 EOF
 
 # The API and the page, byte for byte, from a server over each store.
@@ -122,6 +122,14 @@ done <<EOF
 /api/v1/search?q=$icao
 /api/v1/watchlist
 EOF
+
+# Both servers stop cleanly (SIGTERM), with nothing in their logs from a
+# sanitizer.
+for p in "${pids[@]}"; do kill "$p"; wait "$p"; echo "exit $?"; done >"$tmp/exits"
+pids=()
+if ! grep -qv '^exit 0$' "$tmp/exits" && ! grep -qE 'Sanitizer|runtime error' "$tmp"/serve.*.log; then
+    echo "ok - both servers exit cleanly"
+else echo "not ok - a server: $(tr '\n' ' ' <"$tmp/exits")"; cat "$tmp"/serve.*.log | head -n 20; fi
 
 # Natural keys: the same recordings again add no position and no alert.
 ingest "$PG_URL" 2>>"$tmp/err.p"
