@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Backend conformance: the Caribbean demo (the first ATALAYA_PG_HOURS hours,
-# default 24; 0 for all three days) ingested into SQLite and into a
+# default 12; 0 for all three days) ingested into SQLite and into a
 # throw-away PostgreSQL (pg_lib.sh) gives the same rows, byte-identical
 # `atalaya query flights|portcalls|events|track|entity|area` output in every
 # format, and `atalaya serve` over each answers the API and the page alike.
@@ -8,7 +8,7 @@
 # or alert (natural keys).
 set -u
 root=${ATALAYA_ROOT:-.}
-hours=${ATALAYA_PG_HOURS:-24}
+hours=${ATALAYA_PG_HOURS:-12}
 . "$root/tests/sh/pg_lib.sh"
 pg_start || { echo "not ok - pg_conform: the server did not start"; exit 1; }
 tmp=$(mktemp -d)
