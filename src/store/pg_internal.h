@@ -19,10 +19,11 @@ struct pg_result;
 #define PG_POS_COLS "kind, id, t, ST_Y(pos::geometry), ST_X(pos::geometry), alt, speed, course, source"
 #define PG_EVENT_COLS "rid, kind, t_start, t_end, entities, lat, lon, details, evidence"
 
-/* Runs one statement with text parameters (NULL: SQL NULL). A lost
- * connection is re-established with back-off and the statement run once
- * more (only outside a batch's transaction: pgx_tx says which). Returns the
- * result of a statement that succeeded, or NULL with s->err set. */
+/* Runs one statement with text parameters (NULL: SQL NULL); vals NULL:
+ * sql may hold several statements, without parameters. A lost connection
+ * is re-established with back-off and the statement run once more, unless a
+ * transaction is open (pgx_begin). Returns the result of a statement that
+ * succeeded, or NULL with s->err set. */
 struct pg_result *pgx_exec(struct store *s, const char *sql, int n, const char *const *vals);
 /* pgx_exec, and the result discarded. 0 or -1. */
 int pgx_run(struct store *s, const char *sql, int n, const char *const *vals);
@@ -51,7 +52,6 @@ void pgx_row_identity(const struct pg_result *r, int row, struct store_identity 
 
 /* Brings the schema up to date (postgres_schema.c). 0 or -1 with err. */
 int pg_migrate(struct store *s);
-int pg_schema_version(void);
 
 int pgr_timespan(struct store *s, int64_t *from_ms, int64_t *to_ms);
 int pgr_last_rows(struct store *s, struct store_rows *out);

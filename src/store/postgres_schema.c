@@ -3,12 +3,13 @@
  * version lives in atalaya_schema; migrations run under an advisory lock, so
  * several workers opening a new database at once apply each step once.
  *
- * The tables mirror the SQLite store's (src/ref/schema.c, migrations 2-5)
- * with these differences: positions are a PostGIS geography point in a table
- * partitioned by day of event time (created on demand by the writer,
- * postgres.c), with a BRIN index on time and GiST on the point; every text
- * column sorts and compares bytewise (COLLATE "C"), as SQLite's BINARY does,
- * so both backends order rows alike; natural keys (positions: kind, id, t,
+ * The tables mirror the SQLite store's (src/store/sqlite_schema.c) and the
+ * watchlists (src/ref/schema.c) with these differences: positions are a
+ * PostGIS geography point in a table partitioned by day of event time
+ * (partitions made on demand by the writer, postgres.c), with a BRIN index
+ * on time and GiST on the point; every text column sorts and compares
+ * bytewise (COLLATE "C"), as SQLite's BINARY does, so both backends order
+ * rows alike; natural keys (positions: kind, id, t,
  * source; alerts: t, kind, id, rule) make a replayed batch add nothing. */
 #include <stdio.h>
 
@@ -93,8 +94,6 @@ static const char *const migrations[] = {
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
-int pg_schema_version(void) { return NMIGRATIONS; }
-
 static int rollback(struct store *s)
 {
     pgx_rollback(s);
@@ -103,11 +102,11 @@ static int rollback(struct store *s)
 
 int pg_migrate(struct store *s)
 {
-    if (pgx_run(s, "CREATE TABLE IF NOT EXISTS atalaya_schema (version int NOT NULL)", 0, NULL) ||
-        pgx_begin(s))
+    if (pgx_begin(s))
         return -1;
     struct pg_result *r = NULL;
     if (pgx_run(s, "SELECT pg_advisory_xact_lock(7361626961)", 0, NULL) ||
+        pgx_run(s, "CREATE TABLE IF NOT EXISTS atalaya_schema (version int NOT NULL)", 0, NULL) ||
         !(r = pgx_exec(s, "SELECT coalesce(max(version), 0) FROM atalaya_schema", 0, NULL)))
         return rollback(s);
     int have = (int)pgx_int(r, 0, 0);

@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 #include <math.h>
 #include <stdint.h>
+#include <sys/wait.h>
 
 #include "store/store.h"
 #include "test.h"
@@ -164,6 +165,44 @@ static void test_reconnect(void)
     cleanup();
 }
 
+/* Four writers open a new database at once (migrations under the advisory
+ * lock) and write the same new days (partitions made by whichever comes
+ * first): every writer succeeds and every row is there once. */
+static void test_concurrent_writers(void)
+{
+    cleanup();
+    enum { W = 4, N = 200 };
+    pid_t pids[W];
+    for (int w = 0; w < W; w++) {
+        pids[w] = fork();
+        if (pids[w] == 0) {
+            struct store *s = reopen();
+            int bad = !s;
+            for (int i = 0; s && i < N; i++) {
+                struct store_position p = pos((uint32_t)(100 + w), (int64_t)i * 3600000, 12, -68);
+                bad |= store_put_position(s, &p) != 0;
+            }
+            bad |= s && store_flush(s) != 0;
+            if (s && bad)
+                fprintf(stderr, "writer %d: %s\n", w, s->err);
+            store_close(s);
+            _exit(bad);
+        }
+    }
+    int failed = 0;
+    for (int w = 0; w < W; w++) {
+        int st = 1;
+        waitpid(pids[w], &st, 0);
+        failed += !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    CHECK_EQ_INT(failed, 0);
+    CHECK_EQ_INT(count_rows("position"), W * N);
+    CHECK_EQ_INT(partitions(), (N - 1) / 24 + 1);
+    CHECK_EQ_INT(sql_long("SELECT max(version) FROM atalaya_schema"), 1);
+    CHECK_EQ_INT(count_rows("atalaya_schema"), 1);
+    cleanup();
+}
+
 int main(void)
 {
     url = getenv("ATALAYA_PG_URL");
@@ -175,5 +214,6 @@ int main(void)
     RUN(test_partitions_retention);
     RUN(test_natural_keys);
     RUN(test_reconnect);
+    RUN(test_concurrent_writers);
     TEST_MAIN_END();
 }
