@@ -1,6 +1,7 @@
 /* pg_internal.h: what the PostgreSQL backend's files share. postgres.c owns
- * the connection (reconnect with back-off) and the write side;
- * postgres_read.c the read operations; postgres_schema.c the migrations.
+ * the handle and the write side, postgres_conn.c the connection (reconnect
+ * with back-off), postgres_query.c and postgres_read.c the queries,
+ * postgres_schema.c the migrations.
  * Every statement is a fixed string or assembled from fixed fragments, every
  * value a text parameter ($1::type), results are read as text: float8 text
  * output is the shortest form that reads back to the same double, so a
@@ -13,6 +14,23 @@
 #include "store/store.h"
 
 struct pg_result;
+struct pg_conn;
+
+/* The connection of a store opened by store_pg_open (postgres_conn.c): tx
+ * set while a transaction is open. */
+struct pgx {
+    struct pg_conn *conn;
+    int tx;
+};
+struct pgx *pg_store_link(struct store *s);
+/* Connects and sets the session up; 0 or -1 with err. */
+int pgx_connect(struct store *s, const char *url);
+void pgx_disconnect(struct store *s);
+/* Waits for a lost server with back-off (0.1 s doubling to 5 s, 60 s in
+ * all) and sets the session up again. 0 or -1 with err. */
+int pgx_reconnect(struct store *s);
+/* err = "what: msg" (what may be NULL), trailing newlines cut. */
+void pgx_set_err(struct store *s, const char *what, const char *msg);
 
 /* The columns of a position-shaped SELECT (kind, id, t, lat, lon, alt, speed,
  * course, source) from the position table. */
@@ -52,6 +70,14 @@ void pgx_row_identity(const struct pg_result *r, int row, struct store_identity 
 
 /* Brings the schema up to date (postgres_schema.c). 0 or -1 with err. */
 int pg_migrate(struct store *s);
+
+/* The queries of the CLI (postgres_query.c). */
+int pg_query_track(struct store *s, uint8_t kind, uint32_t id, int64_t from_ms, int64_t to_ms,
+                   store_position_cb cb, void *ctx);
+int pg_query_identity(struct store *s, uint8_t kind, uint32_t id, store_identity_cb cb, void *ctx);
+int pg_query_area(struct store *s, double lat0, double lon0, double lat1, double lon1, int64_t from_ms,
+                  int64_t to_ms, store_position_cb cb, void *ctx);
+int pg_query_events(struct store *s, const struct store_event_filter *f, store_event_cb cb, void *ctx);
 
 int pgr_timespan(struct store *s, int64_t *from_ms, int64_t *to_ms);
 int pgr_last_rows(struct store *s, struct store_rows *out);

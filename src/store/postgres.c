@@ -1,6 +1,8 @@
 /* postgres.c: the PostgreSQL/PostGIS backend of the store (store.h), opened
- * by a libpq URL (postgresql://USER@HOST:PORT/DB). The connection, the write
- * side and the queries the CLI uses; postgres_read.c has the HTTP API's.
+ * by a libpq URL (postgresql://USER@HOST:PORT/DB). The write side, retention
+ * and the table of operations; postgres_conn.c keeps the connection,
+ * postgres_query.c and postgres_read.c answer the CLI's and the HTTP API's
+ * queries, postgres_schema.c makes the tables.
  *
  * WRITES are kept in memory while a batch is open (store.c: begin/commit)
  * and sent at commit in one transaction, a handful of statements whatever
@@ -16,7 +18,6 @@
  * The identity cache assumes one writer per entity (as the shards of a
  * stream give): another process changing the same entity's identity is not
  * seen until this one reopens. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +35,6 @@
 #include "store/store.h"
 
 #define DAY_MS 86400000LL
-/* How long a lost server is waited for before an operation fails. */
-#define RECONNECT_MS 60000
 
 struct pos_row {
     int64_t t;
@@ -84,8 +83,7 @@ struct idc {
 
 struct store_pg {
     struct store base;
-    PGconn *conn;
-    int tx;
+    struct pgx link;
     int queued, queue_failed; /* statements in the batch's pipeline */
     uint64_t writer, seq;
     struct pos_row *pos;
@@ -107,6 +105,7 @@ struct store_pg {
 };
 
 static struct store_pg *sp(struct store *s) { return (struct store_pg *)s; }
+struct pgx *pg_store_link(struct store *s) { return &sp(s)->link; }
 
 #define GROW(arr, n, cap)                                                                                    \
     do {                                                                                                     \
@@ -115,172 +114,6 @@ static struct store_pg *sp(struct store *s) { return (struct store_pg *)s; }
             (arr) = xrealloc((arr), (cap) * sizeof *(arr));                                                  \
         }                                                                                                    \
     } while (0)
-
-/* --- connection --- */
-
-static void quiet_notices(void *arg, const char *msg) { (void)arg, (void)msg; }
-
-static void set_err(struct store *s, const char *what, const char *msg)
-{
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        n--;
-    snprintf(s->err, sizeof s->err, "%s%s%.*s", what ? what : "", what ? ": " : "", (int)n, msg);
-}
-
-static int session_setup(struct store_pg *q)
-{
-    PQsetNoticeProcessor(q->conn, quiet_notices, NULL);
-    /* Shortest text that reads back to the same double (the default since
-     * PostgreSQL 12, set so a server configured otherwise cannot change
-     * what a position reads back as). */
-    PGresult *r = PQexec(q->conn, "SET extra_float_digits = 1; SET client_min_messages = warning");
-    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    if (!ok)
-        set_err(&q->base, "session", PQerrorMessage(q->conn));
-    PQclear(r);
-    return ok ? 0 : -1;
-}
-
-/* Waits for the server with back-off: 0.1 s, doubling up to 5 s, for up to
- * RECONNECT_MS in all. */
-static int reconnect(struct store_pg *q)
-{
-    long wait = 100, total = 0;
-    for (;;) {
-        PQreset(q->conn);
-        if (PQstatus(q->conn) == CONNECTION_OK)
-            return session_setup(q);
-        if (total >= RECONNECT_MS)
-            break;
-        struct timespec ts = {wait / 1000, (wait % 1000) * 1000000L};
-        while (nanosleep(&ts, &ts) && errno == EINTR)
-            ;
-        total += wait;
-        wait = wait * 2 > 5000 ? 5000 : wait * 2;
-    }
-    set_err(&q->base, "connection lost", PQerrorMessage(q->conn));
-    return -1;
-}
-
-PGresult *pgx_exec(struct store *s, const char *sql, int n, const char *const *vals)
-{
-    struct store_pg *q = sp(s);
-    for (int attempt = 0;; attempt++) {
-        PGresult *r = vals ? PQexecParams(q->conn, sql, n, NULL, vals, NULL, NULL, 0) : PQexec(q->conn, sql);
-        ExecStatusType st = PQresultStatus(r);
-        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
-            return r;
-        set_err(s, NULL, r ? PQresultErrorMessage(r) : PQerrorMessage(q->conn));
-        if (!s->err[0])
-            set_err(s, NULL, PQerrorMessage(q->conn));
-        PQclear(r);
-        if (attempt == 0 && !q->tx && PQstatus(q->conn) == CONNECTION_BAD && reconnect(q) == 0)
-            continue;
-        return NULL;
-    }
-}
-
-int pgx_run(struct store *s, const char *sql, int n, const char *const *vals)
-{
-    PGresult *r = pgx_exec(s, sql, n, vals);
-    PQclear(r);
-    return r ? 0 : -1;
-}
-
-void pgx_clear(PGresult *r) { PQclear(r); }
-int pgx_rows(const PGresult *r) { return PQntuples(r); }
-int pgx_cmd_rows(PGresult *r) { return atoi(PQcmdTuples(r)); }
-
-const char *pgx_text(const PGresult *r, int row, int col)
-{
-    return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
-}
-
-int64_t pgx_int(const PGresult *r, int row, int col)
-{
-    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
-
-double pgx_real(const PGresult *r, int row, int col)
-{
-    return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
-}
-
-void pgx_prefix(struct store *s, const char *prefix)
-{
-    char keep[sizeof s->err];
-    memcpy(keep, s->err, sizeof keep);
-    size_t n = strnlen(prefix, sizeof s->err - 1), k = strnlen(keep, sizeof s->err - 1 - n);
-    memcpy(s->err, prefix, n);
-    memcpy(s->err + n, keep, k);
-    s->err[n + k] = 0;
-}
-
-int pgx_begin(struct store *s)
-{
-    if (pgx_run(s, "BEGIN", 0, NULL))
-        return -1;
-    sp(s)->tx = 1;
-    return 0;
-}
-
-int pgx_commit(struct store *s)
-{
-    int rc = pgx_run(s, "COMMIT", 0, NULL);
-    sp(s)->tx = 0;
-    return rc;
-}
-
-void pgx_rollback(struct store *s)
-{
-    char keep[sizeof s->err];
-    snprintf(keep, sizeof keep, "%s", s->err);
-    if (PQstatus(sp(s)->conn) == CONNECTION_OK)
-        PQclear(PQexec(sp(s)->conn, "ROLLBACK"));
-    sp(s)->tx = 0;
-    snprintf(s->err, sizeof s->err, "%s", keep);
-}
-
-void pgx_row_position(const PGresult *r, int row, struct store_position *p)
-{
-    *p = (struct store_position){
-        .kind = (uint8_t)pgx_int(r, row, 0),
-        .id = (uint32_t)pgx_int(r, row, 1),
-        .t_ms = pgx_int(r, row, 2),
-        .lat = pgx_real(r, row, 3),
-        .lon = pgx_real(r, row, 4),
-        .alt_ft = pgx_real(r, row, 5),
-        .speed_kt = pgx_real(r, row, 6),
-        .course_deg = pgx_real(r, row, 7),
-        .source = pgx_text(r, row, 8),
-    };
-}
-
-void pgx_row_identity(const PGresult *r, int row, struct store_identity *i)
-{
-    *i = (struct store_identity){
-        .field = pgx_text(r, row, 0),
-        .value = pgx_text(r, row, 1),
-        .valid_from_ms = pgx_int(r, row, 2),
-        .valid_to_ms = pgx_int(r, row, 3),
-    };
-}
-
-void pgx_row_event(const PGresult *r, int row, struct store_event *e)
-{
-    *e = (struct store_event){
-        .id = pgx_int(r, row, 0),
-        .kind = pgx_text(r, row, 1),
-        .t_start_ms = pgx_int(r, row, 2),
-        .t_end_ms = pgx_int(r, row, 3),
-        .entities_json = pgx_text(r, row, 4),
-        .lat = pgx_real(r, row, 5),
-        .lon = pgx_real(r, row, 6),
-        .details_json = pgx_text(r, row, 7),
-        .evidence = pgx_text(r, row, 8),
-    };
-}
 
 /* --- identity cache --- */
 
@@ -489,8 +322,8 @@ static int queue(struct store_pg *q, const char *sql, int n, const char *const *
 {
     if (q->queue_failed)
         return -1;
-    if (!PQsendQueryParams(q->conn, sql, n, NULL, vals, NULL, NULL, 0)) {
-        set_err(&q->base, "pipeline", PQerrorMessage(q->conn));
+    if (!PQsendQueryParams(q->link.conn, sql, n, NULL, vals, NULL, NULL, 0)) {
+        pgx_set_err(&q->base, "pipeline", PQerrorMessage(q->link.conn));
         q->queue_failed = 1;
         return -1;
     }
@@ -657,11 +490,11 @@ static int send_batch(struct store_pg *q)
     const char *v[2] = {w, seq};
     if (ensure_partitions(q))
         return -1;
-    if (!PQenterPipelineMode(q->conn)) {
-        set_err(&q->base, "pipeline", PQerrorMessage(q->conn));
+    if (!PQenterPipelineMode(q->link.conn)) {
+        pgx_set_err(&q->base, "pipeline", PQerrorMessage(q->link.conn));
         return -1;
     }
-    q->tx = 1;
+    q->link.tx = 1;
     q->queued = 0;
     q->queue_failed = 0;
     queue(q, "BEGIN", 0, NULL);
@@ -672,39 +505,39 @@ static int send_batch(struct store_pg *q)
     queue(q, "INSERT INTO batch_log VALUES ($1::int8, $2::int8) ON CONFLICT (writer) DO UPDATE SET seq=excluded.seq",
           2, v);
     queue(q, "COMMIT", 0, NULL);
-    int ok = !q->queue_failed && PQpipelineSync(q->conn) == 1;
+    int ok = !q->queue_failed && PQpipelineSync(q->link.conn) == 1;
     if (!ok && !q->queue_failed)
-        set_err(&q->base, "pipeline", PQerrorMessage(q->conn));
+        pgx_set_err(&q->base, "pipeline", PQerrorMessage(q->link.conn));
     /* Every statement's result, then the sync's; the first error is the
      * batch's. A lost connection ends the results early. */
     int err = !ok;
     for (int i = 0; ok && i < q->queued; i++) {
-        PGresult *r = PQgetResult(q->conn);
+        PGresult *r = PQgetResult(q->link.conn);
         if (!r) {
             err = 1;
-            set_err(&q->base, "pipeline", PQerrorMessage(q->conn));
+            pgx_set_err(&q->base, "pipeline", PQerrorMessage(q->link.conn));
             break;
         }
         ExecStatusType st = PQresultStatus(r);
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !err) {
             err = 1;
-            set_err(&q->base, NULL, st == PGRES_PIPELINE_ABORTED ? "pipeline aborted" : PQresultErrorMessage(r));
+            pgx_set_err(&q->base, NULL, st == PGRES_PIPELINE_ABORTED ? "pipeline aborted" : PQresultErrorMessage(r));
         }
         PQclear(r);
-        while ((r = PQgetResult(q->conn)))
+        while ((r = PQgetResult(q->link.conn)))
             PQclear(r);
     }
     if (ok) {
-        PGresult *r = PQgetResult(q->conn);
+        PGresult *r = PQgetResult(q->link.conn);
         if (PQresultStatus(r) != PGRES_PIPELINE_SYNC && !err) {
             err = 1;
-            set_err(&q->base, "pipeline", PQerrorMessage(q->conn));
+            pgx_set_err(&q->base, "pipeline", PQerrorMessage(q->link.conn));
         }
         PQclear(r);
     }
-    PQexitPipelineMode(q->conn);
-    q->tx = 0;
-    if (err && PQstatus(q->conn) == CONNECTION_OK)
+    PQexitPipelineMode(q->link.conn);
+    q->link.tx = 0;
+    if (err && PQstatus(q->link.conn) == CONNECTION_OK)
         pgx_rollback(&q->base);
     return err ? -1 : 0;
 }
@@ -743,7 +576,7 @@ static int pg_commit(struct store *s)
     for (int attempt = 0;; attempt++) {
         if (send_batch(q) == 0)
             break;
-        if (PQstatus(q->conn) == CONNECTION_BAD && attempt < 3 && reconnect(q) == 0) {
+        if (PQstatus(q->link.conn) == CONNECTION_BAD && attempt < 3 && pgx_reconnect(&q->base) == 0) {
             if (batch_committed(q))
                 break;
             continue;
@@ -852,202 +685,6 @@ static int pg_put_alert(struct store *s, const struct store_alert *a)
     return 0;
 }
 
-/* --- queries --- */
-
-static int emit_positions(PGresult *r, store_position_cb cb, void *ctx)
-{
-    if (!r)
-        return -1;
-    for (int i = 0; i < pgx_rows(r); i++) {
-        struct store_position p;
-        pgx_row_position(r, i, &p);
-        if (cb(ctx, &p))
-            break;
-    }
-    PQclear(r);
-    return 0;
-}
-
-static int pg_query_track(struct store *s, uint8_t kind, uint32_t id, int64_t from_ms, int64_t to_ms,
-                          store_position_cb cb, void *ctx)
-{
-    char k[8], i[16], f[24], t[24];
-    snprintf(k, sizeof k, "%u", kind);
-    snprintf(i, sizeof i, "%u", id);
-    snprintf(f, sizeof f, "%lld", (long long)from_ms);
-    snprintf(t, sizeof t, "%lld", (long long)to_ms);
-    const char *v[4] = {k, i, f, t};
-    return emit_positions(pgx_exec(s,
-                                   "SELECT " PG_POS_COLS " FROM position WHERE kind=$1::int2 AND id=$2::int8"
-                                   " AND t>=$3::int8 AND t<=$4::int8 ORDER BY t, rid",
-                                   4, v),
-                          cb, ctx);
-}
-
-static int pg_query_identity(struct store *s, uint8_t kind, uint32_t id, store_identity_cb cb, void *ctx)
-{
-    char k[8], i[16];
-    snprintf(k, sizeof k, "%u", kind);
-    snprintf(i, sizeof i, "%u", id);
-    const char *v[2] = {k, i};
-    PGresult *r = pgx_exec(s,
-                           "SELECT field, value, valid_from, valid_to FROM identity WHERE kind=$1::int2"
-                           " AND id=$2::int8 ORDER BY valid_from, field, rid",
-                           2, v);
-    if (!r)
-        return -1;
-    for (int j = 0; j < pgx_rows(r); j++) {
-        struct store_identity it;
-        pgx_row_identity(r, j, &it);
-        if (cb(ctx, &it))
-            break;
-    }
-    PQclear(r);
-    return 0;
-}
-
-/* The GiST index on the geography point answers "&&" with a box on the
- * sphere whose edges are great circles, and the great circle between two
- * corners on one parallel bends towards the pole: the edge nearer the
- * equator would cut into the area. That edge is moved towards the equator
- * just enough for its great circle to stay outside the area (its highest
- * point at the area's own latitude), and a hair more for rounding; the
- * index then gives a superset, and each fix is checked against the area's
- * latitudes and longitudes. Areas wider than 90 degrees or near a pole go
- * without the index. */
-#define D2R (M_PI / 180)
-static int geo_envelope(double lat0, double lon0, double lat1, double lon1, char *out, size_t n)
-{
-    double w = lon1 - lon0;
-    if (w > 90 || lat0 < -80 || lat1 > 80)
-        return 0;
-    double half = cos(w / 2 * D2R);
-    if (lat0 > 0)
-        lat0 = atan(tan(lat0 * D2R) * half) / D2R;
-    if (lat1 < 0)
-        lat1 = -atan(tan(-lat1 * D2R) * half) / D2R;
-    const double pad = 1e-5;
-    snprintf(out, n, "SRID=4326;POLYGON((%.17g %.17g,%.17g %.17g,%.17g %.17g,%.17g %.17g,%.17g %.17g))",
-             fmax(lon0 - pad, -180), lat0 - pad, fmin(lon1 + pad, 180), lat0 - pad, fmin(lon1 + pad, 180),
-             lat1 + pad, fmax(lon0 - pad, -180), lat1 + pad, fmax(lon0 - pad, -180), lat0 - pad);
-    return 1;
-}
-
-static int pg_query_area(struct store *s, double lat0, double lon0, double lat1, double lon1, int64_t from_ms,
-                         int64_t to_ms, store_position_cb cb, void *ctx)
-{
-    double la0 = fmin(lat0, lat1), la1 = fmax(lat0, lat1), lo0 = fmin(lon0, lon1), lo1 = fmax(lon0, lon1);
-    char f[24], t[24], a[32], b[32], c[32], d[32], env[400];
-    snprintf(f, sizeof f, "%lld", (long long)from_ms);
-    snprintf(t, sizeof t, "%lld", (long long)to_ms);
-    snprintf(a, sizeof a, "%.17g", la0);
-    snprintf(b, sizeof b, "%.17g", la1);
-    snprintf(c, sizeof c, "%.17g", lo0);
-    snprintf(d, sizeof d, "%.17g", lo1);
-    int indexed = geo_envelope(la0, lo0, la1, lo1, env, sizeof env);
-    const char *v[7] = {f, t, a, b, c, d, env};
-    /* Each entity's latest fix in the area, ties to the later row, as
-     * SQLite's newest-first probe gives. */
-    return emit_positions(
-        pgx_exec(s,
-                 indexed ? "SELECT DISTINCT ON (kind, id) " PG_POS_COLS " FROM position"
-                           " WHERE t>=$1::int8 AND t<=$2::int8 AND pos && $7::geography"
-                           " AND ST_Y(pos::geometry) BETWEEN $3::float8 AND $4::float8"
-                           " AND ST_X(pos::geometry) BETWEEN $5::float8 AND $6::float8"
-                           " ORDER BY kind, id, t DESC, rid DESC"
-                         : "SELECT DISTINCT ON (kind, id) " PG_POS_COLS " FROM position"
-                           " WHERE t>=$1::int8 AND t<=$2::int8"
-                           " AND ST_Y(pos::geometry) BETWEEN $3::float8 AND $4::float8"
-                           " AND ST_X(pos::geometry) BETWEEN $5::float8 AND $6::float8"
-                           " ORDER BY kind, id, t DESC, rid DESC",
-                 indexed ? 7 : 6, v),
-        cb, ctx);
-}
-
-static bool safe_key(const char *k)
-{
-    if (!k || !*k || strlen(k) > 48)
-        return false;
-    for (; *k; k++)
-        if (!((*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') || *k == '_'))
-            return false;
-    return true;
-}
-
-/* Assembled from fixed fragments; every value is a parameter. Details are
- * kept as the text the detector wrote (so they read back byte for byte)
- * and parsed for a condition; lower() under the C collation folds ASCII
- * only, as SQLite's NOCASE. */
-static int pg_query_events(struct store *s, const struct store_event_filter *f, store_event_cb cb, void *ctx)
-{
-    if (f->nkinds > STORE_FILTER_KINDS || f->nwhere > STORE_FILTER_WHERE) {
-        snprintf(s->err, sizeof s->err, "event filter: too many conditions");
-        return -1;
-    }
-    for (size_t i = 0; i < f->nwhere; i++)
-        if (!safe_key(f->where[i].key)) {
-            snprintf(s->err, sizeof s->err, "event filter: bad field name");
-            return -1;
-        }
-    enum { MAXP = 4 + STORE_FILTER_KINDS + 6 + 2 * STORE_FILTER_WHERE + 1 };
-    char num[MAXP][32];
-    const char *v[MAXP];
-    int k = 0;
-    struct buf b;
-    buf_init(&b, 512);
-    buf_puts(&b, "SELECT " PG_EVENT_COLS " FROM event WHERE coalesce(t_end, t_start)>=$1::int8");
-    snprintf(num[k], sizeof num[k], "%lld", (long long)f->from_ms), v[k] = num[k], k++;
-    if (f->to_ms) {
-        snprintf(num[k], sizeof num[k], "%lld", (long long)f->to_ms), v[k] = num[k], k++;
-        buf_printf(&b, " AND t_start<=$%d::int8", k);
-    }
-    for (size_t i = 0; i < f->nkinds; i++) {
-        v[k++] = f->kinds[i];
-        buf_printf(&b, i == 0 ? " AND kind IN ($%d" : ",$%d", k);
-    }
-    if (f->nkinds)
-        buf_puts(&b, ")");
-    if (f->entity_kind) {
-        snprintf(num[k], sizeof num[k], "%u", f->entity_kind), v[k] = num[k], k++;
-        snprintf(num[k], sizeof num[k], "%u", f->entity_id), v[k] = num[k], k++;
-        buf_printf(&b, " AND rid IN (SELECT event FROM event_entity WHERE kind=$%d::int2 AND id=$%d::int8)", k - 1,
-                   k);
-    }
-    if (f->has_box) {
-        snprintf(num[k], sizeof num[k], "%.17g", fmin(f->lat0, f->lat1)), v[k] = num[k], k++;
-        snprintf(num[k], sizeof num[k], "%.17g", fmax(f->lat0, f->lat1)), v[k] = num[k], k++;
-        snprintf(num[k], sizeof num[k], "%.17g", fmin(f->lon0, f->lon1)), v[k] = num[k], k++;
-        snprintf(num[k], sizeof num[k], "%.17g", fmax(f->lon0, f->lon1)), v[k] = num[k], k++;
-        buf_printf(&b, " AND lat BETWEEN $%d::float8 AND $%d::float8 AND lon BETWEEN $%d::float8 AND $%d::float8",
-                   k - 3, k - 2, k - 1, k);
-    }
-    for (size_t i = 0; i < f->nwhere; i++) {
-        v[k++] = f->where[i].key;
-        v[k++] = f->where[i].value ? f->where[i].value : "";
-        buf_printf(&b, " AND lower(details::jsonb->>$%d) = lower($%d)", k - 1, k);
-    }
-    buf_puts(&b, f->newest_first ? " ORDER BY t_start DESC, rid DESC" : " ORDER BY t_start, rid");
-    if (f->limit) {
-        snprintf(num[k], sizeof num[k], "%zu", f->limit), v[k] = num[k], k++;
-        buf_printf(&b, " LIMIT $%d::int8", k);
-    }
-    buf_putc(&b, 0);
-    PGresult *r = pgx_exec(s, b.p, k, v);
-    buf_free(&b);
-    if (!r) {
-        pgx_prefix(s, "events query: ");
-        return -1;
-    }
-    for (int i = 0; i < pgx_rows(r); i++) {
-        struct store_event e;
-        pgx_row_event(r, i, &e);
-        if (cb(ctx, &e))
-            break;
-    }
-    PQclear(r);
-    return 0;
-}
-
 /* --- retention --- */
 
 static int cmp_i64(const void *a, const void *b)
@@ -1149,7 +786,7 @@ static void pg_close(struct store *s)
     for (size_t i = 0; i < q->nsources; i++)
         free(q->sources[i]);
     free(q->sources);
-    PQfinish(q->conn);
+    pgx_disconnect(&q->base);
     free(q);
 }
 
@@ -1173,9 +810,7 @@ struct store *store_pg_open(const char *url, char *err, size_t errn)
 {
     struct store_pg *q = xcalloc(1, sizeof *q);
     q->base.ops = &pg_ops;
-    q->conn = PQconnectdb(url);
-    if (PQstatus(q->conn) != CONNECTION_OK) {
-        set_err(&q->base, NULL, PQerrorMessage(q->conn));
+    if (pgx_connect(&q->base, url)) {
         snprintf(err, errn, "%s", q->base.err);
         pg_close(&q->base);
         return NULL;
@@ -1183,7 +818,7 @@ struct store *store_pg_open(const char *url, char *err, size_t errn)
     /* A writer's number only has to differ from the other writers'. */
     if (getrandom(&q->writer, sizeof q->writer, 0) != sizeof q->writer)
         q->writer = (uint64_t)time(NULL) << 32 ^ (uint64_t)getpid();
-    if (session_setup(q) || pg_migrate(&q->base)) {
+    if (pg_migrate(&q->base)) {
         snprintf(err, errn, "%s", q->base.err);
         pg_close(&q->base);
         return NULL;
