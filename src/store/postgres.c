@@ -6,8 +6,9 @@
  *
  * WRITES are kept in memory while a batch is open (store.c: begin/commit)
  * and sent at commit in one transaction, a handful of statements whatever
- * the batch's size: identities, positions and alerts as arrays (unnest),
- * events one statement each (with their entities). Partitions of the days a
+ * the batch's size, all in one libpq pipeline (one round trip): identities,
+ * positions and alerts as arrays (unnest), events one statement each (with
+ * their entities). Partitions of the days a
  * batch touches are created first, each in its own short transaction, so a
  * batch never holds the parent table's lock. A lost connection is
  * re-established with back-off and the whole batch sent again; batch_log
