@@ -182,6 +182,16 @@ static int dedupe_source(const struct pipeline_source *s, const char *tag_source
     return (int)(h | 0x40000000u); /* apart from connection ids */
 }
 
+/* Copies of one transmission from several receivers arrive within tens of
+ * milliseconds of each other, whatever their own clocks say (a Beast
+ * counter's frames pushed fast carry minutes of event time; an AVR copy
+ * carries none): live copies are judged by arrival. A recording has no
+ * arrival times, so there its event times stand in. */
+static int64_t dedupe_time(const struct pipeline_source *s, int64_t event_ms)
+{
+    return s->live ? s->arrival_ms : event_ms;
+}
+
 void pl_nmea_line(struct pipeline_source *s, const char *line, size_t len, bool overlong)
 {
     struct pipeline *p = s->p;
@@ -190,7 +200,7 @@ void pl_nmea_line(struct pipeline_source *s, const char *line, size_t len, bool 
         return;
     bool timed = pl.meta.time_ms != AIS_NO_TIME;
     int64_t t = timed ? pl.meta.time_ms : s->live ? s->arrival_ms : p->now_ms;
-    if (p->dedupe && dedupe_seen(p->dedupe, pl.bits, (pl.nbits + 7) / 8, dedupe_source(s, pl.meta.source), t))
+    if (p->dedupe && dedupe_seen(p->dedupe, pl.bits, (pl.nbits + 7) / 8, dedupe_source(s, pl.meta.source), dedupe_time(s, t)))
         return;
     struct ais_msg m;
     int st = ais_decode(pl.bits, pl.nbits, &m);
@@ -258,11 +268,11 @@ void pl_frame(void *ctx, struct modes_frame *f)
     /* Copies from several receivers carry the same bytes; a copy with a bit
      * error is another's clean copy once corrected: the corrected bytes are
      * compared too, after validation. */
-    if (p->dedupe && dedupe_seen(p->dedupe, f->verbatim, f->len, s->id, t))
+    if (p->dedupe && dedupe_seen(p->dedupe, f->verbatim, f->len, s->id, dedupe_time(s, t)))
         return;
     if (!modes_frame_validate(&p->val, f))
         return;
-    if (p->dedupe && f->corrected_bits > 0 && dedupe_seen(p->dedupe, f->msg, f->len, s->id, t))
+    if (p->dedupe && f->corrected_bits > 0 && dedupe_seen(p->dedupe, f->msg, f->len, s->id, dedupe_time(s, t)))
         return;
     f->time_ms = t;
     for (int i = 0; i < p->nsinks; i++)
