@@ -48,7 +48,7 @@ struct run_config {
     const char *json_dir, *config, *db, *http, *store;
     double json_interval, stats_interval, receiver_lat, receiver_lon, speed, modes_epoch;
     long client_buffer_kib, dedupe_ms;
-    bool stats, fix2, dry_run, no_detect, all_positions;
+    bool stats, fix2, dry_run, no_detect, all_positions, end_with_feeds;
     struct cfg_list strings; /* owns string values read from a config file */
 };
 
@@ -76,6 +76,7 @@ static const struct cfg_option run_options[] = {
     {"stats", CFG_BOOL, S(stats), NULL, "print counters to stderr periodically", 0},
     {"stats-interval", CFG_DOUBLE, S(stats_interval), "60", "seconds between counter reports", 0},
     {"config", CFG_STR, S(config), NULL, "read settings from FILE (name = value lines, as the options)", 0},
+    {"end-with-feeds", CFG_BOOL, S(end_with_feeds), NULL, "stop when every feeder that connected has gone (and the recordings are played), closing what ends with the input as ingest does", 0},
     {"dry-run", CFG_BOOL, S(dry_run), NULL, "print the inputs and outputs as resolved (ports filled in) and exit", 0},
     {NULL, 0, 0, NULL, NULL, 0},
 };
@@ -93,6 +94,8 @@ struct run {
     struct pipeline_player *players[CFG_LIST_MAX];
     int nplayers, playing;
     bool input_ended; /* every recording played, nothing live: finish and stop */
+    int streams;      /* feeder streams open now */
+    bool fed;         /* a feeder has connected */
     struct buf lines; /* alert and event lines for stdout */
 };
 
@@ -186,7 +189,11 @@ static enum pipeline_format pipeline_format_of(enum net_format f)
 static void *feed_open(void *ctx, const struct net_endpoint *ep)
 {
     struct run *a = ctx;
-    return pipeline_source_new(&a->p, pipeline_format_of(ep->format), "", true);
+    a->streams++;
+    a->fed = true;
+    struct pipeline_source *s = pipeline_source_new(&a->p, pipeline_format_of(ep->format), "", true);
+    pipeline_source_set_owner(s, a);
+    return s;
 }
 
 static void feed_data(void *stream, const uint8_t *bytes, size_t n, int64_t arrival_ms)
@@ -194,7 +201,15 @@ static void feed_data(void *stream, const uint8_t *bytes, size_t n, int64_t arri
     pipeline_source_feed(stream, bytes, n, arrival_ms);
 }
 
-static void feed_close(void *stream) { pipeline_source_close(stream); }
+static void feed_close(void *stream)
+{
+    struct run *a = pipeline_source_owner(stream);
+    pipeline_source_close(stream);
+    if (--a->streams == 0 && a->fed && a->cfg.end_with_feeds && !a->playing) {
+        a->input_ended = true;
+        net_loop_stop(a->loop);
+    }
+}
 
 /* --------------------------------------------------------- recordings */
 
@@ -220,7 +235,8 @@ static void play_tick(struct net_loop *l, void *ctx)
             a->playing--;
         }
     } while (a->playing && a->cfg.speed <= 0 && net_monotonic_ms() - start < PLAY_SLICE_MS && !a->p.stop);
-    if ((!a->playing && !a->feeds && !a->relay && !a->http) || a->p.stop) {
+    bool feeds_over = !a->feeds || (a->cfg.end_with_feeds && a->fed && !a->streams);
+    if ((!a->playing && feeds_over && !a->relay && !a->http) || a->p.stop) {
         a->input_ended = !a->playing;
         net_loop_stop(l);
     }

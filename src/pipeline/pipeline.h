@@ -166,6 +166,9 @@ struct pipeline_source *pipeline_source_new(struct pipeline *p, enum pipeline_fo
 /* Bytes as they came (any chunking). arrival_ms: when they arrived (live
  * sources; ignored for recordings). */
 void pipeline_source_feed(struct pipeline_source *s, const uint8_t *bytes, size_t n, int64_t arrival_ms);
+/* The caller's pointer kept with a source (e.g. whose connection it is). */
+void pipeline_source_set_owner(struct pipeline_source *s, void *owner);
+void *pipeline_source_owner(const struct pipeline_source *s);
 /* The source ended (a last line without its newline is taken) and is freed. */
 void pipeline_source_close(struct pipeline_source *s);
 

@@ -98,6 +98,9 @@ void pipeline_source_feed(struct pipeline_source *s, const uint8_t *bytes, size_
     }
 }
 
+void pipeline_source_set_owner(struct pipeline_source *s, void *owner) { s->owner = owner; }
+void *pipeline_source_owner(const struct pipeline_source *s) { return s->owner; }
+
 void pipeline_source_close(struct pipeline_source *s)
 {
     struct pipeline *p = s->p;
