@@ -156,15 +156,14 @@ static void relay_nmea(void *ctx, const char *raw, size_t n)
 }
 
 /* Alert and event lines to stdout, whole lines per write so a reader never
- * sees half of one; without a store the page gets them straight away (with
- * one, it gets the rows as they are committed: http/stream.c). */
+ * sees half of one, and to the page's live stream as they are raised. */
 static void print_lines(void *ctx, const char *lines, size_t len)
 {
     struct run *a = ctx;
     buf_put(&a->lines, lines, len);
     buf_flush(&a->lines, stdout);
     fflush(stdout);
-    if (!a->http || a->st)
+    if (!a->http)
         return;
     for (size_t i = 0, start = 0; i < len; i++)
         if (lines[i] == '\n') {
