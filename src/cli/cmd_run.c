@@ -502,6 +502,9 @@ int cmd_run(int argc, char **argv)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
+    /* A file-size limit reached is a failed write to report and count, like
+     * a full disk, not a reason to die. */
+    signal(SIGXFSZ, SIG_IGN);
     rc = wire(a) != 0;
     if (rc == 0 && (a->playing || a->feeds || a->relay || a->http))
         net_loop_run(a->loop);

@@ -388,10 +388,22 @@ static int sq_begin(struct store *s)
 }
 
 /* The batch's grown segments go in with its positions. */
+/* A failed commit (a full disk, an I/O error) loses the batch, never what
+ * was committed before: the transaction is rolled back if SQLite left it
+ * open, and the caches of what the file holds are dropped, so the next
+ * batch starts from the file as it is. */
 static int sq_commit(struct store *s)
 {
     struct store_sqlite *q = ss(s);
-    return seg_flush(q) ? -1 : step_done(q, ST_COMMIT);
+    if (!seg_flush(q) && !step_done(q, ST_COMMIT))
+        return 0;
+    if (!sqlite3_get_autocommit(q->db))
+        sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+    idc_clear(q);
+    if (q->segs)
+        memset(q->segs, 0, q->segcap * sizeof *q->segs);
+    q->nsegs = 0;
+    return -1;
 }
 
 static int identity_change(struct store_sqlite *q, struct idc *c, uint8_t kind, uint32_t id, const char *field,
