@@ -25,7 +25,6 @@ struct ingest {
     struct pipeline p;
     struct store *st;
     struct thinner *thin; /* NULL: every accepted position is stored */
-    uint64_t bad_lines; /* event lines the store could not parse (a bug upstream: counted, not fatal) */
     int failed;         /* a store write failed: stop */
     bool progress;      /* stderr is a terminal */
 };
@@ -107,8 +106,15 @@ static void store_aircraft(struct ingest *g, const struct trk_update *u)
     put_id(g, STORE_AIRCRAFT, id, "country", a->country, u->t_ms);
 }
 
-/* Positions and identities of the update, then the alert and event lines
- * watch and detectors wrote for it. */
+/* Alerts and detector events, as watch and detectors raise them. */
+static void store_event(void *ctx, const struct event *e)
+{
+    struct ingest *g = ctx;
+    if (!g->failed && store_put_event(g->st, e) != 0)
+        g->failed = 1;
+}
+
+/* Positions and identities of the update (its events went in through store_event). */
 static void on_update(void *ctx, const struct trk_update *u, const char *evidence, size_t evidence_len)
 {
     (void)evidence;
@@ -118,8 +124,6 @@ static void on_update(void *ctx, const struct trk_update *u, const char *evidenc
         store_vessel(g, u);
     else
         store_aircraft(g, u);
-    if (!g->failed && g->p.out.len && store_put_event_lines(g->st, &g->p.out, &g->bad_lines) != 0)
-        g->failed = 1;
     if (g->failed)
         g->p.stop = true;
     if (g->p.messages % 65536 == 0 && g->progress)
@@ -203,6 +207,8 @@ int cmd_ingest(int argc, char **argv)
     if (!pc.db)
         pc.db = store_file(url);
     pc.quiet = quiet;
+    pc.on_event = store_event;
+    pc.event_ctx = &g;
     if (pipeline_open(&g.p, &pc, on_update, &g) != 0) {
         store_close(g.st);
         return 2;
@@ -214,8 +220,6 @@ int cmd_ingest(int argc, char **argv)
         pipeline_finish(&g.p);
         if (g.thin)
             thin_flush(g.thin, put_held, &g);
-        if (store_put_event_lines(g.st, &g.p.out, &g.bad_lines) != 0)
-            g.failed = 1;
     }
     if (g.failed) {
         fprintf(stderr, "atalaya ingest: %s\n", g.st->err);
@@ -232,8 +236,6 @@ int cmd_ingest(int argc, char **argv)
             rc = 2;
         }
     }
-    if (g.bad_lines)
-        fprintf(stderr, "atalaya ingest: %" PRIu64 " event lines could not be stored (malformed)\n", g.bad_lines);
     if (g.progress)
         fprintf(stderr, "\ringest: %" PRIu64 " messages, %" PRIu64 " rows\n", g.p.messages, g.st->rows);
     store_close(g.st);

@@ -50,8 +50,18 @@ struct replay {
     bool events;
 };
 
-/* Watch and detector lines are already in p.out; --events adds the
- * tracker's own notes (new entities, identity changes, rejected fixes). */
+/* Alerts and detector events, one JSON line each (event.h). */
+static void print_event(void *ctx, const struct event *e)
+{
+    struct replay *r = ctx;
+    struct jw w;
+    jw_init(&w, &r->p.out);
+    event_write(&w, e);
+    buf_putc(&r->p.out, '\n');
+}
+
+/* --events adds the tracker's own notes (new entities, identity changes,
+ * rejected fixes) to the alert and event lines in p.out. */
 static void print_update(void *ctx, const struct trk_update *u, const char *evidence, size_t evidence_len)
 {
     static const uint32_t notable = TRK_U_NEW | TRK_U_IDENTITY | TRK_U_POS_REJECTED;
@@ -122,9 +132,9 @@ int cmd_replay(int argc, char **argv)
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
     };
     const char *aircraft_json = NULL, *vessels_json = NULL;
-    struct pipeline_config pc = {.who = "atalaya replay"};
-    bool stats = false;
     struct replay r = {.events = false};
+    struct pipeline_config pc = {.who = "atalaya replay", .on_event = print_event, .event_ctx = &r};
+    bool stats = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "eh", longopts, NULL)) != -1) {

@@ -27,6 +27,7 @@
 #include "common/buf.h"
 #include "common/config.h"
 #include "common/input.h"
+#include "common/json.h"
 #include "detect/watch.h"
 #include "http/http.h"
 #include "ref/datadir.h"
@@ -253,11 +254,20 @@ static void output_accept(struct net_loop *l, int fd, unsigned ev, void *ctx)
 
 /* ----------------------------------------------------------------- inputs */
 
-/* Alerts go to stdout as JSON lines, one write per alert so a reader sees
- * whole lines; they are rare, unlike messages. */
+/* Alerts go to stdout as JSON lines (event.h), one write per alert so a
+ * reader sees whole lines; they are rare, unlike messages. */
+static void alert_line(void *ctx, const struct event *e)
+{
+    struct run *a = ctx;
+    struct jw w;
+    jw_init(&w, &a->alerts);
+    event_write(&w, e);
+    buf_putc(&a->alerts, '\n');
+}
+
 static void emit_alerts(struct run *a, const struct trk_update *u, const char *evidence, size_t n)
 {
-    if (watch_on_update(a->watch, u, evidence, n, &a->alerts) > 0) {
+    if (watch_on_update(a->watch, u, evidence, n) > 0) {
         if (a->http) /* the same lines to the live stream as `event: alert` */
             http_push(a->http, "alert", a->alerts.p, a->alerts.len);
         buf_flush(&a->alerts, stdout);
@@ -780,7 +790,7 @@ int cmd_run(int argc, char **argv)
             a->wl = ref_wl_index_build(&a->wl_set, a->db);
         }
     }
-    a->watch = watch_new(a->ref, a->wl, a->db);
+    a->watch = watch_new(a->ref, a->wl, a->db, alert_line, a);
     for (int i = 0; i < a->cfg.areas.n && rc == 0; i++)
         if (watch_load_areas(a->watch, a->cfg.areas.v[i], err, sizeof err) != 0) {
             fprintf(stderr, "atalaya run: %s\n", err);

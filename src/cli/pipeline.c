@@ -21,9 +21,9 @@
 
 static void deliver(struct pipeline *p, const struct trk_update *u, const char *ev, size_t evlen)
 {
-    watch_on_update(p->watch, u, ev, evlen, &p->out);
+    watch_on_update(p->watch, u, ev, evlen);
     if (p->det)
-        det_on_update(p->det, u, p->source, ev, evlen, &p->out);
+        det_on_update(p->det, u, p->source, ev, evlen);
     p->messages++;
     if (p->on_update)
         p->on_update(p->ctx, u, ev, evlen);
@@ -86,7 +86,7 @@ int pipeline_open(struct pipeline *p, const struct pipeline_config *cfg, pipelin
         pipeline_close(p);
         return -1;
     }
-    p->watch = watch_new(p->ref, p->wl, p->db);
+    p->watch = watch_new(p->ref, p->wl, p->db, cfg->on_event, cfg->event_ctx);
     for (int i = 0; i < cfg->nareas; i++)
         if (watch_load_areas(p->watch, cfg->areas[i], err, sizeof err) != 0) {
             fprintf(stderr, "%s: %s\n", p->who, err);
@@ -96,7 +96,7 @@ int pipeline_open(struct pipeline *p, const struct pipeline_config *cfg, pipelin
     struct trk_config tcfg = {.enricher = watch_enricher(p->watch)};
     p->trk = trk_new(&tcfg);
     if (cfg->detect)
-        p->det = det_new(cfg->det, p->ref);
+        p->det = det_new(cfg->det, p->ref, cfg->on_event, cfg->event_ctx);
     for (int i = 0; p->det && i < cfg->ngeofences + cfg->nport_polygons; i++)
         if ((i < cfg->ngeofences ? det_load_geofences(p->det, cfg->geofences[i], err, sizeof err)
                                  : det_load_port_polygons(p->det, cfg->port_polygons[i - cfg->ngeofences], err,
@@ -217,7 +217,7 @@ void pipeline_finish(struct pipeline *p)
 {
     ais_ctx_finish(p->ais);
     if (p->det)
-        det_finish(p->det, &p->out);
+        det_finish(p->det);
 }
 
 void pipeline_close(struct pipeline *p)

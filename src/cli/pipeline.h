@@ -38,6 +38,8 @@ struct pipeline_config {
     int64_t modes_epoch_ms;  /* UTC of the Beast/AVR counter's zero; 0: the counter as a relative clock */
     bool quiet;              /* no warning when the reference data is missing */
     const char *who;         /* command name for messages ("atalaya replay") */
+    event_sink_fn on_event;  /* every alert and detector event (NULL: dropped) */
+    void *event_ctx;
 };
 
 /* The options replay and ingest share, for their getopt_long tables:
@@ -73,8 +75,7 @@ struct pipeline {
     const char *source;      /* receiver of the message in hand ("" unknown) */
     const char *who;
     bool stop;               /* set by a hook to end the run (e.g. a failed store write) */
-    /* Alert and event lines (JSON, one per line) from watch and detectors;
-     * the owner drains it in its hook or after pipeline_feed. */
+    /* The owner's output lines (replay), drained in its hooks. */
     struct buf out;
     pipeline_update_fn on_update;
     void *ctx;
@@ -86,7 +87,7 @@ int pipeline_open(struct pipeline *p, const struct pipeline_config *cfg, pipelin
 /* One recording (any supported format, detected; .gz/.zst as is). 0, or 2
  * after printing why (cannot open, read error, raw I/Q when not allowed). */
 int pipeline_feed(struct pipeline *p, const char *path);
-/* End of input: reassembly flushed, open detector events closed into out. */
+/* End of input: reassembly flushed, open detector events closed (to the sink). */
 void pipeline_finish(struct pipeline *p);
 void pipeline_close(struct pipeline *p);
 
