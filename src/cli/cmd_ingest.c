@@ -135,9 +135,6 @@ int cmd_ingest(int argc, char **argv)
             rc = 2;
         }
     }
-    if (store_sink_bad_lines(sink))
-        fprintf(stderr, "atalaya ingest: %" PRIu64 " event lines could not be stored (malformed)\n",
-                store_sink_bad_lines(sink));
     if (!quiet && isatty(2))
         fprintf(stderr, "\ringest: %" PRIu64 " messages, %" PRIu64 " rows\n", p.n.updates, st->rows);
     store_close(st);

@@ -28,11 +28,14 @@ struct replay {
     bool events;
 };
 
-/* Watch and detector lines, as they come. */
-static void print_events(void *ctx, const char *lines, size_t len)
+/* Alerts and detector events, one JSON line each (detect/event.h). */
+static void print_event(void *ctx, const struct event *e)
 {
     struct replay *r = ctx;
-    buf_put(&r->out, lines, len);
+    struct jw w;
+    jw_init(&w, &r->out);
+    event_write(&w, e);
+    buf_putc(&r->out, '\n');
     if (r->out.len > (1u << 16))
         buf_flush(&r->out, stdout);
 }
@@ -147,7 +150,7 @@ int cmd_replay(int argc, char **argv)
     if (pipeline_open(&r.p, &pc) != 0)
         return 2;
     buf_init(&r.out, 1 << 16);
-    pipeline_add_sink(&r.p, &(struct pipeline_sink){.ctx = &r, .update = print_update, .events = print_events});
+    pipeline_add_sink(&r.p, &(struct pipeline_sink){.ctx = &r, .update = print_update, .event = print_event});
     int rc = 0;
     for (int i = optind; i < argc && rc == 0; i++)
         rc = pipeline_feed_file(&r.p, argv[i]);

@@ -30,6 +30,7 @@
 #include "cli/cli.h"
 #include "common/buf.h"
 #include "common/config.h"
+#include "common/json.h"
 #include "http/http.h"
 #include "modes/framer.h"
 #include "modes/modes_msg.h"
@@ -155,22 +156,21 @@ static void relay_nmea(void *ctx, const char *raw, size_t n)
     buf_free(&b);
 }
 
-/* Alert and event lines to stdout, whole lines per write so a reader never
- * sees half of one, and to the page's live stream as they are raised. */
-static void print_lines(void *ctx, const char *lines, size_t len)
+/* Alerts and events to stdout as JSON lines (detect/event.h), one write per
+ * line so a reader never sees half of one, and to the page's live stream
+ * as they are raised. */
+static void print_event(void *ctx, const struct event *e)
 {
     struct run *a = ctx;
-    buf_put(&a->lines, lines, len);
+    struct jw w;
+    a->lines.len = 0;
+    jw_init(&w, &a->lines);
+    event_write(&w, e);
+    buf_putc(&a->lines, '\n');
+    if (a->http)
+        http_push(a->http, e->alert ? "alert" : "event", a->lines.p, a->lines.len);
     buf_flush(&a->lines, stdout);
     fflush(stdout);
-    if (!a->http)
-        return;
-    for (size_t i = 0, start = 0; i < len; i++)
-        if (lines[i] == '\n') {
-            bool alert = !strncmp(lines + start, "{\"alert\"", 8);
-            http_push(a->http, alert ? "alert" : "event", lines + start, i + 1 - start);
-            start = i + 1;
-        }
 }
 
 /* --------------------------------------------------- network sources */
@@ -424,7 +424,7 @@ static int wire(struct run *a)
         a->sink = store_sink_add(&a->p, a->st, c->all_positions, false);
         net_loop_every(a->loop, 1000, commit_tick, a);
     }
-    pipeline_add_sink(&a->p, &(struct pipeline_sink){.ctx = a, .events = print_lines});
+    pipeline_add_sink(&a->p, &(struct pipeline_sink){.ctx = a, .event = print_event});
     if (c->outputs.n) {
         a->relay = net_relay_new(a->loop, (size_t)c->client_buffer_kib * 1024);
         for (int i = 0; i < c->outputs.n; i++)

@@ -73,13 +73,21 @@ bool pipeline_config_ok(const struct pipeline_config *cfg, const char *needs)
     return false;
 }
 
+/* Watch and detectors hand their events here; every sink gets each. */
+static void on_event(void *ctx, const struct event *e)
+{
+    struct pipeline *p = ctx;
+    for (int i = 0; i < p->nsinks; i++)
+        if (p->sinks[i].event)
+            p->sinks[i].event(p->sinks[i].ctx, e);
+}
+
 int pipeline_open(struct pipeline *p, const struct pipeline_config *cfg)
 {
     memset(p, 0, sizeof *p);
     p->who = cfg->who ? cfg->who : "atalaya";
     p->modes_epoch_ms = cfg->modes_epoch_ms;
     ref_wl_set_init(&p->set);
-    buf_init(&p->out, 1 << 16);
     char dir[4096], err[512];
     if (ref_data_dir(dir, sizeof dir) && !(p->ref = ref_load(dir, err, sizeof err)) && !cfg->quiet)
         fprintf(stderr, "%s: reference data: %s (no enrichment)\n", p->who, err);
@@ -96,7 +104,7 @@ int pipeline_open(struct pipeline *p, const struct pipeline_config *cfg)
         pipeline_close(p);
         return -1;
     }
-    p->watch = watch_new(p->ref, p->wl, p->db);
+    p->watch = watch_new(p->ref, p->wl, p->db, on_event, p);
     for (int i = 0; i < cfg->nareas; i++)
         if (watch_load_areas(p->watch, cfg->areas[i], err, sizeof err) != 0) {
             fprintf(stderr, "%s: %s\n", p->who, err);
@@ -106,7 +114,7 @@ int pipeline_open(struct pipeline *p, const struct pipeline_config *cfg)
     struct trk_config tcfg = {.enricher = watch_enricher(p->watch)};
     p->trk = trk_new(&tcfg);
     if (cfg->detect)
-        p->det = det_new(cfg->det, p->ref);
+        p->det = det_new(cfg->det, p->ref, on_event, p);
     for (int i = 0; p->det && i < cfg->ngeofences + cfg->nport_polygons; i++)
         if ((i < cfg->ngeofences ? det_load_geofences(p->det, cfg->geofences[i], err, sizeof err)
                                  : det_load_port_polygons(p->det, cfg->port_polygons[i - cfg->ngeofences], err,
@@ -139,28 +147,16 @@ int pipeline_add_sink(struct pipeline *p, const struct pipeline_sink *s)
     return 0;
 }
 
-/* Watch and detector lines written while handling one message, to every
- * sink that takes them, whole lines only. */
-static void hand_on_events(struct pipeline *p)
-{
-    if (!p->out.len)
-        return;
-    for (int i = 0; i < p->nsinks; i++)
-        if (p->sinks[i].events)
-            p->sinks[i].events(p->sinks[i].ctx, (const char *)p->out.p, p->out.len);
-    p->out.len = 0;
-}
 
 static void deliver(struct pipeline *p, const struct trk_update *u, const char *source, const char *ev, size_t evlen)
 {
-    watch_on_update(p->watch, u, ev, evlen, &p->out);
+    watch_on_update(p->watch, u, ev, evlen);
     if (p->det)
-        det_on_update(p->det, u, source, ev, evlen, &p->out);
+        det_on_update(p->det, u, source, ev, evlen);
     p->n.updates++;
     for (int i = 0; i < p->nsinks; i++)
         if (p->sinks[i].update)
             p->sinks[i].update(p->sinks[i].ctx, u, ev, evlen);
-    hand_on_events(p);
 }
 
 static void advance(struct pipeline *p, int64_t t)
@@ -308,8 +304,7 @@ void pipeline_finish(struct pipeline *p)
     if (p->recordings_ais)
         ais_ctx_finish(p->recordings_ais);
     if (p->det)
-        det_finish(p->det, &p->out);
-    hand_on_events(p);
+        det_finish(p->det);
 }
 
 static void add_stats(struct ais_stats *to, const struct ais_stats *from)
@@ -355,6 +350,5 @@ void pipeline_close(struct pipeline *p)
         ais_ctx_free(p->recordings_ais);
     free(p->dedupe);
     free(p->ais_closed);
-    buf_free(&p->out);
     memset(p, 0, sizeof *p);
 }

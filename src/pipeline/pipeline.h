@@ -28,8 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/buf.h"
 #include "detect/detect.h"
+#include "detect/event.h"
 #include "modes/validate.h"
 #include "net/dedupe.h"
 #include "pipeline/sniff.h"
@@ -96,9 +96,9 @@ struct pipeline_sink {
     void *ctx;
     /* After every tracker update, once watch and detectors have seen it. */
     void (*update)(void *ctx, const struct trk_update *u, const char *evidence, size_t evidence_len);
-    /* Alert and event lines from watch and detectors: one JSON object per
-     * line, each line whole. */
-    void (*events)(void *ctx, const char *lines, size_t len);
+    /* Every alert and detector event (open, updated or closed), as raised
+     * (detect/event.h); valid only during the call. */
+    void (*event)(void *ctx, const struct event *e);
     /* A validated Mode S frame, before decoding (Beast/AVR re-broadcast). */
     void (*frame)(void *ctx, const struct modes_frame *f);
     /* A decoded Mode S message (SBS re-broadcast). */
@@ -134,7 +134,6 @@ struct pipeline {
     bool stop;               /* set by a sink to end the run (e.g. a failed store write) */
     struct pipeline_sink sinks[PIPELINE_MAX_SINKS];
     int nsinks;
-    struct buf out;          /* watch and detector lines, handed to the sinks after each message */
     int next_source_id;
     struct pipeline_source *sources; /* all open sources (stats, teardown) */
     struct ais_stats *ais_closed;    /* counters of sources already closed */

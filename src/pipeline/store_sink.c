@@ -16,7 +16,7 @@ struct store_sink {
     struct store *st;
     struct thinner *thin; /* NULL: every accepted position is stored */
     bool stop_on_error;
-    uint64_t failures, bad_lines;
+    uint64_t failures;
 };
 
 static const char *source_name(uint8_t s)
@@ -121,13 +121,10 @@ static void on_update(void *ctx, const struct trk_update *u, const char *evidenc
         store_aircraft(k, u);
 }
 
-static void on_events(void *ctx, const char *lines, size_t len)
+static void on_event(void *ctx, const struct event *e)
 {
     struct store_sink *k = ctx;
-    struct buf b = {.p = (char *)lines, .len = len, .cap = len};
-    uint64_t bad = 0;
-    check(k, store_put_event_lines(k->st, &b, &bad));
-    k->bad_lines += bad;
+    check(k, store_put_event(k->st, e));
 }
 
 struct store_sink *store_sink_add(struct pipeline *p, struct store *st, bool all_positions, bool stop_on_error)
@@ -140,7 +137,7 @@ struct store_sink *store_sink_add(struct pipeline *p, struct store *st, bool all
     k->stop_on_error = stop_on_error;
     if (!all_positions)
         k->thin = thin_new(NULL);
-    struct pipeline_sink s = {.ctx = k, .update = on_update, .events = on_events};
+    struct pipeline_sink s = {.ctx = k, .update = on_update, .event = on_event};
     if (pipeline_add_sink(p, &s) != 0) {
         store_sink_free(k);
         return NULL;
@@ -157,7 +154,6 @@ int store_sink_finish(struct store_sink *k)
 }
 
 uint64_t store_sink_failures(const struct store_sink *k) { return k->failures; }
-uint64_t store_sink_bad_lines(const struct store_sink *k) { return k->bad_lines; }
 
 void store_sink_free(struct store_sink *k)
 {

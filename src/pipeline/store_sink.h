@@ -25,8 +25,6 @@ struct store_sink *store_sink_add(struct pipeline *p, struct store *st, bool all
 int store_sink_finish(struct store_sink *k);
 /* Writes that failed so far. */
 uint64_t store_sink_failures(const struct store_sink *k);
-/* Event lines the store could not read (a bug upstream: counted, not fatal). */
-uint64_t store_sink_bad_lines(const struct store_sink *k);
 void store_sink_free(struct store_sink *k);
 
 #endif
