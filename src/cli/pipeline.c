@@ -22,8 +22,10 @@
 static void deliver(struct pipeline *p, const struct trk_update *u, const char *ev, size_t evlen)
 {
     watch_on_update(p->watch, u, ev, evlen);
-    if (p->det)
+    if (p->det) {
         det_on_update(p->det, u, p->source, ev, evlen);
+        det_tick(p->det, p->now_ms);
+    }
     p->messages++;
     if (p->on_update)
         p->on_update(p->ctx, u, ev, evlen);
