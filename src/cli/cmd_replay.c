@@ -16,28 +16,90 @@
 #include "ais/nmea.h"
 #include "cli/cli.h"
 #include "common/buf.h"
+#include "common/hash.h"
 #include "common/json.h"
+#include "common/xmalloc.h"
 #include "detect/detect.h"
 #include "detect/watch.h"
 #include "pipeline/pipeline.h"
 #include "track/track.h"
 
+/* An event still open: its latest line, printed if it is still open at the end. */
+struct pending {
+    uint64_t key;
+    char *line; /* NULL once closed */
+};
+
 struct replay {
     struct pipeline p;
     struct buf out; /* lines for stdout */
     bool events;
+    struct pending *open;
+    size_t nopen, capopen;
+    struct hash_u32 open_index; /* folded key -> index into open */
 };
 
-/* Alerts and detector events, one JSON line each (detect/event.h). */
+static struct pending *pending_find(struct replay *r, uint64_t key)
+{
+    uint32_t i, k = (uint32_t)(key ^ key >> 32) & 0x7FFFFFFFu;
+    if (!hash_u32_get(&r->open_index, k, &i))
+        return NULL;
+    if (r->open[i].key == key)
+        return &r->open[i];
+    for (size_t j = 0; j < r->nopen; j++) /* another key folded to the same 31 bits */
+        if (r->open[j].key == key)
+            return &r->open[j];
+    return NULL;
+}
+
+/* Alerts and detector events, one JSON line each (event.h), each event in
+ * its final state: a closed event as it closes, one still open at the end of
+ * the input once, as it then stands (replay_flush_open). `run` prints every
+ * state as it happens instead: it is a live stream, this is a report. */
 static void print_event(void *ctx, const struct event *e)
 {
     struct replay *r = ctx;
+    struct pending *pe = pending_find(r, e->key);
+    struct buf line;
+    buf_init(&line, 1024);
     struct jw w;
-    jw_init(&w, &r->out);
+    jw_init(&w, &line);
     event_write(&w, e);
-    buf_putc(&r->out, '\n');
+    buf_putc(&line, '\n');
+    if (e->state == EVENT_OPEN) {
+        buf_putc(&line, 0);
+        if (!pe) {
+            if (r->nopen == r->capopen) {
+                r->capopen = r->capopen ? 2 * r->capopen : 64;
+                r->open = xrealloc(r->open, r->capopen * sizeof *r->open);
+            }
+            pe = &r->open[r->nopen];
+            *pe = (struct pending){.key = e->key};
+            hash_u32_put(&r->open_index, (uint32_t)(e->key ^ e->key >> 32) & 0x7FFFFFFFu, (uint32_t)r->nopen++);
+        }
+        free(pe->line);
+        pe->line = line.p; /* kept, not freed */
+        return;
+    }
+    if (pe) {
+        free(pe->line);
+        pe->line = NULL;
+    }
+    buf_put(&r->out, line.p, line.len);
+    buf_free(&line);
     if (r->out.len > (1u << 16))
         buf_flush(&r->out, stdout);
+}
+
+static void replay_flush_open(struct replay *r)
+{
+    for (size_t i = 0; i < r->nopen; i++)
+        if (r->open[i].line) {
+            buf_puts(&r->out, r->open[i].line);
+            free(r->open[i].line);
+        }
+    free(r->open);
+    hash_u32_free(&r->open_index);
 }
 
 /* --events: the tracker's own notes (new entities, identity changes,
@@ -147,14 +209,18 @@ int cmd_replay(int argc, char **argv)
         fprintf(stderr, "atalaya replay: no input files\n");
         return 1;
     }
-    if (pipeline_open(&r.p, &pc) != 0)
+    hash_u32_init(&r.open_index, 64);
+    if (pipeline_open(&r.p, &pc) != 0) {
+        hash_u32_free(&r.open_index);
         return 2;
+    }
     buf_init(&r.out, 1 << 16);
     pipeline_add_sink(&r.p, &(struct pipeline_sink){.ctx = &r, .update = print_update, .event = print_event});
     int rc = 0;
     for (int i = optind; i < argc && rc == 0; i++)
         rc = pipeline_feed_file(&r.p, argv[i]);
     pipeline_finish(&r.p);
+    replay_flush_open(&r);
     buf_flush(&r.out, stdout);
     fflush(stdout);
     if (aircraft_json && write_snapshot(&r, aircraft_json, true) != 0)

@@ -151,8 +151,12 @@ int pipeline_add_sink(struct pipeline *p, const struct pipeline_sink *s)
 static void deliver(struct pipeline *p, const struct trk_update *u, const char *source, const char *ev, size_t evlen)
 {
     watch_on_update(p->watch, u, ev, evlen);
-    if (p->det)
+    if (p->det) {
         det_on_update(p->det, u, source, ev, evlen);
+        /* Time passing raises what silence means (a vessel dark past the
+         * gap threshold), by the pipeline's clock, never the wall's. */
+        det_tick(p->det, p->now_ms);
+    }
     p->n.updates++;
     for (int i = 0; i < p->nsinks; i++)
         if (p->sinks[i].update)
