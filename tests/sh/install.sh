@@ -59,6 +59,49 @@ if command -v systemd-analyze >/dev/null; then
     done
     t "systemd-analyze verify the units" 'systemd-analyze verify --man=no "$tmp"/units/*.service 2>"$tmp/verify.log" || { cat "$tmp/verify.log"; false; }'
     t "systemd-analyze security: exposure below 2.0 (hardened)" 'systemd-analyze security --offline=true "$tmp/units/atalaya.service" 2>&1 | grep -oE "exposure level for atalaya.service: [0-9.]+" | awk "{exit !(\$NF < 2.0)}"'
+    # Every system call `run` makes (started as the unit does, pages fetched)
+    # must pass the unit's SystemCallFilter: a call it denies fails with EPERM.
+    if command -v strace >/dev/null; then
+        sport=$(free_port)
+        sed "s|^http = .*|http = 127.0.0.1:$sport|" "$tmp/run.conf" >"$tmp/run2.conf"
+        (cd /; exec timeout -s INT 5 strace -f -qq -o "$tmp/strace.txt" env -u ATALAYA_DATA -u ATALAYA_WEB "$inst" run --config "$tmp/run2.conf" >/dev/null 2>&1) &
+        spid=$!
+        wait_http "http://127.0.0.1:$sport/"
+        for u in / /data/aircraft.json /data/receiver.json /api/v1/stats; do curl -s "http://127.0.0.1:$sport$u" >/dev/null; done
+        wait "$spid"
+        t "system calls of run all pass the unit's SystemCallFilter" 'python3 - "$tmp/strace.txt" "$dest/lib/systemd/system/atalaya.service" <<PY
+import re, subprocess, sys
+def expand(g, seen):
+    out = set()
+    for l in subprocess.run(["systemd-analyze", "syscall-filter", g], capture_output=True, text=True).stdout.splitlines():
+        l = l.strip()
+        if not l or l.startswith("#") or l == g:
+            continue
+        if l.startswith("@"):
+            if l not in seen:
+                seen.add(l)
+                out |= expand(l, seen)
+        else:
+            out.add(l)
+    return out
+allowed, denied = set(), set()
+for l in open(sys.argv[2]):
+    if l.startswith("SystemCallFilter="):
+        v = l.split("=", 1)[1].split()
+        if v[0].startswith("~"):
+            for g in [v[0][1:]] + v[1:]:
+                denied |= expand(g, set()) if g.startswith("@") else {g}
+        else:
+            for g in v:
+                allowed |= expand(g, set()) if g.startswith("@") else {g}
+used = {m.group(1) for l in open(sys.argv[1]) for m in [re.match(r"^\\d+\\s+([a-z0-9_]+)\\(", l)] if m}
+bad = sorted(used - (allowed - denied))
+print("# %d distinct system calls; refused: %s" % (len(used), bad or "none"))
+sys.exit(1 if bad or len(used) < 20 else 0)
+PY'
+    else
+        echo "ok - system calls of run pass the SystemCallFilter # SKIP strace not installed"
+    fi
 else
     echo "ok - systemd-analyze verify the units # SKIP systemd-analyze not installed"
 fi
