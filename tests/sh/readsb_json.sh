@@ -20,7 +20,7 @@ for d in /usr/share/tar1090/html /tmp/tar1090/html; do
 done
 export TMPDIR_T="$tmp" TAR="$tar" ROOT="$root"
 timeout 170 python3 - <<'PY'
-import json, os, signal, socket, subprocess, sys, time, urllib.request
+import json, os, signal, socket, subprocess, sys, time, urllib.error, urllib.request
 sys.path.insert(0, os.path.join(os.environ["ROOT"], "tests/tools"))
 from readsb_fields import check_aircraft, check_receiver
 
@@ -106,28 +106,53 @@ elif not os.access(chromium, os.X_OK) or not os.path.isdir(pw):
     print("ok - tar1090 page against our /data # SKIP chromium or playwright-core missing (scripts/deps.sh test; npm ci in tests/e2e)")
 else:
     # As tar1090 is deployed beside readsb: a web server gives its html/ and,
-    # under data/, the folder readsb writes (here: our --json-dir).
+    # under data/, the folder readsb writes (here: our --json-dir); then the
+    # same page with data/ forwarded to our own HTTP server's /data/.
     import functools, http.server, threading
-    proc, _, jdir = start_run()
+    proc, url, jdir = start_run()
     site = os.path.join(tmp, "site")
     os.mkdir(site)
     for n in os.listdir(tar):
         os.symlink(os.path.join(tar, n), os.path.join(site, n))
     os.symlink(jdir, os.path.join(site, "data"))
-    quiet = type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(quiet, directory=site))
-    httpd.handle_error = lambda *a: None  # the browser drops requests it no longer needs
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+
+    class Files(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+    class Forward(Files):
+        def do_GET(self):
+            if not self.path.startswith("/data/"):
+                return super().do_GET()
+            try:
+                with urllib.request.urlopen(url + self.path, timeout=5) as r:
+                    body, status, ctype = r.read(), r.status, r.headers.get("Content-Type", "application/json")
+            except urllib.error.HTTPError as e:
+                body, status, ctype = e.read(), e.code, "application/json"
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    servers = []
+    for handler in (Files, Forward):
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=site))
+        httpd.handle_error = lambda *a: None  # the browser drops requests it no longer needs
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        servers.append(httpd)
     try:
-        r = subprocess.run(["node", os.path.join(root, "tests/e2e/tar1090.test.mjs"),
-                            f"http://127.0.0.1:{httpd.server_address[1]}/", str(LAT), str(LON)],
-                           capture_output=True, text=True, timeout=90, env=dict(os.environ, CHROMIUM=chromium))
-        sys.stdout.write(r.stdout)
-        if r.returncode:
-            print(f"not ok - tar1090 page: exit {r.returncode} {r.stderr[-500:]}")
-            fails += 1
+        for httpd, how in zip(servers, ("--json-dir as data/", "run --http's /data/")):
+            r = subprocess.run(["node", os.path.join(root, "tests/e2e/tar1090.test.mjs"),
+                                f"http://127.0.0.1:{httpd.server_address[1]}/", str(LAT), str(LON)],
+                               capture_output=True, text=True, timeout=90, env=dict(os.environ, CHROMIUM=chromium))
+            sys.stdout.write(r.stdout.replace("- tar1090: ", f"- tar1090 ({how}): "))
+            if r.returncode:
+                print(f"not ok - tar1090 page ({how}): exit {r.returncode} {r.stderr[-500:]}")
+                fails += 1
     finally:
-        httpd.shutdown()
+        for httpd in servers:
+            httpd.shutdown()
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=20)
 sys.exit(1 if fails else 0)
