@@ -4,9 +4,11 @@
 #include <time.h>
 
 #include "ais/ais.h"
+#include "ais/text.h"
 #include "common/buf.h"
 
-static const char header[] = "time,source,channel,type,repeat,mmsi,lat,lon,speed,course,heading,status,turn,"
+static const char header[] = "time,source,channel,type,repeat,mmsi,lat,lon,speed,course,heading,status,"
+                             "status_text,turn,"
                              "second,imo,callsign,shipname,shiptype,to_bow,to_stern,to_port,to_starboard,"
                              "draught,destination,eta,part\n";
 
@@ -74,6 +76,9 @@ void ais_write_csv(struct buf *b, const struct ais_msg *m, const struct ais_meta
     buf_putc(b, ',');
     if (h & AIS_HAS_STATUS)
         buf_u64(b, m->nav_status);
+    buf_putc(b, ',');
+    if (h & AIS_HAS_STATUS)
+        cell_text(b, ais_nav_status_text(m->nav_status));
     buf_putc(b, ',');
     if (h & AIS_HAS_TURN)
         buf_i64(b, m->turn);

@@ -818,12 +818,10 @@ static void t_long_range(struct jctx *c) /* type 27 */
     unsigned st = UB(40, 4), sp = UB(79, 6), co = UB(85, 9);
     f_b(c, "accuracy", 38);
     f_b(c, "raim", 39);
-    if (st != 15) {
-        if (c->scaled)
-            k_s(c, "status", ais_nav_status_text(st));
-        else
-            k_u(c, "status", st);
-    }
+    /* The code and its legend, as for types 1-3 (gpsd prints only the
+     * legend here when scaling: docs/ais-differences.md). */
+    if (st != 15)
+        k_enum(c, "status", "status_text", st, ais_nav_status_text(st));
     k_lonlat(c, "lon", "lat", SB(44, 18), SB(62, 17), 600.0, 4, false); /* 4 decimals: see type 17 */
     if (sp != 63)
         k_u(c, "speed", sp);

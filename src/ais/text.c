@@ -52,8 +52,11 @@ const char *ais_nav_status_text(unsigned v)
     static const char *const t[] = {
         "Under way using engine", "At anchor", "Not under command", "Restricted manoeuverability",
         "Constrained by her draught", "Moored", "Aground", "Engaged in fishing", "Under way sailing",
-        "Reserved for HSC", "Reserved for WIG", "Reserved", "Reserved", "Reserved", "Reserved",
-        "Not defined"};
+        "Reserved for HSC", "Reserved for WIG",
+        /* ITU-R M.1371-5 table 50; gpsd 3.22 still says "Reserved" for
+         * 11, 12 and 14 (docs/ais-differences.md). */
+        "Power-driven vessel towing astern", "Power-driven vessel pushing ahead or towing alongside",
+        "Reserved", "AIS-SART active (MOB-AIS, EPIRB-AIS)", "Not defined"};
     return v < NELEM(t) ? t[v] : "INVALID STATUS";
 }
 

@@ -20,6 +20,7 @@ struct decode_opts {
     double ref_lat, ref_lon; /* Mode S surface/local CPR reference */
     bool have_ref;
     bool fix2;           /* Mode S: 2-bit error correction (off by default) */
+    bool trust_unverified; /* Mode S: keep AP replies of never-heard addresses, flagged */
     struct in_file **in; /* opened by cmd_decode: the FILE arguments, or stdin */
     int nin;
 };

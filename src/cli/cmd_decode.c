@@ -21,7 +21,15 @@ static void decode_usage(FILE *f)
             "  --sample-rate 2.0|2.4                IQ: MS/s (default 2.4)\n"
             "  --iq-format uc8|sc16                 IQ: sample format (default uc8)\n"
             "  --ref-lat DEG --ref-lon DEG          Mode S: receiver position for surface/local CPR\n"
-            "  --fix2                               Mode S: also correct 2-bit errors in DF17/18\n");
+            "  --fix2                               Mode S: also correct 2-bit errors in DF17/18\n"
+            "  --trust-unverified                   Mode S: also decode address/parity replies (DF0/4/5/16/\n"
+            "                                       20/21) whose address was never heard in DF11/17/18,\n"
+            "                                       marked \"address_verified\": false (a bit error gives a\n"
+            "                                       wrong address: for offline Comm-B analysis only)\n"
+            "Mode S positions: even/odd CPR pairs are matched within 10 s (surface: 25 s) of frame\n"
+            "  time (the 12 MHz counter of Beast and AVR '@' lines). AVR '*' lines carry no\n"
+            "  time: pairs are then matched within 2000 frames of each other and the speed\n"
+            "  check is skipped; give --ref-lat/--ref-lon to decode single frames locally.\n");
 }
 
 static int parse_enum(const char *v, const char *const *names, int n)
@@ -42,6 +50,7 @@ int cmd_decode(int argc, char **argv)
         {"sample-rate", required_argument, 0, 'r'}, {"iq-format", required_argument, 0, 'q'},
         {"ref-lat", required_argument, 0, 'A'},   {"ref-lon", required_argument, 0, 'O'},
         {"fix2", no_argument, 0, '2'},            {"help", no_argument, 0, 'h'},
+        {"trust-unverified", no_argument, 0, 'T'},
         {0, 0, 0, 0},
     };
     struct decode_opts o = {.input = IN_AUTO, .format = OUT_JSON};
@@ -70,6 +79,7 @@ int cmd_decode(int argc, char **argv)
         case 'A': o.ref_lat = atof(optarg); have_lat = 1; break;
         case 'O': o.ref_lon = atof(optarg); have_lon = 1; break;
         case '2': o.fix2 = true; break;
+        case 'T': o.trust_unverified = true; break;
         case 'h': decode_usage(stdout); return 0;
         default: decode_usage(stderr); return 1;
         }

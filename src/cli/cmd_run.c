@@ -272,11 +272,9 @@ static void json_tick(struct net_loop *l, void *ctx)
     trk_write_vessels_json(a->p.trk, now, &b);
     write_json(a, "vessels.json", &b);
     b.len = 0;
-    buf_printf(&b, "{\"version\":\"atalaya %s\",\"refresh\":%.0f,\"history\":0", ATALAYA_VERSION,
-               a->cfg.json_interval * 1000);
-    if (a->cfg.receiver_lat != 0 || a->cfg.receiver_lon != 0)
-        buf_printf(&b, ",\"lat\":%.6f,\"lon\":%.6f", a->cfg.receiver_lat, a->cfg.receiver_lon);
-    buf_puts(&b, "}\n");
+    trk_write_receiver_json(&b, llround(a->cfg.json_interval * 1000),
+                            a->cfg.receiver_lat != 0 || a->cfg.receiver_lon != 0,
+                            a->cfg.receiver_lat, a->cfg.receiver_lon);
     write_json(a, "receiver.json", &b);
     buf_free(&b);
 }

@@ -18,9 +18,12 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: atalaya watchlist [--db PATH] COMMAND ...\n"
-            "  import --format ofac-sdn|csv [--list NAME] [--date YYYY-MM-DD] FILE\n"
+            "  import --format ofac-sdn|ftm|csv [--list NAME] [--date YYYY-MM-DD] FILE\n"
             "        replaces the list's entries (ofac-sdn: list \"ofac-sdn\", date from a\n"
-            "        file name like sdn_2024-05-03.csv; csv: list NAME, default \"user\")\n"
+            "        file name like sdn_2024-05-03.csv; ftm: OpenSanctions entities.ftm.json\n"
+            "        or targets.nested.json, list \"opensanctions\"; csv: list NAME,\n"
+            "        default \"user\"). IMO, MMSI and registrations are cleaned and checked;\n"
+            "        failing ones are kept as imo_invalid, mmsi_invalid, ...\n"
             "  list [--list NAME] [--kind vessel|aircraft|organisation|individual]\n"
             "        one JSON object per entry\n"
             "  add --kind KIND --name NAME [--list NAME] [--imo N] [--mmsi N] [--icao24 HEX]\n"
@@ -93,6 +96,27 @@ static int do_import(struct sqlite3 *db, int argc, char **argv)
                     file, st.entries, st.vessels, st.vessels_imo, st.vessels_mmsi, st.aircraft,
                     st.aircraft_registration, st.aircraft_icao24, st.organisations,
                     st.designators, st.individuals);
+    } else if (!strcmp(format, "ftm")) {
+        struct ref_wl_ftm_stats st;
+        struct ref *r = ref_data_dir(dir, sizeof dir) ? ref_load(dir, err, sizeof err) : NULL;
+        if (!r)
+            fprintf(stderr, "atalaya watchlist: no reference data: organisations get no "
+                            "operator designators\n");
+        list = list ? list : "opensanctions";
+        rc = ref_wl_import_ftm(&s, file, list, r, &st, err, sizeof err);
+        ref_free(r);
+        const char *d = date ? date : date_from_name(file, dbuf, sizeof dbuf);
+        for (size_t i = 0; !rc && d && i < s.n; i++)
+            ref_wl_entry_set(&s.e[i].list_date, d);
+        if (!rc)
+            fprintf(stderr,
+                    "%s: %zu lines (%zu not entities), %zu entities read, %zu sanctions (%zu on "
+                    "an entry kept); kept %zu vessels (%zu with IMO, %zu with MMSI), %zu aircraft "
+                    "(%zu with registration), %zu organisations (%zu linked to an operator "
+                    "designator); %zu identifiers flagged invalid\n",
+                    file, st.lines, st.bad_lines, st.entities, st.sanctions, st.sanctions_linked,
+                    st.vessels, st.vessels_imo, st.vessels_mmsi, st.aircraft,
+                    st.aircraft_registration, st.organisations, st.designators, st.invalid_ids);
     } else if (!strcmp(format, "csv")) {
         list = list ? list : "user";
         rc = ref_wl_import_csv(&s, file, list, err, sizeof err);
@@ -195,7 +219,7 @@ static int do_add(struct sqlite3 *db, int argc, char **argv)
                {'a', REF_WL_ID_ICAO24},       {'r', REF_WL_ID_REGISTRATION},
                {'c', REF_WL_ID_DESIGNATOR}};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-        ref_wl_entry_ident(e, ids[i].id, v[ids[i].opt]);
+        ref_wl_entry_add_id(e, ids[i].id, v[ids[i].opt]);
     char err[512];
     int rc = ref_wl_db_add(db, e, err, sizeof err);
     if (rc)
