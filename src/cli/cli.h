@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 
+#include "common/config.h"
+
 enum decode_input { IN_AUTO, IN_NMEA, IN_AVR, IN_BEAST, IN_SBS, IN_IQ };
 enum decode_format { OUT_JSON, OUT_CSV, OUT_AVR, OUT_BEAST, OUT_NONE };
 
@@ -33,6 +35,10 @@ int decode_modes_main(const struct decode_opts *o);
 /* Guesses the input format from the first bytes of a stream. */
 enum decode_input decode_sniff(const unsigned char *p, long n);
 
+/* The option tables of the subcommands (atalaya config lists them). */
+extern const struct cfg_cmd decode_cmd, query_cmd, serve_cmd, simulate_cmd, lookup_cmd, registry_cmd,
+    watchlist_cmd, watchlist_import_cmd, watchlist_list_cmd, watchlist_add_cmd;
+
 int cmd_decode(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_run(int argc, char **argv);
@@ -43,5 +49,6 @@ int cmd_simulate(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/config.h"
 #include "track/track.h"
 
 struct ref;
@@ -80,6 +81,10 @@ struct det_config {
     double flight_callsign_wait_s; /* 60: twelve identification squitters (one per ~5 s) */
     int emergency_min_reports;     /* 2: one corrupted reply is not an emergency */
 };
+
+/* Every det_config threshold by name ("gap.min_h"), with unit, default and
+ * source (det_options.c; docs/detectors.md): set them with cfg_set. */
+extern const struct cfg_param det_params[];
 
 struct det_stats {
     uint64_t gaps, gaps_deliberate, gaps_coverage, encounters, loitering;
