@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "common/config.h"
+#include "common/progress.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
 
@@ -47,6 +48,11 @@ static FILE *open_out(const char *path)
     if (!f)
         fprintf(stderr, "atalaya simulate: %s: %s\n", path, strerror(errno));
     return f;
+}
+
+static void on_progress(void *ctx, int64_t done_ms, const struct sim_counts *c)
+{
+    progress_update(ctx, done_ms > 0 ? (uint64_t)done_ms : 0, c->ais_heard + c->modes_heard);
 }
 
 static int simulate(const struct simulate_config *cfg, int nargs, char **args)
@@ -89,9 +95,17 @@ static int simulate(const struct simulate_config *cfg, int nargs, char **args)
         rc = 2;
     if (rc == 0 && tf && sim_truth_write(&sc, seed, tf))
         rc = 2;
-    struct sim_counts n;
+    struct sim_counts n = {0};
+    struct progress pr;
+    progress_start(&pr, "simulate", PROGRESS_MS, (uint64_t)(sc.end - sc.start));
+    if (pr.on) {
+        out.progress = on_progress;
+        out.progress_ctx = &pr;
+    }
     if (rc == 0 && sim_generate(&sc, seed, &out, &n))
         rc = 2;
+    if (rc == 0)
+        progress_end(&pr, (uint64_t)(sc.end - sc.start), n.ais_heard + n.modes_heard);
     FILE *fs[] = {out.ais, out.modes, tf};
     for (int i = 0; i < 3; i++)
         if (fs[i] && fclose(fs[i]) != 0)

@@ -121,6 +121,14 @@ struct cfg_cmd {
     int stop_at_arg;                   /* options end at the first argument (a sub-command follows) */
 };
 
+/* The rows a command that tracks or detects carries (cfg_load acts on them by name). */
+#define CFG_OPTION_CONFIG(type, field)                                                                       \
+    {"config", CFG_STR, offsetof(type, field), NULL,                                                         \
+     "read settings from FILE (name = value lines, [command] sections, thresholds)", 0}
+#define CFG_OPTION_SET(type, field)                                                                          \
+    {"set", CFG_LIST, offsetof(type, field), NULL,                                                           \
+     "NAME=VALUE: a detector or tracker threshold (atalaya config --defaults lists them)", 0}
+
 /* The whole sequence: defaults; the command line; with --config FILE the
  * defaults again, the file (its lines for this command and for the targets),
  * then the command line over it; last every --set NAME=VALUE into the targets

@@ -68,3 +68,9 @@ const struct cfg_param det_params[] = {
 };
 #undef P
 #undef F
+
+void det_cfg_targets(struct cfg_target tg[2], struct det_config *d, struct trk_config *t)
+{
+    tg[0] = (struct cfg_target){det_params, d, NULL};
+    tg[1] = (struct cfg_target){trk_params, t, NULL};
+}

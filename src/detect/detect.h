@@ -85,6 +85,10 @@ struct det_config {
 /* Every det_config threshold by name ("gap.min_h"), with unit, default and
  * source (det_options.c; docs/detectors.md): set them with cfg_set. */
 extern const struct cfg_param det_params[];
+/* Both threshold tables (detectors, tracker) as the targets of cfg_load, so
+ * --set NAME=VALUE and config-file lines fill d and t. Either may start zeroed:
+ * det_new and trk_new fill what is left 0 with the same defaults. */
+void det_cfg_targets(struct cfg_target tg[2], struct det_config *d, struct trk_config *t);
 
 struct det_stats {
     uint64_t gaps, gaps_deliberate, gaps_coverage, encounters, loitering;

@@ -166,7 +166,8 @@ static void test_load_file_and_set(void)
     struct trk_config t;
     memset(&d, 0, sizeof d);
     memset(&t, 0, sizeof t);
-    struct cfg_target tg[] = {{det_params, &d, NULL}, {trk_params, &t, NULL}};
+    struct cfg_target tg[2];
+    det_cfg_targets(tg, &d, &t);
     struct opts o;
     char err[256] = "", cfgarg[64];
     snprintf(cfgarg, sizeof cfgarg, "--config=%s", path);
