@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "common/config.h"
+#include "common/hex.h"
 #include "common/input.h"
 
 struct decode_config {
@@ -47,11 +48,6 @@ static int parse_enum(const char *v, const char *const *names, int n)
         if (!strcmp(v, names[i]))
             return i;
     return -1;
-}
-
-static int is_hex(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 /* Walks Beast frames from the first 0x1a: counts how many frames in a row
@@ -100,7 +96,7 @@ enum decode_input decode_sniff(const unsigned char *p, long n)
             continue;
         if (p[i] == '!' || p[i] == '$' || p[i] == '\\')
             nmea++;
-        else if ((p[i] == '*' || p[i] == '@' || p[i] == ':') && i + 1 < n && is_hex(p[i + 1]))
+        else if ((p[i] == '*' || p[i] == '@' || p[i] == ':') && i + 1 < n && hex_digit(p[i + 1]) >= 0)
             avr++;
         else if (n - i >= 4 && !memcmp(p + i, "MSG,", 4))
             sbs++;

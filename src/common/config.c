@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/input.h"
 #include "common/xmalloc.h"
 
 static const struct cfg_option *find(const struct cfg_option *t, const char *name, size_t n)
@@ -256,15 +257,24 @@ int cfg_parse_args(const struct cfg_option *t, void *base, int argc, char **argv
 
 int cfg_file_each(const char *path, cfg_line_fn fn, void *ctx, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
+    struct in_file *f = in_open(path);
     if (!f) {
         snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
         return -1;
     }
-    char line[1024], section[64] = "", msg[256];
-    int lineno = 0, rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
+    char line[IN_MAX_LINE + 1], section[64] = "", msg[256];
+    const char *text;
+    size_t len;
+    int lineno = 0, rc = 0, over, got = 0;
+    while (rc == 0 && (got = in_getline(f, &text, &len, &over)) == 1) {
         lineno++;
+        if (over) {
+            snprintf(err, errlen, "%s:%d: line too long", path, lineno);
+            rc = -1;
+            break;
+        }
+        memcpy(line, text, len);
+        line[len] = 0;
         char *s = line;
         while (*s == ' ' || *s == '\t')
             s++;
@@ -310,7 +320,11 @@ int cfg_file_each(const char *path, cfg_line_fn fn, void *ctx, char *err, size_t
             rc = -1;
         }
     }
-    fclose(f);
+    if (rc == 0 && got < 0) {
+        snprintf(err, errlen, "%s: read error", path);
+        rc = -1;
+    }
+    in_close(f);
     return rc;
 }
 
