@@ -257,11 +257,9 @@ int cfg_parse_args(const struct cfg_option *t, void *base, int argc, char **argv
 
 int cfg_file_each(const char *path, cfg_line_fn fn, void *ctx, char *err, size_t errlen)
 {
-    struct in_file *f = in_open(path);
-    if (!f) {
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+    struct in_file *f = in_open_err(path, err, errlen);
+    if (!f)
         return -1;
-    }
     char line[IN_MAX_LINE + 1], section[64] = "", msg[256];
     const char *text;
     size_t len;

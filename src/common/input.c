@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -110,6 +111,14 @@ struct in_file *in_open(const char *path)
         f->zs = ZSTD_createDStream();
         ZSTD_initDStream(f->zs);
     }
+    return f;
+}
+
+struct in_file *in_open_err(const char *path, char *err, size_t errn)
+{
+    struct in_file *f = in_open(path);
+    if (!f)
+        snprintf(err, errn, "%s: %s", path ? path : "-", strerror(errno));
     return f;
 }
 

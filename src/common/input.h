@@ -20,6 +20,8 @@ struct in_file;
 
 /* Opens path ("-" or NULL for stdin). Returns NULL and sets errno on failure. */
 struct in_file *in_open(const char *path);
+/* The same, with "PATH: reason" in err on failure. */
+struct in_file *in_open_err(const char *path, char *err, size_t errn);
 void in_close(struct in_file *f);
 const char *in_name(const struct in_file *f);
 

@@ -62,7 +62,7 @@ plain=$("$ATALAYA" decode "$tmp/one.nmea" 2>&1)
     && case $json in '{'*) true;; *) false;; esac \
     && ok "decode --config: its section applies, the command line wins" || nok "decode --config: $csv / $json"
 out=$("$ATALAYA" decode --config "$tmp/nope.conf" "$tmp/one.nmea" 2>&1); rc=$?
-[ $rc -eq 1 ] && case $out in *"cannot open"*) true;; *) false;; esac && ok "missing config file: $out" \
+[ $rc -eq 1 ] && case $out in *"nope.conf: No such file"*) true;; *) false;; esac && ok "missing config file: $out" \
     || nok "missing config file: rc $rc $out"
 # Options as getopt took them: short letters, after the files, "--" before arguments.
 [ "$("$ATALAYA" decode "$tmp/one.nmea" -f csv)" = "$csv" ] && ok "options after the files" || nok "options after the files"
