@@ -39,6 +39,12 @@ enum decode_input decode_sniff(const unsigned char *p, long n);
 extern const struct cfg_cmd decode_cmd, query_cmd, serve_cmd, simulate_cmd, lookup_cmd, registry_cmd,
     watchlist_cmd, watchlist_import_cmd, watchlist_list_cmd, watchlist_add_cmd;
 
+/* cfg_load (common/config.h) with "atalaya NAME: why" on stderr for a bad
+ * option or config file. Returns 0 to go on, 1 after --help, -1 on an error;
+ * cfg_free(c->options, base) stays the caller's in every case. */
+int cli_options(const struct cfg_cmd *c, void *base, const struct cfg_target *tg, int ntg, int argc, char **argv,
+                int *first);
+
 int cmd_decode(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_run(int argc, char **argv);

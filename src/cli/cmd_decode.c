@@ -121,14 +121,11 @@ int cmd_decode(int argc, char **argv)
     static const char *const inputs[] = {"auto", "nmea", "avr", "beast", "sbs", "iq"};
     static const char *const formats[] = {"json", "csv", "avr", "beast", "none"};
     struct decode_config cfg = {0};
-    char err[512];
     int first;
-    int rc = cfg_load(&decode_cmd, &cfg, NULL, 0, argc, argv, &first, err, sizeof err);
+    int rc = cli_options(&decode_cmd, &cfg, NULL, 0, argc, argv, &first);
     if (rc != 0) {
-        if (rc < 0)
-            fprintf(stderr, "atalaya decode: %s\n", err);
         cfg_free(decode_options, &cfg);
-        return rc < 0 ? 1 : 0;
+        return rc < 0;
     }
     struct decode_opts o = {.stats = cfg.stats, .unscaled = cfg.unscaled, .fix2 = cfg.fix2,
                             .sample_rate = cfg.sample_rate, .iq_format = cfg.iq_format};

@@ -201,14 +201,10 @@ static int lookup(const char *dbpath, const char *sea, int argc, char **argv);
 int cmd_lookup(int argc, char **argv)
 {
     struct lookup_config cfg = {0};
-    char err[512];
     int first;
-    int rc = cfg_load(&lookup_cmd, &cfg, NULL, 0, argc, argv, &first, err, sizeof err);
-    if (rc < 0) {
-        fprintf(stderr, "atalaya lookup: %s\n", err);
-        rc = 1;
-    } else if (rc > 0) {
-        rc = 0; /* --help */
+    int rc = cli_options(&lookup_cmd, &cfg, NULL, 0, argc, argv, &first);
+    if (rc != 0) {
+        rc = rc < 0; /* 1 after --help: exit 0 */
     } else if (argc - first < 2) {
         usage(stderr);
         rc = 1;

@@ -408,16 +408,9 @@ static int query_run(const struct query_config *cfg, int argc, char **argv)
 int cmd_query(int argc, char **argv)
 {
     struct query_config cfg = {0};
-    char err[512];
     int first;
-    int rc = cfg_load(&query_cmd, &cfg, NULL, 0, argc, argv, &first, err, sizeof err);
-    if (rc != 0) {
-        if (rc < 0)
-            fprintf(stderr, "atalaya query: %s\n", err);
-        cfg_free(query_options, &cfg);
-        return rc < 0 ? 1 : 0;
-    }
-    rc = query_run(&cfg, argc - first, argv + first);
+    int rc = cli_options(&query_cmd, &cfg, NULL, 0, argc, argv, &first);
+    rc = rc ? rc < 0 : query_run(&cfg, argc - first, argv + first);
     cfg_free(query_options, &cfg);
     return rc;
 }

@@ -64,14 +64,10 @@ static int registry(const char *dbpath, char **args);
 int cmd_registry(int argc, char **argv)
 {
     struct registry_config cfg = {0};
-    char err[512];
     int first;
-    int rc = cfg_load(&registry_cmd, &cfg, NULL, 0, argc, argv, &first, err, sizeof err);
-    if (rc < 0) {
-        fprintf(stderr, "atalaya registry: %s\n", err);
-        rc = 1;
-    } else if (rc > 0) {
-        rc = 0; /* --help */
+    int rc = cli_options(&registry_cmd, &cfg, NULL, 0, argc, argv, &first);
+    if (rc != 0) {
+        rc = rc < 0; /* 1 after --help: exit 0 */
     } else if (argc - first != 2) {
         usage(stderr);
         rc = 1;

@@ -59,12 +59,12 @@ int cmd_serve(int argc, char **argv)
     struct serve_config cfg = {0};
     char err[512];
     int first;
-    int rc = cfg_load(&serve_cmd, &cfg, NULL, 0, argc, argv, &first, err, sizeof err);
+    int rc = cli_options(&serve_cmd, &cfg, NULL, 0, argc, argv, &first);
     if (rc != 0 || first < argc) {
-        if (rc < 0 || (rc == 0 && first < argc))
-            fprintf(stderr, "atalaya serve: %s\n", rc < 0 ? err : "unexpected arguments");
+        if (rc == 0)
+            fprintf(stderr, "atalaya serve: unexpected arguments\n");
         cfg_free(serve_options, &cfg);
-        return rc > 0 ? 0 : 1;
+        return rc <= 0;
     }
     /* A reader: a missing file is a mistake, not a new empty store. */
     const char *path = strncmp(cfg.store, "sqlite:", 7) == 0 ? cfg.store + 7 : cfg.store;

@@ -127,17 +127,9 @@ static int simulate(const struct simulate_config *cfg, int nargs, char **args)
 int cmd_simulate(int argc, char **argv)
 {
     struct simulate_config cfg = {0};
-    char err[256];
     int first;
-    int rc = cfg_load(&simulate_cmd, &cfg, NULL, 0, argc, argv, &first, err, sizeof err);
-    if (rc == 0) {
-        rc = simulate(&cfg, argc - first, argv + first);
-    } else if (rc < 0) {
-        fprintf(stderr, "atalaya simulate: %s\n", err);
-        rc = 1;
-    } else {
-        rc = 0;
-    }
+    int rc = cli_options(&simulate_cmd, &cfg, NULL, 0, argc, argv, &first);
+    rc = rc ? rc < 0 : simulate(&cfg, argc - first, argv + first);
     cfg_free(simulate_options, &cfg);
     return rc;
 }

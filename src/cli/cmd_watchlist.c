@@ -89,10 +89,7 @@ static void usage(FILE *f)
  * *first the index of its first argument, or the exit status (usage printed). */
 static int sub_options(const struct cfg_cmd *cmd, struct watchlist_config *c, int argc, char **argv, int *first)
 {
-    char err[512];
-    int rc = cfg_load(cmd, c, NULL, 0, argc, argv, first, err, sizeof err);
-    if (rc < 0)
-        fprintf(stderr, "atalaya watchlist: %s\n", err);
+    int rc = cli_options(cmd, c, NULL, 0, argc, argv, first);
     return rc < 0 ? 1 : rc > 0 ? -1 : 0;
 }
 
@@ -231,11 +228,9 @@ int cmd_watchlist(int argc, char **argv)
 {
     struct watchlist_config top = {0}, sub = {0};
     char err[512];
-    int first, rc = cfg_load(&watchlist_cmd, &top, NULL, 0, argc, argv, &first, err, sizeof err);
+    int first, rc = cli_options(&watchlist_cmd, &top, NULL, 0, argc, argv, &first);
     if (rc != 0 || first >= argc) {
-        if (rc < 0)
-            fprintf(stderr, "atalaya watchlist: %s\n", err);
-        else if (rc == 0)
+        if (rc == 0)
             usage(stderr);
         cfg_free(watchlist_options, &top);
         return rc > 0 ? 0 : 1;
