@@ -162,6 +162,9 @@ static void test_input_lines(void)
         CHECK(!bad);
         CHECK_EQ_INT(r, 0);
         CHECK(at == n);
+        /* Progress measures: the whole file read, its size on disk. */
+        CHECK_EQ_INT(in_bytes_read(f), n);
+        CHECK_EQ_INT(in_size(f), n);
         in_close(f);
         unlink(path);
         free(data);
