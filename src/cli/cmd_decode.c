@@ -30,7 +30,7 @@ static const struct cfg_option decode_options[] = {
     {"ref-lat", CFG_STR, S(ref_lat), NULL, "Mode S: receiver latitude for surface/local CPR (with --ref-lon)", S(strings)},
     {"ref-lon", CFG_STR, S(ref_lon), NULL, "Mode S: receiver longitude", S(strings)},
     {"fix2", CFG_BOOL, S(fix2), NULL, "Mode S: also correct 2-bit errors in DF17/18", 0},
-    {"config", CFG_STR, S(config), NULL, "read settings from FILE (name = value lines; [decode] section)", 0},
+    CFG_OPTION_CONFIG(struct decode_config, config),
     {NULL, CFG_STR, 0, NULL, NULL, 0},
 };
 #undef S

@@ -27,7 +27,7 @@ struct lookup_config {
 static const struct cfg_option lookup_options[] = {
     {"db", CFG_STR, S(db), "atalaya.db", "watchlists and registry (used when the file exists)", S(strings)},
     {"sea", CFG_STR, S(sea), NULL, "FILE.geojson: named sea areas for point lookups", S(strings)},
-    {"config", CFG_STR, S(config), NULL, "read settings from FILE (name = value lines; [lookup] section)", 0},
+    CFG_OPTION_CONFIG(struct lookup_config, config),
     {NULL, CFG_STR, 0, NULL, NULL, 0},
 };
 #undef S

@@ -216,7 +216,7 @@ static const struct cfg_option query_options[] = {
     {"kind", CFG_STR, S(kind), "events: K[,K...] event kinds", K},
     {"entity", CFG_STR, S(entity), "events: MMSI or ICAO address (6 hex digits or icao:XXXXXX)", K},
     {"bbox", CFG_STR, S(bbox), "events: LAT0,LON0,LAT1,LON1", K},
-    {"config", CFG_STR, S(config), "read settings from FILE (name = value lines; [query] section)", 0},
+    CFG_OPTION_CONFIG(struct query_config, config),
     {NULL, CFG_STR, 0, NULL, NULL, 0},
 };
 #undef K

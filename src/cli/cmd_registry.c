@@ -20,7 +20,7 @@ struct registry_config {
 #define S(f) offsetof(struct registry_config, f)
 static const struct cfg_option registry_options[] = {
     {"db", CFG_STR, S(db), "atalaya.db", "the SQLite store holding the registry", S(strings)},
-    {"config", CFG_STR, S(config), NULL, "read settings from FILE (name = value lines; [registry] section)", 0},
+    CFG_OPTION_CONFIG(struct registry_config, config),
     {NULL, CFG_STR, 0, NULL, NULL, 0},
 };
 #undef S

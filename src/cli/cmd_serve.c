@@ -33,7 +33,7 @@ static const struct cfg_option serve_options[] = {
     {"write-token", CFG_STR, S(write_token), NULL, "allow watchlist POST/DELETE with Authorization: Bearer TOKEN (else $ATALAYA_WRITE_TOKEN)", S(strings)},
     {"refresh-ms", CFG_INT, S(refresh_ms), "1000", "period of the /data documents and of the live stream", 0},
     {"stream-queue-kib", CFG_INT, S(queue_kib), "1024", "a stream client further behind than this is dropped", 0},
-    {"config", CFG_STR, S(config), NULL, "read settings from FILE (name = value lines; [serve] section)", 0},
+    CFG_OPTION_CONFIG(struct serve_config, config),
     {NULL, CFG_STR, 0, NULL, NULL, 0},
 };
 #undef S

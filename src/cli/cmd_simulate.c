@@ -29,7 +29,7 @@ static const struct cfg_option simulate_options[] = {
     {"seed", CFG_STR, S(seed), "1", "background traffic and timing jitter", S(strings)},
     {"hours", CFG_DOUBLE, S(hours), NULL, "stop after H hours (default: the scenario's duration)", 0},
     {"stats", CFG_BOOL, S(stats), NULL, "counts to stderr", 0},
-    {"config", CFG_STR, S(config), NULL, "read settings from FILE (name = value lines; [simulate] section)", 0},
+    CFG_OPTION_CONFIG(struct simulate_config, config),
     {NULL, CFG_STR, 0, NULL, NULL, 0},
 };
 #undef S

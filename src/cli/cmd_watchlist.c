@@ -38,7 +38,7 @@ struct watchlist_config {
 #define K S(strings)
 static const struct cfg_option watchlist_options[] = {
     {"db", CFG_STR, S(db), "atalaya.db", "the SQLite store holding the watchlists", K},
-    {"config", CFG_STR, S(config), NULL, "read settings from FILE (name = value lines; [watchlist] section)", 0},
+    CFG_OPTION_CONFIG(struct watchlist_config, config),
     {NULL, CFG_STR, 0, NULL, NULL, 0},
 };
 static const struct cfg_option import_options[] = {

@@ -164,12 +164,6 @@ static void help_rows(const struct cfg_option *t, const struct cfg_alias *aliase
     }
 }
 
-void cfg_help(const struct cfg_option *t, const char *usage, FILE *f)
-{
-    fprintf(f, "%s\n", usage);
-    help_rows(t, NULL, f);
-}
-
 /* The argument loop of cfg_parse_args and cfg_load. Arguments (non-options)
  * are handed to on_arg; with stop_at_arg the first one ends the options and it
  * and everything after it are arguments. */

@@ -61,7 +61,6 @@ int cfg_parse_args(const struct cfg_option *t, void *base, int argc, char **argv
                    const char *usage, char *err, size_t errlen);
 /* Parses a config file. Returns 0 or -1. */
 int cfg_parse_file(const struct cfg_option *t, void *base, const char *path, char *err, size_t errlen);
-void cfg_help(const struct cfg_option *t, const char *usage, FILE *f);
 void cfg_free(const struct cfg_option *t, void *base);
 
 /* ---- thresholds ---- */
@@ -124,7 +123,7 @@ struct cfg_cmd {
 /* The rows a command that tracks or detects carries (cfg_load acts on them by name). */
 #define CFG_OPTION_CONFIG(type, field)                                                                       \
     {"config", CFG_STR, offsetof(type, field), NULL,                                                         \
-     "read settings from FILE (name = value lines, [command] sections, thresholds)", 0}
+     "read settings from FILE (NAME = VALUE lines, [COMMAND] sections)", 0}
 #define CFG_OPTION_SET(type, field)                                                                          \
     {"set", CFG_LIST, offsetof(type, field), NULL,                                                           \
      "NAME=VALUE: a detector or tracker threshold (atalaya config --defaults lists them)", 0}

@@ -114,8 +114,8 @@ static const struct cfg_option opt_table[] = {
     {"x", CFG_DOUBLE, S(x), NULL, "a number", 0},
     {"flag", CFG_BOOL, S(flag), NULL, "a flag", 0},
     {"many", CFG_LIST, S(many), NULL, "repeatable", 0},
-    {"config", CFG_STR, S(config), NULL, "read FILE", 0},
-    {"set", CFG_LIST, S(set), NULL, "NAME=VALUE", 0},
+    CFG_OPTION_CONFIG(struct opts, config),
+    CFG_OPTION_SET(struct opts, set),
     {NULL, CFG_STR, 0, NULL, NULL, 0},
 };
 #undef S
