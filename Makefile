@@ -17,6 +17,10 @@ MODULES := $(foreach m,$(MODULES),$(if $(wildcard src/$(m)/*.c),$(m)))
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 WARN    := -Wall -Wextra -Wmissing-prototypes -Wformat=2 -Wshadow -Wno-unused-parameter -fno-common
+# WERROR=1 (CI, scripts/test.sh) turns warnings into errors; local builds stay tolerant.
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
 BASE    := -std=c17 -D_GNU_SOURCE -Isrc $(WARN) -DATALAYA_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS  := -lsqlite3 -ljansson -lmicrohttpd -lz -lzstd -lm -lpthread
 

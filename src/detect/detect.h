@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "detect/event.h"
+#include "common/config.h"
 #include "track/track.h"
 
 struct ref;
@@ -86,6 +87,14 @@ struct det_config {
      * so a store is not flooded; then closed with the same key. */
     double open_update_min;
 };
+
+/* Every det_config threshold by name ("gap.min_h"), with unit, default and
+ * source (det_options.c; docs/detectors.md): set them with cfg_set. */
+extern const struct cfg_param det_params[];
+/* Both threshold tables (detectors, tracker) as the targets of cfg_load, so
+ * --set NAME=VALUE and config-file lines fill d and t. Either may start zeroed:
+ * det_new and trk_new fill what is left 0 with the same defaults. */
+void det_cfg_targets(struct cfg_target tg[2], struct det_config *d, struct trk_config *t);
 
 struct det_stats {
     uint64_t gaps, gaps_deliberate, gaps_coverage, encounters, loitering;

@@ -179,11 +179,9 @@ int ref_wl_import_sdn(struct ref_wl_set *s, const char *path, const char *list_d
                       const struct ref *r, struct ref_wl_sdn_stats *st, char *err, size_t errn)
 {
     memset(st, 0, sizeof *st);
-    struct in_file *f = in_open(path);
-    if (!f) {
-        snprintf(err, errn, "%s: %s", path, strerror(errno));
+    struct in_file *f = in_open_err(path, err, errn);
+    if (!f)
         return -1;
-    }
     const char *line;
     size_t len;
     int over, rc;

@@ -62,11 +62,9 @@ static int add_row(struct ref_wl_set *s, const char *list, char **f, int n, cons
 int ref_wl_import_csv(struct ref_wl_set *s, const char *path, const char *list, char *err,
                       size_t errn)
 {
-    struct in_file *f = in_open(path);
-    if (!f) {
-        snprintf(err, errn, "%s: %s", path, strerror(errno));
+    struct in_file *f = in_open_err(path, err, errn);
+    if (!f)
         return -1;
-    }
     const char *line;
     size_t len;
     int over, idx[NC], rc = 0;

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/config.h"
+
 struct ais_msg;
 struct ais_meta;
 struct modes_msg;
@@ -177,6 +179,10 @@ struct trk_config {
     unsigned trail_points;      /* per entity (default 256) */
     struct trk_enricher enricher;
 };
+
+/* Every trk_config threshold by name ("track.vessel_expire_s"), with unit,
+ * default and source (trk_options.c): set them with cfg_set. */
+extern const struct cfg_param trk_params[];
 
 struct trk_stats {
     uint64_t updates_ais, updates_modes;
