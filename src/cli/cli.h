@@ -34,7 +34,7 @@ int decode_ais_main(const struct decode_opts *o);
 int decode_modes_main(const struct decode_opts *o);
 
 /* The option tables of the subcommands (atalaya config lists them). */
-extern const struct cfg_cmd decode_cmd, query_cmd, serve_cmd, simulate_cmd, lookup_cmd, registry_cmd,
+extern const struct cfg_cmd replay_cmd, ingest_cmd, run_cmd, decode_cmd, query_cmd, serve_cmd, simulate_cmd, lookup_cmd, registry_cmd,
     watchlist_cmd, watchlist_import_cmd, watchlist_list_cmd, watchlist_add_cmd;
 
 /* cfg_load (common/config.h) with "atalaya NAME: why" on stderr for a bad

@@ -17,6 +17,7 @@
 /* Every command with an option table. run, replay and ingest join when they
  * move to common/config. */
 static const struct cfg_cmd *const commands[] = {
+    &replay_cmd,          &ingest_cmd,         &run_cmd,
     &decode_cmd,          &query_cmd,          &serve_cmd,         &simulate_cmd, &lookup_cmd, &registry_cmd,
     &watchlist_cmd,       &watchlist_import_cmd, &watchlist_list_cmd, &watchlist_add_cmd,
 };
