@@ -290,13 +290,15 @@ void http_api_handle(struct http_api *a, const struct api_req *r, struct api_rep
             if (strcmp(seg[0], simple[i].name) == 0) {
                 if (!method_is(r, "GET"))
                     api_error(out, 405, "%s: GET only", seg[0]);
-                else
+                else if (api_check_params(seg[0], r, out) == 0)
                     simple[i].fn(a, r, out);
                 goto done;
             }
         if (strcmp(seg[0], "watchlist") == 0) {
-            if (method_is(r, "GET"))
-                api_watchlist_get(a, r, out);
+            if (method_is(r, "GET")) {
+                if (api_check_params(seg[0], r, out) == 0)
+                    api_watchlist_get(a, r, out);
+            }
             else if (strcmp(r->method, "POST") == 0)
                 api_watchlist_post(a, r, out);
             else
@@ -312,9 +314,9 @@ void http_api_handle(struct http_api *a, const struct api_req *r, struct api_rep
     } else if (n == 3 && (strcmp(seg[0], "entity") == 0 || strcmp(seg[0], "track") == 0)) {
         if (!method_is(r, "GET"))
             api_error(out, 405, "%s: GET only", seg[0]);
-        else if (seg[0][0] == 'e')
+        else if (api_check_params(seg[0], r, out) == 0 && seg[0][0] == 'e')
             api_dossier(a, r, seg[1], seg[2], out);
-        else
+        else if (out->status == 0)
             api_track(a, r, seg[1], seg[2], out);
         goto done;
     }

@@ -100,6 +100,13 @@ int api_parse_entity_ref(const char *s, uint8_t *k, uint32_t *out);
 int api_parse_words(const char *s, char *store, size_t n, const char **words, size_t max);
 /* A boolean: 1/0, true/false, yes/no. */
 int api_parse_bool(const char *s, bool *out);
+/* An event kind some detector or the watchlist writes. */
+bool api_event_kind_known(const char *k);
+/* Before an endpoint ("events", "track", ...) runs: a 400 for any of its
+ * parameters given empty ("limit=", or bare "limit"; api_arg() reads those
+ * as absent) and, for events, for a kind no detector writes. Returns 0 or
+ * the status set in out. */
+int api_check_params(const char *endpoint, const struct api_req *r, struct api_reply *out);
 
 /* --- shared writers --- */
 /* "kind":"vessel","mmsi":N or "kind":"aircraft","icao":"hex". */
