@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "common/json.h"
 #include "common/xmalloc.h"
 #include "http/api.h"
@@ -79,6 +81,56 @@ void api_write_position(struct jw *w, const struct store_position *p)
     opt_num(w, "course", p->course_deg, 1);
     if (p->source)
         jw_kstr(w, "source", p->source);
+}
+
+/* A coordinate member (lat, lon, rejected_lat, lat2, ...): 6 decimals,
+ * about 0.1 m, as every position the API writes. */
+static bool coordinate_key(const char *k)
+{
+    if (!k)
+        return false;
+    size_t n = strlen(k);
+    bool head = strncmp(k, "lat", 3) == 0 || strncmp(k, "lon", 3) == 0;
+    if (head && (n == 3 || k[3] == '_' || (n == 4 && k[3] >= '0' && k[3] <= '9')))
+        return true; /* lat, lat_first, lat2 */
+    return n > 4 && (strcmp(k + n - 4, "_lat") == 0 || strcmp(k + n - 4, "_lon") == 0); /* rejected_lat */
+}
+
+void api_write_json(struct jw *w, const char *key, const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *m;
+        jw_obj_begin(w);
+        json_object_foreach((json_t *)v, k, m)
+        {
+            jw_key(w, k);
+            api_write_json(w, k, m);
+        }
+        jw_obj_end(w);
+        break;
+    }
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *m;
+        jw_arr_begin(w);
+        json_array_foreach(v, i, m) api_write_json(w, key, m);
+        jw_arr_end(w);
+        break;
+    }
+    case JSON_STRING: jw_strn(w, json_string_value(v), json_string_length(v)); break;
+    case JSON_INTEGER: jw_int(w, json_integer_value(v)); break;
+    case JSON_REAL:
+        if (coordinate_key(key))
+            jw_fixed(w, json_real_value(v), 6);
+        else
+            jw_double(w, json_real_value(v));
+        break;
+    case JSON_TRUE: jw_bool(w, true); break;
+    case JSON_FALSE: jw_bool(w, false); break;
+    case JSON_NULL: jw_null(w); break;
+    }
 }
 
 /* --- identity at a time --- */

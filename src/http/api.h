@@ -148,6 +148,12 @@ int api_watchlist_get(struct http_api *a, const struct api_req *r, struct api_re
 int api_watchlist_post(struct http_api *a, const struct api_req *r, struct api_reply *out);
 int api_watchlist_delete(struct http_api *a, const struct api_req *r, const char *id, struct api_reply *out);
 
+/* A parsed JSON value (jansson) as the API writes numbers: reals as the
+ * shortest decimal that reads back the same, members named as coordinates
+ * (lat, lon, *_lat, *_lon, lat2, ...) at 6 decimals; key is the member's
+ * name, or NULL. */
+struct json_t;
+void api_write_json(struct jw *w, const char *key, const struct json_t *v);
 /* Writers shared with the dossier and the stream. */
 void api_write_event(struct jw *w, const struct store_event *e);
 void api_write_alert(struct jw *w, const struct store_alert *al);

@@ -71,12 +71,8 @@ void api_write_event(struct jw *w, const struct store_event *e)
     {
         if (own_key(k))
             continue;
-        char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        if (text) {
-            jw_key(w, k);
-            jw_raw(w, text, strlen(text));
-            free(text);
-        }
+        jw_key(w, k);
+        api_write_json(w, k, v);
     }
     json_decref(d);
     if (e->evidence)
