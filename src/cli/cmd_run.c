@@ -38,6 +38,7 @@
 #include "modes/sbs_write.h"
 #include "modes/validate.h"
 #include "net/dedupe.h"
+#include "net/listener.h"
 #include "net/loop.h"
 #include "net/rxclock.h"
 #include "net/sock.h"
@@ -47,7 +48,7 @@ struct run_config {
     struct cfg_list inputs, outputs, areas;
     const char *json_dir, *config, *db, *http, *store;
     double json_interval, stats_interval, receiver_lat, receiver_lon;
-    long client_buffer_kib;
+    long client_buffer_kib, feeders_max, feeders_total, feeder_idle_s;
     bool stats, fix2, dry_run;
     struct cfg_list strings; /* owns string values read from a config file */
 };
@@ -66,6 +67,9 @@ static const struct cfg_option run_options[] = {
     {"receiver-lon", CFG_DOUBLE, S(receiver_lon), NULL, "receiver longitude", 0},
     {"fix2", CFG_BOOL, S(fix2), NULL, "also correct 2-bit errors in DF17/18", 0},
     {"client-buffer-kib", CFG_INT, S(client_buffer_kib), "1024", "an output client further behind than this is dropped", 0},
+    {"feeders-max", CFG_INT, S(feeders_max), "256", "connections at once per listen input or output (more are closed at once)", 0},
+    {"feeders-total", CFG_INT, S(feeders_total), "1024", "connections at once over all listen inputs and outputs", 0},
+    {"feeder-idle-s", CFG_INT, S(feeder_idle_s), "600", "close a listen input's connection after this many seconds without a byte (0: never)", 0},
     {"stats", CFG_BOOL, S(stats), NULL, "print counters to stderr periodically", 0},
     {"stats-interval", CFG_DOUBLE, S(stats_interval), "60", "seconds between counter reports", 0},
     {"config", CFG_STR, S(config), NULL, "read settings from FILE (name = value lines, as the options)", 0},
@@ -137,6 +141,7 @@ struct run {
     int noutputs;
     struct client *clients;
     struct stream *accepted; /* streams of feeders that connected to us */
+    struct net_listeners *listeners; /* accept on listen inputs and outputs: caps, idle, EMFILE */
     struct http_server *http;
     int next_stream_id;
     uint64_t frames, ais_messages, sbs_messages, clients_dropped, connects, disconnects;
@@ -233,7 +238,7 @@ static void output_accept(struct net_loop *l, int fd, unsigned ev, void *ctx)
 {
     struct output *o = ctx;
     (void)ev;
-    int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int cfd = net_listeners_accept(o->app->listeners, fd);
     if (cfd < 0)
         return;
     struct client *c = calloc(1, sizeof *c);
@@ -473,7 +478,7 @@ static void input_accept(struct net_loop *l, int fd, unsigned ev, void *ctx)
 {
     struct input *in = ctx;
     (void)ev;
-    int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int cfd = net_listeners_accept(in->app->listeners, fd);
     if (cfd < 0)
         return;
     in->app->connects++;
@@ -573,6 +578,10 @@ static void stats_tick(struct net_loop *l, void *ctx)
             (unsigned long long)a->dedupe.dropped, (unsigned long long)t->positions,
             (unsigned long long)t->positions_rejected, (unsigned long long)a->reconnects,
             (unsigned long long)a->connect_failures, (unsigned long long)a->clients_dropped);
+    struct net_listen_stats ls;
+    net_listeners_stats(a->listeners, &ls);
+    fprintf(stderr, "atalaya run: listen connections %u; refused at a cap %llu, idle closed %llu, accept pauses %llu\n",
+            ls.open, ls.refused, ls.idle_closed, ls.pauses);
 }
 
 /* --------------------------------------------------------------- set-up */
@@ -625,7 +634,8 @@ static int open_endpoints(struct run *a)
                 fprintf(stderr, "atalaya run: cannot listen on %s:%s: %s\n", in->ep.host, in->ep.port, strerror(errno));
                 return -1;
             }
-            net_loop_add(a->loop, in->fd, NET_READ, input_accept, in);
+            net_listeners_add(a->listeners, in->fd, (unsigned)a->cfg.feeders_max, a->cfg.feeder_idle_s * 1000,
+                              input_accept, in);
         } else {
             if (in->ep.format != NET_FMT_NMEA && in->ep.format != NET_FMT_SBS) {
                 fprintf(stderr, "atalaya run: UDP inputs carry text (nmea or sbs)\n");
@@ -650,7 +660,7 @@ static int open_endpoints(struct run *a)
             fprintf(stderr, "atalaya run: cannot listen on %s:%s: %s\n", o->ep.host, o->ep.port, strerror(errno));
             return -1;
         }
-        net_loop_add(a->loop, o->fd, NET_READ, output_accept, o);
+        net_listeners_add(a->listeners, o->fd, (unsigned)a->cfg.feeders_max, 0, output_accept, o);
     }
     return 0;
 }
@@ -766,6 +776,7 @@ int cmd_run(int argc, char **argv)
         return rc;
     }
     a->loop = net_loop_new();
+    a->listeners = net_listeners_new(a->loop, &(struct net_listen_limits){.max_total = (unsigned)a->cfg.feeders_total});
     char dir[4096];
     ref_wl_set_init(&a->wl_set);
     buf_init(&a->alerts, 4096);
@@ -822,6 +833,7 @@ int cmd_run(int argc, char **argv)
     teardown(a);
     http_stop(a->http);
     signal_loop = NULL;
+    net_listeners_free(a->listeners);
     net_loop_free(a->loop);
     trk_free(a->trk);
     watch_free(a->watch);
