@@ -90,6 +90,17 @@ void json_escape(struct buf *b, const char *s, size_t n)
     }
 }
 
+void jw_key_escaped(struct jw *w, const char *key, size_t n)
+{
+    unsigned bit = 1u << (w->depth & 31);
+    if (w->need_comma & bit)
+        buf_putc(w->b, ',');
+    buf_putc(w->b, '"');
+    json_escape(w->b, key, n);
+    buf_put(w->b, "\":", 2);
+    w->need_comma &= ~bit;
+}
+
 void jw_strn(struct jw *w, const char *s, size_t n)
 {
     before_value(w);

@@ -44,6 +44,9 @@ static inline void jw_key(struct jw *w, const char *key)
     w->need_comma &= ~bit;
 }
 
+/* As jw_key, for a key from outside (escaped like a string value). */
+void jw_key_escaped(struct jw *w, const char *key, size_t n);
+
 void jw_str(struct jw *w, const char *s);
 void jw_strn(struct jw *w, const char *s, size_t n);
 void jw_int(struct jw *w, int64_t v);

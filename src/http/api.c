@@ -105,7 +105,7 @@ void api_write_json(struct jw *w, const char *key, const json_t *v)
         jw_obj_begin(w);
         json_object_foreach((json_t *)v, k, m)
         {
-            jw_key(w, k);
+            jw_key_escaped(w, k, strlen(k));
             api_write_json(w, k, m);
         }
         jw_obj_end(w);

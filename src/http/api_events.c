@@ -71,7 +71,7 @@ void api_write_event(struct jw *w, const struct store_event *e)
     {
         if (own_key(k))
             continue;
-        jw_key(w, k);
+        jw_key_escaped(w, k, strlen(k));
         api_write_json(w, k, v);
     }
     json_decref(d);
