@@ -183,4 +183,7 @@ try:
         s.close()
 finally:
     stop(p)
+with open(os.path.join(work, "run.log"), errors="replace") as f:
+    text = f.read()
+ok("Sanitizer" not in text and "runtime error" not in text, "no sanitizer report from run", text[-300:])
 sys.exit(1 if failures else 0)
