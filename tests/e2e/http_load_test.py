@@ -4,10 +4,11 @@ loopback only, bounded in time (about 30 s):
 
 - keep-alive and pipelining: 5 requests written at once get 5 answers on one
   connection, which then takes a sixth;
-- slowloris: 250 connections from 127.0.0.1 trickle a header byte a second;
-  another client on the same address, and one on 127.0.0.2, still get
-  answers, and the trickling ones are cut at the request deadline (10 s)
-  although they never stop sending;
+- slowloris: 250 connections from 127.0.0.1 and 150 from each of two more
+  addresses (550, past the server's 512) trickle a header byte a second;
+  another client on 127.0.0.1, and one on 127.0.0.2, still get answers,
+  and the trickling ones are cut at the request deadline (10 s) although
+  they never stop sending;
 - JSON 4xx for bad, empty and unknown parameters, and for oversize URLs,
   queries, headers and bodies;
 - gzip when asked for, ETag and If-None-Match (304) on the /data documents,
@@ -205,6 +206,29 @@ try:
     t0 = time.time()
     th = threading.Thread(target=trickler, args=(250, HOST), daemon=True)
     th.start()
+    # Two more addresses bring the total (550) past the server's 512.
+    others = [[] for _ in range(2)]
+
+    def trickler_from(n, source, mine):
+        for _ in range(n):
+            try:
+                s = socket.create_connection((HOST, port), timeout=2, source_address=(source, 0))
+                s.sendall(b"GET / HTTP/1.1\r\n")
+                mine.append(s)
+            except OSError:
+                pass
+        while not stop.is_set():
+            for s in list(mine):
+                try:
+                    s.send(b"Y")
+                except OSError:
+                    pass
+            stop.wait(1.0)
+
+    ths = [threading.Thread(target=trickler_from, args=(150, f"127.0.0.{3 + i}", others[i]), daemon=True)
+           for i in range(2)]
+    for t in ths:
+        t.start()
     time.sleep(2.5)
     answered = same_addr = 0
     for i in range(6):
@@ -217,8 +241,8 @@ try:
             except OSError:
                 pass
         time.sleep(0.5)
-    ok(answered == 12, "250 trickling connections from 127.0.0.1: clients on it and on 127.0.0.2 are answered",
-       f"{answered}/12, {same_addr} from 127.0.0.1")
+    ok(answered == 12, "550 trickling connections (250 from 127.0.0.1, 150 each from two more): "
+       "clients on 127.0.0.1 and on 127.0.0.2 are answered", f"{answered}/12, {same_addr} from 127.0.0.1")
     # The deadline: by 14 s every connection opened in the first 2 s is closed
     # although it kept sending a byte a second.
     time.sleep(max(0, t0 + 14 - time.time()))
@@ -237,7 +261,9 @@ try:
        "trickling connections are cut at the request deadline though never idle", f"{closed}/{len(first)}")
     stop.set()
     th.join()
-    for s in trickle:
+    for t in ths:
+        t.join()
+    for s in trickle + others[0] + others[1]:
         s.close()
     st, _, body = get(port, "/api/v1/stats")
     time.sleep(1.2)  # the counters are copied each refresh

@@ -4,10 +4,12 @@
  * entity tags); the connection book's limits and deadlines (conns.c). */
 #include "test.h"
 
+#include <jansson.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <zlib.h>
 
+#include "common/json.h"
 #include "http/api.h"
 #include "http/conns.h"
 #include "http/http_internal.h"
@@ -188,6 +190,27 @@ static void test_encode(void)
     buf_free(&z);
 }
 
+/* Event details as the store keeps them (jansson wrote 17 digits) come out
+ * shortest, coordinates at 6 decimals, keys escaped. */
+static void test_write_json(void)
+{
+    json_t *j = json_loads("{\"gap_s\":27.190000000000001,\"lat\":12.269775123,\"rejected_lon\":-62.2051774,"
+                           "\"lat2\":1.5,\"latency\":0.30000000000000004,\"n\":3,\"a\":[0.1,true,null],"
+                           "\"k\\\"q\":\"v\"}",
+                           0, NULL);
+    CHECK(j != NULL);
+    struct buf b;
+    struct jw w;
+    buf_init(&b, 64);
+    jw_init(&w, &b);
+    api_write_json(&w, NULL, j);
+    buf_putc(&b, 0);
+    CHECK_STR(b.p, "{\"gap_s\":27.19,\"lat\":12.269775,\"rejected_lon\":-62.205177,\"lat2\":1.500000,"
+                   "\"latency\":0.30000000000000004,\"n\":3,\"a\":[0.1,true,null],\"k\\\"q\":\"v\"}");
+    json_decref(j);
+    buf_free(&b);
+}
+
 /* Whether the peer of a shut-down socket sees the end. */
 static bool peer_closed(int fd)
 {
@@ -256,6 +279,7 @@ int main(void)
     RUN(test_limit_entity_words);
     RUN(test_check_params);
     RUN(test_encode);
+    RUN(test_write_json);
     RUN(test_conns);
     TEST_MAIN_END();
 }
