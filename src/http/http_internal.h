@@ -19,13 +19,14 @@ enum http_doc { HTTP_DOC_AIRCRAFT, HTTP_DOC_RECEIVER, HTTP_DOC_VESSELS, HTTP_DOC
 #define HTTP_ETAG_LEN 24
 
 /* A published document, freed by whoever drops the last reference. Its
- * gzip form is made by the first client that asks for it, then shared. */
+ * tag and gzip form are made by the first client that needs them (under
+ * lazy_lock), then shared: a document nobody reads costs neither. */
 struct http_snap {
     atomic_int refs;
     struct buf b;
-    char etag[HTTP_ETAG_LEN];
-    pthread_mutex_t gz_lock;
-    struct buf gz; /* empty until asked for */
+    pthread_mutex_t lazy_lock;
+    char etag[HTTP_ETAG_LEN]; /* "" until asked for */
+    struct buf gz;            /* empty until asked for */
 };
 
 void http_snap_release(void *snap);

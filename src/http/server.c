@@ -96,7 +96,7 @@ void http_snap_release(void *p)
     if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
         buf_free(&s->b);
         buf_free(&s->gz);
-        pthread_mutex_destroy(&s->gz_lock);
+        pthread_mutex_destroy(&s->lazy_lock);
         free(s);
     }
 }
@@ -230,20 +230,25 @@ static enum MHD_Result serve_doc(struct http_server *s, struct MHD_Connection *c
     pthread_mutex_unlock(&s->lock);
     if (!snap)
         return error(s, c, 503);
+    /* The first client that needs the tag, or gzip, makes it for all. */
+    bool gz = snap->b.len >= HTTP_GZIP_MIN && wants_gzip(c);
+    pthread_mutex_lock(&snap->lazy_lock);
+    if (!snap->etag[0])
+        http_etag_of(snap->b.p, snap->b.len, snap->etag);
+    pthread_mutex_unlock(&snap->lazy_lock);
     enum MHD_Result ret;
     if (not_modified(s, c, snap->etag, &ret)) {
         http_snap_release(snap);
         return ret;
     }
-    /* The first client that takes gzip compresses the snapshot for all. */
     const struct buf *body = &snap->b;
-    if (snap->b.len >= HTTP_GZIP_MIN && wants_gzip(c)) {
-        pthread_mutex_lock(&snap->gz_lock);
+    if (gz) {
+        pthread_mutex_lock(&snap->lazy_lock);
         if (!snap->gz.len)
             http_gzip(snap->b.p, snap->b.len, &snap->gz);
-        pthread_mutex_unlock(&snap->gz_lock);
         if (snap->gz.len)
-            body = &snap->gz;
+            body = &snap->gz; /* never written again once made */
+        pthread_mutex_unlock(&snap->lazy_lock);
     }
     struct MHD_Response *r =
         MHD_create_response_from_buffer_with_free_callback_cls(body->len, body->p, http_snap_release, snap);
@@ -566,9 +571,9 @@ void http_refresh(struct http_server *s, int64_t now_ms)
         atomic_init(&snap->refs, 1);
         buf_init(&snap->b, s->last_len[d] + 1024);
         snap->gz = (struct buf){0};
-        pthread_mutex_init(&snap->gz_lock, NULL);
+        pthread_mutex_init(&snap->lazy_lock, NULL);
+        snap->etag[0] = 0;
         http_live_write(&s->live, (enum http_doc)d, now_ms, &snap->b);
-        http_etag_of(snap->b.p, snap->b.len, snap->etag);
         s->last_len[d] = snap->b.len;
         pthread_mutex_lock(&s->lock);
         struct http_snap *old = s->docs[d];
