@@ -380,10 +380,16 @@ static enum MHD_Result serve_api(struct http_server *s, struct MHD_Connection *c
     return answer(s, c, rep.status, r);
 }
 
-static enum MHD_Result serve_stream(struct http_server *s, struct MHD_Connection *c)
+static enum MHD_Result serve_stream(struct http_server *s, struct MHD_Connection *c, const char *method)
 {
-    struct MHD_Response *r = sse_hub_attach(s->hub, c);
-    if (!r)
+    /* A HEAD (the page asks before opening an EventSource) gets the headers
+     * alone: libmicrohttpd would end a HEAD of the chunked stream with a
+     * chunk terminator, which a kept-alive connection would then read as
+     * the start of its next answer. */
+    bool head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+    struct MHD_Response *r = head ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
+                                  : sse_hub_attach(s->hub, c);
+    if (!r && !head)
         return error_msg(s, c, 503, "too many stream clients");
     MHD_add_response_header(r, "Content-Type", "text/event-stream");
     MHD_add_response_header(r, "Cache-Control", "no-cache");
@@ -470,7 +476,7 @@ static enum MHD_Result route(struct http_server *s, struct MHD_Connection *c, co
         if (strcmp(url, routes[i].path) == 0)
             return serve_doc(s, c, routes[i].doc);
     if (strcmp(url, "/api/v1/stream") == 0)
-        return serve_stream(s, c);
+        return serve_stream(s, c, method);
     if (s->api && strncmp(url, "/api/v1/", 8) == 0)
         return serve_api(s, c, method, url + 7, NULL);
     if (strncmp(url, "/api/", 5) == 0 || strncmp(url, "/data/", 6) == 0)

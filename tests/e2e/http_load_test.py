@@ -141,6 +141,18 @@ try:
     except (ConnectionError, socket.timeout, OSError) as e:
         ok(False, "the kept-alive connection takes a sixth request", str(e))
     c.close()
+    # The page asks HEAD of the stream first; the next answer on that
+    # connection must still be whole (libmicrohttpd ends a chunked HEAD
+    # with a stray chunk terminator).
+    c = Conn(port)
+    try:
+        st, h, _ = c.get("/api/v1/stream", method="HEAD")
+        st2, _, b2 = c.get("/api/v1/timespan")
+        ok(st == 200 and "event-stream" in h.get("content-type", "") and st2 == 200 and b2.startswith(b"{"),
+           "a HEAD of the stream leaves the kept-alive connection clean", f"{st} {st2} {b2[:40]!r}")
+    except (ConnectionError, socket.timeout, OSError, ValueError, IndexError) as e:
+        ok(False, "a HEAD of the stream leaves the kept-alive connection clean", str(e))
+    c.close()
 
     # ------------------------------------------------------------ JSON 4xx
     bad = [
