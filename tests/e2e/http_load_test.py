@@ -184,6 +184,7 @@ try:
             continue
         st2, h2, packed = get(port, path, {"Accept-Encoding": "gzip, deflate"})
         same = st2 == 200 and h2.get("content-encoding") == "gzip" and gzip.decompress(packed) == plain
+        print(f"# {path}: {len(plain)} bytes, {len(packed)} gzipped", flush=True)
         ok(same and len(packed) < len(plain), f"{path}: gzip when accepted, the same bytes unpacked",
            f"{st2} {h2.get('content-encoding')} {len(packed)} vs {len(plain)}")
         ok("content-encoding" not in h and "accept-encoding" in h.get("vary", "").lower(),
@@ -281,6 +282,8 @@ try:
     time.sleep(1.2)  # the counters are copied each refresh
     st, _, body = get(port, "/api/v1/stats")
     http = json.loads(body).get("http", {})
+    print(f"# slowloris: {answered}/12 answered ({same_addr} from 127.0.0.1), {closed}/{len(first)} cut; "
+          f"stats {http}", flush=True)
     ok(http.get("timed_out", 0) > 0 and http.get("evicted", 0) > 0 and http.get("not_modified", 0) >= 4
        and http.get("gzipped", 0) >= 3, "stats count time-outs, evictions, 304s and gzipped answers", str(http))
     ok(srv.poll() is None, "serve is still running")
