@@ -26,6 +26,8 @@ struct det_vessel {
     int recent_head, recent_n;
     uint32_t imo;          /* last IMO number heard from this MMSI (the tracker forgets an expired vessel's) */
     int64_t alias_last_t;  /* last heard under another MMSI with the same IMO (identity.c) */
+    int64_t gap_open_t;    /* event time its silence was last reported open (gap.c); 0: not open */
+    int64_t loiter_open_t; /* likewise for its slow spell (loiter.c) */
     uint32_t cell; /* encounter grid cell, 0 = none */
     uint32_t npairs; /* open encounter pairs this vessel is in */
     /* loitering */
@@ -40,6 +42,7 @@ struct det_pair {
     int64_t start, last;
     double lat, lon, min_m;
     uint16_t speed_bins[DET_SPEED_BINS];
+    int64_t open_t; /* event time last reported open; 0: not yet */
     char evidence[DET_EVIDENCE];
 };
 
@@ -58,8 +61,12 @@ struct det_cell {
 
 struct det {
     struct det_config cfg;
+    event_sink_fn sink;
+    void *sink_ctx;
     const struct ref *ref;
     struct det_stats stats;
+    int64_t clock;          /* latest event time seen (updates and det_tick) */
+    int64_t next_gap_sweep; /* det_tick: when to look for vessels gone silent */
     struct hash_u32 index; /* mmsi -> vessel index */
     struct det_vessel *v;
     size_t nv, capv;
@@ -76,22 +83,31 @@ struct det {
     struct det_geofence *geofence; /* geofence.c */
     struct det_spoof *spoof; /* spoof.c */
     struct det_flights *flights; /* flight.c: per-aircraft flight and squawk state */
+    struct event scratch;        /* restore.c: an event closed on restore */
 };
 
 /* identity.c */
 bool det_imo_valid(uint32_t imo);
 
 /* det.c */
-struct jw;
-/* Opens an event object in w (on out) with its kind and time span; members
- * follow through w; det_event_end closes the line. */
-void det_event_begin(struct det *d, struct jw *w, struct buf *out, const char *kind, int64_t t0, int64_t t1);
-void det_event_end(struct jw *w);
-/* key: the time as ISO 8601 UTC ("2026-01-12T06:30:15Z"). */
-void det_kiso(struct jw *w, const char *key, int64_t ms);
+/* Hands a finished event (key set) to the sink. */
+void det_emit(struct det *d, struct event *e);
+/* How often an open event is reported again while it lasts (open_update_min). */
+int64_t det_open_every_ms(const struct det *d);
+/* Whether an open event last reported at *last is due again at now (or
+ * for the first time); when it is, *last becomes now. */
+bool det_open_due(const struct det *d, int64_t *last, int64_t now);
+/* The vessel of an MMSI, created when new (det.c). */
+struct det_vessel *det_vessel_get(struct det *d, uint32_t mmsi, uint32_t *index);
 struct det_source *det_source_get(struct det *d, const char *name);
 /* Fraction of [t0, t1] that the source's longest silence in it covers. */
 double det_source_silence(const struct det_source *s, int64_t t0, int64_t t1);
+
+/* Counts n positions heard at (lat, lon) at t (a restored gap's coverage). */
+void det_note_heard_n(struct det *d, double lat, double lon, int64_t t, uint32_t n);
+/* restore.c's helpers in the files that own the state (0 restored, 1 not). */
+int det_encounter_restore(struct det *d, const struct event *e);
+int det_geofence_restore(struct det *d, const struct event *e);
 
 /* How many positions were heard from anyone within ~1 degree of (lat, lon)
  * during [t0, t1): whether the area had reception while a vessel was silent. */
@@ -99,43 +115,45 @@ uint32_t det_heard_near(const struct det *d, double lat, double lon, int64_t t0,
 
 /* identity.c */
 void det_identity_on_update(struct det *d, const struct trk_update *u, uint32_t vi, const char *evidence,
-                            size_t evlen, struct buf *out);
+                            size_t evlen);
 
 /* gap.c, encounter.c, loiter.c */
 void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_vessel *tv, int64_t t,
-                         const char *evidence, size_t evlen, struct buf *out);
-/* A gap from `from`'s last position to `to`'s first: the same ship under two
- * MMSIs (linked by IMO), or one MMSI's silence. */
-void det_gap_emit(struct det *d, const struct det_vessel *from, const struct trk_vessel *tv, int64_t t1,
-                  double lat1, double lon1, const char *end_evidence, size_t end_len, uint32_t new_mmsi,
-                  struct buf *out);
-void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence, size_t evlen, struct buf *out);
-void det_encounter_finish(struct det *d, struct buf *out);
+                         const char *evidence, size_t evlen);
+/* A gap from `from`'s last position to t1: closed at `to`'s first position
+ * (the same ship under two MMSIs, linked by IMO: new_mmsi; or one MMSI's
+ * silence), or open (still silent at t1; tv may be NULL). */
+void det_gap_emit(struct det *d, struct det_vessel *from, const struct trk_vessel *tv, int64_t t1, double lat1,
+                  double lon1, const char *end_evidence, size_t end_len, uint32_t new_mmsi, bool open);
+/* Reports open every vessel silent past gap_min_h at now (det_tick), again
+ * when due (or, force, whenever now moved on: the end of input). */
+void det_gap_sweep(struct det *d, int64_t now, bool force);
+void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence, size_t evlen);
+void det_encounter_finish(struct det *d);
 void det_loiter_on_position(struct det *d, struct det_vessel *v, int64_t t, double lat, double lon, double kn,
-                            const char *evidence, size_t evlen, struct buf *out);
-void det_loiter_close(struct det *d, struct det_vessel *v, struct buf *out);
+                            const char *evidence, size_t evlen);
+void det_loiter_close(struct det *d, struct det_vessel *v);
 
 /* portcall.c, geofence.c: each keeps its own state behind the pointer in struct det. */
 struct det_portcall *det_portcall_new(void);
 void det_portcall_free(struct det_portcall *p);
 void det_portcall_on_position(struct det *d, const struct trk_vessel *tv, int64_t t, double kn,
-                              const char *evidence, size_t evlen, struct buf *out);
-void det_portcall_finish(struct det *d, struct buf *out);
+                              const char *evidence, size_t evlen);
+void det_portcall_finish(struct det *d);
 struct det_geofence *det_geofence_new(void);
 void det_geofence_free(struct det_geofence *g);
-void det_geofence_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
-                            struct buf *out);
+void det_geofence_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen);
 /* spoof.c (with jump.c, land.c, gnss.c): impossible kinematics, positions on land,
  * GNSS degradation. Sees every update, vessels and aircraft. */
 struct det_spoof *det_spoof_new(void);
 void det_spoof_free(struct det_spoof *s);
-void det_spoof_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
-                         struct buf *out);
-void det_spoof_finish(struct det *d, struct buf *out);
+void det_spoof_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen);
+void det_spoof_finish(struct det *d);
 /* squawk.c: an emergency code (7500, 7600, 7700) held by one aircraft. */
 struct det_squawk {
     uint16_t code;       /* the code while one is open, 0 otherwise */
     int64_t t0, last;    /* set; last message while still set */
+    int64_t open_t;      /* last reported open */
     uint32_t reports;    /* messages that carried it */
     bool pos, alt_ok;
     double lat, lon;
@@ -144,17 +162,16 @@ struct det_squawk {
     char ev0[DET_EVIDENCE], ev1[DET_EVIDENCE]; /* the message that set it, the last one or the change back */
 };
 void det_squawk_on_update(struct det *d, struct det_squawk *s, const struct trk_update *u, const char *evidence,
-                          size_t evlen, struct buf *out);
+                          size_t evlen);
 /* Ends an open code at its last report (end of input: ongoing). */
-void det_squawk_close(struct det *d, struct det_squawk *s, uint32_t icao, bool ongoing, struct buf *out);
+void det_squawk_close(struct det *d, struct det_squawk *s, uint32_t icao, bool ongoing);
 
 /* flight.c: flights (takeoff to landing) of aircraft, and the per-aircraft
  * table the squawk state lives in. */
 struct det_flights;
 struct det_flights *det_flights_new(void);
 void det_flights_free(struct det_flights *f);
-void det_flights_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
-                           struct buf *out);
-void det_flights_finish(struct det *d, struct buf *out);
+void det_flights_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen);
+void det_flights_finish(struct det *d);
 
 #endif

@@ -3,19 +3,20 @@
  * give:
  *   "geofence_enter"  the first position inside (after one outside, or the
  *                     entity's first position);
- *   "geofence_dwell"  the first position at least geofence_dwell_h (1 h)
- *                     after entering, still inside: once per visit;
+ *   "geofence_dwell"  open from the first position at least geofence_dwell_h
+ *                     (1 h) after entering, still inside (again every
+ *                     open_update_min while inside), closed at the exit with
+ *                     the last position inside: one per visit;
  *   "geofence_exit"   the first position outside again, with the last time
  *                     seen inside (the two differ when it left unheard).
  * An entity still inside at the end of the input gets no exit: nobody saw it
- * leave. State is kept only for entities inside some zone, so the cost of an
+ * leave; its dwell stays open. State is kept only for entities inside some zone, so the cost of an
  * entity far from every zone is one bounding-box test per zone. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/hash.h"
-#include "common/json.h"
 #include "common/xmalloc.h"
 #include "detect/detect_internal.h"
 #include "detect/zone.h"
@@ -25,6 +26,7 @@ struct gf_visit {
     uint32_t zone;
     bool dwelt;
     int64_t entry_t, last_t;
+    int64_t open_t; /* the dwell last reported open */
     char evidence[DET_EVIDENCE]; /* the position that entered */
 };
 
@@ -82,62 +84,59 @@ static struct gf_entity *entity_get(struct det_geofence *g, uint32_t key, bool c
 }
 
 /* The entity and where it is, as every geofence event carries them. */
-static void who(struct jw *w, const struct trk_update *u)
+static void who(struct event *e, const struct trk_update *u)
 {
     if (u->kind == TRK_VESSEL) {
         const struct trk_vessel *v = u->e.vessel;
-        jw_kstr(w, "kind", "vessel");
-        jw_kuint(w, "mmsi", v->mmsi);
+        ev_pos(e, v->lat, v->lon);
+        ev_entity(e, EVENT_VESSEL, v->mmsi, "subject");
+        ev_str(e, "kind", "vessel");
+        ev_uint(e, "mmsi", v->mmsi);
         if (v->name[0])
-            jw_kstr(w, "name", v->name);
+            ev_str(e, "name", v->name);
         if (v->imo)
-            jw_kuint(w, "imo", v->imo);
+            ev_uint(e, "imo", v->imo);
         if (v->callsign[0])
-            jw_kstr(w, "callsign", v->callsign);
+            ev_str(e, "callsign", v->callsign);
         if (v->flag[0])
-            jw_kstr(w, "flag", v->flag);
-        jw_kfixed(w, "lat", v->lat, 5);
-        jw_kfixed(w, "lon", v->lon, 5);
+            ev_str(e, "flag", v->flag);
         return;
     }
     const struct trk_aircraft *a = u->e.aircraft;
-    char hex[8];
-    snprintf(hex, sizeof hex, "%06x", a->icao & 0xFFFFFFu);
-    jw_kstr(w, "kind", "aircraft");
-    jw_kstr(w, "icao", hex);
+    ev_pos(e, a->lat, a->lon);
+    ev_entity(e, EVENT_AIRCRAFT, a->icao & 0xFFFFFFu, "subject");
+    ev_str(e, "kind", "aircraft");
+    ev_hex24(e, "icao", a->icao);
     if (a->callsign[0])
-        jw_kstr(w, "callsign", a->callsign);
+        ev_str(e, "callsign", a->callsign);
     if (a->registration[0])
-        jw_kstr(w, "registration", a->registration);
+        ev_str(e, "registration", a->registration);
     if (a->country[0])
-        jw_kstr(w, "country", a->country);
-    jw_kfixed(w, "lat", a->lat, 5);
-    jw_kfixed(w, "lon", a->lon, 5);
+        ev_str(e, "country", a->country);
     if (a->v_alt_baro.source)
-        jw_kint(w, "alt_ft", a->alt_baro_ft);
+        ev_int(e, "alt_ft", a->alt_baro_ft);
 }
 
 static void emit(struct det *d, const char *kind, const struct gf_visit *gv, const struct trk_update *u,
-                 const char *evidence, size_t evlen, struct buf *out)
+                 int64_t t1, bool open, const char *evidence, size_t evlen)
 {
-    struct jw w;
-    det_event_begin(d, &w, out, kind, gv->entry_t, u->t_ms);
-    jw_kstr(&w, "zone", d->geofence->zones.z[gv->zone].name);
-    who(&w, u);
+    struct event e;
+    ev_begin(&e, kind, gv->entry_t, t1);
+    ev_state(&e, open ? EVENT_OPEN : EVENT_CLOSED);
+    const char *zone = d->geofence->zones.z[gv->zone].name;
+    ev_key_str(&e, zone);
+    ev_key_u64(&e, gv->zone);
+    ev_str(&e, "zone", zone);
+    who(&e, u);
     if (!strcmp(kind, "geofence_exit"))
-        jw_kint(&w, "last_inside_ms", gv->last_t);
-    jw_key(&w, "evidence");
-    jw_arr_begin(&w);
+        ev_int(&e, "last_inside_ms", gv->last_t);
     if (strcmp(kind, "geofence_enter"))
-        jw_str(&w, gv->evidence);
-    if (evidence)
-        jw_strn(&w, evidence, evlen);
-    jw_arr_end(&w);
-    det_event_end(&w);
+        ev_evidence_str(&e, gv->evidence);
+    ev_evidence(&e, evidence, evlen);
+    det_emit(d, &e);
 }
 
-void det_geofence_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
-                            struct buf *out)
+void det_geofence_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen)
 {
     struct det_geofence *g = d->geofence;
     if (!g->zones.n || !(u->flags & TRK_U_POS))
@@ -163,7 +162,9 @@ void det_geofence_on_update(struct det *d, const struct trk_update *u, const cha
         }
         if (!det_zone_contains(&g->zones.z[gv->zone], lat, lon)) {
             d->stats.geofence_exit++;
-            emit(d, "geofence_exit", gv, u, evidence, evlen, out);
+            if (gv->dwelt) /* the dwell ends with the last position inside */
+                emit(d, "geofence_dwell", gv, u, gv->last_t, false, evidence, evlen);
+            emit(d, "geofence_exit", gv, u, u->t_ms, false, evidence, evlen);
             e->v[k] = e->v[--e->n];
             continue;
         }
@@ -171,7 +172,10 @@ void det_geofence_on_update(struct det *d, const struct trk_update *u, const cha
         if (!gv->dwelt && (double)(u->t_ms - gv->entry_t) / 3600000.0 >= d->cfg.geofence_dwell_h) {
             gv->dwelt = true;
             d->stats.geofence_dwell++;
-            emit(d, "geofence_dwell", gv, u, evidence, evlen, out);
+            gv->open_t = u->t_ms;
+            emit(d, "geofence_dwell", gv, u, u->t_ms, true, evidence, evlen);
+        } else if (gv->dwelt && det_open_due(d, &gv->open_t, u->t_ms)) {
+            emit(d, "geofence_dwell", gv, u, u->t_ms, true, evidence, evlen);
         }
         k++;
     }
@@ -199,6 +203,37 @@ void det_geofence_on_update(struct det *d, const struct trk_update *u, const cha
             memcpy(gv->evidence, evidence, n);
         gv->evidence[evidence ? n : 0] = 0;
         d->stats.geofence_enter++;
-        emit(d, "geofence_enter", gv, u, evidence, evlen, out);
+        emit(d, "geofence_enter", gv, u, u->t_ms, false, evidence, evlen);
     }
+}
+
+int det_geofence_restore(struct det *d, const struct event *e)
+{
+    struct det_geofence *g = d->geofence;
+    const struct event_entity *who = event_entity_role(e, "subject");
+    const struct event_field *zone = event_field_get(e, "zone");
+    if (!who || !zone || zone->type != EVF_STR)
+        return 1;
+    size_t z = 0;
+    while (z < g->zones.n && strcmp(g->zones.z[z].name, zone->s))
+        z++;
+    if (z == g->zones.n)
+        return 1; /* the zone is not loaded this time */
+    uint32_t key = who->kind == EVENT_VESSEL ? who->id & 0x7FFFFFFFu : (who->id & 0x1FFFFFFu) | 0x80000000u;
+    struct gf_entity *ent = entity_get(g, key, true);
+    for (uint32_t k = 0; k < ent->n; k++)
+        if (ent->v[k].zone == z)
+            return 0; /* restored already */
+    if (ent->n == ent->cap) {
+        ent->cap = ent->cap ? 2 * ent->cap : 2;
+        ent->v = xrealloc(ent->v, ent->cap * sizeof *ent->v);
+    }
+    struct gf_visit *gv = &ent->v[ent->n++];
+    memset(gv, 0, sizeof *gv);
+    gv->zone = (uint32_t)z;
+    gv->dwelt = true;
+    gv->entry_t = e->t_start_ms;
+    gv->last_t = gv->open_t = e->t_end_ms;
+    snprintf(gv->evidence, sizeof gv->evidence, "%s", e->nevidence ? e->evidence[0] : "");
+    return 0;
 }

@@ -8,22 +8,6 @@
 #include "http/sse.h"
 #include "track/track.h"
 
-static void write_receiver(const struct http_live *l, struct buf *out)
-{
-    struct jw w;
-    jw_init(&w, out);
-    jw_obj_begin(&w);
-    jw_kstr(&w, "version", "atalaya " ATALAYA_VERSION);
-    jw_kint(&w, "refresh", l->refresh_ms);
-    jw_kint(&w, "history", 0);
-    if (l->have_receiver) {
-        jw_kfixed(&w, "lat", l->receiver_lat, 6);
-        jw_kfixed(&w, "lon", l->receiver_lon, 6);
-    }
-    jw_obj_end(&w);
-    buf_putc(out, '\n');
-}
-
 static void write_tracker(const struct http_live *l, struct jw *wp)
 {
     struct jw w = *wp;
@@ -73,6 +57,12 @@ static void write_stats(const struct http_live *l, int64_t now_ms, struct buf *o
     jw_kuint(&w, "requests", atomic_load(&l->counters->requests));
     jw_kuint(&w, "status_4xx", atomic_load(&l->counters->status_4xx));
     jw_kuint(&w, "bytes_static", atomic_load(&l->counters->bytes_static));
+    jw_kuint(&w, "not_modified", atomic_load(&l->counters->not_modified));
+    jw_kuint(&w, "gzipped", atomic_load(&l->counters->gzipped));
+    jw_kuint(&w, "connections", atomic_load(&l->counters->conns_open));
+    jw_kuint(&w, "timed_out", atomic_load(&l->counters->conns_expired));
+    jw_kuint(&w, "evicted", atomic_load(&l->counters->conns_evicted));
+    jw_kuint(&w, "refused", atomic_load(&l->counters->conns_over));
     jw_obj_end(&w);
     jw_obj_end(&w);
     buf_putc(out, '\n');
@@ -94,7 +84,8 @@ void http_live_write(const struct http_live *l, enum http_doc doc, int64_t now_m
             http_store_write(l->api, doc, out);
         break;
     case HTTP_DOC_RECEIVER:
-        write_receiver(l, out);
+        trk_write_receiver_json(out, l->refresh_ms, l->have_receiver, l->receiver_lat,
+                                l->receiver_lon);
         break;
     case HTTP_DOC_STATS:
         write_stats(l, now_ms, out);

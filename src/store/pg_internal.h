@@ -35,7 +35,7 @@ void pgx_set_err(struct store *s, const char *what, const char *msg);
 /* The columns of a position-shaped SELECT (kind, id, t, lat, lon, alt, speed,
  * course, source) from the position table. */
 #define PG_POS_COLS "kind, id, t, ST_Y(pos::geometry), ST_X(pos::geometry), alt, speed, course, source"
-#define PG_EVENT_COLS "rid, kind, t_start, t_end, entities, lat, lon, details, evidence"
+#define PG_EVENT_COLS "rid, kind, t_start, t_end, entities, lat, lon, details, evidence, state, ekey, alert, seq"
 
 /* Runs one statement with text parameters (NULL: SQL NULL); vals NULL:
  * sql may hold several statements, without parameters. A lost connection
@@ -88,7 +88,8 @@ int pgr_query_identity_at(struct store *s, uint8_t kind, uint32_t id, int64_t at
                           void *ctx);
 int pgr_search(struct store *s, const char *text, size_t limit, store_hit_cb cb, void *ctx);
 int pgr_query_alerts(struct store *s, const struct store_alert_filter *f, store_alert_cb cb, void *ctx);
-int pgr_query_events_after(struct store *s, int64_t after_id, size_t limit, store_event_cb cb, void *ctx);
+int pgr_query_events_after(struct store *s, int64_t after_seq, size_t limit, store_event_cb cb, void *ctx);
+int pgr_query_open_events(struct store *s, store_open_event_cb cb, void *ctx);
 int pgr_watchlist_load(struct store *s, struct ref_wl_set *set);
 int pgr_watchlist_add(struct store *s, struct ref_wl_entry *e);
 int pgr_watchlist_remove(struct store *s, int64_t id);
@@ -98,6 +99,7 @@ struct ref_wl_index *pgr_watchlist_index(struct store *s, const struct ref_wl_se
     .timespan = pgr_timespan, .last_rows = pgr_last_rows, .query_picture = pgr_query_picture,              \
     .query_latest = pgr_query_latest, .query_identity_at = pgr_query_identity_at, .search = pgr_search,    \
     .query_alerts = pgr_query_alerts, .query_events_after = pgr_query_events_after,                        \
+    .query_open_events = pgr_query_open_events,                                                          \
     .watchlist_load = pgr_watchlist_load, .watchlist_add = pgr_watchlist_add,                              \
     .watchlist_remove = pgr_watchlist_remove, .watchlist_index = pgr_watchlist_index
 

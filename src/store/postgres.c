@@ -30,7 +30,6 @@
 #include <libpq-fe.h>
 
 #include "common/buf.h"
-#include "common/json.h"
 #include "common/xmalloc.h"
 #include "store/pg_internal.h"
 #include "store/store.h"
@@ -60,14 +59,17 @@ struct id_close {
 };
 
 struct ev_row {
-    char *kind, *entities, *details, *evidence;
+    char *kind, *entities, *details, *evidence, *alert;
     int64_t t_start, t_end;
     double lat, lon;
-    struct store_entity_ref *ents;
+    uint8_t state;
+    uint64_t key;
+    struct store_entity_ref *ents; /* roles are strdup'd */
     size_t nents;
 };
 
 struct al_row {
+    uint64_t key; /* 0: none */
     int64_t t;
     uint8_t kind;
     uint32_t id;
@@ -187,7 +189,9 @@ static void batch_clear(struct store_pg *q)
         free(q->closes[i].field);
     for (size_t i = 0; i < q->nevs; i++) {
         struct ev_row *e = &q->evs[i];
-        free(e->kind), free(e->entities), free(e->details), free(e->evidence), free(e->ents);
+        for (size_t k = 0; k < e->nents; k++)
+            free((char *)e->ents[k].role);
+        free(e->kind), free(e->entities), free(e->details), free(e->evidence), free(e->alert), free(e->ents);
     }
     for (size_t i = 0; i < q->nals; i++)
         free(q->als[i].rule), free(q->als[i].message), free(q->als[i].evidence);
@@ -416,37 +420,53 @@ static int send_positions(struct store_pg *q)
     return rc;
 }
 
-/* One statement per event: the row, then its entities under the row's id.
- * (An upsert of an event kept open would add ON CONFLICT (kind, ekey)
- * WHERE ekey IS NOT NULL DO UPDATE to the first INSERT; the entities'
- * ON CONFLICT already makes a second write of them a no-op.) */
+/* One statement per event, an upsert by (kind, key) as SQLite's: the row
+ * of the same occurrence is updated in place (a new seq), or a row added;
+ * then its entities, replaced (an update may name another, a gap's
+ * reappeared_as). The UPDATE goes first so an update takes no row id from
+ * the sequence: row ids stay dense, as SQLite's, and the two backends give
+ * the same event ids; ON CONFLICT catches another writer's row of the same
+ * key added meanwhile. */
 static int send_events(struct store_pg *q)
 {
     for (size_t i = 0; i < q->nevs; i++) {
         const struct ev_row *e = &q->evs[i];
-        char ts[24], te[24], la[32], lo[32];
-        struct buf a[2];
-        const char *av[2];
-        arrs_init(a, 2);
+        char ts[24], te[24], la[32], lo[32], st[8], key[24];
+        struct buf a[3];
+        const char *av[3];
+        arrs_init(a, 3);
         for (size_t k = 0; k < e->nents; k++) {
             arr_int(&a[0], e->ents[k].kind);
             arr_int(&a[1], e->ents[k].id);
+            arr_text(&a[2], e->ents[k].role);
         }
-        arrs_end(a, 2, av);
+        arrs_end(a, 3, av);
         snprintf(ts, sizeof ts, "%lld", (long long)e->t_start);
         snprintf(te, sizeof te, "%lld", (long long)e->t_end);
         snprintf(la, sizeof la, "%.17g", e->lat);
         snprintf(lo, sizeof lo, "%.17g", e->lon);
-        const char *v[10] = {e->kind, ts, e->t_end ? te : NULL, e->entities, isfinite(e->lat) ? la : NULL,
-                             isfinite(e->lon) ? lo : NULL, e->details, e->evidence, av[0], av[1]};
+        snprintf(st, sizeof st, "%u", e->state);
+        snprintf(key, sizeof key, "%lld", (long long)(int64_t)e->key);
+        const char *v[14] = {e->kind, ts, te, e->entities, isfinite(e->lat) ? la : NULL,
+                             isfinite(e->lon) ? lo : NULL, e->details, e->evidence, st, key, e->alert,
+                             av[0], av[1], av[2]};
         int rc = queue(q,
-                         "WITH e AS (INSERT INTO event(kind, t_start, t_end, entities, lat, lon, details, evidence)"
-                         " VALUES ($1, $2::int8, $3::int8, $4, $5::float8, $6::float8, $7, $8) RETURNING rid)"
-                         " INSERT INTO event_entity(event, kind, id) SELECT e.rid, u.k, u.i FROM e,"
-                         " unnest($9::int2[], $10::int8[]) WITH ORDINALITY AS u(k, i, n) ORDER BY u.n"
-                         " ON CONFLICT DO NOTHING",
-                         10, v);
-        arrs_free(a, 2);
+                       "WITH u AS (UPDATE event SET t_start=$2::int8, t_end=$3::int8, entities=$4, lat=$5::float8,"
+                       " lon=$6::float8, details=$7, evidence=$8, state=$9::int2, alert=$11, seq=nextval('event_seq')"
+                       " WHERE kind=$1 AND ekey=$10::int8 RETURNING rid),"
+                       " i AS (INSERT INTO event(kind, t_start, t_end, entities, lat, lon, details, evidence, state,"
+                       " ekey, alert) SELECT $1, $2::int8, $3::int8, $4, $5::float8, $6::float8, $7, $8, $9::int2,"
+                       " $10::int8, $11 WHERE NOT EXISTS (SELECT 1 FROM u)"
+                       " ON CONFLICT (kind, ekey) DO UPDATE SET t_start=excluded.t_start, t_end=excluded.t_end,"
+                       " entities=excluded.entities, lat=excluded.lat, lon=excluded.lon, details=excluded.details,"
+                       " evidence=excluded.evidence, state=excluded.state, alert=excluded.alert,"
+                       " seq=nextval('event_seq') RETURNING rid),"
+                       " r AS (SELECT rid FROM u UNION ALL SELECT rid FROM i),"
+                       " d AS (DELETE FROM event_entity WHERE event IN (SELECT rid FROM r))"
+                       " INSERT INTO event_entity(event, n, kind, id, role) SELECT r.rid, x.n, x.k, x.i, x.ro FROM r,"
+                       " unnest($12::int2[], $13::int8[], $14::text[]) WITH ORDINALITY AS x(k, i, ro, n)",
+                       14, v);
+        arrs_free(a, 3);
         if (rc)
             return -1;
     }
@@ -459,9 +479,13 @@ static int send_alerts(struct store_pg *q)
         return 0;
     struct buf a[NARR];
     const char *v[NARR];
-    arrs_init(a, 6);
+    arrs_init(a, 7);
     for (size_t i = 0; i < q->nals; i++) {
         const struct al_row *r = &q->als[i];
+        if (r->key)
+            arr_int(&a[6], (int64_t)r->key);
+        else
+            arr_text(&a[6], NULL);
         arr_int(&a[0], r->t);
         arr_int(&a[1], r->kind);
         arr_int(&a[2], r->id);
@@ -469,14 +493,16 @@ static int send_alerts(struct store_pg *q)
         arr_text(&a[4], r->message);
         arr_text(&a[5], r->evidence);
     }
-    arrs_end(a, 6, v);
+    arrs_end(a, 7, v);
+    /* An alert of a key already stored is skipped before it takes a row id. */
     int rc = queue(q,
-                     "INSERT INTO alert(t, kind, id, rule, message, evidence)"
-                     " SELECT t, k, i, r, m, e FROM unnest($1::int8[], $2::int2[], $3::int8[], $4::text[],"
-                     " $5::text[], $6::text[]) WITH ORDINALITY AS u(t, k, i, r, m, e, n) ORDER BY n"
+                     "INSERT INTO alert(t, kind, id, rule, message, evidence, key)"
+                     " SELECT t, k, i, r, m, e, ky FROM unnest($1::int8[], $2::int2[], $3::int8[], $4::text[],"
+                     " $5::text[], $6::text[], $7::int8[]) WITH ORDINALITY AS u(t, k, i, r, m, e, ky, n)"
+                     " WHERE ky IS NULL OR NOT EXISTS (SELECT 1 FROM alert a WHERE a.key=u.ky) ORDER BY n"
                      " ON CONFLICT DO NOTHING",
-                     6, v);
-    arrs_free(a, 6);
+                     7, v);
+    arrs_free(a, 7);
     return rc;
 }
 
@@ -652,36 +678,31 @@ static int pg_put_position(struct store *s, const struct store_position *p)
 static int pg_put_event(struct store *s, const struct store_event *e)
 {
     struct store_pg *q = sp(s);
-    struct buf b;
-    buf_init(&b, 256);
-    struct jw w;
-    jw_init(&w, &b);
-    jw_arr_begin(&w);
-    for (size_t i = 0; i < e->nentities; i++) {
-        jw_obj_begin(&w);
-        jw_kuint(&w, "kind", e->entities[i].kind);
-        jw_kuint(&w, "id", e->entities[i].id);
-        jw_obj_end(&w);
-    }
-    jw_arr_end(&w);
-    buf_putc(&b, 0);
     GROW(q->evs, q->nevs, q->capevs);
     struct ev_row *r = &q->evs[q->nevs++];
-    *r = (struct ev_row){.kind = xstrdup(e->kind), .entities = b.p, .details = dup_or_null(e->details_json),
-                         .evidence = dup_or_null(e->evidence), .t_start = e->t_start_ms, .t_end = e->t_end_ms,
-                         .lat = e->lat, .lon = e->lon, .nents = e->nentities};
+    *r = (struct ev_row){.kind = xstrdup(e->kind), .entities = dup_or_null(e->entities_json),
+                         .details = dup_or_null(e->details_json), .evidence = dup_or_null(e->evidence),
+                         .alert = dup_or_null(e->alert), .t_start = e->t_start_ms, .t_end = e->t_end_ms,
+                         .lat = e->lat, .lon = e->lon, .state = e->state, .key = e->key, .nents = e->nentities};
     if (e->nentities) {
         r->ents = xmalloc(e->nentities * sizeof *r->ents);
-        memcpy(r->ents, e->entities, e->nentities * sizeof *r->ents);
+        for (size_t i = 0; i < e->nentities; i++)
+            r->ents[i] = (struct store_entity_ref){e->entities[i].kind, e->entities[i].id,
+                                                   dup_or_null(e->entities[i].role)};
     }
     return 0;
 }
 
+/* An alert of a key the batch already holds is the same alert (SQLite: ON
+ * CONFLICT(key) DO NOTHING). */
 static int pg_put_alert(struct store *s, const struct store_alert *a)
 {
     struct store_pg *q = sp(s);
+    for (size_t i = 0; a->key && i < q->nals; i++)
+        if (q->als[i].key == a->key)
+            return 0;
     GROW(q->als, q->nals, q->capals);
-    q->als[q->nals++] = (struct al_row){a->t_ms, a->kind, a->id, xstrdup(a->rule), dup_or_null(a->message),
+    q->als[q->nals++] = (struct al_row){a->key, a->t_ms, a->kind, a->id, xstrdup(a->rule), dup_or_null(a->message),
                                         dup_or_null(a->evidence)};
     return 0;
 }

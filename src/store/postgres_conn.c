@@ -178,6 +178,10 @@ void pgx_row_event(const PGresult *r, int row, struct store_event *e)
         .lon = pgx_real(r, row, 6),
         .details_json = pgx_text(r, row, 7),
         .evidence = pgx_text(r, row, 8),
+        .state = (uint8_t)pgx_int(r, row, 9),
+        .key = (uint64_t)pgx_int(r, row, 10),
+        .alert = pgx_text(r, row, 11),
+        .seq = pgx_int(r, row, 12),
     };
 }
 

@@ -144,7 +144,7 @@ int pg_query_events(struct store *s, const struct store_event_filter *f, store_e
             snprintf(s->err, sizeof s->err, "event filter: bad field name");
             return -1;
         }
-    enum { MAXP = 4 + STORE_FILTER_KINDS + 6 + 2 * STORE_FILTER_WHERE + 1 };
+    enum { MAXP = 4 + STORE_FILTER_KINDS + 7 + 2 * STORE_FILTER_WHERE + 1 };
     char num[MAXP][32];
     const char *v[MAXP];
     int k = 0;
@@ -175,6 +175,10 @@ int pg_query_events(struct store *s, const struct store_event_filter *f, store_e
         snprintf(num[k], sizeof num[k], "%.17g", fmax(f->lon0, f->lon1)), v[k] = num[k], k++;
         buf_printf(&b, " AND lat BETWEEN $%d::float8 AND $%d::float8 AND lon BETWEEN $%d::float8 AND $%d::float8",
                    k - 3, k - 2, k - 1, k);
+    }
+    if (f->state) {
+        v[k++] = f->state == STORE_STATE_OPEN ? "1" : "0";
+        buf_printf(&b, " AND state=$%d::int2", k);
     }
     for (size_t i = 0; i < f->nwhere; i++) {
         v[k++] = f->where[i].key;

@@ -49,7 +49,7 @@ int pgr_timespan(struct store *s, int64_t *from_ms, int64_t *to_ms)
 int pgr_last_rows(struct store *s, struct store_rows *out)
 {
     struct pg_result *r = pgx_exec(s,
-                                   "SELECT (SELECT rid FROM position_top), (SELECT max(rid) FROM event),"
+                                   "SELECT (SELECT rid FROM position_top), (SELECT max(seq) FROM event),"
                                    " (SELECT max(rid) FROM alert)",
                                    0, NULL);
     if (!r)
@@ -261,13 +261,13 @@ int pgr_query_alerts(struct store *s, const struct store_alert_filter *f, store_
     return 0;
 }
 
-int pgr_query_events_after(struct store *s, int64_t after_id, size_t limit, store_event_cb cb, void *ctx)
+int pgr_query_events_after(struct store *s, int64_t after_seq, size_t limit, store_event_cb cb, void *ctx)
 {
     char after[24], lim[24];
-    i64s(after, after_id);
+    i64s(after, after_seq);
     const char *v[2] = {after, limit_of(lim, limit)};
     struct pg_result *r =
-        pgx_exec(s, "SELECT " PG_EVENT_COLS " FROM event WHERE rid>$1::int8 ORDER BY rid LIMIT $2::int8", 2, v);
+        pgx_exec(s, "SELECT " PG_EVENT_COLS " FROM event WHERE seq>$1::int8 ORDER BY seq LIMIT $2::int8", 2, v);
     if (!r)
         return -1;
     for (int i = 0; i < pgx_rows(r); i++) {

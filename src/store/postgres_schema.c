@@ -9,8 +9,9 @@
  * (partitions made on demand by the writer, postgres.c), with a BRIN index
  * on time and GiST on the point; every text column sorts and compares
  * bytewise (COLLATE "C"), as SQLite's BINARY does, so both backends order
- * rows alike; natural keys (positions: kind, id, t,
- * source; alerts: t, kind, id, rule) make a replayed batch add nothing. */
+ * rows alike; natural keys (positions: kind, id, t, source; events: kind,
+ * key; alerts: key) make a replayed batch add nothing. Migration 1 was
+ * reshaped for typed events before any release; from here on, append. */
 #include <stdio.h>
 
 #include "store/pg_internal.h"
@@ -54,28 +55,40 @@ static const char *const migrations[] = {
     /* Every entity the position table has held: the picture is one probe
      * per entity. */
     "CREATE TABLE entity (kind smallint NOT NULL, id bigint NOT NULL, PRIMARY KEY (kind, id));"
-    /* state and ekey: for events kept open and updated in place (upsert on
-     * kind, ekey); NULL for events written whole. */
+    /* Events as SQLite's migration 6 keeps them (typed events, detect/event.h):
+     * one row per (kind, ekey) over the event's life, state 1 while open, seq
+     * the order rows were last written (a live reader's cursor, from
+     * event_seq), entities/details/evidence the event writer's JSON texts,
+     * alert the rule of a watchlist alert. */
+    "CREATE SEQUENCE event_seq;"
     "CREATE TABLE event ("
     " rid bigserial PRIMARY KEY,"
     " kind text COLLATE \"C\" NOT NULL, t_start bigint NOT NULL, t_end bigint,"
-    " entities text,"                       /* JSON array of {kind, id} */
-    " lat double precision, lon double precision, details text, evidence text,"
-    " state text COLLATE \"C\", ekey bigint);"
+    " entities text,"                       /* [{"kind":"vessel","mmsi":N,"role":R}, ...] */
+    " lat double precision, lon double precision,"
+    " details text,"                        /* the event's fields, a JSON object */
+    " evidence text,"                       /* a JSON array of raw messages */
+    " state smallint NOT NULL DEFAULT 0, ekey bigint, alert text COLLATE \"C\","
+    " seq bigint NOT NULL DEFAULT nextval('event_seq'));"
     "CREATE INDEX event_t ON event(t_start);"
     "CREATE INDEX event_kind_t ON event(kind, t_start);"
-    "CREATE UNIQUE INDEX event_key ON event(kind, ekey) WHERE ekey IS NOT NULL;"
+    "CREATE UNIQUE INDEX event_key ON event(kind, ekey);"
+    "CREATE INDEX event_seq_i ON event(seq);"
+    "CREATE INDEX event_state ON event(state, kind);"
+    /* n: the entity's place in the event, so an open event reads back in order. */
     "CREATE TABLE event_entity ("
     " event bigint NOT NULL REFERENCES event(rid) ON DELETE CASCADE,"
-    " kind smallint NOT NULL, id bigint NOT NULL,"
-    " role text COLLATE \"C\","
-    " UNIQUE (event, kind, id));"
+    " n smallint NOT NULL, kind smallint NOT NULL, id bigint NOT NULL,"
+    " role text COLLATE \"C\");"
     "CREATE INDEX event_entity_id ON event_entity(kind, id, event);"
+    "CREATE INDEX event_entity_event ON event_entity(event, n);"
+    /* key: the alert event's key, so a re-run stores an alert once. */
     "CREATE TABLE alert ("
     " rid bigserial PRIMARY KEY,"
     " t bigint NOT NULL, kind smallint, id bigint,"
-    " rule text COLLATE \"C\" NOT NULL, message text, evidence text);"
-    "CREATE UNIQUE INDEX alert_key ON alert(t, kind, id, rule) NULLS NOT DISTINCT;"
+    " rule text COLLATE \"C\" NOT NULL, message text, evidence text, key bigint);"
+    "CREATE INDEX alert_t ON alert(t);"
+    "CREATE UNIQUE INDEX alert_key ON alert(key);"
     "CREATE TABLE watchlist ("
     " id bigserial PRIMARY KEY,"
     " list text COLLATE \"C\" NOT NULL, list_date text, kind text NOT NULL, name text NOT NULL,"

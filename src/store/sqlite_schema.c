@@ -69,6 +69,41 @@ static const char *const migrations[] = {
     " FROM (SELECT kind, id, lat, lon, (t - ((t % 3600000) + 3600000) % 3600000) / 3600000 AS h FROM position)"
     " GROUP BY kind, id, h;"
     "DROP TABLE position_rtree;",
+    /* 6: typed events (src/detect/event.h). An event is one row over its
+     * life: (kind, key) names the occurrence, state says whether it is still
+     * open, and a writer updates the row in place (seq: the order rows were
+     * last written, for a live reader). entities, details and evidence hold
+     * the JSON texts the event writer renders (entities with their roles,
+     * details the event's own fields, evidence an array of raw messages);
+     * rows written before are converted to them. Alerts are keyed alike. */
+    "ALTER TABLE event ADD COLUMN state INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE event ADD COLUMN key INTEGER;"
+    "ALTER TABLE event ADD COLUMN alert TEXT;"
+    "ALTER TABLE event ADD COLUMN seq INTEGER;"
+    "ALTER TABLE event_entity ADD COLUMN role TEXT;"
+    "ALTER TABLE alert ADD COLUMN key INTEGER;"
+    "UPDATE event SET seq = rowid;"
+    "UPDATE event SET alert = json_extract(details, '$.match.rule')"
+    " WHERE json_valid(details) AND json_extract(details, '$.alert') IS NOT NULL;"
+    "UPDATE event SET details = json_remove(details, '$.event', '$.alert', '$.t_start_ms', '$.t_end_ms', '$.t_ms',"
+    " '$.time', '$.start', '$.end', '$.hours', '$.lat', '$.lon') WHERE json_valid(details);"
+    "UPDATE event SET entities = (SELECT json_group_array(json(CASE json_extract(j.value, '$.kind')"
+    " WHEN 1 THEN json_object('kind', 'vessel', 'mmsi', json_extract(j.value, '$.id'), 'role', 'subject')"
+    " ELSE json_object('kind', 'aircraft', 'icao', printf('%06x', json_extract(j.value, '$.id')), 'role', 'subject')"
+    " END)) FROM json_each(event.entities) j) WHERE json_valid(entities);"
+    "UPDATE event_entity SET role = 'subject';"
+    "UPDATE event SET evidence = (WITH RECURSIVE s(part, rest) AS (SELECT NULL, event.evidence || char(10)"
+    " UNION ALL SELECT substr(rest, 1, instr(rest, char(10)) - 1), substr(rest, instr(rest, char(10)) + 1)"
+    " FROM s WHERE rest <> '') SELECT json_group_array(part) FROM s WHERE part <> '')"
+    " WHERE evidence IS NOT NULL AND substr(evidence, 1, 1) <> '[';"
+    "UPDATE alert SET evidence = (WITH RECURSIVE s(part, rest) AS (SELECT NULL, alert.evidence || char(10)"
+    " UNION ALL SELECT substr(rest, 1, instr(rest, char(10)) - 1), substr(rest, instr(rest, char(10)) + 1)"
+    " FROM s WHERE rest <> '') SELECT json_group_array(part) FROM s WHERE part <> '')"
+    " WHERE evidence IS NOT NULL AND substr(evidence, 1, 1) <> '[';"
+    "CREATE UNIQUE INDEX event_key ON event(kind, key);"
+    "CREATE INDEX event_seq ON event(seq);"
+    "CREATE INDEX event_state ON event(state, kind);"
+    "CREATE UNIQUE INDEX alert_key ON alert(key);",
 };
 
 int sqlite_store_migrate(sqlite3 *db, char *err, size_t errn)

@@ -9,6 +9,8 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "common/buf.h"
+#include "detect/event.h"
 #include "ref/watchlist.h"
 #include "store/store.h"
 #include "test.h"
@@ -107,9 +109,10 @@ static void test_batch_rules(void)
     CHECK_EQ_INT(store_put_position(s, &p), 0);
     store_flush(s);
     CHECK_EQ_INT(s->commits, 1);
-    struct store_entity_ref ent = {STORE_VESSEL, 1};
-    struct store_event e = {.kind = "ais_gap", .t_start_ms = 1000, .t_end_ms = 90000, .entities = &ent,
-                            .nentities = 1, .lat = NAN, .lon = NAN};
+    static struct event e;
+    ev_begin(&e, "ais_gap", 1000, 1000);
+    ev_entity(&e, EVENT_VESSEL, 1, "subject");
+    event_finish_key(&e);
     CHECK_EQ_INT(store_put_event(s, &e), 0);
     p.t_ms = 101000;
     CHECK_EQ_INT(store_put_position(s, &p), 0);
@@ -286,7 +289,7 @@ static void test_area_random(void)
 static int on_event(void *ctx, const struct store_event *e)
 {
     int *n = ctx;
-    if (strcmp(e->kind, "encounter") == 0 && e->t_end_ms == 9000 && strstr(e->entities_json, "\"id\":7") &&
+    if (strcmp(e->kind, "encounter") == 0 && e->t_end_ms == 9000 && strstr(e->entities_json, "\"mmsi\":7,\"role\":\"subject\"") &&
         e->details_json && strstr(e->details_json, "min_m"))
         (*n)++;
     return 0;
@@ -305,10 +308,14 @@ static void test_events(void)
     CHECK(s != NULL);
     if (!s)
         return;
-    struct store_entity_ref ents[] = {{STORE_VESSEL, 7}, {STORE_VESSEL, 8}};
-    struct store_event e = {.kind = "encounter", .t_start_ms = 5000, .t_end_ms = 9000, .entities = ents,
-                            .nentities = 2, .lat = 12, .lon = -68, .details_json = "{\"min_m\":120}",
-                            .evidence = "!AIVDM,1,1,,A,x,0*00"};
+    static struct event e, fl;
+    ev_begin(&e, "encounter", 5000, 9000);
+    ev_pos(&e, 12, -68);
+    ev_entity(&e, EVENT_VESSEL, 7, "subject");
+    ev_entity(&e, EVENT_VESSEL, 8, "other");
+    ev_real(&e, "min_m", 120, 0);
+    ev_evidence_str(&e, "!AIVDM,1,1,,A,x,0*00");
+    event_finish_key(&e);
     CHECK_EQ_INT(store_put_event(s, &e), 0);
     store_flush(s);
     int n = 0;
@@ -320,10 +327,13 @@ static void test_events(void)
     CHECK_EQ_INT(s->ops->query_events(s, &f, on_event, &n), 0);
     CHECK_EQ_INT(n, 0);
     /* By entity (event_entity), kind, box and a details member. */
-    struct store_entity_ref other[] = {{STORE_AIRCRAFT, 0xabc123}};
-    struct store_event fl = {.kind = "flight", .t_start_ms = 6000, .t_end_ms = 7000, .entities = other,
-                             .nentities = 1, .lat = 10.6, .lon = -66.99,
-                             .details_json = "{\"operator\":\"IRM\",\"arrival_country_code\":\"VE\",\"n\":3}"};
+    ev_begin(&fl, "flight", 6000, 7000);
+    ev_pos(&fl, 10.6, -66.99);
+    ev_entity(&fl, EVENT_AIRCRAFT, 0xabc123, "subject");
+    ev_str(&fl, "operator", "IRM");
+    ev_str(&fl, "arrival_country_code", "VE");
+    ev_int(&fl, "n", 3);
+    event_finish_key(&fl);
     CHECK_EQ_INT(store_put_event(s, &fl), 0);
     store_flush(s);
     struct store_event_filter g = {.entity_kind = STORE_VESSEL, .entity_id = 8};
@@ -354,6 +364,154 @@ static void test_events(void)
     /* A key that could escape the JSON path is refused, not spliced. */
     struct store_event_filter bad = {.nwhere = 1, .where = {{"a') OR 1=1 --", "x"}}};
     CHECK(s->ops->query_events(s, &bad, count_event, &n) != 0);
+    store_close(s);
+    cleanup();
+}
+
+/* An event over its life, as the detectors send it: opened, updated (a new
+ * field, another entity with its role), closed; one row throughout, found by
+ * state, its seq moving on at each write (the live push), read back whole
+ * while open (det_restore); a watchlist alert keyed, so a second write of it
+ * adds no alert row. */
+struct oplog {
+    int n;
+    struct buf fields, ents, evs;
+    uint64_t key;
+    uint8_t state;
+    double r;
+};
+
+static int on_open(void *ctx, const struct event *e)
+{
+    struct oplog *l = ctx;
+    l->n++;
+    l->key = e->key;
+    l->state = e->state;
+    event_render_fields(e, &l->fields);
+    event_render_entities(e, &l->ents);
+    event_render_evidence(e, &l->evs);
+    const struct event_field *f = event_field_get(e, "dist_nm");
+    l->r = f ? f->r : NAN;
+    return 0;
+}
+
+struct slog {
+    int n;
+    int64_t seq, id;
+    uint8_t state;
+    char alert[16];
+};
+
+static int on_seq(void *ctx, const struct store_event *e)
+{
+    struct slog *l = ctx;
+    l->n++;
+    l->seq = e->seq;
+    l->id = e->id;
+    l->state = e->state;
+    snprintf(l->alert, sizeof l->alert, "%s", e->alert ? e->alert : "");
+    return 0;
+}
+
+static void test_event_life(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    static struct event e, other;
+    ev_begin(&other, "loitering", 500, 600);
+    ev_entity(&other, EVENT_VESSEL, 9, "subject");
+    event_finish_key(&other);
+    CHECK_EQ_INT(store_put_event(s, &other), 0);
+    ev_begin(&e, "ais_gap", 1000, 2000);
+    ev_state(&e, EVENT_OPEN);
+    ev_pos(&e, 12.5, -68.25);
+    ev_entity(&e, EVENT_VESSEL, 7, "subject");
+    ev_real(&e, "dist_nm", 3.25, 2);
+    ev_str(&e, "note", "quote \" and \\ back");
+    ev_json(&e, "match", "{\"rule\":\"imo\",\"n\":[1,2.5]}", 27);
+    ev_bool(&e, "moving", true);
+    ev_int(&e, "n", -3);
+    ev_evidence_str(&e, "!AIVDM,1,1,,A,a,0*00");
+    event_finish_key(&e);
+    uint64_t key = e.key;
+    CHECK_EQ_INT(store_put_event(s, &e), 0);
+    store_flush(s);
+    struct slog sl = {0};
+    struct store_event_filter open = {.state = STORE_STATE_OPEN}, closed = {.state = STORE_STATE_CLOSED};
+    CHECK_EQ_INT(s->ops->query_events(s, &open, on_seq, &sl), 0);
+    CHECK(sl.n == 1 && sl.state == EVENT_OPEN);
+    int64_t id = sl.id, seq1 = sl.seq;
+    memset(&sl, 0, sizeof sl);
+    CHECK_EQ_INT(s->ops->query_events(s, &closed, on_seq, &sl), 0);
+    CHECK_EQ_INT(sl.n, 1); /* the loitering */
+
+    /* Read back whole while open: the same three texts. */
+    struct oplog ol = {0};
+    buf_init(&ol.fields, 256), buf_init(&ol.ents, 256), buf_init(&ol.evs, 256);
+    CHECK_EQ_INT(store_query_open_events(s, on_open, &ol), 0);
+    struct buf want;
+    buf_init(&want, 256);
+    CHECK(ol.n == 1 && ol.key == key && ol.state == EVENT_OPEN && ol.r == 3.25);
+    event_render_fields(&e, &want);
+    buf_putc(&want, 0), buf_putc(&ol.fields, 0);
+    CHECK_STR((char *)ol.fields.p, (char *)want.p);
+    event_render_entities(&e, &want);
+    buf_putc(&want, 0), buf_putc(&ol.ents, 0);
+    CHECK_STR((char *)ol.ents.p, (char *)want.p);
+    event_render_evidence(&e, &want);
+    buf_putc(&want, 0), buf_putc(&ol.evs, 0);
+    CHECK_STR((char *)ol.evs.p, (char *)want.p);
+
+    /* Updated: the same row, a new seq; then closed with another entity. */
+    e.t_end_ms = 3000;
+    CHECK_EQ_INT(store_put_event(s, &e), 0);
+    store_flush(s);
+    memset(&sl, 0, sizeof sl);
+    CHECK_EQ_INT(s->ops->query_events_after(s, seq1, 10, on_seq, &sl), 0);
+    CHECK(sl.n == 1 && sl.id == id && sl.seq > seq1);
+    int64_t seq2 = sl.seq;
+    ev_state(&e, EVENT_CLOSED);
+    e.t_end_ms = 4000;
+    ev_entity(&e, EVENT_VESSEL, 8, "reappeared_as");
+    CHECK_EQ_INT(store_put_event(s, &e), 0);
+    store_flush(s);
+    CHECK_EQ_INT(count_rows("event"), 2);
+    memset(&sl, 0, sizeof sl);
+    CHECK_EQ_INT(s->ops->query_events_after(s, seq2, 10, on_seq, &sl), 0);
+    CHECK(sl.n == 1 && sl.id == id && sl.seq > seq2 && sl.state == EVENT_CLOSED);
+    struct store_rows rows;
+    CHECK_EQ_INT(s->ops->last_rows(s, &rows), 0);
+    CHECK(rows.event == sl.seq);
+    memset(&sl, 0, sizeof sl);
+    CHECK_EQ_INT(s->ops->query_events(s, &open, on_seq, &sl), 0);
+    CHECK_EQ_INT(sl.n, 0);
+    struct store_event_filter by8 = {.entity_kind = STORE_VESSEL, .entity_id = 8};
+    CHECK_EQ_INT(s->ops->query_events(s, &by8, on_seq, &sl), 0);
+    CHECK(sl.n == 1 && sl.id == id);
+    ol.n = 0;
+    CHECK_EQ_INT(store_query_open_events(s, on_open, &ol), 0);
+    CHECK_EQ_INT(ol.n, 0);
+
+    /* A watchlist alert, written twice (a re-run): one alert row. */
+    static struct event a;
+    ev_begin(&a, "watchlist_sighting", 5000, 5000);
+    ev_entity(&a, EVENT_VESSEL, 7, "subject");
+    ev_alert(&a, "imo");
+    event_finish_key(&a);
+    CHECK_EQ_INT(store_put_event(s, &a), 0);
+    store_flush(s);
+    CHECK_EQ_INT(store_put_event(s, &a), 0);
+    CHECK_EQ_INT(store_put_event(s, &a), 0);
+    store_flush(s);
+    CHECK_EQ_INT(count_rows("alert"), 1);
+    CHECK_EQ_INT(count_rows("event"), 3);
+    memset(&sl, 0, sizeof sl);
+    struct store_event_filter wl = {.kinds = {"watchlist_sighting"}, .nkinds = 1};
+    CHECK_EQ_INT(s->ops->query_events(s, &wl, on_seq, &sl), 0);
+    CHECK(sl.n == 1 && !strcmp(sl.alert, "imo"));
+    buf_free(&want), buf_free(&ol.fields), buf_free(&ol.ents), buf_free(&ol.evs);
     store_close(s);
     cleanup();
 }
@@ -407,9 +565,10 @@ static void test_read_side(void)
     CHECK_EQ_INT(store_put_identity(s, STORE_VESSEL, 1, "imo", "9123456", 1000), 0);
     CHECK_EQ_INT(store_put_identity(s, STORE_VESSEL, 1, "name", "DRAKE", 4000), 0);
     CHECK_EQ_INT(store_put_identity(s, STORE_AIRCRAFT, 0xabc123, "registration", "EC-ABC", 3000), 0);
-    struct store_entity_ref ent = {STORE_VESSEL, 1};
-    struct store_event e = {.kind = "ais_gap", .t_start_ms = 1000, .t_end_ms = 4000, .entities = &ent,
-                            .nentities = 1, .lat = NAN, .lon = NAN};
+    static struct event e;
+    ev_begin(&e, "ais_gap", 1000, 4000);
+    ev_entity(&e, EVENT_VESSEL, 1, "subject");
+    event_finish_key(&e);
     CHECK_EQ_INT(store_put_event(s, &e), 0);
     struct store_alert a1 = {.t_ms = 2000, .kind = STORE_VESSEL, .id = 1, .rule = "mmsi", .message = "listed"};
     struct store_alert a2 = {.t_ms = 3000, .kind = STORE_AIRCRAFT, .id = 0xabc123, .rule = "icao24"};
@@ -510,6 +669,7 @@ static void test_read_side(void)
         RUN(test_area_track_retention);                                                                     \
         RUN(test_area_random);                                                                              \
         RUN(test_events);                                                                                   \
+        RUN(test_event_life);                                                                               \
         RUN(test_read_side);                                                                                \
     } while (0)
 

@@ -42,7 +42,7 @@ static void cleanup(void)
 {
     sql_long("DROP TABLE IF EXISTS position, position_top, entity, event_entity, event, alert, identity,"
              " watchlist_ident, watchlist, batch_log, atalaya_schema CASCADE;"
-             " DROP SEQUENCE IF EXISTS position_rid_seq");
+             " DROP SEQUENCE IF EXISTS position_rid_seq, event_seq");
 }
 
 static struct store *reopen(void)
@@ -107,7 +107,7 @@ static void test_partitions_retention(void)
 }
 
 /* The same batch written twice (a redelivered stream, a re-run ingest)
- * stores its positions and alerts once. */
+ * stores its positions and alerts (by their key) once. */
 static void test_natural_keys(void)
 {
     struct store *s = fresh();
@@ -121,7 +121,7 @@ static void test_natural_keys(void)
                 p.source = NULL; /* NULL is one source too */
             CHECK_EQ_INT(store_put_position(s, &p), 0);
         }
-        struct store_alert a = {.t_ms = 5000, .kind = STORE_VESSEL, .id = 9, .rule = "mmsi"};
+        struct store_alert a = {.key = 77, .t_ms = 5000, .kind = STORE_VESSEL, .id = 9, .rule = "mmsi"};
         CHECK_EQ_INT(store_put_alert(s, &a), 0);
         store_flush(s);
     }

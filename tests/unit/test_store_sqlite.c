@@ -1,11 +1,14 @@
 /* test_store_sqlite.c: the SQLite store against a temporary file: the
  * tests every backend passes (store_conform.h: identity history, batched
  * commits seen by a second connection, area and track queries, events,
- * retention, the read side) and SQLite's own segment migration. */
+ * retention, the read side, an event over its life) and SQLite's own
+ * migrations (segments, typed events). */
 #include <math.h>
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "common/buf.h"
+#include "detect/event.h"
 #include "store/store.h"
 #include "test.h"
 
@@ -58,6 +61,13 @@ static long count_rows(const char *table)
 
 #include "store_conform.h"
 
+/* A store as migration 5 left it. */
+#define UNDO_6                                                                                                \
+    "DROP INDEX event_key; DROP INDEX event_seq; DROP INDEX event_state; DROP INDEX alert_key;"               \
+    "ALTER TABLE event DROP COLUMN state; ALTER TABLE event DROP COLUMN key;"                                 \
+    "ALTER TABLE event DROP COLUMN alert; ALTER TABLE event DROP COLUMN seq;"                                 \
+    "ALTER TABLE event_entity DROP COLUMN role; ALTER TABLE alert DROP COLUMN key;"
+
 /* Migration 5 on a store written before it: the per-position R*Tree goes,
  * segment boxes are built from the positions, the area query answers. */
 static void test_migration_segments(void)
@@ -70,6 +80,7 @@ static void test_migration_segments(void)
     sqlite3 *db;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
     CHECK(sqlite3_exec(db,
+                       UNDO_6
                        "DROP TABLE position_seg;"
                        "CREATE VIRTUAL TABLE position_rtree USING rtree(pid, min_lat, max_lat, min_lon, max_lon);"
                        "INSERT INTO position(kind, id, t, lat, lon) VALUES"
@@ -82,8 +93,10 @@ static void test_migration_segments(void)
     char err[256];
     s = store_open(path, err, sizeof err);
     CHECK(s != NULL);
-    if (!s)
+    if (!s) {
+        fprintf(stderr, "# %s\n", err);
         return;
+    }
     CHECK_EQ_INT(count_rows("position_seg"), 4); /* (1,7) two hours, (2,7), (1,8) in hour -1 */
     CHECK_EQ_INT(count_rows("sqlite_master WHERE name='position_rtree'"), 0);
     CHECK_EQ_INT(count_rows("position_seg WHERE kind=1 AND id=8 AND t0=-3600000 AND t1=-1"), 1);
@@ -101,9 +114,68 @@ static void test_migration_segments(void)
     cleanup();
 }
 
+static int keep_event(void *ctx, const struct store_event *e)
+{
+    struct buf *b = ctx;
+    buf_printf(b, "%s|%d|%s|%s|%s|%s", e->kind, e->state, e->entities_json, e->details_json,
+               e->evidence ? e->evidence : "-", e->alert ? e->alert : "-");
+    return 0;
+}
+
+/* Migration 6 turns the rows an older writer left into the event writer's
+ * texts: details without the header members, entities with roles, evidence
+ * as an array, and the alert's rule beside it. */
+static void test_migration_events(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    store_close(s);
+    sqlite3 *db;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db,
+                       UNDO_6 "INSERT INTO event(kind, t_start, t_end, entities, lat, lon, details, evidence) VALUES"
+                              " ('ais_gap', 1000, 2000, '[{\"kind\":1,\"id\":7},{\"kind\":2,\"id\":11259375}]',"
+                              " 12, -68, '{\"event\":\"ais_gap\",\"t_start_ms\":1000,\"mmsi\":7,\"lat\":12,"
+                              "\"class\":\"gap\"}', 'a' || char(10) || 'b'),"
+                              " ('watchlist_sighting', 5, 5, '[]', NULL, NULL,"
+                              " '{\"alert\":\"watchlist_sighting\",\"match\":{\"rule\":\"imo\"}}', NULL);"
+                              "INSERT INTO alert(t, kind, id, rule, message, evidence) VALUES (5, 1, 7, 'imo', '{}',"
+                              " 'x' || char(10) || 'y');"
+                              "PRAGMA user_version=5;",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    char err[256];
+    s = store_open(path, err, sizeof err);
+    CHECK(s != NULL);
+    if (!s) {
+        fprintf(stderr, "# %s\n", err);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, 256);
+    struct store_event_filter f = {.kinds = {"ais_gap"}, .nkinds = 1};
+    CHECK_EQ_INT(s->ops->query_events(s, &f, keep_event, &b), 0);
+    buf_putc(&b, 0);
+    CHECK_STR(b.p, "ais_gap|0|[{\"kind\":\"vessel\",\"mmsi\":7,\"role\":\"subject\"},"
+                      "{\"kind\":\"aircraft\",\"icao\":\"abcdef\",\"role\":\"subject\"}]|"
+                      "{\"mmsi\":7,\"class\":\"gap\"}|[\"a\",\"b\"]|-");
+    b.len = 0;
+    f.kinds[0] = "watchlist_sighting";
+    CHECK_EQ_INT(s->ops->query_events(s, &f, keep_event, &b), 0);
+    buf_putc(&b, 0);
+    CHECK_STR(b.p, "watchlist_sighting|0|[]|{\"match\":{\"rule\":\"imo\"}}|-|imo");
+    buf_free(&b);
+    CHECK_EQ_INT(count_rows("alert WHERE evidence='[\"x\",\"y\"]'"), 1);
+    store_close(s);
+    cleanup();
+}
+
 int main(void)
 {
     RUN_STORE_CONFORMANCE();
     RUN(test_migration_segments);
+    RUN(test_migration_events);
     TEST_MAIN_END();
 }
