@@ -103,8 +103,14 @@ int cmd_ingest(int argc, char **argv)
         return 2;
     }
     store_set_batch(st, cfg.batch > 0 ? (unsigned)cfg.batch : 5000, 60000);
-    if (!pc.db)
-        pc.db = store_file(url);
+    /* Watchlists: --db, else the store's own file, else (PostgreSQL) the store's tables. */
+    struct ref_wl_set wls;
+    if (!pc.db && !(pc.db = store_file(url)) && store_sink_watchlists(st, &wls, &pc) != 0) {
+        fprintf(stderr, "atalaya ingest: watchlists: %s\n", st->err);
+        store_close(st);
+        cfg_free(ingest_options, &cfg);
+        return 2;
+    }
     pc.quiet = quiet;
     struct pipeline p;
     if (pipeline_open(&p, &pc) != 0) {

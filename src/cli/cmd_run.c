@@ -374,11 +374,7 @@ static int wire(struct run *a)
 {
     char err[512];
     const struct run_config *c = &a->cfg;
-    if (c->store) {
-        if (!(a->st = store_open(c->store, err, sizeof err))) {
-            fprintf(stderr, "atalaya run: %s\n", err);
-            return -1;
-        }
+    if (a->st) {
         a->sink = store_sink_add(&a->p, a->st, c->all_positions, false);
         net_loop_every(a->loop, 1000, commit_tick, a);
     }
@@ -455,14 +451,25 @@ int cmd_run(int argc, char **argv)
     }
     struct pipeline_config pc = {.who = "atalaya run", .detect = !a->cfg.no_detect};
     pipeline_config_from(&pc, &a->cfg.pl, &det, &trk);
-    /* Watchlists: --db, else the store's own file, else atalaya.db; used when it exists. */
-    if (!pc.db && a->cfg.store)
-        pc.db = store_file(a->cfg.store);
+    /* Watchlists: --db, else the store's own file, else (a PostgreSQL store)
+     * the store's tables, else atalaya.db; used when it exists. */
+    char err[512];
+    struct ref_wl_set wls;
+    bool ok = pipeline_config_ok(&pc, "the detectors (not with --no-detect)");
+    if (ok && a->cfg.store && !(a->st = store_open(a->cfg.store, err, sizeof err))) {
+        fprintf(stderr, "atalaya run: %s\n", err);
+        ok = false;
+    }
+    if (ok && !pc.db && a->st && !(pc.db = store_file(a->cfg.store)) && store_sink_watchlists(a->st, &wls, &pc) != 0) {
+        fprintf(stderr, "atalaya run: watchlists: %s\n", a->st->err);
+        ok = false;
+    }
     if (!pc.db)
         pc.db = "atalaya.db";
     if (access(pc.db, R_OK) != 0)
         pc.db = NULL;
-    if (!pipeline_config_ok(&pc, "the detectors (not with --no-detect)") || pipeline_open(&a->p, &pc) != 0) {
+    if (!ok || pipeline_open(&a->p, &pc) != 0) {
+        store_close(a->st);
         cfg_free(run_options, &a->cfg);
         free(a);
         return 1;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pipeline/store_sink.h"
+#include "ref/watchlist.h"
 #include "store/store.h"
 #include "store/thin.h"
 #include "track/track.h"
@@ -143,6 +144,21 @@ struct store_sink *store_sink_add(struct pipeline *p, struct store *st, bool all
         return NULL;
     }
     return k;
+}
+
+int store_sink_watchlists(struct store *st, struct ref_wl_set *set, struct pipeline_config *pc)
+{
+    ref_wl_set_init(set);
+    struct ref_wl_index *x = NULL;
+    if (st->ops->watchlist_load(st, set) != 0 || !(x = st->ops->watchlist_index(st, set))) {
+        if (!x && !st->err[0])
+            snprintf(st->err, sizeof st->err, "watchlist index: out of memory");
+        ref_wl_set_free(set);
+        return -1;
+    }
+    pc->wl_set = set;
+    pc->wl_index = x;
+    return 0;
 }
 
 int store_sink_finish(struct store_sink *k)

@@ -20,6 +20,12 @@ struct store_sink;
  * loses the batch in hand but never stops detection or the other sinks.
  * NULL when p has no room for another sink. */
 struct store_sink *store_sink_add(struct pipeline *p, struct store *st, bool all_positions, bool stop_on_error);
+/* The watchlists kept in st (a PostgreSQL store's tables) for a pipeline
+ * whose store is not also its watchlist file: loaded into *set and indexed
+ * (store_ops watchlist_load, watchlist_index), for pc->wl_set and
+ * pc->wl_index. 0, or -1 with st->err (set left empty). */
+struct ref_wl_set;
+int store_sink_watchlists(struct store *st, struct ref_wl_set *set, struct pipeline_config *pc);
 /* The held positions (the last fix of each track, when thinning), for the
  * end of the input. Returns 0 or -1 (the store failed; its err says why). */
 int store_sink_finish(struct store_sink *k);

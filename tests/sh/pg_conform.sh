@@ -4,8 +4,8 @@
 # throw-away PostgreSQL (pg_lib.sh) gives the same rows, byte-identical
 # `atalaya query flights|portcalls|events|track|entity|area` output in every
 # format, and `atalaya serve` over each answers the API and the page alike.
-# A second ingest of the same recordings into PostgreSQL adds no position
-# or alert (natural keys).
+# A second ingest of the same recordings into PostgreSQL adds no position,
+# event or alert (natural keys; events by kind and key).
 set -u
 root=${ATALAYA_ROOT:-.}
 hours=${ATALAYA_PG_HOURS:-12}
@@ -67,6 +67,9 @@ events
 --format json events --entity $evm
 --format geojson events --bbox 5,-80,20,-55
 --count events
+events --state open
+--format json events --state closed
+--format csv events --state open --kind ais_gap
 track $mmsi
 --format csv track $mmsi
 --format geojson track $icao
@@ -114,6 +117,8 @@ done <<EOF
 /api/v1/track/vessel/$mmsi
 /api/v1/track/aircraft/$icao
 /api/v1/events?limit=500
+/api/v1/events?state=open
+/api/v1/events?state=closed&limit=200
 /api/v1/flights
 /api/v1/portcalls
 /api/v1/alerts
@@ -131,9 +136,9 @@ if ! grep -qv '^exit 0$' "$tmp/exits" && ! grep -qE 'Sanitizer|runtime error' "$
     echo "ok - both servers exit cleanly"
 else echo "not ok - a server: $(tr '\n' ' ' <"$tmp/exits")"; cat "$tmp"/serve.*.log | head -n 20; fi
 
-# Natural keys: the same recordings again add no position and no alert.
+# Natural keys: the same recordings again add no position, event or alert.
 ingest "$PG_URL" 2>>"$tmp/err.p"
-again=$(for t in position alert; do pg_psql "SELECT count(*) FROM $t"; done | tr '\n' ' ')
-want=$(echo "$counts_p" | awk '{print $1, $5}')
-if [ "$(echo $again)" = "$want" ]; then echo "ok - a second ingest of the same recordings adds no position or alert ($want)"
-else echo "not ok - after a second ingest: positions alerts $again, were $want"; fi
+again=$(for t in position event alert; do pg_psql "SELECT count(*) FROM $t"; done | tr '\n' ' ')
+want=$(echo "$counts_p" | awk '{print $1, $3, $5}')
+if [ "$(echo $again)" = "$want" ]; then echo "ok - a second ingest of the same recordings adds no position, event or alert ($want)"
+else echo "not ok - after a second ingest: positions events alerts $again, were $want"; fi
