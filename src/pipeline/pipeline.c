@@ -70,10 +70,9 @@ int pipeline_open(struct pipeline *p, const struct pipeline_config *cfg)
     p->who = cfg->who ? cfg->who : "atalaya";
     p->modes_epoch_ms = cfg->modes_epoch_ms;
     ref_wl_set_init(&p->set);
-    if (cfg->wl_index) {
+    if (cfg->wl_set) {
         p->set = *cfg->wl_set;
         ref_wl_set_init(cfg->wl_set);
-        p->wl = cfg->wl_index;
     }
     char dir[4096], err[512];
     if (ref_data_dir(dir, sizeof dir) && !(p->ref = ref_load(dir, err, sizeof err)) && !cfg->quiet)
@@ -81,17 +80,18 @@ int pipeline_open(struct pipeline *p, const struct pipeline_config *cfg)
     const char *db = cfg->db ? cfg->db : "atalaya.db";
     if (access(db, R_OK) == 0) {
         if (ref_db_open(db, &p->db, err, sizeof err) != 0 ||
-            (!cfg->wl_index && ref_wl_db_load(p->db, NULL, &p->set, err, sizeof err) != 0)) {
+            (!cfg->wl_set && ref_wl_db_load(p->db, NULL, &p->set, err, sizeof err) != 0)) {
             fprintf(stderr, "%s: %s\n", p->who, err);
             pipeline_close(p);
             return -1;
         }
-        if (!cfg->wl_index)
-            p->wl = ref_wl_index_build(&p->set, p->db);
+        p->wl = ref_wl_index_build(&p->set, p->db);
     } else if (cfg->db) {
         fprintf(stderr, "%s: cannot read %s\n", p->who, db);
         pipeline_close(p);
         return -1;
+    } else if (cfg->wl_set) {
+        p->wl = ref_wl_index_build(&p->set, NULL);
     }
     p->watch = watch_new(p->ref, p->wl, p->db, on_event, p);
     for (int i = 0; i < cfg->nareas; i++)

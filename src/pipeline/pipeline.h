@@ -47,11 +47,10 @@ struct modes_msg;
 struct pipeline_config {
     const char *db;          /* watchlists and registry (NULL: atalaya.db when present) */
     /* Watchlists the command loaded itself (a PostgreSQL store's, through its
-     * watchlist_load and watchlist_index): both taken over by pipeline_open
-     * (freed at close, *wl_set left empty), and db then gives the registry
-     * only. NULL: the watchlists of db. */
+     * watchlist_load): taken over by pipeline_open (freed at close, *wl_set
+     * left empty) and indexed there; db then gives the registry only. NULL:
+     * the watchlists of db. */
     struct ref_wl_set *wl_set;
-    struct ref_wl_index *wl_index;
     const char *areas[PIPELINE_MAX_FILES]; /* GeoJSON areas for watchlist area-entry alerts */
     int nareas;
     bool detect;             /* run the detectors */

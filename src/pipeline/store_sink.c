@@ -149,15 +149,11 @@ struct store_sink *store_sink_add(struct pipeline *p, struct store *st, bool all
 int store_sink_watchlists(struct store *st, struct ref_wl_set *set, struct pipeline_config *pc)
 {
     ref_wl_set_init(set);
-    struct ref_wl_index *x = NULL;
-    if (st->ops->watchlist_load(st, set) != 0 || !(x = st->ops->watchlist_index(st, set))) {
-        if (!x && !st->err[0])
-            snprintf(st->err, sizeof st->err, "watchlist index: out of memory");
+    if (st->ops->watchlist_load(st, set) != 0) {
         ref_wl_set_free(set);
         return -1;
     }
     pc->wl_set = set;
-    pc->wl_index = x;
     return 0;
 }
 

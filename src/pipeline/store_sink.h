@@ -21,9 +21,9 @@ struct store_sink;
  * NULL when p has no room for another sink. */
 struct store_sink *store_sink_add(struct pipeline *p, struct store *st, bool all_positions, bool stop_on_error);
 /* The watchlists kept in st (a PostgreSQL store's tables) for a pipeline
- * whose store is not also its watchlist file: loaded into *set and indexed
- * (store_ops watchlist_load, watchlist_index), for pc->wl_set and
- * pc->wl_index. 0, or -1 with st->err (set left empty). */
+ * whose store is not also its watchlist file: loaded into *set (store_ops
+ * watchlist_load), which pc->wl_set then names. 0, or -1 with st->err (set
+ * left empty). */
 struct ref_wl_set;
 int store_sink_watchlists(struct store *st, struct ref_wl_set *set, struct pipeline_config *pc);
 /* The held positions (the last fix of each track, when thinning), for the
