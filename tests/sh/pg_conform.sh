@@ -69,7 +69,7 @@ events
 --count events
 events --state open
 --format json events --state closed
---format csv events --state open --kind ais_gap
+--format csv events --state open --kind port_call,geofence_dwell
 track $mmsi
 --format csv track $mmsi
 --format geojson track $icao
