@@ -47,7 +47,7 @@ struct ingest_config {
 
 #define S(f) offsetof(struct ingest_config, f)
 static const struct cfg_option ingest_options[] = {
-    {"store", CFG_STR, S(store), "sqlite:atalaya.db", "the store to write (sqlite:PATH)", S(pl.strings)},
+    {"store", CFG_STR, S(store), "sqlite:atalaya.db", "the store to write (sqlite:PATH or postgresql://USER@HOST:PORT/DB)", S(pl.strings)},
     {"batch", CFG_INT, S(batch), "5000", "commit every N rows or 60 s of event time", 0},
     {"retain-days", CFG_DOUBLE, S(retain_days), "0", "then delete positions older than D days before the latest event time (0: keep all)", 0},
     {"positions", CFG_STR, S(positions), "thinned", "all|thinned: every accepted fix, or a fix a minute per vessel and every 10 s per aircraft, plus turns, speed and altitude changes and the last fix before each silence (detectors see every fix)", S(pl.strings)},

@@ -214,7 +214,7 @@ struct query_config {
 #define S(f) offsetof(struct query_config, f), NULL
 #define K offsetof(struct query_config, strings)
 static const struct cfg_option query_options[] = {
-    {"store", CFG_STR, offsetof(struct query_config, store), "sqlite:atalaya.db", "the store to read (sqlite:PATH)", K},
+    {"store", CFG_STR, offsetof(struct query_config, store), "sqlite:atalaya.db", "the store to read (sqlite:PATH or postgresql://USER@HOST:PORT/DB)", K},
     {"from", CFG_STR, S(from), "T: start of the window (ms or s since the epoch, or ISO 8601 UTC: 2026-01-12T06:00Z)", K},
     {"to", CFG_STR, S(to), "T: end of the window", K},
     {"format", CFG_STR, offsetof(struct query_config, format), "table", "table|json|csv|geojson|kml", K},

@@ -58,7 +58,7 @@ struct run_config {
 static const struct cfg_option run_options[] = {
     {"input", CFG_LIST, S(inputs), NULL, "FORMAT+tcp://HOST[:PORT] (we connect), FORMAT+listen://HOST[:PORT], nmea+udp://HOST[:PORT] or a file (a recording, played as a live feed)", 0},
     {"output", CFG_LIST, S(outputs), NULL, "FORMAT+listen://HOST[:PORT]: serve clients what arrived", 0},
-    {"store", CFG_STR, S(store), NULL, "keep the history here as it arrives (sqlite:PATH): positions, identities, events, alerts; with --http the API answers from it", S(pl.strings)},
+    {"store", CFG_STR, S(store), NULL, "keep the history here as it arrives (sqlite:PATH or postgresql://USER@HOST:PORT/DB): positions, identities, events, alerts; with --http the API answers from it", S(pl.strings)},
     {"http", CFG_STR, S(http), NULL, "serve the live map and API on HOST:PORT (e.g. 127.0.0.1:8080)", S(pl.strings)},
     {"json-dir", CFG_STR, S(json_dir), NULL, "write aircraft.json, vessels.json and receiver.json here", S(pl.strings)},
     {"json-interval", CFG_DOUBLE, S(json_interval), "1", "seconds between JSON snapshots", 0},

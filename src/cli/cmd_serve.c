@@ -28,7 +28,7 @@ struct serve_config {
 
 #define S(f) offsetof(struct serve_config, f)
 static const struct cfg_option serve_options[] = {
-    {"store", CFG_STR, S(store), "sqlite:atalaya.db", "the store to serve (sqlite:PATH), as `atalaya ingest` wrote it", S(strings)},
+    {"store", CFG_STR, S(store), "sqlite:atalaya.db", "the store to serve (sqlite:PATH or postgresql://USER@HOST:PORT/DB), as `atalaya ingest` wrote it", S(strings)},
     {"http", CFG_STR, S(http), "127.0.0.1:8080", "listen on HOST:PORT (loopback unless told otherwise; port 0: any free)", S(strings)},
     {"write-token", CFG_STR, S(write_token), NULL, "allow watchlist POST/DELETE with Authorization: Bearer TOKEN (else $ATALAYA_WRITE_TOKEN)", S(strings)},
     {"refresh-ms", CFG_INT, S(refresh_ms), "1000", "period of the /data documents and of the live stream", 0},
