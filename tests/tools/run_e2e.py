@@ -212,7 +212,7 @@ n_frames = int(subprocess.run([atalaya, "decode", "--stats", "--format", "none",
                               capture_output=True).stderr.decode().split("frames: ")[1].split()[0])
 check(ndup == n_frames + len(avr_in),
       f"the second receiver's and the AVR feeder's copies were dropped as duplicates ({ndup})")
-air = [x for x in alerts if x.get("icao24") == "48520a"]
+air = [x for x in alerts if x.get("icao") == "48520a"]
 check(len(air) == 1 and air[0]["match"]["entry"]["list"] == "mine" and air[0]["evidence"],
       f"one alert for the aircraft on the user's list, with evidence ({len(air)})")
 sdn = [x for x in alerts if x.get("mmsi") == 422303000]
