@@ -379,6 +379,18 @@ static int wire(struct run *a)
         net_loop_every(a->loop, 1000, commit_tick, a);
     }
     pipeline_add_sink(&a->p, &(struct pipeline_sink){.ctx = a, .event = print_event});
+    if (a->st) {
+        /* A restart picks up the conditions still open when it stopped. */
+        unsigned restored;
+        int n = pipeline_restore(&a->p, a->st, &restored);
+        if (n < 0) {
+            fprintf(stderr, "atalaya run: store: %s\n", a->st->err);
+            return -1;
+        }
+        if (n > 0)
+            fprintf(stderr, "atalaya run: %d open events in the store: %u picked up, %u closed where last seen\n", n,
+                    restored, (unsigned)n - restored);
+    }
     if (c->outputs.n) {
         a->relay = net_relay_new(a->loop, a->listeners, (unsigned)c->feeders_max, (size_t)c->client_buffer_kib * 1024);
         for (int i = 0; i < c->outputs.n; i++)
