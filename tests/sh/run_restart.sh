@@ -5,8 +5,12 @@
 # stored once, with its true start and end, as `ingest` of the whole file
 # stores it; no event and no watchlist alert is stored twice; every event that
 # had closed before the kill is stored as ingest stores it. Loopback only.
+# ATALAYA_RESTART_STORE: the store run writes (default sqlite:live.db;
+# pg_run_restart.sh gives a PostgreSQL URL, the watchlist then from live.db).
 set -u
 root=${ATALAYA_ROOT:-.}
+live=${ATALAYA_RESTART_STORE:-sqlite:live.db}
+wl=(); [ "$live" = sqlite:live.db ] || wl=(--db live.db)
 tmp=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
@@ -33,7 +37,7 @@ for line in open("a.nmea", "rb"):
     out.write(line)
 PY
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$ATALAYA" run --input "nmea+listen://127.0.0.1:$port" --store sqlite:live.db >run1.out 2>run1.err &
+"$ATALAYA" run --input "nmea+listen://127.0.0.1:$port" --store "$live" "${wl[@]}" >run1.out 2>run1.err &
 pid=$!
 python3 - "$port" <<'PY'
 import socket, sys, time
@@ -46,20 +50,20 @@ for _ in range(100):
 s.sendall(open("part1.nmea", "rb").read())
 time.sleep(3)  # read and committed (the store commits every second)
 PY
-open_before=$("$ATALAYA" query --store sqlite:live.db --format json events --kind ais_gap --state open 2>/dev/null | grep -c 538990501)
+open_before=$("$ATALAYA" query --store "$live" --format json events --kind ais_gap --state open 2>/dev/null | grep -c 538990501)
 kill -9 "$pid"; wait "$pid" 2>/dev/null; pid=
 if [ "$open_before" = 1 ]; then
     echo "ok - before the kill, the dark vessel's gap is stored open"
 else
     echo "not ok - open gap before the kill: $open_before"
 fi
-"$ATALAYA" run --store sqlite:live.db part2.nmea >run2.out 2>run2.err
+"$ATALAYA" run --store "$live" "${wl[@]}" part2.nmea >run2.out 2>run2.err
 rc=$?
 [ "$rc" -eq 0 ] || { echo "not ok - second run exit status $rc"; sed 's/^/# /' run2.err | tail -3; }
 grep -q "open events in the store" run2.err && echo "ok - the second run picked up the open events: $(grep 'open events' run2.err | sed 's/.*run: //')" ||
     echo "not ok - the second run did not report picking up open events"
 "$ATALAYA" query --store sqlite:ref.db --format json events >ref.json
-"$ATALAYA" query --store sqlite:live.db --format json events >live.json
+"$ATALAYA" query --store "$live" --format json events >live.json
 python3 - "$cut" <<'PY'
 import json, sys
 cut_ms = int(sys.argv[1]) * 1000
