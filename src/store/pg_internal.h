@@ -1,6 +1,7 @@
 /* pg_internal.h: what the PostgreSQL backend's files share. postgres.c owns
  * the handle and the write side, postgres_conn.c the connection (reconnect
  * with back-off), postgres_query.c and postgres_read.c the queries,
+ * postgres_open.c the open events read back as struct event,
  * postgres_schema.c the migrations.
  * Every statement is a fixed string or assembled from fixed fragments, every
  * value a text parameter ($1::type), results are read as text: float8 text
