@@ -183,7 +183,13 @@ int pg_query_events(struct store *s, const struct store_event_filter *f, store_e
     for (size_t i = 0; i < f->nwhere; i++) {
         v[k++] = f->where[i].key;
         v[k++] = f->where[i].value ? f->where[i].value : "";
-        buf_printf(&b, " AND lower(details::jsonb->>$%d) = lower($%d)", k - 1, k);
+        /* As SQLite's CAST(json_extract(...) AS TEXT) ... COLLATE NOCASE: a
+         * boolean reads 1 or 0, and case folds ASCII only (collation "C"). */
+        buf_printf(&b,
+                   " AND lower((CASE WHEN jsonb_typeof(details::jsonb->$%d)='boolean'"
+                   " THEN (details::jsonb->>$%d)::boolean::int::text ELSE details::jsonb->>$%d END) COLLATE \"C\")"
+                   " = lower($%d COLLATE \"C\")",
+                   k - 1, k - 1, k - 1, k);
     }
     buf_puts(&b, f->newest_first ? " ORDER BY t_start DESC, rid DESC" : " ORDER BY t_start, rid");
     if (f->limit) {

@@ -493,6 +493,15 @@ static void test_event_life(void)
     ol.n = 0;
     CHECK_EQ_INT(store_query_open_events(s, on_open, &ol), 0);
     CHECK_EQ_INT(ol.n, 0);
+    /* A field filter reads a boolean as 1 or 0 and folds ASCII case only. */
+    struct store_event_filter mv = {.nwhere = 1, .where = {{"moving", "1"}}};
+    memset(&sl, 0, sizeof sl);
+    CHECK_EQ_INT(s->ops->query_events(s, &mv, on_seq, &sl), 0);
+    CHECK(sl.n == 1 && sl.id == id);
+    struct store_event_filter note = {.nwhere = 1, .where = {{"note", "QUOTE \" AND \\ BACK"}}};
+    memset(&sl, 0, sizeof sl);
+    CHECK_EQ_INT(s->ops->query_events(s, &note, on_seq, &sl), 0);
+    CHECK_EQ_INT(sl.n, 1);
 
     /* A watchlist alert, written twice (a re-run): one alert row. */
     static struct event a;
