@@ -18,12 +18,14 @@ import * as exporter from './export.js';
 import * as stream from './stream.js';
 import * as names from './names.js';
 import * as questions from './questions.js';
+import * as basemap from './basemap.js';
 
-const map = L.map('map', { worldCopyJump: true, minZoom: 2, zoomSnap: 0.5, preferCanvas: true, zoomControl: false })
+const map = L.map('map', { worldCopyJump: true, minZoom: 2, maxZoom: 16, zoomSnap: 0.5, preferCanvas: true, zoomControl: false })
   .setView([20, 0], 2);
 L.control.zoom({ position: 'bottomright' }).addTo(map);
 map.attributionControl.setPrefix('<a href="vendor/leaflet/LICENSE">Leaflet</a>');
 map.attributionControl.addAttribution('Basemap: <a href="basemap/LICENSE">Natural Earth</a> (public domain)');
+map.attributionControl.addAttribution('airports © OpenFlights contributors (ODbL), ports: NGA World Port Index');
 
 const layer = new TargetLayer().addTo(map);
 focus.init(map);
@@ -31,16 +33,10 @@ trails.init(map);
 const status = document.getElementById('status');
 let mode = 'live', all = [], shown = [], selected = null, fitted = false, storeTime = null, streaming = false;
 
-fetch('basemap/countries-110m.geojson')
-  .then((r) => r.json())
-  .then((g) => {
-    L.geoJSON(g, {
-      interactive: false,
-      style: { color: '#5d7a90', weight: 0.8, fillColor: '#27353f', fillOpacity: 1 },
-    }).addTo(map);
-    layer.redraw();
-  })
-  .catch(() => setStatus('basemap unavailable'));
+basemap.init(map, (err) => {
+  if (err) setStatus('basemap unavailable');
+  layer.redraw();
+});
 
 function setStatus(text) {
   status.textContent = text;
@@ -61,9 +57,8 @@ function show() {
   setStatus(`${na} aircraft · ${nv} vessels${watched ? ` · ${watched} watchlisted` : ''}` +
     (mode === 'store' ? ` at ${iso(storeTime)}` : ' with positions'));
   if (!fitted && shown.length) {
-    // First picture: frame everything we see, no closer than the 1:110m
-    // basemap can carry.
-    map.fitBounds(L.latLngBounds(shown.map((t) => [t.lat, t.lon])).pad(0.2), { maxZoom: 6 });
+    // First picture: frame everything we see.
+    map.fitBounds(L.latLngBounds(shown.map((t) => [t.lat, t.lon])).pad(0.2), { maxZoom: 8 });
     fitted = true;
   }
 }
