@@ -6,7 +6,7 @@
 import { detect, livePicture, store, HttpError } from './api.js';
 import { fromLive, fromStore, targetId, storeKey } from './picture.js';
 import { TargetLayer } from './targets.js';
-import { iso } from './util.js';
+import { iso, setReference } from './util.js';
 import * as filters from './filters.js';
 import * as search from './search.js';
 import * as dossier from './dossier.js';
@@ -215,10 +215,12 @@ function storeStream() {
 
 async function storePoll() {
   try {
-    timeline.setSpan(await store.timespan());
+    const span = await store.timespan();
+    timeline.setSpan(span);
+    setReference(span && span.to);
     if (timeline.get() === null && !timeline.isPlaying()) {
       await loadAt(null);
-      await events.load();
+      await events.refresh();
     }
   } catch (e) {
     if (!(e instanceof HttpError)) setStatus('server unreachable');
@@ -271,6 +273,8 @@ window.atalaya = {
   document.getElementById('mode').textContent = mode === 'store' ? 'store' : 'live';
   if (mode === 'store') {
     document.title = 'atalaya — investigation';
+    // Ages ("3 h ago") count back from the store's latest data, not from now.
+    setReference(found.span && found.span.to);
     timeline.init({ span: found.span, onChange: (at) => loadAt(at) });
     questions.init({
       map, layer, span: () => timeline.span(), time: () => timeline.time(), goTo: ctx.goTo,

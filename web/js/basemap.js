@@ -1,12 +1,12 @@
 // basemap.js: the offline basemap (basemap/, made by web/basemap.mjs from
 // Natural Earth): the world at 1:50m below zoom 5; from zoom 5 the 1:10m
 // tiles in view (20 degrees each, loaded once and kept), with their small
-// islands (Curaçao, Aruba, Bonaire, Margarita); and from zoom 7 the airports
-// (ICAO code) and ports (World Port Index) in view, labelled from zoom 8.
+// islands (Curaçao, Aruba, Bonaire, Margarita); and from zoom 8 the airports
+// (ICAO code) and ports (World Port Index) in view, labelled from zoom 9.
 // Everything is already cut at the antimeridian, so nothing is drawn across
 // the world.
 
-const DETAIL_ZOOM = 5, PLACES_ZOOM = 7, LABEL_ZOOM = 8, MAX_PLACES = 250;
+const DETAIL_ZOOM = 5, PLACES_ZOOM = 8, LABEL_ZOOM = 9, MAX_PLACES = 250;
 const LAND = { stroke: false, fillColor: '#27353f', fillOpacity: 1, interactive: false };
 const COAST = { color: '#6f8fa6', weight: 0.9, opacity: 1, interactive: false, fill: false };
 const BORDER = { color: '#8a97a1', weight: 0.6, opacity: 0.7, dashArray: '3 3', interactive: false, fill: false };
@@ -115,7 +115,7 @@ function showPlaces() {
     n++;
     const airport = kind === 'a';
     const m = L.circleMarker([lat, lon], {
-      radius: airport ? 4 : 3.5, weight: 1.5, color: airport ? '#c8d3da' : '#7fd3ff', fillColor: '#10181e', fillOpacity: 1,
+      radius: 2.5, weight: 1, color: airport ? '#aab6be' : '#6fb8dd', fillColor: airport ? '#aab6be' : '#6fb8dd', fillOpacity: 0.6, opacity: 0.8,
       renderer: placeRenderer, className: airport ? 'atl-airport' : 'atl-port',
     });
     const text = airport ? `${code}${extra ? ' / ' + extra : ''} · ${name}` : `${titleCase(name)} (port${extra ? ', ' + extra : ''})`;

@@ -28,6 +28,7 @@ export function showFields(t) {
 export function close() {
   shownId = null;
   panel().hidden = true;
+  document.body.classList.remove('panel-open');
   delete panel().dataset.target;
   delete panel().dataset.dossier;
 }
@@ -46,6 +47,7 @@ export async function open(t, ctx) {
   document.getElementById('panel-title').textContent = title(t);
   showFields(t);
   p.hidden = false;
+  document.body.classList.add('panel-open');
   if (ctx.mode() !== 'store') {
     document.getElementById('dossier').replaceChildren();
     return;
