@@ -19,6 +19,10 @@ import * as stream from './stream.js';
 import * as names from './names.js';
 import * as questions from './questions.js';
 import * as basemap from './basemap.js';
+import * as table from './table.js';
+import * as hover from './hover.js';
+import * as keys from './keys.js';
+import { el } from './util.js';
 
 const map = L.map('map', { worldCopyJump: true, minZoom: 2, maxZoom: 16, zoomSnap: 0.5, preferCanvas: true, zoomControl: false })
   .setView([20, 0], 2);
@@ -50,6 +54,7 @@ function inView(lat, lon) {
 function show() {
   shown = filters.apply(all, map.getBounds());
   layer.setTargets(shown);
+  table.update(shown, selected ? selected.id : null);
   const na = shown.filter((t) => t.kind === 'aircraft').length, nv = shown.length - na;
   status.dataset.aircraft = na;
   status.dataset.vessels = nv;
@@ -81,6 +86,7 @@ function select(t) {
   selected = t;
   layer.selected = t ? t.id : null;
   layer.redraw();
+  table.update(shown, t ? t.id : null);
   if (!t) {
     dossier.close();
     trails.show(null);
@@ -242,6 +248,37 @@ map.on('moveend', () => { if (filters.state.view) { show(); events.render(); } }
 search.bind({ mode: () => mode, targets: () => all, open: openHit });
 events.init(ctx);
 map.on('click', (e) => select(layer.nearest(e.containerPoint, 12)));
+map.on('mousemove', (e) => {
+  const t = layer.nearest(e.containerPoint, 10);
+  hover.show(t, e.containerPoint);
+  map.getContainer().style.cursor = t ? 'pointer' : '';
+});
+map.on('mouseout zoomstart movestart', () => hover.show(null));
+table.init({
+  open: (t) => { map.panTo([t.lat, t.lon]); select(t); },
+  hover: (t) => { layer.hover = t ? t.id : null; layer.redraw(); },
+});
+document.getElementById('keys-list').replaceChildren(...keys.KEYS.map(([k, what]) => el('tr', {}, el('th', {}, k), el('td', {}, what))));
+const flip = (id) => { const b = document.getElementById(id); b.checked = !b.checked; b.dispatchEvent(new Event('change')); };
+keys.bind({
+  search: () => document.getElementById('search-q').focus(),
+  table: () => table.toggle(),
+  labels: () => { layer.labels = !layer.labels; layer.redraw(); document.body.dataset.labels = layer.labels ? 'on' : 'off'; },
+  events: () => document.getElementById('ev-toggle').click(),
+  questions: () => { const b = document.getElementById('q-toggle'); if (!document.getElementById('questions').hidden) b.click(); },
+  next: () => events.step(1),
+  prev: () => events.step(-1),
+  air: () => flip('f-air'),
+  sea: () => flip('f-sea'),
+  watch: () => flip('f-watch'),
+  zoomIn: () => map.zoomIn(),
+  zoomOut: () => map.zoomOut(),
+  escape: () => {
+    if (!document.getElementById('evidence').hidden) events.closeEvidence();
+    else if (selected) select(null);
+    else if (!document.getElementById('target-table').hidden) table.toggle(false);
+  },
+});
 document.getElementById('panel-close').addEventListener('click', () => select(null));
 for (const f of ['geojson', 'kml', 'csv']) {
   document.getElementById('x-' + f).addEventListener('click', () => exportShown(f));
@@ -261,7 +298,7 @@ window.atalaya = {
   trail: () => trails.points(),
   onScreen() {
     const box = map.getContainer().getBoundingClientRect();
-    return layer.targets.map((t) => [t, layer.screenPoint(t)]).filter(([, p]) => p)
+    return layer.targets.map((t) => [t, layer.drawnPoint(t)]).filter(([, p]) => p)
       .map(([t, p]) => ({ id: t.id, kind: t.kind, x: box.left + p.x, y: box.top + p.y }));
   },
 };
