@@ -83,6 +83,9 @@ function picture(targets) {
 }
 
 function select(t) {
+  // The drawings of the last question go when another is asked.
+  const f = focus.get();
+  if (!t || (f && !(f.ids || []).includes(t.id))) focus.clear(layer);
   selected = t;
   layer.selected = t ? t.id : null;
   layer.redraw();
@@ -131,8 +134,28 @@ async function trackAround(it) {
   return features.length ? { type: 'FeatureCollection', features } : null;
 }
 
+// A dossier's target not in the picture now (an aircraft that landed hours
+// ago, a vessel found by search): the map goes to where it was last seen,
+// with its track of the six hours before.
+async function showLast(t, doc) {
+  const last = doc && doc.latest;
+  if (mode !== 'store' || !last || typeof last.lat !== 'number' || selected !== t) return;
+  if (all.some((x) => x.id === t.id)) return;
+  const [kind, id] = storeKey(t);
+  let track = null;
+  try {
+    track = await store.track(kind, id, last.t - 6 * 3600e3, last.t);
+  } catch (e) {
+    track = null;
+  }
+  if (selected !== t) return;
+  const name = kind === 'aircraft' ? doc.callsign || doc.registration || String(id).toUpperCase() : doc.name || `MMSI ${id}`;
+  focus.show(map, layer, { lat: last.lat, lon: last.lon, label: `${name}: last seen ${iso(last.t)}`, ids: [t.id], track, last: true });
+}
+
 const ctx = {
-  map, layer, mode: () => mode, inView, trackAround,
+  map, layer, mode: () => mode, inView, trackAround, showLast,
+  openId: (kind, id) => openHit({ kind, id }),
   goTo: (t) => (mode === 'store' ? timeline.set(t, false) : null),
   marks: (items, onPick) => { if (mode === 'store') timeline.marks(items, onPick); },
 };

@@ -63,7 +63,12 @@ export function init(context) {
   // back as someone else, or met another at sea.
   sel.append(el('option', { value: DARK }, 'dark, renamed & meetings'),
     ...KINDS.map((k) => el('option', { value: k }, kindName(k))));
-  sel.addEventListener('change', () => (ctx.mode() === 'store' ? load() : render()));
+  sel.addEventListener('change', () => {
+    // Another question: the drawings and evidence of the last one go.
+    focus.clear(ctx.layer);
+    closeEvidence();
+    return ctx.mode() === 'store' ? load() : render();
+  });
   document.getElementById('ev-toggle').addEventListener('click', () => {
     document.getElementById('events').classList.toggle('collapsed');
   });
