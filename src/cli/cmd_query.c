@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -301,6 +302,12 @@ int cmd_query(int argc, char **argv)
     if ((track || entity) && (optind + 1 >= argc || parse_entity(argv[optind + 1], &kind, &id) != 0))
         return fprintf(stderr, "atalaya query: %s needs an MMSI or a 6-hex-digit ICAO address\n", what), 1;
     char err[512];
+    /* A reader: a missing file is a mistake (a store path mistyped, the
+     * demo's store elsewhere), not a new empty store answering 0. */
+    const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+    if (access(path, R_OK) != 0)
+        return fprintf(stderr, "atalaya query: %s: no such store (run atalaya ingest first, or give --store sqlite:PATH;"
+                               " the demo's is sqlite:demo-out/atalaya.db)\n", path), 2;
     struct store *s = store_open(url, err, sizeof err);
     if (!s)
         return fprintf(stderr, "atalaya query: %s\n", err), 2;
