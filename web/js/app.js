@@ -268,7 +268,21 @@ function exportShown(format) {
 // ---- wiring
 filters.bind(() => { show(); events.render(); });
 map.on('moveend', () => { if (filters.state.view) { show(); events.render(); } });
-search.bind({ mode: () => mode, targets: () => all, open: openHit });
+search.bind({
+  mode: () => mode, targets: () => all, open: openHit,
+  place: (p) => focus.show(map, layer, { lat: p.lat, lon: p.lon, label: p.label, ids: [] }),
+  // An airline: its flights, asked in the flights panel.
+  operator: (designator) => {
+    const panel = document.getElementById('questions');
+    if (panel.hidden) return;
+    if (panel.classList.contains('collapsed')) document.getElementById('q-toggle').click();
+    document.getElementById('q-form').reset();
+    setTimeout(() => {
+      document.getElementById('q-operator').value = designator;
+      document.getElementById('q-form').requestSubmit();
+    }, 0);
+  },
+});
 events.init(ctx);
 map.on('click', (e) => select(layer.nearest(e.containerPoint, 12)));
 map.on('mousemove', (e) => {
