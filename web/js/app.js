@@ -31,16 +31,16 @@ map.attributionControl.setPrefix('<a href="vendor/leaflet/LICENSE">Leaflet</a>')
 map.attributionControl.addAttribution('Basemap: <a href="basemap/LICENSE">Natural Earth</a> (public domain)');
 map.attributionControl.addAttribution('airports © OpenFlights contributors (ODbL), ports: NGA World Port Index');
 
+// The basemap's panes first: below the targets' in the page as on screen.
+basemap.init(map, (err) => {
+  if (err) setStatus('basemap unavailable');
+  layer.redraw();
+});
 const layer = new TargetLayer().addTo(map);
 focus.init(map);
 trails.init(map);
 const status = document.getElementById('status');
 let mode = 'live', all = [], shown = [], selected = null, fitted = false, storeTime = null, streaming = false;
-
-basemap.init(map, (err) => {
-  if (err) setStatus('basemap unavailable');
-  layer.redraw();
-});
 
 function setStatus(text) {
   status.textContent = text;

@@ -11,7 +11,8 @@ const LAND = { stroke: false, fillColor: '#27353f', fillOpacity: 1, interactive:
 const COAST = { color: '#6f8fa6', weight: 0.9, opacity: 1, interactive: false, fill: false };
 const BORDER = { color: '#8a97a1', weight: 0.6, opacity: 0.7, dashArray: '3 3', interactive: false, fill: false };
 
-let map = null, renderer = null, placeRenderer = null, world = null, index = null, places = null;
+let map = null, renderer = null, placeRenderer = null, worldDoc = null, index = null, places = null;
+const worlds = new Map(); // shift (degrees) -> the 1:50m world drawn there
 const tiles = new Map(); // 'R_C@shift' -> layer group (or 'loading')
 const shown = new Set();
 let placeGroup = null;
@@ -65,9 +66,17 @@ function wantedTiles() {
 function update() {
   const z = map.getZoom();
   const detail = z >= DETAIL_ZOOM && index;
-  if (world) {
-    if (detail && map.hasLayer(world)) map.removeLayer(world);
-    if (!detail && !map.hasLayer(world)) map.addLayer(world);
+  if (worldDoc) {
+    // The world at 1:50m, and its copy east or west when the view crosses
+    // the antimeridian (made once, when first needed).
+    const b = map.getBounds(), want = new Set(detail ? [] : [0]);
+    if (!detail && b.getWest() < -180) want.add(-360);
+    if (!detail && b.getEast() > 180) want.add(360);
+    for (const s of want) if (!worlds.has(s)) worlds.set(s, layerOf(worldDoc, s));
+    for (const [s, layer] of worlds) {
+      if (want.has(s) && !map.hasLayer(layer)) map.addLayer(layer);
+      if (!want.has(s) && map.hasLayer(layer)) map.removeLayer(layer);
+    }
   }
   const want = new Set(detail ? wantedTiles() : []);
   for (const k of [...shown]) {
@@ -144,7 +153,7 @@ export function init(m, onReady) {
   placeRenderer = L.canvas({ pane: 'atl-places' });
   json('basemap/world-50m.json')
     .then((doc) => {
-      world = layerOf(doc, 0);
+      worldDoc = doc;
       update();
       if (onReady) onReady();
     })

@@ -303,7 +303,7 @@ export function item(it) {
     el('span', { class: 'ev-kind' }, (it.what === 'alert' ? 'ALERT ' : '') + (it.state === 'open' ? 'OPEN ' : '') + kindName(it.kind) +
       (it.repeats > 1 ? ` ×${it.repeats}` : '')),
     ' · ', el('span', { class: 'ev-title' }, it.title), it.what === 'alert' && it.t0 ? el('span', { class: 'ev-ago' }, ` · ${ago(it.t0)}`) : null),
-  el('div', { class: 'ev-where' },
+  el('div', { class: 'ev-where' }, el('span', { class: 'sep' }, ' · '),
     it.place ? el('span', { class: 'ev-place' }, it.place) : null, it.place ? ' · ' : '',
     el('span', { class: 'ev-when' }, it.sub), it.t0 ? el('span', { class: 'ev-ago' }, ` · ${ago(it.t1 ?? it.t0)}`) : null));
 }

@@ -97,7 +97,7 @@ export function bind(opts) {
     } catch (e) {
       groups = fromSearch(await store.search(q.trim(), 20).catch(() => ({ results: [] })));
     }
-    const hits = groups.flatMap((g) => g.rows.filter((r) => r.hit));
+    const hits = groups.flatMap((g) => g.rows.filter((r) => r.hit).map((r) => r.hit));
     const any = groups.some((g) => g.rows.some((r) => r.hit || r.place || r.designator));
     box.classList.toggle('miss', !any);
     const items = [];

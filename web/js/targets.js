@@ -68,9 +68,12 @@ export const TargetLayer = L.Layer.extend({
       const p = this.screenPoint(t);
       if (p) items.push({ t, x: p.x, y: p.y, x0: p.x, y0: p.y });
     }
-    if (this._map.getZoom() >= SPREAD_ZOOM) spread(items);
-    this._drawn = new Map(items.map((it) => [it.t.id, it]));
-    drawLeaders(ctx, items);
+    // Spread apart: in a port or at a meeting, not across a crowd of
+    // thousands (every symbol there is near another).
+    const spreadOut = this._map.getZoom() >= SPREAD_ZOOM && items.length <= MAX_SPREAD;
+    if (spreadOut) spread(items);
+    this._drawn = spreadOut ? new Map(items.filter((it) => it.spread).map((it) => [it.t.id, it])) : null;
+    if (spreadOut) drawLeaders(ctx, items);
     const focus = this.hover ? new Set([...this.focus, this.hover]) : this.focus;
     drawAll(ctx, items, this.selected, focus, dpr);
     this.labelled = this.labels ? drawLabels(ctx, items, this._map.getZoom(), this.selected, focus) : [];
@@ -103,7 +106,7 @@ export const TargetLayer = L.Layer.extend({
 // Symbols closer than this on screen are spread apart from this zoom on (two
 // ships 159 m apart at a meeting, a berth): each group on a small circle
 // around its middle, a thin line to where each really is.
-const SPREAD_ZOOM = 8, NEAR = 12, MAX_GROUP = 16;
+const SPREAD_ZOOM = 8, NEAR = 12, MAX_GROUP = 16, MAX_SPREAD = 3000;
 
 function spread(items) {
   const cell = new Map();
@@ -176,22 +179,35 @@ export function labelOf(t) {
 // ids labelled.
 function drawLabels(ctx, items, zoom, selected, focusIds) {
   const rank = (it) => (it.t.id === selected ? 0 : focusIds.has(it.t.id) ? 1 : it.t.watch ? 2 : 3);
-  const want = items.filter((it) => (zoom >= 7 || rank(it) < 3) && labelOf(it.t));
+  // A crowd of thousands on screen reads better without a label each: then
+  // only the selected, pointed-at and watchlisted ones are named.
+  const crowd = items.length > MAX_LABELLED_CROWD;
+  const want = items.filter((it) => (rank(it) < 3 || (zoom >= 7 && !crowd)) && labelOf(it.t));
   want.sort((a, b) => rank(a) - rank(b));
-  const taken = items.map((it) => [it.x - 8, it.y - 8, it.x + 8, it.y + 8]);
-  const boxes = [];
-  const free = (b) => !boxes.some((o) => b[0] < o[2] && b[2] > o[0] && b[1] < o[3] && b[3] > o[1]) &&
-    !taken.some((o) => b[0] < o[2] && b[2] > o[0] && b[1] < o[3] && b[3] > o[1]);
+  // Boxes taken (symbols and labels drawn), by grid cell, so a label is
+  // tried against its neighbours only.
+  const grid = new Map();
+  const cells = (b, f) => {
+    for (let gx = Math.floor(b[0] / CELL); gx <= Math.floor(b[2] / CELL); gx++) {
+      for (let gy = Math.floor(b[1] / CELL); gy <= Math.floor(b[3] / CELL); gy++) if (f(`${gx},${gy}`)) return true;
+    }
+    return false;
+  };
+  const take = (b) => cells(b, (k) => { if (!grid.has(k)) grid.set(k, []); grid.get(k).push(b); return false; });
+  const hit = (b) => cells(b, (k) => (grid.get(k) || []).some((o) => b[0] < o[2] && b[2] > o[0] && b[1] < o[3] && b[3] > o[1]));
+  if (want.length) for (const it of items) take([it.x - 8, it.y - 8, it.x + 8, it.y + 8]);
   ctx.font = '11px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
   const out = [];
   for (const it of want) {
+    if (out.length >= MAX_LABELS) break;
     const text = labelOf(it.t), w = ctx.measureText(text).width + 4;
-    // Right of the symbol, else left, above, below.
+    // Right of the symbol, else left, above, below; the symbol itself is
+    // in the grid, so a box is tested with it set aside.
     const tries = [[it.x + 11, it.y - 7], [it.x - 11 - w, it.y - 7], [it.x - w / 2, it.y - 24], [it.x - w / 2, it.y + 10]];
-    const spot = tries.map(([x, y]) => [x, y, x + w, y + 14]).find((b) => free(b) || rank(it) === 0);
+    const spot = tries.map(([x, y]) => [x, y, x + w, y + 14]).find((b) => !hit(b)) || (rank(it) === 0 ? [it.x + 11, it.y - 7, it.x + 11 + w, it.y + 7] : null);
     if (!spot) continue;
-    boxes.push(spot);
+    take(spot);
     ctx.fillStyle = 'rgba(8, 16, 24, 0.72)';
     ctx.fillRect(spot[0], spot[1], w, 14);
     ctx.fillStyle = it.t.watch ? '#ffc9ff' : focusIds.has(it.t.id) ? '#bff8ff' : '#e6eef4';
@@ -200,3 +216,4 @@ function drawLabels(ctx, items, zoom, selected, focusIds) {
   }
   return out;
 }
+const CELL = 48, MAX_LABELS = 400, MAX_LABELLED_CROWD = 3000;
