@@ -319,8 +319,10 @@ export async function show(it) {
     const last = lastPoint(track);
     if (last) [lat, lon] = last;
   }
-  focus.show(ctx.map, ctx.layer, { lat, lon, label: `${kindName(it.kind)}: ${it.title}`, ids: it.ids, track, item: it });
+  // The drawer first: the map fits the event into what the drawer leaves.
   evidence(it);
+  const label = `${kindName(it.kind)}: ${it.title}`;
+  focus.show(ctx.map, ctx.layer, { lat, lon, label: label.length > 64 ? label.slice(0, 62) + '…' : label, ids: it.ids, track, item: it });
   for (const li of document.querySelectorAll('li.ev.current')) li.classList.remove('current');
   for (const [x, li] of rendered) if (x === it) li.classList.add('current');
   window.dispatchEvent(new CustomEvent('atl-shown', { detail: it }));
