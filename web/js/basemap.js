@@ -115,13 +115,24 @@ function showPlaces() {
   placeGroup.clearLayers();
   if (!places || map.getZoom() < PLACES_ZOOM) return;
   const b = map.getBounds().pad(0.1);
-  const labels = map.getZoom() >= LABEL_ZOOM;
+  const zoomOk = map.getZoom() >= LABEL_ZOOM;
+  // A label only where it does not cover another (about 6.5 px a letter);
+  // the others keep their card on hover.
+  const boxes = [];
+  const fits = (lat, lon, text) => {
+    const pt = map.latLngToContainerPoint([lat, lon]), w = 6.5 * text.length + 8;
+    const box = [pt.x + 4, pt.y - 8, pt.x + 4 + w, pt.y + 8];
+    if (boxes.some((o) => box[0] < o[2] && box[2] > o[0] && box[1] < o[3] && box[3] > o[1])) return false;
+    boxes.push(box);
+    return true;
+  };
   let n = 0;
   for (const p of places) {
     if (n >= MAX_PLACES) break;
     const [kind, code, name, lat, lon, extra] = p;
     if (!b.contains([lat, lon])) continue;
     n++;
+    const labels = zoomOk && fits(lat, lon, kind === 'a' ? code : name);
     const airport = kind === 'a';
     const m = L.circleMarker([lat, lon], {
       radius: 2.5, weight: 1, color: airport ? '#aab6be' : '#6fb8dd', fillColor: airport ? '#aab6be' : '#6fb8dd', fillOpacity: 0.6, opacity: 0.8,
