@@ -28,7 +28,7 @@ export function show(map, layer, place) {
     const m = L.circleMarker([place.lat, place.lon], {
       radius: 16, color: '#00e5ff', weight: 3, fill: false, interactive: false, className: 'atl-focus',
     });
-    if (place.label) m.bindTooltip(place.label, { permanent: true, direction: 'right', className: 'atl-focus-label' });
+    if (place.label) m.bindTooltip(place.label, { permanent: true, direction: 'auto', className: 'atl-focus-label' });
     group.addLayer(m);
     if (bounds) bounds.extend([place.lat, place.lon]);
   }
