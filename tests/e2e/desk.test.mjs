@@ -131,6 +131,8 @@ try {
   const flights = rows.filter((r) => r.kind === 'flight');
   check(flights.length > 0 && flights.every((r) => /→/.test(r.text)), `flight rows name the airports (${flights[0] && flights[0].text.slice(0, 90)})`);
   check(!rows.some((r) => /\b1[67]\d{11}\b/.test(r.text) || /[{}]/.test(r.text)), 'no row shows epoch milliseconds or JSON');
+  const meeting = rows.find((r) => r.kind === 'encounter');
+  check(meeting && /\d+ nm [NESW]{1,3} of [A-Z]/.test(meeting.text), `a meeting at sea says where in words (${meeting && meeting.text.slice(0, 140)})`);
 
   // ---- 2. the demo's maritime zones concern vessels only
   const fenceApi = await api(page, 'api/v1/events?kind=geofence_enter,geofence_exit,geofence_dwell&limit=10000');

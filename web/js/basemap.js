@@ -148,6 +148,37 @@ function showPlaces() {
   document.body.dataset.places = String(n);
 }
 
+// The nearest port or airport within max_nm of a position, in words: "62 nm
+// NNE of Puerto Cabello" ('' before places.json is in, or none near).
+const COMPASS = ['N', 'NNE', 'NE', 'ENE', 'E', 'ESE', 'SE', 'SSE', 'S', 'SSW', 'SW', 'WSW', 'W', 'WNW', 'NW', 'NNW'];
+export function near(lat, lon, maxNm = 150) {
+  if (!places || typeof lat !== 'number' || typeof lon !== 'number') return '';
+  let best = null, bestD = Infinity;
+  const k = Math.cos((lat * Math.PI) / 180);
+  for (const p of places) {
+    const dy = p[3] - lat, dx = (p[4] - lon) * k;
+    const d = dx * dx + dy * dy;
+    if (d < bestD) { bestD = d; best = p; }
+  }
+  if (!best) return '';
+  const nm = Math.sqrt(bestD) * 60;
+  if (nm > maxNm) return '';
+  const name = best[0] === 'a' ? `${shortAirport(best[2])} (${best[1]})` : titleCase(best[2]);
+  if (nm < 1) return `at ${name}`;
+  // Bearing from the place to the position.
+  const brg = (Math.atan2((lon - best[4]) * k, lat - best[3]) * 180) / Math.PI;
+  return `${Math.round(nm)} nm ${COMPASS[Math.round(((brg + 360) % 360) / 22.5) % 16]} of ${name}`;
+}
+function shortAirport(n) {
+  return String(n).replace(/\b(International|Airport|Aeropuerto|Internacional)\b/g, '').replace(/\s+/g, ' ').trim();
+}
+let onPlaces = null;
+// fn() once the places are in (rows labelled before can say where now).
+export function whenPlaces(fn) {
+  if (places) fn();
+  else onPlaces = fn;
+}
+
 function titleCase(s) {
   return String(s).toLowerCase().replace(/\b[a-z]/g, (c) => c.toUpperCase());
 }
@@ -170,6 +201,10 @@ export function init(m, onReady) {
     })
     .catch((e) => { if (onReady) onReady(e); });
   json('basemap/10m/index.json').then((doc) => { index = doc; update(); }).catch(() => {});
-  json('basemap/places.json').then((doc) => { places = doc.places; showPlaces(); }).catch(() => {});
+  json('basemap/places.json').then((doc) => {
+    places = doc.places;
+    showPlaces();
+    if (onPlaces) onPlaces();
+  }).catch(() => {});
   map.on('moveend zoomend', update);
 }

@@ -12,6 +12,7 @@
 import { iso, span, latLon, num } from './util.js';
 import { targetId } from './picture.js';
 import * as names from './names.js';
+import { near } from './basemap.js';
 
 // Kinds as an analyst says them.
 export const KIND_NAMES = {
@@ -190,7 +191,11 @@ export function relabel(it) {
   const f = it.fields;
   const head = HEADLINES[it.kind] ? HEADLINES[it.kind](f, it) : null;
   it.title = head ? head[0] : genericTitle(f);
-  it.place = (head && head[1]) || (it.lat !== null ? latLon(it.lat, it.lon) : '');
+  // Where, in words: the zone or port the detector names, else the position
+  // and the nearest port or airport.
+  const here = it.lat !== null ? near(it.lat, it.lon) : '';
+  it.place = (head && head[1]) || (it.lat !== null ? latLon(it.lat, it.lon) + (here ? ` (${here})` : '') : '');
+  if (head && head[1] && here && /from shore$/.test(head[1])) it.place += `, ${here}`;
   const when = it.t1 && it.t1 !== it.t0 ? span(it.t0, it.t1) : iso(it.t0);
   const bits = head ? head[2].filter(Boolean) : [];
   it.sub = [when, ...bits].filter(Boolean).join(' · ');

@@ -16,6 +16,7 @@ import { normalise, relabel, evidenceLines, kindName, kindCount, fieldText, KIND
 import { targetId } from './picture.js';
 import * as focus from './focus.js';
 import * as names from './names.js';
+import { whenPlaces } from './basemap.js';
 
 const PAGE = 200, LIVE_KEEP = 500, API_MAX = 10000;
 export const ROUTINE = new Set(['flight', 'port_call', 'geofence_enter', 'geofence_exit', 'geofence_dwell', 'area_entry']);
@@ -74,6 +75,8 @@ export function init(context) {
   });
   document.getElementById('evidence-close').addEventListener('click', closeEvidence);
   document.getElementById('ev-more').addEventListener('click', () => more());
+  // Rows labelled before the ports and airports were in: say where now.
+  whenPlaces(() => { for (const it of items) relabel(it); if (items.length) render(); });
   document.getElementById('evidence-fold').addEventListener('click', () => {
     const folded = document.getElementById('evidence').classList.toggle('folded');
     document.getElementById('evidence-fold').textContent = folded ? '▸' : '▾';
