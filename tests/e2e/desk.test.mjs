@@ -152,6 +152,13 @@ try {
   check(/ nm/.test(fields) && / h\b/.test(fields) && /\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/.test(fields) && /ago/.test(fields) && !/[{}]/.test(fields) && !/\b1[67]\d{11}\b/.test(fields),
     'the detector fields read with units, ISO UTC times and ages, no JSON, no epoch ms');
   await shot(page, '07-evidence-drawer.png', 'a dark gap shown on the map, its evidence in the bottom drawer');
+  // The picture moved to the gap's end: the counts of that day under the store's.
+  const at = await page.evaluate(() => window.atalaya.time());
+  const day = Math.floor(at / 86400000) * 86400000;
+  const dayTruth = await api(page, `api/v1/triage?from=${day}&to=${day + 86400000 - 1}`);
+  const dayText = await poll(page, () => { const e = document.getElementById('ev-day'); return e ? e.textContent : null; }, null, 5000) || '';
+  check(dayText.startsWith(`${new Date(day).toISOString().slice(0, 10)} (the slider's day): ${dayTruth.total.toLocaleString('en-US')} events`),
+    `the counts of the slider's day under the store's (${dayText.slice(0, 90)})`);
   await page.click('#evidence-fold');
   check(await page.locator('#evidence .drawer-body').isHidden(), 'the drawer folds to its title');
   await page.click('#evidence-close');

@@ -349,7 +349,7 @@ window.atalaya = {
     document.title = 'atalaya — investigation';
     // Ages ("3 h ago") count back from the store's latest data, not from now.
     setReference(found.span && found.span.to);
-    timeline.init({ span: found.span, onChange: (at) => loadAt(at) });
+    timeline.init({ span: found.span, onChange: (at) => { events.dayOf(at); return loadAt(at); } });
     questions.init({
       map, layer, span: () => timeline.span(), time: () => timeline.time(), goTo: ctx.goTo,
       showKinds: () => events.showKinds(events.DARK),

@@ -203,9 +203,29 @@ function summary() {
       typeof triage.alerts === 'number' ? ` · ${num(triage.alerts)} alerts` : '', triage.open ? ` · ${num(triage.open)} open` : ''),
     plain.length ? el('div', { class: 'routine-kinds' }, 'routine: ', ...joined(plain),
       el('span', { id: 'ev-paged', class: 'muted' }, '')) : null,
+    dayLine ? el('div', { id: 'ev-day', class: 'muted' }, `${iso(dayLine.from).slice(0, 10)} (the slider's day): ${num(dayLine.t.total)} events` +
+      (dayLine.t.kinds.length ? ': ' + [...dayLine.t.kinds].sort((a, b) => (ROUTINE.has(a.kind) - ROUTINE.has(b.kind)) || b.count - a.count)
+        .map((k) => kindCount(k.count, k.kind)).join(', ') : '')) : null,
   );
   document.getElementById('events').dataset.total = triage.total;
 }
+// The slider's day (UTC) when it is not at the latest data: the same
+// counts for that day, under the store's, so "what happened that day" is
+// one glance (null: the line goes).
+let dayLine = null, daySeq = 0;
+const dayCounts = debounce(async (at) => {
+  const mine = ++daySeq;
+  if (at === null || at === undefined) { dayLine = null; summary(); return; }
+  const from = Math.floor(at / 86400000) * 86400000, to = from + 86400000 - 1;
+  const t = await get(store.triage({ from, to }), null);
+  if (mine !== daySeq || !t) return;
+  dayLine = { from, t };
+  summary();
+}, 400);
+export function dayOf(at) {
+  if (ctx && ctx.mode() === 'store') dayCounts(at);
+}
+
 function SEVERITY_ORDER(k) {
   return k === 'ais_gap' ? 90 : SEVERITY[k] ?? 50;
 }
