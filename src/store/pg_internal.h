@@ -79,6 +79,9 @@ int pg_query_identity(struct store *s, uint8_t kind, uint32_t id, store_identity
 int pg_query_area(struct store *s, double lat0, double lon0, double lat1, double lon1, int64_t from_ms,
                   int64_t to_ms, store_position_cb cb, void *ctx);
 int pg_query_events(struct store *s, const struct store_event_filter *f, store_event_cb cb, void *ctx);
+int pg_count_events(struct store *s, const struct store_event_filter *f, store_kind_count_cb cb, void *ctx);
+int pg_event_entities(struct store *s, const struct store_event_filter *f, size_t limit, store_entity_cb cb,
+                      void *ctx);
 
 int pgr_timespan(struct store *s, int64_t *from_ms, int64_t *to_ms);
 int pgr_last_rows(struct store *s, struct store_rows *out);
@@ -100,7 +103,8 @@ struct ref_wl_index *pgr_watchlist_index(struct store *s, const struct ref_wl_se
     .timespan = pgr_timespan, .last_rows = pgr_last_rows, .query_picture = pgr_query_picture,              \
     .query_latest = pgr_query_latest, .query_identity_at = pgr_query_identity_at, .search = pgr_search,    \
     .query_alerts = pgr_query_alerts, .query_events_after = pgr_query_events_after,                        \
-    .query_open_events = pgr_query_open_events,                                                          \
+    .query_open_events = pgr_query_open_events, .count_events = pg_count_events,                         \
+    .event_entities = pg_event_entities,                                                                 \
     .watchlist_load = pgr_watchlist_load, .watchlist_add = pgr_watchlist_add,                              \
     .watchlist_remove = pgr_watchlist_remove, .watchlist_index = pgr_watchlist_index
 

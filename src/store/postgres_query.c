@@ -129,11 +129,18 @@ static bool safe_key(const char *k)
     return true;
 }
 
-/* Assembled from fixed fragments; every value is a parameter. Details are
- * kept as the text the detector wrote (so they read back byte for byte)
- * and parsed for a condition; lower() under the C collation folds ASCII
- * only, as SQLite's NOCASE. */
-int pg_query_events(struct store *s, const struct store_event_filter *f, store_event_cb cb, void *ctx)
+/* The filter's conditions as " WHERE ...", assembled from fixed fragments;
+ * every value is a parameter (in w->v, from $1). Details are kept as the
+ * text the detector wrote (so they read back byte for byte) and parsed for
+ * a condition. -1 with err set on a bad filter. */
+enum { MAXP = 4 + STORE_FILTER_KINDS + 7 + 2 * STORE_FILTER_WHERE + 1 };
+struct ev_where {
+    char num[MAXP][32];
+    const char *v[MAXP];
+    int k;
+};
+
+static int ev_where(struct store *s, const struct store_event_filter *f, struct buf *b, struct ev_where *w)
 {
     if (f->nkinds > STORE_FILTER_KINDS || f->nwhere > STORE_FILTER_WHERE) {
         snprintf(s->err, sizeof s->err, "event filter: too many conditions");
@@ -144,71 +151,122 @@ int pg_query_events(struct store *s, const struct store_event_filter *f, store_e
             snprintf(s->err, sizeof s->err, "event filter: bad field name");
             return -1;
         }
-    enum { MAXP = 4 + STORE_FILTER_KINDS + 7 + 2 * STORE_FILTER_WHERE + 1 };
-    char num[MAXP][32];
-    const char *v[MAXP];
     int k = 0;
-    struct buf b;
-    buf_init(&b, 512);
-    buf_puts(&b, "SELECT " PG_EVENT_COLS " FROM event WHERE coalesce(t_end, t_start)>=$1::int8");
-    snprintf(num[k], sizeof num[k], "%lld", (long long)f->from_ms), v[k] = num[k], k++;
+    snprintf(w->num[k], sizeof w->num[k], "%lld", (long long)f->from_ms), w->v[k] = w->num[k], k++;
+    buf_puts(b, " WHERE coalesce(t_end, t_start)>=$1::int8");
     if (f->to_ms) {
-        snprintf(num[k], sizeof num[k], "%lld", (long long)f->to_ms), v[k] = num[k], k++;
-        buf_printf(&b, " AND t_start<=$%d::int8", k);
+        snprintf(w->num[k], sizeof w->num[k], "%lld", (long long)f->to_ms), w->v[k] = w->num[k], k++;
+        buf_printf(b, " AND t_start<=$%d::int8", k);
     }
     for (size_t i = 0; i < f->nkinds; i++) {
-        v[k++] = f->kinds[i];
-        buf_printf(&b, i == 0 ? " AND kind IN ($%d" : ",$%d", k);
+        w->v[k++] = f->kinds[i];
+        buf_printf(b, i == 0 ? " AND kind IN ($%d" : ",$%d", k);
     }
     if (f->nkinds)
-        buf_puts(&b, ")");
+        buf_puts(b, ")");
     if (f->entity_kind) {
-        snprintf(num[k], sizeof num[k], "%u", f->entity_kind), v[k] = num[k], k++;
-        snprintf(num[k], sizeof num[k], "%u", f->entity_id), v[k] = num[k], k++;
-        buf_printf(&b, " AND rid IN (SELECT event FROM event_entity WHERE kind=$%d::int2 AND id=$%d::int8)", k - 1,
+        snprintf(w->num[k], sizeof w->num[k], "%u", f->entity_kind), w->v[k] = w->num[k], k++;
+        snprintf(w->num[k], sizeof w->num[k], "%u", f->entity_id), w->v[k] = w->num[k], k++;
+        buf_printf(b, " AND rid IN (SELECT event FROM event_entity WHERE kind=$%d::int2 AND id=$%d::int8)", k - 1,
                    k);
     }
     if (f->has_box) {
-        snprintf(num[k], sizeof num[k], "%.17g", fmin(f->lat0, f->lat1)), v[k] = num[k], k++;
-        snprintf(num[k], sizeof num[k], "%.17g", fmax(f->lat0, f->lat1)), v[k] = num[k], k++;
-        snprintf(num[k], sizeof num[k], "%.17g", fmin(f->lon0, f->lon1)), v[k] = num[k], k++;
-        snprintf(num[k], sizeof num[k], "%.17g", fmax(f->lon0, f->lon1)), v[k] = num[k], k++;
-        buf_printf(&b, " AND lat BETWEEN $%d::float8 AND $%d::float8 AND lon BETWEEN $%d::float8 AND $%d::float8",
+        snprintf(w->num[k], sizeof w->num[k], "%.17g", fmin(f->lat0, f->lat1)), w->v[k] = w->num[k], k++;
+        snprintf(w->num[k], sizeof w->num[k], "%.17g", fmax(f->lat0, f->lat1)), w->v[k] = w->num[k], k++;
+        snprintf(w->num[k], sizeof w->num[k], "%.17g", fmin(f->lon0, f->lon1)), w->v[k] = w->num[k], k++;
+        snprintf(w->num[k], sizeof w->num[k], "%.17g", fmax(f->lon0, f->lon1)), w->v[k] = w->num[k], k++;
+        buf_printf(b, " AND lat BETWEEN $%d::float8 AND $%d::float8 AND lon BETWEEN $%d::float8 AND $%d::float8",
                    k - 3, k - 2, k - 1, k);
     }
     if (f->state) {
-        v[k++] = f->state == STORE_STATE_OPEN ? "1" : "0";
-        buf_printf(&b, " AND state=$%d::int2", k);
+        w->v[k++] = f->state == STORE_STATE_OPEN ? "1" : "0";
+        buf_printf(b, " AND state=$%d::int2", k);
     }
     for (size_t i = 0; i < f->nwhere; i++) {
-        v[k++] = f->where[i].key;
-        v[k++] = f->where[i].value ? f->where[i].value : "";
+        w->v[k++] = f->where[i].key;
+        w->v[k++] = f->where[i].value ? f->where[i].value : "";
         /* As SQLite's CAST(json_extract(...) AS TEXT) ... COLLATE NOCASE: a
          * boolean reads 1 or 0, and case folds ASCII only (collation "C"). */
-        buf_printf(&b,
+        buf_printf(b,
                    " AND lower((CASE WHEN jsonb_typeof(details::jsonb->$%d)='boolean'"
                    " THEN (details::jsonb->>$%d)::boolean::int::text ELSE details::jsonb->>$%d END) COLLATE \"C\")"
                    " = lower($%d COLLATE \"C\")",
                    k - 1, k - 1, k - 1, k);
     }
-    buf_puts(&b, f->newest_first ? " ORDER BY t_start DESC, rid DESC" : " ORDER BY t_start, rid");
-    if (f->limit) {
-        snprintf(num[k], sizeof num[k], "%zu", f->limit), v[k] = num[k], k++;
-        buf_printf(&b, " LIMIT $%d::int8", k);
+    w->k = k;
+    return 0;
+}
+
+/* head + WHERE(f) + tail (which may use $LIMIT for a limit parameter, NULL:
+ * none), run; NULL with err set. */
+static struct pg_result *ev_run(struct store *s, const char *what, const char *head,
+                                const struct store_event_filter *f, const char *tail, size_t limit)
+{
+    struct ev_where w;
+    struct buf b;
+    buf_init(&b, 512);
+    buf_puts(&b, head);
+    if (ev_where(s, f, &b, &w)) {
+        buf_free(&b);
+        return NULL;
+    }
+    buf_puts(&b, tail);
+    if (limit) {
+        snprintf(w.num[w.k], sizeof w.num[w.k], "%zu", limit), w.v[w.k] = w.num[w.k], w.k++;
+        buf_printf(&b, " LIMIT $%d::int8", w.k);
     }
     buf_putc(&b, 0);
-    struct pg_result *r = pgx_exec(s, b.p, k, v);
+    struct pg_result *r = pgx_exec(s, (const char *)b.p, w.k, w.v);
     buf_free(&b);
-    if (!r) {
-        pgx_prefix(s, "events query: ");
+    if (!r)
+        pgx_prefix(s, what);
+    return r;
+}
+
+int pg_query_events(struct store *s, const struct store_event_filter *f, store_event_cb cb, void *ctx)
+{
+    struct pg_result *r = ev_run(s, "events query: ", "SELECT " PG_EVENT_COLS " FROM event", f,
+                                 f->newest_first ? " ORDER BY t_start DESC, rid DESC" : " ORDER BY t_start, rid",
+                                 f->limit);
+    if (!r)
         return -1;
-    }
     for (int i = 0; i < pgx_rows(r); i++) {
         struct store_event e;
         pgx_row_event(r, i, &e);
         if (cb(ctx, &e))
             break;
     }
+    pgx_clear(r);
+    return 0;
+}
+
+/* "Open" as SQLite's count_events counts it: no end yet. */
+int pg_count_events(struct store *s, const struct store_event_filter *f, store_kind_count_cb cb, void *ctx)
+{
+    struct pg_result *r =
+        ev_run(s, "events count: ",
+               "SELECT kind, count(*), sum(CASE WHEN t_end IS NULL OR t_end=0 THEN 1 ELSE 0 END) FROM event", f,
+               " GROUP BY kind ORDER BY count(*) DESC, kind", 0);
+    if (!r)
+        return -1;
+    for (int i = 0; i < pgx_rows(r); i++)
+        if (cb(ctx, pgx_text(r, i, 0), pgx_int(r, i, 1), pgx_int(r, i, 2)))
+            break;
+    pgx_clear(r);
+    return 0;
+}
+
+int pg_event_entities(struct store *s, const struct store_event_filter *f, size_t limit, store_entity_cb cb,
+                      void *ctx)
+{
+    struct pg_result *r = ev_run(s, "event entities: ",
+                                 "SELECT DISTINCT kind, id FROM event_entity WHERE event IN (SELECT rid FROM event", f,
+                                 ") ORDER BY kind, id", limit);
+    if (!r)
+        return -1;
+    for (int i = 0; i < pgx_rows(r); i++)
+        if (cb(ctx, (uint8_t)pgx_int(r, i, 0), (uint32_t)pgx_int(r, i, 1)))
+            break;
     pgx_clear(r);
     return 0;
 }

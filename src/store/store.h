@@ -124,6 +124,9 @@ typedef int (*store_alert_cb)(void *ctx, const struct store_alert *a);
 struct event;
 typedef int (*store_open_event_cb)(void *ctx, const struct event *e);
 typedef int (*store_hit_cb)(void *ctx, const struct store_hit *h);
+/* One kind of event: how many match, how many of those are still open. */
+typedef int (*store_kind_count_cb)(void *ctx, const char *kind, int64_t count, int64_t open);
+typedef int (*store_entity_cb)(void *ctx, uint8_t kind, uint32_t id);
 
 struct ref_wl_set;
 struct ref_wl_entry;
@@ -188,6 +191,12 @@ struct store_ops {
     int (*query_open_events)(struct store *s, store_open_event_cb cb, void *ctx);
     /* Events written (added or updated) after seq after_seq, in seq order (live push). */
     int (*query_events_after)(struct store *s, int64_t after_seq, size_t limit, store_event_cb cb, void *ctx);
+    /* The events matching f (its order and limit aside) counted per kind,
+     * most numerous first; and the distinct entities they are about, at most
+     * limit of them (0: all). The triage of the event list. */
+    int (*count_events)(struct store *s, const struct store_event_filter *f, store_kind_count_cb cb, void *ctx);
+    int (*event_entities)(struct store *s, const struct store_event_filter *f, size_t limit, store_entity_cb cb,
+                          void *ctx);
     /* Watchlists kept beside the store (ref/watchlist.h): appends every entry
      * to set; adds one (sets e->id); removes one (1 removed, 0 none, -1);
      * builds the match index over set with the registry of the same file. */

@@ -119,6 +119,10 @@ done <<EOF
 /api/v1/events?limit=500
 /api/v1/events?state=open
 /api/v1/events?state=closed&limit=200
+/api/v1/triage
+/api/v1/triage?state=open&kind=port_call,geofence_dwell
+/api/v1/find?q=DQX
+/api/v1/find?q=DEMO
 /api/v1/flights
 /api/v1/portcalls
 /api/v1/alerts

@@ -302,6 +302,18 @@ static int count_event(void *ctx, const struct store_event *e)
     return 0;
 }
 
+static int on_kind_count(void *ctx, const char *kind, int64_t count, int64_t open)
+{
+    buf_printf(ctx, "%s:%lld:%lld ", kind, (long long)count, (long long)open);
+    return 0;
+}
+
+static int on_entity(void *ctx, uint8_t kind, uint32_t id)
+{
+    buf_printf(ctx, kind == STORE_VESSEL ? "%u/%u " : "%u/%x ", kind, id);
+    return 0;
+}
+
 static void test_events(void)
 {
     struct store *s = fresh();
@@ -361,9 +373,22 @@ static void test_events(void)
     n = 0;
     CHECK_EQ_INT(s->ops->query_events(s, &box, count_event, &n), 0);
     CHECK_EQ_INT(n, 1);
+    /* The triage: counts per kind, most first, and the entities involved. */
+    struct buf tb;
+    buf_init(&tb, 128);
+    struct store_event_filter all = {0};
+    CHECK_EQ_INT(s->ops->count_events(s, &all, on_kind_count, &tb), 0);
+    CHECK_EQ_INT(s->ops->event_entities(s, &all, 0, on_entity, &tb), 0);
+    CHECK_EQ_INT(s->ops->event_entities(s, &all, 2, on_entity, &tb), 0);
+    CHECK_EQ_INT(s->ops->count_events(s, &h, on_kind_count, &tb), 0); /* flights to BR: none */
+    CHECK_EQ_INT(s->ops->event_entities(s, &g, 0, on_entity, &tb), 0); /* about vessel 9: none */
+    buf_putc(&tb, 0);
+    CHECK_STR((char *)tb.p, "encounter:1:0 flight:1:0 1/7 1/8 2/abc123 1/7 1/8 ");
+    buf_free(&tb);
     /* A key that could escape the JSON path is refused, not spliced. */
     struct store_event_filter bad = {.nwhere = 1, .where = {{"a') OR 1=1 --", "x"}}};
     CHECK(s->ops->query_events(s, &bad, count_event, &n) != 0);
+    CHECK(s->ops->count_events(s, &bad, on_kind_count, &tb) != 0);
     store_close(s);
     cleanup();
 }
