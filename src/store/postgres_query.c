@@ -240,12 +240,11 @@ int pg_query_events(struct store *s, const struct store_event_filter *f, store_e
     return 0;
 }
 
-/* "Open" as SQLite's count_events counts it: no end yet. */
 int pg_count_events(struct store *s, const struct store_event_filter *f, store_kind_count_cb cb, void *ctx)
 {
     struct pg_result *r =
         ev_run(s, "events count: ",
-               "SELECT kind, count(*), sum(CASE WHEN t_end IS NULL OR t_end=0 THEN 1 ELSE 0 END) FROM event", f,
+               "SELECT kind, count(*), sum(CASE WHEN state=1 THEN 1 ELSE 0 END) FROM event", f,
                " GROUP BY kind ORDER BY count(*) DESC, kind", 0);
     if (!r)
         return -1;

@@ -612,7 +612,7 @@ static sqlite3_stmt *ev_prepare(struct store *s, const char *head, const struct 
 
 int sqr_count_events(struct store *s, const struct store_event_filter *f, store_kind_count_cb cb, void *ctx)
 {
-    sqlite3_stmt *st = ev_prepare(s, "SELECT kind, count(*), sum(t_end IS NULL OR t_end=0) FROM event", f,
+    sqlite3_stmt *st = ev_prepare(s, "SELECT kind, count(*), sum(state=1) FROM event", f,
                                   " GROUP BY kind ORDER BY count(*) DESC, kind");
     if (!st)
         return -1;

@@ -497,12 +497,26 @@ static void test_event_life(void)
     CHECK_EQ_INT(s->ops->query_events_after(s, seq1, 10, on_seq, &sl), 0);
     CHECK(sl.n == 1 && sl.id == id && sl.seq > seq1);
     int64_t seq2 = sl.seq;
+    struct buf oc;
+    buf_init(&oc, 64);
+    struct store_event_filter any = {0};
+    CHECK_EQ_INT(s->ops->count_events(s, &any, on_kind_count, &oc), 0);
+    buf_putc(&oc, 0);
+    CHECK_STR((char *)oc.p, "ais_gap:1:1 loitering:1:0 "); /* the gap still open */
+    buf_free(&oc);
     ev_state(&e, EVENT_CLOSED);
     e.t_end_ms = 4000;
     ev_entity(&e, EVENT_VESSEL, 8, "reappeared_as");
     CHECK_EQ_INT(store_put_event(s, &e), 0);
     store_flush(s);
     CHECK_EQ_INT(count_rows("event"), 2);
+    struct buf kc;
+    buf_init(&kc, 64);
+    struct store_event_filter all = {0};
+    CHECK_EQ_INT(s->ops->count_events(s, &all, on_kind_count, &kc), 0);
+    buf_putc(&kc, 0);
+    CHECK_STR((char *)kc.p, "ais_gap:1:0 loitering:1:0 "); /* closed now */
+    buf_free(&kc);
     memset(&sl, 0, sizeof sl);
     CHECK_EQ_INT(s->ops->query_events_after(s, seq2, 10, on_seq, &sl), 0);
     CHECK(sl.n == 1 && sl.id == id && sl.seq > seq2 && sl.state == EVENT_CLOSED);
