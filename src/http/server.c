@@ -66,6 +66,8 @@ struct http_server {
     struct sse_hub *hub;        /* /api/v1/stream */
     struct http_stream *stream;
     int64_t docs_row;           /* serve: position row the /data documents are of */
+    int64_t (*picture_clock)(void *ctx); /* http_config's */
+    void *picture_clock_ctx;
 };
 
 /* A request with a body (POST) collects it here between calls. */
@@ -601,7 +603,8 @@ static void on_tick(struct net_loop *l, void *ctx)
     atomic_store(&s->counters.conns_expired, n.expired);
     atomic_store(&s->counters.conns_evicted, n.evicted);
     atomic_store(&s->counters.conns_over, n.over);
-    http_refresh(s, net_realtime_ms());
+    int64_t t = s->picture_clock ? s->picture_clock(s->picture_clock_ctx) : 0;
+    http_refresh(s, t > 0 ? t : net_realtime_ms());
 }
 
 /* HOST:PORT, [V6]:PORT or PORT alone (127.0.0.1). */
@@ -697,6 +700,8 @@ struct http_server *http_start(const struct http_config *cfg, struct net_loop *l
         http_stop(s);
         return NULL;
     }
+    s->picture_clock = cfg->picture_clock;
+    s->picture_clock_ctx = cfg->picture_clock_ctx;
     net_loop_every(loop, s->live.refresh_ms, on_tick, s);
     return s;
 }
