@@ -114,6 +114,7 @@ static void on_update(void *ctx, const struct trk_update *u, const char *evidenc
     (void)evidence;
     (void)evidence_len;
     struct ingest *g = ctx;
+    store_input_at(g->st, g->p.in_pos);
     if (u->kind == TRK_VESSEL)
         store_vessel(g, u);
     else
@@ -140,6 +141,7 @@ int cmd_ingest(int argc, char **argv)
         {"store", required_argument, 0, 's'},     {"batch", required_argument, 0, 'b'},
         {"retain-days", required_argument, 0, 'r'}, {"quiet", no_argument, 0, 'q'},
         {"no-detect", no_argument, 0, 'N'},       {"positions", required_argument, 0, 'P'},
+        {"resume", no_argument, 0, 'R'},
         PIPELINE_LONGOPTS,
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
     };
@@ -147,7 +149,7 @@ int cmd_ingest(int argc, char **argv)
     struct pipeline_config pc = {.who = "atalaya ingest", .detect = true};
     unsigned batch = 5000;
     double retain_days = 0;
-    bool quiet = false, all_positions = false;
+    bool quiet = false, all_positions = false, resume = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
@@ -159,6 +161,7 @@ int cmd_ingest(int argc, char **argv)
         case 'r': retain_days = strtod(optarg, NULL); break;
         case 'q': quiet = true; break;
         case 'N': pc.detect = false; break;
+        case 'R': resume = true; break;
         case 'P':
             if (strcmp(optarg, "all") && strcmp(optarg, "thinned"))
                 return fprintf(stderr, "atalaya ingest: --positions all|thinned\n"), 1;
@@ -180,6 +183,8 @@ int cmd_ingest(int argc, char **argv)
                    "                   and every 10 s per aircraft, plus turns, speed and altitude changes\n"
                    "                   and the last fix before each silence (detectors see every fix)\n"
                    "  --modes-epoch S  UNIX time (s) of the Beast/AVR 12 MHz counter's zero\n"
+                   "  --resume         after an interrupted ingest of the same files: store only what it\n"
+                   "                   had not committed (the files are read again from the start)\n"
                    "  --quiet          no progress line\n");
             return 0;
         default: return 1;
@@ -208,8 +213,22 @@ int cmd_ingest(int argc, char **argv)
         return 2;
     }
     int rc = 0;
-    for (int i = optind; i < argc && rc == 0 && !g.failed; i++)
-        rc = pipeline_feed(&g.p, argv[i]);
+    for (int i = optind; i < argc && rc == 0 && !g.failed; i++) {
+        /* Where this file stands in the store (store.h, resumable ingest). */
+        struct store_mark from;
+        int r = store_input_file(g.st, argv[i], resume, &from);
+        if (r < 0) {
+            fprintf(stderr, "atalaya ingest: %s\n", g.st->err);
+            rc = 2;
+        } else {
+            if (r == 1 && !quiet && from.offset == STORE_INPUT_END)
+                fprintf(stderr, "atalaya ingest: %s: stored in full already\n", argv[i]);
+            else if (r == 1 && !quiet)
+                fprintf(stderr, "atalaya ingest: %s: stored up to byte %" PRId64 " already\n", argv[i], from.offset);
+            rc = pipeline_feed(&g.p, argv[i]);
+        }
+    }
+    store_input_at(g.st, STORE_INPUT_END);
     if (!g.failed) {
         pipeline_finish(&g.p);
         if (g.thin)

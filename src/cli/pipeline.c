@@ -118,6 +118,7 @@ static int feed_nmea(struct pipeline *p, struct in_file *in)
     size_t len;
     int overlong, rc;
     while (!p->stop && (rc = in_getline(in, &line, &len, &overlong)) == 1) {
+        p->in_pos = in_tell(in);
         struct ais_payload pl;
         if (ais_feed_line(p->ais, line, len, overlong != 0, &pl) != AIS_OK)
             continue;
@@ -168,6 +169,7 @@ static int feed_modes(struct pipeline *p, struct in_file *in, enum decode_input 
         size_t len;
         int overlong, rc;
         while (!p->stop && (rc = in_getline(in, &line, &len, &overlong)) == 1) {
+            p->in_pos = in_tell(in);
             struct modes_msg m;
             if (overlong || modes_sbs_parse(line, len, &m) != 0)
                 continue;
@@ -183,16 +185,20 @@ static int feed_modes(struct pipeline *p, struct in_file *in, enum decode_input 
         struct modes_demod_cfg cfg;
         modes_demod_parse_cfg(NULL, NULL, &cfg);
         struct modes_demod *d = modes_demod_new(&cfg);
-        while (!p->stop && (n = in_read(in, block, sizeof block)) > 0)
+        while (!p->stop && (n = in_read(in, block, sizeof block)) > 0) {
+            p->in_pos = in_tell(in);
             modes_demod_feed(d, block, (size_t)n, on_frame, p);
+        }
         modes_demod_flush(d, on_frame, p);
         modes_demod_free(d);
         return n < 0 ? 2 : 0;
     }
     struct modes_framer fr;
     modes_framer_init(&fr, kind == IN_BEAST ? MODES_FRAMER_BEAST : MODES_FRAMER_AVR);
-    while (!p->stop && (n = in_read(in, block, sizeof block)) > 0)
+    while (!p->stop && (n = in_read(in, block, sizeof block)) > 0) {
+        p->in_pos = in_tell(in);
         modes_framer_feed(&fr, block, (size_t)n, on_frame, p);
+    }
     return n < 0 ? 2 : 0;
 }
 

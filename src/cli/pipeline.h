@@ -71,6 +71,7 @@ struct pipeline {
     int64_t now_ms;          /* latest event time seen */
     uint64_t messages;       /* decoded messages that reached the tracker */
     const char *source;      /* receiver of the message in hand ("" unknown) */
+    int64_t in_pos;          /* decoded offset in the file of the end of the line or block in hand */
     const char *who;
     bool stop;               /* set by a hook to end the run (e.g. a failed store write) */
     /* Alert and event lines (JSON, one per line) from watch and detectors;
