@@ -47,7 +47,7 @@ struct run_config {
     struct cfg_list inputs, outputs, areas;
     const char *json_dir, *config, *db, *http, *store;
     double json_interval, stats_interval, receiver_lat, receiver_lon;
-    long client_buffer_kib;
+    long client_buffer_kib, max_entities;
     bool stats, fix2, dry_run;
     struct cfg_list strings; /* owns string values read from a config file */
 };
@@ -66,6 +66,7 @@ static const struct cfg_option run_options[] = {
     {"receiver-lon", CFG_DOUBLE, S(receiver_lon), NULL, "receiver longitude", 0},
     {"fix2", CFG_BOOL, S(fix2), NULL, "also correct 2-bit errors in DF17/18", 0},
     {"client-buffer-kib", CFG_INT, S(client_buffer_kib), "1024", "an output client further behind than this is dropped", 0},
+    {"max-entities", CFG_INT, S(max_entities), "1000000", "live vessels and aircraft at most; past it the least recently heard are evicted (docs/memory.md)", 0},
     {"stats", CFG_BOOL, S(stats), NULL, "print counters to stderr periodically", 0},
     {"stats-interval", CFG_DOUBLE, S(stats_interval), "60", "seconds between counter reports", 0},
     {"config", CFG_STR, S(config), NULL, "read settings from FILE (name = value lines, as the options)", 0},
@@ -786,7 +787,8 @@ int cmd_run(int argc, char **argv)
             fprintf(stderr, "atalaya run: %s\n", err);
             rc = 1;
         }
-    struct trk_config tcfg = {.enricher = watch_enricher(a->watch)};
+    struct trk_config tcfg = {.enricher = watch_enricher(a->watch),
+                              .max_entities = a->cfg.max_entities > 0 ? (size_t)a->cfg.max_entities : 0};
     a->trk = trk_new(&tcfg);
     struct modes_decoder_cfg dcfg = {.have_ref = a->cfg.receiver_lat != 0 || a->cfg.receiver_lon != 0,
                                      .ref_lat = a->cfg.receiver_lat, .ref_lon = a->cfg.receiver_lon};

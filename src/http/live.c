@@ -40,6 +40,9 @@ static void write_tracker(const struct http_live *l, struct jw *wp)
     jw_kuint(&w, "identity_changes", t->identity_changes);
     jw_kuint(&w, "expired_aircraft", t->expired_aircraft);
     jw_kuint(&w, "expired_vessels", t->expired_vessels);
+    jw_kuint(&w, "evicted_aircraft", t->evicted_aircraft);
+    jw_kuint(&w, "evicted_vessels", t->evicted_vessels);
+    jw_kuint(&w, "max_entities", trk_max_entities(l->trk));
     jw_obj_end(&w);
     *wp = w;
 }
@@ -76,6 +79,22 @@ static void write_stats(const struct http_live *l, int64_t now_ms, struct buf *o
     jw_obj_end(&w);
     jw_obj_end(&w);
     buf_putc(out, '\n');
+}
+
+bool http_live_due(struct http_live *l, enum http_doc doc, int64_t now_ms)
+{
+    if (!l->trk || (doc != HTTP_DOC_AIRCRAFT && doc != HTTP_DOC_VESSELS) || !l->rendered[doc])
+        return l->rendered[doc] = true;
+    uint64_t reads = atomic_load(&l->counters->doc_reads[doc]);
+    if (reads != l->reads_seen[doc]) {
+        l->reads_seen[doc] = reads;
+        l->due_until_ms[doc] = now_ms + HTTP_LIVE_LEASE_MS;
+    }
+    if (now_ms < l->due_until_ms[doc])
+        return true;
+    struct sse_stats st;
+    sse_hub_stats(l->hub, &st);
+    return st.clients > 0;
 }
 
 void http_live_write(const struct http_live *l, enum http_doc doc, int64_t now_ms, struct buf *out)

@@ -91,6 +91,11 @@ static void send_batch(struct sse_hub *h, const char *event, const struct batch 
 void http_stream_tick(struct http_stream *st, int64_t now_ms, const struct buf *aircraft, const struct buf *vessels)
 {
     if (!st->api) {
+        /* The picture is copied only for someone to send it to. */
+        struct sse_stats hs;
+        sse_hub_stats(st->hub, &hs);
+        if (!hs.clients)
+            return;
         struct buf b;
         buf_init(&b, aircraft->len + vessels->len + 64);
         buf_printf(&b, "{\"time\":%lld,\"aircraft\":", (long long)now_ms);
