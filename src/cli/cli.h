@@ -5,7 +5,8 @@
 
 #include <stdbool.h>
 
-enum decode_input { IN_AUTO, IN_NMEA, IN_AVR, IN_BEAST, IN_SBS, IN_IQ };
+#include "pipeline/sniff.h"
+
 enum decode_format { OUT_JSON, OUT_CSV, OUT_AVR, OUT_BEAST, OUT_NONE };
 
 /* Options of `atalaya decode`, parsed once by cmd_decode.c. */
@@ -29,9 +30,6 @@ struct in_file;
  * 0, or 2 when an input could not be read to its end. */
 int decode_ais_main(const struct decode_opts *o);
 int decode_modes_main(const struct decode_opts *o);
-
-/* Guesses the input format from the first bytes of a stream. */
-enum decode_input decode_sniff(const unsigned char *p, long n);
 
 int cmd_decode(int argc, char **argv);
 int cmd_replay(int argc, char **argv);

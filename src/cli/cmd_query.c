@@ -2,7 +2,7 @@
  *   flights    [--operator IRM] [--icao HEX] [--registration R] [--callsign C]
  *              [--departure ICAO] [--arrival ICAO] [--departure-country CC] [--arrival-country CC]
  *   portcalls  [--mmsi N] [--imo N] [--port NAME] [--country CC]
- *   events     [--kind K[,K...]] [--entity MMSI|ICAO] [--bbox LAT0,LON0,LAT1,LON1]
+ *   events     [--kind K[,K...]] [--entity MMSI|ICAO] [--bbox LAT0,LON0,LAT1,LON1] [--state open|closed]
  *   track      MMSI|ICAO           positions in the window
  *   entity     MMSI|ICAO           dossier: identities over time and every event about it
  *   area       LAT0 LON0 LAT1 LON1 the latest fix of each entity in the box (R*Tree)
@@ -23,7 +23,10 @@
 
 #include "cli/cli.h"
 #include "cli/query_out.h"
+#include "common/buf.h"
+#include "common/json.h"
 #include "common/timeparse.h"
+#include "detect/event.h"
 #include "store/store.h"
 
 /* MMSI: 9 decimal digits or fewer; ICAO: 6 hex digits or "icao:XXXXXX". */
@@ -86,38 +89,54 @@ static const struct qcol identity_cols[] = {
 struct query {
     struct qout out;
     bool evidence; /* rows carry their raw messages (json, geojson) */
+    bool lines;    /* events as the event writer's lines (--format json), not rows */
 };
+
+/* An event as the API and `replay --detect` write it (detect/event.h); the
+ * table, CSV and map forms read their columns from that same document. */
+static void event_json(const struct store_event *e, struct buf *b)
+{
+    struct jw w;
+    struct event_view v;
+    jw_init(&w, b);
+    store_event_view(e, &v);
+    event_write_json(&w, &v);
+}
 
 static json_t *event_row(const struct store_event *e, bool evidence)
 {
-    json_t *row = e->details_json ? json_loads(e->details_json, 0, NULL) : NULL;
+    struct buf b;
+    buf_init(&b, 2048);
+    event_json(e, &b);
+    json_t *row = json_loadb(b.p, b.len, 0, NULL);
+    buf_free(&b);
     if (!json_is_object(row)) {
         json_decref(row);
         row = json_object();
     }
-    json_object_set_new(row, "id", json_integer(e->id));
-    if (!json_object_get(row, "event"))
-        json_object_set_new(row, "event", json_string(e->kind));
-    if (!json_object_get(row, "t_start_ms"))
-        json_object_set_new(row, "t_start_ms", json_integer(e->t_start_ms));
-    if (!json_object_get(row, "t_end_ms") && e->t_end_ms)
-        json_object_set_new(row, "t_end_ms", json_integer(e->t_end_ms));
-    if (!json_object_get(row, "lat") && isfinite(e->lat)) {
-        json_object_set_new(row, "lat", json_real(e->lat));
-        json_object_set_new(row, "lon", json_real(e->lon));
-    }
-    if (!json_object_get(row, "hours") && e->t_end_ms)
-        json_object_set_new(row, "hours", json_real(round((double)(e->t_end_ms - e->t_start_ms) / 36000.0) / 100));
-    if (e->entities_json)
-        json_object_set_new(row, "entities", json_loads(e->entities_json, 0, NULL));
-    if (evidence && e->evidence)
-        json_object_set_new(row, "evidence", json_string(e->evidence));
+    if (!evidence)
+        json_object_del(row, "evidence");
+    /* The first entity's number in the mmsi / icao column. */
+    json_t *first = json_array_get(json_object_get(row, "entities"), 0);
+    if (first && !json_object_get(row, "mmsi") && json_object_get(first, "mmsi"))
+        json_object_set(row, "mmsi", json_object_get(first, "mmsi"));
+    if (first && !json_object_get(row, "icao") && json_object_get(first, "icao"))
+        json_object_set(row, "icao", json_object_get(first, "icao"));
     return row;
 }
 
 static int on_event(void *ctx, const struct store_event *e)
 {
     struct query *q = ctx;
+    if (q->lines) {
+        struct buf b;
+        buf_init(&b, 2048);
+        event_json(e, &b);
+        buf_putc(&b, '\n');
+        fwrite(b.p, 1, b.len, stdout);
+        buf_free(&b);
+        return 0;
+    }
     json_t *row = event_row(e, q->evidence);
     /* For reading, an encounter's two names in the name column. */
     json_t *names = json_object_get(row, "names");
@@ -188,6 +207,7 @@ static int usage(void)
            "            [--arrival ICAO] [--departure-country CC|NAME] [--arrival-country CC|NAME]\n"
            "  portcalls [--mmsi N] [--imo N] [--port NAME] [--country CC (ISO 3166 alpha-2)]\n"
            "  events    [--kind K[,K...]] [--entity MMSI|ICAO] [--bbox LAT0,LON0,LAT1,LON1]\n"
+           "            [--state open|closed]\n"
            "  track MMSI|ICAO | entity MMSI|ICAO | area LAT0 LON0 LAT1 LON1\n"
            "  T: ms or s since the epoch, or ISO 8601 UTC (2026-01-12, 2026-01-12T06:00Z)\n");
     return 0;
@@ -197,7 +217,7 @@ int cmd_query(int argc, char **argv)
 {
     enum {
         O_STORE = 256, O_FROM, O_TO, O_FORMAT, O_LIMIT, O_COUNT, O_OPERATOR, O_ICAO, O_REG, O_CALLSIGN,
-        O_DEP, O_ARR, O_DEPC, O_ARRC, O_MMSI, O_IMO, O_PORT, O_COUNTRY, O_KIND, O_ENTITY, O_BBOX
+        O_DEP, O_ARR, O_DEPC, O_ARRC, O_MMSI, O_IMO, O_PORT, O_COUNTRY, O_KIND, O_ENTITY, O_BBOX, O_STATE
     };
     static const struct option longopts[] = {
         {"store", required_argument, 0, O_STORE},   {"from", required_argument, 0, O_FROM},
@@ -210,7 +230,8 @@ int cmd_query(int argc, char **argv)
         {"mmsi", required_argument, 0, O_MMSI},     {"imo", required_argument, 0, O_IMO},
         {"port", required_argument, 0, O_PORT},     {"country", required_argument, 0, O_COUNTRY},
         {"kind", required_argument, 0, O_KIND},     {"entity", required_argument, 0, O_ENTITY},
-        {"bbox", required_argument, 0, O_BBOX},     {"help", no_argument, 0, 'h'},
+        {"bbox", required_argument, 0, O_BBOX},     {"state", required_argument, 0, O_STATE},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     const char *url = "sqlite:atalaya.db";
@@ -274,6 +295,14 @@ int cmd_query(int argc, char **argv)
             f.has_box = true;
             event_only = "--bbox";
             break;
+        case O_STATE: {
+            int st = event_state_parse(optarg);
+            if (st < 0)
+                return fprintf(stderr, "atalaya query: --state open|closed\n"), 1;
+            f.state = st == EVENT_OPEN ? STORE_STATE_OPEN : STORE_STATE_CLOSED;
+            event_only = "--state";
+            break;
+        }
         case 'h': return usage();
         default: return 1;
         }
@@ -322,6 +351,7 @@ int cmd_query(int argc, char **argv)
                   flights ? NCOLS(flight_cols) : ports ? NCOLS(portcall_cols) : NCOLS(event_cols),
                   flights ? "flights" : ports ? "port calls" : "events");
         q.out.title = flights ? "atalaya flights" : ports ? "atalaya port calls" : "atalaya events";
+        q.lines = fmt == Q_JSON && !count_only;
         rc = s->ops->query_events(s, &f, on_event, &q);
     } else if (track) {
         qout_init(&q.out, fmt, track_cols, NCOLS(track_cols), "positions");
@@ -375,7 +405,7 @@ int cmd_query(int argc, char **argv)
         fprintf(stderr, "atalaya query: %s\n", s->err);
     else if (count_only)
         printf("%zu\n", json_array_size(q.out.rows));
-    else
+    else if (!q.lines)
         qout_write(&q.out, stdout);
     qout_free(&q.out);
     store_close(s);

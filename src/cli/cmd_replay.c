@@ -11,52 +11,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ais/ais.h"
 #include "ais/nmea.h"
 #include "cli/cli.h"
 #include "common/buf.h"
-#include "common/input.h"
 #include "common/json.h"
 #include "detect/detect.h"
 #include "detect/watch.h"
-#include "ref/datadir.h"
-#include "ref/db.h"
-#include "ref/ref.h"
-#include "ref/watchlist.h"
-#include "modes/demod.h"
-#include "modes/framer.h"
-#include "modes/modes_msg.h"
-#include "modes/validate.h"
-#include "track/track.h"
-
-#include <getopt.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "ais/ais.h"
-#include "cli/cli.h"
-#include "cli/pipeline.h"
-#include "common/buf.h"
-#include "common/json.h"
-#include "detect/detect.h"
-#include "detect/watch.h"
+#include "pipeline/pipeline.h"
 #include "track/track.h"
 
 struct replay {
     struct pipeline p;
+    struct buf out; /* lines for stdout */
     bool events;
 };
 
-/* Watch and detector lines are already in p.out; --events adds the
- * tracker's own notes (new entities, identity changes, rejected fixes). */
+/* Alerts and detector events, one JSON line each (detect/event.h). */
+static void print_event(void *ctx, const struct event *e)
+{
+    struct replay *r = ctx;
+    struct jw w;
+    jw_init(&w, &r->out);
+    event_write(&w, e);
+    buf_putc(&r->out, '\n');
+    if (r->out.len > (1u << 16))
+        buf_flush(&r->out, stdout);
+}
+
+/* --events: the tracker's own notes (new entities, identity changes,
+ * rejected fixes). */
 static void print_update(void *ctx, const struct trk_update *u, const char *evidence, size_t evidence_len)
 {
     static const uint32_t notable = TRK_U_NEW | TRK_U_IDENTITY | TRK_U_POS_REJECTED;
     struct replay *r = ctx;
-    struct buf *out = &r->p.out;
+    struct buf *out = &r->out;
     if (r->events && (u->flags & notable)) {
         struct jw w;
         jw_init(&w, out);
@@ -122,13 +112,16 @@ int cmd_replay(int argc, char **argv)
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
     };
     const char *aircraft_json = NULL, *vessels_json = NULL;
-    struct pipeline_config pc = {.who = "atalaya replay"};
+    struct pipeline_config pc = {.who = "atalaya replay", .dedupe_ms = 2000};
     bool stats = false;
     struct replay r = {.events = false};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "eh", longopts, NULL)) != -1) {
-        if (pipeline_option(&pc, c, optarg))
+        int taken = pipeline_option(&pc, c, optarg);
+        if (taken < 0)
+            return 1;
+        if (taken)
             continue;
         switch (c) {
         case 'e': r.events = true; break;
@@ -141,15 +134,9 @@ int cmd_replay(int argc, char **argv)
                    "  a recording (AIS NMEA, Beast, AVR, SBS or 2.4 MS/s uc8 IQ; .gz/.zst read as is, format\n"
                    "  detected per file) through the decoders and the tracker\n"
                    "  --events   print new entities, identity changes and implausible positions as JSON lines\n"
-                   "  --db PATH  watchlists and registry (default atalaya.db, when present): alerts on\n"
-                   "             watched entities, with the raw messages as evidence\n"
-                   "  --area F   GeoJSON polygons: alert when a watched entity enters one (repeatable)\n"
                    "  --detect   every detector (dark gaps, encounters, loitering, port calls, flights, ...)\n"
-                   "             as JSON event lines\n"
-                   "  --geofence F       with --detect: GeoJSON zones, enter/exit/dwell of any entity (repeatable)\n"
-                   "  --port-polygons F  with --detect: GeoJSON port areas beside the World Port Index (repeatable)\n"
-                   "  --modes-epoch S  UNIX time (s) of the Beast/AVR 12 MHz counter's zero, so Mode S\n"
-                   "             recordings get UTC times (default: the counter as a relative clock)\n");
+                   "             as JSON event lines; watchlist alerts (--db) come with the raw messages\n"
+                   PIPELINE_OPTIONS_HELP);
             return 0;
         default: return 1;
         }
@@ -160,13 +147,15 @@ int cmd_replay(int argc, char **argv)
         fprintf(stderr, "atalaya replay: no input files\n");
         return 1;
     }
-    if (pipeline_open(&r.p, &pc, print_update, &r) != 0)
+    if (pipeline_open(&r.p, &pc) != 0)
         return 2;
+    buf_init(&r.out, 1 << 16);
+    pipeline_add_sink(&r.p, &(struct pipeline_sink){.ctx = &r, .update = print_update, .event = print_event});
     int rc = 0;
     for (int i = optind; i < argc && rc == 0; i++)
-        rc = pipeline_feed(&r.p, argv[i]);
+        rc = pipeline_feed_file(&r.p, argv[i]);
     pipeline_finish(&r.p);
-    buf_flush(&r.p.out, stdout);
+    buf_flush(&r.out, stdout);
     fflush(stdout);
     if (aircraft_json && write_snapshot(&r, aircraft_json, true) != 0)
         rc = 2;
@@ -182,7 +171,9 @@ int cmd_replay(int argc, char **argv)
                 (unsigned long long)s->updates_modes,
                 (unsigned long long)s->positions, (unsigned long long)s->positions_rejected,
                 (unsigned long long)s->positions_out_of_order, (unsigned long long)s->identity_changes);
-        ais_stats_print(ais_ctx_stats(r.p.ais), stderr);
+        struct ais_stats as;
+        pipeline_ais_stats(&r.p, &as);
+        ais_stats_print(&as, stderr);
         const struct watch_stats *ws = watch_stats(r.p.watch);
         fprintf(stderr, "watchlist matches: %llu\nalerts sighting: %llu\nalerts area entry: %llu\n",
                 (unsigned long long)ws->matched, (unsigned long long)ws->sightings,
@@ -191,5 +182,6 @@ int cmd_replay(int argc, char **argv)
             det_print_stats(r.p.det, stderr);
     }
     pipeline_close(&r.p);
+    buf_free(&r.out);
     return rc;
 }

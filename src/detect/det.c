@@ -1,18 +1,18 @@
 /* det.c: the detector set: per-vessel state, receiver activity, dispatch of
- * each position to the detectors, and the event line format. */
+ * each position to the detectors, and the hand-over of events to the sink. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/json.h"
-#include "common/timeparse.h"
 #include "common/xmalloc.h"
 #include "detect/detect_internal.h"
 
-struct det *det_new(const struct det_config *cfg, const struct ref *r)
+struct det *det_new(const struct det_config *cfg, const struct ref *r, event_sink_fn sink, void *ctx)
 {
     struct det *d = xcalloc(1, sizeof *d);
+    d->sink = sink;
+    d->sink_ctx = ctx;
     if (cfg)
         d->cfg = *cfg;
     struct det_config *c = &d->cfg;
@@ -155,30 +155,11 @@ static void note_source(struct det *d, const char *name, int64_t t)
         s->last_t = t;
 }
 
-void det_kiso(struct jw *w, const char *key, int64_t ms)
+void det_emit(struct det *d, struct event *e)
 {
-    char b[40];
-    time_iso(ms, b, sizeof b);
-    jw_kstr(w, key, b);
-}
-
-void det_event_begin(struct det *d, struct jw *w, struct buf *out, const char *kind, int64_t t0, int64_t t1)
-{
-    (void)d;
-    jw_init(w, out);
-    jw_obj_begin(w);
-    jw_kstr(w, "event", kind);
-    jw_kint(w, "t_start_ms", t0);
-    jw_kint(w, "t_end_ms", t1);
-    det_kiso(w, "start", t0);
-    det_kiso(w, "end", t1);
-    jw_kfixed(w, "hours", (double)(t1 - t0) / 3600000.0, 2);
-}
-
-void det_event_end(struct jw *w)
-{
-    jw_obj_end(w);
-    buf_putc(w->b, '\n');
+    event_finish_key(e);
+    if (d->sink)
+        d->sink(d->sink_ctx, e);
 }
 
 /* Key of a 1-degree cell and an hour: 16 bits each (hours wrap every 7.5
@@ -227,7 +208,7 @@ static struct det_vessel *vessel(struct det *d, uint32_t mmsi, uint32_t *index)
 }
 
 void det_on_update(struct det *d, const struct trk_update *u, const char *source, const char *evidence,
-                   size_t evidence_len, struct buf *out)
+                   size_t evidence_len)
 {
     /* A message before any time is known (a log whose first lines carry no
      * timestamp) has no place in time: an event cannot start or end there. */
@@ -235,10 +216,10 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
         return;
     if (source)
         note_source(d, source, u->t_ms);
-    det_geofence_on_update(d, u, evidence, evidence_len, out);
-    det_spoof_on_update(d, u, evidence, evidence_len, out);
+    det_geofence_on_update(d, u, evidence, evidence_len);
+    det_spoof_on_update(d, u, evidence, evidence_len);
     if (u->kind == TRK_AIRCRAFT) {
-        det_flights_on_update(d, u, evidence, evidence_len, out);
+        det_flights_on_update(d, u, evidence, evidence_len);
         return;
     }
     if (u->kind != TRK_VESSEL)
@@ -247,7 +228,7 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
     uint32_t vi;
     struct det_vessel *v = vessel(d, tv->mmsi, &vi);
     if (u->flags & (TRK_U_STATIC | TRK_U_IDENTITY))
-        det_identity_on_update(d, u, vi, evidence, evidence_len, out);
+        det_identity_on_update(d, u, vi, evidence, evidence_len);
     v = &d->v[vi];
     if (tv->name[0])
         snprintf(v->name, sizeof v->name, "%s", tv->name);
@@ -264,9 +245,9 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
     }
     double kn = tv->v_sog.source && tv->v_sog.t_ms == u->t_ms ? tv->sog_dkn / 10.0 : -1.0;
     note_heard(d, tv->lat, tv->lon, u->t_ms);
-    det_gap_on_position(d, v, tv, u->t_ms, evidence, evidence_len, out);
-    det_loiter_on_position(d, v, u->t_ms, tv->lat, tv->lon, kn, evidence, evidence_len, out);
-    det_portcall_on_position(d, tv, u->t_ms, kn, evidence, evidence_len, out);
+    det_gap_on_position(d, v, tv, u->t_ms, evidence, evidence_len);
+    det_loiter_on_position(d, v, u->t_ms, tv->lat, tv->lon, kn, evidence, evidence_len);
+    det_portcall_on_position(d, tv, u->t_ms, kn, evidence, evidence_len);
     v->last_t = u->t_ms;
     v->last_lat = tv->lat;
     v->last_lon = tv->lon;
@@ -280,15 +261,15 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
     v->recent_head = (v->recent_head + 1) % DET_RECENT;
     if (v->recent_n < DET_RECENT)
         v->recent_n++;
-    det_encounter_on_position(d, vi, evidence, evidence_len, out);
+    det_encounter_on_position(d, vi, evidence, evidence_len);
 }
 
-void det_finish(struct det *d, struct buf *out)
+void det_finish(struct det *d)
 {
     for (size_t i = 0; i < d->nv; i++)
-        det_loiter_close(d, &d->v[i], out);
-    det_encounter_finish(d, out);
-    det_portcall_finish(d, out);
-    det_spoof_finish(d, out);
-    det_flights_finish(d, out);
+        det_loiter_close(d, &d->v[i]);
+    det_encounter_finish(d);
+    det_portcall_finish(d);
+    det_spoof_finish(d);
+    det_flights_finish(d);
 }

@@ -2,10 +2,11 @@
  * AIS dark gaps, ship-to-ship encounters and loitering (vessels). Each
  * detector is a file of its own behind this one interface; thresholds are
  * configurable and default to Global Fishing Watch's published definitions
- * (cited beside each). Events are JSON lines with their time span, the
- * entities, where it happened, the numbers that made it an event, and the
- * raw messages that bound it as evidence. Event time only: the same recording
- * gives the same events, whatever the chunking or speed.
+ * (cited beside each). Events are typed values (event.h) with their time
+ * span, the entities and their roles, where it happened, the numbers that
+ * made it an event, and the raw messages that bound it as evidence, handed to
+ * the sink given at construction. Event time only: the same recording gives
+ * the same events, whatever the chunking or speed.
  *
  * Distance from shore comes from the reference data's land polygons
  * (det_shore_nm, shore.c); without reference data every place counts as far
@@ -18,10 +19,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "detect/event.h"
 #include "track/track.h"
 
 struct ref;
-struct buf;
 
 struct det_config {
     /* AIS gaps (GFW, "AIS disabling events", Welch et al. 2022, Sci. Adv.): gaps of
@@ -90,18 +91,19 @@ struct det_stats {
 
 struct det;
 
-/* r may be NULL (no shore or port distances). cfg may be NULL: defaults. */
-struct det *det_new(const struct det_config *cfg, const struct ref *r);
+/* r may be NULL (no shore or port distances). cfg may be NULL: defaults.
+ * Every event goes to sink(ctx, event) as it is raised. */
+struct det *det_new(const struct det_config *cfg, const struct ref *r, event_sink_fn sink, void *ctx);
 void det_free(struct det *d);
 
 /* Feeds one tracker update (ignored while its time is unknown, t_ms <= 0). source: the receiver the message came through
  * ("" if unknown), so a receiver's outage is not read as ships going dark.
- * Appends any finished events to out as JSON lines. */
+ * Events it raises go to the sink. */
 void det_on_update(struct det *d, const struct trk_update *u, const char *source, const char *evidence,
-                   size_t evidence_len, struct buf *out);
+                   size_t evidence_len);
 /* End of input: events still open (an encounter or loitering in progress)
  * are closed at their last report if they already qualify. */
-void det_finish(struct det *d, struct buf *out);
+void det_finish(struct det *d);
 const struct det_stats *det_stats(const struct det *d);
 /* The counters as "name: value" lines (replay --stats). */
 void det_print_stats(const struct det *d, FILE *f);

@@ -58,6 +58,8 @@ struct det_cell {
 
 struct det {
     struct det_config cfg;
+    event_sink_fn sink;
+    void *sink_ctx;
     const struct ref *ref;
     struct det_stats stats;
     struct hash_u32 index; /* mmsi -> vessel index */
@@ -82,13 +84,8 @@ struct det {
 bool det_imo_valid(uint32_t imo);
 
 /* det.c */
-struct jw;
-/* Opens an event object in w (on out) with its kind and time span; members
- * follow through w; det_event_end closes the line. */
-void det_event_begin(struct det *d, struct jw *w, struct buf *out, const char *kind, int64_t t0, int64_t t1);
-void det_event_end(struct jw *w);
-/* key: the time as ISO 8601 UTC ("2026-01-12T06:30:15Z"). */
-void det_kiso(struct jw *w, const char *key, int64_t ms);
+/* Hands a finished event (key set) to the sink. */
+void det_emit(struct det *d, struct event *e);
 struct det_source *det_source_get(struct det *d, const char *name);
 /* Fraction of [t0, t1] that the source's longest silence in it covers. */
 double det_source_silence(const struct det_source *s, int64_t t0, int64_t t1);
@@ -99,39 +96,36 @@ uint32_t det_heard_near(const struct det *d, double lat, double lon, int64_t t0,
 
 /* identity.c */
 void det_identity_on_update(struct det *d, const struct trk_update *u, uint32_t vi, const char *evidence,
-                            size_t evlen, struct buf *out);
+                            size_t evlen);
 
 /* gap.c, encounter.c, loiter.c */
 void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_vessel *tv, int64_t t,
-                         const char *evidence, size_t evlen, struct buf *out);
+                         const char *evidence, size_t evlen);
 /* A gap from `from`'s last position to `to`'s first: the same ship under two
  * MMSIs (linked by IMO), or one MMSI's silence. */
 void det_gap_emit(struct det *d, const struct det_vessel *from, const struct trk_vessel *tv, int64_t t1,
-                  double lat1, double lon1, const char *end_evidence, size_t end_len, uint32_t new_mmsi,
-                  struct buf *out);
-void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence, size_t evlen, struct buf *out);
-void det_encounter_finish(struct det *d, struct buf *out);
+                  double lat1, double lon1, const char *end_evidence, size_t end_len, uint32_t new_mmsi);
+void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence, size_t evlen);
+void det_encounter_finish(struct det *d);
 void det_loiter_on_position(struct det *d, struct det_vessel *v, int64_t t, double lat, double lon, double kn,
-                            const char *evidence, size_t evlen, struct buf *out);
-void det_loiter_close(struct det *d, struct det_vessel *v, struct buf *out);
+                            const char *evidence, size_t evlen);
+void det_loiter_close(struct det *d, struct det_vessel *v);
 
 /* portcall.c, geofence.c: each keeps its own state behind the pointer in struct det. */
 struct det_portcall *det_portcall_new(void);
 void det_portcall_free(struct det_portcall *p);
 void det_portcall_on_position(struct det *d, const struct trk_vessel *tv, int64_t t, double kn,
-                              const char *evidence, size_t evlen, struct buf *out);
-void det_portcall_finish(struct det *d, struct buf *out);
+                              const char *evidence, size_t evlen);
+void det_portcall_finish(struct det *d);
 struct det_geofence *det_geofence_new(void);
 void det_geofence_free(struct det_geofence *g);
-void det_geofence_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
-                            struct buf *out);
+void det_geofence_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen);
 /* spoof.c (with jump.c, land.c, gnss.c): impossible kinematics, positions on land,
  * GNSS degradation. Sees every update, vessels and aircraft. */
 struct det_spoof *det_spoof_new(void);
 void det_spoof_free(struct det_spoof *s);
-void det_spoof_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
-                         struct buf *out);
-void det_spoof_finish(struct det *d, struct buf *out);
+void det_spoof_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen);
+void det_spoof_finish(struct det *d);
 /* squawk.c: an emergency code (7500, 7600, 7700) held by one aircraft. */
 struct det_squawk {
     uint16_t code;       /* the code while one is open, 0 otherwise */
@@ -144,17 +138,16 @@ struct det_squawk {
     char ev0[DET_EVIDENCE], ev1[DET_EVIDENCE]; /* the message that set it, the last one or the change back */
 };
 void det_squawk_on_update(struct det *d, struct det_squawk *s, const struct trk_update *u, const char *evidence,
-                          size_t evlen, struct buf *out);
+                          size_t evlen);
 /* Ends an open code at its last report (end of input: ongoing). */
-void det_squawk_close(struct det *d, struct det_squawk *s, uint32_t icao, bool ongoing, struct buf *out);
+void det_squawk_close(struct det *d, struct det_squawk *s, uint32_t icao, bool ongoing);
 
 /* flight.c: flights (takeoff to landing) of aircraft, and the per-aircraft
  * table the squawk state lives in. */
 struct det_flights;
 struct det_flights *det_flights_new(void);
 void det_flights_free(struct det_flights *f);
-void det_flights_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
-                           struct buf *out);
-void det_flights_finish(struct det *d, struct buf *out);
+void det_flights_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen);
+void det_flights_finish(struct det *d);
 
 #endif

@@ -7,6 +7,7 @@
  * density, not with the size of the fleet. A pair ends when the two are seen
  * apart, or after an hour without a joint report. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,7 +129,7 @@ static double median_kn(const struct det_pair *p)
     return 99;
 }
 
-static void close_pair(struct det *d, struct det_pair *p, struct buf *out)
+static void close_pair(struct det *d, struct det_pair *p)
 {
     const struct det_config *c = &d->cfg;
     double hours = (double)(p->last - p->start) / 3600000.0, med = median_kn(p);
@@ -141,38 +142,41 @@ static void close_pair(struct det *d, struct det_pair *p, struct buf *out)
     if (hours >= c->enc_min_h && med < c->enc_max_median_kn && port_m >= c->enc_min_port_km * 1000.0) {
         const struct det_vessel *a = &d->v[p->a], *b = &d->v[p->b];
         d->stats.encounters++;
-        struct jw w;
-        det_event_begin(d, &w, out, "encounter", p->start, p->last);
-        jw_key(&w, "mmsi");
-        jw_arr_begin(&w);
-        jw_uint(&w, a->mmsi < b->mmsi ? a->mmsi : b->mmsi);
-        jw_uint(&w, a->mmsi < b->mmsi ? b->mmsi : a->mmsi);
-        jw_arr_end(&w);
+        const struct det_vessel *lo = a->mmsi < b->mmsi ? a : b, *hi = a->mmsi < b->mmsi ? b : a;
+        struct event e;
+        char buf[160];
+        ev_begin(&e, "encounter", p->start, p->last);
+        ev_pos(&e, p->lat, p->lon);
+        ev_entity(&e, EVENT_VESSEL, lo->mmsi, "subject");
+        ev_entity(&e, EVENT_VESSEL, hi->mmsi, "other");
+        ev_key_u64(&e, hi->mmsi);
+        snprintf(buf, sizeof buf, "[%u,%u]", lo->mmsi, hi->mmsi);
+        ev_json(&e, "mmsi", buf, strlen(buf));
         if (a->name[0] || b->name[0]) {
-            jw_key(&w, "names");
+            struct buf nb;
+            struct jw w;
+            buf_init(&nb, 64);
+            jw_init(&w, &nb);
             jw_arr_begin(&w);
-            jw_str(&w, a->mmsi < b->mmsi ? a->name : b->name);
-            jw_str(&w, a->mmsi < b->mmsi ? b->name : a->name);
+            jw_str(&w, lo->name);
+            jw_str(&w, hi->name);
             jw_arr_end(&w);
+            ev_json(&e, "names", nb.p, nb.len);
+            buf_free(&nb);
         }
-        jw_kfixed(&w, "lat", p->lat, 5);
-        jw_kfixed(&w, "lon", p->lon, 5);
-        jw_kfixed(&w, "median_speed_kn", med, 1);
-        jw_kfixed(&w, "min_distance_m", p->min_m, 0);
-        jw_key(&w, "evidence");
-        jw_arr_begin(&w);
-        jw_str(&w, p->evidence);
-        jw_str(&w, a->last_evidence);
-        jw_str(&w, b->last_evidence);
-        jw_arr_end(&w);
-        det_event_end(&w);
+        ev_real(&e, "median_speed_kn", med, 1);
+        ev_real(&e, "min_distance_m", p->min_m, 0);
+        ev_evidence_str(&e, p->evidence);
+        ev_evidence_str(&e, a->last_evidence);
+        ev_evidence_str(&e, b->last_evidence);
+        det_emit(d, &e);
     }
     d->v[p->a].npairs--;
     d->v[p->b].npairs--;
     pair_erase(d, p);
 }
 
-void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence, size_t evlen, struct buf *out)
+void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence, size_t evlen)
 {
     struct det_vessel *v = &d->v[vi];
     uint32_t key = cell_key(v->last_lat, v->last_lon);
@@ -191,7 +195,7 @@ void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence,
         const struct det_vessel *o = &d->v[p->a == vi ? p->b : p->a];
         double m = geo_distance_m(v->last_lat, v->last_lon, o->last_lat, o->last_lon);
         if (m > c->enc_distance_m * 2 || v->last_t - p->last > 3600000) {
-            close_pair(d, p, out);
+            close_pair(d, p);
             i = (size_t)-1; /* the table moved: start over */
         }
     }
@@ -236,11 +240,11 @@ void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence,
         }
 }
 
-void det_encounter_finish(struct det *d, struct buf *out)
+void det_encounter_finish(struct det *d)
 {
     for (size_t i = 0; i < d->pair_cap; i++)
         if (d->pairs[i].a != EMPTY) {
-            close_pair(d, &d->pairs[i], out);
+            close_pair(d, &d->pairs[i]);
             i = (size_t)-1;
         }
 }

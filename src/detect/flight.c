@@ -53,7 +53,6 @@
 #include <string.h>
 
 #include "common/geo.h"
-#include "common/json.h"
 #include "common/xmalloc.h"
 #include "detect/detect_internal.h"
 #include "ref/ref.h"
@@ -466,7 +465,7 @@ static void find_ends(const struct det *d, struct fl_flight *f)
     }
 }
 
-static void end_fields(struct jw *w, const char *side, const struct fl_end *e)
+static void end_fields(struct event *ev, const char *side, const struct fl_end *e)
 {
     char k[40];
     if (!e->how)
@@ -474,22 +473,22 @@ static void end_fields(struct jw *w, const char *side, const struct fl_end *e)
     if (e->ap) {
         const struct ref_airport *ap = e->ap;
         snprintf(k, sizeof k, "%s_airport", side);
-        jw_kstr(w, k, ap->icao[0] ? ap->icao : ap->iata);
+        ev_str(ev, k, ap->icao[0] ? ap->icao : ap->iata);
         snprintf(k, sizeof k, "%s_name", side);
-        jw_kstr(w, k, ap->name);
+        ev_str(ev, k, ap->name);
         snprintf(k, sizeof k, "%s_country", side);
-        jw_kstr(w, k, ap->country);
+        ev_str(ev, k, ap->country);
         if (ap->country_code[0]) {
             snprintf(k, sizeof k, "%s_country_code", side);
-            jw_kstr(w, k, ap->country_code);
+            ev_str(ev, k, ap->country_code);
         }
         snprintf(k, sizeof k, "%s_distance_km", side);
-        jw_kfixed(w, k, e->dist_m / 1000.0, 1);
+        ev_real(ev, k, e->dist_m / 1000.0, 1);
     }
     snprintf(k, sizeof k, "%s_time", side);
-    det_kiso(w, k, e->t);
+    ev_time(ev, k, e->t);
     snprintf(k, sizeof k, "%s_method", side);
-    jw_kstr(w, k, how_name[e->how]);
+    ev_str(ev, k, how_name[e->how]);
 }
 
 static void describe(char *b, size_t n, const char *side, const struct fl_end *e, const char *none)
@@ -523,7 +522,7 @@ static double end_conf(const struct fl_end *e)
 }
 
 /* Reports a finished flight. lost: how the arrival went unseen, for the reason. */
-static void emit(struct det *d, uint32_t icao, struct fl_flight *f, const char *lost, struct buf *out)
+static void emit(struct det *d, uint32_t icao, struct fl_flight *f, const char *lost)
 {
     f->on = false;
     if (f->positions < 2)
@@ -533,29 +532,29 @@ static void emit(struct det *d, uint32_t icao, struct fl_flight *f, const char *
     if (t1 < t0)
         t1 = t0;
     d->stats.flights++;
-    struct jw w;
-    det_event_begin(d, &w, out, "flight", t0, t1);
-    char hex[8], desig[4];
-    snprintf(hex, sizeof hex, "%06x", icao & 0xFFFFFFu);
-    jw_kstr(&w, "icao", hex);
+    struct event ev;
+    ev_begin(&ev, "flight", t0, t1);
+    char desig[4];
+    ev_entity(&ev, EVENT_AIRCRAFT, icao & 0xFFFFFFu, "subject");
+    ev_hex24(&ev, "icao", icao);
     if (f->callsign[0]) {
-        jw_kstr(&w, "callsign", f->callsign);
+        ev_str(&ev, "callsign", f->callsign);
         if (ref_callsign_designator(f->callsign, desig)) {
-            jw_kstr(&w, "operator", desig);
+            ev_str(&ev, "operator", desig);
             const struct ref_operator *op = d->ref ? ref_operator_by_designator(d->ref, desig) : NULL;
             if (op && op->name && op->name[0])
-                jw_kstr(&w, "operator_name", op->name);
+                ev_str(&ev, "operator_name", op->name);
         }
     }
     if (f->registration[0])
-        jw_kstr(&w, "registration", f->registration);
+        ev_str(&ev, "registration", f->registration);
     const char *country = f->country[0] ? f->country : d->ref ? ref_icao_country(d->ref, icao) : NULL;
     if (country)
-        jw_kstr(&w, "country", country);
-    end_fields(&w, "departure", &f->dep);
-    end_fields(&w, "arrival", &f->arr);
-    det_kiso(&w, "first_seen", f->first.t);
-    det_kiso(&w, "last_seen", f->last.t);
+        ev_str(&ev, "country", country);
+    end_fields(&ev, "departure", &f->dep);
+    end_fields(&ev, "arrival", &f->arr);
+    ev_time(&ev, "first_seen", f->first.t);
+    ev_time(&ev, "last_seen", f->last.t);
     double conf = (end_conf(&f->dep) + end_conf(&f->arr)) / 2 * pow(0.9, f->gaps);
     char why[480], part[200];
     describe(part, sizeof part, "departure", &f->dep, "unseen: first heard airborne");
@@ -565,24 +564,21 @@ static void emit(struct det *d, uint32_t icao, struct fl_flight *f, const char *
     if (f->gaps && k < sizeof why)
         snprintf(why + k, sizeof why - k, "; %d silence%s of %.1f h joined", f->gaps, f->gaps > 1 ? "s" : "",
                  f->gap_s / 3600);
-    jw_kfixed(&w, "confidence", conf, 2);
-    jw_kstr(&w, "confidence_reason", why);
-    jw_kuint(&w, "positions", f->positions);
+    ev_real(&ev, "confidence", conf, 2);
+    ev_str(&ev, "confidence_reason", why);
+    ev_uint(&ev, "positions", f->positions);
     if (f->max_alt_ok)
-        jw_kint(&w, "max_altitude_ft", f->max_alt);
-    jw_kfixed(&w, "distance_nm", f->dist_m / GEO_M_PER_NM, 1);
+        ev_int(&ev, "max_altitude_ft", f->max_alt);
+    ev_real(&ev, "distance_nm", f->dist_m / GEO_M_PER_NM, 1);
     if (f->gaps) {
-        jw_kint(&w, "coverage_gaps", f->gaps);
-        jw_kfixed(&w, "coverage_gap_h", f->gap_s / 3600, 2);
+        ev_int(&ev, "coverage_gaps", f->gaps);
+        ev_real(&ev, "coverage_gap_h", f->gap_s / 3600, 2);
     }
     if (f->touch_and_go)
-        jw_kint(&w, "touch_and_go", f->touch_and_go);
-    jw_key(&w, "evidence");
-    jw_arr_begin(&w);
-    jw_str(&w, f->dep.pt ? f->dep.pt->ev : f->first.ev);
-    jw_str(&w, f->arr.pt ? f->arr.pt->ev : f->last.ev);
-    jw_arr_end(&w);
-    det_event_end(&w);
+        ev_int(&ev, "touch_and_go", f->touch_and_go);
+    ev_evidence_str(&ev, f->dep.pt ? f->dep.pt->ev : f->first.ev);
+    ev_evidence_str(&ev, f->arr.pt ? f->arr.pt->ev : f->last.ev);
+    det_emit(d, &ev);
 }
 
 /* Joins the track after a silence onto the flight before it. */
@@ -647,7 +643,7 @@ static int judge(const struct det *d, const struct fl_ac *ac, bool force)
     return fits == 1;
 }
 
-static void resolve(struct det *d, struct fl_ac *ac, bool force, struct buf *out)
+static void resolve(struct det *d, struct fl_ac *ac, bool force)
 {
     int j = judge(d, ac, force);
     if (j < 0)
@@ -656,12 +652,12 @@ static void resolve(struct det *d, struct fl_ac *ac, bool force, struct buf *out
         merge(d, &ac->f, &ac->seg);
         return;
     }
-    emit(d, ac->icao, &ac->f, "unseen: lost airborne", out);
+    emit(d, ac->icao, &ac->f, "unseen: lost airborne");
     ac->f      = ac->seg;
     ac->seg.on = false;
 }
 
-static void land(struct det *d, struct fl_ac *ac, struct buf *out)
+static void land(struct det *d, struct fl_ac *ac)
 {
     struct fl_flight *f   = &ac->f;
     const struct fl_pt *p = &f->land;
@@ -672,35 +668,35 @@ static void land(struct det *d, struct fl_ac *ac, struct buf *out)
     f->arr = (struct fl_end){
         .how = END_GROUND, .ap = ap, .dist_m = ap ? dm : 0, .alt = p->alt, .t = p->t, .pt = p};
     f->land_pending = false;
-    emit(d, ac->icao, f, "unseen", out);
+    emit(d, ac->icao, f, "unseen");
 }
 
 /* Silences that end something, at event time now. */
-static void expire(struct det *d, struct fl_ac *ac, int64_t now, struct buf *out)
+static void expire(struct det *d, struct fl_ac *ac, int64_t now)
 {
     const struct det_config *c = &d->cfg;
     int64_t silent             = now - ac->heard;
     if (ac->seg.on && silent > (int64_t)(c->flight_callsign_wait_s * 1000.0))
-        resolve(d, ac, true, out);
+        resolve(d, ac, true);
     struct fl_flight *f = &ac->f;
     if (!f->on)
         return;
     if (f->land_pending && now - f->land.t >= (int64_t)(c->flight_touchgo_s * 1000.0)) {
-        land(d, ac, out);
+        land(d, ac);
         return;
     }
     if (ac->seg.on)
         return;
     if (silent > (int64_t)(c->flight_land_gap_min * 60000.0) && f->in_low &&
         f->last.alt <= f->cur_low.alt + 100 && at_runway(d, &f->last, NULL) && below_max(f, &f->last)) {
-        emit(d, ac->icao, f, "unseen: lost", out); /* find_ends makes it heard_at_runway */
+        emit(d, ac->icao, f, "unseen: lost"); /* find_ends makes it heard_at_runway */
         return;
     }
     if (silent > (int64_t)(c->flight_max_gap_h * 3600000.0))
-        emit(d, ac->icao, f, "unseen: lost airborne", out);
+        emit(d, ac->icao, f, "unseen: lost airborne");
 }
 
-static void sweep(struct det *d, struct buf *out)
+static void sweep(struct det *d)
 {
     struct det_flights *F = d->flights;
     F->last_sweep         = F->now;
@@ -708,10 +704,10 @@ static void sweep(struct det *d, struct buf *out)
         struct fl_ac *ac = &F->ac[i];
         if (ac->icao == 0xFFFFFFFFu)
             continue;
-        expire(d, ac, F->now, out);
+        expire(d, ac, F->now);
         bool idle = !ac->f.on && !ac->seg.on;
         if (ac->sq.code && F->now - ac->sq.last > (int64_t)(d->cfg.flight_max_gap_h * 3600000.0))
-            det_squawk_close(d, &ac->sq, ac->icao, false, out);
+            det_squawk_close(d, &ac->sq, ac->icao, false);
         if (idle && !ac->sq.code && F->now - ac->heard > (int64_t)(d->cfg.flight_max_gap_h * 3600000.0))
             release(F, i);
     }
@@ -736,12 +732,12 @@ static void observe(const struct trk_aircraft *a, int64_t t, const char *ev, siz
     o->ground       = a->on_ground;
 }
 
-static void on_ground(struct det *d, struct fl_ac *ac, const struct fl_obs *o, struct buf *out)
+static void on_ground(struct det *d, struct fl_ac *ac, const struct fl_obs *o)
 {
     const struct det_config *c = &d->cfg;
     struct fl_flight *f        = &ac->f;
     if (ac->seg.on)
-        resolve(d, ac, true, out);
+        resolve(d, ac, true);
     if (f->on && !f->land_pending) {
         if (o->t - ac->heard > (int64_t)(c->flight_split_gap_min * 60000.0)) {
             /* Lost airborne, now standing here: it landed here, if it could
@@ -757,7 +753,7 @@ static void on_ground(struct det *d, struct fl_ac *ac, const struct fl_obs *o, s
             struct fl_pt here = {.pos = o->pos, .lat = o->lat, .lon = o->lon};
             if (ap && pt_dist(&f->last, &here) <= reach)
                 f->arr = (struct fl_end){.how = END_GROUND_AFTER_GAP, .ap = ap, .dist_m = dm, .t = o->t};
-            emit(d, ac->icao, f, "unseen: lost airborne", out);
+            emit(d, ac->icao, f, "unseen: lost airborne");
         } else {
             f->land_pending = true;
             pt_set(&f->land, o);
@@ -768,7 +764,7 @@ static void on_ground(struct det *d, struct fl_ac *ac, const struct fl_obs *o, s
             }
         }
     } else if (f->on && o->t - f->land.t >= (int64_t)(c->flight_touchgo_s * 1000.0)) {
-        land(d, ac, out);
+        land(d, ac);
     }
     if (!ac->ground || o->pos) {
         bool keep_pos = !o->pos && ac->ground_pt.pos;
@@ -784,8 +780,7 @@ static void on_ground(struct det *d, struct fl_ac *ac, const struct fl_obs *o, s
     ac->ground      = true;
 }
 
-static void airborne(struct det *d, struct fl_ac *ac, const struct fl_obs *o, const struct trk_aircraft *a,
-                     struct buf *out)
+static void airborne(struct det *d, struct fl_ac *ac, const struct fl_obs *o, const struct trk_aircraft *a)
 {
     const struct det_config *c = &d->cfg;
     struct fl_flight *f        = &ac->f;
@@ -797,7 +792,7 @@ static void airborne(struct det *d, struct fl_ac *ac, const struct fl_obs *o, co
             f->touch_and_go++;
             d->stats.touch_and_go++;
         } else {
-            land(d, ac, out);
+            land(d, ac);
         }
     }
     if (!f->on) {
@@ -819,12 +814,12 @@ static void airborne(struct det *d, struct fl_ac *ac, const struct fl_obs *o, co
     }
     if (ac->seg.on) {
         flight_add(c, &ac->seg, o, a);
-        resolve(d, ac, false, out);
+        resolve(d, ac, false);
         return;
     }
     if (o->pos && o->t - f->last.t > (int64_t)(c->flight_split_gap_min * 60000.0)) {
         flight_start(c, &ac->seg, o, a);
-        resolve(d, ac, false, out);
+        resolve(d, ac, false);
         return;
     }
     flight_add(c, f, o, a);
@@ -851,8 +846,7 @@ static bool stuck_switch(const struct det *d, const struct fl_obs *o)
            o->alt > c->flight_runway_ft;
 }
 
-void det_flights_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
-                           struct buf *out)
+void det_flights_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen)
 {
     struct det_flights *F        = d->flights;
     const struct trk_aircraft *a = u->e.aircraft;
@@ -862,41 +856,41 @@ void det_flights_on_update(struct det *d, const struct trk_update *u, const char
     if (t > F->now)
         F->now = t;
     if (F->now - F->last_sweep >= SWEEP_MS)
-        sweep(d, out);
+        sweep(d);
     struct fl_ac *ac = aircraft(F, a->icao);
-    det_squawk_on_update(d, &ac->sq, u, evidence, evlen, out);
+    det_squawk_on_update(d, &ac->sq, u, evidence, evlen);
     struct fl_obs o;
     observe(a, t, evidence, evlen, (u->flags & TRK_U_POS) != 0, &o);
     if (o.pos || o.ground_fresh) {
         /* Silences that ended before this message count first. */
-        expire(d, ac, t, out);
+        expire(d, ac, t);
         /* Without a fresh flag the last one holds, for a while. */
         bool ground = o.ground_fresh ? o.ground && !stuck_switch(d, &o)
                                      : ac->ground && t - ac->ground_pt.t <=
                                                          (int64_t)(d->cfg.flight_land_gap_min * 60000.0);
         if (ground)
-            on_ground(d, ac, &o, out);
+            on_ground(d, ac, &o);
         else
-            airborne(d, ac, &o, a, out);
+            airborne(d, ac, &o, a);
     }
     if (t > ac->heard)
         ac->heard = t;
 }
 
-void det_flights_finish(struct det *d, struct buf *out)
+void det_flights_finish(struct det *d)
 {
     struct det_flights *F = d->flights;
-    sweep(d, out);
+    sweep(d);
     for (size_t i = 0; i < F->n; i++) {
         struct fl_ac *ac = &F->ac[i];
         if (ac->icao == 0xFFFFFFFFu)
             continue;
         if (ac->seg.on)
-            resolve(d, ac, true, out);
+            resolve(d, ac, true);
         if (ac->f.on && ac->f.land_pending)
-            land(d, ac, out);
+            land(d, ac);
         else if (ac->f.on)
-            emit(d, ac->icao, &ac->f, "unseen: still airborne at the end of the recording", out);
-        det_squawk_close(d, &ac->sq, ac->icao, true, out);
+            emit(d, ac->icao, &ac->f, "unseen: still airborne at the end of the recording");
+        det_squawk_close(d, &ac->sq, ac->icao, true);
     }
 }

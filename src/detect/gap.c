@@ -12,11 +12,10 @@
 #include <math.h>
 
 #include "common/geo.h"
-#include "common/json.h"
 #include "detect/detect_internal.h"
 
 void det_gap_emit(struct det *d, const struct det_vessel *v, const struct trk_vessel *tv, int64_t t,
-                  double lat1, double lon1, const char *evidence, size_t evlen, uint32_t new_mmsi, struct buf *out)
+                  double lat1, double lon1, const char *evidence, size_t evlen, uint32_t new_mmsi)
 {
     const struct det_config *c = &d->cfg;
     double hours = (double)(t - v->last_t) / 3600000.0;
@@ -35,39 +34,37 @@ void det_gap_emit(struct det *d, const struct det_vessel *v, const struct trk_ve
     d->stats.gaps_deliberate += deliberate;
     d->stats.gaps_coverage += coverage;
     double dist = geo_distance_m(v->last_lat, v->last_lon, lat1, lon1);
-    struct jw w;
-    det_event_begin(d, &w, out, "ais_gap", v->last_t, t);
-    jw_kuint(&w, "mmsi", v->mmsi);
+    struct event e;
+    ev_begin(&e, "ais_gap", v->last_t, t);
+    ev_pos(&e, v->last_lat, v->last_lon);
+    ev_entity(&e, EVENT_VESSEL, v->mmsi, "subject");
+    if (new_mmsi)
+        ev_entity(&e, EVENT_VESSEL, new_mmsi, "reappeared_as");
+    ev_uint(&e, "mmsi", v->mmsi);
     if (new_mmsi) /* it came back as another MMSI, linked by its IMO */
-        jw_kuint(&w, "reappeared_as_mmsi", new_mmsi);
+        ev_uint(&e, "reappeared_as_mmsi", new_mmsi);
     if (tv->name[0] || v->name[0])
-        jw_kstr(&w, "name", tv->name[0] ? tv->name : v->name);
+        ev_str(&e, "name", tv->name[0] ? tv->name : v->name);
     if (new_mmsi && v->name[0] && strcmp(v->name, tv->name))
-        jw_kstr(&w, "name_before", v->name);
+        ev_str(&e, "name_before", v->name);
     if (tv->imo || v->imo)
-        jw_kuint(&w, "imo", tv->imo ? tv->imo : v->imo);
-    jw_kstr(&w, "class", deliberate ? "likely_deliberate" : coverage ? "coverage" : "gap");
-    jw_kfixed(&w, "lat", v->last_lat, 5);
-    jw_kfixed(&w, "lon", v->last_lon, 5);
-    jw_kfixed(&w, "end_lat", lat1, 5);
-    jw_kfixed(&w, "end_lon", lon1, 5);
-    jw_kfixed(&w, "distance_nm", dist / GEO_M_PER_NM, 1);
-    jw_kfixed(&w, "implied_speed_kn", hours > 0 ? dist / GEO_M_PER_NM / hours : 0, 1);
-    jw_kfixed(&w, "shore_nm", shore, 0);
-    jw_kint(&w, "positions_6h_before", before);
-    jw_kfixed(&w, "receiver_silent_fraction", silence, 2);
-    jw_kuint(&w, "others_heard_nearby", others);
-    jw_key(&w, "evidence");
-    jw_arr_begin(&w);
-    jw_str(&w, v->last_evidence);
-    if (evidence)
-        jw_strn(&w, evidence, evlen);
-    jw_arr_end(&w);
-    det_event_end(&w);
+        ev_uint(&e, "imo", tv->imo ? tv->imo : v->imo);
+    ev_str(&e, "class", deliberate ? "likely_deliberate" : coverage ? "coverage" : "gap");
+    ev_real(&e, "end_lat", lat1, 5);
+    ev_real(&e, "end_lon", lon1, 5);
+    ev_real(&e, "distance_nm", dist / GEO_M_PER_NM, 1);
+    ev_real(&e, "implied_speed_kn", hours > 0 ? dist / GEO_M_PER_NM / hours : 0, 1);
+    ev_real(&e, "shore_nm", shore, 0);
+    ev_int(&e, "positions_6h_before", before);
+    ev_real(&e, "receiver_silent_fraction", silence, 2);
+    ev_uint(&e, "others_heard_nearby", others);
+    ev_evidence_str(&e, v->last_evidence);
+    ev_evidence(&e, evidence, evlen);
+    det_emit(d, &e);
 }
 
 void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_vessel *tv, int64_t t,
-                         const char *evidence, size_t evlen, struct buf *out)
+                         const char *evidence, size_t evlen)
 {
     if (!v->last_t || t <= v->last_t)
         return;
@@ -80,5 +77,5 @@ void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_v
     if (v->alias_last_t > v->last_t ||
         (v->imo && hash_u32_get(&d->by_imo, v->imo, &other) && &d->v[other] != v && d->v[other].last_t > v->last_t))
         return;
-    det_gap_emit(d, v, tv, t, tv->lat, tv->lon, evidence, evlen, 0, out);
+    det_gap_emit(d, v, tv, t, tv->lat, tv->lon, evidence, evlen, 0);
 }

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "common/hash.h"
-#include "common/json.h"
 #include "common/xmalloc.h"
 #include "detect/detect_internal.h"
 #include "detect/zone.h"
@@ -82,62 +81,58 @@ static struct gf_entity *entity_get(struct det_geofence *g, uint32_t key, bool c
 }
 
 /* The entity and where it is, as every geofence event carries them. */
-static void who(struct jw *w, const struct trk_update *u)
+static void who(struct event *e, const struct trk_update *u)
 {
     if (u->kind == TRK_VESSEL) {
         const struct trk_vessel *v = u->e.vessel;
-        jw_kstr(w, "kind", "vessel");
-        jw_kuint(w, "mmsi", v->mmsi);
+        ev_pos(e, v->lat, v->lon);
+        ev_entity(e, EVENT_VESSEL, v->mmsi, "subject");
+        ev_str(e, "kind", "vessel");
+        ev_uint(e, "mmsi", v->mmsi);
         if (v->name[0])
-            jw_kstr(w, "name", v->name);
+            ev_str(e, "name", v->name);
         if (v->imo)
-            jw_kuint(w, "imo", v->imo);
+            ev_uint(e, "imo", v->imo);
         if (v->callsign[0])
-            jw_kstr(w, "callsign", v->callsign);
+            ev_str(e, "callsign", v->callsign);
         if (v->flag[0])
-            jw_kstr(w, "flag", v->flag);
-        jw_kfixed(w, "lat", v->lat, 5);
-        jw_kfixed(w, "lon", v->lon, 5);
+            ev_str(e, "flag", v->flag);
         return;
     }
     const struct trk_aircraft *a = u->e.aircraft;
-    char hex[8];
-    snprintf(hex, sizeof hex, "%06x", a->icao & 0xFFFFFFu);
-    jw_kstr(w, "kind", "aircraft");
-    jw_kstr(w, "icao", hex);
+    ev_pos(e, a->lat, a->lon);
+    ev_entity(e, EVENT_AIRCRAFT, a->icao & 0xFFFFFFu, "subject");
+    ev_str(e, "kind", "aircraft");
+    ev_hex24(e, "icao", a->icao);
     if (a->callsign[0])
-        jw_kstr(w, "callsign", a->callsign);
+        ev_str(e, "callsign", a->callsign);
     if (a->registration[0])
-        jw_kstr(w, "registration", a->registration);
+        ev_str(e, "registration", a->registration);
     if (a->country[0])
-        jw_kstr(w, "country", a->country);
-    jw_kfixed(w, "lat", a->lat, 5);
-    jw_kfixed(w, "lon", a->lon, 5);
+        ev_str(e, "country", a->country);
     if (a->v_alt_baro.source)
-        jw_kint(w, "alt_ft", a->alt_baro_ft);
+        ev_int(e, "alt_ft", a->alt_baro_ft);
 }
 
 static void emit(struct det *d, const char *kind, const struct gf_visit *gv, const struct trk_update *u,
-                 const char *evidence, size_t evlen, struct buf *out)
+                 const char *evidence, size_t evlen)
 {
-    struct jw w;
-    det_event_begin(d, &w, out, kind, gv->entry_t, u->t_ms);
-    jw_kstr(&w, "zone", d->geofence->zones.z[gv->zone].name);
-    who(&w, u);
+    struct event e;
+    ev_begin(&e, kind, gv->entry_t, u->t_ms);
+    const char *zone = d->geofence->zones.z[gv->zone].name;
+    ev_key_str(&e, zone);
+    ev_key_u64(&e, gv->zone);
+    ev_str(&e, "zone", zone);
+    who(&e, u);
     if (!strcmp(kind, "geofence_exit"))
-        jw_kint(&w, "last_inside_ms", gv->last_t);
-    jw_key(&w, "evidence");
-    jw_arr_begin(&w);
+        ev_int(&e, "last_inside_ms", gv->last_t);
     if (strcmp(kind, "geofence_enter"))
-        jw_str(&w, gv->evidence);
-    if (evidence)
-        jw_strn(&w, evidence, evlen);
-    jw_arr_end(&w);
-    det_event_end(&w);
+        ev_evidence_str(&e, gv->evidence);
+    ev_evidence(&e, evidence, evlen);
+    det_emit(d, &e);
 }
 
-void det_geofence_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen,
-                            struct buf *out)
+void det_geofence_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen)
 {
     struct det_geofence *g = d->geofence;
     if (!g->zones.n || !(u->flags & TRK_U_POS))
@@ -163,7 +158,7 @@ void det_geofence_on_update(struct det *d, const struct trk_update *u, const cha
         }
         if (!det_zone_contains(&g->zones.z[gv->zone], lat, lon)) {
             d->stats.geofence_exit++;
-            emit(d, "geofence_exit", gv, u, evidence, evlen, out);
+            emit(d, "geofence_exit", gv, u, evidence, evlen);
             e->v[k] = e->v[--e->n];
             continue;
         }
@@ -171,7 +166,7 @@ void det_geofence_on_update(struct det *d, const struct trk_update *u, const cha
         if (!gv->dwelt && (double)(u->t_ms - gv->entry_t) / 3600000.0 >= d->cfg.geofence_dwell_h) {
             gv->dwelt = true;
             d->stats.geofence_dwell++;
-            emit(d, "geofence_dwell", gv, u, evidence, evlen, out);
+            emit(d, "geofence_dwell", gv, u, evidence, evlen);
         }
         k++;
     }
@@ -199,6 +194,6 @@ void det_geofence_on_update(struct det *d, const struct trk_update *u, const cha
             memcpy(gv->evidence, evidence, n);
         gv->evidence[evidence ? n : 0] = 0;
         d->stats.geofence_enter++;
-        emit(d, "geofence_enter", gv, u, evidence, evlen, out);
+        emit(d, "geofence_enter", gv, u, evidence, evlen);
     }
 }

@@ -22,13 +22,13 @@
  * jam_min_aircraft (3) aircraft become degraded within jam_radius_nm (100 nm)
  * of each other and within jam_window_min (30 min), that is one
  * "gnss_jamming_area" event, held open while its aircraft stay degraded. */
+#include <stdio.h>
 #include <string.h>
 
 #include "common/geo.h"
-#include "common/json.h"
 #include "detect/spoof.h"
 
-void spoof_gnss_close(struct det *d, int32_t si, struct buf *out)
+void spoof_gnss_close(struct det *d, int32_t si)
 {
     struct det_spoof *s    = d->spoof;
     struct spoof_spell *sp = &s->spells[si];
@@ -40,65 +40,59 @@ void spoof_gnss_close(struct det *d, int32_t si, struct buf *out)
         return;
     }
     d->stats.gnss_degraded++;
-    struct jw w;
-    det_event_begin(d, &w, out, "gnss_degraded", sp->t0, sp->t1);
-    spoof_entity_fields(&w, e);
-    jw_kuint(&w, "min_nacp", sp->min_nacp);
-    jw_kuint(&w, "reports", sp->n);
-    if (sp->have_pos) { /* the last position while GNSS was good */
-        jw_kfixed(&w, "lat", sp->lat, 5);
-        jw_kfixed(&w, "lon", sp->lon, 5);
-    }
+    struct event ev;
+    ev_begin(&ev, "gnss_degraded", sp->t0, sp->t1);
+    if (sp->have_pos) /* the last position while GNSS was good */
+        ev_pos(&ev, sp->lat, sp->lon);
+    spoof_entity_fields(&ev, e);
+    ev_uint(&ev, "min_nacp", sp->min_nacp);
+    ev_uint(&ev, "reports", sp->n);
     if (sp->have_box) { /* where it flew while degraded */
-        jw_kfixed(&w, "min_lat", sp->minlat, 5);
-        jw_kfixed(&w, "min_lon", sp->minlon, 5);
-        jw_kfixed(&w, "max_lat", sp->maxlat, 5);
-        jw_kfixed(&w, "max_lon", sp->maxlon, 5);
+        ev_real(&ev, "min_lat", sp->minlat, 5);
+        ev_real(&ev, "min_lon", sp->minlon, 5);
+        ev_real(&ev, "max_lat", sp->maxlat, 5);
+        ev_real(&ev, "max_lon", sp->maxlon, 5);
     }
-    jw_key(&w, "evidence");
-    jw_arr_begin(&w);
-    jw_str(&w, sp->ev[0]);
-    jw_str(&w, sp->ev[1]);
-    jw_arr_end(&w);
-    det_event_end(&w);
+    ev_evidence_str(&ev, sp->ev[0]);
+    ev_evidence_str(&ev, sp->ev[1]);
+    det_emit(d, &ev);
     spoof_spell_release(s, si);
 }
 
-static void area_emit(struct det *d, struct spoof_area *a, struct buf *out)
+static void area_emit(struct det *d, struct spoof_area *a)
 {
     struct det_spoof *s = d->spoof;
     d->stats.gnss_jamming++;
-    struct jw w;
-    det_event_begin(d, &w, out, "gnss_jamming_area", a->t0, a->t1);
+    struct event ev;
+    ev_begin(&ev, "gnss_jamming_area", a->t0, a->t1);
     uint32_t kept = a->n < SPOOF_AREA_MEMBERS ? a->n : SPOOF_AREA_MEMBERS;
-    jw_kfixed(&w, "lat", a->lat_sum / kept, 5);
-    jw_kfixed(&w, "lon", a->lon_sum / kept, 5);
-    jw_kfixed(&w, "radius_nm", d->cfg.jam_radius_nm, 0);
-    jw_kuint(&w, "aircraft", a->n);
-    jw_key(&w, "icao");
-    jw_arr_begin(&w);
+    ev_pos(&ev, a->lat_sum / kept, a->lon_sum / kept);
+    /* No subject: the area's first aircraft and where it opened tell it apart. */
+    ev_key_u64(&ev, (uint64_t)(int64_t)(a->lat0 * 1e5) << 32 ^ (uint64_t)(int64_t)(a->lon0 * 1e5));
+    char list[SPOOF_AREA_MEMBERS * 9 + 4];
+    size_t k0 = 0;
+    list[k0++] = '[';
     for (uint32_t k = 0; k < kept; k++) {
-        char hex[8];
-        snprintf(hex, sizeof hex, "%06x", s->ents[a->members[k]].key & 0xFFFFFFu);
-        jw_str(&w, hex);
+        uint32_t icao = s->ents[a->members[k]].key & 0xFFFFFFu;
+        ev_entity(&ev, EVENT_AIRCRAFT, icao, "member");
+        k0 += (size_t)snprintf(list + k0, sizeof list - k0, "%s\"%06x\"", k ? "," : "", icao);
     }
-    jw_arr_end(&w);
-    jw_key(&w, "evidence");
-    jw_arr_begin(&w);
+    list[k0++] = ']';
+    ev_real(&ev, "radius_nm", d->cfg.jam_radius_nm, 0);
+    ev_uint(&ev, "aircraft", a->n);
+    ev_json(&ev, "icao", list, k0);
     for (int k = 0; k < 3; k++)
-        if (a->ev[k][0])
-            jw_str(&w, a->ev[k]);
-    jw_arr_end(&w);
-    det_event_end(&w);
+        ev_evidence_str(&ev, a->ev[k]);
+    det_emit(d, &ev);
     a->used = false;
 }
 
-void spoof_areas_sweep(struct det *d, int64_t before, struct buf *out)
+void spoof_areas_sweep(struct det *d, int64_t before)
 {
     for (size_t i = 0; i < sizeof d->spoof->areas / sizeof d->spoof->areas[0]; i++) {
         struct spoof_area *a = &d->spoof->areas[i];
         if (a->used && (before == INT64_MAX || a->t1 < before))
-            area_emit(d, a, out);
+            area_emit(d, a);
     }
 }
 
@@ -200,7 +194,7 @@ static void area_touch(struct det_spoof *s, uint32_t ei, int64_t t)
 }
 
 void spoof_gnss_on_update(struct det *d, uint32_t ei, const struct trk_update *u, const char *ev,
-                          size_t evlen, struct buf *out)
+                          size_t evlen)
 {
     struct det_spoof *s          = d->spoof;
     const struct trk_aircraft *a = u->e.aircraft;
@@ -261,6 +255,6 @@ void spoof_gnss_on_update(struct det *d, uint32_t ei, const struct trk_update *u
     } else if (a->nac_p >= c->gnss_nacp_good && e->gnss_count > 0) {
         e->gnss_count--;
         if (e->gnss_count == 0 && e->gnss != SPOOF_NONE)
-            spoof_gnss_close(d, e->gnss, out);
+            spoof_gnss_close(d, e->gnss);
     }
 }

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/json.h"
 #include "detect/detect_internal.h"
 
 /* An IMO ship number: seven digits, the last the check digit of the other
@@ -27,10 +26,10 @@ bool det_imo_valid(uint32_t imo)
 }
 
 void det_identity_on_update(struct det *d, const struct trk_update *u, uint32_t vi, const char *evidence,
-                            size_t evlen, struct buf *out)
+                            size_t evlen)
 {
     const struct trk_vessel *tv = u->e.vessel;
-    struct jw w;
+    struct event e;
     if (u->flags & TRK_U_IDENTITY) {
         static const char *const fields[] = {"", "name", "callsign", "imo", "shiptype"};
         char now[40];
@@ -41,17 +40,15 @@ void det_identity_on_update(struct det *d, const struct trk_update *u, uint32_t 
         case TRK_ID_SHIPTYPE: snprintf(now, sizeof now, "%u", tv->shiptype); break;
         default: now[0] = 0;
         }
-        det_event_begin(d, &w, out, "identity_change", u->t_ms, u->t_ms);
-        jw_kuint(&w, "mmsi", tv->mmsi);
-        jw_kstr(&w, "field", fields[u->id_field < 5 ? u->id_field : 0]);
-        jw_kstr(&w, "old", u->id_old);
-        jw_kstr(&w, "new", now);
-        jw_key(&w, "evidence");
-        jw_arr_begin(&w);
-        if (evidence)
-            jw_strn(&w, evidence, evlen);
-        jw_arr_end(&w);
-        det_event_end(&w);
+        ev_begin(&e, "identity_change", u->t_ms, u->t_ms);
+        ev_entity(&e, EVENT_VESSEL, tv->mmsi, "subject");
+        ev_key_str(&e, fields[u->id_field < 5 ? u->id_field : 0]);
+        ev_uint(&e, "mmsi", tv->mmsi);
+        ev_str(&e, "field", fields[u->id_field < 5 ? u->id_field : 0]);
+        ev_str(&e, "old", u->id_old);
+        ev_str(&e, "new", now);
+        ev_evidence(&e, evidence, evlen);
+        det_emit(d, &e);
     }
     if (!det_imo_valid(tv->imo))
         return;
@@ -60,27 +57,27 @@ void det_identity_on_update(struct det *d, const struct trk_update *u, uint32_t 
         struct det_vessel *old = &d->v[prev], *v = &d->v[vi];
         if (old->last_t > v->alias_last_t)
             v->alias_last_t = old->last_t; /* the ship was heard as the other MMSI until then */
-        det_event_begin(d, &w, out, "identity_change", old->last_t ? old->last_t : u->t_ms, u->t_ms);
-        jw_kuint(&w, "imo", tv->imo);
-        jw_kstr(&w, "field", "mmsi");
-        jw_kuint(&w, "old_mmsi", old->mmsi);
-        jw_kuint(&w, "new_mmsi", tv->mmsi);
+        ev_begin(&e, "identity_change", old->last_t ? old->last_t : u->t_ms, u->t_ms);
+        ev_entity(&e, EVENT_VESSEL, tv->mmsi, "subject");
+        ev_entity(&e, EVENT_VESSEL, old->mmsi, "previous");
+        ev_key_str(&e, "mmsi");
+        ev_key_u64(&e, old->mmsi);
+        ev_uint(&e, "imo", tv->imo);
+        ev_str(&e, "field", "mmsi");
+        ev_uint(&e, "old_mmsi", old->mmsi);
+        ev_uint(&e, "new_mmsi", tv->mmsi);
         if (tv->name[0])
-            jw_kstr(&w, "name", tv->name);
-        jw_key(&w, "evidence");
-        jw_arr_begin(&w);
-        jw_str(&w, old->last_evidence);
-        jw_str(&w, v->first_evidence);
-        if (evidence)
-            jw_strn(&w, evidence, evlen); /* the static report that named the IMO */
-        jw_arr_end(&w);
-        det_event_end(&w);
+            ev_str(&e, "name", tv->name);
+        ev_evidence_str(&e, old->last_evidence);
+        ev_evidence_str(&e, v->first_evidence);
+        ev_evidence(&e, evidence, evlen); /* the static report that named the IMO */
+        det_emit(d, &e);
         /* The same ship: its silence runs from the old MMSI's last position
          * to the new MMSI's first. */
         if (old->last_t && v->first_t > old->last_t &&
             (double)(v->first_t - old->last_t) / 3600000.0 >= d->cfg.gap_min_h)
             det_gap_emit(d, old, tv, v->first_t, v->first_lat, v->first_lon, v->first_evidence,
-                         strlen(v->first_evidence), tv->mmsi, out);
+                         strlen(v->first_evidence), tv->mmsi);
     }
     hash_u32_put(&d->by_imo, tv->imo, vi);
     d->v[vi].imo = tv->imo;

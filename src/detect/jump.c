@@ -24,20 +24,15 @@
 #include <string.h>
 
 #include "common/geo.h"
-#include "common/json.h"
 #include "detect/spoof.h"
 
-static void evidence(struct jw *w, const struct spoof_spell *sp, const int *which, int n)
+static void evidence(struct event *ev, const struct spoof_spell *sp, const int *which, int n)
 {
-    jw_key(w, "evidence");
-    jw_arr_begin(w);
     for (int k = 0; k < n; k++)
-        if (sp->ev[which[k]][0])
-            jw_str(w, sp->ev[which[k]]);
-    jw_arr_end(w);
+        ev_evidence_str(ev, sp->ev[which[k]]);
 }
 
-void spoof_kin_close(struct det *d, int32_t si, struct buf *out)
+void spoof_kin_close(struct det *d, int32_t si)
 {
     struct det_spoof *s    = d->spoof;
     struct spoof_spell *sp = &s->spells[si];
@@ -53,44 +48,42 @@ void spoof_kin_close(struct det *d, int32_t si, struct buf *out)
         spoof_spell_release(s, si);
         return;
     }
-    struct jw w;
+    struct event ev;
     if (two) {
         d->stats.two_places++;
-        det_event_begin(d, &w, out, "mmsi_two_places", sp->t0, sp->t1);
-        spoof_entity_fields(&w, e);
-        jw_kfixed(&w, "lat", sp->lat4, 5);
-        jw_kfixed(&w, "lon", sp->lon4, 5);
-        jw_kfixed(&w, "lat2", sp->lat3, 5);
-        jw_kfixed(&w, "lon2", sp->lon3, 5);
-        jw_kfixed(&w, "distance_nm", jump_m / GEO_M_PER_NM, 1);
-        jw_kuint(&w, "fixes", sp->n2);
-        jw_kuint(&w, "fixes2", sp->n);
-        jw_kuint(&w, "returns", sp->returns);
-        jw_kfixed(&w, "implied_speed_kt", sp->max_kt, 0);
+        ev_begin(&ev, "mmsi_two_places", sp->t0, sp->t1);
+        ev_pos(&ev, sp->lat4, sp->lon4);
+        spoof_entity_fields(&ev, e);
+        ev_real(&ev, "lat2", sp->lat3, 5);
+        ev_real(&ev, "lon2", sp->lon3, 5);
+        ev_real(&ev, "distance_nm", jump_m / GEO_M_PER_NM, 1);
+        ev_uint(&ev, "fixes", sp->n2);
+        ev_uint(&ev, "fixes2", sp->n);
+        ev_uint(&ev, "returns", sp->returns);
+        ev_real(&ev, "implied_speed_kt", sp->max_kt, 0);
         static const int which[] = {3, 2};
-        evidence(&w, sp, which, 2);
+        evidence(&ev, sp, which, 2);
     } else {
         d->stats.implausible_speed++;
-        det_event_begin(d, &w, out, "implausible_speed", sp->t0, sp->t1);
-        spoof_entity_fields(&w, e);
-        jw_kfixed(&w, "implied_speed_kt", sp->first_kt, 0);
-        jw_kfixed(&w, "max_speed_kt", sp->max_kt, 0);
-        jw_kfixed(&w, "lat", sp->lat, 5);
-        jw_kfixed(&w, "lon", sp->lon, 5);
-        jw_kfixed(&w, "rejected_lat", sp->lat2, 5);
-        jw_kfixed(&w, "rejected_lon", sp->lon2, 5);
-        jw_kfixed(&w, "distance_nm", jump_m / GEO_M_PER_NM, 1);
-        jw_kuint(&w, "rejected", sp->n);
-        jw_kuint(&w, "accepted", sp->n2);
+        ev_begin(&ev, "implausible_speed", sp->t0, sp->t1);
+        ev_pos(&ev, sp->lat, sp->lon);
+        spoof_entity_fields(&ev, e);
+        ev_real(&ev, "implied_speed_kt", sp->first_kt, 0);
+        ev_real(&ev, "max_speed_kt", sp->max_kt, 0);
+        ev_real(&ev, "rejected_lat", sp->lat2, 5);
+        ev_real(&ev, "rejected_lon", sp->lon2, 5);
+        ev_real(&ev, "distance_nm", jump_m / GEO_M_PER_NM, 1);
+        ev_uint(&ev, "rejected", sp->n);
+        ev_uint(&ev, "accepted", sp->n2);
         /* moved: the tracker ended up taking the new place (the false position
          * persisted past its reset); else the entity came back. */
-        jw_kbool(&w, "moved", sp->moved);
+        ev_bool(&ev, "moved", sp->moved);
         if (sp->own_speed) /* judged against the aircraft's own ground speed */
-            jw_kfixed(&w, "reported_speed_kt", sp->reported_kt, 0);
+            ev_real(&ev, "reported_speed_kt", sp->reported_kt, 0);
         static const int which[] = {0, 1, 2};
-        evidence(&w, sp, which, 3);
+        evidence(&ev, sp, which, 3);
     }
-    det_event_end(&w);
+    det_emit(d, &ev);
     spoof_spell_release(s, si);
 }
 

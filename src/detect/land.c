@@ -30,7 +30,6 @@
 #include <string.h>
 
 #include "common/geo.h"
-#include "common/json.h"
 #include "detect/spoof.h"
 #include "ref/ref.h"
 
@@ -55,7 +54,7 @@ static double inland_nm(const struct ref *r, double lat, double lon, double marg
     return margin_nm * LAND_PROBE_FACTOR;
 }
 
-void spoof_land_close(struct det *d, int32_t si, struct buf *out)
+void spoof_land_close(struct det *d, int32_t si)
 {
     struct det_spoof *s    = d->spoof;
     struct spoof_spell *sp = &s->spells[si];
@@ -67,40 +66,35 @@ void spoof_land_close(struct det *d, int32_t si, struct buf *out)
         return;
     }
     d->stats.on_land++;
-    struct jw w;
-    det_event_begin(d, &w, out, "position_on_land", sp->t0, sp->t1);
-    spoof_entity_fields(&w, e);
-    jw_kfixed(&w, "lat", sp->lat, 5);
-    jw_kfixed(&w, "lon", sp->lon, 5);
-    jw_kfixed(&w, "last_lat", sp->lat2, 5);
-    jw_kfixed(&w, "last_lon", sp->lon2, 5);
+    struct event ev;
+    ev_begin(&ev, "position_on_land", sp->t0, sp->t1);
+    ev_pos(&ev, sp->lat, sp->lon);
+    spoof_entity_fields(&ev, e);
+    ev_real(&ev, "last_lat", sp->lat2, 5);
+    ev_real(&ev, "last_lon", sp->lon2, 5);
     const char *country = ref_country_at(d->ref, sp->lat, sp->lon);
     if (country)
-        jw_kstr(&w, "country", country);
-    jw_kfixed(&w, "inland_nm", sp->inland_nm, 0);
+        ev_str(&ev, "country", country);
+    ev_real(&ev, "inland_nm", sp->inland_nm, 0);
     double dist;
     const struct ref_port *port = ref_port_nearest(d->ref, sp->lat, sp->lon, 200 * GEO_M_PER_NM, &dist);
     if (port) { /* context for the analyst: where the ship could have been */
-        jw_kstr(&w, "port", port->name);
-        jw_kfixed(&w, "port_nm", dist / GEO_M_PER_NM, 0);
+        ev_str(&ev, "port", port->name);
+        ev_real(&ev, "port_nm", dist / GEO_M_PER_NM, 0);
     }
-    jw_kuint(&w, "fixes", sp->n);
+    ev_uint(&ev, "fixes", sp->n);
     static const char *const entries[] = {"sailed", "first_heard", "jump"};
-    jw_kstr(&w, "entry", entries[sp->entry]);
-    jw_key(&w, "evidence");
-    jw_arr_begin(&w);
-    jw_str(&w, sp->ev[0]);
+    ev_str(&ev, "entry", entries[sp->entry]);
+    ev_evidence_str(&ev, sp->ev[0]);
     if (sp->n > 1)
-        jw_str(&w, sp->ev[1]);
-    jw_arr_end(&w);
-    det_event_end(&w);
+        ev_evidence_str(&ev, sp->ev[1]);
+    det_emit(d, &ev);
     spoof_spell_release(s, si);
 }
 
 void spoof_land_on_fix(struct det *d, uint32_t ei, int64_t t, double lat, double lon, bool rejected,
-                       const char *ev, size_t evlen, struct buf *out)
+                       const char *ev, size_t evlen)
 {
-    (void)out;
     struct det_spoof *s = d->spoof;
     struct spoof_ent *e = &s->ents[ei];
     if (!d->ref)

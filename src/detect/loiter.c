@@ -7,10 +7,9 @@
 #include <string.h>
 
 #include "common/geo.h"
-#include "common/json.h"
 #include "detect/detect_internal.h"
 
-void det_loiter_close(struct det *d, struct det_vessel *v, struct buf *out)
+void det_loiter_close(struct det *d, struct det_vessel *v)
 {
     const struct det_config *c = &d->cfg;
     if (!v->slow_since)
@@ -23,30 +22,27 @@ void det_loiter_close(struct det *d, struct det_vessel *v, struct buf *out)
     if (shore < c->loiter_shore_nm)
         return;
     d->stats.loitering++;
-    struct jw w;
-    det_event_begin(d, &w, out, "loitering", t0, t1);
-    jw_kuint(&w, "mmsi", v->mmsi);
-    jw_kfixed(&w, "lat", v->slow_lat, 5);
-    jw_kfixed(&w, "lon", v->slow_lon, 5);
-    jw_kfixed(&w, "mean_speed_kn", v->slow_n ? v->slow_kn_sum / v->slow_n : 0, 2);
-    jw_kfixed(&w, "shore_nm", shore, 0);
-    jw_key(&w, "evidence");
-    jw_arr_begin(&w);
-    jw_str(&w, v->slow_evidence);
-    jw_str(&w, v->last_evidence);
-    jw_arr_end(&w);
-    det_event_end(&w);
+    struct event e;
+    ev_begin(&e, "loitering", t0, t1);
+    ev_pos(&e, v->slow_lat, v->slow_lon);
+    ev_entity(&e, EVENT_VESSEL, v->mmsi, "subject");
+    ev_uint(&e, "mmsi", v->mmsi);
+    ev_real(&e, "mean_speed_kn", v->slow_n ? v->slow_kn_sum / v->slow_n : 0, 2);
+    ev_real(&e, "shore_nm", shore, 0);
+    ev_evidence_str(&e, v->slow_evidence);
+    ev_evidence_str(&e, v->last_evidence);
+    det_emit(d, &e);
 }
 
 void det_loiter_on_position(struct det *d, struct det_vessel *v, int64_t t, double lat, double lon, double kn,
-                            const char *evidence, size_t evlen, struct buf *out)
+                            const char *evidence, size_t evlen)
 {
     if (v->slow_since && t - v->slow_last > 3600000)
-        det_loiter_close(d, v, out);
+        det_loiter_close(d, v);
     if (kn < 0)
         return; /* no speed with this position: the spell neither grows nor ends */
     if (kn >= d->cfg.loiter_max_kn) {
-        det_loiter_close(d, v, out);
+        det_loiter_close(d, v);
         return;
     }
     if (!v->slow_since) {

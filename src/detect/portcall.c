@@ -29,7 +29,7 @@
  * reappears elsewhere; here that would turn every coverage hole near a port
  * into a call). A visit whose exit comes after such a silence ends at the
  * last report in port, not at the first one outside, since when it left is
- * not known. A visit still open at det_finish is reported with "open":true,
+ * not known. A visit still open at det_finish is reported in state open,
  * ending at the last report in port. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +37,6 @@
 
 #include "common/geo.h"
 #include "common/hash.h"
-#include "common/json.h"
 #include "common/xmalloc.h"
 #include "detect/detect_internal.h"
 #include "detect/zone.h"
@@ -151,8 +150,7 @@ static struct pc_vessel *vessel_get(struct det_portcall *p, uint32_t mmsi, bool 
 }
 
 /* Ends the visit at t_end with end_evidence, and reports it if it qualifies. */
-static void close_visit(struct det *d, struct pc_vessel *v, int64_t t_end, const char *end_evidence, bool open,
-                        struct buf *out)
+static void close_visit(struct det *d, struct pc_vessel *v, int64_t t_end, const char *end_evidence, bool open)
 {
     const struct det_config *c = &d->cfg;
     v->in_visit = false;
@@ -169,42 +167,38 @@ static void close_visit(struct det *d, struct pc_vessel *v, int64_t t_end, const
     d->stats.port_calls++;
     d->stats.port_calls_open += open;
     const struct det_zone *z = v->port.wpi ? NULL : &d->portcall->polygons.z[v->port.zone];
-    struct jw w;
-    det_event_begin(d, &w, out, "port_call", v->entry_t, t_end);
-    jw_kuint(&w, "mmsi", v->mmsi);
+    struct event e;
+    ev_begin(&e, "port_call", v->entry_t, t_end);
+    ev_state(&e, open ? EVENT_OPEN : EVENT_CLOSED);
+    ev_pos(&e, z ? z->lat : v->port.wpi->lat, z ? z->lon : v->port.wpi->lon);
+    ev_entity(&e, EVENT_VESSEL, v->mmsi, "subject");
+    ev_uint(&e, "mmsi", v->mmsi);
     if (v->name[0])
-        jw_kstr(&w, "name", v->name);
+        ev_str(&e, "name", v->name);
     if (v->imo)
-        jw_kuint(&w, "imo", v->imo);
+        ev_uint(&e, "imo", v->imo);
     if (v->flag[0])
-        jw_kstr(&w, "flag", v->flag);
-    jw_kstr(&w, "port", z ? z->name : v->port.wpi->name);
+        ev_str(&e, "flag", v->flag);
+    ev_str(&e, "port", z ? z->name : v->port.wpi->name);
     if (!z)
-        jw_kuint(&w, "port_id", v->port.wpi->id);
+        ev_uint(&e, "port_id", v->port.wpi->id);
     const char *cc = z ? z->country : v->port.wpi->country;
     if (cc[0])
-        jw_kstr(&w, "port_country", cc);
-    jw_kfixed(&w, "lat", z ? z->lat : v->port.wpi->lat, 5);
-    jw_kfixed(&w, "lon", z ? z->lon : v->port.wpi->lon, 5);
+        ev_str(&e, "port_country", cc);
     if (v->nstops) {
-        jw_kint(&w, "stop_start_ms", v->first_stop_t);
-        jw_kint(&w, "stop_end_ms", v->last_stop_end_t);
-        jw_kfixed(&w, "stopped_hours", (double)v->stopped_ms / 3600000.0, 2);
-        jw_kuint(&w, "stops", v->nstops);
+        ev_int(&e, "stop_start_ms", v->first_stop_t);
+        ev_int(&e, "stop_end_ms", v->last_stop_end_t);
+        ev_real(&e, "stopped_hours", (double)v->stopped_ms / 3600000.0, 2);
+        ev_uint(&e, "stops", v->nstops);
     }
     if (v->ngaps) {
-        jw_kuint(&w, "port_gaps", v->ngaps);
-        jw_kfixed(&w, "gap_hours", (double)v->gap_ms / 3600000.0, 2);
+        ev_uint(&e, "port_gaps", v->ngaps);
+        ev_real(&e, "gap_hours", (double)v->gap_ms / 3600000.0, 2);
     }
-    jw_kuint(&w, "positions", v->positions);
-    if (open)
-        jw_kbool(&w, "open", true);
-    jw_key(&w, "evidence");
-    jw_arr_begin(&w);
-    jw_str(&w, v->entry_evidence);
-    jw_str(&w, end_evidence);
-    jw_arr_end(&w);
-    det_event_end(&w);
+    ev_uint(&e, "positions", v->positions);
+    ev_evidence_str(&e, v->entry_evidence);
+    ev_evidence_str(&e, end_evidence);
+    det_emit(d, &e);
 }
 
 static void fix_port(struct pc_vessel *v, const struct pc_port *here)
@@ -216,7 +210,7 @@ static void fix_port(struct pc_vessel *v, const struct pc_port *here)
 }
 
 void det_portcall_on_position(struct det *d, const struct trk_vessel *tv, int64_t t, double kn,
-                              const char *evidence, size_t evlen, struct buf *out)
+                              const char *evidence, size_t evlen)
 {
     const struct det_config *c = &d->cfg;
     struct det_portcall *p = d->portcall;
@@ -234,18 +228,18 @@ void det_portcall_on_position(struct det *d, const struct trk_vessel *tv, int64_
     if (v->in_visit && in && t - v->last_in_t >= gap_ms &&
         geo_distance_m(v->last_in_lat, v->last_in_lon, tv->lat, tv->lon) > 2000.0 * c->port_exit_km) {
         /* Heard again in port, but another one: it left the first unseen. */
-        close_visit(d, v, v->last_in_t, v->last_in_evidence, false, out);
+        close_visit(d, v, v->last_in_t, v->last_in_evidence, false);
         in = entering;
     }
     if (v->in_visit && !in) {
         /* Left. After a long silence, it left at some unknown time after the
          * last report in port: end the visit there. */
         if (t - v->last_in_t >= gap_ms)
-            close_visit(d, v, v->last_in_t, v->last_in_evidence, false, out);
+            close_visit(d, v, v->last_in_t, v->last_in_evidence, false);
         else {
             char ev[DET_EVIDENCE];
             copy_evidence(ev, evidence, evlen);
-            close_visit(d, v, t, ev, false, out);
+            close_visit(d, v, t, ev, false);
         }
     } else if (in && !v->in_visit) {
         v->in_visit = true;
@@ -286,12 +280,12 @@ void det_portcall_on_position(struct det *d, const struct trk_vessel *tv, int64_
     }
 }
 
-void det_portcall_finish(struct det *d, struct buf *out)
+void det_portcall_finish(struct det *d)
 {
     struct det_portcall *p = d->portcall;
     for (size_t i = 0; i < p->nv; i++) {
         struct pc_vessel *v = &p->v[i];
         if (v->in_visit)
-            close_visit(d, v, v->last_in_t, v->last_in_evidence, true, out);
+            close_visit(d, v, v->last_in_t, v->last_in_evidence, true);
     }
 }

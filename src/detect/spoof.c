@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "ais/ais.h"
-#include "common/json.h"
 #include "common/xmalloc.h"
 #include "detect/spoof.h"
 
@@ -71,20 +70,20 @@ void spoof_spell_release(struct det_spoof *s, int32_t i)
     s->free_spells[s->nfree++] = (uint32_t)i;
 }
 
-void spoof_entity_fields(struct jw *w, const struct spoof_ent *e)
+void spoof_entity_fields(struct event *ev, const struct spoof_ent *e)
 {
     if (e->key & SPOOF_AIRCRAFT) {
-        char hex[8];
-        snprintf(hex, sizeof hex, "%06x", e->key & 0xFFFFFFu);
-        jw_kstr(w, "icao", hex);
+        ev_entity(ev, EVENT_AIRCRAFT, e->key & 0xFFFFFFu, "subject");
+        ev_hex24(ev, "icao", e->key);
         if (e->key & 0x1000000u) /* the tracker's key space for anonymous / TIS-B track numbers */
-            jw_kbool(w, "non_icao", true);
+            ev_bool(ev, "non_icao", true);
         if (e->label[0])
-            jw_kstr(w, "callsign", e->label);
+            ev_str(ev, "callsign", e->label);
     } else {
-        jw_kuint(w, "mmsi", e->key);
+        ev_entity(ev, EVENT_VESSEL, e->key, "subject");
+        ev_uint(ev, "mmsi", e->key);
         if (e->label[0])
-            jw_kstr(w, "name", e->label);
+            ev_str(ev, "name", e->label);
     }
 }
 
@@ -116,17 +115,17 @@ static int64_t settle_ms(const struct det *d)
     return (int64_t)(d->cfg.spoof_settle_min * 60000.0);
 }
 
-static void close_spell(struct det *d, int32_t si, struct buf *out)
+static void close_spell(struct det *d, int32_t si)
 {
     switch (d->spoof->spells[si].kind) {
     case SPELL_KIN:
-        spoof_kin_close(d, si, out);
+        spoof_kin_close(d, si);
         break;
     case SPELL_LAND:
-        spoof_land_close(d, si, out);
+        spoof_land_close(d, si);
         break;
     case SPELL_GNSS:
-        spoof_gnss_close(d, si, out);
+        spoof_gnss_close(d, si);
         break;
     default:
         break;
@@ -135,16 +134,16 @@ static void close_spell(struct det *d, int32_t si, struct buf *out)
 
 /* Ends every spell whose last sign is older than the settle time at now
  * (all of them when now is INT64_MAX). */
-static void sweep(struct det *d, int64_t now, struct buf *out)
+static void sweep(struct det *d, int64_t now)
 {
     struct det_spoof *s = d->spoof;
     int64_t settle      = settle_ms(d);
     for (size_t i = 0; i < s->nspells; i++) {
         const struct spoof_spell *sp = &s->spells[i];
         if (sp->kind != SPELL_FREE && (now == INT64_MAX || now - sp->t1 > settle))
-            close_spell(d, (int32_t)i, out);
+            close_spell(d, (int32_t)i);
     }
-    spoof_areas_sweep(d, now == INT64_MAX ? INT64_MAX : now - settle, out);
+    spoof_areas_sweep(d, now == INT64_MAX ? INT64_MAX : now - settle);
     /* Forget quiet entities (bounded memory in a live run), but not while an
      * open jamming area names them, nor while the recent-degraded list
      * (looking back jam_window_min) might. */
@@ -163,13 +162,12 @@ static void sweep(struct det *d, int64_t now, struct buf *out)
     }
 }
 
-void det_spoof_on_update(struct det *d, const struct trk_update *u, const char *ev, size_t evlen,
-                         struct buf *out)
+void det_spoof_on_update(struct det *d, const struct trk_update *u, const char *ev, size_t evlen)
 {
     struct det_spoof *s = d->spoof;
     if (u->t_ms >= s->next_sweep) {
         if (s->next_sweep)
-            sweep(d, u->t_ms, out);
+            sweep(d, u->t_ms);
         s->next_sweep = u->t_ms + SWEEP_MS;
     }
     bool vessel  = u->kind == TRK_VESSEL;
@@ -187,29 +185,29 @@ void det_spoof_on_update(struct det *d, const struct trk_update *u, const char *
     /* A spell quiet for the settle time is over before this update is judged. */
     int64_t settle = settle_ms(d);
     if (e->kin != SPOOF_NONE && u->t_ms - s->spells[e->kin].t1 > settle)
-        spoof_kin_close(d, e->kin, out);
+        spoof_kin_close(d, e->kin);
     if (e->land != SPOOF_NONE && u->t_ms - s->spells[e->land].t1 > settle)
-        spoof_land_close(d, e->land, out);
+        spoof_land_close(d, e->land);
     if (e->gnss != SPOOF_NONE && u->t_ms - s->spells[e->gnss].t1 > settle)
-        spoof_gnss_close(d, e->gnss, out);
+        spoof_gnss_close(d, e->gnss);
     double lat = vessel ? u->e.vessel->lat : u->e.aircraft->lat;
     double lon = vessel ? u->e.vessel->lon : u->e.aircraft->lon;
     if (!vessel)
-        spoof_gnss_on_update(d, ei, u, ev, evlen, out);
+        spoof_gnss_on_update(d, ei, u, ev, evlen);
     if (vessel) {
         /* Only ship stations: base stations and aids to navigation stand on
          * land by design, SAR aircraft fly over it. */
         uint8_t st = u->e.vessel->station;
         bool ship  = st == AIS_STATION_CLASS_A || st == AIS_STATION_CLASS_B;
         if (ship && (u->flags & TRK_U_POS))
-            spoof_land_on_fix(d, ei, u->t_ms, lat, lon, false, ev, evlen, out);
+            spoof_land_on_fix(d, ei, u->t_ms, lat, lon, false, ev, evlen);
         else if (ship && (u->flags & TRK_U_POS_REJECTED))
-            spoof_land_on_fix(d, ei, u->t_ms, u->rejected_lat, u->rejected_lon, true, ev, evlen, out);
+            spoof_land_on_fix(d, ei, u->t_ms, u->rejected_lat, u->rejected_lon, true, ev, evlen);
     }
     spoof_kin_on_update(d, ei, u, lat, lon, ev, evlen);
 }
 
-void det_spoof_finish(struct det *d, struct buf *out)
+void det_spoof_finish(struct det *d)
 {
-    sweep(d, INT64_MAX, out);
+    sweep(d, INT64_MAX);
 }

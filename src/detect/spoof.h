@@ -106,26 +106,26 @@ struct det_spoof {
 int32_t spoof_spell_new(struct det_spoof *s, uint8_t kind, uint32_t ent, int64_t t);
 void spoof_spell_release(struct det_spoof *s, int32_t i);
 void spoof_copy_ev(char *dst, const char *ev, size_t len);
-/* Writes "mmsi" or "icao" (six lower-case hex digits) and the label. */
-void spoof_entity_fields(struct jw *w, const struct spoof_ent *e);
+/* The entity (subject) and its "mmsi" or "icao" (six lower-case hex digits) and label fields. */
+void spoof_entity_fields(struct event *ev, const struct spoof_ent *e);
 
 /* jump.c */
 void spoof_kin_on_update(struct det *d, uint32_t ei, const struct trk_update *u, double lat, double lon,
                          const char *ev, size_t evlen);
-void spoof_kin_close(struct det *d, int32_t si, struct buf *out);
+void spoof_kin_close(struct det *d, int32_t si);
 
 /* land.c */
 void spoof_land_on_fix(struct det *d, uint32_t ei, int64_t t, double lat, double lon, bool rejected,
-                       const char *ev, size_t evlen, struct buf *out);
-void spoof_land_close(struct det *d, int32_t si, struct buf *out);
+                       const char *ev, size_t evlen);
+void spoof_land_close(struct det *d, int32_t si);
 
 /* gnss.c */
 void spoof_gnss_on_update(struct det *d, uint32_t ei, const struct trk_update *u, const char *ev,
-                          size_t evlen, struct buf *out);
-void spoof_gnss_close(struct det *d, int32_t si, struct buf *out);
+                          size_t evlen);
+void spoof_gnss_close(struct det *d, int32_t si);
 /* Whether entity ei is a member of an open jamming area. */
 bool spoof_in_area(const struct det_spoof *s, uint32_t ei);
 /* Closes jamming areas quiet since before `before` (all when before is INT64_MAX). */
-void spoof_areas_sweep(struct det *d, int64_t before, struct buf *out);
+void spoof_areas_sweep(struct det *d, int64_t before);
 
 #endif

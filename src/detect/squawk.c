@@ -4,14 +4,13 @@
  * (Annex 10 Vol IV, chapter 2; Doc 8168 PANS-OPS). The event runs from the first
  * message that carries the code to the one that changes it back, as the
  * tracker reports changes (TRK_U_SQUAWK); a code still set at the end of input
- * is reported "ongoing". A code heard in fewer than emergency_min_reports
+ * is reported open. A code heard in fewer than emergency_min_reports
  * messages is dropped: Mode A replies (DF5/DF21) overlay their parity with
  * the address, so a corrupted reply is caught only when the address it then
  * yields is unknown, and one can read 7700 under a real aircraft's address. */
 #include <stdio.h>
 #include <string.h>
 
-#include "common/json.h"
 #include "detect/detect_internal.h"
 
 static const char *meaning(uint16_t code)
@@ -53,7 +52,7 @@ static void where(struct det_squawk *s, const struct trk_aircraft *a, int64_t t)
         snprintf(s->callsign, sizeof s->callsign, "%s", a->callsign);
 }
 
-void det_squawk_close(struct det *d, struct det_squawk *s, uint32_t icao, bool ongoing, struct buf *out)
+void det_squawk_close(struct det *d, struct det_squawk *s, uint32_t icao, bool ongoing)
 {
     if (!s->code)
         return;
@@ -62,35 +61,29 @@ void det_squawk_close(struct det *d, struct det_squawk *s, uint32_t icao, bool o
     if (s->reports < (uint32_t)d->cfg.emergency_min_reports)
         return;
     d->stats.emergency_squawks++;
-    struct jw w;
-    char hex[8], sq[8];
-    snprintf(hex, sizeof hex, "%06x", icao & 0xFFFFFFu);
+    struct event e;
+    char sq[8];
     snprintf(sq, sizeof sq, "%04u", code);
-    det_event_begin(d, &w, out, "emergency_squawk", s->t0, s->last);
-    jw_kstr(&w, "icao", hex);
+    ev_begin(&e, "emergency_squawk", s->t0, s->last);
+    ev_state(&e, ongoing ? EVENT_OPEN : EVENT_CLOSED);
+    if (s->pos)
+        ev_pos(&e, s->lat, s->lon);
+    ev_entity(&e, EVENT_AIRCRAFT, icao & 0xFFFFFFu, "subject");
+    ev_hex24(&e, "icao", icao);
     if (s->callsign[0])
-        jw_kstr(&w, "callsign", s->callsign);
-    jw_kstr(&w, "squawk", sq);
-    jw_kstr(&w, "meaning", meaning(code));
-    if (s->pos) {
-        jw_kfixed(&w, "lat", s->lat, 5);
-        jw_kfixed(&w, "lon", s->lon, 5);
-    }
+        ev_str(&e, "callsign", s->callsign);
+    ev_str(&e, "squawk", sq);
+    ev_str(&e, "meaning", meaning(code));
     if (s->alt_ok)
-        jw_kint(&w, "altitude_ft", s->alt_ft);
-    jw_kuint(&w, "reports", s->reports);
-    if (ongoing)
-        jw_kbool(&w, "ongoing", true);
-    jw_key(&w, "evidence");
-    jw_arr_begin(&w);
-    jw_str(&w, s->ev0);
-    jw_str(&w, s->ev1);
-    jw_arr_end(&w);
-    det_event_end(&w);
+        ev_int(&e, "altitude_ft", s->alt_ft);
+    ev_uint(&e, "reports", s->reports);
+    ev_evidence_str(&e, s->ev0);
+    ev_evidence_str(&e, s->ev1);
+    det_emit(d, &e);
 }
 
 void det_squawk_on_update(struct det *d, struct det_squawk *s, const struct trk_update *u,
-                          const char *evidence, size_t evlen, struct buf *out)
+                          const char *evidence, size_t evlen)
 {
     const struct trk_aircraft *a = u->e.aircraft;
     int64_t t                    = u->t_ms;
@@ -114,7 +107,7 @@ void det_squawk_on_update(struct det *d, struct det_squawk *s, const struct trk_
             s->last = t;
             keep(s->ev1, evidence, evlen);
         }
-        det_squawk_close(d, s, a->icao, false, out);
+        det_squawk_close(d, s, a->icao, false);
     }
     if (!carried || !meaning(a->squawk))
         return;

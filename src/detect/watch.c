@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/buf.h"
 #include "common/hash.h"
@@ -29,11 +28,19 @@ struct watch {
     struct sqlite3 *registry;
     struct det_zones areas; /* shared GeoJSON loading (zone.c) */
     struct watch_stats stats;
+    event_sink_fn sink;
+    void *sink_ctx;
+    struct buf match;     /* the match's JSON, rendered for the alert */
+    struct event scratch; /* the alert being raised */
 };
 
-struct watch *watch_new(const struct ref *r, const struct ref_wl_index *x, struct sqlite3 *registry)
+struct watch *watch_new(const struct ref *r, const struct ref_wl_index *x, struct sqlite3 *registry,
+                        event_sink_fn sink, void *ctx)
 {
     struct watch *w = xcalloc(1, sizeof *w);
+    w->sink = sink;
+    w->sink_ctx = ctx;
+    buf_init(&w->match, 256);
     w->ref = r;
     w->wl = x;
     w->registry = registry;
@@ -47,6 +54,7 @@ void watch_free(struct watch *w)
         return;
     det_zones_free(&w->areas);
     hash_u32_free(&w->seen);
+    buf_free(&w->match);
     free(w);
 }
 
@@ -138,76 +146,55 @@ struct trk_enricher watch_enricher(struct watch *w)
 
 /* ----------------------------------------------------------------- alerts */
 
-static void iso_time(struct jw *j, int64_t ms)
-{
-    time_t s = (time_t)(ms / 1000);
-    struct tm tm;
-    char t[64];
-    gmtime_r(&s, &tm);
-    snprintf(t, sizeof t, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-             tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
-    jw_kstr(j, "time", t);
-}
-
 static void alert(struct watch *w, const struct trk_update *u, const char *kind, const char *area,
-                  const char *evidence, size_t evlen, struct buf *out)
+                  const char *evidence, size_t evlen)
 {
-    struct jw j;
-    jw_init(&j, out);
-    jw_obj_begin(&j);
-    jw_kstr(&j, "alert", kind);
-    jw_kint(&j, "t_ms", u->t_ms);
-    iso_time(&j, u->t_ms);
+    struct event *e = &w->scratch;
+    ev_begin(e, kind, u->t_ms, u->t_ms);
     const struct trk_watch *tw;
-    bool have_pos;
-    double lat, lon;
     if (u->kind == TRK_VESSEL) {
         const struct trk_vessel *v = u->e.vessel;
         tw = &v->watch;
-        jw_kstr(&j, "kind", "vessel");
-        jw_kuint(&j, "mmsi", v->mmsi);
-        if (v->name[0]) jw_kstr(&j, "name", v->name);
-        if (v->imo) jw_kuint(&j, "imo", v->imo);
-        if (v->callsign[0]) jw_kstr(&j, "callsign", v->callsign);
-        if (v->flag[0]) jw_kstr(&j, "flag", v->flag);
-        have_pos = v->v_pos.source != TRK_SRC_NONE;
-        lat = v->lat;
-        lon = v->lon;
+        if (v->v_pos.source != TRK_SRC_NONE)
+            ev_pos(e, v->lat, v->lon);
+        ev_entity(e, EVENT_VESSEL, v->mmsi, "subject");
+        ev_str(e, "kind", "vessel");
+        ev_uint(e, "mmsi", v->mmsi);
+        if (v->name[0]) ev_str(e, "name", v->name);
+        if (v->imo) ev_uint(e, "imo", v->imo);
+        if (v->callsign[0]) ev_str(e, "callsign", v->callsign);
+        if (v->flag[0]) ev_str(e, "flag", v->flag);
     } else {
         const struct trk_aircraft *a = u->e.aircraft;
-        char hex[8];
         tw = &a->watch;
-        snprintf(hex, sizeof hex, "%06x", a->icao & 0xFFFFFFu);
-        jw_kstr(&j, "kind", "aircraft");
-        jw_kstr(&j, "icao24", hex);
-        if (a->callsign[0]) jw_kstr(&j, "callsign", a->callsign);
-        if (a->registration[0]) jw_kstr(&j, "registration", a->registration);
-        if (a->operator_icao[0]) jw_kstr(&j, "operator", a->operator_icao);
-        if (a->country[0]) jw_kstr(&j, "country", a->country);
-        have_pos = a->v_pos.source != TRK_SRC_NONE;
-        lat = a->lat;
-        lon = a->lon;
+        if (a->v_pos.source != TRK_SRC_NONE)
+            ev_pos(e, a->lat, a->lon);
+        ev_entity(e, EVENT_AIRCRAFT, a->icao & 0xFFFFFFu, "subject");
+        ev_str(e, "kind", "aircraft");
+        ev_hex24(e, "icao", a->icao);
+        if (a->callsign[0]) ev_str(e, "callsign", a->callsign);
+        if (a->registration[0]) ev_str(e, "registration", a->registration);
+        if (a->operator_icao[0]) ev_str(e, "operator", a->operator_icao);
+        if (a->country[0]) ev_str(e, "country", a->country);
     }
-    if (have_pos) {
-        jw_kfixed(&j, "lat", lat, 6);
-        jw_kfixed(&j, "lon", lon, 6);
+    if (area) {
+        ev_str(e, "area", area);
+        ev_key_str(e, area);
     }
-    if (area)
-        jw_kstr(&j, "area", area);
     struct ref_wl_match m = {.rule = (enum ref_wl_rule)tw->rule, .weak = tw->weak, .entry = tw->entry};
-    jw_key(&j, "match");
+    struct jw j;
+    w->match.len = 0;
+    jw_init(&j, &w->match);
     ref_wl_match_json(&j, &m);
-    jw_key(&j, "evidence");
-    jw_arr_begin(&j);
-    if (evidence)
-        jw_strn(&j, evidence, evlen);
-    jw_arr_end(&j);
-    jw_obj_end(&j);
-    buf_putc(out, '\n');
+    ev_json(e, "match", w->match.p, w->match.len);
+    ev_alert(e, ref_wl_rule_name(m.rule));
+    ev_evidence(e, evidence, evlen);
+    event_finish_key(e);
+    if (w->sink)
+        w->sink(w->sink_ctx, e);
 }
 
-int watch_on_update(struct watch *w, const struct trk_update *u, const char *evidence, size_t evidence_len,
-                    struct buf *out)
+int watch_on_update(struct watch *w, const struct trk_update *u, const char *evidence, size_t evidence_len)
 {
     struct trk_watch *tw;
     bool pos_changed = u->flags & TRK_U_POS;
@@ -235,7 +222,7 @@ int watch_on_update(struct watch *w, const struct trk_update *u, const char *evi
         tw->announced = true;
         if (!known || u->t_ms - (int64_t)last_s * 1000 >= REVISIT_MS) {
             w->stats.sightings++;
-            alert(w, u, "watchlist_sighting", NULL, evidence, evidence_len, out);
+            alert(w, u, "watchlist_sighting", NULL, evidence, evidence_len);
             n++;
         }
     }
@@ -246,7 +233,7 @@ int watch_on_update(struct watch *w, const struct trk_update *u, const char *evi
         for (size_t i = 0; i < w->areas.n; i++)
             if (entered & (1u << i)) {
                 w->stats.area_entries++;
-                alert(w, u, "area_entry", w->areas.z[i].name, evidence, evidence_len, out);
+                alert(w, u, "area_entry", w->areas.z[i].name, evidence, evidence_len);
                 n++;
             }
     }

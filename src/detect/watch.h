@@ -9,10 +9,11 @@
  *     first matched after an identity change);
  *   - "area_entry": a watched entity's position entering a configured area
  *     (GeoJSON polygons, e.g. a country's territorial sea).
- * Each alert is a JSON line carrying the match (rule, weak, list entry with
- * program and entry number) and the raw messages as evidence. Event time only.
- * This module reads the reference data and watchlists (src/ref) and the
- * tracker's entities (src/track); it writes nothing but its output buffer.
+ * Each alert is an event (event.h) marked as an alert with the rule that
+ * matched, carrying the match (rule, weak, list entry with program and entry
+ * number) and the raw messages as evidence, handed to the sink given at
+ * construction. Event time only. This module reads the reference data and
+ * watchlists (src/ref) and the tracker's entities (src/track).
  */
 #ifndef ATALAYA_DETECT_WATCH_H
 #define ATALAYA_DETECT_WATCH_H
@@ -20,12 +21,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "detect/event.h"
 #include "track/track.h"
 
 struct ref;
 struct ref_wl_index;
 struct sqlite3;
-struct buf;
 
 struct watch_stats {
     uint64_t enriched, matched, sightings, area_entries;
@@ -33,8 +34,10 @@ struct watch_stats {
 
 struct watch;
 
-/* Any of r, x, registry may be NULL (that enrichment or matching is skipped). */
-struct watch *watch_new(const struct ref *r, const struct ref_wl_index *x, struct sqlite3 *registry);
+/* Any of r, x, registry may be NULL (that enrichment or matching is skipped).
+ * Alerts go to sink(ctx, event); sink may be NULL (alerts only counted). */
+struct watch *watch_new(const struct ref *r, const struct ref_wl_index *x, struct sqlite3 *registry,
+                        event_sink_fn sink, void *ctx);
 void watch_free(struct watch *w);
 
 /* Adds the polygons of a GeoJSON file (Polygon and MultiPolygon features;
@@ -48,8 +51,7 @@ struct trk_enricher watch_enricher(struct watch *w);
 /* Raises the alerts an update calls for, appending one JSON line each to out.
  * evidence: the raw message(s) behind the update (NMEA sentences or frame hex).
  * Returns the number of alerts written. */
-int watch_on_update(struct watch *w, const struct trk_update *u, const char *evidence, size_t evidence_len,
-                    struct buf *out);
+int watch_on_update(struct watch *w, const struct trk_update *u, const char *evidence, size_t evidence_len);
 
 const struct watch_stats *watch_stats(const struct watch *w);
 

@@ -3,85 +3,25 @@
  * members of their details), /alerts. Filters go to the store as a struct
  * (store_event_filter); no SQL is built here.
  *
- * An event is written flat: our keys (id, event, t_start_ms, t_end_ms, lat,
- * lon, entities, evidence) and then each member of the detector's details,
- * so a flight reads {"event":"flight","operator":"IRM",...} as the contract
- * lists it. A details member with one of our names is left out rather than
- * written twice. */
+ * An event is written by the one event writer (detect/event.h), as
+ * `replay --detect` prints it live: the header (id, event, state, key, times,
+ * position, entities with their roles), then the detector's own fields, so a
+ * flight reads {"event":"flight",...,"operator":"IRM",...} as the contract
+ * lists it, then the evidence. */
 #include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "common/json.h"
+#include "detect/event.h"
 #include "http/api.h"
 #include "store/store.h"
 
-static const char *const own_keys[] = {"id", "event", "t_start_ms", "t_end_ms", "lat", "lon", "entities", "evidence"};
-
-static bool own_key(const char *k)
-{
-    for (size_t i = 0; i < sizeof own_keys / sizeof own_keys[0]; i++)
-        if (strcmp(k, own_keys[i]) == 0)
-            return true;
-    return false;
-}
-
-/* The stored entities [{"kind":1,"id":N}] as [{"kind":"vessel","id":N}]. */
-static void write_entities(struct jw *w, const char *json)
-{
-    jw_key(w, "entities");
-    jw_arr_begin(w);
-    json_t *arr = json ? json_loads(json, 0, NULL) : NULL;
-    size_t i;
-    json_t *e;
-    json_array_foreach(arr, i, e)
-    {
-        json_int_t kind = json_integer_value(json_object_get(e, "kind"));
-        json_int_t id = json_integer_value(json_object_get(e, "id"));
-        if ((kind != STORE_VESSEL && kind != STORE_AIRCRAFT) || id < 0 || id > 0xFFFFFFFFLL)
-            continue;
-        jw_obj_begin(w);
-        api_write_entity_ref(w, (uint8_t)kind, (uint32_t)id);
-        jw_obj_end(w);
-    }
-    json_decref(arr);
-    jw_arr_end(w);
-}
-
 void api_write_event(struct jw *w, const struct store_event *e)
 {
-    jw_obj_begin(w);
-    jw_kint(w, "id", e->id);
-    jw_kstr(w, "event", e->kind);
-    jw_kint(w, "t_start_ms", e->t_start_ms);
-    if (e->t_end_ms)
-        jw_kint(w, "t_end_ms", e->t_end_ms);
-    if (isfinite(e->lat) && isfinite(e->lon)) {
-        jw_kfixed(w, "lat", e->lat, 6);
-        jw_kfixed(w, "lon", e->lon, 6);
-    }
-    write_entities(w, e->entities_json);
-    json_t *d = e->details_json ? json_loads(e->details_json, 0, NULL) : NULL;
-    const char *k;
-    json_t *v;
-    json_object_foreach(d, k, v)
-    {
-        if (own_key(k))
-            continue;
-        char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        if (text) {
-            jw_key(w, k);
-            jw_raw(w, text, strlen(text));
-            free(text);
-        }
-    }
-    json_decref(d);
-    if (e->evidence)
-        jw_kstr(w, "evidence", e->evidence);
-    jw_obj_end(w);
+    struct event_view v;
+    store_event_view(e, &v);
+    event_write_json(w, &v);
 }
 
 void api_write_alert(struct jw *w, const struct store_alert *al)
@@ -93,17 +33,17 @@ void api_write_alert(struct jw *w, const struct store_alert *al)
         api_write_entity_ref(w, al->kind, al->id);
     jw_kstr(w, "rule", al->rule);
     if (al->message) {
-        /* The message is the alert's JSON line when the writer kept one. */
-        json_t *m = json_loads(al->message, 0, NULL);
+        /* The message is the alert's event JSON (event.h), written by us. */
         jw_key(w, "message");
-        if (m && json_is_object(m))
+        if (al->message[0] == '{')
             jw_raw(w, al->message, strlen(al->message));
         else
             jw_str(w, al->message);
-        json_decref(m);
     }
-    if (al->evidence)
-        jw_kstr(w, "evidence", al->evidence);
+    if (al->evidence) { /* a JSON array of raw messages */
+        jw_key(w, "evidence");
+        jw_raw(w, al->evidence, strlen(al->evidence));
+    }
     jw_obj_end(w);
 }
 
@@ -193,6 +133,13 @@ int api_events(struct http_api *a, const struct api_req *r, struct api_reply *ou
     }
     if (entity && api_parse_entity_ref(entity, &f.entity_kind, &f.entity_id))
         return api_error(out, 400, "entity: vessel:MMSI or aircraft:HEX");
+    const char *state = api_arg(r, "state");
+    if (state) {
+        int st = event_state_parse(state);
+        if (st < 0)
+            return api_error(out, 400, "state: open or closed");
+        f.state = st == EVENT_OPEN ? STORE_STATE_OPEN : STORE_STATE_CLOSED;
+    }
     if (bbox) {
         double b[4];
         if (api_parse_bbox(bbox, b))

@@ -4,7 +4,8 @@
  *                    store's latest time (rendered again only when positions
  *                    were added), in run the live aircraft and vessels;
  *                    also the greeting of a new client
- *   event: event     each event row an ingest added since the last tick
+ *   event: event     each event row an ingest added or updated (an open
+ *                    event's progress, its closing) since the last tick
  *   event: alert     each alert row likewise
  * The store is polled by its largest row ids, so a `serve` beside a running
  * `ingest` pushes what the ingest commits. */
@@ -63,7 +64,7 @@ static int on_event(void *ctx, const struct store_event *e)
     jw_init(&w, &bt->b);
     api_write_event(&w, e);
     bt->ends[bt->n++] = bt->b.len;
-    bt->last = e->id;
+    bt->last = e->seq;
     return bt->n == STREAM_ROWS_PER_TICK;
 }
 

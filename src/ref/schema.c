@@ -92,10 +92,45 @@ static const char *const migrations[] = {
     " FROM (SELECT kind, id, lat, lon, (t - ((t % 3600000) + 3600000) % 3600000) / 3600000 AS h FROM position)"
     " GROUP BY kind, id, h;"
     "DROP TABLE position_rtree;",
-    /* 6: natural keys, so ingesting the same input again (after a kill -9,
+    /* 6: typed events (src/detect/event.h). An event is one row over its
+     * life: (kind, key) names the occurrence, state says whether it is still
+     * open, and a writer updates the row in place (seq: the order rows were
+     * last written, for a live reader). entities, details and evidence hold
+     * the JSON texts the event writer renders (entities with their roles,
+     * details the event's own fields, evidence an array of raw messages);
+     * rows written before are converted to them. Alerts are keyed alike. */
+    "ALTER TABLE event ADD COLUMN state INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE event ADD COLUMN key INTEGER;"
+    "ALTER TABLE event ADD COLUMN alert TEXT;"
+    "ALTER TABLE event ADD COLUMN seq INTEGER;"
+    "ALTER TABLE event_entity ADD COLUMN role TEXT;"
+    "ALTER TABLE alert ADD COLUMN key INTEGER;"
+    "UPDATE event SET seq = rowid;"
+    "UPDATE event SET alert = json_extract(details, '$.match.rule')"
+    " WHERE json_valid(details) AND json_extract(details, '$.alert') IS NOT NULL;"
+    "UPDATE event SET details = json_remove(details, '$.event', '$.alert', '$.t_start_ms', '$.t_end_ms', '$.t_ms',"
+    " '$.time', '$.start', '$.end', '$.hours', '$.lat', '$.lon') WHERE json_valid(details);"
+    "UPDATE event SET entities = (SELECT json_group_array(json(CASE json_extract(j.value, '$.kind')"
+    " WHEN 1 THEN json_object('kind', 'vessel', 'mmsi', json_extract(j.value, '$.id'), 'role', 'subject')"
+    " ELSE json_object('kind', 'aircraft', 'icao', printf('%06x', json_extract(j.value, '$.id')), 'role', 'subject')"
+    " END)) FROM json_each(event.entities) j) WHERE json_valid(entities);"
+    "UPDATE event_entity SET role = 'subject';"
+    "UPDATE event SET evidence = (WITH RECURSIVE s(part, rest) AS (SELECT NULL, event.evidence || char(10)"
+    " UNION ALL SELECT substr(rest, 1, instr(rest, char(10)) - 1), substr(rest, instr(rest, char(10)) + 1)"
+    " FROM s WHERE rest <> '') SELECT json_group_array(part) FROM s WHERE part <> '')"
+    " WHERE evidence IS NOT NULL AND substr(evidence, 1, 1) <> '[';"
+    "UPDATE alert SET evidence = (WITH RECURSIVE s(part, rest) AS (SELECT NULL, alert.evidence || char(10)"
+    " UNION ALL SELECT substr(rest, 1, instr(rest, char(10)) - 1), substr(rest, instr(rest, char(10)) + 1)"
+    " FROM s WHERE rest <> '') SELECT json_group_array(part) FROM s WHERE part <> '')"
+    " WHERE evidence IS NOT NULL AND substr(evidence, 1, 1) <> '[';"
+    "CREATE UNIQUE INDEX event_key ON event(kind, key);"
+    "CREATE INDEX event_seq ON event(seq);"
+    "CREATE INDEX event_state ON event(state, kind);"
+    "CREATE UNIQUE INDEX alert_key ON alert(key);",
+    /* 7: natural keys, so ingesting the same input again (after a kill -9,
      * or twice) leaves the rows of one run (docs/store.md): a position is one
-     * per entity, ms and source, an alert one per time, entity, rule and
-     * message; rows a re-run already doubled are dropped (the first kept).
+     * per entity, ms and source (events and alerts have their keys from 6);
+     * rows a re-run already doubled are dropped (the first kept).
      * The position key replaces position_entity under the same name (its
      * first columns are the old index). input_mark: how far an ingest got
      * through each input file, written in the transaction of the rows
@@ -105,16 +140,12 @@ static const char *const migrations[] = {
     " (SELECT min(rowid) FROM position GROUP BY kind, id, t, ifnull(source, ''));"
     "DROP INDEX position_entity;"
     "CREATE UNIQUE INDEX position_entity ON position(kind, id, t, ifnull(source, ''));"
-    "DELETE FROM alert WHERE rowid NOT IN"
-    " (SELECT min(rowid) FROM alert GROUP BY t, ifnull(kind, 0), ifnull(id, 0), rule, ifnull(message, ''));"
-    "DROP INDEX alert_t;"
-    "CREATE UNIQUE INDEX alert_t ON alert(t, ifnull(kind, 0), ifnull(id, 0), rule, ifnull(message, ''));"
     "CREATE TABLE input_mark ("
     " path TEXT PRIMARY KEY,"        /* absolute path of the input */
     " size INTEGER NOT NULL,"        /* bytes on disk when it was read */
     " head_len INTEGER NOT NULL,"    /* how many of its first bytes head_hash covers */
     " head_hash INTEGER NOT NULL,"
-    " offset INTEGER NOT NULL,"      /* decoded bytes fully stored; -1: the input and the run's end */
+    " offset INTEGER NOT NULL,"      /* decoded bytes of lines fully stored; INT64_MAX: all, and the run's end */
     " rows INTEGER NOT NULL);",      /* store calls of the line at offset already committed */
 };
 

@@ -1,5 +1,5 @@
 /* sqlite.c: the SQLite backend of the store (store.h). The tables are
- * migrations 3-5 of the shared schema (src/ref/schema.c), so registry,
+ * migrations 3-6 of the shared schema (src/ref/schema.c), so registry,
  * watchlists and the store can live in one file. WAL with
  * synchronous=NORMAL: a crash loses at most the transactions after the last
  * checkpointed commit of the WAL, never corrupts the file (sqlite.org/wal.html),
@@ -19,8 +19,9 @@
 #include "store/store.h"
 
 enum {
-    ST_BEGIN, ST_COMMIT, ST_ID_CUR, ST_ID_HAS, ST_ID_AT, ST_ID_NEXT, ST_ID_CLOSE, ST_ID_INS, ST_POS, ST_SEG_GET, ST_SEG_PUT, ST_EVENT, ST_ALERT,
-    ST_EVENT_ENT, ST_TRACK, ST_IDENT, ST_AREA, ST_AREA_FIX, ST_RETAIN_SEG, ST_RETAIN, ST_DATA_VERSION, ST_MARK_GET, ST_MARK_PUT, NST
+    ST_BEGIN, ST_COMMIT, ST_ID_CUR, ST_ID_HAS, ST_ID_AT, ST_ID_NEXT, ST_ID_CLOSE, ST_ID_INS, ST_POS, ST_SEG_GET,
+    ST_SEG_PUT, ST_EVENT, ST_ALERT, ST_EVENT_ENT_DEL, ST_EVENT_ENT, ST_TRACK, ST_IDENT, ST_AREA, ST_AREA_FIX,
+    ST_RETAIN_SEG, ST_RETAIN, ST_DATA_VERSION, ST_MARK_GET, ST_MARK_PUT, NST
 };
 
 static const char *const sql[NST] = {
@@ -39,15 +40,24 @@ static const char *const sql[NST] = {
     [ST_ID_NEXT] = "SELECT min(valid_from) FROM identity WHERE kind=?1 AND id=?2 AND field=?3 AND valid_from>?4",
     [ST_ID_CLOSE] = "UPDATE identity SET valid_to=?2 WHERE rowid=?1",
     [ST_ID_INS] = "INSERT INTO identity(kind, id, field, value, valid_from, valid_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    /* Natural keys (migration 6): the row of an earlier run stays. */
+    /* Natural key (migration 7): the row of an earlier run stays. */
     [ST_POS] = "INSERT OR IGNORE INTO position(kind, id, t, lat, lon, alt, speed, course, source)"
                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_SEG_GET] = "SELECT min_lat, max_lat, min_lon, max_lon FROM position_seg WHERE sid=?1",
     [ST_SEG_PUT] = "INSERT OR REPLACE INTO position_seg VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    [ST_EVENT] = "INSERT INTO event(kind, t_start, t_end, entities, lat, lon, details, evidence)"
-                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    [ST_EVENT_ENT] = "INSERT INTO event_entity(event, kind, id) VALUES (?1, ?2, ?3)",
-    [ST_ALERT] = "INSERT OR IGNORE INTO alert(t, kind, id, rule, message, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    /* One row per (kind, key): an open event updated, then closed, stays
+     * one row; seq moves on at every write for the live push. */
+    [ST_EVENT] = "INSERT INTO event(kind, t_start, t_end, entities, lat, lon, details, evidence, state, key, alert, seq)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                 " (SELECT coalesce(max(seq), 0) + 1 FROM event))"
+                 " ON CONFLICT(kind, key) DO UPDATE SET t_start=excluded.t_start, t_end=excluded.t_end,"
+                 " entities=excluded.entities, lat=excluded.lat, lon=excluded.lon, details=excluded.details,"
+                 " evidence=excluded.evidence, state=excluded.state, alert=excluded.alert, seq=excluded.seq"
+                 " RETURNING rowid",
+    [ST_EVENT_ENT_DEL] = "DELETE FROM event_entity WHERE event=?1",
+    [ST_EVENT_ENT] = "INSERT INTO event_entity(event, kind, id, role) VALUES (?1, ?2, ?3, ?4)",
+    [ST_ALERT] = "INSERT INTO alert(t, kind, id, rule, message, evidence, key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                 " ON CONFLICT(key) DO NOTHING",
     [ST_TRACK] = "SELECT kind, id, t, lat, lon, alt, speed, course, source FROM position"
                  " WHERE kind=?1 AND id=?2 AND t>=?3 AND t<=?4 ORDER BY t, rowid",
     [ST_IDENT] = "SELECT field, value, valid_from, valid_to FROM identity WHERE kind=?1 AND id=?2"
@@ -191,6 +201,10 @@ void sqlite_row_event(sqlite3_stmt *st, struct store_event *e)
         .lon = col_real(st, 6),
         .details_json = (const char *)sqlite3_column_text(st, 7),
         .evidence = (const char *)sqlite3_column_text(st, 8),
+        .state = (uint8_t)sqlite3_column_int(st, 9),
+        .key = (uint64_t)sqlite3_column_int64(st, 10),
+        .alert = (const char *)sqlite3_column_text(st, 11),
+        .seq = sqlite3_column_int64(st, 12),
     };
 }
 
@@ -404,10 +418,22 @@ static int sq_begin(struct store *s)
 }
 
 /* The batch's grown segments go in with its positions. */
+/* A failed commit (a full disk, an I/O error) loses the batch, never what
+ * was committed before: the transaction is rolled back if SQLite left it
+ * open, and the caches of what the file holds are dropped, so the next
+ * batch starts from the file as it is. */
 static int sq_commit(struct store *s)
 {
     struct store_sqlite *q = ss(s);
-    return seg_flush(q) ? -1 : step_done(q, ST_COMMIT);
+    if (!seg_flush(q) && !step_done(q, ST_COMMIT))
+        return 0;
+    if (!sqlite3_get_autocommit(q->db))
+        sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+    idc_clear(q);
+    if (q->segs)
+        memset(q->segs, 0, q->segcap * sizeof *q->segs);
+    q->nsegs = 0;
+    return -1;
 }
 
 static void bind_entity_field(sqlite3_stmt *st, uint8_t kind, uint32_t id, const char *field)
@@ -574,36 +600,37 @@ static int sq_put_position(struct store *s, const struct store_position *p)
 static int sq_put_event(struct store *s, const struct store_event *e)
 {
     struct store_sqlite *q = ss(s);
-    struct buf b;
-    buf_init(&b, 256);
-    struct jw w;
-    jw_init(&w, &b);
-    jw_arr_begin(&w);
-    for (size_t i = 0; i < e->nentities; i++) {
-        jw_obj_begin(&w);
-        jw_kuint(&w, "kind", e->entities[i].kind);
-        jw_kuint(&w, "id", e->entities[i].id);
-        jw_obj_end(&w);
-    }
-    jw_arr_end(&w);
     sqlite3_stmt *st = q->st[ST_EVENT];
     sqlite3_bind_text(st, 1, e->kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, e->t_start_ms);
-    if (e->t_end_ms)
-        sqlite3_bind_int64(st, 3, e->t_end_ms);
-    sqlite3_bind_text(st, 4, (const char *)b.p, (int)b.len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, e->t_end_ms);
+    bind_text_or_null(st, 4, e->entities_json);
     bind_real_or_null(st, 5, e->lat);
     bind_real_or_null(st, 6, e->lon);
     bind_text_or_null(st, 7, e->details_json);
     bind_text_or_null(st, 8, e->evidence);
-    int rc = step_done(q, ST_EVENT);
-    buf_free(&b);
-    int64_t row = sqlite3_last_insert_rowid(q->db);
+    sqlite3_bind_int(st, 9, e->state);
+    sqlite3_bind_int64(st, 10, (sqlite3_int64)e->key);
+    bind_text_or_null(st, 11, e->alert);
+    int64_t row = 0;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        row = sqlite3_column_int64(st, 0);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE || !row)
+        return fail(q, "event");
+    /* An update names its entities again (a gap's reappeared_as comes with its end). */
+    sqlite3_bind_int64(q->st[ST_EVENT_ENT_DEL], 1, row);
+    rc = step_done(q, ST_EVENT_ENT_DEL);
     for (size_t i = 0; i < e->nentities && rc == 0; i++) {
         st = q->st[ST_EVENT_ENT];
         sqlite3_bind_int64(st, 1, row);
         sqlite3_bind_int(st, 2, e->entities[i].kind);
         sqlite3_bind_int64(st, 3, e->entities[i].id);
+        bind_text_or_null(st, 4, e->entities[i].role);
         rc = step_done(q, ST_EVENT_ENT);
     }
     return rc;
@@ -619,9 +646,13 @@ static int sq_put_alert(struct store *s, const struct store_alert *a)
     sqlite3_bind_text(st, 4, a->rule, -1, SQLITE_STATIC);
     bind_text_or_null(st, 5, a->message);
     bind_text_or_null(st, 6, a->evidence);
+    if (a->key)
+        sqlite3_bind_int64(st, 7, (sqlite3_int64)a->key);
+    else
+        sqlite3_bind_null(st, 7);
     if (step_done(q, ST_ALERT))
         return -1;
-    return sqlite3_changes(q->db) == 0;
+    return sqlite3_changes(q->db) == 0; /* 1: stored already (its key) */
 }
 
 static int sq_input_get(struct store *s, struct store_input *in, struct store_mark *m)
@@ -772,8 +803,7 @@ static int sq_query_events(struct store *s, const struct store_event_filter *f, 
     struct store_sqlite *q = ss(s);
     struct buf b;
     buf_init(&b, 512);
-    buf_puts(&b, "SELECT rowid, kind, t_start, t_end, entities, lat, lon, details, evidence FROM event"
-                 " WHERE coalesce(t_end, t_start)>=?");
+    buf_puts(&b, "SELECT " SQLITE_EVENT_COLS " FROM event WHERE coalesce(t_end, t_start)>=?");
     if (f->to_ms)
         buf_puts(&b, " AND t_start<=?");
     if (f->nkinds > STORE_FILTER_KINDS || f->nwhere > STORE_FILTER_WHERE) {
@@ -789,6 +819,8 @@ static int sq_query_events(struct store *s, const struct store_event_filter *f, 
         buf_puts(&b, " AND rowid IN (SELECT event FROM event_entity WHERE kind=? AND id=?)");
     if (f->has_box)
         buf_puts(&b, " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?");
+    if (f->state)
+        buf_puts(&b, " AND state=?");
     for (size_t i = 0; i < f->nwhere; i++) {
         if (!safe_key(f->where[i].key)) {
             buf_free(&b);
@@ -823,6 +855,8 @@ static int sq_query_events(struct store *s, const struct store_event_filter *f, 
         sqlite3_bind_double(st, k++, fmin(f->lon0, f->lon1));
         sqlite3_bind_double(st, k++, fmax(f->lon0, f->lon1));
     }
+    if (f->state)
+        sqlite3_bind_int(st, k++, f->state == STORE_STATE_OPEN ? 1 : 0);
     for (size_t i = 0; i < f->nwhere; i++) {
         snprintf(paths[i], sizeof paths[i], "$.%s", f->where[i].key);
         sqlite3_bind_text(st, k++, paths[i], -1, SQLITE_STATIC);

@@ -17,8 +17,9 @@ struct sqlite3 *sqlite_store_db(struct store *s);
 struct sqlite_read **sqlite_store_read(struct store *s);
 /* A row of a position-shaped SELECT (kind, id, t, lat, lon, alt, speed,
  * course, source), an identity-shaped one (field, value, valid_from,
- * valid_to) and an event-shaped one (rowid, kind, t_start, t_end, entities,
- * lat, lon, details, evidence), read the same way by both files. */
+ * valid_to) and an event-shaped one (SQLITE_EVENT_COLS), read the same way
+ * by both files. */
+#define SQLITE_EVENT_COLS "rowid, kind, t_start, t_end, entities, lat, lon, details, evidence, state, key, alert, seq"
 struct sqlite3_stmt;
 void sqlite_row_position(struct sqlite3_stmt *st, struct store_position *p);
 void sqlite_row_identity(struct sqlite3_stmt *st, struct store_identity *i);

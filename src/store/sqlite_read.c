@@ -35,7 +35,7 @@ static const char *const rsql[NR] = {
     /* Two subqueries: each min() or max() alone is one index probe, both in
      * one SELECT would scan the table. */
     [R_SPAN] = "SELECT (SELECT min(t) FROM position), (SELECT max(t) FROM position)",
-    [R_ROWS] = "SELECT (SELECT max(rowid) FROM position), (SELECT max(rowid) FROM event),"
+    [R_ROWS] = "SELECT (SELECT max(rowid) FROM position), (SELECT max(seq) FROM event),"
                " (SELECT max(rowid) FROM alert)",
     /* Entities with positions added after a row: the picture's entity list
      * grows by these. NOT INDEXED: a range of the primary key, not a walk of
@@ -51,8 +51,7 @@ static const char *const rsql[NR] = {
                       HIT_END,
     [R_ALERTS_ASC] = ALERT_SEL ALERT_WHERE " ORDER BY t, rowid LIMIT ?6",
     [R_ALERTS_DESC] = ALERT_SEL ALERT_WHERE " ORDER BY t DESC, rowid DESC LIMIT ?6",
-    [R_EVENTS_AFTER] = "SELECT rowid, kind, t_start, t_end, entities, lat, lon, details, evidence FROM event"
-                       " WHERE rowid>?1 ORDER BY rowid LIMIT ?2",
+    [R_EVENTS_AFTER] = "SELECT " SQLITE_EVENT_COLS " FROM event WHERE seq>?1 ORDER BY seq LIMIT ?2",
 };
 
 /* Every entity the position table has held, sorted by (kind, id), kept up
@@ -387,12 +386,12 @@ int sqr_query_alerts(struct store *s, const struct store_alert_filter *f, store_
     return finish(s, st, rc);
 }
 
-int sqr_query_events_after(struct store *s, int64_t after_id, size_t limit, store_event_cb cb, void *ctx)
+int sqr_query_events_after(struct store *s, int64_t after_seq, size_t limit, store_event_cb cb, void *ctx)
 {
     sqlite3_stmt *st = stmt(s, R_EVENTS_AFTER);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, after_id);
+    sqlite3_bind_int64(st, 1, after_seq);
     sqlite3_bind_int64(st, 2, limit_of(limit));
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

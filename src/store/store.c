@@ -9,7 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/buf.h"
+#include "common/json.h"
 #include "common/xmalloc.h"
+#include "detect/event.h"
 #include "store/store.h"
 
 struct store *store_open(const char *url, char *err, size_t errn)
@@ -220,14 +223,61 @@ int store_put_position(struct store *s, const struct store_position *p)
     return counted(s, rc == 1 ? 0 : batch_post(s, rc));
 }
 
-int store_put_event(struct store *s, const struct store_event *e)
+int store_put_event(struct store *s, const struct event *e)
 {
     if (stored_already(s))
         return 0;
-    if (batch_pre(s, e->t_start_ms))
+    if (batch_pre(s, e->t_end_ms > e->t_start_ms ? e->t_end_ms : e->t_start_ms))
         return -1;
-    int rc = s->ops->put_event(s, e);
-    return counted(s, rc == 1 ? 0 : batch_post(s, rc));
+    struct buf ents, fields, evs;
+    buf_init(&ents, 256);
+    buf_init(&fields, 1024);
+    buf_init(&evs, 1024);
+    event_render_entities(e, &ents);
+    event_render_fields(e, &fields);
+    event_render_evidence(e, &evs);
+    buf_putc(&ents, 0);
+    buf_putc(&fields, 0);
+    buf_putc(&evs, 0);
+    struct store_entity_ref refs[EVENT_MAX_ENTITIES];
+    for (size_t i = 0; i < e->nent; i++)
+        refs[i] = (struct store_entity_ref){e->ent[i].kind, e->ent[i].id, e->ent[i].role};
+    struct store_event row = {
+        .kind = e->kind, .state = e->state, .key = e->key, .t_start_ms = e->t_start_ms,
+        .t_end_ms = e->t_end_ms, .entities = refs, .nentities = e->nent, .entities_json = ents.p,
+        .lat = e->lat, .lon = e->lon, .alert = e->alert, .details_json = fields.p, .evidence = evs.p,
+    };
+    int rc = s->ops->put_event(s, &row);
+    if (rc == 0 && e->alert) {
+        /* The alert row carries the whole event as its message. */
+        struct buf msg;
+        struct jw w;
+        buf_init(&msg, 1024);
+        jw_init(&w, &msg);
+        struct event_view v;
+        store_event_view(&row, &v);
+        event_write_json(&w, &v);
+        buf_putc(&msg, 0);
+        struct store_alert a = {
+            .key = e->key, .t_ms = e->t_start_ms, .kind = e->nent ? e->ent[0].kind : 0,
+            .id = e->nent ? e->ent[0].id : 0, .rule = e->alert, .message = msg.p, .evidence = evs.p,
+        };
+        rc = s->ops->put_alert(s, &a) < 0 ? -1 : 0; /* stored already is no failure */
+        buf_free(&msg);
+    }
+    buf_free(&ents);
+    buf_free(&fields);
+    buf_free(&evs);
+    return counted(s, batch_post(s, rc));
+}
+
+void store_event_view(const struct store_event *e, struct event_view *v)
+{
+    *v = (struct event_view){
+        .id = e->id, .kind = e->kind, .state = e->state, .key = e->key, .t_start_ms = e->t_start_ms,
+        .t_end_ms = e->t_end_ms, .lat = e->lat, .lon = e->lon, .alert = e->alert,
+        .entities_json = e->entities_json, .fields_json = e->details_json, .evidence_json = e->evidence,
+    };
 }
 
 int store_put_alert(struct store *s, const struct store_alert *a)

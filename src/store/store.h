@@ -28,21 +28,30 @@ struct store_position {
 struct store_entity_ref {
     uint8_t kind;
     uint32_t id;
+    const char *role; /* "subject", "other", ... (event.h) */
 };
 
+/* An event row. Written from a struct event by store_put_event; read back,
+ * the same columns, which event_write_json turns into the same JSON as the
+ * live event (store_event_view). */
 struct store_event {
     int64_t id;         /* read back: the row's id (0 when writing) */
-    const char *kind;   /* gap, encounter, loitering, ... */
-    int64_t t_start_ms, t_end_ms; /* t_end 0: open */
-    const struct store_entity_ref *entities; /* written */
+    int64_t seq;        /* read back: the order rows were last written in */
+    const char *kind;   /* ais_gap, encounter, loitering, ... */
+    uint8_t state;      /* enum event_state */
+    uint64_t key;       /* the occurrence (event.h): one row per (kind, key) */
+    int64_t t_start_ms, t_end_ms;
+    const struct store_entity_ref *entities; /* written: indexed for entity queries */
     size_t nentities;
-    const char *entities_json; /* read back: [{"kind":1,"id":...}, ...] */
+    const char *entities_json; /* [{"kind":"vessel","mmsi":N,"role":R}, ...] */
     double lat, lon;    /* NAN unknown */
-    const char *details_json; /* a JSON object, or NULL */
-    const char *evidence;     /* raw messages, newline separated, or NULL */
+    const char *alert;  /* the rule, for a watchlist alert; NULL otherwise */
+    const char *details_json; /* the event's fields, a JSON object */
+    const char *evidence;     /* raw messages, a JSON array of strings */
 };
 
 struct store_alert {
+    uint64_t key; /* written: the alert event's key (a re-run stores it once) */
     int64_t t_ms;
     uint8_t kind;
     uint32_t id;
@@ -60,6 +69,8 @@ struct store_identity {
  * with value ("operator" = "IRM", "arrival_country_code" = "VE"); keys are
  * [a-z0-9_] only, and every value is bound, never spliced into SQL. */
 #define STORE_FILTER_KINDS 16
+#define STORE_STATE_CLOSED 1
+#define STORE_STATE_OPEN 2
 #define STORE_FILTER_WHERE 8
 struct store_event_filter {
     int64_t from_ms, to_ms;  /* the event's span overlaps [from, to]; to 0 = no end */
@@ -71,6 +82,7 @@ struct store_event_filter {
     double lat0, lon0, lat1, lon1;
     struct { const char *key, *value; } where[STORE_FILTER_WHERE];
     size_t nwhere;
+    int state;               /* 0: any; STORE_STATE_OPEN or STORE_STATE_CLOSED */
     bool newest_first;       /* default oldest first */
     size_t limit;            /* 0 = all */
 };
@@ -82,8 +94,9 @@ typedef int (*store_event_cb)(void *ctx, const struct store_event *e);
 
 /* --- the read side the HTTP API needs (sqlite_read.c) --- */
 
-/* Largest row id of each table: a reader polls these to see what a writer
- * added since (0: table empty). */
+/* Largest row id of the position and alert tables, and the largest event
+ * seq (an updated event gets a new one): a reader polls these to see what a
+ * writer added or changed since (0: table empty). */
 struct store_rows {
     int64_t position, event, alert;
 };
@@ -148,6 +161,7 @@ struct store_ops {
     int (*put_identity)(struct store *s, uint8_t kind, uint32_t id, const char *field, const char *value,
                         int64_t t_ms);
     int (*put_position)(struct store *s, const struct store_position *p);
+    /* Adds the event, or updates the row of the same (kind, key). */
     int (*put_event)(struct store *s, const struct store_event *e);
     int (*put_alert)(struct store *s, const struct store_alert *a);
     int (*query_track)(struct store *s, uint8_t kind, uint32_t id, int64_t from_ms, int64_t to_ms,
@@ -186,8 +200,8 @@ struct store_ops {
      * Current identities first, at most limit hits. */
     int (*search)(struct store *s, const char *text, size_t limit, store_hit_cb cb, void *ctx);
     int (*query_alerts)(struct store *s, const struct store_alert_filter *f, store_alert_cb cb, void *ctx);
-    /* Events added after row after_id, in row order (live push). */
-    int (*query_events_after)(struct store *s, int64_t after_id, size_t limit, store_event_cb cb, void *ctx);
+    /* Events written (added or updated) after seq after_seq, in seq order (live push). */
+    int (*query_events_after)(struct store *s, int64_t after_seq, size_t limit, store_event_cb cb, void *ctx);
     /* Watchlists kept beside the store (ref/watchlist.h): appends every entry
      * to set; adds one (sets e->id); removes one (1 removed, 0 none, -1);
      * builds the match index over set with the registry of the same file. */
@@ -240,8 +254,15 @@ int store_flush(struct store *s);
 int store_put_identity(struct store *s, uint8_t kind, uint32_t id, const char *field, const char *value,
                        int64_t t_ms);
 int store_put_position(struct store *s, const struct store_position *p);
-int store_put_event(struct store *s, const struct store_event *e);
+/* A detector event or watchlist alert (event.h): its row, added or updated
+ * by (kind, key) so an open event is one row over its life and a re-run adds
+ * nothing; for an alert also its alert row (once per key). */
+struct event;
+struct event_view;
+int store_put_event(struct store *s, const struct event *e);
 int store_put_alert(struct store *s, const struct store_alert *a);
+/* A row read back as the event writer takes it (event_write_json). */
+void store_event_view(const struct store_event *e, struct event_view *v);
 
 /* Resumable ingest. Each input file is announced before it is read; the
  * mark of where the ingest stands is written with every commit, in the
@@ -259,18 +280,6 @@ int store_input_file(struct store *s, const char *path, bool resume, struct stor
 /* The rows written from now on come from the line or block of the current
  * input that ends at decoded byte offset (STORE_INPUT_END after its last). */
 void store_input_at(struct store *s, int64_t offset);
-
-/* A detector event or watch alert, as the JSON line src/detect writes it,
- * into the event table (and the alert table for alerts); the entities are
- * read from its "mmsi"/"*_mmsi" and "icao"/"icao24"/"*_icao" members,
- * the raw messages of "evidence" go to the evidence column (event_json.c).
- * 0 stored, 1 not an event line, -1 with err set (a malformed line starts
- * with "event line"; anything else is the store failing). */
-int store_put_event_json(struct store *s, const char *line, size_t len);
-/* Every complete line of b, then empties b. Malformed lines are counted in
- * *bad (may be NULL) and skipped; returns -1 only when the store fails. */
-struct buf;
-int store_put_event_lines(struct store *s, struct buf *b, uint64_t *bad);
 
 /* The SQLite backend (sqlite.c). */
 struct store *store_sqlite_open(const char *path, char *err, size_t errn);

@@ -114,6 +114,21 @@ CALL = {"id": 5, "event": "port_call", "mmsi": 620990106, "name": "DEMO CALYPSO"
 EVENTS = [CALL, FLIGHTS[0], MEET, FLIGHTS[1], GAP2, IDC, GAP]
 
 
+def shaped(e):
+    """The event writer's shape (docs/formats/events.md): state, key,
+    entities with their roles, evidence as an array of raw messages."""
+    if isinstance(e["evidence"], str):
+        e["evidence"] = e["evidence"].split("\n")
+        e["entities"] = [{"kind": x["kind"], ("mmsi" if x["kind"] == "vessel" else "icao"): x["id"],
+                          "role": "subject" if i == 0 else "other"} for i, x in enumerate(e["entities"])]
+        e.update(state="closed", key="%016x" % e["id"])
+    return e
+
+
+for e in EVENTS + FLIGHTS:
+    shaped(e)
+
+
 def flights(q):
     """/api/v1/flights: members compared as text, case-insensitively; a
     country as its two letters or its name; the window overlapping."""
@@ -145,9 +160,12 @@ def aircraft_track(icao, frm, to):
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "LineString", "coordinates": pts}, "properties": {}}]}
 ALERTS = [{"seq": 3 - i, "t": T0 + (3 - i) * H, "kind": "vessel", "id": mmsi, "rule": "mmsi",
-           "message": {"alert": "watchlist_sighting", "t_ms": T0 + (3 - i) * H, "kind": "vessel", "mmsi": mmsi,
-                       "match": {"rule": "mmsi", "weak": False, "entry": {"list": "demo", "name": name}}},
-           "evidence": "!AIVDM,1,1,,A,15MgK45P3@G?fl0E`JbR0OwT0@MS,0*4E"}
+           "message": {"event": "watchlist_sighting", "state": "closed", "key": "%016x" % (100 + i),
+                       "t_start_ms": T0 + (3 - i) * H, "t_end_ms": T0 + (3 - i) * H,
+                       "entities": [{"kind": "vessel", "mmsi": mmsi, "role": "subject"}], "kind": "vessel", "mmsi": mmsi,
+                       "match": {"rule": "mmsi", "weak": False, "entry": {"list": "demo", "name": name}}, "alert": "mmsi",
+                       "evidence": ["!AIVDM,1,1,,A,15MgK45P3@G?fl0E`JbR0OwT0@MS,0*4E"]},
+           "evidence": ["!AIVDM,1,1,,A,15MgK45P3@G?fl0E`JbR0OwT0@MS,0*4E"]}
           for i, (mmsi, name) in enumerate([(613990102, "DEMO BOREALIS"), (620990106, "DEMO CALYPSO"),
                                             (613990102, "DEMO BOREALIS")])]
 

@@ -95,12 +95,20 @@ con.execute("INSERT INTO identity(kind,id,field,value,valid_from) VALUES(2,?,'ca
 con.execute("INSERT INTO identity(kind,id,field,value,valid_from) VALUES(2,?,'registration','EP-MMX',?)", (ICAO, ta))
 
 
-def event(kind, ts, te, ents, lat, lon, details, evidence):
-    cur = con.execute("INSERT INTO event(kind,t_start,t_end,entities,lat,lon,details,evidence) VALUES(?,?,?,?,?,?,?,?)",
-                      (kind, ts, te, json.dumps([{"kind": k, "id": i} for k, i in ents]), lat, lon,
-                       json.dumps(details), evidence))
+def event(kind, ts, te, ents, lat, lon, details, evidence, state=0):
+    """A row as the store writes it (src/store, migration 6): entities with
+    roles, details the event's own fields, evidence a JSON array, one (kind,
+    key) per occurrence, seq the order rows were written."""
+    ej = [{"kind": "vessel", "mmsi": i, "role": "subject"} if k == 1 else
+          {"kind": "aircraft", "icao": "%06x" % i, "role": "subject"} for k, i in ents]
+    key = con.execute("SELECT coalesce(max(key), 0) + 1 FROM event").fetchone()[0]
+    cur = con.execute("INSERT INTO event(kind,t_start,t_end,entities,lat,lon,details,evidence,state,key,seq)"
+                      " VALUES(?,?,?,?,?,?,?,?,?,?,(SELECT coalesce(max(seq), 0) + 1 FROM event))",
+                      (kind, ts, te, json.dumps(ej, separators=(",", ":")), lat, lon,
+                       json.dumps(details, separators=(",", ":")),
+                       json.dumps([evidence]) if evidence else None, state, key))
     for k, i in ents:
-        con.execute("INSERT INTO event_entity(event,kind,id) VALUES(?,?,?)", (cur.lastrowid, k, i))
+        con.execute("INSERT INTO event_entity(event,kind,id,role) VALUES(?,?,?,'subject')", (cur.lastrowid, k, i))
     return cur.lastrowid
 
 
@@ -294,7 +302,8 @@ try:
     ok(sight and all(y["entities"] and y["evidence"] and "match" in y for y in sight),
        "an ingested watchlist sighting: its entity, evidence and match")
     gap = [y for y in x["events"] if y["event"] == "ais_gap"][0]
-    ok(gap["gap_s"] == 1000 and gap["entities"] == [{"kind": "vessel", "id": mover}] and gap["evidence"].startswith("!AIVDM")
+    ok(gap["gap_s"] == 1000 and gap["entities"] == [{"kind": "vessel", "mmsi": mover, "role": "subject"}]
+       and gap["evidence"][0].startswith("!AIVDM") and gap["state"] == "closed"
        and gap["t_start_ms"] == t0 + 1_000_000, "an event: detector fields flat, entities, evidence")
     st, x = get(base, "/api/v1/events?kind=ais_gap,port_call")
     ok([y["id"] for y in x["events"]] == [ev_gap, ev_port], "events?kind=a,b")
@@ -457,7 +466,7 @@ try:
         except socket.timeout:
             break
     ok(b"event: alert" in data and b"\"rule\":\"live\"" in data, "stream: an alert committed by a writer is pushed")
-    live = event("encounter", t1 - 60_000, t1, [(1, mover)], 11.0, -65.0, {"live_marker": 42}, None)
+    live = event("encounter", t1 - 60_000, t1, [(1, mover)], 11.0, -65.0, {"live_marker": 42}, None, state=1)
     con.commit()
     data = b""
     deadline = time.time() + 6
@@ -466,8 +475,20 @@ try:
             data += s.recv(65536)
         except socket.timeout:
             break
-    ok(b"event: event" in data and f'"id":{live},"event":"encounter"'.encode() in data and b'"live_marker":42' in data,
-       "stream: an event committed by a writer is pushed")
+    ok(b"event: event" in data and f'"id":{live},"event":"encounter","state":"open"'.encode() in data
+       and b'"live_marker":42' in data, "stream: an event committed by a writer is pushed")
+    # The writer closes it: the same row, pushed again.
+    con.execute("UPDATE event SET state=0, t_end=?, seq=(SELECT max(seq) + 1 FROM event) WHERE rowid=?", (t1 + 1000, live))
+    con.commit()
+    data = b""
+    deadline = time.time() + 6
+    want = f'"id":{live},"event":"encounter","state":"closed"'.encode()
+    while want not in data and time.time() < deadline:
+        try:
+            data += s.recv(65536)
+        except socket.timeout:
+            break
+    ok(want in data, "stream: an event updated in place (closed) is pushed again")
     s.close()
 finally:
     stop(srv, base)

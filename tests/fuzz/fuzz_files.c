@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ref_wl_import_sdn(&s, path, "2024-05-03", NULL, &sdn, err, sizeof err);
     ref_wl_set_free(&s);
 
-    struct watch *w = watch_new(NULL, NULL, NULL);
+    struct watch *w = watch_new(NULL, NULL, NULL, NULL, NULL);
     watch_load_areas(w, path, err, sizeof err);
     watch_free(w);
 

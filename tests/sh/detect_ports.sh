@@ -187,7 +187,7 @@ if a:
     check(c["stop_start_ms"] // 1000 == x["stop_start"] and c["stop_end_ms"] // 1000 == x["stop_end"]
           and abs(c["stopped_hours"] - 10.0) < 0.06 and c["stops"] == 1,
           f"A: one stop of 10 h, first report at <= 0.2 kn to first at >= 0.5 kn ({c['stopped_hours']} h)")
-    check(c["mmsi"] == 263000001 and c["positions"] > 200 and "open" not in c and len(c["evidence"]) == 2
+    check(c["mmsi"] == 263000001 and c["positions"] > 200 and c["state"] == "closed" and len(c["evidence"]) == 2
           and "c:%d" % (c["t_start_ms"] // 1000) in c["evidence"][0] and "c:%d" % (c["t_end_ms"] // 1000) in c["evidence"][1]
           and c.get("flag", "").startswith("Portugal"),
           "A: positions, flag from the MMSI, raw sentences at entry and exit")
@@ -205,7 +205,7 @@ check(len(d) == 1 and d[0]["port"] == "DEMO TEST HARBOUR" and "port_id" not in d
       f"D: a user polygon port: its name, country, centroid, no port_id ({[(c['port'], c.get('port_id')) for c in d]})")
 check(not by(263000006), f"E: 1 h stop, below the 3 h minimum: no call ({len(by(263000006))})")
 f = by(263000007)
-check(len(f) == 1 and f[0].get("open") is True and f[0]["t_end_ms"] // 1000 == X["F"]["last"]
+check(len(f) == 1 and f[0]["state"] == "open" and f[0]["t_end_ms"] // 1000 == X["F"]["last"]
       and abs(f[0]["t_start_ms"] / 1000 - X["F"]["entry"]) <= 30,
       f"F: still in port at the end: open, ending at its last report ({[(c.get('open'), c['t_end_ms']) for c in f]})")
 check(not by(263000008), f"G: 5 h in port at 1 kn without a stop: no call ({len(by(263000008))})")
@@ -213,7 +213,7 @@ hh = by(263000009)
 check(len(hh) == 1 and hh[0].get("port_gaps") == 1 and abs(hh[0]["gap_hours"] - 6.0) < 0.05 and "stops" not in hh[0],
       f"H: silent 6 h in port, no stop: a call by its port gap ({[(c.get('port_gaps'), c.get('gap_hours')) for c in hh]})")
 jj = by(263000010)
-check(len(jj) == 1 and jj[0]["t_end_ms"] // 1000 == X["J"]["last"] and "open" not in jj[0]
+check(len(jj) == 1 and jj[0]["t_end_ms"] // 1000 == X["J"]["last"] and jj[0]["state"] == "closed"
       and "c:%d" % X["J"]["last"] in jj[0]["evidence"][1],
       f"J: next heard 50 km out after 8 h: the call ends at its last report in port ({[c['end'] for c in jj]})")
 check(len(calls) == 6, f"no other port calls ({len(calls)})")

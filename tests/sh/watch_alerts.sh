@@ -45,19 +45,21 @@ air = [json.loads(l) for l in open(sys.argv[2])]
 late = [json.loads(l) for l in open(sys.argv[3])]
 def check(ok, what):
     print(("ok" if ok else "not ok") + " - " + what)
-s = [a for a in al if a["alert"] == "watchlist_sighting"]
-check(len(s) == 1 and s[0]["mmsi"] == 422303000, f"one sighting alert for FORTUNE ({len(s)})")
+s = [a for a in al if a["event"] == "watchlist_sighting"]
+check(len(s) == 1 and s[0]["mmsi"] == 422303000 and s[0]["alert"] == s[0]["match"]["rule"]
+      and s[0]["entities"] == [{"kind": "vessel", "mmsi": 422303000, "role": "subject"}],
+      f"one sighting alert for FORTUNE, marked as an alert by its rule ({len(s)})")
 e = s[0]["match"]["entry"] if s else {}
 check(s and s[0]["match"]["rule"] in ("mmsi", "imo") and not s[0]["match"]["weak"] and e.get("program"),
       "the match names its rule and the SDN entry with its program")
 check(s and any("AIVDM" in ev for ev in s[0]["evidence"]), "the alert carries the raw sentences")
-a = [x for x in al if x["alert"] == "area_entry"]
+a = [x for x in al if x["event"] == "area_entry"]
 check(len(a) == 1 and a[0]["area"] == "TEST BOX" and -10 <= a[0]["lon"] <= -9, f"one area-entry alert ({len(a)})")
 check(not [x for x in al if x.get("mmsi") == 235000111], "the unlisted vessel raises nothing")
 check(len(air) == 1 and air[0]["match"]["rule"] == "operator" and air[0]["operator"] == "IRM",
       "IRM1234 matches Mahan Air through its designator")
 check(any(x.get("mmsi") == 538000001 and x["match"]["rule"] == "imo" for x in late),
       "an IMO announced after the first position still matches")
-check(any(x.get("icao24") == "730124" and x["match"]["rule"] == "operator" for x in late),
+check(any(x.get("icao") == "730124" and x["match"]["rule"] == "operator" for x in late),
       "a callsign heard after the first message still matches its operator")
 PY

@@ -162,7 +162,12 @@ try:
 except subprocess.TimeoutExpired:
     proc.kill()
     out, err = proc.communicate()
-alerts = [json.loads(l) for l in out.decode().splitlines() if l.startswith("{")]
+lines = [json.loads(l) for l in out.decode().splitlines() if l.startswith("{")]
+alerts = [x for x in lines if x.get("alert")]  # the detectors' events come too
+
+
+def about(x, kind, key, value):
+    return any(e.get("kind") == kind and e.get(key) == value for e in x.get("entities", []))
 err = err.decode(errors="replace")
 
 check(aircraft is not None and any(a.get("flight", "").strip() == "TRA89M" and "lat" in a
@@ -212,10 +217,10 @@ n_frames = int(subprocess.run([atalaya, "decode", "--stats", "--format", "none",
                               capture_output=True).stderr.decode().split("frames: ")[1].split()[0])
 check(ndup == n_frames + len(avr_in),
       f"the second receiver's and the AVR feeder's copies were dropped as duplicates ({ndup})")
-air = [x for x in alerts if x.get("icao24") == "48520a"]
+air = [x for x in alerts if about(x, "aircraft", "icao", "48520a")]
 check(len(air) == 1 and air[0]["match"]["entry"]["list"] == "mine" and air[0]["evidence"],
       f"one alert for the aircraft on the user's list, with evidence ({len(air)})")
-sdn = [x for x in alerts if x.get("mmsi") == 422303000]
+sdn = [x for x in alerts if about(x, "vessel", "mmsi", 422303000)]
 check(len(sdn) == 1 and sdn[0]["match"]["entry"]["list"] == "ofac-sdn" and "AIVDM" in sdn[0]["evidence"][0],
       f"one alert for the SDN-listed tanker, with its sentence ({len(sdn)})")
 check(len(alerts) == 2, f"no other alerts ({len(alerts)})")

@@ -5,6 +5,8 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "common/buf.h"
+#include "detect/event.h"
 #include "store/store.h"
 #include "test.h"
 
@@ -140,8 +142,8 @@ static void test_identity_rerun(void)
     cleanup();
 }
 
-/* A position is one per entity, ms and source; an alert one per time,
- * entity, rule and message: a second put writes nothing and counts no row. */
+/* A position is one per entity, ms and source; an alert one per key: a
+ * second put writes nothing and counts no row. */
 static void test_natural_keys(void)
 {
     struct store *s = fresh();
@@ -152,9 +154,9 @@ static void test_natural_keys(void)
     q.source = "ais_b";
     struct store_position none = pos(7, 1000, 10, 20);
     none.source = NULL;
-    struct store_alert a = {.t_ms = 1000, .kind = STORE_VESSEL, .id = 7, .rule = "mmsi", .message = "{\"area\":\"X\"}"};
+    struct store_alert a = {.t_ms = 1000, .kind = STORE_VESSEL, .id = 7, .rule = "mmsi", .message = "{}", .key = 1};
     struct store_alert b = a;
-    b.message = "{\"area\":\"Y\"}";
+    b.key = 2;
     for (int i = 0; i < 2; i++) {
         CHECK_EQ_INT(store_put_position(s, &p), 0);
         CHECK_EQ_INT(store_put_position(s, &q), 0);
@@ -282,9 +284,10 @@ static void test_batch_rules(void)
     CHECK_EQ_INT(store_put_position(s, &p), 0);
     store_flush(s);
     CHECK_EQ_INT(s->commits, 1);
-    struct store_entity_ref ent = {STORE_VESSEL, 1};
-    struct store_event e = {.kind = "ais_gap", .t_start_ms = 1000, .t_end_ms = 90000, .entities = &ent,
-                            .nentities = 1, .lat = NAN, .lon = NAN};
+    static struct event e;
+    ev_begin(&e, "ais_gap", 1000, 1000);
+    ev_entity(&e, EVENT_VESSEL, 1, "subject");
+    event_finish_key(&e);
     CHECK_EQ_INT(store_put_event(s, &e), 0);
     p.t_ms = 101000;
     CHECK_EQ_INT(store_put_position(s, &p), 0);
@@ -358,9 +361,20 @@ static void test_area_track_retention(void)
     cleanup();
 }
 
-/* Migrations 5 and 6 on a store written before them: the per-position
+/* A store as migration 5 left it. */
+#define UNDO_6                                                                                                \
+    "DROP INDEX event_key; DROP INDEX event_seq; DROP INDEX event_state; DROP INDEX alert_key;"               \
+    "ALTER TABLE event DROP COLUMN state; ALTER TABLE event DROP COLUMN key;"                                 \
+    "ALTER TABLE event DROP COLUMN alert; ALTER TABLE event DROP COLUMN seq;"                                 \
+    "ALTER TABLE event_entity DROP COLUMN role; ALTER TABLE alert DROP COLUMN key;"
+
+/* A store as migration 6 left it. */
+#define UNDO_7                                                                                                \
+    "DROP TABLE input_mark; DROP INDEX position_entity; CREATE INDEX position_entity ON position(kind, id, t);"
+
+/* Migrations 5 and 7 on a store written before them: the per-position
  * R*Tree goes, segment boxes are built from the positions, the area query
- * answers; rows a re-run doubled are dropped and the keys hold. */
+ * answers; positions a re-run doubled are dropped and the key holds. */
 static void test_migration_segments(void)
 {
     struct store *s = fresh();
@@ -371,14 +385,9 @@ static void test_migration_segments(void)
     sqlite3 *db;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
     CHECK(sqlite3_exec(db,
+                       UNDO_7 UNDO_6
                        "DROP TABLE position_seg;"
-                       /* and before migration 6: no natural keys, rows doubled */
-                       "DROP TABLE input_mark;"
-                       "DROP INDEX position_entity;"
-                       "CREATE INDEX position_entity ON position(kind, id, t);"
-                       "DROP INDEX alert_t;"
-                       "CREATE INDEX alert_t ON alert(t);"
-                       "INSERT INTO alert(t, kind, id, rule) VALUES (5, 1, 7, 'mmsi'), (5, 1, 7, 'mmsi');"
+                       /* positions doubled by a re-run before migration 7 */
                        "INSERT INTO position(kind, id, t, lat, lon, source) VALUES"
                        " (1, 9, 1, 1, 1, 'ais_a'), (1, 9, 1, 1, 1, 'ais_a'), (1, 9, 1, 1, 1, NULL), (1, 9, 1, 1, 1, NULL);"
                        "CREATE VIRTUAL TABLE position_rtree USING rtree(pid, min_lat, max_lat, min_lon, max_lon);"
@@ -392,11 +401,12 @@ static void test_migration_segments(void)
     char err[256];
     s = store_open(path, err, sizeof err);
     CHECK(s != NULL);
-    if (!s)
+    if (!s) {
+        fprintf(stderr, "# %s\n", err);
         return;
+    }
     CHECK_EQ_INT(count_rows("position_seg"), 5); /* (1,7) two hours, (2,7), (1,8) in hour -1, (1,9) */
     CHECK_EQ_INT(count_rows("position WHERE id=9"), 2); /* doubles dropped, one per source */
-    CHECK_EQ_INT(count_rows("alert"), 1);
     CHECK_EQ_INT(count_rows("input_mark"), 0);
     CHECK_EQ_INT(count_rows("sqlite_master WHERE name='position_rtree'"), 0);
     CHECK_EQ_INT(count_rows("position_seg WHERE kind=1 AND id=8 AND t0=-3600000 AND t1=-1"), 1);
@@ -511,10 +521,68 @@ static void test_area_random(void)
     cleanup();
 }
 
+static int keep_event(void *ctx, const struct store_event *e)
+{
+    struct buf *b = ctx;
+    buf_printf(b, "%s|%d|%s|%s|%s|%s", e->kind, e->state, e->entities_json, e->details_json,
+               e->evidence ? e->evidence : "-", e->alert ? e->alert : "-");
+    return 0;
+}
+
+/* Migration 6 turns the rows an older writer left into the event writer's
+ * texts: details without the header members, entities with roles, evidence
+ * as an array, and the alert's rule beside it. */
+static void test_migration_events(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    store_close(s);
+    sqlite3 *db;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db,
+                       UNDO_7 UNDO_6 "INSERT INTO event(kind, t_start, t_end, entities, lat, lon, details, evidence) VALUES"
+                              " ('ais_gap', 1000, 2000, '[{\"kind\":1,\"id\":7},{\"kind\":2,\"id\":11259375}]',"
+                              " 12, -68, '{\"event\":\"ais_gap\",\"t_start_ms\":1000,\"mmsi\":7,\"lat\":12,"
+                              "\"class\":\"gap\"}', 'a' || char(10) || 'b'),"
+                              " ('watchlist_sighting', 5, 5, '[]', NULL, NULL,"
+                              " '{\"alert\":\"watchlist_sighting\",\"match\":{\"rule\":\"imo\"}}', NULL);"
+                              "INSERT INTO alert(t, kind, id, rule, message, evidence) VALUES (5, 1, 7, 'imo', '{}',"
+                              " 'x' || char(10) || 'y');"
+                              "PRAGMA user_version=5;",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    char err[256];
+    s = store_open(path, err, sizeof err);
+    CHECK(s != NULL);
+    if (!s) {
+        fprintf(stderr, "# %s\n", err);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, 256);
+    struct store_event_filter f = {.kinds = {"ais_gap"}, .nkinds = 1};
+    CHECK_EQ_INT(s->ops->query_events(s, &f, keep_event, &b), 0);
+    buf_putc(&b, 0);
+    CHECK_STR(b.p, "ais_gap|0|[{\"kind\":\"vessel\",\"mmsi\":7,\"role\":\"subject\"},"
+                      "{\"kind\":\"aircraft\",\"icao\":\"abcdef\",\"role\":\"subject\"}]|"
+                      "{\"mmsi\":7,\"class\":\"gap\"}|[\"a\",\"b\"]|-");
+    b.len = 0;
+    f.kinds[0] = "watchlist_sighting";
+    CHECK_EQ_INT(s->ops->query_events(s, &f, keep_event, &b), 0);
+    buf_putc(&b, 0);
+    CHECK_STR(b.p, "watchlist_sighting|0|[]|{\"match\":{\"rule\":\"imo\"}}|-|imo");
+    buf_free(&b);
+    CHECK_EQ_INT(count_rows("alert WHERE evidence='[\"x\",\"y\"]'"), 1);
+    store_close(s);
+    cleanup();
+}
+
 static int on_event(void *ctx, const struct store_event *e)
 {
     int *n = ctx;
-    if (strcmp(e->kind, "encounter") == 0 && e->t_end_ms == 9000 && strstr(e->entities_json, "\"id\":7") &&
+    if (strcmp(e->kind, "encounter") == 0 && e->t_end_ms == 9000 && strstr(e->entities_json, "\"mmsi\":7,\"role\":\"subject\"") &&
         e->details_json && strstr(e->details_json, "min_m"))
         (*n)++;
     return 0;
@@ -533,10 +601,14 @@ static void test_events(void)
     CHECK(s != NULL);
     if (!s)
         return;
-    struct store_entity_ref ents[] = {{STORE_VESSEL, 7}, {STORE_VESSEL, 8}};
-    struct store_event e = {.kind = "encounter", .t_start_ms = 5000, .t_end_ms = 9000, .entities = ents,
-                            .nentities = 2, .lat = 12, .lon = -68, .details_json = "{\"min_m\":120}",
-                            .evidence = "!AIVDM,1,1,,A,x,0*00"};
+    static struct event e, fl;
+    ev_begin(&e, "encounter", 5000, 9000);
+    ev_pos(&e, 12, -68);
+    ev_entity(&e, EVENT_VESSEL, 7, "subject");
+    ev_entity(&e, EVENT_VESSEL, 8, "other");
+    ev_real(&e, "min_m", 120, 0);
+    ev_evidence_str(&e, "!AIVDM,1,1,,A,x,0*00");
+    event_finish_key(&e);
     CHECK_EQ_INT(store_put_event(s, &e), 0);
     store_flush(s);
     int n = 0;
@@ -548,10 +620,13 @@ static void test_events(void)
     CHECK_EQ_INT(s->ops->query_events(s, &f, on_event, &n), 0);
     CHECK_EQ_INT(n, 0);
     /* By entity (event_entity), kind, box and a details member. */
-    struct store_entity_ref other[] = {{STORE_AIRCRAFT, 0xabc123}};
-    struct store_event fl = {.kind = "flight", .t_start_ms = 6000, .t_end_ms = 7000, .entities = other,
-                             .nentities = 1, .lat = 10.6, .lon = -66.99,
-                             .details_json = "{\"operator\":\"IRM\",\"arrival_country_code\":\"VE\",\"n\":3}"};
+    ev_begin(&fl, "flight", 6000, 7000);
+    ev_pos(&fl, 10.6, -66.99);
+    ev_entity(&fl, EVENT_AIRCRAFT, 0xabc123, "subject");
+    ev_str(&fl, "operator", "IRM");
+    ev_str(&fl, "arrival_country_code", "VE");
+    ev_int(&fl, "n", 3);
+    event_finish_key(&fl);
     CHECK_EQ_INT(store_put_event(s, &fl), 0);
     store_flush(s);
     struct store_event_filter g = {.entity_kind = STORE_VESSEL, .entity_id = 8};
@@ -597,6 +672,7 @@ int main(void)
     RUN(test_area_track_retention);
     RUN(test_area_random);
     RUN(test_migration_segments);
+    RUN(test_migration_events);
     RUN(test_events);
     TEST_MAIN_END();
 }

@@ -1,7 +1,7 @@
 // describe.js: one shape for the events and alerts the page lists, whichever
 // document they came from (the store's /api/v1/events and /api/v1/alerts,
 // the live stream's `event` and `alert` messages, a dossier's lists):
-// {key, what, kind, t0, t1, lat, lon, ids, label, fields, evidence, raw}.
+// {key, what, kind, t0, t1, open, lat, lon, ids, label, fields, evidence, raw}.
 import { iso, span } from './util.js';
 import { targetId } from './picture.js';
 import * as names from './names.js';
@@ -51,7 +51,8 @@ function hoursOf(it) {
   return typeof it.t0 === 'number' && typeof it.t1 === 'number' ? `${((it.t1 - it.t0) / 3600000).toFixed(1)} h` : '';
 }
 
-const SKIP = new Set(['id', 'event', 'alert', 't_start_ms', 't_end_ms', 'lat', 'lon', 'entities', 'evidence', 't', 't_ms']);
+const SKIP = new Set(['id', 'event', 'alert', 'state', 'key', 'start', 'end', 't_start_ms', 't_end_ms', 'lat', 'lon', 'entities',
+  'evidence', 't', 't_ms', 'seq']);
 
 // A store alert's message is the whole alert document
 // (docs/formats/live-json.md), as an object or as JSON text: its fields are
@@ -69,10 +70,14 @@ function unpack(e) {
   return out;
 }
 
-// The targets an event or alert is about, as page ids ('v' + MMSI, 'a' + ICAO).
+// The targets an event or alert is about, as page ids ('v' + MMSI, 'a' + ICAO):
+// an event's entities ({kind, mmsi | icao, role}; {kind, id} in an alert row).
 function idsOf(e) {
   const ids = [];
-  for (const x of e.entities || []) if (x && x.id !== undefined) ids.push(targetId(x.kind, x.id));
+  for (const x of e.entities || []) {
+    const id = x && (x.mmsi ?? x.icao ?? x.id);
+    if (id !== undefined) ids.push(targetId(x.kind, id));
+  }
   const vessels = Array.isArray(e.mmsi) ? e.mmsi : e.mmsi !== undefined ? [e.mmsi] : [];
   for (const m of vessels) ids.push(targetId('vessel', m));
   if (e.icao24 || e.icao) ids.push(targetId('aircraft', e.icao24 || e.icao));
@@ -87,14 +92,19 @@ export function normalise(e0, what) {
   const isAlert = what === 'alert';
   const e = isAlert ? unpack(e0) : { ...e0 };
   if (!isAlert && e.match && e.match.entry && e.match.entry.name) e.listed_as = e.match.entry.name;
-  const kind = isAlert ? (e.alert || (e.kind === 'vessel' || e.kind === 'aircraft' ? '' : e.kind) || 'alert') : (e.event || e.kind || 'event');
+  // An alert's message is its event (event: the alert kind, alert: the rule);
+  // an older one named its kind in alert.
+  const kind = isAlert ? (e.event || e.alert || (e.kind === 'vessel' || e.kind === 'aircraft' ? '' : e.kind) || 'alert')
+    : (e.event || e.kind || 'event');
   const t0 = e.t_start_ms ?? e.t_ms ?? e.t ?? null;
   const t1 = e.t_end_ms ?? t0;
   const fields = {};
   for (const [k, v] of Object.entries(e)) if (!SKIP.has(k)) fields[k] = v;
   const it = {
-    key: `${what}:${e.id ?? ''}:${kind}:${t0}`,
+    // An open event is updated in place (same key): one entry, replaced.
+    key: e.key ? `${what}:${kind}:${e.key}` : `${what}:${e.id ?? ''}:${kind}:${t0}`,
     what, kind, t0, t1,
+    open: e.state === 'open',
     lat: typeof e.lat === 'number' ? e.lat : null,
     lon: typeof e.lon === 'number' ? e.lon : null,
     ids: idsOf(e),
@@ -118,14 +128,14 @@ export function relabel(it) {
     .map(([k, f]) => f(String(fields[k])));
   if (it.kind === 'flight' && typeof fields.confidence === 'number') bits.push(`confidence ${fields.confidence}`);
   const when = it.t1 && it.t1 !== it.t0 ? span(it.t0, it.t1) : iso(it.t0);
-  it.label = `${it.what === 'alert' ? 'ALERT ' : ''}${it.kind}${head ? ' · ' + head[0] : ''} · ${when}` +
+  it.label = `${it.what === 'alert' ? 'ALERT ' : ''}${it.open ? 'OPEN ' : ''}${it.kind}${head ? ' · ' + head[0] : ''} · ${when}` +
     (bits.length ? ' · ' + bits.join(' · ') : '');
   it.unnamed = head ? head[2] : [];
   return it;
 }
 
-// Evidence as lines of raw messages: the store gives one string (lines),
-// other documents an array.
+// Evidence as lines of raw messages: an array (events); older documents gave
+// one string of lines.
 export function evidenceLines(ev) {
   if (ev === undefined || ev === null) return [];
   if (Array.isArray(ev)) return ev.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));

@@ -81,9 +81,12 @@ const redraw = debounce(() => {
   }
 }, 150);
 
-// Live: one message from the stream.
+// Live: one message from the stream. An open event updated or closed comes
+// again with its key: it replaces its entry.
 export function push(e, what) {
-  items.unshift(normalise(e, what));
+  const it = normalise(e, what);
+  items = items.filter((x) => x.key !== it.key);
+  items.unshift(it);
   if (items.length > LIVE_KEEP) items.length = LIVE_KEEP;
   render();
 }
@@ -113,8 +116,8 @@ export function render() {
 // A list entry for an event or alert; used by the dossier as well.
 export function item(it) {
   return el('li', {
-    class: 'ev ' + it.what, tabindex: 0,
-    dataset: { kind: it.kind, what: it.what, t: it.t0 ?? '', ids: it.ids.join(' ') },
+    class: 'ev ' + it.what + (it.open ? ' open' : ''), tabindex: 0,
+    dataset: { kind: it.kind, what: it.what, state: it.open ? 'open' : 'closed', t: it.t0 ?? '', ids: it.ids.join(' ') },
     onclick: () => show(it),
   }, it.label);
 }

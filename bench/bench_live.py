@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""bench_live.py ATALAYA ROOT: the live operations centre under load.
+
+A simulated recording (the levant hold-out: AIS NMEA and Beast) is pushed at
+full speed over loopback TCP into `atalaya run --store --http` with every
+detector on. Meanwhile a probe connection sends, every 0.25 s, one position
+of a watchlisted vessel never heard before; its alert is stored and pushed
+to the page's stream (/api/v1/stream). Printed:
+  - sustained messages/s through decoders, tracker, watchlists, detectors
+    and SQLite (wall time from the first byte to the end of the input),
+    beside `ingest` of the same files in the same run (the batch path);
+  - latency from a probe's send to its alert on the stream, p50 and p99 (the
+    store commits once a second and the stream polls it once a second, so
+    about 1-2 s is the design);
+  - peak memory of run (VmHWM).
+Everything stays on 127.0.0.1."""
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+atalaya, root = sys.argv[1], sys.argv[2]
+tmp = tempfile.mkdtemp(prefix="atalaya-bench-live.")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def armor(bits):
+    out = []
+    for i in range(0, len(bits), 6):
+        v = int(bits[i:i + 6].ljust(6, "0"), 2)
+        out.append(chr(v + 48 if v < 40 else v + 56))
+    return "".join(out)
+
+
+def nmea(payload, t_s):
+    body = f"AIVDM,1,1,,A,{payload},0"
+    cs = 0
+    for c in body:
+        cs ^= ord(c)
+    tag = f"c:{t_s}"
+    tcs = 0
+    for c in tag:
+        tcs ^= ord(c)
+    return f"\\{tag}*{tcs:02X}\\!{body}*{cs:02X}\r\n"
+
+
+def position(mmsi, lat, lon):
+    """An ITU-R M.1371 type 1 report: under way, 10 kn, course 90."""
+    f = [(1, 6), (0, 2), (mmsi, 30), (0, 4), (0, 8), (100, 10), (1, 1),
+         (int(lon * 600000) & ((1 << 28) - 1), 28), (int(lat * 600000) & ((1 << 27) - 1), 27),
+         (900, 12), (90, 9), (60, 6), (0, 2), (0, 3), (0, 1), (0, 19)]
+    return armor("".join(format(v, f"0{n}b") for v, n in f))
+
+
+sim = subprocess.run([atalaya, "simulate", f"{root}/tests/scenarios/levant.json", "--ais", f"{tmp}/a.nmea",
+                      "--modes", f"{tmp}/m.beast", "--truth", f"{tmp}/t.jsonl", "--seed", "23"],
+                     capture_output=True)
+if sim.returncode:
+    sys.exit("simulate failed: " + sim.stderr.decode())
+head = json.loads(open(f"{tmp}/t.jsonl").readline())
+epoch = (head["start_ms"] - head.get("modes_ts12_at_start", 0) / 12000) / 1000
+probes = 200
+with open(f"{tmp}/probes.csv", "w") as f:
+    f.write("kind,name,imo,mmsi,icao24,registration,callsign_prefix,flag,program,note\n")
+    for i in range(probes):
+        f.write(f"vessel,PROBE {i},,{990000001 + i},,,,,BENCH,latency probe\n")
+db = f"{tmp}/live.db"
+subprocess.run([atalaya, "watchlist", "--db", db, "import", "--format", "csv", "--list", "bench",
+                f"{tmp}/probes.csv"], check=True, capture_output=True)
+ref = f"{tmp}/ref.db"
+subprocess.run([atalaya, "watchlist", "--db", ref, "import", "--format", "csv", "--list", "bench",
+                f"{tmp}/probes.csv"], check=True, capture_output=True)
+
+t0 = time.time()
+subprocess.run([atalaya, "ingest", "--quiet", "--store", f"sqlite:{ref}", "--modes-epoch", str(epoch),
+                f"{tmp}/a.nmea", f"{tmp}/m.beast"], check=True)
+ingest_s = time.time() - t0
+
+p_ais, p_beast, p_probe, p_http = free_port(), free_port(), free_port(), free_port()
+run = subprocess.Popen([atalaya, "run", "--input", f"nmea+listen://127.0.0.1:{p_ais}",
+                        "--input", f"beast+listen://127.0.0.1:{p_beast}",
+                        "--input", f"nmea+listen://127.0.0.1:{p_probe}",
+                        "--store", f"sqlite:{db}", "--http", f"127.0.0.1:{p_http}",
+                        "--modes-epoch", str(epoch), "--stats", "--stats-interval", "3600"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def connect(port):
+    for _ in range(100):
+        try:
+            return socket.create_connection(("127.0.0.1", port))
+        except OSError:
+            time.sleep(0.05)
+    sys.exit(f"cannot connect to {port}")
+
+
+seen = {}
+sse_ready = threading.Event()
+
+
+def listen():
+    s = connect(p_http)
+    s.sendall(f"GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".encode())
+    sse_ready.set()
+    buf = b""
+    while True:
+        try:
+            chunk = s.recv(65536)
+        except OSError:
+            return
+        if not chunk:
+            return
+        now = time.time()
+        buf += chunk
+        while b"\n\n" in buf:
+            msg, buf = buf.split(b"\n\n", 1)
+            if b"event: alert" not in msg:
+                continue
+            for line in msg.split(b"\n"):
+                if line.startswith(b"data:"):
+                    text = line[5:].decode(errors="replace")
+                    for i in range(probes):
+                        if str(990000001 + i) in text and i not in seen:
+                            seen[i] = now
+
+
+threading.Thread(target=listen, daemon=True).start()
+sse_ready.wait()
+time.sleep(0.5)
+ais_sock, beast_sock, probe_sock = connect(p_ais), connect(p_beast), connect(p_probe)
+ais_lines = open(f"{tmp}/a.nmea", "rb").read().splitlines(keepends=True)
+beast = open(f"{tmp}/m.beast", "rb").read()
+cur_t = [int(head["start_ms"] / 1000)]
+sent = {}
+done = threading.Event()
+
+
+def push_ais():
+    batch = []
+    for line in ais_lines:
+        i = line.find(b"c:")
+        if i >= 0:
+            cur_t[0] = int(line[i + 2:i + 12])
+        batch.append(line)
+        if len(batch) == 200:
+            ais_sock.sendall(b"".join(batch))
+            batch = []
+    ais_sock.sendall(b"".join(batch))
+
+
+def push_beast():
+    for i in range(0, len(beast), 65536):
+        beast_sock.sendall(beast[i:i + 65536])
+
+
+def push_probes():
+    for i in range(probes):
+        if done.is_set():
+            return
+        probe_sock.sendall(nmea(position(990000001 + i, 34.0, 33.5), cur_t[0]).encode())
+        sent[i] = time.time()
+        time.sleep(0.25)
+
+
+start = time.time()
+threads = [threading.Thread(target=f) for f in (push_ais, push_beast)]
+for t in threads:
+    t.start()
+pt = threading.Thread(target=push_probes)
+pt.start()
+for t in threads:
+    t.join()
+ais_sock.shutdown(socket.SHUT_WR)
+beast_sock.shutdown(socket.SHUT_WR)
+# The input is read when run closes its side.
+for s in (ais_sock, beast_sock):
+    s.settimeout(600)
+    while s.recv(4096):
+        pass
+took = time.time() - start
+done.set()
+pt.join()
+time.sleep(3)
+rss = 0
+try:
+    for line in open(f"/proc/{run.pid}/status"):
+        if line.startswith("VmHWM:"):
+            rss = int(line.split()[1])
+except OSError:
+    pass
+run.terminate()
+err = run.communicate(timeout=60)[1].decode()
+stats = [l for l in err.splitlines() if "frames" in l]
+msgs = 0
+if stats:
+    s = stats[-1]
+    for key in ("frames ", "ais ", "sbs "):
+        msgs += int(s.split(key)[1].split(",")[0].split(";")[0])
+lat = sorted(seen[i] - sent[i] for i in seen if i in sent)
+
+
+def pct(p):
+    return lat[min(len(lat) - 1, int(p * len(lat)))] if lat else float("nan")
+
+
+print(f"run --store --http, every detector, levant over loopback TCP: {msgs} messages in {took:.1f} s "
+      f"= {msgs / took:,.0f} messages/s, peak {rss / 1024:.0f} MiB")
+print(f"ingest of the same files (batch, same run): {msgs / ingest_s:,.0f} messages/s ({ingest_s:.1f} s)")
+print(f"probe alert latency, send -> pushed on /api/v1/stream: {len(lat)} of {len(sent)} probes, "
+      f"p50 {pct(0.5) * 1000:.0f} ms, p99 {pct(0.99) * 1000:.0f} ms")
+subprocess.run(["rm", "-rf", tmp])

@@ -1,0 +1,197 @@
+/* pipeline.h: the one pipeline, the same code for `replay`, `ingest` and
+ * `run`, live or recorded:
+ *
+ *   sources (files, TCP, UDP: bytes in)
+ *     -> framers (NMEA lines, Beast/AVR frames, SBS lines, I/Q demodulation)
+ *     -> duplicate filter across receivers -> validation (CRC, address) -> decoders
+ *     -> tracker (enriched by the reference data) -> watchlists and detectors
+ *     -> sinks (store, stdout, JSON snapshots, the page's live stream, re-broadcast)
+ *
+ * Only the sources and sinks differ between commands. A source is anything
+ * that hands bytes in (pipeline_source_feed): a file read by
+ * pipeline_feed_file, or a connection the caller's event loop reads.
+ *
+ * EVENT TIME ONLY: a message takes its own time (tag block c:, USCG and
+ * Gatehouse times, SBS dates, the Beast 12 MHz counter: anchored by
+ * modes_epoch_ms when it is known, otherwise to the arrival of a
+ * connection's first frame (net/rxclock.h), or read as a relative clock from
+ * a file); a message without a time takes its arrival time when the source
+ * is live, and the latest time seen before it when it is a recording. The
+ * pipeline's clock (now_ms) is the latest event time seen; detectors that
+ * act on time passing (a vessel silent past the dark-gap threshold) are
+ * driven by it, never by the wall clock, so a recording pushed through
+ * `run` at any speed and in any chunking gives the events `ingest` gives. */
+#ifndef ATALAYA_PIPELINE_PIPELINE_H
+#define ATALAYA_PIPELINE_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "detect/detect.h"
+#include "detect/event.h"
+#include "modes/validate.h"
+#include "net/dedupe.h"
+#include "pipeline/sniff.h"
+#include "ref/watchlist.h"
+#include "track/track.h"
+
+struct sqlite3;
+struct modes_frame;
+struct modes_msg;
+
+#define PIPELINE_MAX_FILES 32 /* per list: areas, geofences, port polygons */
+#define PIPELINE_MAX_SINKS 8
+
+struct pipeline_config {
+    const char *db;          /* watchlists and registry (NULL: atalaya.db when present) */
+    const char *areas[PIPELINE_MAX_FILES]; /* GeoJSON areas for watchlist area-entry alerts */
+    int nareas;
+    bool detect;             /* run the detectors */
+    const char *geofences[PIPELINE_MAX_FILES]; /* with detect: GeoJSON zones, enter/exit/dwell of any entity */
+    int ngeofences;
+    const char *port_polygons[PIPELINE_MAX_FILES]; /* with detect: GeoJSON port areas beside the World Port Index */
+    int nport_polygons;
+    const struct det_config *det; /* NULL: the published defaults */
+    int64_t modes_epoch_ms;  /* UTC of the Beast/AVR counter's zero; 0: not known */
+    bool have_receiver;      /* receiver position: surface and local CPR */
+    double receiver_lat, receiver_lon;
+    bool fix2;               /* also correct 2-bit errors in DF17/18 */
+    size_t max_entities;     /* live entities at most (trk_config; 0: TRK_MAX_ENTITIES) */
+    int64_t dedupe_ms;       /* copies of one message from other receivers within this are dropped; 0: off */
+    bool quiet;              /* no warning when the reference data is missing */
+    const char *who;         /* command name for messages ("atalaya replay") */
+};
+
+/* The options every pipeline command shares, for getopt_long tables:
+ * --db, --area, --geofence, --port-polygons, --modes-epoch, --receiver-lat,
+ * --receiver-lon, --fix2, --dedupe-ms. */
+#define PIPELINE_LONGOPTS                                                                                     \
+    {"db", required_argument, 0, 'd'}, {"area", required_argument, 0, 'A'},                                   \
+        {"geofence", required_argument, 0, 'G'}, {"port-polygons", required_argument, 0, 'O'},               \
+        {"modes-epoch", required_argument, 0, 'E'}, {"receiver-lat", required_argument, 0, 0x101},            \
+        {"receiver-lon", required_argument, 0, 0x102}, {"fix2", no_argument, 0, 0x103},                       \
+        {"dedupe-ms", required_argument, 0, 0x104}
+/* Their --help lines. */
+#define PIPELINE_OPTIONS_HELP                                                                                 \
+    "  --db PATH          watchlists and registry (default atalaya.db, when present)\n"                       \
+    "  --area F           GeoJSON areas: alert when a watched entity enters one (repeatable)\n"              \
+    "  --geofence F       GeoJSON zones: enter/exit/dwell events (repeatable; needs the detectors)\n"        \
+    "  --port-polygons F  GeoJSON port areas beside the World Port Index (repeatable; detectors)\n"          \
+    "  --modes-epoch S    UNIX time (s) of the Beast/AVR 12 MHz counter's zero, so Mode S\n"                 \
+    "                     gets UTC times (default: relative in files, arrival-anchored live)\n"              \
+    "  --receiver-lat DEG --receiver-lon DEG   receiver position (surface and local CPR)\n"                  \
+    "  --fix2             also correct 2-bit errors in DF17/18\n"                                            \
+    "  --dedupe-ms MS     drop copies of a message from another receiver within MS of event\n"               \
+    "                     time (default 2000; 0 keeps every copy)\n"
+
+/* Takes one of those options into cfg: 1 when c was one of them, 0 when it
+ * was not, -1 after printing why its value is bad. */
+int pipeline_option(struct pipeline_config *cfg, int c, const char *arg);
+/* Geofences and port polygons without the detectors: prints why, returns false. */
+bool pipeline_config_ok(const struct pipeline_config *cfg, const char *needs);
+
+/* What comes out. Every member may be NULL. evidence: the raw message(s)
+ * behind an update (NMEA sentences, frame hex, SBS line). */
+struct pipeline_sink {
+    void *ctx;
+    /* After every tracker update, once watch and detectors have seen it. */
+    void (*update)(void *ctx, const struct trk_update *u, const char *evidence, size_t evidence_len);
+    /* Every alert and detector event (open, updated or closed), as raised
+     * (detect/event.h); valid only during the call. */
+    void (*event)(void *ctx, const struct event *e);
+    /* A validated Mode S frame, before decoding (Beast/AVR re-broadcast). */
+    void (*frame)(void *ctx, const struct modes_frame *f);
+    /* A decoded Mode S message (SBS re-broadcast). */
+    void (*modes)(void *ctx, const struct modes_msg *m);
+    /* The sentence(s) of an AIS message that decoded (NMEA re-broadcast),
+     * newline separated. */
+    void (*nmea)(void *ctx, const char *raw, size_t len);
+};
+
+struct pipeline_counters {
+    uint64_t frames;        /* Mode S frames from the framers */
+    uint64_t ais_messages;  /* AIS messages decoded */
+    uint64_t sbs_messages;  /* SBS lines parsed */
+    uint64_t updates;       /* tracker updates */
+    uint64_t untimed;       /* messages before any time was known (dropped by the detectors) */
+};
+
+struct pipeline {
+    struct ref *ref;
+    struct sqlite3 *db;
+    struct ref_wl_set set;
+    struct ref_wl_index *wl;
+    struct watch *watch;
+    struct det *det;         /* NULL unless cfg.detect */
+    struct trk *trk;
+    struct modes_decoder *dec;
+    struct modes_validator val;
+    struct dedupe *dedupe;   /* NULL: off */
+    int64_t modes_epoch_ms;
+    int64_t now_ms;          /* the pipeline's clock: latest event time seen */
+    /* Recordings: decoded offset in the file of the end of the line or
+     * block in hand (in_tell), which a resumable ingest marks its rows with
+     * (store.h, store_input_at); the caller sets it past the end. */
+    int64_t in_pos;
+    struct pipeline_counters n;
+    const char *who;
+    bool stop;               /* set by a sink to end the run (e.g. a failed store write) */
+    struct pipeline_sink sinks[PIPELINE_MAX_SINKS];
+    int nsinks;
+    int next_source_id;
+    struct pipeline_source *sources; /* all open sources (stats, teardown) */
+    struct ais_stats *ais_closed;    /* counters of sources already closed */
+    /* One reassembly context for every recording: a message whose fragments
+     * a split cut across two files is still whole. */
+    struct ais_ctx *recordings_ais;
+};
+
+/* Loads reference data, watchlists, areas; builds tracker and detectors.
+ * Returns 0, or -1 after printing why. */
+int pipeline_open(struct pipeline *p, const struct pipeline_config *cfg);
+/* Adds a sink (copied). Returns 0, or -1 when PIPELINE_MAX_SINKS are in. */
+int pipeline_add_sink(struct pipeline *p, const struct pipeline_sink *s);
+/* End of input: reassembly flushed, detector events that end with the input
+ * handed to the sinks. */
+void pipeline_finish(struct pipeline *p);
+void pipeline_close(struct pipeline *p);
+
+/* ---- sources ---- */
+
+enum pipeline_format { PL_NMEA, PL_BEAST, PL_AVR, PL_SBS, PL_IQ };
+
+struct pipeline_source;
+
+/* A new source of one format. name: the receiver or feed it stands for
+ * (copied; "" unknown); live: messages without a time take their arrival
+ * time (else the pipeline's clock). */
+struct pipeline_source *pipeline_source_new(struct pipeline *p, enum pipeline_format fmt, const char *name, bool live);
+/* Bytes as they came (any chunking). arrival_ms: when they arrived (live
+ * sources; ignored for recordings). */
+void pipeline_source_feed(struct pipeline_source *s, const uint8_t *bytes, size_t n, int64_t arrival_ms);
+/* The caller's pointer kept with a source (e.g. whose connection it is). */
+void pipeline_source_set_owner(struct pipeline_source *s, void *owner);
+void *pipeline_source_owner(const struct pipeline_source *s);
+/* The source ended (a last line without its newline is taken) and is freed. */
+void pipeline_source_close(struct pipeline_source *s);
+
+/* A recording, format detected, .gz/.zst read as is, through a source.
+ * Returns 0, or 2 after printing why (cannot open, read error). */
+int pipeline_feed_file(struct pipeline *p, const char *path);
+
+/* A recording played as a live feed `speed` times faster than it was
+ * recorded (0: as fast as possible), stepped by the caller's loop: each
+ * pipeline_player_step feeds the messages whose event time is due by wall
+ * time now_ms. */
+struct pipeline_player;
+struct pipeline_player *pipeline_player_open(struct pipeline *p, const char *path, double speed, char *err,
+                                             size_t errn);
+/* Returns 1 while more is to come, 0 at the end of the file, -1 on a read error. */
+int pipeline_player_step(struct pipeline_player *pl, int64_t now_ms);
+void pipeline_player_close(struct pipeline_player *pl);
+
+/* AIS framing counters over every source, open and closed. */
+void pipeline_ais_stats(const struct pipeline *p, struct ais_stats *out);
+
+#endif
