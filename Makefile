@@ -5,6 +5,8 @@
 #   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each
 #   make bench      benchmarks beside the peers (gpsdecode, python3-ais, dump1090-mutability)
 #   make headers    compile every public header on its own
+#   make install    binary, data, web files, man pages, systemd units and an example
+#                   config under DESTDIR/PREFIX (default /usr/local); make uninstall
 # Sources are discovered by folder: src/<module>/*.c becomes build/<mode>/lib<module>.a.
 
 -include config.mk
@@ -15,6 +17,10 @@ MODULES := $(foreach m,$(MODULES),$(if $(wildcard src/$(m)/*.c),$(m)))
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 WARN    := -Wall -Wextra -Wmissing-prototypes -Wformat=2 -Wshadow -Wno-unused-parameter -fno-common
+# WERROR=1 (CI, scripts/test.sh) turns warnings into errors; local builds stay tolerant.
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
 BASE    := -std=c17 -D_GNU_SOURCE -Isrc $(WARN) -DATALAYA_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS  := -lsqlite3 -ljansson -lmicrohttpd -lz -lzstd -lm -lpthread
 
@@ -22,7 +28,7 @@ REL_CFLAGS  := $(BASE) -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 ASAN_CFLAGS := $(BASE) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 ASAN_LDFLAGS:= -fsanitize=address,undefined
 
-.PHONY: all test check fuzz bench headers clean rel asan
+.PHONY: all test check fuzz bench headers clean rel asan man install uninstall
 all: rel
 
 # $(call lib_rule,mode,module): one static library per module folder.
@@ -96,6 +102,38 @@ bench: rel
 headers:
 	@for h in $$(find src -name '*.h'); do \
 	  echo '#include "'$${h#src/}'"' | $(CC) $(filter-out -MMD -MP,$(BASE)) -fsyntax-only -x c - || exit 1; done; echo headers ok
+
+# Installation. The binary finds its data and web files in ../share/atalaya
+# beside itself (src/ref/datadir.c, http_find_web_root), so any PREFIX works.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share/atalaya
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+BIN        ?= build/rel/atalaya
+MANOUT     ?= build/man
+
+man: $(BIN)
+	rm -rf $(MANOUT) && scripts/man.sh $(BIN) $(MANOUT) $(VERSION)
+
+install: $(BIN) man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/atalaya
+	cd data && find . -type f | while read -r f; do install -D -m 644 "$$f" "$(DESTDIR)$(DATADIR)/$$f" || exit 1; done
+	cd web && find . -type f | while read -r f; do install -D -m 644 "$$f" "$(DESTDIR)$(DATADIR)/web/$$f" || exit 1; done
+	install -m 644 $(MANOUT)/*.1 $(DESTDIR)$(MANDIR)/man1/
+	for u in dist/systemd/*.service.in; do \
+	  sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $$u >$(DESTDIR)$(UNITDIR)/$$(basename $$u .in) || exit 1; \
+	  chmod 644 $(DESTDIR)$(UNITDIR)/$$(basename $$u .in); done
+	install -D -m 644 dist/run.conf $(DESTDIR)$(DATADIR)/examples/run.conf
+	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/atalaya/run.conf ]; then \
+	  install -D -m 644 dist/run.conf $(DESTDIR)$(SYSCONFDIR)/atalaya/run.conf; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/atalaya $(DESTDIR)$(MANDIR)/man1/atalaya.1 $(DESTDIR)$(MANDIR)/man1/atalaya-*.1
+	rm -f $(DESTDIR)$(UNITDIR)/atalaya.service $(DESTDIR)$(UNITDIR)/atalaya-serve.service
+	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf build

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh test || { echo "0 passed, 1 failed"; exit 1; }
 make clean >/dev/null
 jobs=$(nproc 2>/dev/null || echo 2)
-if ! make -j"$jobs" rel asan >build.log 2>&1; then
+if ! make -j"$jobs" WERROR=1 rel asan >build.log 2>&1; then
   tail -n 40 build.log; echo "0 passed, 1 failed"; exit 1
 fi
 grep -E 'warning:' build.log | sort -u | head -n 20

@@ -1,12 +1,14 @@
 /* ais_csv.c: one CSV row per message from the typed summary (the fields an
  * analyst puts in a spreadsheet); empty cells where a value is absent. RFC 4180
  * quoting for text. Binary and management messages get only their header cells. */
-#include <time.h>
 
 #include "ais/ais.h"
+#include "ais/text.h"
 #include "common/buf.h"
+#include "common/timeparse.h"
 
-static const char header[] = "time,source,channel,type,repeat,mmsi,lat,lon,speed,course,heading,status,turn,"
+static const char header[] = "time,source,channel,type,repeat,mmsi,lat,lon,speed,course,heading,status,"
+                             "status_text,turn,"
                              "second,imo,callsign,shipname,shiptype,to_bow,to_stern,to_port,to_starboard,"
                              "draught,destination,eta,part\n";
 
@@ -36,11 +38,8 @@ void ais_write_csv(struct buf *b, const struct ais_msg *m, const struct ais_meta
     (void)flags;
     uint32_t h = m->has;
     if (meta && meta->time_ms != AIS_NO_TIME) {
-        time_t s = (time_t)(meta->time_ms / 1000);
-        struct tm tm;
-        gmtime_r(&s, &tm);
-        buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                   tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(meta->time_ms % 1000));
+        char t[32];
+        buf_put(b, t, time_iso_ms(meta->time_ms, true, t, sizeof t));
     }
     buf_putc(b, ',');
     if (meta)
@@ -74,6 +73,9 @@ void ais_write_csv(struct buf *b, const struct ais_msg *m, const struct ais_meta
     buf_putc(b, ',');
     if (h & AIS_HAS_STATUS)
         buf_u64(b, m->nav_status);
+    buf_putc(b, ',');
+    if (h & AIS_HAS_STATUS)
+        cell_text(b, ais_nav_status_text(m->nav_status));
     buf_putc(b, ',');
     if (h & AIS_HAS_TURN)
         buf_i64(b, m->turn);

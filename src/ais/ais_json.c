@@ -10,13 +10,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "ais/ais.h"
 #include "ais/text.h"
 #include "common/bits.h"
 #include "common/buf.h"
 #include "common/json.h"
+#include "common/timeparse.h"
 
 struct jctx {
     struct jw w;
@@ -818,12 +818,10 @@ static void t_long_range(struct jctx *c) /* type 27 */
     unsigned st = UB(40, 4), sp = UB(79, 6), co = UB(85, 9);
     f_b(c, "accuracy", 38);
     f_b(c, "raim", 39);
-    if (st != 15) {
-        if (c->scaled)
-            k_s(c, "status", ais_nav_status_text(st));
-        else
-            k_u(c, "status", st);
-    }
+    /* The code and its legend, as for types 1-3 (gpsd prints only the
+     * legend here when scaling: docs/ais-differences.md). */
+    if (st != 15)
+        k_enum(c, "status", "status_text", st, ais_nav_status_text(st));
     k_lonlat(c, "lon", "lat", SB(44, 18), SB(62, 17), 600.0, 4, false); /* 4 decimals: see type 17 */
     if (sp != 63)
         k_u(c, "speed", sp);
@@ -834,12 +832,11 @@ static void t_long_range(struct jctx *c) /* type 27 */
 
 static void iso8601_ms(struct buf *b, int64_t ms)
 {
-    time_t s = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-    int frac = (int)(ms - (int64_t)s * 1000);
-    struct tm tm;
-    gmtime_r(&s, &tm);
-    buf_printf(b, "\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\"", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-               tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    char t[32];
+    size_t n = time_iso_ms(ms, true, t, sizeof t);
+    buf_putc(b, '"');
+    buf_put(b, t, n);
+    buf_putc(b, '"');
 }
 
 void ais_write_json(struct buf *out, const struct ais_msg *m, const struct ais_meta *meta, unsigned flags)

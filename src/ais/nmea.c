@@ -17,6 +17,7 @@
 #include "ais/armor.h"
 #include "ais/scan.h"
 #include "common/bits.h"
+#include "common/hex.h"
 #include "common/xmalloc.h"
 
 struct ais_ctx {
@@ -84,16 +85,6 @@ void ais_stats_print(const struct ais_stats *st, FILE *f)
         fprintf(f, "%s: %llu\n", rows[i].name, (unsigned long long)rows[i].v);
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
 
 /* Hex digit values ('0'-'9', 'A'-'F', 'a'-'f'); 16 marks a non-digit, so
  * (hi | lo) & 16 catches either being bad with one test. */
@@ -182,8 +173,8 @@ static int feed_pghp(struct ais_ctx *ctx, const char *p, const char *end)
     if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 || v[5] > 60 ||
         v[6] > 999)
         return AIS_EINVAL;
-    int hi = fl[12] == 2 ? hexval((unsigned char)f[12][0]) : -1;
-    int lo = fl[12] == 2 ? hexval((unsigned char)f[12][1]) : -1;
+    int hi = fl[12] == 2 ? hex_digit((unsigned char)f[12][0]) : -1;
+    int lo = fl[12] == 2 ? hex_digit((unsigned char)f[12][1]) : -1;
     if (hi < 0 || lo < 0)
         return AIS_EINVAL;
     int64_t days = days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]);

@@ -12,16 +12,8 @@
 
 #include <string.h>
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
+#include "common/hex.h"
+
 
 /* Parses n > 0 decimal digits (n <= 18, so no overflow); -1 if any is not a digit. */
 static int64_t parse_digits(const char *s, size_t n)
@@ -98,7 +90,7 @@ int ais_tagblock_parse(const char *s, size_t n, struct ais_tagblock *tb)
     tb->line_count = -1;
     if (n < 3 || s[n - 3] != '*')
         return AIS_EINVAL;
-    int hi = hexval((unsigned char)s[n - 2]), lo = hexval((unsigned char)s[n - 1]);
+    int hi = hex_digit((unsigned char)s[n - 2]), lo = hex_digit((unsigned char)s[n - 1]);
     if (hi < 0 || lo < 0)
         return AIS_EINVAL;
     size_t body = n - 3;

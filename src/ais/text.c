@@ -52,15 +52,24 @@ const char *ais_nav_status_text(unsigned v)
     static const char *const t[] = {
         "Under way using engine", "At anchor", "Not under command", "Restricted manoeuverability",
         "Constrained by her draught", "Moored", "Aground", "Engaged in fishing", "Under way sailing",
-        "Reserved for HSC", "Reserved for WIG", "Reserved", "Reserved", "Reserved", "Reserved",
-        "Not defined"};
+        "Reserved for HSC", "Reserved for WIG",
+        /* ITU-R M.1371-5 table 50; gpsd 3.22 still says "Reserved" for
+         * 11, 12 and 14 (docs/ais-differences.md). */
+        "Power-driven vessel towing astern", "Power-driven vessel pushing ahead or towing alongside",
+        "Reserved", "AIS-SART active (MOB-AIS, EPIRB-AIS)", "Not defined"};
     return v < NELEM(t) ? t[v] : "INVALID STATUS";
 }
 
+/* gpsd's legends for the categories with sub-types: the category, then what
+ * the second digit says (table 53). WIG x9 and 99 differ from the others, as
+ * in gpsd. */
+#define SUB9(c)                                                                                               \
+    c " - all ships of this type", c " - Hazardous category A", c " - Hazardous category B",                  \
+        c " - Hazardous category C", c " - Hazardous category D", c " - Reserved for future use",               \
+        c " - Reserved for future use", c " - Reserved for future use", c " - Reserved for future use"
+
 const char *ais_ship_type_text(unsigned v)
 {
-    static const char *const cat[] = {"Wing in ground (WIG)", NULL, "High speed craft (HSC)", NULL,
-                                      "Passenger", "Cargo", "Tanker", "Other Type"};
     static const char *const misc3[] = {"Fishing", "Towing", "Towing: length exceeds 200m or breadth exceeds 25m",
                                         "Dredging or underwater ops", "Diving ops", "Military ops", "Sailing",
                                         "Pleasure Craft", "Reserved", "Reserved"};
@@ -68,14 +77,16 @@ const char *ais_ship_type_text(unsigned v)
                                         "Anti-pollution equipment", "Law Enforcement", "Spare - Local Vessel",
                                         "Spare - Local Vessel", "Medical Transport",
                                         "Ship according to RR Resolution No. 18"};
-    static const char *const sub[10] = {
-        " - all ships of this type", " - Hazardous category A", " - Hazardous category B",
-        " - Hazardous category C", " - Hazardous category D", " - Reserved for future use",
-        " - Reserved for future use", " - Reserved for future use", " - Reserved for future use",
-        " - No additional information"};
-    /* gpsd's table spells these out; building them once keeps the strings identical. */
-    static char built[100][72];
-    static int ready;
+    /* Decades 2, 4, 6, 7, 8, 9 (3x and 5x are misc3 and misc5). */
+    static const signed char row[10] = {-1, -1, 0, -1, 1, -1, 2, 3, 4, 5};
+    static const char *const typed[6][10] = {
+        {SUB9("Wing in ground (WIG)"), "Wing in ground (WIG) - Reserved for future use"},
+        {SUB9("High speed craft (HSC)"), "High speed craft (HSC) - No additional information"},
+        {SUB9("Passenger"), "Passenger - No additional information"},
+        {SUB9("Cargo"), "Cargo - No additional information"},
+        {SUB9("Tanker"), "Tanker - No additional information"},
+        {SUB9("Other Type"), "Other Type - no additional information"},
+    };
     if (v == 0)
         return "Not available";
     if (v >= 100)
@@ -86,28 +97,9 @@ const char *ais_ship_type_text(unsigned v)
         return misc3[v % 10];
     if (v / 10 == 5)
         return misc5[v % 10];
-    if (!ready) {
-        for (unsigned i = 20; i < 100; i++) {
-            const char *c = cat[i / 10 - 2];
-            if (!c)
-                continue;
-            const char *s = sub[i % 10];
-            /* WIG 25-29 are all "reserved"; 99 uses a lower-case 'no' in gpsd. */
-            if (i / 10 == 2 && i % 10 == 9)
-                s = " - Reserved for future use";
-            if (i == 99)
-                s = " - no additional information";
-            size_t k = 0;
-            for (const char *p = c; *p; p++)
-                built[i][k++] = *p;
-            for (const char *p = s; *p; p++)
-                built[i][k++] = *p;
-            built[i][k] = 0;
-        }
-        ready = 1;
-    }
-    return built[v];
+    return typed[row[v / 10]][v % 10];
 }
+#undef SUB9
 
 const char *ais_epfd_text(unsigned v)
 {

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "common/config.h"
 #include "pipeline/sniff.h"
 
 enum decode_format { OUT_JSON, OUT_CSV, OUT_AVR, OUT_BEAST, OUT_NONE };
@@ -20,6 +21,7 @@ struct decode_opts {
     double ref_lat, ref_lon; /* Mode S surface/local CPR reference */
     bool have_ref;
     bool fix2;           /* Mode S: 2-bit error correction (off by default) */
+    bool trust_unverified; /* Mode S: keep AP replies of never-heard addresses, flagged */
     struct in_file **in; /* opened by cmd_decode: the FILE arguments, or stdin */
     int nin;
 };
@@ -31,6 +33,16 @@ struct in_file;
 int decode_ais_main(const struct decode_opts *o);
 int decode_modes_main(const struct decode_opts *o);
 
+/* The option tables of the subcommands (atalaya config lists them). */
+extern const struct cfg_cmd replay_cmd, ingest_cmd, run_cmd, decode_cmd, query_cmd, serve_cmd, simulate_cmd, lookup_cmd, registry_cmd,
+    watchlist_cmd, watchlist_import_cmd, watchlist_list_cmd, watchlist_add_cmd;
+
+/* cfg_load (common/config.h) with "atalaya NAME: why" on stderr for a bad
+ * option or config file. Returns 0 to go on, 1 after --help, -1 on an error;
+ * cfg_free(c->options, base) stays the caller's in every case. */
+int cli_options(const struct cfg_cmd *c, void *base, const struct cfg_target *tg, int ntg, int argc, char **argv,
+                int *first);
+
 int cmd_decode(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_run(int argc, char **argv);
@@ -41,5 +53,6 @@ int cmd_simulate(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 #endif

@@ -1,28 +1,52 @@
 /* cmd_decode.c: `atalaya decode`: option parsing and dispatch to the AIS or
  * Mode S decoding loop. --input auto decides from the first bytes of input. */
 #include <errno.h>
-#include <getopt.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/config.h"
+#include "common/hex.h"
 #include "common/input.h"
 
-static void decode_usage(FILE *f)
-{
-    fprintf(f,
-            "usage: atalaya decode [OPTIONS] [FILE...]   (stdin when no FILE; .gz and .zst read as is)\n"
-            "  --input auto|nmea|avr|beast|sbs|iq   input format (default auto)\n"
-            "  --format json|csv|avr|beast|none     output (default json; none = decode only)\n"
-            "  --stats                              counters to stderr at the end\n"
-            "  -u, --unscaled                       AIS: raw integer fields, as gpsdecode -u\n"
-            "  --sample-rate 2.0|2.4                IQ: MS/s (default 2.4)\n"
-            "  --iq-format uc8|sc16                 IQ: sample format (default uc8)\n"
-            "  --ref-lat DEG --ref-lon DEG          Mode S: receiver position for surface/local CPR\n"
-            "  --fix2                               Mode S: also correct 2-bit errors in DF17/18\n");
-}
+struct decode_config {
+    const char *input, *format, *sample_rate, *iq_format, *config;
+    const char *ref_lat, *ref_lon; /* text: whether they were given matters */
+    bool stats, unscaled, fix2, trust_unverified;
+    struct cfg_list strings;
+};
+
+#define S(f) offsetof(struct decode_config, f)
+static const struct cfg_option decode_options[] = {
+    {"input", CFG_STR, S(input), "auto", "auto|nmea|avr|beast|sbs|iq: input format", S(strings)},
+    {"format", CFG_STR, S(format), "json", "json|csv|avr|beast|none: output (none = decode only)", S(strings)},
+    {"stats", CFG_BOOL, S(stats), NULL, "counters to stderr at the end", 0},
+    {"unscaled", CFG_BOOL, S(unscaled), NULL, "AIS: raw integer fields, as gpsdecode -u", 0},
+    {"sample-rate", CFG_STR, S(sample_rate), NULL, "IQ: 2.0|2.4 MS/s (default 2.4)", S(strings)},
+    {"iq-format", CFG_STR, S(iq_format), NULL, "IQ: uc8|sc16 sample format (default uc8)", S(strings)},
+    {"ref-lat", CFG_STR, S(ref_lat), NULL, "Mode S: receiver latitude for surface/local CPR (with --ref-lon)", S(strings)},
+    {"ref-lon", CFG_STR, S(ref_lon), NULL, "Mode S: receiver longitude", S(strings)},
+    {"fix2", CFG_BOOL, S(fix2), NULL, "Mode S: also correct 2-bit errors in DF17/18", 0},
+    {"trust-unverified", CFG_BOOL, S(trust_unverified), NULL, "Mode S: also decode address/parity replies (DF0/4/5/16/20/21) whose address was never heard in DF11/17/18, marked \"address_verified\": false (a bit error gives a wrong address: for offline Comm-B analysis only)", 0},
+    CFG_OPTION_CONFIG(struct decode_config, config),
+    {NULL, CFG_STR, 0, NULL, NULL, 0},
+};
+#undef S
+static const struct cfg_alias decode_aliases[] = {
+    {'i', "input"}, {'f', "format"}, {'s', "stats"}, {'u', "unscaled"}, {0, NULL},
+};
+const struct cfg_cmd decode_cmd = {
+    "decode",
+    "usage: atalaya decode [OPTIONS] [FILE...]   (stdin when no FILE; .gz and .zst read as is)\n"
+    "Mode S positions: even/odd CPR pairs are matched within 10 s (surface: 25 s) of frame\n"
+    "  time (the 12 MHz counter of Beast and AVR '@' lines). AVR '*' lines carry no\n"
+    "  time: pairs are then matched within 2000 frames of each other and the speed\n"
+    "  check is skipped; give --ref-lat/--ref-lon to decode single frames locally.",
+    decode_options, sizeof(struct decode_config), decode_aliases, 0,
+};
 
 static int parse_enum(const char *v, const char *const *names, int n)
 {
@@ -36,57 +60,45 @@ int cmd_decode(int argc, char **argv)
 {
     static const char *const inputs[] = {"auto", "nmea", "avr", "beast", "sbs", "iq"};
     static const char *const formats[] = {"json", "csv", "avr", "beast", "none"};
-    static const struct option longopts[] = {
-        {"input", required_argument, 0, 'i'},     {"format", required_argument, 0, 'f'},
-        {"stats", no_argument, 0, 's'},           {"unscaled", no_argument, 0, 'u'},
-        {"sample-rate", required_argument, 0, 'r'}, {"iq-format", required_argument, 0, 'q'},
-        {"ref-lat", required_argument, 0, 'A'},   {"ref-lon", required_argument, 0, 'O'},
-        {"fix2", no_argument, 0, '2'},            {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
-    struct decode_opts o = {.input = IN_AUTO, .format = OUT_JSON};
-    int have_lat = 0, have_lon = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "i:f:suh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'i':
-            if ((c = parse_enum(optarg, inputs, 6)) < 0) {
-                fprintf(stderr, "atalaya decode: unknown --input '%s'\n", optarg);
-                return 1;
-            }
-            o.input = (enum decode_input)c;
-            break;
-        case 'f':
-            if ((c = parse_enum(optarg, formats, 5)) < 0) {
-                fprintf(stderr, "atalaya decode: unknown --format '%s'\n", optarg);
-                return 1;
-            }
-            o.format = (enum decode_format)c;
-            break;
-        case 's': o.stats = true; break;
-        case 'u': o.unscaled = true; break;
-        case 'r': o.sample_rate = optarg; break;
-        case 'q': o.iq_format = optarg; break;
-        case 'A': o.ref_lat = atof(optarg); have_lat = 1; break;
-        case 'O': o.ref_lon = atof(optarg); have_lon = 1; break;
-        case '2': o.fix2 = true; break;
-        case 'h': decode_usage(stdout); return 0;
-        default: decode_usage(stderr); return 1;
-        }
+    struct decode_config cfg = {0};
+    int first;
+    int rc = cli_options(&decode_cmd, &cfg, NULL, 0, argc, argv, &first);
+    if (rc != 0) {
+        cfg_free(decode_options, &cfg);
+        return rc < 0;
     }
-    if (have_lat != have_lon) {
-        fprintf(stderr, "atalaya decode: --ref-lat and --ref-lon go together\n");
+    struct decode_opts o = {.stats = cfg.stats, .unscaled = cfg.unscaled, .fix2 = cfg.fix2,
+                            .trust_unverified = cfg.trust_unverified,
+                            .sample_rate = cfg.sample_rate, .iq_format = cfg.iq_format};
+    int in = parse_enum(cfg.input, inputs, 6), fmt = parse_enum(cfg.format, formats, 5);
+    if (in < 0 || fmt < 0) {
+        fprintf(stderr, "atalaya decode: unknown --%s '%s'\n", in < 0 ? "input" : "format", in < 0 ? cfg.input : cfg.format);
+        cfg_free(decode_options, &cfg);
         return 1;
     }
-    o.have_ref = have_lat && have_lon;
-    int nfiles = argc - optind;
+    o.input = (enum decode_input)in;
+    o.format = (enum decode_format)fmt;
+    char *end1 = NULL, *end2 = NULL;
+    if (cfg.ref_lat && cfg.ref_lon) {
+        o.ref_lat = strtod(cfg.ref_lat, &end1);
+        o.ref_lon = strtod(cfg.ref_lon, &end2);
+    }
+    if (!cfg.ref_lat != !cfg.ref_lon || (end1 && (*end1 || end1 == cfg.ref_lat)) ||
+        (end2 && (*end2 || end2 == cfg.ref_lon))) {
+        fprintf(stderr, "atalaya decode: --ref-lat DEG and --ref-lon DEG go together\n");
+        cfg_free(decode_options, &cfg);
+        return 1;
+    }
+    o.have_ref = cfg.ref_lat && cfg.ref_lon;
+    int nfiles = argc - first;
     o.nin = nfiles ? nfiles : 1;
     o.in = calloc((size_t)o.nin, sizeof *o.in);
-    if (!o.in)
+    if (!o.in) {
+        cfg_free(decode_options, &cfg);
         return 2;
-    int rc = 0;
+    }
     for (int i = 0; i < o.nin; i++) {
-        const char *path = nfiles ? argv[optind + i] : "-";
+        const char *path = nfiles ? argv[first + i] : "-";
         if (!(o.in[i] = in_open(path))) {
             fprintf(stderr, "atalaya decode: cannot open %s: %s\n", path, strerror(errno));
             rc = 2;
@@ -103,5 +115,6 @@ out:
     for (int i = 0; i < o.nin; i++)
         in_close(o.in[i]);
     free(o.in);
+    cfg_free(decode_options, &cfg);
     return rc;
 }

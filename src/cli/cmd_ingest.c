@@ -7,7 +7,6 @@
  *
  * Event time only, as replay: ingesting one file or the same messages split
  * over several files in one run gives the same rows. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -38,90 +37,90 @@ static const char *store_file(const char *url)
     return strstr(url, "://") ? NULL : url;
 }
 
+struct ingest_config {
+    const char *store, *positions;
+    long batch;
+    double retain_days;
+    bool quiet, no_detect, resume;
+    struct pipeline_options pl;
+};
+
+#define S(f) offsetof(struct ingest_config, f)
+static const struct cfg_option ingest_options[] = {
+    {"store", CFG_STR, S(store), "sqlite:atalaya.db", "the store to write (sqlite:PATH)", S(pl.strings)},
+    {"batch", CFG_INT, S(batch), "5000", "commit every N rows or 60 s of event time", 0},
+    {"retain-days", CFG_DOUBLE, S(retain_days), "0", "then delete positions older than D days before the latest event time (0: keep all)", 0},
+    {"positions", CFG_STR, S(positions), "thinned", "all|thinned: every accepted fix, or a fix a minute per vessel and every 10 s per aircraft, plus turns, speed and altitude changes and the last fix before each silence (detectors see every fix)", S(pl.strings)},
+    {"no-detect", CFG_BOOL, S(no_detect), NULL, "positions and identities only", 0},
+    {"quiet", CFG_BOOL, S(quiet), NULL, "no progress line", 0},
+    {"resume", CFG_BOOL, S(resume), NULL, "after an interrupted ingest of the same files: store only what it had not committed (the files are read again from the start; docs/store.md)", 0},
+    PIPELINE_CFG_OPTIONS(struct ingest_config, pl),
+    {NULL, CFG_STR, 0, NULL, NULL, 0},
+};
+#undef S
+static const struct cfg_alias ingest_aliases[] = {{'q', "quiet"}, {0, NULL}};
+const struct cfg_cmd ingest_cmd = {
+    "ingest",
+    "usage: atalaya ingest [--store sqlite:PATH] [OPTIONS] FILE...\n"
+    "  recordings (AIS NMEA, Beast, AVR, SBS, raw I/Q; .gz/.zst read as is) through the\n"
+    "  decoders, the tracker, reference data, watchlists and detectors into the store:\n"
+    "  positions, identity history, events and alerts (docs/pipeline.md)",
+    ingest_options, sizeof(struct ingest_config), ingest_aliases, 0,
+};
+
 int cmd_ingest(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"store", required_argument, 0, 's'},     {"batch", required_argument, 0, 'b'},
-        {"retain-days", required_argument, 0, 'r'}, {"quiet", no_argument, 0, 'q'},
-        {"no-detect", no_argument, 0, 'N'},       {"positions", required_argument, 0, 'P'},
-        {"resume", no_argument, 0, 'R'},
-        PIPELINE_LONGOPTS,
-        {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
-    };
-    const char *url = "sqlite:atalaya.db";
-    struct pipeline_config pc = {.who = "atalaya ingest", .detect = true, .dedupe_ms = 2000};
-    unsigned batch = 5000;
-    double retain_days = 0;
-    bool quiet = false, all_positions = false, resume = false;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
-        int taken = pipeline_option(&pc, c, optarg);
-        if (taken < 0)
-            return 1;
-        if (taken)
-            continue;
-        switch (c) {
-        case 's': url = optarg; break;
-        case 'b': batch = (unsigned)strtoul(optarg, NULL, 10); break;
-        case 'r': retain_days = strtod(optarg, NULL); break;
-        case 'q': quiet = true; break;
-        case 'N': pc.detect = false; break;
-        case 'R': resume = true; break;
-        case 'P':
-            if (strcmp(optarg, "all") && strcmp(optarg, "thinned"))
-                return fprintf(stderr, "atalaya ingest: --positions all|thinned\n"), 1;
-            all_positions = !strcmp(optarg, "all");
-            break;
-        case 'h':
-            printf("usage: atalaya ingest [--store sqlite:PATH] [options] FILE...\n"
-                   "  recordings (AIS NMEA, Beast, AVR, SBS, raw I/Q; .gz/.zst read as is) through the\n"
-                   "  decoders, the tracker, reference data, watchlists and detectors into the store\n"
-                   "  (default sqlite:atalaya.db): positions, identity history, events and alerts\n"
-                   "  --batch N        commit every N rows (default 5000) or 60 s of event time\n"
-                   "  --retain-days D  then delete positions older than D days before the latest event time\n"
-                   "  --no-detect      positions and identities only\n"
-                   "  --positions all|thinned  every accepted fix, or (default) a fix a minute per vessel\n"
-                   "                   and every 10 s per aircraft, plus turns, speed and altitude changes\n"
-                   "                   and the last fix before each silence (detectors see every fix)\n"
-                   "  --resume         after an interrupted ingest of the same files: store only what it\n"
-                   "                   had not committed (the files are read again from the start)\n"
-                   "  --quiet          no progress line\n"
-                   PIPELINE_OPTIONS_HELP
-                   "  (--db defaults to the store's own file)\n");
-            return 0;
-        default: return 1;
-        }
+    struct ingest_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    struct det_config det;
+    struct trk_config trk;
+    struct cfg_target tg[2];
+    pipeline_targets(tg, &det, &trk);
+    int first, rc = cli_options(&ingest_cmd, &cfg, tg, 2, argc, argv, &first);
+    if (rc != 0) {
+        cfg_free(ingest_options, &cfg);
+        return rc < 0;
     }
-    if (!pipeline_config_ok(&pc, "the detectors (not with --no-detect)"))
+    struct pipeline_config pc = {.who = "atalaya ingest", .detect = !cfg.no_detect};
+    pipeline_config_from(&pc, &cfg.pl, &det, &trk);
+    const char *url = cfg.store;
+    bool quiet = cfg.quiet, all_positions = cfg.positions && !strcmp(cfg.positions, "all");
+    if (cfg.positions && strcmp(cfg.positions, "all") && strcmp(cfg.positions, "thinned")) {
+        fprintf(stderr, "atalaya ingest: --positions all|thinned\n");
+        cfg_free(ingest_options, &cfg);
         return 1;
-    if (optind >= argc) {
-        fprintf(stderr, "atalaya ingest: no input files\n");
+    }
+    if (!pipeline_config_ok(&pc, "the detectors (not with --no-detect)") || first >= argc) {
+        if (first >= argc)
+            fprintf(stderr, "atalaya ingest: no input files\n");
+        cfg_free(ingest_options, &cfg);
         return 1;
     }
     char err[512];
     struct store *st = store_open(url, err, sizeof err);
     if (!st) {
         fprintf(stderr, "atalaya ingest: %s\n", err);
+        cfg_free(ingest_options, &cfg);
         return 2;
     }
-    store_set_batch(st, batch, 60000);
+    store_set_batch(st, cfg.batch > 0 ? (unsigned)cfg.batch : 5000, 60000);
     if (!pc.db)
         pc.db = store_file(url);
     pc.quiet = quiet;
     struct pipeline p;
     if (pipeline_open(&p, &pc) != 0) {
         store_close(st);
+        cfg_free(ingest_options, &cfg);
         return 2;
     }
     struct store_sink *sink = store_sink_add(&p, st, all_positions, true);
     if (!quiet && isatty(2))
         pipeline_add_sink(&p, &(struct pipeline_sink){.ctx = &p, .update = progress});
-    int rc = 0;
-    for (int i = optind; i < argc && rc == 0 && !p.stop; i++) {
+    rc = 0;
+    for (int i = first; i < argc && rc == 0 && !p.stop; i++) {
         /* Where this file stands in the store (store.h, resumable ingest). */
         struct store_mark from;
-        int r = store_input_file(st, argv[i], resume, &from);
+        int r = store_input_file(st, argv[i], cfg.resume, &from);
         if (r < 0) {
             fprintf(stderr, "atalaya ingest: %s\n", st->err);
             rc = 2;
@@ -146,8 +145,8 @@ int cmd_ingest(int argc, char **argv)
         fprintf(stderr, "atalaya ingest: %s\n", st->err);
         rc = 2;
     }
-    if (rc == 0 && retain_days > 0) {
-        long n = st->ops->retain(st, p.now_ms - (int64_t)(retain_days * 86400000.0));
+    if (rc == 0 && cfg.retain_days > 0) {
+        long n = st->ops->retain(st, p.now_ms - (int64_t)(cfg.retain_days * 86400000.0));
         if (n < 0) {
             fprintf(stderr, "atalaya ingest: %s\n", st->err);
             rc = 2;
@@ -158,5 +157,6 @@ int cmd_ingest(int argc, char **argv)
     store_close(st);
     store_sink_free(sink);
     pipeline_close(&p);
+    cfg_free(ingest_options, &cfg);
     return rc;
 }

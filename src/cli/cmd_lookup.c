@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/config.h"
 #include "common/buf.h"
 #include "common/json.h"
 #include "ref/datadir.h"
@@ -17,13 +18,33 @@
 
 #define MAX_MATCHES 32
 
+struct lookup_config {
+    const char *db, *sea, *config;
+    struct cfg_list strings;
+};
+
+#define S(f) offsetof(struct lookup_config, f)
+static const struct cfg_option lookup_options[] = {
+    {"db", CFG_STR, S(db), "atalaya.db", "watchlists and registry (used when the file exists)", S(strings)},
+    {"sea", CFG_STR, S(sea), NULL, "FILE.geojson: named sea areas for point lookups", S(strings)},
+    CFG_OPTION_CONFIG(struct lookup_config, config),
+    {NULL, CFG_STR, 0, NULL, NULL, 0},
+};
+#undef S
+
+const struct cfg_cmd lookup_cmd = {
+    "lookup",
+    "usage: atalaya lookup [--db PATH] [--sea FILE.geojson] KIND VALUE...\n"
+    "  mmsi N | imo N | vessel NAME [FLAG] | icao24 HEX | reg REGISTRATION |\n"
+    "  callsign CALLSIGN | point LAT LON\n"
+    "Prints flag/country, operator, registry row, nearest airport and port, and\n"
+    "watchlist matches (from the --db store when it exists).",
+    lookup_options, sizeof(struct lookup_config), NULL, 1,
+};
+
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: atalaya lookup [--db PATH] [--sea FILE.geojson] KIND VALUE...\n"
-               "  mmsi N | imo N | vessel NAME [FLAG] | icao24 HEX | reg REGISTRATION |\n"
-               "  callsign CALLSIGN | point LAT LON\n"
-               "Prints flag/country, operator, registry row, nearest airport and port, and\n"
-               "watchlist matches (from the --db store, default atalaya.db, when it exists).\n");
+    fprintf(f, "%s\n", lookup_cmd.usage);
 }
 
 struct ctx {
@@ -175,22 +196,29 @@ static int run(struct ctx *c, const char *kind, char **v, int nv)
     return 0;
 }
 
+static int lookup(const char *dbpath, const char *sea, int argc, char **argv);
+
 int cmd_lookup(int argc, char **argv)
 {
-    const char *dbpath = "atalaya.db", *sea = NULL;
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        if (!strcmp(argv[i], "--db") && i + 1 < argc)
-            dbpath = argv[++i];
-        else if (!strcmp(argv[i], "--sea") && i + 1 < argc)
-            sea = argv[++i];
-        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-            return usage(stdout), 0;
-        else
-            return usage(stderr), 1;
+    struct lookup_config cfg = {0};
+    int first;
+    int rc = cli_options(&lookup_cmd, &cfg, NULL, 0, argc, argv, &first);
+    if (rc != 0) {
+        rc = rc < 0; /* 1 after --help: exit 0 */
+    } else if (argc - first < 2) {
+        usage(stderr);
+        rc = 1;
+    } else {
+        rc = lookup(cfg.db, cfg.sea, argc - first, argv + first);
     }
-    if (argc - i < 2)
-        return usage(stderr), 1;
+    cfg_free(lookup_options, &cfg);
+    return rc;
+}
+
+/* argv[0]: the kind, then its values. */
+static int lookup(const char *dbpath, const char *sea, int argc, char **argv)
+{
+    int i = 0;
     struct ctx c = {0};
     char dir[4096], err[512];
     if (!ref_data_dir(dir, sizeof dir)) {

@@ -12,7 +12,6 @@
  * An MMSI is all digits; an ICAO address is 6 hex digits (or "icao:XXXXXX").
  * Flight country filters take an ISO 3166 alpha-2 code (VE) or the name as
  * the airports table spells it; port calls the code. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include "cli/cli.h"
 #include "cli/query_out.h"
 #include "common/buf.h"
+#include "common/config.h"
 #include "common/json.h"
 #include "common/timeparse.h"
 #include "detect/event.h"
@@ -199,115 +199,136 @@ static void where(struct store_event_filter *f, const char *key, const char *v)
     }
 }
 
-static int usage(void)
-{
-    printf("usage: atalaya query [--store sqlite:PATH] [--from T] [--to T] [--limit N] [--count]\n"
-           "                     [--format table|json|csv|geojson|kml] WHAT ...\n"
-           "  flights   [--operator IRM] [--icao HEX] [--registration R] [--callsign C] [--departure ICAO]\n"
-           "            [--arrival ICAO] [--departure-country CC|NAME] [--arrival-country CC|NAME]\n"
-           "  portcalls [--mmsi N] [--imo N] [--port NAME] [--country CC (ISO 3166 alpha-2)]\n"
-           "  events    [--kind K[,K...]] [--entity MMSI|ICAO] [--bbox LAT0,LON0,LAT1,LON1]\n"
-           "            [--state open|closed]\n"
-           "  track MMSI|ICAO | entity MMSI|ICAO | area LAT0 LON0 LAT1 LON1\n"
-           "  T: ms or s since the epoch, or ISO 8601 UTC (2026-01-12, 2026-01-12T06:00Z)\n");
-    return 0;
-}
 
-int cmd_query(int argc, char **argv)
+struct query_config {
+    const char *store, *from, *to, *format, *config;
+    long limit;
+    bool count;
+    const char *operator_, *icao, *registration, *callsign, *departure, *arrival, *departure_country,
+        *arrival_country;
+    const char *mmsi, *imo, *port, *country;
+    const char *kind, *entity, *bbox, *state;
+    struct cfg_list strings;
+};
+
+#define S(f) offsetof(struct query_config, f), NULL
+#define K offsetof(struct query_config, strings)
+static const struct cfg_option query_options[] = {
+    {"store", CFG_STR, offsetof(struct query_config, store), "sqlite:atalaya.db", "the store to read (sqlite:PATH)", K},
+    {"from", CFG_STR, S(from), "T: start of the window (ms or s since the epoch, or ISO 8601 UTC: 2026-01-12T06:00Z)", K},
+    {"to", CFG_STR, S(to), "T: end of the window", K},
+    {"format", CFG_STR, offsetof(struct query_config, format), "table", "table|json|csv|geojson|kml", K},
+    {"limit", CFG_INT, S(limit), "at most N rows (flights, portcalls, events)", 0},
+    {"count", CFG_BOOL, S(count), "print the number of rows only", 0},
+    {"operator", CFG_STR, S(operator_), "flights: ICAO operator designator (IRM)", K},
+    {"icao", CFG_STR, S(icao), "flights: ICAO 24-bit address (hex)", K},
+    {"registration", CFG_STR, S(registration), "flights: registration", K},
+    {"callsign", CFG_STR, S(callsign), "flights: callsign", K},
+    {"departure", CFG_STR, S(departure), "flights: departure airport (ICAO)", K},
+    {"arrival", CFG_STR, S(arrival), "flights: arrival airport (ICAO)", K},
+    {"departure-country", CFG_STR, S(departure_country), "flights: CC (ISO 3166 alpha-2) or NAME as the airports table spells it", K},
+    {"arrival-country", CFG_STR, S(arrival_country), "flights: CC or NAME", K},
+    {"mmsi", CFG_STR, S(mmsi), "portcalls: MMSI", K},
+    {"imo", CFG_STR, S(imo), "portcalls: IMO number", K},
+    {"port", CFG_STR, S(port), "portcalls: port name", K},
+    {"country", CFG_STR, S(country), "portcalls: port country, CC (ISO 3166 alpha-2)", K},
+    {"kind", CFG_STR, S(kind), "events: K[,K...] event kinds", K},
+    {"entity", CFG_STR, S(entity), "events: MMSI or ICAO address (6 hex digits or icao:XXXXXX)", K},
+    {"bbox", CFG_STR, S(bbox), "events: LAT0,LON0,LAT1,LON1", K},
+    {"state", CFG_STR, S(state), "events: open|closed (open: still going on, as of the store's latest time)", K},
+    CFG_OPTION_CONFIG(struct query_config, config),
+    {NULL, CFG_STR, 0, NULL, NULL, 0},
+};
+#undef K
+#undef S
+
+const struct cfg_cmd query_cmd = {
+    "query",
+    "usage: atalaya query [OPTIONS] WHAT ...\n"
+    "  flights | portcalls | events       (with their filters below)\n"
+    "  track MMSI|ICAO | entity MMSI|ICAO | area LAT0 LON0 LAT1 LON1\n"
+    "  T: ms or s since the epoch, or ISO 8601 UTC (2026-01-12, 2026-01-12T06:00Z)",
+    query_options, sizeof(struct query_config), NULL, 0,
+};
+
+/* A filter of one query kind: its store key (key_code for a two-letter value) and flag. */
+struct filter_opt {
+    const char *const *value;
+    const char *key, *key_code;
+    const char *flag;
+};
+
+static int query_run(const struct query_config *cfg, int argc, char **argv)
 {
-    enum {
-        O_STORE = 256, O_FROM, O_TO, O_FORMAT, O_LIMIT, O_COUNT, O_OPERATOR, O_ICAO, O_REG, O_CALLSIGN,
-        O_DEP, O_ARR, O_DEPC, O_ARRC, O_MMSI, O_IMO, O_PORT, O_COUNTRY, O_KIND, O_ENTITY, O_BBOX, O_STATE
-    };
-    static const struct option longopts[] = {
-        {"store", required_argument, 0, O_STORE},   {"from", required_argument, 0, O_FROM},
-        {"to", required_argument, 0, O_TO},         {"format", required_argument, 0, O_FORMAT},
-        {"limit", required_argument, 0, O_LIMIT},   {"count", no_argument, 0, O_COUNT},
-        {"operator", required_argument, 0, O_OPERATOR}, {"icao", required_argument, 0, O_ICAO},
-        {"registration", required_argument, 0, O_REG}, {"callsign", required_argument, 0, O_CALLSIGN},
-        {"departure", required_argument, 0, O_DEP}, {"arrival", required_argument, 0, O_ARR},
-        {"departure-country", required_argument, 0, O_DEPC}, {"arrival-country", required_argument, 0, O_ARRC},
-        {"mmsi", required_argument, 0, O_MMSI},     {"imo", required_argument, 0, O_IMO},
-        {"port", required_argument, 0, O_PORT},     {"country", required_argument, 0, O_COUNTRY},
-        {"kind", required_argument, 0, O_KIND},     {"entity", required_argument, 0, O_ENTITY},
-        {"bbox", required_argument, 0, O_BBOX},     {"state", required_argument, 0, O_STATE},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
-    const char *url = "sqlite:atalaya.db";
+    const char *url = cfg->store;
     int64_t from = INT64_MIN, to = INT64_MAX;
     enum qfmt fmt = Q_TABLE;
-    bool count_only = false;
+    bool count_only = cfg->count;
     struct store_event_filter f = {0};
     /* Filters given for one query kind and meaningless for another are an error, not ignored. */
     const char *flight_only = NULL, *port_only = NULL, *event_only = NULL;
     char kinds_buf[512] = "";
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case O_STORE: url = optarg; break;
-        case O_FROM:
-        case O_TO:
-            if (!time_parse_ms(optarg, c == O_FROM ? &from : &to))
-                return fprintf(stderr, "atalaya query: --%s %s: not a time (ms, s or 2026-01-12T06:00Z)\n",
-                               c == O_FROM ? "from" : "to", optarg), 1;
-            break;
-        case O_FORMAT:
-            if (!qout_parse_format(optarg, &fmt))
-                return fprintf(stderr, "atalaya query: --format table|json|csv|geojson|kml\n"), 1;
-            break;
-        case O_LIMIT: f.limit = strtoul(optarg, NULL, 10); break;
-        case O_COUNT: count_only = true; break;
-        case O_OPERATOR: where(&f, "operator", optarg), flight_only = "--operator"; break;
-        case O_ICAO: where(&f, "icao", optarg), flight_only = "--icao"; break;
-        case O_REG: where(&f, "registration", optarg), flight_only = "--registration"; break;
-        case O_CALLSIGN: where(&f, "callsign", optarg), flight_only = "--callsign"; break;
-        case O_DEP: where(&f, "departure_airport", optarg), flight_only = "--departure"; break;
-        case O_ARR: where(&f, "arrival_airport", optarg), flight_only = "--arrival"; break;
-        /* Two letters are an ISO code, anything else a name as the airports table spells it. */
-        case O_DEPC:
-            where(&f, strlen(optarg) == 2 ? "departure_country_code" : "departure_country", optarg);
-            flight_only = "--departure-country";
-            break;
-        case O_ARRC:
-            where(&f, strlen(optarg) == 2 ? "arrival_country_code" : "arrival_country", optarg);
-            flight_only = "--arrival-country";
-            break;
-        case O_MMSI: where(&f, "mmsi", optarg), port_only = "--mmsi"; break;
-        case O_IMO: where(&f, "imo", optarg), port_only = "--imo"; break;
-        case O_PORT: where(&f, "port", optarg), port_only = "--port"; break;
-        case O_COUNTRY:
-            where(&f, "port_country", optarg), port_only = "--country";
-            break;
-        case O_KIND:
-            snprintf(kinds_buf, sizeof kinds_buf, "%s", optarg);
-            event_only = "--kind";
-            break;
-        case O_ENTITY:
-            if (parse_entity(optarg, &f.entity_kind, &f.entity_id) != 0)
-                return fprintf(stderr, "atalaya query: --entity needs an MMSI or a 6-hex-digit ICAO address\n"), 1;
-            event_only = "--entity";
-            break;
-        case O_BBOX:
-            if (sscanf(optarg, "%lf,%lf,%lf,%lf", &f.lat0, &f.lon0, &f.lat1, &f.lon1) != 4)
-                return fprintf(stderr, "atalaya query: --bbox LAT0,LON0,LAT1,LON1\n"), 1;
-            f.has_box = true;
-            event_only = "--bbox";
-            break;
-        case O_STATE: {
-            int st = event_state_parse(optarg);
-            if (st < 0)
-                return fprintf(stderr, "atalaya query: --state open|closed\n"), 1;
-            f.state = st == EVENT_OPEN ? STORE_STATE_OPEN : STORE_STATE_CLOSED;
-            event_only = "--state";
-            break;
+    const char *bad = cfg->from && !time_parse_ms(cfg->from, &from) ? "from"
+                      : cfg->to && !time_parse_ms(cfg->to, &to)     ? "to"
+                                                                    : NULL;
+    if (bad)
+        return fprintf(stderr, "atalaya query: --%s %s: not a time (ms, s or 2026-01-12T06:00Z)\n", bad,
+                       bad[0] == 'f' ? cfg->from : cfg->to), 1;
+    if (!qout_parse_format(cfg->format, &fmt))
+        return fprintf(stderr, "atalaya query: --format table|json|csv|geojson|kml\n"), 1;
+    f.limit = cfg->limit > 0 ? (size_t)cfg->limit : 0;
+    /* Two letters are an ISO code, anything else a name as the airports table spells it. */
+    const struct filter_opt flight[] = {
+        {&cfg->operator_, "operator", NULL, "--operator"},
+        {&cfg->icao, "icao", NULL, "--icao"},
+        {&cfg->registration, "registration", NULL, "--registration"},
+        {&cfg->callsign, "callsign", NULL, "--callsign"},
+        {&cfg->departure, "departure_airport", NULL, "--departure"},
+        {&cfg->arrival, "arrival_airport", NULL, "--arrival"},
+        {&cfg->departure_country, "departure_country", "departure_country_code", "--departure-country"},
+        {&cfg->arrival_country, "arrival_country", "arrival_country_code", "--arrival-country"},
+    };
+    const struct filter_opt port[] = {
+        {&cfg->mmsi, "mmsi", NULL, "--mmsi"},
+        {&cfg->imo, "imo", NULL, "--imo"},
+        {&cfg->port, "port", NULL, "--port"},
+        {&cfg->country, "port_country", NULL, "--country"},
+    };
+    for (size_t i = 0; i < sizeof flight / sizeof flight[0]; i++)
+        if (*flight[i].value) {
+            const char *v = *flight[i].value;
+            where(&f, flight[i].key_code && strlen(v) == 2 ? flight[i].key_code : flight[i].key, v);
+            flight_only = flight[i].flag;
         }
-        case 'h': return usage();
-        default: return 1;
+    for (size_t i = 0; i < sizeof port / sizeof port[0]; i++)
+        if (*port[i].value) {
+            where(&f, port[i].key, *port[i].value);
+            port_only = port[i].flag;
         }
+    if (cfg->kind) {
+        snprintf(kinds_buf, sizeof kinds_buf, "%s", cfg->kind);
+        event_only = "--kind";
     }
-    const char *what = optind < argc ? argv[optind] : "";
+    if (cfg->entity) {
+        if (parse_entity(cfg->entity, &f.entity_kind, &f.entity_id) != 0)
+            return fprintf(stderr, "atalaya query: --entity needs an MMSI or a 6-hex-digit ICAO address\n"), 1;
+        event_only = "--entity";
+    }
+    if (cfg->bbox) {
+        if (sscanf(cfg->bbox, "%lf,%lf,%lf,%lf", &f.lat0, &f.lon0, &f.lat1, &f.lon1) != 4)
+            return fprintf(stderr, "atalaya query: --bbox LAT0,LON0,LAT1,LON1\n"), 1;
+        f.has_box = true;
+        event_only = "--bbox";
+    }
+    if (cfg->state) {
+        int st = event_state_parse(cfg->state);
+        if (st < 0)
+            return fprintf(stderr, "atalaya query: --state open|closed\n"), 1;
+        f.state = st == EVENT_OPEN ? STORE_STATE_OPEN : STORE_STATE_CLOSED;
+        event_only = "--state";
+    }
+    int at = 0; /* argv[at]: what to query */
+    const char *what = at < argc ? argv[at] : "";
     bool flights = !strcmp(what, "flights"), ports = !strcmp(what, "portcalls"), events = !strcmp(what, "events");
     bool track = !strcmp(what, "track"), entity = !strcmp(what, "entity"), area = !strcmp(what, "area");
     if (!flights && !ports && !events && !track && !entity && !area)
@@ -321,13 +342,13 @@ int cmd_query(int argc, char **argv)
     double box[4];
     for (int i = 0; area && i < 4; i++) {
         char *end;
-        box[i] = optind + 1 + i < argc ? strtod(argv[optind + 1 + i], &end) : NAN;
+        box[i] = at + 1 + i < argc ? strtod(argv[at + 1 + i], &end) : NAN;
         if (!isfinite(box[i]) || *end)
             return fprintf(stderr, "atalaya query: area LAT0 LON0 LAT1 LON1\n"), 1;
     }
     uint8_t kind = 0;
     uint32_t id = 0;
-    if ((track || entity) && (optind + 1 >= argc || parse_entity(argv[optind + 1], &kind, &id) != 0))
+    if ((track || entity) && (at + 1 >= argc || parse_entity(argv[at + 1], &kind, &id) != 0))
         return fprintf(stderr, "atalaya query: %s needs an MMSI or a 6-hex-digit ICAO address\n", what), 1;
     char err[512];
     struct store *s = store_open(url, err, sizeof err);
@@ -410,4 +431,14 @@ int cmd_query(int argc, char **argv)
     qout_free(&q.out);
     store_close(s);
     return rc ? 2 : 0;
+}
+
+int cmd_query(int argc, char **argv)
+{
+    struct query_config cfg = {0};
+    int first;
+    int rc = cli_options(&query_cmd, &cfg, NULL, 0, argc, argv, &first);
+    rc = rc ? rc < 0 : query_run(&cfg, argc - first, argv + first);
+    cfg_free(query_options, &cfg);
+    return rc;
 }

@@ -6,18 +6,38 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "common/config.h"
 #include "common/buf.h"
 #include "common/json.h"
 #include "ref/db.h"
 #include "ref/registry.h"
 
+struct registry_config {
+    const char *db, *config;
+    struct cfg_list strings;
+};
+
+#define S(f) offsetof(struct registry_config, f)
+static const struct cfg_option registry_options[] = {
+    {"db", CFG_STR, S(db), "atalaya.db", "the SQLite store holding the registry", S(strings)},
+    CFG_OPTION_CONFIG(struct registry_config, config),
+    {NULL, CFG_STR, 0, NULL, NULL, 0},
+};
+#undef S
+
+const struct cfg_cmd registry_cmd = {
+    "registry",
+    "usage: atalaya registry [--db PATH] import FILE.csv[.gz]\n"
+    "       atalaya registry [--db PATH] icao24 HEX\n"
+    "       atalaya registry [--db PATH] reg REGISTRATION\n"
+    "The CSV has a header naming icao24 and registration, optionally type (icao_type),\n"
+    "operator and description.",
+    registry_options, sizeof(struct registry_config), NULL, 0,
+};
+
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: atalaya registry [--db PATH] import FILE.csv[.gz]\n"
-               "       atalaya registry [--db PATH] icao24 HEX\n"
-               "       atalaya registry [--db PATH] reg REGISTRATION\n"
-               "The CSV has a header naming icao24 and registration, optionally type (icao_type),\n"
-               "operator and description. --db defaults to atalaya.db.\n");
+    fprintf(f, "%s\n", registry_cmd.usage);
 }
 
 static void print_aircraft(const struct ref_aircraft *a)
@@ -39,28 +59,27 @@ static void print_aircraft(const struct ref_aircraft *a)
     buf_free(&b);
 }
 
+static int registry(const char *dbpath, char **args);
+
 int cmd_registry(int argc, char **argv)
 {
-    const char *dbpath = "atalaya.db";
-    char *args[3];
-    int n = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "--db") && i + 1 < argc) {
-            dbpath = argv[++i];
-        } else if (n < 3) {
-            args[n++] = argv[i];
-        } else {
-            usage(stderr);
-            return 1;
-        }
-    }
-    if (n != 2) {
+    struct registry_config cfg = {0};
+    int first;
+    int rc = cli_options(&registry_cmd, &cfg, NULL, 0, argc, argv, &first);
+    if (rc != 0) {
+        rc = rc < 0; /* 1 after --help: exit 0 */
+    } else if (argc - first != 2) {
         usage(stderr);
-        return 1;
+        rc = 1;
+    } else {
+        rc = registry(cfg.db, argv + first);
     }
+    cfg_free(registry_options, &cfg);
+    return rc;
+}
+
+static int registry(const char *dbpath, char **args)
+{
     struct sqlite3 *db;
     char err[512];
     if (ref_db_open(dbpath, &db, err, sizeof err)) {

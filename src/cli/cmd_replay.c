@@ -7,7 +7,6 @@
  * a message without one takes the latest time seen before it, so the order of
  * the recording is kept and the wall clock is never read.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,28 +15,90 @@
 #include "ais/nmea.h"
 #include "cli/cli.h"
 #include "common/buf.h"
+#include "common/hash.h"
 #include "common/json.h"
+#include "common/xmalloc.h"
 #include "detect/detect.h"
 #include "detect/watch.h"
 #include "pipeline/pipeline.h"
 #include "track/track.h"
 
+/* An event still open: its latest line, printed if it is still open at the end. */
+struct pending {
+    uint64_t key;
+    char *line; /* NULL once closed */
+};
+
 struct replay {
     struct pipeline p;
     struct buf out; /* lines for stdout */
     bool events;
+    struct pending *open;
+    size_t nopen, capopen;
+    struct hash_u32 open_index; /* folded key -> index into open */
 };
 
-/* Alerts and detector events, one JSON line each (detect/event.h). */
+static struct pending *pending_find(struct replay *r, uint64_t key)
+{
+    uint32_t i, k = (uint32_t)(key ^ key >> 32) & 0x7FFFFFFFu;
+    if (!hash_u32_get(&r->open_index, k, &i))
+        return NULL;
+    if (r->open[i].key == key)
+        return &r->open[i];
+    for (size_t j = 0; j < r->nopen; j++) /* another key folded to the same 31 bits */
+        if (r->open[j].key == key)
+            return &r->open[j];
+    return NULL;
+}
+
+/* Alerts and detector events, one JSON line each (event.h), each event in
+ * its final state: a closed event as it closes, one still open at the end of
+ * the input once, as it then stands (replay_flush_open). `run` prints every
+ * state as it happens instead: it is a live stream, this is a report. */
 static void print_event(void *ctx, const struct event *e)
 {
     struct replay *r = ctx;
+    struct pending *pe = pending_find(r, e->key);
+    struct buf line;
+    buf_init(&line, 1024);
     struct jw w;
-    jw_init(&w, &r->out);
+    jw_init(&w, &line);
     event_write(&w, e);
-    buf_putc(&r->out, '\n');
+    buf_putc(&line, '\n');
+    if (e->state == EVENT_OPEN) {
+        buf_putc(&line, 0);
+        if (!pe) {
+            if (r->nopen == r->capopen) {
+                r->capopen = r->capopen ? 2 * r->capopen : 64;
+                r->open = xrealloc(r->open, r->capopen * sizeof *r->open);
+            }
+            pe = &r->open[r->nopen];
+            *pe = (struct pending){.key = e->key};
+            hash_u32_put(&r->open_index, (uint32_t)(e->key ^ e->key >> 32) & 0x7FFFFFFFu, (uint32_t)r->nopen++);
+        }
+        free(pe->line);
+        pe->line = line.p; /* kept, not freed */
+        return;
+    }
+    if (pe) {
+        free(pe->line);
+        pe->line = NULL;
+    }
+    buf_put(&r->out, line.p, line.len);
+    buf_free(&line);
     if (r->out.len > (1u << 16))
         buf_flush(&r->out, stdout);
+}
+
+static void replay_flush_open(struct replay *r)
+{
+    for (size_t i = 0; i < r->nopen; i++)
+        if (r->open[i].line) {
+            buf_puts(&r->out, r->open[i].line);
+            free(r->open[i].line);
+        }
+    free(r->open);
+    hash_u32_free(&r->open_index);
 }
 
 /* --events: the tracker's own notes (new entities, identity changes,
@@ -103,58 +164,69 @@ static int write_snapshot(struct replay *r, const char *path, bool aircraft)
     return rc;
 }
 
+struct replay_config {
+    const char *aircraft_json, *vessels_json;
+    bool events, stats, detect;
+    struct pipeline_options pl;
+};
+
+#define S(f) offsetof(struct replay_config, f)
+static const struct cfg_option replay_options[] = {
+    {"events", CFG_BOOL, S(events), NULL, "print new entities, identity changes and implausible positions as JSON lines", 0},
+    {"detect", CFG_BOOL, S(detect), NULL, "every detector (dark gaps, encounters, loitering, port calls, flights, ...) as JSON event lines, each in its final state", 0},
+    {"aircraft-json", CFG_STR, S(aircraft_json), NULL, "write the final picture's aircraft.json here", S(pl.strings)},
+    {"vessels-json", CFG_STR, S(vessels_json), NULL, "write the final picture's vessels.json here", S(pl.strings)},
+    {"stats", CFG_BOOL, S(stats), NULL, "counters to stderr at the end", 0},
+    PIPELINE_CFG_OPTIONS(struct replay_config, pl),
+    {NULL, CFG_STR, 0, NULL, NULL, 0},
+};
+#undef S
+static const struct cfg_alias replay_aliases[] = {{'e', "events"}, {0, NULL}};
+const struct cfg_cmd replay_cmd = {
+    "replay",
+    "usage: atalaya replay [OPTIONS] FILE...\n"
+    "  a recording (AIS NMEA, Beast, AVR, SBS or 2.4 MS/s uc8 IQ; .gz/.zst read as is, format\n"
+    "  detected per file) through the decoders and the tracker, as a live run would see it;\n"
+    "  watchlist alerts (--db) come with the raw messages as evidence",
+    replay_options, sizeof(struct replay_config), replay_aliases, 0,
+};
+
 int cmd_replay(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"events", no_argument, 0, 'e'},       {"aircraft-json", required_argument, 0, 'a'},
-        {"vessels-json", required_argument, 0, 'v'}, {"stats", no_argument, 0, 's'},
-        {"detect", no_argument, 0, 'D'},       PIPELINE_LONGOPTS,
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
-    };
-    const char *aircraft_json = NULL, *vessels_json = NULL;
-    struct pipeline_config pc = {.who = "atalaya replay", .dedupe_ms = 2000};
-    bool stats = false;
-    struct replay r = {.events = false};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "eh", longopts, NULL)) != -1) {
-        int taken = pipeline_option(&pc, c, optarg);
-        if (taken < 0)
-            return 1;
-        if (taken)
-            continue;
-        switch (c) {
-        case 'e': r.events = true; break;
-        case 'a': aircraft_json = optarg; break;
-        case 'v': vessels_json = optarg; break;
-        case 's': stats = true; break;
-        case 'D': pc.detect = true; break;
-        case 'h':
-            printf("usage: atalaya replay [--events] [--aircraft-json F] [--vessels-json F] [--stats] FILE...\n"
-                   "  a recording (AIS NMEA, Beast, AVR, SBS or 2.4 MS/s uc8 IQ; .gz/.zst read as is, format\n"
-                   "  detected per file) through the decoders and the tracker\n"
-                   "  --events   print new entities, identity changes and implausible positions as JSON lines\n"
-                   "  --detect   every detector (dark gaps, encounters, loitering, port calls, flights, ...)\n"
-                   "             as JSON event lines; watchlist alerts (--db) come with the raw messages\n"
-                   PIPELINE_OPTIONS_HELP);
-            return 0;
-        default: return 1;
-        }
+    struct replay_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    struct det_config det;
+    struct trk_config trk;
+    struct cfg_target tg[2];
+    pipeline_targets(tg, &det, &trk);
+    int first, rc = cli_options(&replay_cmd, &cfg, tg, 2, argc, argv, &first);
+    if (rc != 0) {
+        cfg_free(replay_options, &cfg);
+        return rc < 0;
     }
-    if (!pipeline_config_ok(&pc, "--detect"))
-        return 1;
-    if (optind >= argc) {
-        fprintf(stderr, "atalaya replay: no input files\n");
+    struct replay r = {.events = cfg.events};
+    struct pipeline_config pc = {.who = "atalaya replay", .detect = cfg.detect};
+    pipeline_config_from(&pc, &cfg.pl, &det, &trk);
+    const char *aircraft_json = cfg.aircraft_json, *vessels_json = cfg.vessels_json;
+    bool stats = cfg.stats;
+    if (!pipeline_config_ok(&pc, "--detect") || first >= argc) {
+        if (first >= argc)
+            fprintf(stderr, "atalaya replay: no input files\n");
+        cfg_free(replay_options, &cfg);
         return 1;
     }
-    if (pipeline_open(&r.p, &pc) != 0)
+    hash_u32_init(&r.open_index, 64);
+    if (pipeline_open(&r.p, &pc) != 0) {
+        hash_u32_free(&r.open_index);
+        cfg_free(replay_options, &cfg);
         return 2;
+    }
     buf_init(&r.out, 1 << 16);
     pipeline_add_sink(&r.p, &(struct pipeline_sink){.ctx = &r, .update = print_update, .event = print_event});
-    int rc = 0;
-    for (int i = optind; i < argc && rc == 0; i++)
+    for (int i = first; i < argc && rc == 0; i++)
         rc = pipeline_feed_file(&r.p, argv[i]);
     pipeline_finish(&r.p);
+    replay_flush_open(&r);
     buf_flush(&r.out, stdout);
     fflush(stdout);
     if (aircraft_json && write_snapshot(&r, aircraft_json, true) != 0)
@@ -183,5 +255,6 @@ int cmd_replay(int argc, char **argv)
     }
     pipeline_close(&r.p);
     buf_free(&r.out);
+    cfg_free(replay_options, &cfg);
     return rc;
 }

@@ -45,44 +45,39 @@
 #include "track/track.h"
 
 struct run_config {
-    struct cfg_list inputs, outputs, areas, geofences, port_polygons;
-    const char *json_dir, *config, *db, *http, *store;
-    double json_interval, stats_interval, receiver_lat, receiver_lon, speed, modes_epoch;
-    long client_buffer_kib, dedupe_ms, max_entities;
-    bool stats, fix2, dry_run, no_detect, all_positions, end_with_feeds;
-    struct cfg_list strings; /* owns string values read from a config file */
+    struct cfg_list inputs, outputs;
+    const char *json_dir, *http, *store;
+    double json_interval, stats_interval, speed;
+    long client_buffer_kib;
+    bool stats, dry_run, no_detect, all_positions, end_with_feeds;
+    struct pipeline_options pl;
 };
 
 #define S(f) offsetof(struct run_config, f)
 static const struct cfg_option run_options[] = {
     {"input", CFG_LIST, S(inputs), NULL, "FORMAT+tcp://HOST[:PORT] (we connect), FORMAT+listen://HOST[:PORT], nmea+udp://HOST[:PORT] or a file (a recording, played as a live feed)", 0},
     {"output", CFG_LIST, S(outputs), NULL, "FORMAT+listen://HOST[:PORT]: serve clients what arrived", 0},
-    {"store", CFG_STR, S(store), NULL, "keep the history here as it arrives (sqlite:PATH): positions, identities, events, alerts; with --http the API answers from it", S(strings)},
-    {"http", CFG_STR, S(http), NULL, "serve the live map and API on HOST:PORT (e.g. 127.0.0.1:8080)", S(strings)},
-    {"json-dir", CFG_STR, S(json_dir), NULL, "write aircraft.json, vessels.json and receiver.json here", S(strings)},
+    {"store", CFG_STR, S(store), NULL, "keep the history here as it arrives (sqlite:PATH): positions, identities, events, alerts; with --http the API answers from it", S(pl.strings)},
+    {"http", CFG_STR, S(http), NULL, "serve the live map and API on HOST:PORT (e.g. 127.0.0.1:8080)", S(pl.strings)},
+    {"json-dir", CFG_STR, S(json_dir), NULL, "write aircraft.json, vessels.json and receiver.json here", S(pl.strings)},
     {"json-interval", CFG_DOUBLE, S(json_interval), "1", "seconds between JSON snapshots", 0},
     {"speed", CFG_DOUBLE, S(speed), "0", "play recordings X times faster than recorded (0: as fast as possible)", 0},
-    {"db", CFG_STR, S(db), "atalaya.db", "watchlists and registry (used when the file exists; default: the store's own file)", S(strings)},
-    {"area", CFG_LIST, S(areas), NULL, "GeoJSON polygons: alert when a watched entity enters one", 0},
     {"no-detect", CFG_BOOL, S(no_detect), NULL, "track and store only: no detectors", 0},
-    {"geofence", CFG_LIST, S(geofences), NULL, "GeoJSON zones: enter/exit/dwell events", 0},
-    {"port-polygons", CFG_LIST, S(port_polygons), NULL, "GeoJSON port areas beside the World Port Index", 0},
     {"all-positions", CFG_BOOL, S(all_positions), NULL, "store every accepted fix (default: thinned, as ingest does)", 0},
-    {"receiver-lat", CFG_DOUBLE, S(receiver_lat), NULL, "receiver latitude (surface and local CPR)", 0},
-    {"receiver-lon", CFG_DOUBLE, S(receiver_lon), NULL, "receiver longitude", 0},
-    {"modes-epoch", CFG_DOUBLE, S(modes_epoch), "0", "UNIX time (s) of the Beast/AVR 12 MHz counter's zero (0: anchored to each connection's first frame)", 0},
-    {"fix2", CFG_BOOL, S(fix2), NULL, "also correct 2-bit errors in DF17/18", 0},
-    {"dedupe-ms", CFG_INT, S(dedupe_ms), "2000", "drop copies of a message from another receiver within this many ms (0: keep all)", 0},
+    {"end-with-feeds", CFG_BOOL, S(end_with_feeds), NULL, "stop when every feeder that connected has gone (and the recordings are played), closing what ends with the input as ingest does", 0},
     {"client-buffer-kib", CFG_INT, S(client_buffer_kib), "1024", "an output client further behind than this is dropped", 0},
-    {"max-entities", CFG_INT, S(max_entities), "1000000", "live vessels and aircraft at most; past it the least recently heard are evicted (docs/memory.md)", 0},
     {"stats", CFG_BOOL, S(stats), NULL, "print counters to stderr periodically", 0},
     {"stats-interval", CFG_DOUBLE, S(stats_interval), "60", "seconds between counter reports", 0},
-    {"config", CFG_STR, S(config), NULL, "read settings from FILE (name = value lines, as the options)", 0},
-    {"end-with-feeds", CFG_BOOL, S(end_with_feeds), NULL, "stop when every feeder that connected has gone (and the recordings are played), closing what ends with the input as ingest does", 0},
     {"dry-run", CFG_BOOL, S(dry_run), NULL, "print the inputs and outputs as resolved (ports filled in) and exit", 0},
-    {NULL, 0, 0, NULL, NULL, 0},
+    PIPELINE_CFG_OPTIONS(struct run_config, pl),
+    {NULL, CFG_STR, 0, NULL, NULL, 0},
 };
 #undef S
+
+/* The usage text, with the default ports from the table the parser uses
+ * (filled in by cmd_run before the options are read). */
+static char run_usage_text[4096];
+const struct cfg_cmd run_cmd = {"run", run_usage_text, run_options, sizeof(struct run_config), NULL, 0};
 
 struct run {
     struct run_config cfg;
@@ -273,11 +268,9 @@ static void json_tick(struct net_loop *l, void *ctx)
     trk_write_vessels_json(a->p.trk, now, &b);
     write_json(a, "vessels.json", &b);
     b.len = 0;
-    buf_printf(&b, "{\"version\":\"atalaya %s\",\"refresh\":%.0f,\"history\":0", ATALAYA_VERSION,
-               a->cfg.json_interval * 1000);
-    if (a->cfg.receiver_lat != 0 || a->cfg.receiver_lon != 0)
-        buf_printf(&b, ",\"lat\":%.6f,\"lon\":%.6f", a->cfg.receiver_lat, a->cfg.receiver_lon);
-    buf_puts(&b, "}\n");
+    trk_write_receiver_json(&b, llround(a->cfg.json_interval * 1000),
+                            a->cfg.pl.receiver_lat != 0 || a->cfg.pl.receiver_lon != 0,
+                            a->cfg.pl.receiver_lat, a->cfg.pl.receiver_lon);
     write_json(a, "receiver.json", &b);
     buf_free(&b);
 }
@@ -335,7 +328,6 @@ static int print_endpoints(const struct run_config *c)
     return 0;
 }
 
-/* The usage text, with the default ports from the table the parser uses. */
 static void run_usage(char *out, size_t n)
 {
     char ports[2048];
@@ -365,54 +357,6 @@ static const char *store_file(const char *url)
     return strstr(url, "://") ? NULL : url;
 }
 
-static int parse_config(struct run *a, int argc, char **argv, const char *usage)
-{
-    char err[512];
-    struct cfg_list rest = {.n = 0};
-    if (cfg_defaults(run_options, &a->cfg, err, sizeof err) != 0)
-        return -1;
-    int rc = cfg_parse_args(run_options, &a->cfg, argc, argv, &rest, usage, err, sizeof err);
-    if (rc == 0 && a->cfg.config) {
-        /* The file sets values first; the command line then overrides them. */
-        const char *path = a->cfg.config;
-        cfg_free(run_options, &a->cfg);
-        cfg_defaults(run_options, &a->cfg, err, sizeof err);
-        rc = cfg_parse_file(run_options, &a->cfg, path, err, sizeof err);
-        if (rc == 0)
-            rc = cfg_parse_args(run_options, &a->cfg, argc, argv, &rest, usage, err, sizeof err);
-    }
-    if (rc < 0)
-        fprintf(stderr, "atalaya run: %s\n", err);
-    for (int i = 0; i < rest.n && a->cfg.inputs.n < CFG_LIST_MAX; i++)
-        a->cfg.inputs.v[a->cfg.inputs.n++] = rest.v[i];
-    return rc;
-}
-
-static void pipeline_config_from(const struct run_config *c, struct pipeline_config *pc)
-{
-    memset(pc, 0, sizeof *pc);
-    pc->who = "atalaya run";
-    pc->db = c->db;
-    if (c->store && (!c->db || !strcmp(c->db, "atalaya.db")) && store_file(c->store))
-        pc->db = store_file(c->store);
-    if (pc->db && access(pc->db, R_OK) != 0)
-        pc->db = NULL; /* used when it exists */
-    for (int i = 0; i < c->areas.n; i++)
-        pc->areas[pc->nareas++] = c->areas.v[i];
-    for (int i = 0; i < c->geofences.n; i++)
-        pc->geofences[pc->ngeofences++] = c->geofences.v[i];
-    for (int i = 0; i < c->port_polygons.n; i++)
-        pc->port_polygons[pc->nport_polygons++] = c->port_polygons.v[i];
-    pc->detect = !c->no_detect;
-    pc->modes_epoch_ms = (int64_t)(c->modes_epoch * 1000.0);
-    pc->have_receiver = c->receiver_lat != 0 || c->receiver_lon != 0;
-    pc->receiver_lat = c->receiver_lat;
-    pc->receiver_lon = c->receiver_lon;
-    pc->fix2 = c->fix2;
-    pc->max_entities = c->max_entities > 0 ? (size_t)c->max_entities : 0;
-    pc->dedupe_ms = c->dedupe_ms;
-}
-
 /* Sources and sinks. Returns 0, or -1 after printing why. */
 static int wire(struct run *a)
 {
@@ -438,8 +382,8 @@ static int wire(struct run *a)
                                                           .nmea = relay_nmea});
     }
     if (c->http) {
-        struct http_config hcfg = {.listen = c->http, .have_receiver = a->p.dec && (c->receiver_lat || c->receiver_lon),
-                                   .receiver_lat = c->receiver_lat, .receiver_lon = c->receiver_lon,
+        struct http_config hcfg = {.listen = c->http, .have_receiver = c->pl.receiver_lat || c->pl.receiver_lon,
+                                   .receiver_lat = c->pl.receiver_lat, .receiver_lon = c->pl.receiver_lon,
                                    .store_url = c->store, .ref = a->p.ref};
         if (!(a->http = http_start(&hcfg, a->loop, a->p.trk, err, sizeof err))) {
             fprintf(stderr, "atalaya run: %s\n", err);
@@ -478,12 +422,17 @@ static int wire(struct run *a)
 
 int cmd_run(int argc, char **argv)
 {
-    char usage[4096];
-    run_usage(usage, sizeof usage);
+    run_usage(run_usage_text, sizeof run_usage_text);
     struct run *a = calloc(1, sizeof *a);
     if (!a)
         return 1;
-    int rc = parse_config(a, argc, argv, usage);
+    struct det_config det;
+    struct trk_config trk;
+    struct cfg_target tg[2];
+    pipeline_targets(tg, &det, &trk);
+    int first, rc = cli_options(&run_cmd, &a->cfg, tg, 2, argc, argv, &first);
+    for (int i = first; rc == 0 && i < argc && a->cfg.inputs.n < CFG_LIST_MAX; i++)
+        a->cfg.inputs.v[a->cfg.inputs.n++] = argv[i];
     if (rc != 0 || a->cfg.dry_run) {
         if (rc == 0)
             rc = print_endpoints(&a->cfg);
@@ -491,8 +440,15 @@ int cmd_run(int argc, char **argv)
         free(a);
         return rc < 0 ? 1 : rc;
     }
-    struct pipeline_config pc;
-    pipeline_config_from(&a->cfg, &pc);
+    struct pipeline_config pc = {.who = "atalaya run", .detect = !a->cfg.no_detect};
+    pipeline_config_from(&pc, &a->cfg.pl, &det, &trk);
+    /* Watchlists: --db, else the store's own file, else atalaya.db; used when it exists. */
+    if (!pc.db && a->cfg.store)
+        pc.db = store_file(a->cfg.store);
+    if (!pc.db)
+        pc.db = "atalaya.db";
+    if (access(pc.db, R_OK) != 0)
+        pc.db = NULL;
     if (!pipeline_config_ok(&pc, "the detectors (not with --no-detect)") || pipeline_open(&a->p, &pc) != 0) {
         cfg_free(run_options, &a->cfg);
         free(a);

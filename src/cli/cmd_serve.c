@@ -21,21 +21,29 @@
 #include "ref/ref.h"
 
 struct serve_config {
-    const char *store, *http, *write_token;
+    const char *store, *http, *write_token, *config;
     long refresh_ms, queue_kib;
     struct cfg_list strings;
 };
 
 #define S(f) offsetof(struct serve_config, f)
 static const struct cfg_option serve_options[] = {
-    {"store", CFG_STR, S(store), "sqlite:atalaya.db", "the store to serve (sqlite:PATH), as `atalaya ingest` wrote it", 0},
-    {"http", CFG_STR, S(http), "127.0.0.1:8080", "listen on HOST:PORT (loopback unless told otherwise; port 0: any free)", 0},
-    {"write-token", CFG_STR, S(write_token), NULL, "allow watchlist POST/DELETE with Authorization: Bearer TOKEN (else $ATALAYA_WRITE_TOKEN)", 0},
+    {"store", CFG_STR, S(store), "sqlite:atalaya.db", "the store to serve (sqlite:PATH), as `atalaya ingest` wrote it", S(strings)},
+    {"http", CFG_STR, S(http), "127.0.0.1:8080", "listen on HOST:PORT (loopback unless told otherwise; port 0: any free)", S(strings)},
+    {"write-token", CFG_STR, S(write_token), NULL, "allow watchlist POST/DELETE with Authorization: Bearer TOKEN (else $ATALAYA_WRITE_TOKEN)", S(strings)},
     {"refresh-ms", CFG_INT, S(refresh_ms), "1000", "period of the /data documents and of the live stream", 0},
     {"stream-queue-kib", CFG_INT, S(queue_kib), "1024", "a stream client further behind than this is dropped", 0},
-    {NULL, 0, 0, NULL, NULL, 0},
+    CFG_OPTION_CONFIG(struct serve_config, config),
+    {NULL, CFG_STR, 0, NULL, NULL, 0},
 };
 #undef S
+
+const struct cfg_cmd serve_cmd = {
+    "serve",
+    "usage: atalaya serve [--store sqlite:PATH] [--http HOST:PORT] [--write-token T]\n"
+    "  the web map and the REST API (docs/formats/api-v1.md) over a store",
+    serve_options, sizeof(struct serve_config), NULL, 0,
+};
 
 static struct net_loop *serve_loop;
 
@@ -48,19 +56,15 @@ static void on_signal(int sig)
 
 int cmd_serve(int argc, char **argv)
 {
-    static const char usage[] = "usage: atalaya serve [--store sqlite:PATH] [--http HOST:PORT] [--write-token T]\n"
-                                "  the web map and the REST API (docs/formats/api-v1.md) over a store";
     struct serve_config cfg = {0};
-    struct cfg_list rest = {.n = 0};
     char err[512];
-    if (cfg_defaults(serve_options, &cfg, err, sizeof err) != 0)
-        return 1;
-    int rc = cfg_parse_args(serve_options, &cfg, argc, argv, &rest, usage, err, sizeof err);
-    if (rc != 0 || rest.n) {
-        if (rc < 0 || rest.n)
-            fprintf(stderr, "atalaya serve: %s\n", rc < 0 ? err : "unexpected arguments");
+    int first;
+    int rc = cli_options(&serve_cmd, &cfg, NULL, 0, argc, argv, &first);
+    if (rc != 0 || first < argc) {
+        if (rc == 0)
+            fprintf(stderr, "atalaya serve: unexpected arguments\n");
         cfg_free(serve_options, &cfg);
-        return rc > 0 && !rest.n ? 0 : 1;
+        return rc <= 0;
     }
     /* A reader: a missing file is a mistake, not a new empty store. */
     const char *path = strncmp(cfg.store, "sqlite:", 7) == 0 ? cfg.store + 7 : cfg.store;

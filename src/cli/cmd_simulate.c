@@ -2,29 +2,43 @@
  * scenario's ships and aircraft would make, as its receivers hear them, and
  * the truth of what happened (src/sim/sim.h; docs/scenario-format.md). */
 #include <errno.h>
-#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/config.h"
+#include "common/progress.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
 
-static void usage(FILE *f)
-{
-    fputs("usage: atalaya simulate SCENARIO.json [--ais FILE] [--modes FILE]\n"
-          "                        [--modes-format beast|avr] [--truth FILE] [--seed N]\n"
-          "                        [--hours H] [--stats]\n"
-          "  --ais FILE           AIS as !AIVDM sentences with NMEA 4.10 tag blocks (s:, c:)\n"
-          "  --modes FILE         Mode S frames (Beast binary by default, 12 MHz counter)\n"
-          "  --modes-format F     beast (default) or avr\n"
-          "  --truth FILE         JSON lines: behaviours, meetings, flights, port calls\n"
-          "  --seed N             background traffic and timing jitter (default 1)\n"
-          "  --hours H            stop after H hours (default: the scenario's duration)\n"
-          "  --stats              counts to stderr\n",
-          f);
-}
+struct simulate_config {
+    const char *ais, *modes, *modes_format, *truth, *seed, *config;
+    double hours;
+    bool stats;
+    struct cfg_list strings;
+};
+
+#define S(f) offsetof(struct simulate_config, f)
+static const struct cfg_option simulate_options[] = {
+    {"ais", CFG_STR, S(ais), NULL, "FILE: AIS as !AIVDM sentences with NMEA 4.10 tag blocks (s:, c:)", S(strings)},
+    {"modes", CFG_STR, S(modes), NULL, "FILE: Mode S frames (Beast binary by default, 12 MHz counter)", S(strings)},
+    {"modes-format", CFG_STR, S(modes_format), "beast", "beast|avr", S(strings)},
+    {"truth", CFG_STR, S(truth), NULL, "FILE: JSON lines: behaviours, meetings, flights, port calls", S(strings)},
+    {"seed", CFG_STR, S(seed), "1", "background traffic and timing jitter", S(strings)},
+    {"hours", CFG_DOUBLE, S(hours), NULL, "stop after H hours (default: the scenario's duration)", 0},
+    {"stats", CFG_BOOL, S(stats), NULL, "counts to stderr", 0},
+    CFG_OPTION_CONFIG(struct simulate_config, config),
+    {NULL, CFG_STR, 0, NULL, NULL, 0},
+};
+#undef S
+
+const struct cfg_cmd simulate_cmd = {
+    "simulate", "usage: atalaya simulate SCENARIO.json [OPTIONS]\n"
+    "  the broadcasts a scenario's ships and aircraft make, as its receivers hear them, and the truth",
+    simulate_options, sizeof(struct simulate_config), NULL, 0,
+};
 
 static FILE *open_out(const char *path)
 {
@@ -36,60 +50,38 @@ static FILE *open_out(const char *path)
     return f;
 }
 
-int cmd_simulate(int argc, char **argv)
+static void on_progress(void *ctx, int64_t done_ms, const struct sim_counts *c)
 {
-    static const struct option longopts[] = {
-        {"ais", required_argument, NULL, 'a'},   {"modes", required_argument, NULL, 'm'},
-        {"modes-format", required_argument, NULL, 'f'},
-        {"truth", required_argument, NULL, 't'}, {"seed", required_argument, NULL, 's'},
-        {"hours", required_argument, NULL, 'H'}, {"stats", no_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
-    };
-    const char *ais = NULL, *modes = NULL, *truth = NULL;
-    bool avr = false, stats = false;
-    uint64_t seed = 1;
-    double hours = -1;
-    int c;
-    char *end;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'a': ais = optarg; break;
-        case 'm': modes = optarg; break;
-        case 't': truth = optarg; break;
-        case 'S': stats = true; break;
-        case 'f':
-            if (strcmp(optarg, "beast") && strcmp(optarg, "avr")) {
-                fprintf(stderr, "atalaya simulate: --modes-format is beast or avr\n");
-                return 1;
-            }
-            avr = !strcmp(optarg, "avr");
-            break;
-        case 's':
-            errno = 0;
-            seed = strtoull(optarg, &end, 10);
-            if (errno || *end || optarg[0] == '-' || !optarg[0]) {
-                fprintf(stderr, "atalaya simulate: --seed takes a non-negative integer\n");
-                return 1;
-            }
-            break;
-        case 'H':
-            hours = strtod(optarg, &end);
-            if (*end || !(hours > 0)) {
-                fprintf(stderr, "atalaya simulate: --hours takes a positive number\n");
-                return 1;
-            }
-            break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 1;
-        }
+    progress_update(ctx, done_ms > 0 ? (uint64_t)done_ms : 0, c->ais_heard + c->modes_heard);
+}
+
+static int simulate(const struct simulate_config *cfg, int nargs, char **args)
+{
+    const char *ais = cfg->ais, *modes = cfg->modes, *truth = cfg->truth;
+    if (strcmp(cfg->modes_format, "beast") && strcmp(cfg->modes_format, "avr")) {
+        fprintf(stderr, "atalaya simulate: --modes-format is beast or avr\n");
+        return 1;
     }
-    if (optind + 1 != argc) {
-        usage(stderr);
+    bool avr = !strcmp(cfg->modes_format, "avr"), stats = cfg->stats;
+    char *end;
+    errno = 0;
+    uint64_t seed = strtoull(cfg->seed, &end, 10);
+    if (errno || *end || cfg->seed[0] == '-' || !cfg->seed[0]) {
+        fprintf(stderr, "atalaya simulate: --seed takes a non-negative integer\n");
+        return 1;
+    }
+    double hours = cfg->hours;
+    if (hours != 0 && !(hours > 0)) {
+        fprintf(stderr, "atalaya simulate: --hours takes a positive number\n");
+        return 1;
+    }
+    if (nargs != 1) {
+        fprintf(stderr, "usage: atalaya simulate SCENARIO.json [OPTIONS] (--help)\n");
         return 1;
     }
     struct sim_scenario sc;
     char err[256];
-    if (sim_scenario_load(argv[optind], seed, &sc, err, sizeof err)) {
+    if (sim_scenario_load(args[0], seed, &sc, err, sizeof err)) {
         fprintf(stderr, "atalaya simulate: %s\n", err);
         sim_scenario_free(&sc);
         return 1;
@@ -103,9 +95,17 @@ int cmd_simulate(int argc, char **argv)
         rc = 2;
     if (rc == 0 && tf && sim_truth_write(&sc, seed, tf))
         rc = 2;
-    struct sim_counts n;
+    struct sim_counts n = {0};
+    struct progress pr;
+    progress_start(&pr, "simulate", PROGRESS_MS, (uint64_t)(sc.end - sc.start));
+    if (pr.on) {
+        out.progress = on_progress;
+        out.progress_ctx = &pr;
+    }
     if (rc == 0 && sim_generate(&sc, seed, &out, &n))
         rc = 2;
+    if (rc == 0)
+        progress_end(&pr, (uint64_t)(sc.end - sc.start), n.ais_heard + n.modes_heard);
     FILE *fs[] = {out.ais, out.modes, tf};
     for (int i = 0; i < 3; i++)
         if (fs[i] && fclose(fs[i]) != 0)
@@ -121,5 +121,15 @@ int cmd_simulate(int argc, char **argv)
                 (unsigned long long)n.modes_sent, (unsigned long long)n.modes_heard,
                 (unsigned long long)n.modes_off);
     sim_scenario_free(&sc);
+    return rc;
+}
+
+int cmd_simulate(int argc, char **argv)
+{
+    struct simulate_config cfg = {0};
+    int first;
+    int rc = cli_options(&simulate_cmd, &cfg, NULL, 0, argc, argv, &first);
+    rc = rc ? rc < 0 : simulate(&cfg, argc - first, argv + first);
+    cfg_free(simulate_options, &cfg);
     return rc;
 }

@@ -157,6 +157,7 @@ int decode_modes_main(const struct decode_opts *o)
     struct modes_decoder_cfg cfg = {.have_ref = o->have_ref, .ref_lat = o->ref_lat, .ref_lon = o->ref_lon};
     l.dec = modes_decoder_new(&cfg);
     modes_validator_init(&l.val, o->fix2 ? 2 : 1);
+    l.val.trust_unverified = o->trust_unverified;
     buf_init(&l.out, 2 * OUT_BLOCK);
     int rc;
     switch (o->input) {
@@ -173,11 +174,12 @@ int decode_modes_main(const struct decode_opts *o)
         const struct modes_decode_stats *s = modes_decoder_stats(l.dec);
         fprintf(stderr,
                 "validated: %llu\ncorrected 1 bit: %llu\ncorrected 2 bits: %llu\naddress/parity recovered: %llu\n"
-                "address/parity unknown address: %llu\nbad crc: %llu\nbad length: %llu\nunsupported df: %llu\n"
+                "address/parity unknown address: %llu\naddress/parity unverified, kept: %llu\nbad crc: %llu\nbad length: %llu\nunsupported df: %llu\n"
                 "decoded: %llu\npositions global: %llu\npositions local: %llu\ncpr rejected range: %llu\n"
                 "cpr rejected speed: %llu\n",
                 (unsigned long long)v->ok, (unsigned long long)v->fixed1, (unsigned long long)v->fixed2,
                 (unsigned long long)v->ap_recovered, (unsigned long long)v->ap_unknown,
+                (unsigned long long)v->ap_unverified,
                 (unsigned long long)v->bad_crc, (unsigned long long)v->bad_len,
                 (unsigned long long)v->unsupported_df, (unsigned long long)s->decoded,
                 (unsigned long long)s->cpr_global, (unsigned long long)s->cpr_local,

@@ -15,11 +15,12 @@ static const struct subcommand subcommands[] = {
     {"run", cmd_run, "live: network feeds and files -> tracker; JSON snapshots and re-broadcast"},
     {"replay", cmd_replay, "replay a recording through decoders and tracker; events and snapshots"},
     {"registry", cmd_registry, "import a user-supplied aircraft registry (icao24, registration, type) and look it up"},
-    {"watchlist", cmd_watchlist, "import (OFAC SDN, CSV), list, add and remove watchlist entries"},
+    {"watchlist", cmd_watchlist, "import (OFAC SDN, OpenSanctions FtM, CSV), list, add and remove watchlist entries"},
     {"simulate", cmd_simulate, "scenario -> the AIS and Mode S broadcasts its receivers hear, and the truth"},
     {"ingest", cmd_ingest, "recordings through decoders and tracker into the store (positions, identity history)"},
     {"serve", cmd_serve, "the web map and the REST API (docs/formats/api-v1.md) over a store"},
     {"query", cmd_query, "the store: an entity's track in a window, its identities over time, events"},
+    {"config", cmd_config, "every option and detector/tracker threshold with its default; check a config file"},
     {"lookup", cmd_lookup, "flag, country, operator and watchlist matches of an MMSI, IMO, address or callsign"},
     {NULL, NULL, NULL},
 };

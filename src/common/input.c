@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -38,6 +40,7 @@ struct in_file {
     uint64_t nl_bits;
     size_t nl_base;
     int nl_ok;
+    uint64_t bytes_read; /* from the file itself (compressed, for .gz/.zst) */
     int64_t decoded; /* bytes out of read_decoded so far */
 };
 
@@ -57,10 +60,13 @@ static inline uint64_t newlines64(const char *p)
 }
 #endif
 
-static ssize_t read_fd(int fd, void *dst, size_t n)
+/* Every read of the file itself, counted for in_bytes_read. */
+static ssize_t read_fd(struct in_file *f, void *dst, size_t n)
 {
     for (;;) {
-        ssize_t r = read(fd, dst, n);
+        ssize_t r = read(f->fd, dst, n);
+        if (r > 0)
+            f->bytes_read += (uint64_t)r;
         if (r >= 0 || errno != EINTR)
             return r;
     }
@@ -70,7 +76,7 @@ static int fill_raw(struct in_file *f)
 {
     if (f->raw_pos < f->raw_len)
         return 1;
-    ssize_t r = read_fd(f->fd, f->raw, RAW_CAP);
+    ssize_t r = read_fd(f, f->raw, RAW_CAP);
     if (r < 0)
         return -1;
     f->raw_len = (size_t)r;
@@ -93,7 +99,7 @@ struct in_file *in_open(const char *path)
     f->lb = xmalloc(LINE_BUF_CAP);
     /* Sniff the codec from the first bytes; they stay in raw[] for whoever reads next. */
     while (f->raw_len < 4) {
-        ssize_t r = read_fd(fd, f->raw + f->raw_len, RAW_CAP - f->raw_len);
+        ssize_t r = read_fd(f, f->raw + f->raw_len, RAW_CAP - f->raw_len);
         if (r <= 0)
             break;
         f->raw_len += (size_t)r;
@@ -112,6 +118,22 @@ struct in_file *in_open(const char *path)
         ZSTD_initDStream(f->zs);
     }
     return f;
+}
+
+struct in_file *in_open_err(const char *path, char *err, size_t errn)
+{
+    struct in_file *f = in_open(path);
+    if (!f)
+        snprintf(err, errn, "%s: %s", path ? path : "-", strerror(errno));
+    return f;
+}
+
+uint64_t in_bytes_read(const struct in_file *f) { return f->bytes_read; }
+
+uint64_t in_size(const struct in_file *f)
+{
+    struct stat st;
+    return fstat(f->fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 }
 
 void in_close(struct in_file *f)
@@ -209,7 +231,7 @@ static ssize_t read_codec(struct in_file *f, void *dst, size_t n)
         f->raw_pos += k;
         return (ssize_t)k;
     }
-    return read_fd(f->fd, dst, n);
+    return read_fd(f, dst, n);
 }
 
 ssize_t in_read(struct in_file *f, void *dst, size_t n)

@@ -20,6 +20,8 @@ struct in_file;
 
 /* Opens path ("-" or NULL for stdin). Returns NULL and sets errno on failure. */
 struct in_file *in_open(const char *path);
+/* The same, with "PATH: reason" in err on failure. */
+struct in_file *in_open_err(const char *path, char *err, size_t errn);
 void in_close(struct in_file *f);
 const char *in_name(const struct in_file *f);
 
@@ -39,5 +41,11 @@ int64_t in_tell(const struct in_file *f);
 /* Next line without its terminator. The pointer is valid until the next call.
  * Returns 1 for a line, 0 at end of input, -1 on a read or decompression error. */
 int in_getline(struct in_file *f, const char **line, size_t *len, int *overlong);
+
+/* For progress: bytes read so far from the file itself (the compressed bytes
+ * of a .gz or .zst, read ahead by up to 256 KiB), and its size on disk (0 when
+ * unknown: stdin, a pipe). */
+uint64_t in_bytes_read(const struct in_file *f);
+uint64_t in_size(const struct in_file *f);
 
 #endif

@@ -4,6 +4,7 @@
 #define ATALAYA_COMMON_TIMEPARSE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Milliseconds since the epoch from "1768176000000" (ms, 11 digits or
@@ -15,5 +16,9 @@ bool time_parse_ms(const char *s, int64_t *ms);
 
 /* "2026-01-12T06:30:15Z" into out (at least 21 bytes). */
 void time_iso(int64_t ms, char *out, unsigned n);
+/* The one ISO 8601 writer: "2026-01-12T06:30:15Z", or with millis
+ * "2026-01-12T06:30:15.123Z" (25 bytes with the NUL), truncated to n.
+ * Negative times are before 1970 (the second is floored). Returns the length. */
+size_t time_iso_ms(int64_t ms, bool millis, char *out, size_t n);
 
 #endif

@@ -51,6 +51,7 @@ struct det *det_new(const struct det_config *cfg, const struct ref *r, event_sin
     if (c->jam_min_aircraft <= 0) c->jam_min_aircraft = 3;
     if (c->jam_radius_nm <= 0) c->jam_radius_nm = 100;
     if (c->jam_window_min <= 0) c->jam_window_min = 30;
+    if (c->open_update_min <= 0) c->open_update_min = 60;
     d->spoof = det_spoof_new();
     det_flights_defaults(c);
     d->ref = r;
@@ -155,6 +156,32 @@ static void note_source(struct det *d, const char *name, int64_t t)
         s->last_t = t;
 }
 
+/* Vessels gone silent are looked for this often (event time): an open gap
+ * is raised at most this late, and the scan costs one pass over the vessels
+ * per period, not per message. */
+#define GAP_SWEEP_MS (5 * 60000)
+
+int64_t det_open_every_ms(const struct det *d) { return (int64_t)(d->cfg.open_update_min * 60000.0); }
+
+bool det_open_due(const struct det *d, int64_t *last, int64_t now)
+{
+    if (*last && now - *last < det_open_every_ms(d))
+        return false;
+    *last = now;
+    return true;
+}
+
+void det_tick(struct det *d, int64_t now_ms)
+{
+    if (now_ms > d->clock)
+        d->clock = now_ms;
+    if (d->clock < d->next_gap_sweep)
+        return;
+    if (d->next_gap_sweep)
+        det_gap_sweep(d, d->clock, false);
+    d->next_gap_sweep = d->clock + GAP_SWEEP_MS;
+}
+
 void det_emit(struct det *d, struct event *e)
 {
     event_finish_key(e);
@@ -170,12 +197,16 @@ static uint32_t heard_key(double lat, double lon, int64_t t_ms)
     return (cell << 16) | (uint32_t)((t_ms / 3600000) & 0xFFFF);
 }
 
-static void note_heard(struct det *d, double lat, double lon, int64_t t)
+void det_note_heard_n(struct det *d, double lat, double lon, int64_t t, uint32_t n)
 {
-    uint32_t k = heard_key(lat, lon, t), n = 0;
-    hash_u32_get(&d->heard, k, &n);
-    hash_u32_put(&d->heard, k, n + 1);
+    uint32_t k = heard_key(lat, lon, t), have = 0;
+    if (!n)
+        return;
+    hash_u32_get(&d->heard, k, &have);
+    hash_u32_put(&d->heard, k, have + n);
 }
+
+static void note_heard(struct det *d, double lat, double lon, int64_t t) { det_note_heard_n(d, lat, lon, t, 1); }
 
 uint32_t det_heard_near(const struct det *d, double lat, double lon, int64_t t0, int64_t t1)
 {
@@ -190,7 +221,7 @@ uint32_t det_heard_near(const struct det *d, double lat, double lon, int64_t t0,
     return total;
 }
 
-static struct det_vessel *vessel(struct det *d, uint32_t mmsi, uint32_t *index)
+struct det_vessel *det_vessel_get(struct det *d, uint32_t mmsi, uint32_t *index)
 {
     uint32_t i;
     if (!hash_u32_get(&d->index, mmsi, &i)) {
@@ -214,6 +245,8 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
      * timestamp) has no place in time: an event cannot start or end there. */
     if (u->t_ms <= 0)
         return;
+    if (u->t_ms > d->clock)
+        d->clock = u->t_ms;
     if (source)
         note_source(d, source, u->t_ms);
     det_geofence_on_update(d, u, evidence, evidence_len);
@@ -226,7 +259,7 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
         return;
     const struct trk_vessel *tv = u->e.vessel;
     uint32_t vi;
-    struct det_vessel *v = vessel(d, tv->mmsi, &vi);
+    struct det_vessel *v = det_vessel_get(d, tv->mmsi, &vi);
     if (u->flags & (TRK_U_STATIC | TRK_U_IDENTITY))
         det_identity_on_update(d, u, vi, evidence, evidence_len);
     v = &d->v[vi];
@@ -266,6 +299,8 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
 
 void det_finish(struct det *d)
 {
+    if (d->clock)
+        det_gap_sweep(d, d->clock, true);
     for (size_t i = 0; i < d->nv; i++)
         det_loiter_close(d, &d->v[i]);
     det_encounter_finish(d);

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "detect/event.h"
+#include "common/config.h"
 #include "track/track.h"
 
 struct ref;
@@ -80,7 +81,20 @@ struct det_config {
     double flight_touchgo_s;       /* 120: shorter ground contacts are touch-and-go */
     double flight_callsign_wait_s; /* 60: twelve identification squitters (one per ~5 s) */
     int emergency_min_reports;     /* 2: one corrupted reply is not an emergency */
+    /* Open events (a gap, a meeting, loitering, a dwell, degraded GNSS, a
+     * squawk still going on) are reported when they start to qualify and
+     * again at most every open_update_min (60) of event time while they last,
+     * so a store is not flooded; then closed with the same key. */
+    double open_update_min;
 };
+
+/* Every det_config threshold by name ("gap.min_h"), with unit, default and
+ * source (det_options.c; docs/detectors.md): set them with cfg_set. */
+extern const struct cfg_param det_params[];
+/* Both threshold tables (detectors, tracker) as the targets of cfg_load, so
+ * --set NAME=VALUE and config-file lines fill d and t. Either may start zeroed:
+ * det_new and trk_new fill what is left 0 with the same defaults. */
+void det_cfg_targets(struct cfg_target tg[2], struct det_config *d, struct trk_config *t);
 
 struct det_stats {
     uint64_t gaps, gaps_deliberate, gaps_coverage, encounters, loitering;
@@ -101,9 +115,24 @@ void det_free(struct det *d);
  * Events it raises go to the sink. */
 void det_on_update(struct det *d, const struct trk_update *u, const char *source, const char *evidence,
                    size_t evidence_len);
-/* End of input: events still open (an encounter or loitering in progress)
- * are closed at their last report if they already qualify. */
+/* The pipeline's event-time clock (the latest message time), called as
+ * often as convenient: every few minutes of event time it reports open an AIS
+ * gap for each vessel silent longer than gap_min_h (then again every
+ * open_update_min), which is closed, with its true start, when the vessel is
+ * heard again. */
+void det_tick(struct det *d, int64_t now_ms);
+/* End of input: encounters and loitering in progress are closed at their
+ * last report if they already qualify, as are spoofing spells; what is still
+ * going on otherwise (a silence, a port call, a squawk, a dwell, a flight's
+ * GNSS degradation) stays open, reported in state open. */
 void det_finish(struct det *d);
+/* After a restart: re-creates the state behind an open event read back from
+ * a store (store_query_open_events), so that when the condition ends the
+ * same event (same key, true start) is closed once. Kinds whose state cannot
+ * be rebuilt are reported closed at their last time instead (docs/detectors.md,
+ * "Restart"). Call after det_new (and the geofences) and before the first
+ * update. Returns 0 restored, 1 closed instead, -1 not a detector event. */
+int det_restore(struct det *d, const struct event *open);
 const struct det_stats *det_stats(const struct det *d);
 /* The counters as "name: value" lines (replay --stats). */
 void det_print_stats(const struct det *d, FILE *f);

@@ -26,6 +26,8 @@ struct det_vessel {
     int recent_head, recent_n;
     uint32_t imo;          /* last IMO number heard from this MMSI (the tracker forgets an expired vessel's) */
     int64_t alias_last_t;  /* last heard under another MMSI with the same IMO (identity.c) */
+    int64_t gap_open_t;    /* event time its silence was last reported open (gap.c); 0: not open */
+    int64_t loiter_open_t; /* likewise for its slow spell (loiter.c) */
     uint32_t cell; /* encounter grid cell, 0 = none */
     uint32_t npairs; /* open encounter pairs this vessel is in */
     /* loitering */
@@ -40,6 +42,7 @@ struct det_pair {
     int64_t start, last;
     double lat, lon, min_m;
     uint16_t speed_bins[DET_SPEED_BINS];
+    int64_t open_t; /* event time last reported open; 0: not yet */
     char evidence[DET_EVIDENCE];
 };
 
@@ -62,6 +65,8 @@ struct det {
     void *sink_ctx;
     const struct ref *ref;
     struct det_stats stats;
+    int64_t clock;          /* latest event time seen (updates and det_tick) */
+    int64_t next_gap_sweep; /* det_tick: when to look for vessels gone silent */
     struct hash_u32 index; /* mmsi -> vessel index */
     struct det_vessel *v;
     size_t nv, capv;
@@ -78,6 +83,7 @@ struct det {
     struct det_geofence *geofence; /* geofence.c */
     struct det_spoof *spoof; /* spoof.c */
     struct det_flights *flights; /* flight.c: per-aircraft flight and squawk state */
+    struct event scratch;        /* restore.c: an event closed on restore */
 };
 
 /* identity.c */
@@ -86,9 +92,22 @@ bool det_imo_valid(uint32_t imo);
 /* det.c */
 /* Hands a finished event (key set) to the sink. */
 void det_emit(struct det *d, struct event *e);
+/* How often an open event is reported again while it lasts (open_update_min). */
+int64_t det_open_every_ms(const struct det *d);
+/* Whether an open event last reported at *last is due again at now (or
+ * for the first time); when it is, *last becomes now. */
+bool det_open_due(const struct det *d, int64_t *last, int64_t now);
+/* The vessel of an MMSI, created when new (det.c). */
+struct det_vessel *det_vessel_get(struct det *d, uint32_t mmsi, uint32_t *index);
 struct det_source *det_source_get(struct det *d, const char *name);
 /* Fraction of [t0, t1] that the source's longest silence in it covers. */
 double det_source_silence(const struct det_source *s, int64_t t0, int64_t t1);
+
+/* Counts n positions heard at (lat, lon) at t (a restored gap's coverage). */
+void det_note_heard_n(struct det *d, double lat, double lon, int64_t t, uint32_t n);
+/* restore.c's helpers in the files that own the state (0 restored, 1 not). */
+int det_encounter_restore(struct det *d, const struct event *e);
+int det_geofence_restore(struct det *d, const struct event *e);
 
 /* How many positions were heard from anyone within ~1 degree of (lat, lon)
  * during [t0, t1): whether the area had reception while a vessel was silent. */
@@ -101,10 +120,14 @@ void det_identity_on_update(struct det *d, const struct trk_update *u, uint32_t 
 /* gap.c, encounter.c, loiter.c */
 void det_gap_on_position(struct det *d, struct det_vessel *v, const struct trk_vessel *tv, int64_t t,
                          const char *evidence, size_t evlen);
-/* A gap from `from`'s last position to `to`'s first: the same ship under two
- * MMSIs (linked by IMO), or one MMSI's silence. */
-void det_gap_emit(struct det *d, const struct det_vessel *from, const struct trk_vessel *tv, int64_t t1,
-                  double lat1, double lon1, const char *end_evidence, size_t end_len, uint32_t new_mmsi);
+/* A gap from `from`'s last position to t1: closed at `to`'s first position
+ * (the same ship under two MMSIs, linked by IMO: new_mmsi; or one MMSI's
+ * silence), or open (still silent at t1; tv may be NULL). */
+void det_gap_emit(struct det *d, struct det_vessel *from, const struct trk_vessel *tv, int64_t t1, double lat1,
+                  double lon1, const char *end_evidence, size_t end_len, uint32_t new_mmsi, bool open);
+/* Reports open every vessel silent past gap_min_h at now (det_tick), again
+ * when due (or, force, whenever now moved on: the end of input). */
+void det_gap_sweep(struct det *d, int64_t now, bool force);
 void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence, size_t evlen);
 void det_encounter_finish(struct det *d);
 void det_loiter_on_position(struct det *d, struct det_vessel *v, int64_t t, double lat, double lon, double kn,
@@ -130,6 +153,7 @@ void det_spoof_finish(struct det *d);
 struct det_squawk {
     uint16_t code;       /* the code while one is open, 0 otherwise */
     int64_t t0, last;    /* set; last message while still set */
+    int64_t open_t;      /* last reported open */
     uint32_t reports;    /* messages that carried it */
     bool pos, alt_ok;
     double lat, lon;

@@ -5,7 +5,9 @@
  * 0.01-degree cells (about 1 km), so each position is compared only with the
  * vessels in its own and the 8 neighbouring cells: the cost grows with local
  * density, not with the size of the fleet. A pair ends when the two are seen
- * apart, or after an hour without a joint report. */
+ * apart, or after an hour without a joint report. A pair that qualifies is
+ * reported open as soon as it does (and again every open_update_min of event
+ * time), then closed with the same key. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,48 +131,63 @@ static double median_kn(const struct det_pair *p)
     return 99;
 }
 
-static void close_pair(struct det *d, struct det_pair *p)
+/* Whether the pair is an encounter so far (the port test only when the rest holds). */
+static bool qualifies(const struct det *d, const struct det_pair *p, double *med)
 {
     const struct det_config *c = &d->cfg;
-    double hours = (double)(p->last - p->start) / 3600000.0, med = median_kn(p);
-    double port_m = 1e12;
-    if (d->ref) {
-        double dist;
-        if (ref_port_nearest(d->ref, p->lat, p->lon, c->enc_min_port_km * 1000.0, &dist))
-            port_m = dist;
+    double hours = (double)(p->last - p->start) / 3600000.0;
+    *med = median_kn(p);
+    if (hours < c->enc_min_h || *med >= c->enc_max_median_kn)
+        return false;
+    double dist;
+    return !d->ref || !ref_port_nearest(d->ref, p->lat, p->lon, c->enc_min_port_km * 1000.0, &dist) ||
+           dist >= c->enc_min_port_km * 1000.0;
+}
+
+static void emit(struct det *d, const struct det_pair *p, double med, bool open)
+{
+    const struct det_vessel *a = &d->v[p->a], *b = &d->v[p->b];
+    const struct det_vessel *lo = a->mmsi < b->mmsi ? a : b, *hi = a->mmsi < b->mmsi ? b : a;
+    struct event e;
+    char buf[160];
+    ev_begin(&e, "encounter", p->start, p->last);
+    ev_state(&e, open ? EVENT_OPEN : EVENT_CLOSED);
+    ev_pos(&e, p->lat, p->lon);
+    ev_entity(&e, EVENT_VESSEL, lo->mmsi, "subject");
+    ev_entity(&e, EVENT_VESSEL, hi->mmsi, "other");
+    ev_key_u64(&e, hi->mmsi);
+    snprintf(buf, sizeof buf, "[%u,%u]", lo->mmsi, hi->mmsi);
+    ev_json(&e, "mmsi", buf, strlen(buf));
+    if (a->name[0] || b->name[0]) {
+        struct buf nb;
+        struct jw w;
+        buf_init(&nb, 64);
+        jw_init(&w, &nb);
+        jw_arr_begin(&w);
+        jw_str(&w, lo->name);
+        jw_str(&w, hi->name);
+        jw_arr_end(&w);
+        ev_json(&e, "names", nb.p, nb.len);
+        buf_free(&nb);
     }
-    if (hours >= c->enc_min_h && med < c->enc_max_median_kn && port_m >= c->enc_min_port_km * 1000.0) {
-        const struct det_vessel *a = &d->v[p->a], *b = &d->v[p->b];
+    ev_real(&e, "median_speed_kn", med, 1);
+    ev_real(&e, "min_distance_m", p->min_m, 0);
+    ev_evidence_str(&e, p->evidence);
+    ev_evidence_str(&e, a->last_evidence);
+    ev_evidence_str(&e, b->last_evidence);
+    det_emit(d, &e);
+}
+
+/* Ends the pair: an encounter if it qualifies, or if it was already
+ * reported open (then closed with what it came to, not left open). */
+static void close_pair(struct det *d, struct det_pair *p)
+{
+    double med;
+    bool ok = qualifies(d, p, &med);
+    if (ok)
         d->stats.encounters++;
-        const struct det_vessel *lo = a->mmsi < b->mmsi ? a : b, *hi = a->mmsi < b->mmsi ? b : a;
-        struct event e;
-        char buf[160];
-        ev_begin(&e, "encounter", p->start, p->last);
-        ev_pos(&e, p->lat, p->lon);
-        ev_entity(&e, EVENT_VESSEL, lo->mmsi, "subject");
-        ev_entity(&e, EVENT_VESSEL, hi->mmsi, "other");
-        ev_key_u64(&e, hi->mmsi);
-        snprintf(buf, sizeof buf, "[%u,%u]", lo->mmsi, hi->mmsi);
-        ev_json(&e, "mmsi", buf, strlen(buf));
-        if (a->name[0] || b->name[0]) {
-            struct buf nb;
-            struct jw w;
-            buf_init(&nb, 64);
-            jw_init(&w, &nb);
-            jw_arr_begin(&w);
-            jw_str(&w, lo->name);
-            jw_str(&w, hi->name);
-            jw_arr_end(&w);
-            ev_json(&e, "names", nb.p, nb.len);
-            buf_free(&nb);
-        }
-        ev_real(&e, "median_speed_kn", med, 1);
-        ev_real(&e, "min_distance_m", p->min_m, 0);
-        ev_evidence_str(&e, p->evidence);
-        ev_evidence_str(&e, a->last_evidence);
-        ev_evidence_str(&e, b->last_evidence);
-        det_emit(d, &e);
-    }
+    if (ok || p->open_t)
+        emit(d, p, med, false);
     d->v[p->a].npairs--;
     d->v[p->b].npairs--;
     pair_erase(d, p);
@@ -236,6 +253,12 @@ void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence,
                 p->speed_bins[bin < DET_SPEED_BINS ? bin : DET_SPEED_BINS - 1]++;
                 bin = (int)(o->last_kn * 10 + 0.5);
                 p->speed_bins[bin < DET_SPEED_BINS ? bin : DET_SPEED_BINS - 1]++;
+                double med;
+                if ((double)(p->last - p->start) / 3600000.0 >= c->enc_min_h &&
+                    (!p->open_t || p->last - p->open_t >= det_open_every_ms(d)) && qualifies(d, p, &med)) {
+                    p->open_t = p->last;
+                    emit(d, p, med, true);
+                }
             }
         }
 }
@@ -247,4 +270,42 @@ void det_encounter_finish(struct det *d)
             close_pair(d, &d->pairs[i]);
             i = (size_t)-1;
         }
+}
+
+int det_encounter_restore(struct det *d, const struct event *e)
+{
+    const struct event_entity *x = event_entity_role(e, "subject"), *y = event_entity_role(e, "other");
+    if (!x || !y || x->kind != EVENT_VESSEL || y->kind != EVENT_VESSEL || x->id == y->id || !isfinite(e->lat) ||
+        !isfinite(e->lon))
+        return 1;
+    uint32_t ia, ib;
+    det_vessel_get(d, x->id, &ia);
+    det_vessel_get(d, y->id, &ib); /* may move d->v: indices from here on */
+    for (int k = 0; k < 2; k++) {
+        struct det_vessel *v = &d->v[k ? ib : ia];
+        if (!v->last_t) { /* heard last at the meeting */
+            v->last_t = v->first_t = e->t_end_ms;
+            v->last_lat = v->first_lat = e->lat;
+            v->last_lon = v->first_lon = e->lon;
+            v->last_kn = -1;
+        }
+    }
+    struct det_pair *p = pair_find(d, ia < ib ? ia : ib, ia < ib ? ib : ia, true);
+    if (!p->start) {
+        d->v[p->a].npairs++;
+        d->v[p->b].npairs++;
+    }
+    p->start = e->t_start_ms;
+    p->last = p->open_t = e->t_end_ms;
+    p->lat = e->lat;
+    p->lon = e->lon;
+    const struct event_field *m = event_field_get(e, "min_distance_m");
+    p->min_m = m && m->type == EVF_INT ? (double)m->i : m ? m->r : d->cfg.enc_distance_m;
+    /* The speeds so far, as two samples at their median. */
+    const struct event_field *med = event_field_get(e, "median_speed_kn");
+    double kn = med && med->type == EVF_INT ? (double)med->i : med ? med->r : 0;
+    int bin = (int)(kn * 10 + 0.5);
+    p->speed_bins[bin >= 0 && bin < DET_SPEED_BINS ? bin : DET_SPEED_BINS - 1] += 2;
+    snprintf(p->evidence, sizeof p->evidence, "%s", e->nevidence ? e->evidence[0] : "");
+    return 0;
 }

@@ -186,6 +186,29 @@ void event_finish_key(struct event *e)
     e->key = h ? h : 1; /* 0 means "not set" */
 }
 
+/* A pointer into src's arena, moved to dst's. */
+static const char *rebase(const struct event *src, struct event *dst, const char *p)
+{
+    if (p >= src->arena && p < src->arena + sizeof src->arena)
+        return dst->arena + (p - src->arena);
+    return p;
+}
+
+void event_copy(struct event *dst, const struct event *src)
+{
+    memcpy(dst, src, sizeof *dst);
+    dst->kind = rebase(src, dst, src->kind);
+    dst->alert = rebase(src, dst, src->alert);
+    for (size_t i = 0; i < dst->nent; i++)
+        dst->ent[i].role = rebase(src, dst, src->ent[i].role);
+    for (size_t i = 0; i < dst->nf; i++) {
+        dst->f[i].name = rebase(src, dst, src->f[i].name);
+        dst->f[i].s = rebase(src, dst, src->f[i].s);
+    }
+    for (size_t i = 0; i < dst->nevidence; i++)
+        dst->evidence[i] = rebase(src, dst, src->evidence[i]);
+}
+
 const struct event_field *event_field_get(const struct event *e, const char *name)
 {
     for (size_t i = 0; i < e->nf; i++)

@@ -116,6 +116,8 @@ void event_finish_key(struct event *e);
 const struct event_field *event_field_get(const struct event *e, const char *name);
 /* The first entity with this role (NULL: none). */
 const struct event_entity *event_entity_role(const struct event *e, const char *role);
+/* A copy whose strings live in dst's own arena. */
+void event_copy(struct event *dst, const struct event *src);
 /* Copies s into e's arena (NULL when full). */
 const char *event_intern(struct event *e, const char *s, size_t n);
 

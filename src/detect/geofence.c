@@ -3,12 +3,14 @@
  * give:
  *   "geofence_enter"  the first position inside (after one outside, or the
  *                     entity's first position);
- *   "geofence_dwell"  the first position at least geofence_dwell_h (1 h)
- *                     after entering, still inside: once per visit;
+ *   "geofence_dwell"  open from the first position at least geofence_dwell_h
+ *                     (1 h) after entering, still inside (again every
+ *                     open_update_min while inside), closed at the exit with
+ *                     the last position inside: one per visit;
  *   "geofence_exit"   the first position outside again, with the last time
  *                     seen inside (the two differ when it left unheard).
  * An entity still inside at the end of the input gets no exit: nobody saw it
- * leave. State is kept only for entities inside some zone, so the cost of an
+ * leave; its dwell stays open. State is kept only for entities inside some zone, so the cost of an
  * entity far from every zone is one bounding-box test per zone. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@ struct gf_visit {
     uint32_t zone;
     bool dwelt;
     int64_t entry_t, last_t;
+    int64_t open_t; /* the dwell last reported open */
     char evidence[DET_EVIDENCE]; /* the position that entered */
 };
 
@@ -115,10 +118,11 @@ static void who(struct event *e, const struct trk_update *u)
 }
 
 static void emit(struct det *d, const char *kind, const struct gf_visit *gv, const struct trk_update *u,
-                 const char *evidence, size_t evlen)
+                 int64_t t1, bool open, const char *evidence, size_t evlen)
 {
     struct event e;
-    ev_begin(&e, kind, gv->entry_t, u->t_ms);
+    ev_begin(&e, kind, gv->entry_t, t1);
+    ev_state(&e, open ? EVENT_OPEN : EVENT_CLOSED);
     const char *zone = d->geofence->zones.z[gv->zone].name;
     ev_key_str(&e, zone);
     ev_key_u64(&e, gv->zone);
@@ -158,7 +162,9 @@ void det_geofence_on_update(struct det *d, const struct trk_update *u, const cha
         }
         if (!det_zone_contains(&g->zones.z[gv->zone], lat, lon)) {
             d->stats.geofence_exit++;
-            emit(d, "geofence_exit", gv, u, evidence, evlen);
+            if (gv->dwelt) /* the dwell ends with the last position inside */
+                emit(d, "geofence_dwell", gv, u, gv->last_t, false, evidence, evlen);
+            emit(d, "geofence_exit", gv, u, u->t_ms, false, evidence, evlen);
             e->v[k] = e->v[--e->n];
             continue;
         }
@@ -166,7 +172,10 @@ void det_geofence_on_update(struct det *d, const struct trk_update *u, const cha
         if (!gv->dwelt && (double)(u->t_ms - gv->entry_t) / 3600000.0 >= d->cfg.geofence_dwell_h) {
             gv->dwelt = true;
             d->stats.geofence_dwell++;
-            emit(d, "geofence_dwell", gv, u, evidence, evlen);
+            gv->open_t = u->t_ms;
+            emit(d, "geofence_dwell", gv, u, u->t_ms, true, evidence, evlen);
+        } else if (gv->dwelt && det_open_due(d, &gv->open_t, u->t_ms)) {
+            emit(d, "geofence_dwell", gv, u, u->t_ms, true, evidence, evlen);
         }
         k++;
     }
@@ -194,6 +203,37 @@ void det_geofence_on_update(struct det *d, const struct trk_update *u, const cha
             memcpy(gv->evidence, evidence, n);
         gv->evidence[evidence ? n : 0] = 0;
         d->stats.geofence_enter++;
-        emit(d, "geofence_enter", gv, u, evidence, evlen);
+        emit(d, "geofence_enter", gv, u, u->t_ms, false, evidence, evlen);
     }
+}
+
+int det_geofence_restore(struct det *d, const struct event *e)
+{
+    struct det_geofence *g = d->geofence;
+    const struct event_entity *who = event_entity_role(e, "subject");
+    const struct event_field *zone = event_field_get(e, "zone");
+    if (!who || !zone || zone->type != EVF_STR)
+        return 1;
+    size_t z = 0;
+    while (z < g->zones.n && strcmp(g->zones.z[z].name, zone->s))
+        z++;
+    if (z == g->zones.n)
+        return 1; /* the zone is not loaded this time */
+    uint32_t key = who->kind == EVENT_VESSEL ? who->id & 0x7FFFFFFFu : (who->id & 0x1FFFFFFu) | 0x80000000u;
+    struct gf_entity *ent = entity_get(g, key, true);
+    for (uint32_t k = 0; k < ent->n; k++)
+        if (ent->v[k].zone == z)
+            return 0; /* restored already */
+    if (ent->n == ent->cap) {
+        ent->cap = ent->cap ? 2 * ent->cap : 2;
+        ent->v = xrealloc(ent->v, ent->cap * sizeof *ent->v);
+    }
+    struct gf_visit *gv = &ent->v[ent->n++];
+    memset(gv, 0, sizeof *gv);
+    gv->zone = (uint32_t)z;
+    gv->dwelt = true;
+    gv->entry_t = e->t_start_ms;
+    gv->last_t = gv->open_t = e->t_end_ms;
+    snprintf(gv->evidence, sizeof gv->evidence, "%s", e->nevidence ? e->evidence[0] : "");
+    return 0;
 }

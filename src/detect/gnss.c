@@ -21,27 +21,20 @@
  * single aircraft is more likely an avionics fault). Here, when
  * jam_min_aircraft (3) aircraft become degraded within jam_radius_nm (100 nm)
  * of each other and within jam_window_min (30 min), that is one
- * "gnss_jamming_area" event, held open while its aircraft stay degraded. */
+ * "gnss_jamming_area" event, held open while its aircraft stay degraded.
+ * A degraded aircraft is reported open when its counter reaches the mark
+ * (and again every open_update_min), then closed with the same key. */
 #include <stdio.h>
 #include <string.h>
 
 #include "common/geo.h"
 #include "detect/spoof.h"
 
-void spoof_gnss_close(struct det *d, int32_t si)
+static void gnss_event(struct det *d, const struct spoof_spell *sp, const struct spoof_ent *e, bool open)
 {
-    struct det_spoof *s    = d->spoof;
-    struct spoof_spell *sp = &s->spells[si];
-    struct spoof_ent *e    = &s->ents[sp->ent];
-    e->gnss                = SPOOF_NONE;
-    e->gnss_count          = 0;
-    if (!sp->open) {
-        spoof_spell_release(s, si);
-        return;
-    }
-    d->stats.gnss_degraded++;
     struct event ev;
     ev_begin(&ev, "gnss_degraded", sp->t0, sp->t1);
+    ev_state(&ev, open ? EVENT_OPEN : EVENT_CLOSED);
     if (sp->have_pos) /* the last position while GNSS was good */
         ev_pos(&ev, sp->lat, sp->lon);
     spoof_entity_fields(&ev, e);
@@ -56,6 +49,21 @@ void spoof_gnss_close(struct det *d, int32_t si)
     ev_evidence_str(&ev, sp->ev[0]);
     ev_evidence_str(&ev, sp->ev[1]);
     det_emit(d, &ev);
+}
+
+void spoof_gnss_close(struct det *d, int32_t si)
+{
+    struct det_spoof *s    = d->spoof;
+    struct spoof_spell *sp = &s->spells[si];
+    struct spoof_ent *e    = &s->ents[sp->ent];
+    e->gnss                = SPOOF_NONE;
+    e->gnss_count          = 0;
+    if (!sp->open) {
+        spoof_spell_release(s, si);
+        return;
+    }
+    d->stats.gnss_degraded++;
+    gnss_event(d, sp, e, false);
     spoof_spell_release(s, si);
 }
 
@@ -244,6 +252,8 @@ void spoof_gnss_on_update(struct det *d, uint32_t ei, const struct trk_update *u
         spoof_copy_ev(sp->ev[1], ev, evlen);
         if (!sp->open && e->gnss_count >= c->gnss_count_open) {
             sp->open = true;
+            sp->open_emit_t = u->t_ms;
+            gnss_event(d, sp, e, true);
             /* Placed by the last good fix, else the current one. */
             bool placed = e->have_ok || a->v_pos.source != TRK_SRC_NONE;
             if (placed)
@@ -251,6 +261,8 @@ void spoof_gnss_on_update(struct det *d, uint32_t ei, const struct trk_update *u
                           e->have_ok ? e->ok_lon : a->lon);
         } else if (sp->open) {
             area_touch(s, ei, u->t_ms);
+            if (det_open_due(d, &sp->open_emit_t, u->t_ms))
+                gnss_event(d, sp, e, true);
         }
     } else if (a->nac_p >= c->gnss_nacp_good && e->gnss_count > 0) {
         e->gnss_count--;

@@ -73,11 +73,13 @@ void det_identity_on_update(struct det *d, const struct trk_update *u, uint32_t 
         ev_evidence(&e, evidence, evlen); /* the static report that named the IMO */
         det_emit(d, &e);
         /* The same ship: its silence runs from the old MMSI's last position
-         * to the new MMSI's first. */
-        if (old->last_t && v->first_t > old->last_t &&
-            (double)(v->first_t - old->last_t) / 3600000.0 >= d->cfg.gap_min_h)
-            det_gap_emit(d, old, tv, v->first_t, v->first_lat, v->first_lon, v->first_evidence,
-                         strlen(v->first_evidence), tv->mmsi);
+         * to the new MMSI's first (and a silence already reported open ends
+         * there, whatever its length). */
+        if (old->last_t && ((v->first_t > old->last_t &&
+                             (double)(v->first_t - old->last_t) / 3600000.0 >= d->cfg.gap_min_h) ||
+                            old->gap_open_t))
+            det_gap_emit(d, old, tv, v->first_t > old->last_t ? v->first_t : old->last_t, v->first_lat,
+                         v->first_lon, v->first_evidence, strlen(v->first_evidence), tv->mmsi, false);
     }
     hash_u32_put(&d->by_imo, tv->imo, vi);
     d->v[vi].imo = tv->imo;

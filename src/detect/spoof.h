@@ -58,6 +58,7 @@ struct spoof_spell {
     uint32_t confirmed;        /* kin: agreeing fixes after such a jump */
     double reported_kt;        /* kin: that ground speed */
     bool open;                 /* gnss: the counter reached gnss_count_open (reportable) */
+    int64_t open_emit_t;       /* gnss: last reported open */
     bool have_pos;             /* gnss: lat/lon hold the last good position */
     uint8_t min_nacp;
     uint8_t entry;     /* land: enum spoof_land_entry, the strongest seen in the spell */

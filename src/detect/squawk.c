@@ -4,7 +4,8 @@
  * (Annex 10 Vol IV, chapter 2; Doc 8168 PANS-OPS). The event runs from the first
  * message that carries the code to the one that changes it back, as the
  * tracker reports changes (TRK_U_SQUAWK); a code still set at the end of input
- * is reported open. A code heard in fewer than emergency_min_reports
+ * is reported open; so is a code held by enough reports, as soon as it is (and
+ * again every open_update_min), closed with the same key when it changes. A code heard in fewer than emergency_min_reports
  * messages is dropped: Mode A replies (DF5/DF21) overlay their parity with
  * the address, so a corrupted reply is caught only when the address it then
  * yields is unknown, and one can read 7700 under a real aircraft's address. */
@@ -52,23 +53,17 @@ static void where(struct det_squawk *s, const struct trk_aircraft *a, int64_t t)
         snprintf(s->callsign, sizeof s->callsign, "%s", a->callsign);
 }
 
-void det_squawk_close(struct det *d, struct det_squawk *s, uint32_t icao, bool ongoing)
+static void emit(struct det *d, const struct det_squawk *s, uint16_t code, uint32_t icao, bool open)
 {
-    if (!s->code)
-        return;
-    uint16_t code = s->code;
-    s->code       = 0;
-    if (s->reports < (uint32_t)d->cfg.emergency_min_reports)
-        return;
-    d->stats.emergency_squawks++;
     struct event e;
     char sq[8];
     snprintf(sq, sizeof sq, "%04u", code);
     ev_begin(&e, "emergency_squawk", s->t0, s->last);
-    ev_state(&e, ongoing ? EVENT_OPEN : EVENT_CLOSED);
+    ev_state(&e, open ? EVENT_OPEN : EVENT_CLOSED);
     if (s->pos)
         ev_pos(&e, s->lat, s->lon);
     ev_entity(&e, EVENT_AIRCRAFT, icao & 0xFFFFFFu, "subject");
+    ev_key_u64(&e, code);
     ev_hex24(&e, "icao", icao);
     if (s->callsign[0])
         ev_str(&e, "callsign", s->callsign);
@@ -80,6 +75,18 @@ void det_squawk_close(struct det *d, struct det_squawk *s, uint32_t icao, bool o
     ev_evidence_str(&e, s->ev0);
     ev_evidence_str(&e, s->ev1);
     det_emit(d, &e);
+}
+
+void det_squawk_close(struct det *d, struct det_squawk *s, uint32_t icao, bool ongoing)
+{
+    if (!s->code)
+        return;
+    uint16_t code = s->code;
+    s->code       = 0;
+    if (s->reports < (uint32_t)d->cfg.emergency_min_reports)
+        return;
+    d->stats.emergency_squawks++;
+    emit(d, s, code, icao, ongoing);
 }
 
 void det_squawk_on_update(struct det *d, struct det_squawk *s, const struct trk_update *u,
@@ -99,6 +106,9 @@ void det_squawk_on_update(struct det *d, struct det_squawk *s, const struct trk_
                 keep(s->ev1, evidence, evlen);
             }
             where(s, a, t);
+            /* Held by enough reports: open, and again while it lasts. */
+            if (s->reports >= (uint32_t)d->cfg.emergency_min_reports && det_open_due(d, &s->open_t, t))
+                emit(d, s, s->code, a->icao, true);
             return;
         }
         /* Changed. After a long silence the change is only known to have

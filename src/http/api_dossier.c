@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/json.h"
+#include "common/timeparse.h"
 #include "http/api.h"
 #include "store/store.h"
 
@@ -149,11 +149,8 @@ struct track_ctx {
 
 static void iso(struct buf *b, int64_t ms)
 {
-    time_t s = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&s, &tm);
-    buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-               tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+    char t[32];
+    buf_put(b, t, time_iso_ms(ms, true, t, sizeof t));
 }
 
 static void csv_num(struct buf *b, double v, int d)

@@ -10,22 +10,6 @@
 #include "http/sse.h"
 #include "track/track.h"
 
-static void write_receiver(const struct http_live *l, struct buf *out)
-{
-    struct jw w;
-    jw_init(&w, out);
-    jw_obj_begin(&w);
-    jw_kstr(&w, "version", "atalaya " ATALAYA_VERSION);
-    jw_kint(&w, "refresh", l->refresh_ms);
-    jw_kint(&w, "history", 0);
-    if (l->have_receiver) {
-        jw_kfixed(&w, "lat", l->receiver_lat, 6);
-        jw_kfixed(&w, "lon", l->receiver_lon, 6);
-    }
-    jw_obj_end(&w);
-    buf_putc(out, '\n');
-}
-
 static void write_tracker(const struct http_live *l, struct jw *wp)
 {
     struct jw w = *wp;
@@ -130,7 +114,8 @@ void http_live_write(struct http_live *l, enum http_doc doc, int64_t now_ms, str
             http_store_write(l->api, doc, out);
         break;
     case HTTP_DOC_RECEIVER:
-        write_receiver(l, out);
+        trk_write_receiver_json(out, l->refresh_ms, l->have_receiver, l->receiver_lat,
+                                l->receiver_lon);
         break;
     case HTTP_DOC_STATS:
         write_stats(l, now_ms, out);

@@ -2,7 +2,6 @@
  * the threading and security model). */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -12,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/exepath.h"
 #include "http/api.h"
 #include "http/http.h"
 #include "http/http_internal.h"
@@ -479,31 +479,8 @@ void http_push(struct http_server *s, const char *event, const char *json, size_
     }
 }
 
-static int has_index(const char *dir)
-{
-    char probe[4200];
-    snprintf(probe, sizeof probe, "%s/index.html", dir);
-    return access(probe, R_OK) == 0;
-}
-
 const char *http_find_web_root(char *out, size_t n)
 {
-    const char *env = getenv("ATALAYA_WEB");
-    if (env && *env) {
-        snprintf(out, n, "%s", env);
-        return has_index(out) ? out : NULL;
-    }
-    char exe[4096];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len > 0) {
-        exe[len] = '\0';
-        const char *dir = dirname(exe);
-        static const char *const rel[] = {"../../web", "../share/atalaya/web"};
-        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-            snprintf(out, n, "%s/%s", dir, rel[i]);
-            if (has_index(out))
-                return out;
-        }
-    }
-    return NULL;
+    static const char *const cand[] = {"../../web", "../share/atalaya/web"};
+    return exe_find_dir("ATALAYA_WEB", cand, sizeof cand / sizeof cand[0], "index.html", out, n);
 }

@@ -206,6 +206,7 @@ int modes_decode_fields(const struct modes_frame *f, struct modes_msg *m,
     m->source = f->source;
     m->corrected_bits = f->corrected_bits;
     m->addr_from_ap = f->addr_from_ap;
+    m->addr_unverified = f->addr_unverified;
     m->len = f->len;
     if (f->len != MODES_SHORT_BYTES && f->len != MODES_LONG_BYTES)
         return MODES_DECODE_EDF; /* Mode A/C (Beast type '1') and junk */

@@ -5,18 +5,11 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/hex.h"
 #include "modes/framer.h"
 
 enum { WAIT_START, IN_HEX };
 
-/* Hex digit value + 1 (0: not a hex digit): one lookup per character. */
-static const uint8_t hex1[256] = {
-    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
-    ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
-};
-
-static int hexval(uint8_t c) { return hex1[c] - 1; }
 
 static void finish(struct modes_framer *fr, modes_frame_cb cb, void *ctx)
 {
@@ -32,10 +25,10 @@ static void finish(struct modes_framer *fr, modes_frame_cb cb, void *ctx)
     f.time_ms = MODES_NO_TIME;
     f.signal = NAN;
     for (unsigned i = 0; i < ts_digits; i++)
-        f.ts12 = (f.ts12 << 4) | (uint64_t)hexval(fr->buf[i]);
+        f.ts12 = (f.ts12 << 4) | (uint64_t)hex_digit(fr->buf[i]);
     f.len = (uint8_t)(digits / 2);
     for (unsigned i = 0; i < f.len; i++)
-        f.msg[i] = (uint8_t)(hexval(fr->buf[ts_digits + 2 * i]) << 4 | hexval(fr->buf[ts_digits + 2 * i + 1]));
+        f.msg[i] = (uint8_t)(hex_digit(fr->buf[ts_digits + 2 * i]) << 4 | hex_digit(fr->buf[ts_digits + 2 * i + 1]));
     memcpy(f.verbatim, f.msg, f.len);
     fr->stats.frames++;
     if (f.len == 2)
@@ -57,7 +50,7 @@ void modes_avr_feed(struct modes_framer *fr, const uint8_t *p, size_t n, modes_f
                 size_t len = (size_t)(end - (p + i + 1));
                 unsigned ok = 1;
                 for (size_t k = 0; k < len; k++)
-                    ok &= hex1[p[i + 1 + k]] != 0;
+                    ok &= hex_value1[p[i + 1 + k]] != 0;
                 if (ok) {
                     fr->type = c;
                     fr->len = (unsigned)len;
@@ -81,7 +74,7 @@ void modes_avr_feed(struct modes_framer *fr, const uint8_t *p, size_t n, modes_f
         if (c == ';') {
             finish(fr, cb, ctx);
             fr->state = WAIT_START;
-        } else if (hexval(c) >= 0 && fr->len < sizeof fr->buf) {
+        } else if (hex_digit(c) >= 0 && fr->len < sizeof fr->buf) {
             fr->buf[fr->len++] = c;
         } else {
             fr->stats.bad_frames++;

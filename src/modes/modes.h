@@ -31,6 +31,9 @@ struct modes_frame {
     int8_t corrected_bits;              /* set by modes_frame_validate: 0, 1, 2 */
     bool crc_ok;                        /* set by modes_frame_validate */
     bool addr_from_ap;                  /* address recovered from the AP field (DF0/4/5/16/20/21) */
+    bool addr_unverified;               /* AP address never heard in clear: accepted only by a
+                                         * validator that trusts unverified addresses (offline
+                                         * analysis); never fed to the tracker */
     uint32_t addr;                      /* ICAO 24-bit address once known (validate) */
     uint64_t ts12;                      /* 12 MHz receiver counter (Beast, AVR '@'); 0 if none */
     int64_t time_ms;                    /* event time in ms since the epoch; MODES_NO_TIME if unknown */

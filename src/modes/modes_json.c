@@ -345,6 +345,8 @@ static void write_surv(struct jo *w, const struct modes_msg *m)
         jo_kstr(w, "addr_type", modes_addr_kind_name(m->addr_kind));
     if (m->addr_from_ap)
         jo_kbool(w, "addr_from_ap", true);
+    if (m->addr_unverified)
+        jo_kbool(w, "address_verified", false);
     /* Every ME in the ADS-B layout has a type code, 0 included ("no
      * position"); DF18 CF 3, 4 and 7 carry other layouts. */
     bool es = m->df == 17 || (m->df == 18 && (m->cf <= 2 || m->cf == 5 || m->cf == 6));

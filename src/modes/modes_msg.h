@@ -150,6 +150,7 @@ struct modes_msg {
     uint8_t source;         /* enum modes_frame_source */
     int8_t corrected_bits;  /* CRC bits fixed by the framer's validation */
     bool addr_from_ap;      /* address recovered from the AP field */
+    bool addr_unverified;   /* ... from an AP field whose address was never heard in clear */
     uint64_t ts12;          /* 12 MHz receiver counter, 0 if none */
     int64_t time_ms;        /* event time, ms since the epoch; MODES_NO_TIME if unknown */
     double signal;          /* dBFS, NAN if unknown */

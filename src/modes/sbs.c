@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/hex.h"
 #include "modes/modes_msg.h"
 
 #define SBS_FIELDS 22
@@ -68,19 +69,7 @@ static bool sbs_time(struct sbs_field d, struct sbs_field t, int64_t *ms)
 
 static bool sbs_hex24(struct sbs_field f, uint32_t *a)
 {
-    if (f.n != 6)
-        return false;
-    uint32_t v = 0;
-    for (size_t i = 0; i < 6; i++) {
-        char c = f.p[i];
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-        if (d < 0)
-            return false;
-        v = v << 4 | (uint32_t)d;
-    }
-    *a = v;
-    return true;
+    return f.n == 6 && hex_u32(f.p, 6, a);
 }
 
 /* Callsign: printable, trimmed of spaces, at most 8 characters. */

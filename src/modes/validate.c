@@ -69,6 +69,7 @@ bool modes_frame_validate(struct modes_validator *v, struct modes_frame *f)
     f->crc_ok = false;
     f->corrected_bits = 0;
     f->addr_from_ap = false;
+    f->addr_unverified = false;
     if (f->len == 2) {
         v->stats.modeac++;
         return false;
@@ -113,7 +114,10 @@ bool modes_frame_validate(struct modes_validator *v, struct modes_frame *f)
         r = modes_crc_residual(f->msg, bits);
         if (!recently_seen(v, r, now)) {
             v->stats.ap_unknown++;
-            return false;
+            if (!v->trust_unverified)
+                return false;
+            v->stats.ap_unverified++;
+            f->addr_unverified = true;
         }
         f->addr = r;
         f->addr_from_ap = true;

@@ -27,6 +27,7 @@ struct modes_validate_stats {
     uint64_t fixed1, fixed2;  /* accepted after correcting 1 / 2 bits */
     uint64_t ap_recovered;    /* address/parity frames accepted through the filter */
     uint64_t ap_unknown;      /* address/parity frames whose address was not seen recently */
+    uint64_t ap_unverified;   /* ... of those, accepted because trust_unverified is set */
     uint64_t bad_crc;         /* DF11/17/18 that no allowed correction explains */
     uint64_t bad_len;         /* length does not match the DF */
     uint64_t unsupported_df;  /* DF19, 22, 24 and other formats without a checkable parity */
@@ -40,6 +41,10 @@ struct modes_validator {
     size_t prune_at;          /* entries at which expired addresses are swept out (a live
                                * run must not grow with every address it ever saw) */
     int64_t pseudo_ms;        /* clock for frames without any time */
+    bool trust_unverified;    /* accept AP frames of unheard addresses, flagged addr_unverified
+                               * (offline decoding of Comm-B captures, as pyModeS does); a bit
+                               * error then yields a wrong address, so nothing downstream that
+                               * builds state (the tracker) may use them */
     struct modes_validate_stats stats;
 };
 

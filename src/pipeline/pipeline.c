@@ -17,52 +17,34 @@
 #include "ref/db.h"
 #include "ref/ref.h"
 
-static void add_file(const char **list, int *n, const char *path)
+void pipeline_targets(struct cfg_target tg[2], struct det_config *det, struct trk_config *trk)
 {
-    if (*n < PIPELINE_MAX_FILES)
-        list[(*n)++] = path;
+    memset(det, 0, sizeof *det);
+    memset(trk, 0, sizeof *trk);
+    det_cfg_targets(tg, det, trk);
 }
 
-static int number(const char *who, const char *name, const char *arg, double *out)
+static void copy_list(const char **to, int *n, const struct cfg_list *from)
 {
-    char *end;
-    double v = strtod(arg, &end);
-    if (end == arg || *end) {
-        fprintf(stderr, "%s: --%s: not a number: %s\n", who ? who : "atalaya", name, arg);
-        return -1;
-    }
-    *out = v;
-    return 0;
+    for (int i = 0; i < from->n && *n < PIPELINE_MAX_FILES; i++)
+        to[(*n)++] = from->v[i];
 }
 
-int pipeline_option(struct pipeline_config *cfg, int c, const char *arg)
+void pipeline_config_from(struct pipeline_config *cfg, const struct pipeline_options *o,
+                          const struct det_config *det, const struct trk_config *trk)
 {
-    double v;
-    switch (c) {
-    case 'd': cfg->db = arg; return 1;
-    case 'A': add_file(cfg->areas, &cfg->nareas, arg); return 1;
-    case 'G': add_file(cfg->geofences, &cfg->ngeofences, arg); return 1;
-    case 'O': add_file(cfg->port_polygons, &cfg->nport_polygons, arg); return 1;
-    case 'E':
-        if (number(cfg->who, "modes-epoch", arg, &v))
-            return -1;
-        cfg->modes_epoch_ms = (int64_t)(v * 1000.0);
-        return 1;
-    case 0x101:
-    case 0x102:
-        if (number(cfg->who, c == 0x101 ? "receiver-lat" : "receiver-lon", arg, &v))
-            return -1;
-        *(c == 0x101 ? &cfg->receiver_lat : &cfg->receiver_lon) = v;
-        cfg->have_receiver = true;
-        return 1;
-    case 0x103: cfg->fix2 = true; return 1;
-    case 0x104:
-        if (number(cfg->who, "dedupe-ms", arg, &v) || v < 0)
-            return -1;
-        cfg->dedupe_ms = (int64_t)v;
-        return 1;
-    default: return 0;
-    }
+    cfg->db = o->db;
+    copy_list(cfg->areas, &cfg->nareas, &o->areas);
+    copy_list(cfg->geofences, &cfg->ngeofences, &o->geofences);
+    copy_list(cfg->port_polygons, &cfg->nport_polygons, &o->port_polygons);
+    cfg->modes_epoch_ms = (int64_t)(o->modes_epoch * 1000.0);
+    cfg->have_receiver = o->receiver_lat != 0 || o->receiver_lon != 0;
+    cfg->receiver_lat = o->receiver_lat;
+    cfg->receiver_lon = o->receiver_lon;
+    cfg->fix2 = o->fix2;
+    cfg->dedupe_ms = o->dedupe_ms;
+    cfg->det = det;
+    cfg->trk = trk;
 }
 
 bool pipeline_config_ok(const struct pipeline_config *cfg, const char *needs)
@@ -111,7 +93,10 @@ int pipeline_open(struct pipeline *p, const struct pipeline_config *cfg)
             pipeline_close(p);
             return -1;
         }
-    struct trk_config tcfg = {.enricher = watch_enricher(p->watch), .max_entities = cfg->max_entities};
+    struct trk_config tcfg = {0};
+    if (cfg->trk)
+        tcfg = *cfg->trk;
+    tcfg.enricher = watch_enricher(p->watch);
     p->trk = trk_new(&tcfg);
     if (cfg->detect)
         p->det = det_new(cfg->det, p->ref, on_event, p);
@@ -151,8 +136,12 @@ int pipeline_add_sink(struct pipeline *p, const struct pipeline_sink *s)
 static void deliver(struct pipeline *p, const struct trk_update *u, const char *source, const char *ev, size_t evlen)
 {
     watch_on_update(p->watch, u, ev, evlen);
-    if (p->det)
+    if (p->det) {
         det_on_update(p->det, u, source, ev, evlen);
+        /* Time passing raises what silence means (a vessel dark past the
+         * gap threshold), by the pipeline's clock, never the wall's. */
+        det_tick(p->det, p->now_ms);
+    }
     p->n.updates++;
     for (int i = 0; i < p->nsinks; i++)
         if (p->sinks[i].update)

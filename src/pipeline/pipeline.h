@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/config.h"
 #include "detect/detect.h"
 #include "detect/event.h"
 #include "modes/validate.h"
@@ -40,7 +41,7 @@ struct sqlite3;
 struct modes_frame;
 struct modes_msg;
 
-#define PIPELINE_MAX_FILES 32 /* per list: areas, geofences, port polygons */
+#define PIPELINE_MAX_FILES CFG_LIST_MAX /* per list: areas, geofences, port polygons */
 #define PIPELINE_MAX_SINKS 8
 
 struct pipeline_config {
@@ -53,41 +54,39 @@ struct pipeline_config {
     const char *port_polygons[PIPELINE_MAX_FILES]; /* with detect: GeoJSON port areas beside the World Port Index */
     int nport_polygons;
     const struct det_config *det; /* NULL: the published defaults */
+    const struct trk_config *trk; /* NULL: the tracker's defaults */
     int64_t modes_epoch_ms;  /* UTC of the Beast/AVR counter's zero; 0: not known */
     bool have_receiver;      /* receiver position: surface and local CPR */
     double receiver_lat, receiver_lon;
     bool fix2;               /* also correct 2-bit errors in DF17/18 */
-    size_t max_entities;     /* live entities at most (trk_config; 0: TRK_MAX_ENTITIES) */
     int64_t dedupe_ms;       /* copies of one message from other receivers within this are dropped; 0: off */
     bool quiet;              /* no warning when the reference data is missing */
     const char *who;         /* command name for messages ("atalaya replay") */
 };
 
-/* The options every pipeline command shares, for getopt_long tables:
- * --db, --area, --geofence, --port-polygons, --modes-epoch, --receiver-lat,
- * --receiver-lon, --fix2, --dedupe-ms. */
-#define PIPELINE_LONGOPTS                                                                                     \
-    {"db", required_argument, 0, 'd'}, {"area", required_argument, 0, 'A'},                                   \
-        {"geofence", required_argument, 0, 'G'}, {"port-polygons", required_argument, 0, 'O'},               \
-        {"modes-epoch", required_argument, 0, 'E'}, {"receiver-lat", required_argument, 0, 0x101},            \
-        {"receiver-lon", required_argument, 0, 0x102}, {"fix2", no_argument, 0, 0x103},                       \
-        {"dedupe-ms", required_argument, 0, 0x104}
-/* Their --help lines. */
-#define PIPELINE_OPTIONS_HELP                                                                                 \
-    "  --db PATH          watchlists and registry (default atalaya.db, when present)\n"                       \
-    "  --area F           GeoJSON areas: alert when a watched entity enters one (repeatable)\n"              \
-    "  --geofence F       GeoJSON zones: enter/exit/dwell events (repeatable; needs the detectors)\n"        \
-    "  --port-polygons F  GeoJSON port areas beside the World Port Index (repeatable; detectors)\n"          \
-    "  --modes-epoch S    UNIX time (s) of the Beast/AVR 12 MHz counter's zero, so Mode S\n"                 \
-    "                     gets UTC times (default: relative in files, arrival-anchored live)\n"              \
-    "  --receiver-lat DEG --receiver-lon DEG   receiver position (surface and local CPR)\n"                  \
-    "  --fix2             also correct 2-bit errors in DF17/18\n"                                            \
-    "  --dedupe-ms MS     drop copies of a message from another receiver within MS of event\n"               \
-    "                     time (default 2000; 0 keeps every copy)\n"
+/* The options every pipeline command shares (replay, ingest, run), as rows
+ * of the command's option table (common/config.h): a struct
+ * pipeline_options member m of the command's config struct, and
+ * PIPELINE_CFG_OPTIONS(type, m) among its rows. Thresholds come through
+ * --set NAME=VALUE and config files into the det_config and trk_config the
+ * command hands pipeline_config_from (atalaya config --defaults lists them). */
+struct pipeline_options {
+    const char *db;
+    struct cfg_list areas, geofences, port_polygons, set;
+    double modes_epoch, receiver_lat, receiver_lon;
+    bool fix2;
+    long dedupe_ms;
+    const char *config;
+    struct cfg_list strings; /* owns string values read from a config file */
+};
+#define PIPELINE_CFG_OPTIONS(type, m)                                                                             {"db", CFG_STR, offsetof(type, m.db), NULL,                                                                    "watchlists and registry (default: the store's own file, else atalaya.db, when present)",                    offsetof(type, m.strings)},                                                                                  {"area", CFG_LIST, offsetof(type, m.areas), NULL, "GeoJSON areas: alert when a watched entity enters one", 0},     {"geofence", CFG_LIST, offsetof(type, m.geofences), NULL,                                                      "GeoJSON zones: enter/exit/dwell events (needs the detectors)", 0},                                          {"port-polygons", CFG_LIST, offsetof(type, m.port_polygons), NULL,                                             "GeoJSON port areas beside the World Port Index (needs the detectors)", 0},                                  {"modes-epoch", CFG_DOUBLE, offsetof(type, m.modes_epoch), "0",                                                "UNIX time (s) of the Beast/AVR 12 MHz counter's zero, so Mode S gets UTC times (0: relative in "             "recordings, anchored to each connection's first frame live)", 0},                                           {"receiver-lat", CFG_DOUBLE, offsetof(type, m.receiver_lat), NULL,                                             "receiver latitude (surface and local CPR)", 0},                                                             {"receiver-lon", CFG_DOUBLE, offsetof(type, m.receiver_lon), NULL, "receiver longitude", 0},                  {"fix2", CFG_BOOL, offsetof(type, m.fix2), NULL, "also correct 2-bit errors in DF17/18", 0},                 {"dedupe-ms", CFG_INT, offsetof(type, m.dedupe_ms), "2000",                                                    "drop copies of a message from another receiver within this many ms (0: keep every copy)", 0},               CFG_OPTION_SET(type, m.set), CFG_OPTION_CONFIG(type, m.config)
 
-/* Takes one of those options into cfg: 1 when c was one of them, 0 when it
- * was not, -1 after printing why its value is bad. */
-int pipeline_option(struct pipeline_config *cfg, int c, const char *arg);
+/* The threshold targets for cfg_load (det_config and trk_config, zeroed:
+ * det_new and trk_new fill what is left 0). */
+void pipeline_targets(struct cfg_target tg[2], struct det_config *det, struct trk_config *trk);
+/* cfg from the options and the thresholds (kept by pointer). */
+void pipeline_config_from(struct pipeline_config *cfg, const struct pipeline_options *o,
+                          const struct det_config *det, const struct trk_config *trk);
 /* Geofences and port polygons without the detectors: prints why, returns false. */
 bool pipeline_config_ok(const struct pipeline_config *cfg, const char *needs);
 

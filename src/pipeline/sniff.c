@@ -1,12 +1,8 @@
 /* sniff.c: format detection by scoring the first lines (sniff.h). */
 #include <string.h>
 
+#include "common/hex.h"
 #include "pipeline/sniff.h"
-
-static int is_hex(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 
 /* Walks Beast frames from the first 0x1a: counts how many frames in a row
  * have a known type, the right escaped length, and a 0x1a right after. Byte
@@ -54,7 +50,7 @@ enum decode_input decode_sniff(const unsigned char *p, long n)
             continue;
         if (p[i] == '!' || p[i] == '$' || p[i] == '\\')
             nmea++;
-        else if ((p[i] == '*' || p[i] == '@' || p[i] == ':') && i + 1 < n && is_hex(p[i + 1]))
+        else if ((p[i] == '*' || p[i] == '@' || p[i] == ':') && i + 1 < n && hex_digit(p[i + 1]) >= 0)
             avr++;
         else if (n - i >= 4 && !memcmp(p + i, "MSG,", 4))
             sbs++;

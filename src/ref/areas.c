@@ -62,11 +62,9 @@ static const char *feature_name(json_t *props)
 
 struct json_t *ref_load_json(const char *path, char *err, size_t errn)
 {
-    struct in_file *f = in_open(path);
-    if (!f) {
-        snprintf(err, errn, "%s: %s", path, strerror(errno));
+    struct in_file *f = in_open_err(path, err, errn);
+    if (!f)
         return NULL;
-    }
     size_t cap = 1 << 20, n = 0;
     char *text = xmalloc(cap);
     ssize_t got;

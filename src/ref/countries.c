@@ -65,11 +65,9 @@ static bool vote(const struct ref *r, const char *country, char out[3])
 
 int ref_load_country_codes(struct ref *r, const char *path, char *err, size_t errn)
 {
-    struct in_file *f = in_open(path);
-    if (!f) {
-        snprintf(err, errn, "%s: %s", path, strerror(errno));
+    struct in_file *f = in_open_err(path, err, errn);
+    if (!f)
         return -1;
-    }
     struct ref_strmap byname;
     ref_strmap_init(&byname, 512);
     const char *line;

@@ -15,11 +15,9 @@
 
 int ref_load_mid(struct ref *r, const char *path, char *err, size_t errn)
 {
-    struct in_file *f = in_open(path);
-    if (!f) {
-        snprintf(err, errn, "%s: %s", path, strerror(errno));
+    struct in_file *f = in_open_err(path, err, errn);
+    if (!f)
         return -1;
-    }
     const char *line;
     size_t len;
     int over;
@@ -85,11 +83,9 @@ bool ref_mmsi_flag(const struct ref *r, uint32_t mmsi, struct ref_mmsi *out)
 static int load_blocks(const char *path, struct ref_icao_block **out, size_t *nout, char *err,
                        size_t errn)
 {
-    struct in_file *f = in_open(path);
-    if (!f) {
-        snprintf(err, errn, "%s: %s", path, strerror(errno));
+    struct in_file *f = in_open_err(path, err, errn);
+    if (!f)
         return -1;
-    }
     size_t cap = 512, n = 0;
     struct ref_icao_block *b = xmalloc(cap * sizeof *b);
     const char *line;

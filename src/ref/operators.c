@@ -19,11 +19,9 @@ static int better(const struct ref_operator *a, const struct ref_operator *b)
 
 int ref_load_operators(struct ref *r, const char *path, char *err, size_t errn)
 {
-    struct in_file *f = in_open(path);
-    if (!f) {
-        snprintf(err, errn, "%s: %s", path, strerror(errno));
+    struct in_file *f = in_open_err(path, err, errn);
+    if (!f)
         return -1;
-    }
     size_t cap = 8192;
     r->ops = xcalloc(cap, sizeof *r->ops);
     const char *line;

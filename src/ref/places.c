@@ -45,11 +45,9 @@ static double num(const char *s) { return strtod(s, NULL); }
 
 int ref_load_airports(struct ref *r, const char *path, char *err, size_t errn)
 {
-    struct in_file *f = in_open(path);
-    if (!f) {
-        snprintf(err, errn, "%s: %s", path, strerror(errno));
+    struct in_file *f = in_open_err(path, err, errn);
+    if (!f)
         return -1;
-    }
     size_t cap = 8192;
     r->airports = xcalloc(cap, sizeof *r->airports);
     const char *line;
@@ -97,11 +95,9 @@ int ref_load_airports(struct ref *r, const char *path, char *err, size_t errn)
 
 int ref_load_ports(struct ref *r, const char *path, char *err, size_t errn)
 {
-    struct in_file *f = in_open(path);
-    if (!f) {
-        snprintf(err, errn, "%s: %s", path, strerror(errno));
+    struct in_file *f = in_open_err(path, err, errn);
+    if (!f)
         return -1;
-    }
     size_t cap = 4096;
     r->ports = xcalloc(cap, sizeof *r->ports);
     const char *line;

@@ -95,11 +95,9 @@ static int import_rows(sqlite3 *db, struct in_file *f, sqlite3_stmt *st, size_t 
 int ref_registry_import(sqlite3 *db, const char *path, size_t *rows, char *err, size_t errn)
 {
     *rows = 0;
-    struct in_file *f = in_open(path);
-    if (!f) {
-        snprintf(err, errn, "%s: %s", path, strerror(errno));
+    struct in_file *f = in_open_err(path, err, errn);
+    if (!f)
         return -1;
-    }
     sqlite3_stmt *st = NULL;
     int rc = -1;
     if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||

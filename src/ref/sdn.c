@@ -66,11 +66,10 @@ static const char *imo_of(char *item)
 static void remark(struct ref_wl_entry *e, char *item)
 {
     const char *v;
-    char hex[8];
     if ((v = imo_of(item))) {
-        ref_wl_entry_ident(e, REF_WL_ID_IMO, v);
+        ref_wl_entry_add_id(e, REF_WL_ID_IMO, v);
     } else if ((v = after(item, "MMSI "))) {
-        ref_wl_entry_ident(e, REF_WL_ID_MMSI, v);
+        ref_wl_entry_add_id(e, REF_WL_ID_MMSI, v);
     } else if ((v = after(item, "a.k.a. ")) || (v = after(item, "f.k.a. ")) ||
                (v = after(item, "n.k.a. ")) || (v = after(item, "Former Vessel Name "))) {
         ref_wl_entry_ident(e, REF_WL_ID_ALIAS, unquote(item + (v - item)));
@@ -80,15 +79,9 @@ static void remark(struct ref_wl_entry *e, char *item)
                (v = after(item, "Previous Aircraft Tail Number "))) {
         /* A previous tail number is kept as a registration too: the list
          * names the airframe by it, and a re-registration may not be known. */
-        ref_wl_entry_ident(e, REF_WL_ID_REGISTRATION, v);
+        ref_wl_entry_add_id(e, REF_WL_ID_REGISTRATION, v);
     } else if ((v = strstr(item, "Mode S Transponder Code "))) {
-        v += strlen("Mode S Transponder Code ");
-        size_t k = 0;
-        for (; k < 6 && isxdigit((unsigned char)v[k]); k++)
-            hex[k] = (char)tolower((unsigned char)v[k]);
-        hex[k] = '\0';
-        if (k == 6)
-            ref_wl_entry_ident(e, REF_WL_ID_ICAO24, hex);
+        ref_wl_entry_add_id(e, REF_WL_ID_ICAO24, v + strlen("Mode S Transponder Code "));
     } else if ((v = after(item, "Aircraft Manufacturer's Serial Number (MSN) "))) {
         ref_wl_entry_ident(e, REF_WL_ID_MSN, v);
     } else if ((v = after(item, "Aircraft Model "))) {
@@ -165,7 +158,7 @@ static void add_row(struct ref_wl_set *s, char **f, const char *list_date,
         remarks(e, f[F_REMARKS]);
     if (kind == REF_WL_AIRCRAFT && !ref_wl_entry_get(e, REF_WL_ID_REGISTRATION) &&
         looks_like_registration(e->name))
-        ref_wl_entry_ident(e, REF_WL_ID_REGISTRATION, e->name);
+        ref_wl_entry_add_id(e, REF_WL_ID_REGISTRATION, e->name);
     st->entries++;
     if (kind == REF_WL_VESSEL) {
         st->vessels++;
@@ -186,11 +179,9 @@ int ref_wl_import_sdn(struct ref_wl_set *s, const char *path, const char *list_d
                       const struct ref *r, struct ref_wl_sdn_stats *st, char *err, size_t errn)
 {
     memset(st, 0, sizeof *st);
-    struct in_file *f = in_open(path);
-    if (!f) {
-        snprintf(err, errn, "%s: %s", path, strerror(errno));
+    struct in_file *f = in_open_err(path, err, errn);
+    if (!f)
         return -1;
-    }
     const char *line;
     size_t len;
     int over, rc;

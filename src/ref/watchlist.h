@@ -34,6 +34,19 @@ enum ref_wl_id {
     REF_WL_ID_OWNER,        /* vessel owner */
     REF_WL_ID_VESSEL_TYPE,
     REF_WL_ID_LINKED_TO,    /* "Linked To:" another listed entity */
+    /* An identifier that fails its check (ref_wl_entry_add_id): kept as
+     * written, shown, never mistaken for a checked one. A 7-digit IMO with a
+     * wrong check digit is still indexed: a transmitter may send the same. */
+    REF_WL_ID_IMO_INVALID,
+    REF_WL_ID_MMSI_INVALID,
+    REF_WL_ID_REGISTRATION_INVALID,
+    REF_WL_ID_ICAO24_INVALID,
+    /* Where an entry comes from and why it is listed (FollowTheMoney). */
+    REF_WL_ID_DATASET,      /* source dataset, e.g. us_ofac_sdn, eu_fsf */
+    REF_WL_ID_SOURCE_URL,
+    REF_WL_ID_AUTHORITY,    /* sanctioning authority */
+    REF_WL_ID_LISTED,       /* a listing date, ISO 8601 */
+    REF_WL_ID_PAST_FLAG,
     REF_WL_ID_COUNT
 };
 
@@ -72,6 +85,23 @@ int ref_wl_kind_parse(const char *s); /* -1 when unknown */
 const char *ref_wl_id_name(enum ref_wl_id t);
 int ref_wl_id_parse(const char *s); /* -1 when unknown */
 
+/* Identifier hygiene, shared by every importer. Each returns 1 for a valid
+ * identifier written into out in its one form (IMO: 7 digits with a good
+ * check digit, from "IMO 9228980" or "9228980 (Russia)"; MMSI: 9 digits;
+ * registration: upper case without blanks, "EP-GOM"), 0 for a value kept
+ * but flagged invalid (out: the IMO's 7 digits, else the text as written),
+ * -1 when there is nothing. */
+int ref_wl_norm_imo(const char *in, char *out, size_t n);
+int ref_wl_norm_mmsi(const char *in, char *out, size_t n);
+int ref_wl_norm_registration(const char *in, char *out, size_t n);
+bool ref_imo_check(uint32_t imo);
+/* Registration match key: letters and digits only, upper case ("EP-GOM",
+ * "epgom" -> "EPGOM"); lists and registries disagree on the hyphen. */
+char *ref_wl_reg_key(const char *reg, char *out, size_t n);
+/* Adds an identifier after cleaning it (IMO, MMSI, registration, ICAO24),
+ * under its _INVALID twin when it fails the check; other types as given. */
+void ref_wl_entry_add_id(struct ref_wl_entry *e, enum ref_wl_id type, const char *raw);
+
 /* Vessel names: upper case, punctuation to spaces, one space between words,
  * and a leading type prefix dropped (M/T, M/V, MT, MV, SS, MY...), so
  * "m/t  Fortune." and "FORTUNE" compare equal. Returns out. */
@@ -97,6 +127,23 @@ int ref_wl_import_sdn(struct ref_wl_set *s, const char *path, const char *list_d
  * flag, program, note (docs/ref.md). Returns 0 or -1 with err. */
 int ref_wl_import_csv(struct ref_wl_set *s, const char *path, const char *list, char *err,
                       size_t errn);
+
+/* OpenSanctions / FollowTheMoney: entities.ftm.json (one entity per line)
+ * or targets.nested.json (one target per line, related entities nested in
+ * its properties). Vessels, airplanes, the organisations that operate or own
+ * them or are sanctioned, and the Sanction entities' program, authority and
+ * listing date folded into the entry they name; each entry keeps its FtM id
+ * (entry_num), datasets and source URLs. Lines that are not JSON objects are
+ * counted, not fatal. With r, organisations get operator designators as
+ * for the SDN. docs/ref.md. */
+struct ref_wl_ftm_stats {
+    size_t lines, bad_lines, entities, sanctions, sanctions_linked;
+    size_t vessels, aircraft, organisations;
+    size_t vessels_imo, vessels_mmsi, aircraft_registration, designators;
+    size_t invalid_ids; /* identifiers kept but flagged */
+};
+int ref_wl_import_ftm(struct ref_wl_set *s, const char *path, const char *list,
+                      const struct ref *r, struct ref_wl_ftm_stats *st, char *err, size_t errn);
 
 /* Links organisations that operate aircraft (an SDN aircraft is linked to or
  * operated by them, or their name says AIR/AVIA/AERO) to the designators of

@@ -49,16 +49,12 @@ static int add_row(struct ref_wl_set *s, const char *list, char **f, int n, cons
     ref_wl_entry_set(&e->flag, v[C_FLAG]);
     ref_wl_entry_set(&e->program, v[C_PROGRAM]);
     ref_wl_entry_set(&e->note, v[C_NOTE]);
-    if (v[C_ICAO])
-        fold(v[C_ICAO], 0);
-    if (v[C_REG])
-        fold(v[C_REG], 1);
     if (v[C_DESIG])
         fold(v[C_DESIG], 1);
-    ref_wl_entry_ident(e, REF_WL_ID_IMO, v[C_IMO]);
-    ref_wl_entry_ident(e, REF_WL_ID_MMSI, v[C_MMSI]);
-    ref_wl_entry_ident(e, REF_WL_ID_ICAO24, v[C_ICAO]);
-    ref_wl_entry_ident(e, REF_WL_ID_REGISTRATION, v[C_REG]);
+    ref_wl_entry_add_id(e, REF_WL_ID_IMO, v[C_IMO]);
+    ref_wl_entry_add_id(e, REF_WL_ID_MMSI, v[C_MMSI]);
+    ref_wl_entry_add_id(e, REF_WL_ID_ICAO24, v[C_ICAO]);
+    ref_wl_entry_add_id(e, REF_WL_ID_REGISTRATION, v[C_REG]);
     ref_wl_entry_ident(e, REF_WL_ID_DESIGNATOR, v[C_DESIG]);
     return 0;
 }
@@ -66,11 +62,9 @@ static int add_row(struct ref_wl_set *s, const char *list, char **f, int n, cons
 int ref_wl_import_csv(struct ref_wl_set *s, const char *path, const char *list, char *err,
                       size_t errn)
 {
-    struct in_file *f = in_open(path);
-    if (!f) {
-        snprintf(err, errn, "%s: %s", path, strerror(errno));
+    struct in_file *f = in_open_err(path, err, errn);
+    if (!f)
         return -1;
-    }
     const char *line;
     size_t len;
     int over, idx[NC], rc = 0;

@@ -12,6 +12,8 @@ static const char *const kind_names[] = {"vessel", "aircraft", "organisation", "
 static const char *const id_names[REF_WL_ID_COUNT] = {
     "imo",   "mmsi",     "icao24", "registration", "call_sign",   "designator", "alias",
     "msn",   "model",    "operator", "owner",      "vessel_type", "linked_to",
+    "imo_invalid", "mmsi_invalid", "registration_invalid", "icao24_invalid",
+    "dataset", "source_url", "authority", "listed", "past_flag",
 };
 static const char *const rule_names[] = {"icao24", "registry",  "registration", "operator",
                                          "mmsi",   "imo",       "name_flag",    "name"};

@@ -88,6 +88,7 @@ static void index_entry(struct ref_wl_index *x, const struct ref_wl_entry *e, ui
             put_u32(x, K_MMSI, parse_num(v, 10), i);
             break;
         case REF_WL_ID_IMO:
+        case REF_WL_ID_IMO_INVALID: /* 7 digits when kept (ref_wl_norm_imo) */
             put_u32(x, K_IMO, parse_num(v, 10), i);
             break;
         case REF_WL_ID_DESIGNATOR:
@@ -95,8 +96,11 @@ static void index_entry(struct ref_wl_index *x, const struct ref_wl_entry *e, ui
                 put_u32(x, K_DESIG, ref_code_key(v), i);
             break;
         case REF_WL_ID_REGISTRATION:
+            /* A vessel's national registration is no aircraft tail number. */
+            if (e->kind == REF_WL_VESSEL)
+                break;
+            put_str(x, S_REG, ref_wl_reg_key(v, key, sizeof key), i);
             upper(v, key, sizeof key);
-            put_str(x, S_REG, key, i);
             if (registry && ref_registry_by_registration(registry, key, &ac) == 1)
                 put_u32(x, K_REGISTRY, ac.icao24, i);
             break;
@@ -212,7 +216,7 @@ int ref_wl_match_aircraft(const struct ref_wl_index *x, const struct ref_wl_airc
     char key[64];
     uint32_t head;
     if (a->registration) {
-        upper(a->registration, key, sizeof key);
+        ref_wl_reg_key(a->registration, key, sizeof key);
         if (ref_strmap_get(&x->str[S_REG], key, &head))
             emit(x, &o, head, REF_WL_RULE_REGISTRATION, false);
     }

@@ -558,6 +558,8 @@ int sim_generate(struct sim_scenario *sc, uint64_t seed, const struct sim_output
             ais_event(&g, &ev, &s);
         else
             modes_event(&g, &ev, &s);
+        if (out->progress)
+            out->progress(out->progress_ctx, ev.t - sc->start, counts);
         heap_push(&g.h, ev);
         if (flush_if(&g.ais, out->ais, 1 << 19) || flush_if(&g.modes, out->modes, 1 << 19))
             rc = -1;

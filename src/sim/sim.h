@@ -14,18 +14,22 @@
 
 #include "sim/scenario.h"
 
-struct sim_outputs {
-    FILE *ais;    /* NULL: AIS not written (still simulated) */
-    FILE *modes;  /* NULL: Mode S not written */
-    bool avr;     /* Mode S as AVR text instead of Beast */
-};
-
 struct sim_counts {
     uint64_t ais_sent, ais_heard;       /* AIS messages transmitted / written */
     uint64_t ais_dark;                  /* transmissions withheld by ais_dark */
     uint64_t modes_sent, modes_heard;   /* Mode S frames transmitted / written */
     uint64_t modes_off;                 /* withheld by adsb_off */
     uint64_t ais_lines;                 /* NMEA lines written */
+};
+
+struct sim_outputs {
+    FILE *ais;    /* NULL: AIS not written (still simulated) */
+    FILE *modes;  /* NULL: Mode S not written */
+    bool avr;     /* Mode S as AVR text instead of Beast */
+    /* Called after every transmission with how far the scenario has got (ms
+     * since its start) and the counts so far; NULL: not called. */
+    void (*progress)(void *ctx, int64_t done_ms, const struct sim_counts *c);
+    void *progress_ctx;
 };
 
 /* Runs the whole scenario. Returns 0, or -1 on a write error. */

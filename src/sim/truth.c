@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/buf.h"
 #include "common/geo.h"
 #include "common/json.h"
+#include "common/timeparse.h"
 #include "common/xmalloc.h"
 #include "sim/sim.h"
 
@@ -34,12 +34,8 @@ struct truth {
 
 static void kiso(struct jw *w, const char *key, int64_t ms)
 {
-    time_t s = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&s, &tm);
-    char t[80];
-    snprintf(t, sizeof t, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    char t[32];
+    time_iso_ms(ms, false, t, sizeof t);
     jw_kstr(w, key, t);
 }
 

@@ -37,6 +37,7 @@ int sqr_query_identity_at(struct store *s, uint8_t kind, uint32_t id, int64_t at
 int sqr_search(struct store *s, const char *text, size_t limit, store_hit_cb cb, void *ctx);
 int sqr_query_alerts(struct store *s, const struct store_alert_filter *f, store_alert_cb cb, void *ctx);
 int sqr_query_events_after(struct store *s, int64_t after_id, size_t limit, store_event_cb cb, void *ctx);
+int sqr_query_open_events(struct store *s, store_open_event_cb cb, void *ctx);
 int sqr_watchlist_load(struct store *s, struct ref_wl_set *set);
 int sqr_watchlist_add(struct store *s, struct ref_wl_entry *e);
 int sqr_watchlist_remove(struct store *s, int64_t id);
@@ -47,6 +48,7 @@ struct ref_wl_index *sqr_watchlist_index(struct store *s, const struct ref_wl_se
     .timespan = sqr_timespan, .last_rows = sqr_last_rows, .query_picture = sqr_query_picture,              \
     .query_latest = sqr_query_latest, .query_identity_at = sqr_query_identity_at, .search = sqr_search,    \
     .query_alerts = sqr_query_alerts, .query_events_after = sqr_query_events_after,                        \
+    .query_open_events = sqr_query_open_events,                                                          \
     .watchlist_load = sqr_watchlist_load, .watchlist_add = sqr_watchlist_add,                              \
     .watchlist_remove = sqr_watchlist_remove, .watchlist_index = sqr_watchlist_index
 

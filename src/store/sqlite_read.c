@@ -12,12 +12,13 @@
 #include <sqlite3.h>
 
 #include "common/xmalloc.h"
+#include "detect/event.h"
 #include "ref/watchlist.h"
 #include "store/sqlite_internal.h"
 
 enum {
     R_SPAN, R_ROWS, R_ENTITIES_SINCE, R_LATEST, R_IDENT_AT, R_ENTITY_SEEN, R_SEARCH_IMO, R_SEARCH_TEXT, R_ALERTS_ASC,
-    R_ALERTS_DESC, R_EVENTS_AFTER, NR
+    R_ALERTS_DESC, R_EVENTS_AFTER, R_OPEN, R_OPEN_ENT, R_OPEN_FIELDS, R_OPEN_EV, NR
 };
 
 #define POS_COLS "kind, id, t, lat, lon, alt, speed, course, source"
@@ -52,6 +53,12 @@ static const char *const rsql[NR] = {
     [R_ALERTS_ASC] = ALERT_SEL ALERT_WHERE " ORDER BY t, rowid LIMIT ?6",
     [R_ALERTS_DESC] = ALERT_SEL ALERT_WHERE " ORDER BY t DESC, rowid DESC LIMIT ?6",
     [R_EVENTS_AFTER] = "SELECT " SQLITE_EVENT_COLS " FROM event WHERE seq>?1 ORDER BY seq LIMIT ?2",
+    /* Open events back as struct event: SQLite takes the JSON texts apart. */
+    [R_OPEN] = "SELECT " SQLITE_EVENT_COLS " FROM event WHERE state=1 ORDER BY t_start, rowid",
+    [R_OPEN_ENT] = "SELECT kind, id, coalesce(role, 'subject') FROM event_entity WHERE event=?1 ORDER BY rowid",
+    [R_OPEN_FIELDS] = "SELECT key, type, value, CASE WHEN type IN ('object', 'array') THEN value"
+                      " ELSE json_quote(value) END FROM json_each(?1) WHERE json_valid(?1)",
+    [R_OPEN_EV] = "SELECT value FROM json_each(?1) WHERE json_valid(?1) AND type='text'",
 };
 
 /* Every entity the position table has held, sorted by (kind, id), kept up
@@ -401,6 +408,85 @@ int sqr_query_events_after(struct store *s, int64_t after_seq, size_t limit, sto
             rc = SQLITE_DONE;
             break;
         }
+    }
+    return finish(s, st, rc);
+}
+
+/* One open row as a struct event. */
+static int open_event(struct store *s, sqlite3_stmt *row, struct event *e)
+{
+    struct store_event se;
+    sqlite_row_event(row, &se);
+    ev_begin(e, se.kind ? se.kind : "", se.t_start_ms, se.t_end_ms);
+    e->id = se.id;
+    e->key = se.key;
+    e->state = se.state;
+    e->lat = se.lat;
+    e->lon = se.lon;
+    if (se.alert)
+        ev_alert(e, se.alert);
+    sqlite3_stmt *st = stmt(s, R_OPEN_ENT);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, se.id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ev_entity(e, (enum event_entity_kind)sqlite3_column_int(st, 0), (uint32_t)sqlite3_column_int64(st, 1),
+                  (const char *)sqlite3_column_text(st, 2));
+    if (finish(s, st, rc))
+        return -1;
+    if (!(st = stmt(s, R_OPEN_FIELDS)))
+        return -1;
+    sqlite3_bind_text(st, 1, se.details_json ? se.details_json : "", -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(st, 0), *type = (const char *)sqlite3_column_text(st, 1);
+        if (!k || !type)
+            continue;
+        if (!strcmp(type, "integer"))
+            ev_int(e, k, sqlite3_column_int64(st, 2));
+        else if (!strcmp(type, "text"))
+            ev_str(e, k, (const char *)sqlite3_column_text(st, 2));
+        else if (!strcmp(type, "true") || !strcmp(type, "false"))
+            ev_bool(e, k, type[0] == 't');
+        else {
+            /* Reals and structures keep the text they were stored as; a real's value is kept too. */
+            const char *json = (const char *)sqlite3_column_text(st, 3);
+            ev_json(e, k, json ? json : "null", json ? strlen(json) : 4);
+            if (!strcmp(type, "real") && e->nf && !strcmp(e->f[e->nf - 1].name, k))
+                e->f[e->nf - 1].r = sqlite3_column_double(st, 2);
+        }
+    }
+    if (finish(s, st, rc))
+        return -1;
+    if (!(st = stmt(s, R_OPEN_EV)))
+        return -1;
+    sqlite3_bind_text(st, 1, se.evidence ? se.evidence : "", -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ev_evidence(e, (const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+    return finish(s, st, rc);
+}
+
+int sqr_query_open_events(struct store *s, store_open_event_cb cb, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, R_OPEN);
+    if (!st)
+        return -1;
+    struct event *e = xmalloc(sizeof *e);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (open_event(s, st, e)) {
+            rc = SQLITE_ERROR;
+            break;
+        }
+        if (cb(ctx, e)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    free(e);
+    if (rc == SQLITE_ERROR) {
+        sqlite3_reset(st);
+        return -1;
     }
     return finish(s, st, rc);
 }

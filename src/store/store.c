@@ -271,6 +271,11 @@ int store_put_event(struct store *s, const struct event *e)
     return counted(s, batch_post(s, rc));
 }
 
+int store_query_open_events(struct store *s, store_open_event_cb cb, void *ctx)
+{
+    return s->ops->query_open_events(s, cb, ctx);
+}
+
 void store_event_view(const struct store_event *e, struct event_view *v)
 {
     *v = (struct event_view){

@@ -120,6 +120,9 @@ struct store_hit {
 };
 
 typedef int (*store_alert_cb)(void *ctx, const struct store_alert *a);
+/* An open event read back whole (det_restore takes it). */
+struct event;
+typedef int (*store_open_event_cb)(void *ctx, const struct event *e);
 typedef int (*store_hit_cb)(void *ctx, const struct store_hit *h);
 
 struct ref_wl_set;
@@ -200,6 +203,11 @@ struct store_ops {
      * Current identities first, at most limit hits. */
     int (*search)(struct store *s, const char *text, size_t limit, store_hit_cb cb, void *ctx);
     int (*query_alerts)(struct store *s, const struct store_alert_filter *f, store_alert_cb cb, void *ctx);
+    /* Every event still open (state open), oldest first, as struct event
+     * (event.h): header, entities with roles, fields (integers, text and
+     * booleans typed; reals and structures as their JSON text, a real's value
+     * also in r), evidence. For det_restore after a restart. */
+    int (*query_open_events)(struct store *s, store_open_event_cb cb, void *ctx);
     /* Events written (added or updated) after seq after_seq, in seq order (live push). */
     int (*query_events_after)(struct store *s, int64_t after_seq, size_t limit, store_event_cb cb, void *ctx);
     /* Watchlists kept beside the store (ref/watchlist.h): appends every entry
@@ -257,10 +265,11 @@ int store_put_position(struct store *s, const struct store_position *p);
 /* A detector event or watchlist alert (event.h): its row, added or updated
  * by (kind, key) so an open event is one row over its life and a re-run adds
  * nothing; for an alert also its alert row (once per key). */
-struct event;
 struct event_view;
 int store_put_event(struct store *s, const struct event *e);
 int store_put_alert(struct store *s, const struct store_alert *a);
+/* Every open event, as struct event (the query_open_events operation). */
+int store_query_open_events(struct store *s, store_open_event_cb cb, void *ctx);
 /* A row read back as the event writer takes it (event_write_json). */
 void store_event_view(const struct store_event *e, struct event_view *v);
 

@@ -2,6 +2,7 @@
  * aircraft.json (so tar1090 and other clients work unchanged) and our
  * vessels.json (docs/formats/vessels-json.md). "seen" values are relative to
  * the event time of the snapshot, never the wall clock. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -27,7 +28,7 @@ static const char *aircraft_type_name(uint8_t src, bool non_icao)
     case TRK_SRC_ADSB: return non_icao ? "adsb_other" : "adsb_icao";
     case TRK_SRC_ADSR: return non_icao ? "adsr_other" : "adsr_icao";
     case TRK_SRC_TISB: return non_icao ? "tisb_other" : "tisb_icao";
-    case TRK_SRC_SBS: return "sbs";
+    case TRK_SRC_SBS: return "other"; /* readsb's word for Basestation/SBS input */
     default: return "mode_s";
     }
 }
@@ -67,8 +68,11 @@ void trk_write_aircraft_json(struct trk *t, int64_t now_ms, struct buf *out)
             jw_kint(&w, "alt_geom", a->alt_geom_ft);
         if (fresh(&a->v_gs, now_ms, stale))
             jw_kfixed(&w, "gs", a->gs_kt, 1);
-        if (fresh(&a->v_track, now_ms, stale))
-            jw_kfixed(&w, "track", a->track_deg, 1);
+        if (fresh(&a->v_track, now_ms, stale)) {
+            /* readsb documents 0-359: 359.96 must not print as 360.0. */
+            double tr = round(a->track_deg * 10.0) / 10.0;
+            jw_kfixed(&w, "track", tr >= 360.0 ? tr - 360.0 : tr, 1);
+        }
         if (fresh(&a->v_rate, now_ms, stale))
             jw_kint(&w, "baro_rate", a->vrate_fpm);
         if (a->v_squawk.source) {
@@ -88,6 +92,8 @@ void trk_write_aircraft_json(struct trk *t, int64_t now_ms, struct buf *out)
             jw_kfixed(&w, "lon", a->lon, 6);
             jw_kfixed(&w, "seen_pos", age_s(now_ms, a->v_pos.t_ms), 1);
         }
+        if (fresh(&a->v_nac_p, now_ms, stale))
+            jw_kuint(&w, "nac_p", a->nac_p);
         if (a->country[0])
             jw_kstr(&w, "country", a->country);
         if (a->operator_icao[0])
@@ -99,6 +105,23 @@ void trk_write_aircraft_json(struct trk *t, int64_t now_ms, struct buf *out)
         jw_obj_end(&w);
     }
     jw_arr_end(&w);
+    jw_obj_end(&w);
+    buf_putc(out, '\n');
+}
+
+void trk_write_receiver_json(struct buf *out, int64_t refresh_ms, bool have_pos, double lat,
+                             double lon)
+{
+    struct jw w;
+    jw_init(&w, out);
+    jw_obj_begin(&w);
+    jw_kstr(&w, "version", "atalaya " ATALAYA_VERSION);
+    jw_kint(&w, "refresh", refresh_ms);
+    jw_kint(&w, "history", 0);
+    if (have_pos) {
+        jw_kfixed(&w, "lat", lat, 6);
+        jw_kfixed(&w, "lon", lon, 6);
+    }
     jw_obj_end(&w);
     buf_putc(out, '\n');
 }

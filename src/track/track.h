@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/config.h"
+
 struct ais_msg;
 struct ais_meta;
 struct modes_msg;
@@ -178,7 +180,7 @@ struct trk_config {
     /* Live entities, vessels and aircraft together, at most (default
      * TRK_MAX_ENTITIES): past it, the least recently heard are evicted,
      * a 32nd of the cap at a time (docs/memory.md). */
-    size_t max_entities;
+    unsigned max_entities;
     struct trk_enricher enricher;
 };
 
@@ -186,6 +188,10 @@ struct trk_config {
  * documents: a million is some 5 GiB, a fifth of a 24 GiB machine, and
  * several times the vessels and aircraft heard worldwide at once. */
 #define TRK_MAX_ENTITIES 1000000
+
+/* Every trk_config threshold by name ("track.vessel_expire_s"), with unit,
+ * default and source (trk_options.c): set them with cfg_set. */
+extern const struct cfg_param trk_params[];
 
 struct trk_stats {
     uint64_t updates_ais, updates_modes;
@@ -231,6 +237,11 @@ const struct trk_point *trk_trail_point(const struct trk_trail *tr, unsigned k);
  * docs/formats/), as of event time now_ms. */
 void trk_write_aircraft_json(struct trk *t, int64_t now_ms, struct buf *out);
 void trk_write_vessels_json(struct trk *t, int64_t now_ms, struct buf *out);
+/* readsb's receiver.json: version, refresh (ms between aircraft.json
+ * updates), history (0: we keep no history files), and the receiver's
+ * lat/lon when known, which tar1090 centres its map on. */
+void trk_write_receiver_json(struct buf *out, int64_t refresh_ms, bool have_pos, double lat,
+                             double lon);
 
 /* Writes a snapshot to path atomically (temporary file, then rename). 0 or -1. */
 int trk_write_file_atomic(const char *path, const struct buf *b);

@@ -1,14 +1,17 @@
 /* fuzz_files.c: libFuzzer target over the file parsers of user-supplied
  * lists and settings: the watchlist CSV and OFAC SDN importers, GeoJSON areas
- * and the `run` config-file parser. The input is written to an anonymous
+ * and the config-file parser (options, [command] sections, thresholds, and
+ * the same text as a --set NAME=VALUE). The input is written to an anonymous
  * memory file and each parser reads it by path, as it reads a real file. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "common/config.h"
+#include "detect/detect.h"
 #include "detect/watch.h"
 #include "ref/watchlist.h"
 
@@ -31,6 +34,7 @@ static const struct cfg_option options[] = {
     {"flag", CFG_BOOL, offsetof(struct settings, flag), NULL, "", 0},
     {NULL, 0, 0, NULL, NULL, 0},
 };
+static const struct cfg_cmd cmd = {"fuzz", "usage: fuzz", options, sizeof(struct settings), NULL, 0};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -62,6 +66,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cfg_parse_file(options, &st, path, err, sizeof err);
         cfg_free(options, &st);
     }
+    struct det_config d = {0};
+    struct trk_config t = {0};
+    struct cfg_target tg[2];
+    det_cfg_targets(tg, &d, &t);
+    if (cfg_defaults(options, &st, err, sizeof err) == 0) {
+        cfg_parse_file_for(&cmd, &st, NULL, tg, 2, path, err, sizeof err);
+        cfg_free(options, &st);
+    }
+    char assign[512];
+    size_t n = size < sizeof assign - 1 ? size : sizeof assign - 1;
+    memcpy(assign, data, n);
+    assign[n] = 0;
+    cfg_set_targets(tg, 2, assign, CFG_FROM_SET, err, sizeof err);
     close(fd);
     return 0;
 }

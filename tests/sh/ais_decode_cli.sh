@@ -26,3 +26,35 @@ t "Gatehouse time in JSON" '"$ATALAYA" decode "$s/pyais/gatehouse.nmea" | head -
 # A directory opens but cannot be read: the file before it is still decoded.
 "$ATALAYA" decode --input nmea "$s/libais/tagblock.nmea" "$tmp" >"$tmp/d.json" 2>/dev/null; rc=$?
 t "read error: exit 2 after the readable input" '[ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/d.json")" -eq 4 ]'
+
+# Navigational status 11, 12 and 14 (ITU-R M.1371-5 table 50) in types 1 and
+# 27: code and legend, in JSON and CSV. The sentences are built here, bit by bit.
+python3 - >"$tmp/st.nmea" <<'PY'
+def nmea(fields):
+    bits = "".join(format(v & ((1 << n) - 1), "0%db" % n) for v, n in fields)
+    bits += "0" * (-len(bits) % 6)
+    p = "".join(chr(v + 48 if v < 40 else v + 56) for v in (int(bits[i:i + 6], 2) for i in range(0, len(bits), 6)))
+    body = "AIVDM,1,1,,A,%s,0" % p
+    c = 0
+    for ch in body:
+        c ^= ord(ch)
+    return "!%s*%02X" % (body, c)
+for st in (11, 12, 14):
+    # type 1: type, repeat, mmsi, status, turn, speed, accuracy, lon, lat, course, heading, second, maneuver, spare, raim, radio
+    print(nmea([(1, 6), (0, 2), (970012345, 30), (st, 4), (-128, 8), (0, 10), (1, 1), (int(-5.5 * 600000), 28),
+                (int(43.25 * 600000), 27), (3600, 12), (511, 9), (10, 6), (0, 2), (0, 3), (0, 1), (0, 19)]))
+    # type 27: type, repeat, mmsi, accuracy, raim, status, lon, lat, speed, course, gnss, spare
+    print(nmea([(27, 6), (0, 2), (244110563, 30), (0, 1), (0, 1), (st, 4), (int(4.5 * 600), 18),
+                (int(52.1 * 600), 17), (12, 6), (90, 9), (0, 1), (0, 1)]))
+PY
+"$ATALAYA" decode "$tmp/st.nmea" >"$tmp/st.json"
+"$ATALAYA" decode --format csv "$tmp/st.nmea" >"$tmp/st.csv"
+t "status 11/12/14 legends, types 1 and 27, code beside" 'python3 - "$tmp/st.json" <<PY
+import json, sys
+want = {11: "Power-driven vessel towing astern", 12: "Power-driven vessel pushing ahead or towing alongside",
+        14: "AIS-SART active (MOB-AIS, EPIRB-AIS)"}
+got = [(m["type"], m["status"], m["status_text"]) for m in map(json.loads, open(sys.argv[1]))]
+exp = [(t, s, want[s]) for s in (11, 12, 14) for t in (1, 27)]
+sys.exit(0 if got == exp else print(got) or 1)
+PY'
+t "status legends in CSV" 'grep -q ",14,\"AIS-SART active (MOB-AIS, EPIRB-AIS)\"," "$tmp/st.csv" && grep -c ",11,Power-driven vessel towing astern," "$tmp/st.csv" | grep -qx 2'

@@ -53,7 +53,13 @@ import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 def check(ok, what):
     print(("ok" if ok else "not ok") + " - " + what)
-gaps = [e for e in ev if e["event"] == "ais_gap"]
+gaps = [e for e in ev if e["event"] == "ais_gap" and e["state"] == "closed"]
+# Silent for 6 h or more when the recording ends (B, C and E from 13-14 h, G's
+# new MMSI from 24 h): open gaps, each as it stands at the end.
+still = sorted(e["mmsi"] for e in ev if e["event"] == "ais_gap" and e["state"] == "open")
+check(still == [211000002, 211000003, 211000005, 211000008]
+      and all(e["t_end_ms"] == max(x["t_end_ms"] for x in ev) for e in ev if e["event"] == "ais_gap" and e["state"] == "open"),
+      f"vessels silent at the end: open gaps up to the end of the input ({still})")
 a = [g for g in gaps if g["mmsi"] == 211000001]
 check(len(a) == 1 and a[0]["class"] == "likely_deliberate" and 12.9 < a[0]["hours"] < 13.1,
       f"A: one likely-deliberate 13 h gap ({[(g['class'], g['hours']) for g in a]})")

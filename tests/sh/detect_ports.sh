@@ -220,9 +220,11 @@ check(len(calls) == 6, f"no other port calls ({len(calls)})")
 g = [e for e in ev if e["event"].startswith("geofence_")]
 gv = lambda m: [(e["event"][9:], e["t_end_ms"] // 1000) for e in g if e.get("mmsi") == m]
 x = X["V1"]
-check(gv(263000011) == [("enter", x["enter"]), ("dwell", x["dwell"]), ("exit", x["exit"])],
-      f"V1: enter, one dwell after 1 h, exit, at the right reports ({gv(263000011)})")
 v1 = [e for e in g if e.get("mmsi") == 263000011]
+last_in = v1[-1].get("last_inside_ms", 0) // 1000 if v1 else 0
+check(gv(263000011) == [("enter", x["enter"]), ("dwell", last_in), ("exit", x["exit"])]
+      and v1[1]["state"] == "closed" and last_in - x["enter"] >= 3600 and x["dwell"] <= last_in,
+      f"V1: enter, one dwell (closed at the last report inside), exit, at the right reports ({gv(263000011)})")
 check(all(e["zone"] == "TEST SQUARE" and e["kind"] == "vessel" and e["t_start_ms"] // 1000 == x["enter"] for e in v1)
       and [len(e["evidence"]) for e in v1] == [1, 2, 2] and "c:%d" % x["exit"] in v1[-1]["evidence"][1]
       and v1[-1]["last_inside_ms"] < v1[-1]["t_end_ms"],

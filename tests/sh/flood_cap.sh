@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A flood of AIS reports, each from a new random MMSI, into `atalaya run
 # --http` over loopback TCP while a browser-like client reads vessels.json
-# every second: the live entities stay under --max-entities (the least
+# every second: the live entities stay under track.max_entities (the least
 # recently heard evicted, and counted), peak memory stays bounded and the
 # message rate at the end of the flood is at least half the rate at its
 # start (docs/memory.md). ATALAYA_FLOOD=N reports (default 1,000,000) and
@@ -20,7 +20,7 @@ def free_port():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
 p_in, p_http = free_port(), free_port()
 proc = subprocess.Popen([atalaya, "run", "--db", "/nonexistent", "--input", f"nmea+listen://127.0.0.1:{p_in}",
-                         "--http", f"127.0.0.1:{p_http}", "--max-entities", str(cap)] + detect,
+                         "--http", f"127.0.0.1:{p_http}", "--set", f"track.max_entities={cap}"] + detect,
                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 def get(path, timeout=30):
     with urllib.request.urlopen(f"http://127.0.0.1:{p_http}{path}", timeout=timeout) as r:

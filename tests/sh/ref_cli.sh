@@ -65,3 +65,19 @@ if [ -r "$big" ]; then
 else
     echo "ok - registry import 619k # SKIP no shared data"
 fi
+
+# OpenSanctions FollowTheMoney (a small file written for the tests), beside the SDN list:
+# the lookup finds the FtM entry with its datasets, sanction authority and listing date.
+s=$root/tests/samples/sanctions
+"$ATALAYA" watchlist --db "$db" import --format ftm "$s/entities.ftm.json" 2>"$tmp/err" \
+    && grep -q '2 not entities' "$tmp/err" && grep -q '2 identifiers flagged invalid' "$tmp/err" \
+    && ok "ftm import: $(head -c 200 "$tmp/err")" || nok "ftm import: $(cat "$tmp/err")"
+has "lookup imo from FtM" "$("$ATALAYA" lookup --db "$db" imo 9176541)" '"list":"opensanctions"' \
+    '"dataset":["us_ofac_sdn","eu_fsf"]' '"authority":["Office of Foreign Assets Control","Council of the European Union"]' \
+    '"listed":["2024-02-23","2024-06-24"]' '"source_url":["https://sanctions.example.org/vessel/1"'
+"$ATALAYA" watchlist --db "$db" import --format ftm --list os-nested "$s/targets.nested.json" 2>/dev/null
+has "lookup callsign: FtM operator by designator" "$("$ATALAYA" lookup --db "$db" callsign VCV77)" \
+    '"list":"os-nested"' '"entry_num":"n-org-2"' '"entry_num":"28230"'
+has "OFAC suffixed IMO (ARCTICA 1) matches" "$("$ATALAYA" lookup --db "$db" imo 9228980)" '"name":"ARCTICA 1"' '"imo":["9228980"]'
+n=$("$ATALAYA" watchlist --db "$db" list --list ofac-sdn | wc -l)
+[ "$n" -eq 14965 ] && ok "ftm lists beside ofac-sdn: $n SDN entries kept" || nok "ofac-sdn after ftm: $n"

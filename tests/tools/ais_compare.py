@@ -111,6 +111,24 @@ def same_value(a, b, key=None, msg_type=None):
         return False
 
 
+# Navigational status legends: ITU-R M.1371-5 table 50 names 11, 12 and 14,
+# which gpsd 3.22 still calls "Reserved"; for type 27 gpsd prints the legend
+# in place of the code when scaling, we print both as for types 1-3
+# (docs/ais-differences.md).
+NEW_STATUS = {11: "Power-driven vessel towing astern",
+              12: "Power-driven vessel pushing ahead or towing alongside",
+              14: "AIS-SART active (MOB-AIS, EPIRB-AIS)"}
+
+
+def same_status(key, v, o):
+    code, text = o.get("status"), o.get("status_text")
+    if key == "status_text" and v == "Reserved" and NEW_STATUS.get(code) == o.get(key):
+        return True
+    if key == "status" and o.get("type") == 27 and isinstance(v, str) and isinstance(code, int):
+        return v == text or (v == "Reserved" and NEW_STATUS.get(code) == text)
+    return False
+
+
 def merge_type24(ours):
     """gpsd pairs 24A with the next 24B of the same MMSI and prints one line; we
     print each part. Rebuild gpsd's view: a B with a pending A becomes one merged
@@ -225,10 +243,10 @@ def compare(gpsd, ours, verbose=5):
                             bad[g["type"]].append(f"mmsi {g['mmsi']}: missing {k}={v!r}")
                     elif (g["type"], k) in KNOWN_GPSD_BUGS:
                         stats["gpsd_bug"] += 1
-                    elif not same_value(v, o[k], k, g['type']):
+                    elif not same_value(v, o[k], k, g['type']) and not same_status(k, v, o):
                         bad[g["type"]].append(f"mmsi {g['mmsi']}: {k} gpsd={v!r} ours={o[k]!r}")
                 for k in o:
-                    if k not in g and k not in OURS_ONLY_KEYS:
+                    if k not in g and k not in OURS_ONLY_KEYS and not (k == "status_text" and o["type"] == 27):
                         bad[o["type"]].append(f"mmsi {o['mmsi']}: extra {k}={o[k]!r}")
         else:
             for g in gpsd[a0:a1]:

@@ -3,12 +3,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/bits.h"
 #include "common/buf.h"
 #include "common/input.h"
+#include "common/hex.h"
 #include "common/json.h"
+#include "common/timeparse.h"
 #include "test.h"
 
 static void test_bits_ais_numbering(void)
@@ -163,10 +166,58 @@ static void test_input_lines(void)
         CHECK(!bad);
         CHECK_EQ_INT(r, 0);
         CHECK(at == n);
+        /* Progress measures: the whole file read, its size on disk. */
+        CHECK_EQ_INT(in_bytes_read(f), n);
+        CHECK_EQ_INT(in_size(f), n);
         in_close(f);
         unlink(path);
         free(data);
     }
+}
+
+/* The one ISO 8601 writer against gmtime_r, over four centuries and both
+ * sides of 1970, and back through time_parse_ms. */
+static void test_time_iso(void)
+{
+    char a[32], b[64];
+    CHECK_EQ_INT(time_iso_ms(1768199415123, true, a, sizeof a), 24);
+    CHECK_STR(a, "2026-01-12T06:30:15.123Z");
+    time_iso(1768199415123, a, sizeof a);
+    CHECK_STR(a, "2026-01-12T06:30:15Z");
+    time_iso_ms(-1, true, a, sizeof a);
+    CHECK_STR(a, "1969-12-31T23:59:59.999Z");
+    time_iso_ms(951782400000, false, a, sizeof a); /* 2000-02-29: a leap day in a century year */
+    CHECK_STR(a, "2000-02-29T00:00:00Z");
+    time_iso_ms(1768199415123, true, a, 11);
+    CHECK_STR(a, "2026-01-12");
+    uint64_t x = 88172645463325252ull;
+    int bad = 0;
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int64_t ms = (int64_t)(x % (400ull * 365 * 86400000)) - 200ll * 365 * 86400000;
+        time_t s = (time_t)(ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000));
+        struct tm tm;
+        gmtime_r(&s, &tm);
+        snprintf(b, sizeof b, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms - (int64_t)s * 1000));
+        time_iso_ms(ms, true, a, sizeof a);
+        int64_t back = 0;
+        if (strcmp(a, b) || !time_parse_ms(a, &back) || back != ms)
+            bad++;
+    }
+    CHECK_EQ_INT(bad, 0);
+}
+
+static void test_hex(void)
+{
+    uint32_t v = 7;
+    CHECK(hex_u32("4CA1fe", 6, &v) && v == 0x4ca1fe);
+    CHECK(!hex_u32("4CA1g0", 6, &v) && v == 0x4ca1fe);
+    CHECK(!hex_u32("123456789", 9, &v));
+    CHECK_EQ_INT(hex_digit('F'), 15);
+    CHECK_EQ_INT(hex_digit('0'), 0);
+    CHECK_EQ_INT(hex_digit('g'), -1);
+    CHECK_EQ_INT(hex_digit(0xff), -1);
 }
 
 int main(void)
@@ -178,5 +229,7 @@ int main(void)
     RUN(test_json_writer);
     RUN(test_bits_load_store);
     RUN(test_input_lines);
+    RUN(test_time_iso);
+    RUN(test_hex);
     TEST_MAIN_END();
 }
