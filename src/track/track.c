@@ -44,6 +44,8 @@ void trk_free(struct trk *t)
     free(t->aircraft);
     free(t->vessel_live);
     free(t->aircraft_live);
+    free(t->vessel_heard);
+    free(t->aircraft_heard);
     free(t->vessel_free);
     free(t->aircraft_free);
     hash_u32_free(&t->vessel_index);
@@ -55,12 +57,14 @@ const struct trk_stats *trk_stats(const struct trk *t) { return &t->stats; }
 size_t trk_max_entities(const struct trk *t) { return t->cfg.max_entities; }
 
 /* Grows an entity array (and its live flags and free stack) to hold one more. */
-static size_t grow(void **arr, bool **live, uint32_t **freestack, size_t *n, size_t *cap, size_t elem)
+static size_t grow(void **arr, bool **live, int64_t **heard, uint32_t **freestack, size_t *n, size_t *cap,
+                   size_t elem)
 {
     if (*n == *cap) {
         size_t nc = *cap ? *cap * 2 : 256;
         *arr = xrealloc(*arr, nc * elem);
         *live = xrealloc(*live, nc * sizeof **live);
+        *heard = xrealloc(*heard, nc * sizeof **heard);
         *freestack = xrealloc(*freestack, nc * sizeof **freestack);
         *cap = nc;
     }
@@ -97,21 +101,21 @@ static size_t bucket(int64_t last_ms, int64_t lo, int64_t width)
 /* Evicts k live entities, least recently heard first: a histogram of
  * last-heard times finds the bucket where the k-th oldest falls; everything
  * older goes, then entities of that bucket in table order until k. Three
- * passes over the tables, a 32nd of the cap at a time, so about 100 reads
- * per entity created under a flood: least recently heard to within a
+ * passes over the last-heard times (8 bytes an entity), a 32nd of the cap
+ * at a time, so about 100 reads of them per entity created under a flood: least recently heard to within a
  * 1024th of the span of last-heard times, without a per-update cost. */
 static void evict(struct trk *t, size_t k)
 {
     int64_t lo = INT64_MAX, hi = INT64_MIN;
     for (size_t i = 0; i < t->nvessels; i++)
         if (t->vessel_live[i]) {
-            lo = t->vessels[i].last_ms < lo ? t->vessels[i].last_ms : lo;
-            hi = t->vessels[i].last_ms > hi ? t->vessels[i].last_ms : hi;
+            lo = t->vessel_heard[i] < lo ? t->vessel_heard[i] : lo;
+            hi = t->vessel_heard[i] > hi ? t->vessel_heard[i] : hi;
         }
     for (size_t i = 0; i < t->naircraft; i++)
         if (t->aircraft_live[i]) {
-            lo = t->aircraft[i].last_ms < lo ? t->aircraft[i].last_ms : lo;
-            hi = t->aircraft[i].last_ms > hi ? t->aircraft[i].last_ms : hi;
+            lo = t->aircraft_heard[i] < lo ? t->aircraft_heard[i] : lo;
+            hi = t->aircraft_heard[i] > hi ? t->aircraft_heard[i] : hi;
         }
     if (lo > hi)
         return;
@@ -119,10 +123,10 @@ static void evict(struct trk *t, size_t k)
     size_t hist[EVICT_BUCKETS] = {0};
     for (size_t i = 0; i < t->nvessels; i++)
         if (t->vessel_live[i])
-            hist[bucket(t->vessels[i].last_ms, lo, width)]++;
+            hist[bucket(t->vessel_heard[i], lo, width)]++;
     for (size_t i = 0; i < t->naircraft; i++)
         if (t->aircraft_live[i])
-            hist[bucket(t->aircraft[i].last_ms, lo, width)]++;
+            hist[bucket(t->aircraft_heard[i], lo, width)]++;
     size_t b = 0, below = 0;
     while (b < EVICT_BUCKETS - 1 && below + hist[b] < k)
         below += hist[b++];
@@ -130,7 +134,7 @@ static void evict(struct trk *t, size_t k)
     for (size_t i = 0; i < t->nvessels; i++) {
         if (!t->vessel_live[i])
             continue;
-        size_t x = bucket(t->vessels[i].last_ms, lo, width);
+        size_t x = bucket(t->vessel_heard[i], lo, width);
         if (x < b || (x == b && in_b && in_b--)) {
             drop_vessel(t, i);
             t->stats.evicted_vessels++;
@@ -139,7 +143,7 @@ static void evict(struct trk *t, size_t k)
     for (size_t i = 0; i < t->naircraft; i++) {
         if (!t->aircraft_live[i])
             continue;
-        size_t x = bucket(t->aircraft[i].last_ms, lo, width);
+        size_t x = bucket(t->aircraft_heard[i], lo, width);
         if (x < b || (x == b && in_b && in_b--)) {
             drop_aircraft(t, i);
             t->stats.evicted_aircraft++;
@@ -165,7 +169,7 @@ struct trk_vessel *trk_vessel_touch(struct trk *t, uint32_t mmsi, int64_t t_ms, 
     if (t->nvessel_free) {
         idx = t->vessel_free[--t->nvessel_free];
     } else {
-        idx = (uint32_t)grow((void **)&t->vessels, &t->vessel_live, &t->vessel_free, &t->nvessels,
+        idx = (uint32_t)grow((void **)&t->vessels, &t->vessel_live, &t->vessel_heard, &t->vessel_free, &t->nvessels,
                              &t->vessels_cap, sizeof *t->vessels);
     }
     struct trk_vessel *v = &t->vessels[idx];
@@ -173,6 +177,7 @@ struct trk_vessel *trk_vessel_touch(struct trk *t, uint32_t mmsi, int64_t t_ms, 
     v->mmsi = mmsi;
     v->first_ms = v->last_ms = t_ms;
     t->vessel_live[idx] = true;
+    t->vessel_heard[idx] = t_ms;
     t->live_vessels++;
     hash_u32_put(&t->vessel_index, mmsi, idx);
     u->flags |= TRK_U_NEW;
@@ -188,7 +193,8 @@ struct trk_aircraft *trk_aircraft_touch(struct trk *t, uint32_t icao, int64_t t_
     if (t->naircraft_free) {
         idx = t->aircraft_free[--t->naircraft_free];
     } else {
-        idx = (uint32_t)grow((void **)&t->aircraft, &t->aircraft_live, &t->aircraft_free, &t->naircraft,
+        idx = (uint32_t)grow((void **)&t->aircraft, &t->aircraft_live, &t->aircraft_heard, &t->aircraft_free,
+                             &t->naircraft,
                              &t->aircraft_cap, sizeof *t->aircraft);
     }
     struct trk_aircraft *a = &t->aircraft[idx];
@@ -196,6 +202,7 @@ struct trk_aircraft *trk_aircraft_touch(struct trk *t, uint32_t icao, int64_t t_
     a->icao = icao;
     a->first_ms = a->last_ms = t_ms;
     t->aircraft_live[idx] = true;
+    t->aircraft_heard[idx] = t_ms;
     t->live_aircraft++;
     hash_u32_put(&t->aircraft_index, icao, idx);
     u->flags |= TRK_U_NEW;
@@ -205,13 +212,13 @@ struct trk_aircraft *trk_aircraft_touch(struct trk *t, uint32_t icao, int64_t t_
 void trk_expire(struct trk *t, int64_t now_ms)
 {
     for (size_t i = 0; i < t->nvessels; i++) {
-        if (!t->vessel_live[i] || now_ms - t->vessels[i].last_ms <= t->cfg.vessel_ttl_ms)
+        if (!t->vessel_live[i] || now_ms - t->vessel_heard[i] <= t->cfg.vessel_ttl_ms)
             continue;
         drop_vessel(t, i);
         t->stats.expired_vessels++;
     }
     for (size_t i = 0; i < t->naircraft; i++) {
-        if (!t->aircraft_live[i] || now_ms - t->aircraft[i].last_ms <= t->cfg.aircraft_ttl_ms)
+        if (!t->aircraft_live[i] || now_ms - t->aircraft_heard[i] <= t->cfg.aircraft_ttl_ms)
             continue;
         drop_aircraft(t, i);
         t->stats.expired_aircraft++;
