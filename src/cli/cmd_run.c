@@ -36,6 +36,7 @@
 #include "modes/modes_msg.h"
 #include "modes/sbs_write.h"
 #include "net/feed.h"
+#include "net/listener.h"
 #include "net/loop.h"
 #include "net/relay.h"
 #include "net/sock.h"
@@ -48,7 +49,7 @@ struct run_config {
     struct cfg_list inputs, outputs;
     const char *json_dir, *http, *store;
     double json_interval, stats_interval, speed;
-    long client_buffer_kib;
+    long client_buffer_kib, feeders_max, feeders_total, feeder_idle_s;
     bool stats, dry_run, no_detect, all_positions, end_with_feeds;
     struct pipeline_options pl;
 };
@@ -65,7 +66,13 @@ static const struct cfg_option run_options[] = {
     {"no-detect", CFG_BOOL, S(no_detect), NULL, "track and store only: no detectors", 0},
     {"all-positions", CFG_BOOL, S(all_positions), NULL, "store every accepted fix (default: thinned, as ingest does)", 0},
     {"end-with-feeds", CFG_BOOL, S(end_with_feeds), NULL, "stop when every feeder that connected has gone (and the recordings are played), closing what ends with the input as ingest does", 0},
+    {"feeders-max", CFG_INT, S(feeders_max), "256", "connections at once per listen input or output (more are closed at once)", 0},
+    {"feeders-total", CFG_INT, S(feeders_total), "1024", "connections at once over all listen inputs and outputs", 0},
+    {"feeder-idle-s", CFG_INT, S(feeder_idle_s), "600", "close a listen input's connection after this many seconds without a byte (0: never)", 0},
     {"client-buffer-kib", CFG_INT, S(client_buffer_kib), "1024", "an output client further behind than this is dropped", 0},
+    {"feeders-max", CFG_INT, S(feeders_max), "256", "connections at once per listen input or output (more are closed at once)", 0},
+    {"feeders-total", CFG_INT, S(feeders_total), "1024", "connections at once over all listen inputs and outputs", 0},
+    {"feeder-idle-s", CFG_INT, S(feeder_idle_s), "600", "close a listen input's connection after this many seconds without a byte (0: never)", 0},
     {"stats", CFG_BOOL, S(stats), NULL, "print counters to stderr periodically", 0},
     {"stats-interval", CFG_DOUBLE, S(stats_interval), "60", "seconds between counter reports", 0},
     {"dry-run", CFG_BOOL, S(dry_run), NULL, "print the inputs and outputs as resolved (ports filled in) and exit", 0},
@@ -83,6 +90,7 @@ struct run {
     struct run_config cfg;
     struct net_loop *loop;
     struct pipeline p;
+    struct net_listeners *listeners; /* accepting on listen inputs and outputs: caps, idle, EMFILE */
     struct net_feeds *feeds;
     struct net_relay *relay;
     struct http_server *http;
@@ -292,6 +300,10 @@ static void stats_tick(struct net_loop *l, void *ctx)
             a->p.n.sbs_messages, a->p.dedupe ? a->p.dedupe->dropped : 0, (unsigned long long)t->positions,
             (unsigned long long)t->positions_rejected, in->reconnects, in->connect_failures, out->dropped,
             a->st ? a->st->rows : 0, a->sink ? store_sink_failures(a->sink) : 0);
+    struct net_listen_stats ls;
+    net_listeners_stats(a->listeners, &ls);
+    fprintf(stderr, "atalaya run: listen connections %u; refused at a cap %llu, idle closed %llu, accept pauses %llu\n",
+            ls.open, ls.refused, ls.idle_closed, ls.pauses);
 }
 
 /* --------------------------------------------------------------- set-up */
@@ -371,8 +383,20 @@ static int wire(struct run *a)
         net_loop_every(a->loop, 1000, commit_tick, a);
     }
     pipeline_add_sink(&a->p, &(struct pipeline_sink){.ctx = a, .event = print_event});
+    if (a->st) {
+        /* A restart picks up the conditions still open when it stopped. */
+        unsigned restored;
+        int n = pipeline_restore(&a->p, a->st, &restored);
+        if (n < 0) {
+            fprintf(stderr, "atalaya run: store: %s\n", a->st->err);
+            return -1;
+        }
+        if (n > 0)
+            fprintf(stderr, "atalaya run: %d open events in the store: %u picked up, %u closed where last seen\n", n,
+                    restored, (unsigned)n - restored);
+    }
     if (c->outputs.n) {
-        a->relay = net_relay_new(a->loop, (size_t)c->client_buffer_kib * 1024);
+        a->relay = net_relay_new(a->loop, a->listeners, (unsigned)c->feeders_max, (size_t)c->client_buffer_kib * 1024);
         for (int i = 0; i < c->outputs.n; i++)
             if (net_relay_listen(a->relay, c->outputs.v[i], err, sizeof err) != 0) {
                 fprintf(stderr, "atalaya run: --output %s\n", err);
@@ -402,8 +426,9 @@ static int wire(struct run *a)
             continue;
         }
         if (!a->feeds)
-            a->feeds = net_feeds_new(a->loop, &(struct net_feed_handlers){.ctx = a, .open = feed_open,
-                                                                          .data = feed_data, .close = feed_close});
+            a->feeds = net_feeds_new(a->loop, a->listeners, (unsigned)c->feeders_max, c->feeder_idle_s * 1000,
+                                     &(struct net_feed_handlers){.ctx = a, .open = feed_open, .data = feed_data,
+                                                                 .close = feed_close});
         if (net_feeds_add(a->feeds, spec, err, sizeof err) != 0) {
             fprintf(stderr, "atalaya run: --input %s\n", err);
             return -1;
@@ -455,6 +480,7 @@ int cmd_run(int argc, char **argv)
         return 1;
     }
     a->loop = net_loop_new();
+    a->listeners = net_listeners_new(a->loop, &(struct net_listen_limits){.max_total = (unsigned)a->cfg.feeders_total});
     buf_init(&a->lines, 4096);
     signal_loop = a->loop;
     signal(SIGINT, on_signal);
@@ -481,6 +507,7 @@ int cmd_run(int argc, char **argv)
     net_feeds_free(a->feeds);
     net_relay_free(a->relay);
     http_stop(a->http);
+    net_listeners_free(a->listeners);
     signal_loop = NULL;
     if (a->st && store_flush(a->st) != 0) {
         fprintf(stderr, "atalaya run: store: %s\n", a->st->err);

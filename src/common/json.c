@@ -1,6 +1,8 @@
 #include "common/json.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 void jw_init(struct jw *w, struct buf *b)
 {
@@ -88,6 +90,17 @@ void json_escape(struct buf *b, const char *s, size_t n)
     }
 }
 
+void jw_key_escaped(struct jw *w, const char *key, size_t n)
+{
+    unsigned bit = 1u << (w->depth & 31);
+    if (w->need_comma & bit)
+        buf_putc(w->b, ',');
+    buf_putc(w->b, '"');
+    json_escape(w->b, key, n);
+    buf_put(w->b, "\":", 2);
+    w->need_comma &= ~bit;
+}
+
 void jw_strn(struct jw *w, const char *s, size_t n)
 {
     before_value(w);
@@ -119,13 +132,39 @@ void jw_fixed(struct jw *w, double v, int decimals)
         buf_fixed(w->b, v, decimals);
 }
 
+void json_shortest(struct buf *b, double v)
+{
+    if (!isfinite(v)) {
+        buf_put(b, "null", 4);
+        return;
+    }
+    /* The fewest significant digits that read back as the same double:
+     * 27.19, not the 27.190000000000001 of %.17g. Most values from decoded
+     * fields need 15 or fewer; 17 always suffices (IEEE 754 binary64). */
+    char s[40];
+    int prec = 1;
+    for (; prec < 17; prec++) {
+        snprintf(s, sizeof s, "%.*e", prec - 1, v);
+        if (strtod(s, NULL) == v)
+            break;
+    }
+    /* Plain notation where it stays short (100, not the 1e+02 of %g). */
+    int exp10 = v == 0 ? 0 : (int)floor(log10(fabs(v)));
+    if (exp10 >= -5 && exp10 < 17) {
+        int decimals = prec - 1 - exp10;
+        snprintf(s, sizeof s, "%.*f", decimals > 0 ? decimals : 0, v);
+        if (strtod(s, NULL) != v) /* log10 rounded across a power of ten */
+            snprintf(s, sizeof s, "%.*e", prec - 1, v);
+    } else {
+        snprintf(s, sizeof s, "%.*g", prec, v);
+    }
+    buf_puts(b, s);
+}
+
 void jw_double(struct jw *w, double v)
 {
     before_value(w);
-    if (!isfinite(v))
-        buf_put(w->b, "null", 4);
-    else
-        buf_printf(w->b, "%.17g", v);
+    json_shortest(w->b, v);
 }
 
 void jw_bool(struct jw *w, bool v)

@@ -44,12 +44,17 @@ static inline void jw_key(struct jw *w, const char *key)
     w->need_comma &= ~bit;
 }
 
+/* As jw_key, for a key from outside (escaped like a string value). */
+void jw_key_escaped(struct jw *w, const char *key, size_t n);
+
 void jw_str(struct jw *w, const char *s);
 void jw_strn(struct jw *w, const char *s, size_t n);
 void jw_int(struct jw *w, int64_t v);
 void jw_uint(struct jw *w, uint64_t v);
 void jw_fixed(struct jw *w, double v, int decimals);
-void jw_double(struct jw *w, double v); /* %.17g style; non-finite becomes null */
+/* The shortest decimal that reads back as v (27.19, not 27.190000000000001);
+ * non-finite becomes null. */
+void jw_double(struct jw *w, double v);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 void jw_raw(struct jw *w, const char *s, size_t n); /* pre-formatted JSON value */
@@ -61,6 +66,8 @@ static inline void jw_kuint(struct jw *w, const char *k, uint64_t v) { jw_key(w,
 static inline void jw_kfixed(struct jw *w, const char *k, double v, int d) { jw_key(w, k); jw_fixed(w, v, d); }
 static inline void jw_kbool(struct jw *w, const char *k, bool v) { jw_key(w, k); jw_bool(w, v); }
 
+/* Appends v as jw_double writes it. */
+void json_shortest(struct buf *b, double v);
 /* Escapes s (n bytes) as the body of a JSON string, without quotes. */
 void json_escape(struct buf *b, const char *s, size_t n);
 

@@ -194,6 +194,13 @@ static void alert(struct watch *w, const struct trk_update *u, const char *kind,
         w->sink(w->sink_ctx, e);
 }
 
+void watch_note_seen(struct watch *w, uint8_t kind, uint32_t id, int64_t t_ms)
+{
+    uint32_t key = kind == TRK_VESSEL ? id : (id | 0x80000000u), last_s;
+    if (!hash_u32_get(&w->seen, key, &last_s) || (int64_t)last_s * 1000 < t_ms)
+        hash_u32_put(&w->seen, key, (uint32_t)(t_ms / 1000));
+}
+
 int watch_on_update(struct watch *w, const struct trk_update *u, const char *evidence, size_t evidence_len)
 {
     struct trk_watch *tw;

@@ -53,6 +53,11 @@ struct trk_enricher watch_enricher(struct watch *w);
  * Returns the number of alerts written. */
 int watch_on_update(struct watch *w, const struct trk_update *u, const char *evidence, size_t evidence_len);
 
+/* After a restart: the entity (kind 1 vessel, 2 aircraft) was last heard at
+ * t_ms, so hearing it again within the revisit time (6 h) is not a new
+ * sighting. */
+void watch_note_seen(struct watch *w, uint8_t kind, uint32_t id, int64_t t_ms);
+
 const struct watch_stats *watch_stats(const struct watch *w);
 
 #endif

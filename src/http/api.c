@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "common/json.h"
 #include "common/xmalloc.h"
 #include "http/api.h"
@@ -79,6 +81,56 @@ void api_write_position(struct jw *w, const struct store_position *p)
     opt_num(w, "course", p->course_deg, 1);
     if (p->source)
         jw_kstr(w, "source", p->source);
+}
+
+/* A coordinate member (lat, lon, rejected_lat, lat2, ...): 6 decimals,
+ * about 0.1 m, as every position the API writes. */
+static bool coordinate_key(const char *k)
+{
+    if (!k)
+        return false;
+    size_t n = strlen(k);
+    bool head = strncmp(k, "lat", 3) == 0 || strncmp(k, "lon", 3) == 0;
+    if (head && (n == 3 || k[3] == '_' || (n == 4 && k[3] >= '0' && k[3] <= '9')))
+        return true; /* lat, lat_first, lat2 */
+    return n > 4 && (strcmp(k + n - 4, "_lat") == 0 || strcmp(k + n - 4, "_lon") == 0); /* rejected_lat */
+}
+
+void api_write_json(struct jw *w, const char *key, const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *m;
+        jw_obj_begin(w);
+        json_object_foreach((json_t *)v, k, m)
+        {
+            jw_key_escaped(w, k, strlen(k));
+            api_write_json(w, k, m);
+        }
+        jw_obj_end(w);
+        break;
+    }
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *m;
+        jw_arr_begin(w);
+        json_array_foreach(v, i, m) api_write_json(w, key, m);
+        jw_arr_end(w);
+        break;
+    }
+    case JSON_STRING: jw_strn(w, json_string_value(v), json_string_length(v)); break;
+    case JSON_INTEGER: jw_int(w, json_integer_value(v)); break;
+    case JSON_REAL:
+        if (coordinate_key(key))
+            jw_fixed(w, json_real_value(v), 6);
+        else
+            jw_double(w, json_real_value(v));
+        break;
+    case JSON_TRUE: jw_bool(w, true); break;
+    case JSON_FALSE: jw_bool(w, false); break;
+    case JSON_NULL: jw_null(w); break;
+    }
 }
 
 /* --- identity at a time --- */
@@ -290,13 +342,15 @@ void http_api_handle(struct http_api *a, const struct api_req *r, struct api_rep
             if (strcmp(seg[0], simple[i].name) == 0) {
                 if (!method_is(r, "GET"))
                     api_error(out, 405, "%s: GET only", seg[0]);
-                else
+                else if (api_check_params(seg[0], r, out) == 0)
                     simple[i].fn(a, r, out);
                 goto done;
             }
         if (strcmp(seg[0], "watchlist") == 0) {
-            if (method_is(r, "GET"))
-                api_watchlist_get(a, r, out);
+            if (method_is(r, "GET")) {
+                if (api_check_params(seg[0], r, out) == 0)
+                    api_watchlist_get(a, r, out);
+            }
             else if (strcmp(r->method, "POST") == 0)
                 api_watchlist_post(a, r, out);
             else
@@ -312,9 +366,9 @@ void http_api_handle(struct http_api *a, const struct api_req *r, struct api_rep
     } else if (n == 3 && (strcmp(seg[0], "entity") == 0 || strcmp(seg[0], "track") == 0)) {
         if (!method_is(r, "GET"))
             api_error(out, 405, "%s: GET only", seg[0]);
-        else if (seg[0][0] == 'e')
+        else if (api_check_params(seg[0], r, out) == 0 && seg[0][0] == 'e')
             api_dossier(a, r, seg[1], seg[2], out);
-        else
+        else if (out->status == 0)
             api_track(a, r, seg[1], seg[2], out);
         goto done;
     }

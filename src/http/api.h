@@ -100,6 +100,13 @@ int api_parse_entity_ref(const char *s, uint8_t *k, uint32_t *out);
 int api_parse_words(const char *s, char *store, size_t n, const char **words, size_t max);
 /* A boolean: 1/0, true/false, yes/no. */
 int api_parse_bool(const char *s, bool *out);
+/* An event kind some detector or the watchlist writes. */
+bool api_event_kind_known(const char *k);
+/* Before an endpoint ("events", "track", ...) runs: a 400 for any of its
+ * parameters given empty ("limit=", or bare "limit"; api_arg() reads those
+ * as absent) and, for events, for a kind no detector writes. Returns 0 or
+ * the status set in out. */
+int api_check_params(const char *endpoint, const struct api_req *r, struct api_reply *out);
 
 /* --- shared writers --- */
 /* "kind":"vessel","mmsi":N or "kind":"aircraft","icao":"hex". */
@@ -141,6 +148,12 @@ int api_watchlist_get(struct http_api *a, const struct api_req *r, struct api_re
 int api_watchlist_post(struct http_api *a, const struct api_req *r, struct api_reply *out);
 int api_watchlist_delete(struct http_api *a, const struct api_req *r, const char *id, struct api_reply *out);
 
+/* A parsed JSON value (jansson) as the API writes numbers: reals as the
+ * shortest decimal that reads back the same, members named as coordinates
+ * (lat, lon, *_lat, *_lon, lat2, ...) at 6 decimals; key is the member's
+ * name, or NULL. */
+struct json_t;
+void api_write_json(struct jw *w, const char *key, const struct json_t *v);
 /* Writers shared with the dossier and the stream. */
 void api_write_event(struct jw *w, const struct store_event *e);
 void api_write_alert(struct jw *w, const struct store_alert *al);

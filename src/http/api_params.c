@@ -197,3 +197,62 @@ int api_parse_bool(const char *s, bool *out)
     }
     return -1;
 }
+
+/* The event kinds stored: each detector's (docs/detectors.md) and the
+ * watchlist's sightings. A detector with a new kind adds it here, or its
+ * events cannot be asked for by kind. */
+static const char *const event_kinds[] = {
+    "ais_gap",         "encounter",         "identity_change",   "loitering",          "port_call",
+    "geofence_enter",  "geofence_dwell",    "geofence_exit",     "flight",             "emergency_squawk",
+    "implausible_speed", "mmsi_two_places", "position_on_land",  "gnss_degraded",      "gnss_jamming_area",
+    "watchlist_sighting",
+};
+
+bool api_event_kind_known(const char *k)
+{
+    for (size_t i = 0; i < sizeof event_kinds / sizeof event_kinds[0]; i++)
+        if (strcmp(k, event_kinds[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The parameters each endpoint takes (docs/formats/api-v1.md). */
+static const struct {
+    const char *endpoint;
+    const char *params[12];
+} endpoint_params[] = {
+    {"entities", {"at", "kind", "bbox", "type", "watch", "limit"}},
+    {"search", {"q", "limit"}},
+    {"events", {"kind", "entity", "bbox", "from", "to", "limit"}},
+    {"flights", {"operator", "registration", "callsign", "departure_airport", "arrival_airport", "departure_country",
+                 "arrival_country", "icao", "from", "to", "limit"}},
+    {"portcalls", {"mmsi", "imo", "port", "country", "from", "to", "limit"}},
+    {"alerts", {"from", "to", "entity", "limit"}},
+    {"track", {"from", "to", "format"}},
+    {"watchlist", {"list"}},
+};
+
+int api_check_params(const char *endpoint, const struct api_req *r, struct api_reply *out)
+{
+    for (size_t i = 0; i < sizeof endpoint_params / sizeof endpoint_params[0]; i++) {
+        if (strcmp(endpoint, endpoint_params[i].endpoint) != 0)
+            continue;
+        for (const char *const *p = endpoint_params[i].params; *p; p++) {
+            const char *v = r->arg ? r->arg(r->arg_cls, *p) : NULL;
+            if (v && !*v)
+                return api_error(out, 400, "%s: empty value (leave the parameter out for its default)", *p);
+        }
+    }
+    const char *kind = strcmp(endpoint, "events") == 0 ? api_arg(r, "kind") : NULL;
+    if (kind) {
+        char store[512];
+        const char *words[STORE_FILTER_KINDS];
+        int n = api_parse_words(kind, store, sizeof store, words, STORE_FILTER_KINDS);
+        if (n < 0)
+            return api_error(out, 400, "kind: up to %d comma-separated event kinds", STORE_FILTER_KINDS);
+        for (int k = 0; k < n; k++)
+            if (!api_event_kind_known(words[k]))
+                return api_error(out, 400, "kind: %s is not an event kind (docs/detectors.md)", words[k]);
+    }
+    return 0;
+}

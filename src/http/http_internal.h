@@ -2,6 +2,7 @@
 #ifndef ATALAYA_HTTP_HTTP_INTERNAL_H
 #define ATALAYA_HTTP_HTTP_INTERNAL_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,19 +14,40 @@
 /* The documents the loop thread publishes. */
 enum http_doc { HTTP_DOC_AIRCRAFT, HTTP_DOC_RECEIVER, HTTP_DOC_VESSELS, HTTP_DOC_STATS, HTTP_DOC_COUNT };
 
-/* A published document, freed by whoever drops the last reference. */
+/* Entity tags are W/"16 hex digits": weak, one per content, whatever its
+ * encoding. */
+#define HTTP_ETAG_LEN 24
+
+/* A published document, freed by whoever drops the last reference. Its
+ * tag and gzip form are made by the first client that needs them (under
+ * lazy_lock), then shared: a document nobody reads costs neither. */
 struct http_snap {
     atomic_int refs;
     struct buf b;
+    pthread_mutex_t lazy_lock;
+    char etag[HTTP_ETAG_LEN]; /* "" until asked for */
+    struct buf gz;            /* empty until asked for */
 };
 
 void http_snap_release(void *snap);
 
 /* Counters kept by the HTTP thread, read by the loop thread for stats. */
 struct http_counters {
-    atomic_ullong requests, status_4xx, bytes_static;
+    atomic_ullong requests, status_4xx, bytes_static, not_modified, gzipped;
+    /* Copied from the connection book (conns.h) each refresh. */
+    atomic_ullong conns_open, conns_expired, conns_evicted, conns_over;
     atomic_ullong doc_reads[HTTP_DOC_COUNT]; /* requests for each published document */
 };
+
+/* encode.c: whether an Accept-Encoding value takes gzip (q > 0); whether a
+ * content type is worth compressing; gzip of n bytes appended to out (0, or
+ * -1 on a zlib failure); the entity tag of some content; whether an
+ * If-None-Match value names a tag (weak comparison, "*" matches any). */
+bool http_accepts_gzip(const char *accept_encoding);
+bool http_compressible(const char *ctype);
+int http_gzip(const void *in, size_t n, struct buf *out);
+void http_etag_of(const void *p, size_t n, char out[HTTP_ETAG_LEN]);
+bool http_etag_matches(const char *if_none_match, const char *etag);
 
 /* Longest URL path we look at; longer ones get 414. */
 #define HTTP_MAX_PATH 512

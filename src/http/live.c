@@ -62,6 +62,12 @@ static void write_stats(const struct http_live *l, int64_t now_ms, struct buf *o
     jw_kuint(&w, "requests", atomic_load(&l->counters->requests));
     jw_kuint(&w, "status_4xx", atomic_load(&l->counters->status_4xx));
     jw_kuint(&w, "bytes_static", atomic_load(&l->counters->bytes_static));
+    jw_kuint(&w, "not_modified", atomic_load(&l->counters->not_modified));
+    jw_kuint(&w, "gzipped", atomic_load(&l->counters->gzipped));
+    jw_kuint(&w, "connections", atomic_load(&l->counters->conns_open));
+    jw_kuint(&w, "timed_out", atomic_load(&l->counters->conns_expired));
+    jw_kuint(&w, "evicted", atomic_load(&l->counters->conns_evicted));
+    jw_kuint(&w, "refused", atomic_load(&l->counters->conns_over));
     jw_obj_end(&w);
     jw_obj_end(&w);
     buf_putc(out, '\n');

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "net/feed.h"
+#include "net/listener.h"
 #include "net/loop.h"
 
 #define RECONNECT_TICK_MS 250 /* how often due retries are looked for */
@@ -31,6 +32,9 @@ struct feed_input {
 
 struct net_feeds {
     struct net_loop *loop;
+    struct net_listeners *group;
+    unsigned max_conns;
+    int64_t idle_ms;
     struct net_feed_handlers h;
     struct feed_input in[FEED_MAX_INPUTS];
     int nin;
@@ -124,7 +128,7 @@ static void input_accept(struct net_loop *l, int fd, unsigned ev, void *ctx)
 {
     struct feed_input *in = ctx;
     (void)ev;
-    int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int cfd = net_listeners_accept(in->f->group, fd);
     if (cfd < 0)
         return;
     in->f->stats.connects++;
@@ -180,12 +184,16 @@ static void reconnect_tick(struct net_loop *l, void *ctx)
     }
 }
 
-struct net_feeds *net_feeds_new(struct net_loop *loop, const struct net_feed_handlers *h)
+struct net_feeds *net_feeds_new(struct net_loop *loop, struct net_listeners *group, unsigned max_conns,
+                                int64_t idle_ms, const struct net_feed_handlers *h)
 {
     struct net_feeds *f = calloc(1, sizeof *f);
     if (!f)
         abort();
     f->loop = loop;
+    f->group = group;
+    f->max_conns = max_conns;
+    f->idle_ms = idle_ms;
     f->h = *h;
     f->timer = -1;
     return f;
@@ -213,7 +221,7 @@ int net_feeds_add(struct net_feeds *f, const char *spec, char *err, size_t errn)
             snprintf(err, errn, "cannot listen on %s:%s: %s", in->ep.host, in->ep.port, strerror(errno));
             return -1;
         }
-        net_loop_add(f->loop, in->fd, NET_READ, input_accept, in);
+        net_listeners_add(f->group, in->fd, f->max_conns, f->idle_ms, input_accept, in);
     } else {
         if (in->ep.format != NET_FMT_NMEA && in->ep.format != NET_FMT_SBS) {
             snprintf(err, errn, "UDP inputs carry text (nmea or sbs)");

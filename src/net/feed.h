@@ -36,7 +36,12 @@ struct net_feed_stats {
 
 struct net_feeds;
 
-struct net_feeds *net_feeds_new(struct net_loop *loop, const struct net_feed_handlers *h);
+/* Listen inputs accept through the group (net/listener.h: caps, EMFILE
+ * pauses), at most max_conns connections each, closed after idle_ms without
+ * a byte (0: never). */
+struct net_listeners;
+struct net_feeds *net_feeds_new(struct net_loop *loop, struct net_listeners *group, unsigned max_conns,
+                                int64_t idle_ms, const struct net_feed_handlers *h);
 /* Starts one input (an endpoint as net_endpoint_parse reads it). Returns 0,
  * or -1 with a message in err. */
 int net_feeds_add(struct net_feeds *f, const char *spec, char *err, size_t errn);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "net/listener.h"
 #include "net/loop.h"
 #include "net/relay.h"
 
@@ -28,6 +29,8 @@ struct relay_output {
 
 struct net_relay {
     struct net_loop *loop;
+    struct net_listeners *group;
+    unsigned max_conns;
     size_t limit;
     struct relay_output out[RELAY_MAX_OUTPUTS];
     int nout;
@@ -91,7 +94,7 @@ static void output_accept(struct net_loop *l, int fd, unsigned ev, void *ctx)
 {
     struct relay_output *o = ctx;
     (void)ev;
-    int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int cfd = net_listeners_accept(o->r->group, fd);
     if (cfd < 0)
         return;
     struct relay_client *c = calloc(1, sizeof *c);
@@ -110,12 +113,15 @@ static void output_accept(struct net_loop *l, int fd, unsigned ev, void *ctx)
     net_loop_add(l, cfd, NET_READ, client_event, c);
 }
 
-struct net_relay *net_relay_new(struct net_loop *loop, size_t client_buffer)
+struct net_relay *net_relay_new(struct net_loop *loop, struct net_listeners *group, unsigned max_conns,
+                                size_t client_buffer)
 {
     struct net_relay *r = calloc(1, sizeof *r);
     if (!r)
         abort();
     r->loop = loop;
+    r->group = group;
+    r->max_conns = max_conns;
     r->limit = client_buffer;
     return r;
 }
@@ -134,7 +140,7 @@ int net_relay_listen(struct net_relay *r, const char *spec, char *err, size_t er
         snprintf(err, errn, "cannot listen on %s:%s: %s", o->ep.host, o->ep.port, strerror(errno));
         return -1;
     }
-    net_loop_add(r->loop, o->fd, NET_READ, output_accept, o);
+    net_listeners_add(r->group, o->fd, r->max_conns, 0, output_accept, o);
     r->nout++;
     return 0;
 }

@@ -19,8 +19,12 @@ struct net_relay_stats {
 
 struct net_relay;
 
-/* client_buffer: bytes a client may fall behind before it is dropped. */
-struct net_relay *net_relay_new(struct net_loop *loop, size_t client_buffer);
+/* Clients are accepted through the group (net/listener.h: caps, EMFILE
+ * pauses), at most max_conns per output; client_buffer: bytes a client may
+ * fall behind before it is dropped. */
+struct net_listeners;
+struct net_relay *net_relay_new(struct net_loop *loop, struct net_listeners *group, unsigned max_conns,
+                                size_t client_buffer);
 /* Listens on an output endpoint (FORMAT+listen://...). 0, or -1 with err. */
 int net_relay_listen(struct net_relay *r, const char *spec, char *err, size_t errn);
 /* Whether any client of this format is connected (formatting can be skipped). */

@@ -1,11 +1,13 @@
 /* store_sink.c: tracker updates and event lines into the store
  * (store_sink.h). */
 #include <inttypes.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/watch.h"
 #include "pipeline/store_sink.h"
 #include "store/store.h"
 #include "store/thin.h"
@@ -165,4 +167,57 @@ void store_sink_free(struct store_sink *k)
         return;
     thin_free(k->thin);
     free(k);
+}
+
+struct restore {
+    struct pipeline *p;
+    struct store *st;
+    unsigned read, restored;
+};
+
+static int restore_one(void *ctx, const struct event *e)
+{
+    struct restore *r = ctx;
+    r->read++;
+    if (r->p->det && det_restore(r->p->det, e) == 0)
+        r->restored++;
+    return 0;
+}
+
+struct latest {
+    int64_t t_ms;
+};
+
+static int on_latest(void *ctx, const struct store_position *pos)
+{
+    struct latest *l = ctx;
+    if (pos->t_ms > l->t_ms)
+        l->t_ms = pos->t_ms;
+    return 0;
+}
+
+/* Each entity an alert was raised for, last heard when the store last
+ * heard it: hearing it again soon after the restart is no new sighting. */
+static int seen_one(void *ctx, const struct store_alert *a)
+{
+    struct restore *r = ctx;
+    struct latest l = {a->t_ms};
+    r->st->ops->query_latest(r->st, a->kind, a->id, INT64_MAX, on_latest, &l);
+    watch_note_seen(r->p->watch, a->kind, a->id, l.t_ms);
+    return 0;
+}
+
+int pipeline_restore(struct pipeline *p, struct store *st, unsigned *restored)
+{
+    struct restore r = {.p = p, .st = st};
+    *restored = 0;
+    struct store_alert_filter af = {0};
+    if (st->ops->query_alerts(st, &af, seen_one, &r) != 0)
+        return -1;
+    if (!p->det)
+        return 0; /* nothing to restore into: the events stay open in the store */
+    if (store_query_open_events(st, restore_one, &r) != 0)
+        return -1;
+    *restored = r.restored;
+    return (int)r.read;
 }

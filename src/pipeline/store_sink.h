@@ -27,4 +27,13 @@ int store_sink_finish(struct store_sink *k);
 uint64_t store_sink_failures(const struct store_sink *k);
 void store_sink_free(struct store_sink *k);
 
+/* After a restart on the same store: every event the store holds open is
+ * handed to the detectors (det_restore), which rebuild the state behind it,
+ * so that when the condition ends the same event (same key, true start) is
+ * closed once; an open event whose state cannot be rebuilt is closed where
+ * it was last seen (marked closed_by_restart). Call once the sinks are in
+ * and before the first message. Returns the number of open events read, or
+ * -1 (the store's err says why); *restored gets how many were rebuilt. */
+int pipeline_restore(struct pipeline *p, struct store *st, unsigned *restored);
+
 #endif

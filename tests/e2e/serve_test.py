@@ -320,8 +320,15 @@ try:
     ok([y["id"] for y in x["events"]] == inwin and ev_port in inwin, "events?from&to: spans overlapping the window")
     st, x = get(base, "/api/v1/events?limit=1")
     ok(x["count"] == 1, "events?limit")
+    n_open = con.execute("SELECT count(*) FROM event WHERE state=1").fetchone()[0]
+    st, xo = get(base, "/api/v1/events?state=open&limit=10000")
+    st2, xc = get(base, "/api/v1/events?state=closed&limit=10000")
+    ok(st == 200 and st2 == 200 and xo["count"] == n_open
+       and all(y["state"] == "open" for y in xo["events"]) and all(y["state"] == "closed" for y in xc["events"])
+       and xo["count"] + xc["count"] == ingested_events + 3,
+       "events?state=open|closed: the open events, the closed ones, together all", f"{xo['count']} {n_open}")
     for p in ("kind=AIS_GAP", "kind=a;b", "entity=vessel", "entity=ship:1", "bbox=0,0", "from=x", "limit=100000",
-              f"from={t1}&to={t0}"):
+              f"from={t1}&to={t0}", "state=maybe", "state=OPEN"):
         bad(base, "/api/v1/events?" + p)
     st, x = get(base, "/api/v1/flights?operator=irm&departure_country=VE")
     fl = x["flights"]
@@ -477,6 +484,9 @@ try:
             break
     ok(b"event: event" in data and f'"id":{live},"event":"encounter","state":"open"'.encode() in data
        and b'"live_marker":42' in data, "stream: an event committed by a writer is pushed")
+    st, xo = get(base, "/api/v1/events?state=open")
+    ok(st == 200 and [y["id"] for y in xo["events"]][:1] == [live] and all(y["state"] == "open" for y in xo["events"]),
+       "events?state=open: the open event")
     # The writer closes it: the same row, pushed again.
     con.execute("UPDATE event SET state=0, t_end=?, seq=(SELECT max(seq) + 1 FROM event) WHERE rowid=?", (t1 + 1000, live))
     con.commit()
@@ -489,6 +499,10 @@ try:
         except socket.timeout:
             break
     ok(want in data, "stream: an event updated in place (closed) is pushed again")
+    st, xo = get(base, "/api/v1/events?state=open")
+    st2, xc = get(base, "/api/v1/events?state=closed&limit=10000")
+    ok(live not in [y["id"] for y in xo["events"]] and live in [y["id"] for y in xc["events"]],
+       "events?state: the closed event is no longer among the open ones")
     s.close()
 finally:
     stop(srv, base)

@@ -11,8 +11,8 @@ command -v sqlite3 >/dev/null || { echo "ok - store_ingest # SKIP no sqlite3 CLI
 dump() { # the stored rows, without row ids
     sqlite3 "$1" "SELECT kind,id,t,lat,lon,alt,speed,course,source FROM position ORDER BY rowid;
                   SELECT kind,id,field,value,valid_from,valid_to FROM identity ORDER BY rowid;
-                  SELECT kind,t_start,t_end,entities,lat,lon,details,evidence FROM event ORDER BY rowid;
-                  SELECT event,kind,id FROM event_entity ORDER BY rowid;"
+                  SELECT kind,t_start,t_end,entities,lat,lon,details,evidence,state,key,alert FROM event ORDER BY rowid;
+                  SELECT event,kind,id,role FROM event_entity ORDER BY rowid;"
 }
 
 "$ATALAYA" ingest --positions all --store "sqlite:$tmp/one.db" "$log" 2>"$tmp/err1"
@@ -116,6 +116,49 @@ if [ "$nev" -gt 0 ] && [ "$(dump "$tmp/a1.db" | md5sum)" = "$(dump "$tmp/a3.db" 
 else
     echo "not ok - chunked ingest: $nev events in one file, $(sqlite3 "$tmp/a3.db" "SELECT count(*) FROM event") in three; or rows differ"
 fi
+# The same input again adds no event: one row per (kind, key), updated in place.
+evdump() { sqlite3 "$1" "SELECT kind,t_start,t_end,entities,details,evidence,state,key FROM event ORDER BY rowid"; }
+before=$(evdump "$tmp/a1.db" | md5sum)
+"$ATALAYA" ingest --store "sqlite:$tmp/a1.db" "$tmp/amsa.nmea" 2>/dev/null
+if [ "$(sqlite3 "$tmp/a1.db" "SELECT count(*) FROM event")" = "$nev" ] && [ "$(evdump "$tmp/a1.db" | md5sum)" = "$before" ]; then
+    echo "ok - the same input ingested twice: the same $nev events, none added"
+else
+    echo "not ok - a second ingest of the same input: $(sqlite3 "$tmp/a1.db" "SELECT count(*) FROM event") events, was $nev"
+fi
+# query events --state: X reports for an hour and falls silent while Y goes on
+# for ten: an open gap (X still dark at the end) beside closed events.
+PYTHONPATH="$root/tests/tools" python3 - "$tmp/dark.nmea" <<'PY'
+import sys
+from ais_make import pos1
+t0 = 1700000000
+lines = [(t0 + k, pos1(211000021, 20.0, -40.0, 0.5, 0, t0 + k, "rx")) for k in range(0, 3 * 3600, 300)]
+lines += [(t0 + k, pos1(211000022, 21.0, -41.0 + k / 40000, 10.0, 90, t0 + k, "rx")) for k in range(0, 10 * 3600, 600)]
+open(sys.argv[1], "w").write("\n".join(s for _, s in sorted(lines)) + "\n")
+PY
+"$ATALAYA" ingest --store "sqlite:$tmp/dark.db" "$tmp/dark.nmea" 2>/dev/null
+nall=$(sqlite3 "$tmp/dark.db" "SELECT count(*) FROM event")
+nopen=$(sqlite3 "$tmp/dark.db" "SELECT count(*) FROM event WHERE state=1 AND kind='ais_gap'")
+qo=$("$ATALAYA" query --store "sqlite:$tmp/dark.db" --format json events --state open | grep -c '"state":"open"')
+qc=$("$ATALAYA" query --store "sqlite:$tmp/dark.db" --format json events --state closed | grep -c '"state":"closed"')
+"$ATALAYA" query --store "sqlite:$tmp/dark.db" events --state maybe >/dev/null 2>&1; rcbad=$?
+if [ "$nopen" = 1 ] && [ "$qo" = "$(sqlite3 "$tmp/dark.db" "SELECT count(*) FROM event WHERE state=1")" ] &&
+   [ $((qo + qc)) = "$nall" ] && [ "$qc" -gt 0 ] && [ "$rcbad" = 1 ]; then
+    echo "ok - query events --state open|closed ($qo open, the dark vessel's gap among them; $qc closed); --state maybe refused"
+else
+    echo "not ok - query events --state: $qo open ($nopen open gaps), $qc closed, of $nall; bad state rc $rcbad"
+fi
+# One writer: an event from the store in --format json is the line replay
+# --detect printed (closed events and, for the dark vessel, an open one).
+for pair in "amsa.nmea a1.db" "dark.nmea dark.db"; do
+    set -- $pair
+    "$ATALAYA" replay --detect "$tmp/$1" 2>/dev/null | sort >"$tmp/replay.jsonl"
+    "$ATALAYA" query --store "sqlite:$tmp/$2" --format json events | sed 's/^{"id":[0-9]*,/{/' | sort >"$tmp/query.jsonl"
+    if [ -s "$tmp/replay.jsonl" ] && cmp -s "$tmp/replay.jsonl" "$tmp/query.jsonl"; then
+        echo "ok - $1: query events --format json gives replay --detect's lines byte for byte ($(wc -l <"$tmp/query.jsonl") events, with the row id)"
+    else
+        echo "not ok - $1: query events and replay --detect differ"; diff "$tmp/replay.jsonl" "$tmp/query.jsonl" | head -4 | sed 's/^/# /'
+    fi
+done
 
 # kill -9 during a large ingest (the AMSA log twenty times over, gzip members
 # concatenated): what was committed is a prefix of a complete run, the file

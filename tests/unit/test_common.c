@@ -90,6 +90,29 @@ static void test_json_writer(void)
     buf_free(&b);
 }
 
+/* Doubles are written as the shortest decimal that reads back the same. */
+static void test_json_shortest(void)
+{
+    static const struct {
+        double v;
+        const char *want;
+    } cases[] = {{27.19, "27.19"}, {0.1, "0.1"}, {-62.205177, "-62.205177"}, {1e21, "1e+21"},
+                 {1.0 / 3.0, "0.3333333333333333"}, {5e-324, "5e-324"}, {0.1 + 0.2, "0.30000000000000004"},
+                 {100, "100"}, {-0.5, "-0.5"}, {NAN, "null"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct buf b;
+        struct jw w;
+        buf_init(&b, 16);
+        jw_init(&w, &b);
+        jw_double(&w, cases[i].v);
+        buf_putc(&b, 0);
+        CHECK_STR(b.p, cases[i].want);
+        if (isfinite(cases[i].v))
+            CHECK(strtod(b.p, NULL) == cases[i].v);
+        buf_free(&b);
+    }
+}
+
 /* The 8-byte load/store helpers agree with byte-by-byte reading. */
 static void test_bits_load_store(void)
 {
@@ -227,6 +250,7 @@ int main(void)
     RUN(test_bits_put_roundtrip);
     RUN(test_buf_numbers);
     RUN(test_json_writer);
+    RUN(test_json_shortest);
     RUN(test_bits_load_store);
     RUN(test_input_lines);
     RUN(test_time_iso);

@@ -11,15 +11,36 @@ export class HttpError extends Error {
   }
 }
 
-export async function getJson(path, params) {
+function urlOf(path, params) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params || {})) {
     if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   }
-  const url = path + (q.toString() ? '?' + q : '');
-  const r = await fetch(url, { cache: 'no-store' });
+  return path + (q.toString() ? '?' + q : '');
+}
+
+// The server tags its JSON (ETag) and answers a request naming the tag
+// with 304; 'no-cache' has the browser ask that way and hand us the copy it
+// holds, so an unchanged document costs a header, not its bytes.
+export async function getJson(path, params) {
+  const url = urlOf(path, params);
+  const r = await fetch(url, { cache: 'no-cache' });
   if (!r.ok) throw new HttpError(url, r.status);
   return r.json();
+}
+
+// For polling: the document, or null when it has not changed since this
+// page last read it (same ETag), so nothing is parsed or redrawn.
+const seenTags = new Map();
+export async function getJsonIfChanged(path, params) {
+  const url = urlOf(path, params);
+  const r = await fetch(url, { cache: 'no-cache' });
+  if (!r.ok) throw new HttpError(url, r.status);
+  const tag = r.headers.get('etag');
+  if (tag && seenTags.get(url) === tag) return null;
+  const doc = await r.json();
+  if (tag) seenTags.set(url, tag);
+  return doc;
 }
 
 // {mode: 'store', span: {from, to}} or {mode: 'live'}. Anything but a 404 on
@@ -42,6 +63,8 @@ export async function detect() {
 // ICAO address (lower-case hex) for aircraft.
 export const store = {
   timespan: () => getJson('api/v1/timespan'),
+  // null while the store has not grown.
+  timespanIfChanged: () => getJsonIfChanged('api/v1/timespan'),
   // The API answers at most 10,000 entities (and 1,000 unless asked).
   entities: (at, limit) => getJson('api/v1/entities', { at, limit: limit || 10000 }),
   entity: (kind, id) => getJson(`api/v1/entity/${kind}/${encodeURIComponent(id)}`),
@@ -52,8 +75,14 @@ export const store = {
   search: (q, limit) => getJson('api/v1/search', { q, limit }),
 };
 
-// Live: the two snapshot documents the tracker renders once a second.
+// Live: the two snapshot documents the tracker renders once a second; null
+// when neither changed since the last call.
+const lastLive = { air: null, sea: null };
 export async function livePicture() {
-  const [air, sea] = await Promise.all([getJson('data/aircraft.json'), getJson('data/vessels.json')]);
-  return { air, sea };
+  const [air, sea] = await Promise.all([getJsonIfChanged('data/aircraft.json'),
+    getJsonIfChanged('data/vessels.json')]);
+  if (!air && !sea) return null;
+  if (air) lastLive.air = air;
+  if (sea) lastLive.sea = sea;
+  return { air: lastLive.air, sea: lastLive.sea };
 }

@@ -152,7 +152,8 @@ function showLive(doc) {
 async function liveLoop() {
   if (Date.now() - lastSnapshot > 3000) {
     try {
-      showLive(await livePicture());
+      const doc = await livePicture();
+      if (doc) showLive(doc);
     } catch (e) {
       setStatus('no data: ' + e.message);
     }
@@ -218,12 +219,18 @@ function storeStream() {
   });
 }
 
+// Without a stream, the picture and the event list follow the store by
+// polling; only a change of its span (ETag of /timespan) makes the page ask
+// for them again. With one, its snapshots and rows already keep them.
 async function storePoll() {
   try {
-    timeline.setSpan(await store.timespan());
-    if (timeline.get() === null && !timeline.isPlaying()) {
-      await loadAt(null);
-      await events.load();
+    const span = await store.timespanIfChanged();
+    if (span) {
+      timeline.setSpan(span);
+      if (!streaming && timeline.get() === null && !timeline.isPlaying()) {
+        await loadAt(null);
+        await events.load();
+      }
     }
   } catch (e) {
     if (!(e instanceof HttpError)) setStatus('server unreachable');
