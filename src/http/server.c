@@ -225,6 +225,7 @@ static bool maybe_gzip(struct MHD_Connection *c, const char *ctype, struct buf *
 
 static enum MHD_Result serve_doc(struct http_server *s, struct MHD_Connection *c, enum http_doc doc)
 {
+    atomic_fetch_add(&s->counters.doc_reads[doc], 1);
     pthread_mutex_lock(&s->lock);
     struct http_snap *snap = s->docs[doc];
     if (snap)
@@ -572,6 +573,8 @@ void http_refresh(struct http_server *s, int64_t now_ms)
     }
     for (int d = 0; d < HTTP_DOC_COUNT; d++) {
         if (data_fresh && !s->live.trk && (d == HTTP_DOC_AIRCRAFT || d == HTTP_DOC_VESSELS))
+            continue;
+        if (!http_live_due(&s->live, (enum http_doc)d, now_ms))
             continue;
         struct http_snap *snap = malloc(sizeof *snap);
         if (!snap)
