@@ -10,7 +10,7 @@
 -include config.mk
 
 CC      ?= cc
-MODULES := common ais modes ref track sim store detect net http
+MODULES := common ais aisdemod modes ref track sim store detect net http
 MODULES := $(foreach m,$(MODULES),$(if $(wildcard src/$(m)/*.c),$(m)))
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 

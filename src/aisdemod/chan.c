@@ -1,0 +1,274 @@
+/* chan.c: one AIS channel at ~5 samples per symbol: burst search and
+ * demodulation.
+ *
+ * Search. GMSK with modulation index 1/2 turns the carrier phase by about
+ * +-90 degrees per symbol, so the sign of Im(y(t) conj(y(t - T))) between
+ * two symbol boundaries is the symbol's level; NRZI makes the bit "level
+ * unchanged". NPHASE searchers read the boundaries at timing phases T /
+ * NPHASE apart, each shifting its bits into a register, and a burst is a
+ * register ending in the last 16 bits of the training sequence (two errors
+ * allowed) and the start flag 01111110.
+ *
+ * Demodulation. The symbols are re-read around the searcher's timing at a
+ * few offsets; the first reading whose frame passes the CRC wins:
+ *  - coherent: the carrier offset w comes from the squared differential
+ *    products over training and flag (each is ~ -exp(2jw) whatever the
+ *    data), the phase from the training, and then y_k exp(-j(wk + theta))
+ *    (-j)^k is real with sign s_k, tracked by a decision-directed PLL; the
+ *    NRZI bit is s_k == s_(k-2) (Laurent's main pulse: GMSK as offset QPSK).
+ *  - non-coherent: the differential detector of the search with w removed.
+ * Samples are held from HISTORY before the slowest searcher (the training
+ * is read backwards from the flag) to LOOKAHEAD past it (a 5-slot burst).
+ */
+#include "aisdemod/aisd_int.h"
+
+#include <complex.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+
+#define NPHASE 4
+#define PRE_SYMBOLS 32     /* training 24 + start flag 8, read back from the flag's end */
+#define MAX_RAW_BITS ((AISD_MAX_PAYLOAD_BITS + 16) * 6 / 5 + 8)
+#define MAX_FRAME_BITS (AISD_MAX_PAYLOAD_BITS + 16 + 8)
+
+struct searcher {
+    double t;            /* next symbol boundary, channel sample index */
+    float complex prev;  /* the sample at the previous boundary */
+    int level;
+    uint32_t sr;
+};
+
+struct aisd_chan {
+    char letter;
+    bool coherent;
+    double sps;
+    float complex *x;    /* x[0] is channel sample `base` */
+    size_t len, cap;
+    uint64_t base;
+    double history, lookahead; /* in samples */
+    struct searcher s[NPHASE];
+    double busy_until;   /* a burst was decoded up to here: no search triggers before */
+    double fail_at;      /* the last candidate that failed: its neighbours are the same */
+    uint8_t raw[MAX_RAW_BITS + 8];
+    uint8_t payload[AISD_MAX_PAYLOAD_BITS / 8 + 1];
+};
+
+struct aisd_chan *aisd_chan_new(double rate, char letter, bool coherent)
+{
+    struct aisd_chan *c = xcalloc(1, sizeof *c);
+    c->letter = letter;
+    c->coherent = coherent;
+    c->sps = rate / AISD_BAUD;
+    c->history = (PRE_SYMBOLS + 4) * c->sps + 4;
+    c->lookahead = (MAX_RAW_BITS + 16) * c->sps + 4;
+    c->cap = (size_t)(c->history + c->lookahead) + (1u << 15);
+    c->x = xcalloc(c->cap, sizeof *c->x);
+    for (int p = 0; p < NPHASE; p++) {
+        c->s[p].t = c->history + p * c->sps / NPHASE;
+        c->s[p].level = 1;
+    }
+    c->busy_until = c->fail_at = -1e30;
+    return c;
+}
+
+void aisd_chan_free(struct aisd_chan *c)
+{
+    if (!c)
+        return;
+    free(c->x);
+    free(c);
+}
+
+/* Linear interpolation at channel sample index t (inside the held window). */
+static inline float complex at(const struct aisd_chan *c, double t)
+{
+    double r = t - (double)c->base;
+    if (r < 0)
+        r = 0;
+    size_t i = (size_t)r;
+    if (i + 1 >= c->len)
+        return c->len ? c->x[c->len - 1] : 0;
+    float f = (float)(r - (double)i);
+    return c->x[i] + f * (c->x[i + 1] - c->x[i]);
+}
+
+/* (-j)^k for any integer k. */
+static inline float complex mj_pow(long k)
+{
+    static const float complex t[4] = {1, -I, -1, I};
+    return t[((k % 4) + 4) % 4];
+}
+
+/* HDLC after the start flag: de-stuffs raw bits into c->raw until the end
+ * flag. Returns the frame length in bits on the end flag, -1 before it,
+ * -2 when the frame is impossible (too long). */
+struct destuff {
+    unsigned n, ones;
+};
+static inline int destuff_bit(struct aisd_chan *c, struct destuff *d, unsigned b)
+{
+    if (b) {
+        c->raw[d->n++] = 1;
+        if (++d->ones == 6)
+            return d->n >= 7 ? (int)(d->n - 7) : -2;
+    } else {
+        if (d->ones != 5)
+            c->raw[d->n++] = 0;
+        d->ones = 0;
+    }
+    return d->n > MAX_FRAME_BITS ? -2 : -1;
+}
+
+/* One reading of the burst whose start flag ends at boundary t0 + tau.
+ * Returns the payload length in bits (payload in c->payload), or < 0. */
+static int read_burst(struct aisd_chan *c, double t0, bool coherent, double *power, double *omega,
+                      struct aisd_stats *st)
+{
+    double end = (double)c->base + (double)c->len - 2;
+    float complex y[PRE_SYMBOLS + 1];
+    for (int k = 0; k <= PRE_SYMBOLS; k++)
+        y[k] = at(c, t0 - (PRE_SYMBOLS - k) * c->sps); /* y[PRE_SYMBOLS] is the flag's end */
+    /* Carrier offset: each -d^2 ~ exp(2jw), whatever the symbol. */
+    float complex acc = 0;
+    for (int k = 1; k <= PRE_SYMBOLS; k++) {
+        float complex d = y[k] * conjf(y[k - 1]);
+        acc -= d * d;
+    }
+    float w = cabsf(acc) > 0 ? cargf(acc) / 2 : 0;
+    float complex rot = cexpf(-I * w), r = 1;
+    struct destuff ds = {0, 0};
+    double pw = 0;
+    unsigned nsym = 0;
+    int rc = -1;
+    if (coherent) {
+        /* Phase from training and flag: z_k^2 ~ exp(2j theta). */
+        float complex z[PRE_SYMBOLS + 1], a2 = 0;
+        for (int k = 0; k <= PRE_SYMBOLS; k++) {
+            z[k] = y[k] * r * mj_pow(k);
+            r *= rot;
+            a2 += z[k] * z[k];
+        }
+        float complex ph = cabsf(a2) > 0 ? cexpf(-I * cargf(a2) / 2) : 1;
+        int s2 = crealf(z[PRE_SYMBOLS - 1] * ph) >= 0 ? 1 : -1;
+        int s1 = crealf(z[PRE_SYMBOLS] * ph) >= 0 ? 1 : -1;
+        float dw = 0;
+        long k = PRE_SYMBOLS + 1;
+        for (double t = t0 + c->sps; rc == -1 && t < end; t += c->sps, k++) {
+            float complex v = at(c, t);
+            pw += crealf(v * conjf(v));
+            nsym++;
+            float complex zz = v * r * mj_pow(k) * ph;
+            r *= rot;
+            int s = crealf(zz) >= 0 ? 1 : -1;
+            float mag = cabsf(zz);
+            if (mag > 0) {
+                /* Decision-directed PLL, second order (phase and residual frequency). */
+                float e = cimagf(zz) * (float)s / mag;
+                dw += 0.008f * e;
+                ph *= cexpf(-I * (0.3f * e + dw));
+            }
+            rc = destuff_bit(c, &ds, s == s2);
+            s2 = s1;
+            s1 = s;
+        }
+    } else {
+        int lvl = cimagf(y[PRE_SYMBOLS] * conjf(y[PRE_SYMBOLS - 1]) * rot) >= 0 ? 1 : -1;
+        float complex prev = y[PRE_SYMBOLS];
+        for (double t = t0 + c->sps; rc == -1 && t < end; t += c->sps) {
+            float complex v = at(c, t);
+            pw += crealf(v * conjf(v));
+            nsym++;
+            int l = cimagf(v * conjf(prev) * rot) >= 0 ? 1 : -1;
+            rc = destuff_bit(c, &ds, l == lvl);
+            lvl = l;
+            prev = v;
+        }
+    }
+    if (rc < 0)
+        return -1;
+    int n = aisd_hdlc_unpack(c->raw, (unsigned)rc, c->payload);
+    if (n == -2 && st)
+        st->bad_length++;
+    *power = nsym ? pw / nsym : 0;
+    *omega = w;
+    return n;
+}
+
+static bool try_burst(struct aisd_chan *c, double t0, struct aisd_stats *st, aisd_found_cb cb, void *ctx)
+{
+    static const double taus[] = {0, -0.2, 0.2, -0.4, 0.4};
+    st->candidates++;
+    for (size_t i = 0; i < sizeof taus / sizeof taus[0]; i++) {
+        for (int m = c->coherent ? 0 : 1; m < 2; m++) {
+            double t = t0 + taus[i] * c->sps, power, omega;
+            int n = read_burst(c, t, m == 0, &power, &omega, i == 0 && m == 1 ? st : NULL);
+            if (n <= 0)
+                continue;
+            struct aisd_found f = {.bits = c->payload, .nbits = (unsigned)n, .at = t, .power = power,
+                                   .omega = omega, .coherent = m == 0};
+            /* The end flag is at least nbits + 16 + 8 symbols on. */
+            c->busy_until = t + (n + 16 + 8) * c->sps;
+            cb(ctx, &f);
+            return true;
+        }
+    }
+    st->crc_fail++;
+    return false;
+}
+
+void aisd_chan_push(struct aisd_chan *c, const float *i, const float *q, size_t n)
+{
+    if (c->len + n > c->cap) {
+        /* Drop what every searcher has passed, less the history. */
+        double tmin = c->s[0].t;
+        for (int p = 1; p < NPHASE; p++)
+            if (c->s[p].t < tmin)
+                tmin = c->s[p].t;
+        double keep_from = tmin - c->history - c->sps;
+        size_t drop = keep_from > (double)c->base ? (size_t)(keep_from - (double)c->base) : 0;
+        if (drop > c->len)
+            drop = c->len;
+        memmove(c->x, c->x + drop, (c->len - drop) * sizeof *c->x);
+        c->len -= drop;
+        c->base += drop;
+        if (c->len + n > c->cap) {
+            c->cap = (c->len + n) * 2;
+            c->x = xrealloc(c->x, c->cap * sizeof *c->x);
+        }
+    }
+    for (size_t k = 0; k < n; k++)
+        c->x[c->len + k] = i[k] + I * q[k];
+    c->len += n;
+}
+
+void aisd_chan_run(struct aisd_chan *c, bool final, struct aisd_stats *st, aisd_found_cb cb, void *ctx)
+{
+    double limit = (double)c->base + (double)c->len - 2 - (final ? 0 : c->lookahead);
+    for (;;) {
+        /* Advance the searcher that is furthest behind, so that candidates
+         * come in time order across phases. */
+        int p = 0;
+        for (int k = 1; k < NPHASE; k++)
+            if (c->s[k].t < c->s[p].t)
+                p = k;
+        struct searcher *s = &c->s[p];
+        if (s->t >= limit)
+            break;
+        float complex v = at(c, s->t);
+        int l = cimagf(v * conjf(s->prev)) >= 0 ? 1 : -1;
+        s->sr = s->sr << 1 | (l == s->level);
+        s->level = l;
+        s->prev = v;
+        double t = s->t;
+        s->t += c->sps;
+        if ((s->sr & 0xFF) != 0x7E || __builtin_popcount((s->sr ^ 0x55557Eu) & 0xFFFF00u) > 2)
+            continue;
+        if (t < c->busy_until || fabs(t - c->fail_at) < 0.75 * c->sps)
+            continue;
+        if (!try_burst(c, t, st, cb, ctx))
+            c->fail_at = t;
+    }
+}
