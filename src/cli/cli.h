@@ -4,9 +4,11 @@
 #define ATALAYA_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum decode_input { IN_AUTO, IN_NMEA, IN_AVR, IN_BEAST, IN_SBS, IN_IQ };
-enum decode_format { OUT_JSON, OUT_CSV, OUT_AVR, OUT_BEAST, OUT_NONE };
+enum decode_format { OUT_JSON, OUT_CSV, OUT_AVR, OUT_BEAST, OUT_NONE, OUT_NMEA };
+enum decode_band { BAND_1090, BAND_AIS };
 
 /* Options of `atalaya decode`, parsed once by cmd_decode.c. */
 struct decode_opts {
@@ -19,6 +21,10 @@ struct decode_opts {
     double ref_lat, ref_lon; /* Mode S surface/local CPR reference */
     bool have_ref;
     bool fix2;           /* Mode S: 2-bit error correction (off by default) */
+    enum decode_band band;   /* IQ: 1090 MHz Mode S (default) or AIS at 162 MHz */
+    bool ais_noncoherent;    /* AIS IQ: differential detector only (slow machines) */
+    const char *start_time;  /* AIS IQ: time of the first sample (NULL: the epoch) */
+    const char *rtltcp;      /* IQ from an rtl_tcp server: "HOST:PORT?freq=..." (NULL: files) */
     struct in_file **in; /* opened by cmd_decode: the FILE arguments, or stdin */
     int nin;
 };
@@ -29,6 +35,14 @@ struct in_file;
  * 0, or 2 when an input could not be read to its end. */
 int decode_ais_main(const struct decode_opts *o);
 int decode_modes_main(const struct decode_opts *o);
+int decode_aisiq_main(const struct decode_opts *o);
+
+/* One NMEA line through AIS framing and decoding, appended to out as the
+ * --format asks (nmea: the line itself, when it framed). */
+struct ais_ctx;
+struct buf;
+void decode_ais_line(struct ais_ctx *ctx, struct buf *out, const struct decode_opts *o, const char *line,
+                     size_t len, bool overlong);
 
 /* Guesses the input format from the first bytes of a stream. */
 enum decode_input decode_sniff(const unsigned char *p, long n);

@@ -15,11 +15,17 @@ static void decode_usage(FILE *f)
     fprintf(f,
             "usage: atalaya decode [OPTIONS] [FILE...]   (stdin when no FILE; .gz and .zst read as is)\n"
             "  --input auto|nmea|avr|beast|sbs|iq   input format (default auto)\n"
-            "  --format json|csv|avr|beast|none     output (default json; none = decode only)\n"
+            "  --input iq+rtltcp://HOST:PORT?freq=HZ&rate=SPS&gain=DB&ppm=N&agc=1\n"
+            "                                       IQ from an rtl_tcp server (reconnects)\n"
+            "  --format json|csv|avr|beast|nmea|none output (default json; none = decode only)\n"
             "  --stats                              counters to stderr at the end\n"
             "  -u, --unscaled                       AIS: raw integer fields, as gpsdecode -u\n"
-            "  --sample-rate 2.0|2.4                IQ: MS/s (default 2.4)\n"
-            "  --iq-format uc8|sc16                 IQ: sample format (default uc8)\n"
+            "  --band 1090|ais                      IQ: Mode S (default) or AIS (162 MHz centre)\n"
+            "  --sample-rate 2.0|2.4                IQ: MS/s (default 2.4; AIS 96k..12.5M, default 288k)\n"
+            "  --iq-format uc8|sc16                 IQ: sample format (default uc8; AIS also cs8, cf32,\n"
+            "                                       fm16 = rtl_fm audio; WAV files read their header)\n"
+            "  --ais-demod coherent|noncoherent     AIS IQ: detector (default coherent)\n"
+            "  --start-time TIME                    AIS IQ: time of the first sample (default the epoch)\n"
             "  --ref-lat DEG --ref-lon DEG          Mode S: receiver position for surface/local CPR\n"
             "  --fix2                               Mode S: also correct 2-bit errors in DF17/18\n");
 }
@@ -106,13 +112,15 @@ enum decode_input decode_sniff(const unsigned char *p, long n)
 int cmd_decode(int argc, char **argv)
 {
     static const char *const inputs[] = {"auto", "nmea", "avr", "beast", "sbs", "iq"};
-    static const char *const formats[] = {"json", "csv", "avr", "beast", "none"};
+    static const char *const formats[] = {"json", "csv", "avr", "beast", "none", "nmea"};
     static const struct option longopts[] = {
         {"input", required_argument, 0, 'i'},     {"format", required_argument, 0, 'f'},
         {"stats", no_argument, 0, 's'},           {"unscaled", no_argument, 0, 'u'},
         {"sample-rate", required_argument, 0, 'r'}, {"iq-format", required_argument, 0, 'q'},
         {"ref-lat", required_argument, 0, 'A'},   {"ref-lon", required_argument, 0, 'O'},
         {"fix2", no_argument, 0, '2'},            {"help", no_argument, 0, 'h'},
+        {"band", required_argument, 0, 'B'},      {"ais-demod", required_argument, 0, 'D'},
+        {"start-time", required_argument, 0, 'T'},
         {0, 0, 0, 0},
     };
     struct decode_opts o = {.input = IN_AUTO, .format = OUT_JSON};
@@ -121,6 +129,11 @@ int cmd_decode(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "i:f:suh", longopts, NULL)) != -1) {
         switch (c) {
         case 'i':
+            if (!strncmp(optarg, "iq+rtltcp://", 12)) {
+                o.input = IN_IQ;
+                o.rtltcp = optarg + 12;
+                break;
+            }
             if ((c = parse_enum(optarg, inputs, 6)) < 0) {
                 fprintf(stderr, "atalaya decode: unknown --input '%s'\n", optarg);
                 return 1;
@@ -128,7 +141,7 @@ int cmd_decode(int argc, char **argv)
             o.input = (enum decode_input)c;
             break;
         case 'f':
-            if ((c = parse_enum(optarg, formats, 5)) < 0) {
+            if ((c = parse_enum(optarg, formats, 6)) < 0) {
                 fprintf(stderr, "atalaya decode: unknown --format '%s'\n", optarg);
                 return 1;
             }
@@ -141,6 +154,21 @@ int cmd_decode(int argc, char **argv)
         case 'A': o.ref_lat = atof(optarg); have_lat = 1; break;
         case 'O': o.ref_lon = atof(optarg); have_lon = 1; break;
         case '2': o.fix2 = true; break;
+        case 'B':
+            if (strcmp(optarg, "1090") && strcmp(optarg, "ais")) {
+                fprintf(stderr, "atalaya decode: --band is 1090 or ais\n");
+                return 1;
+            }
+            o.band = strcmp(optarg, "ais") ? BAND_1090 : BAND_AIS;
+            break;
+        case 'D':
+            if (strcmp(optarg, "coherent") && strcmp(optarg, "noncoherent")) {
+                fprintf(stderr, "atalaya decode: --ais-demod is coherent or noncoherent\n");
+                return 1;
+            }
+            o.ais_noncoherent = !strcmp(optarg, "noncoherent");
+            break;
+        case 'T': o.start_time = optarg; break;
         case 'h': decode_usage(stdout); return 0;
         default: decode_usage(stderr); return 1;
         }
@@ -150,6 +178,15 @@ int cmd_decode(int argc, char **argv)
         return 1;
     }
     o.have_ref = have_lat && have_lon;
+    if (o.rtltcp) {
+        if (argc > optind) {
+            fprintf(stderr, "atalaya decode: an rtl_tcp input takes no FILE\n");
+            return 1;
+        }
+        return o.band == BAND_AIS ? decode_aisiq_main(&o) : decode_modes_main(&o);
+    }
+    if (o.band == BAND_AIS && o.input == IN_AUTO)
+        o.input = IN_IQ;
     int nfiles = argc - optind;
     o.nin = nfiles ? nfiles : 1;
     o.in = calloc((size_t)o.nin, sizeof *o.in);
@@ -169,7 +206,9 @@ int cmd_decode(int argc, char **argv)
         ssize_t n = in_peek(o.in[0], &p, 8192);
         o.input = decode_sniff(p, n > 0 ? n : 0);
     }
-    rc = o.input == IN_NMEA ? decode_ais_main(&o) : decode_modes_main(&o);
+    rc = o.input == IN_NMEA                      ? decode_ais_main(&o)
+         : o.input == IN_IQ && o.band == BAND_AIS ? decode_aisiq_main(&o)
+                                                  : decode_modes_main(&o);
 out:
     for (int i = 0; i < o.nin; i++)
         in_close(o.in[i]);

@@ -3,11 +3,14 @@
  * the truth of what happened (src/sim/sim.h; docs/scenario-format.md). */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "aisdemod/aisdemod.h"
+#include "sim/ais_iq.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
 
@@ -16,13 +19,25 @@ static void usage(FILE *f)
     fputs("usage: atalaya simulate SCENARIO.json [--ais FILE] [--modes FILE]\n"
           "                        [--modes-format beast|avr] [--truth FILE] [--seed N]\n"
           "                        [--hours H] [--stats]\n"
+          "                        [--ais-iq FILE --sample-rate R [--iq-format F] [--snr DB]\n"
+          "                         [--noise-db DB] [--ppm P] [--ais-iq-truth FILE]]\n"
           "  --ais FILE           AIS as !AIVDM sentences with NMEA 4.10 tag blocks (s:, c:)\n"
           "  --modes FILE         Mode S frames (Beast binary by default, 12 MHz counter)\n"
           "  --modes-format F     beast (default) or avr\n"
           "  --truth FILE         JSON lines: behaviours, meetings, flights, port calls\n"
           "  --seed N             background traffic and timing jitter (default 1)\n"
           "  --hours H            stop after H hours (default: the scenario's duration)\n"
-          "  --stats              counts to stderr\n",
+          "  --stats              counts to stderr\n"
+          "  --ais-iq FILE        AIS as a dongle at 162.000 MHz records it: GMSK bursts on\n"
+          "                       A (-25 kHz) and B (+25 kHz) in white noise\n"
+          "  --sample-rate R      I/Q rate (default 288k; e.g. 1.536M, 2.4M)\n"
+          "  --iq-format F        cu8 (default), cs8, cs16 or cf32\n"
+          "  --snr DB             every burst at this Es/N0 (default: from distance,\n"
+          "                       -15 dBFS at 1 NM, -20 dB per decade)\n"
+          "  --noise-db DB        noise power in 9.6 kHz, dBFS (default -55)\n"
+          "  --ppm P              the receiver's frequency error (162 Hz per ppm)\n"
+          "  --ais-iq-truth FILE  JSON lines, one per burst (time, sample, channel, level,\n"
+          "                       SNR, collided, payload)\n",
           f);
 }
 
@@ -36,6 +51,35 @@ static FILE *open_out(const char *path)
     return f;
 }
 
+static int on_ais_heard(void *ctx, int64_t t_ms, char channel, const uint8_t *bits, unsigned nbits,
+                        const struct sim_receiver *rx, double dist_nm)
+{
+    return sim_ais_iq_burst(ctx, t_ms, channel, bits, nbits, rx->id, dist_nm);
+}
+
+/* --ais-iq: the I/Q writer hooked to every message heard. */
+static int setup_iq(const struct sim_scenario *sc, uint64_t seed, const char *iq, const char *iq_truth,
+                    const char *rate, const char *format, struct sim_ais_iq_cfg *c, struct sim_ais_iq **w,
+                    FILE **f, FILE **t, struct sim_outputs *out)
+{
+    struct aisd_cfg dc;
+    char err[160];
+    if (aisd_parse_cfg(rate, format, &dc, err, sizeof err) || dc.format == AISD_FM16) {
+        fprintf(stderr, "atalaya simulate: %s\n", dc.format == AISD_FM16 ? "--iq-format fm16 is a decode input only" : err);
+        return -1;
+    }
+    c->rate = dc.sample_rate;
+    c->format = dc.format;
+    c->seed = seed;
+    c->start_ms = sc->start;
+    if (!(*f = open_out(iq)) || (iq_truth && !(*t = open_out(iq_truth))))
+        return -1;
+    *w = sim_ais_iq_new(c, *f, *t);
+    out->ais_heard = on_ais_heard;
+    out->ais_heard_ctx = *w;
+    return 0;
+}
+
 int cmd_simulate(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -43,9 +87,15 @@ int cmd_simulate(int argc, char **argv)
         {"modes-format", required_argument, NULL, 'f'},
         {"truth", required_argument, NULL, 't'}, {"seed", required_argument, NULL, 's'},
         {"hours", required_argument, NULL, 'H'}, {"stats", no_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},        {"ais-iq", required_argument, NULL, 'I'},
+        {"sample-rate", required_argument, NULL, 'R'}, {"iq-format", required_argument, NULL, 'F'},
+        {"snr", required_argument, NULL, 'N'},   {"noise-db", required_argument, NULL, 'n'},
+        {"ppm", required_argument, NULL, 'P'},   {"ais-iq-truth", required_argument, NULL, 'X'},
+        {NULL, 0, NULL, 0},
     };
     const char *ais = NULL, *modes = NULL, *truth = NULL;
+    const char *iq = NULL, *iq_truth = NULL, *iq_rate = NULL, *iq_format = NULL;
+    struct sim_ais_iq_cfg iqc = {.snr_db = NAN, .noise_db = -55};
     bool avr = false, stats = false;
     uint64_t seed = 1;
     double hours = -1;
@@ -79,6 +129,21 @@ int cmd_simulate(int argc, char **argv)
                 return 1;
             }
             break;
+        case 'I': iq = optarg; break;
+        case 'X': iq_truth = optarg; break;
+        case 'R': iq_rate = optarg; break;
+        case 'F': iq_format = optarg; break;
+        case 'N':
+        case 'n':
+        case 'P': {
+            double v = strtod(optarg, &end);
+            if (*end || end == optarg || !isfinite(v)) {
+                fprintf(stderr, "atalaya simulate: --snr, --noise-db and --ppm take a number\n");
+                return 1;
+            }
+            *(c == 'N' ? &iqc.snr_db : c == 'n' ? &iqc.noise_db : &iqc.ppm) = v;
+            break;
+        }
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 1;
         }
@@ -98,6 +163,10 @@ int cmd_simulate(int argc, char **argv)
         sc.end = sc.start + (int64_t)(hours * 3600000.0);
     int rc = 0;
     struct sim_outputs out = {.ais = open_out(ais), .modes = open_out(modes), .avr = avr};
+    struct sim_ais_iq *iqw = NULL;
+    FILE *iqf = NULL, *iqt = NULL;
+    if (iq && setup_iq(&sc, seed, iq, iq_truth, iq_rate, iq_format, &iqc, &iqw, &iqf, &iqt, &out))
+        rc = 2;
     FILE *tf = open_out(truth);
     if ((ais && !out.ais) || (modes && !out.modes) || (truth && !tf))
         rc = 2;
@@ -105,6 +174,11 @@ int cmd_simulate(int argc, char **argv)
         rc = 2;
     struct sim_counts n;
     if (rc == 0 && sim_generate(&sc, seed, &out, &n))
+        rc = 2;
+    if (rc == 0 && iqw && sim_ais_iq_finish(iqw, sc.end))
+        rc = 2;
+    sim_ais_iq_free(iqw);
+    if ((iqf && fclose(iqf) != 0) || (iqt && fclose(iqt) != 0))
         rc = 2;
     FILE *fs[] = {out.ais, out.modes, tf};
     for (int i = 0; i < 3; i++)

@@ -49,6 +49,7 @@ static void on_frame(void *ctx, struct modes_frame *f)
             modes_write_beast(&l->out, f);
         break;
     case OUT_NONE:
+    case OUT_NMEA:
     case OUT_JSON:
     case OUT_CSV: {
         if (!ok)
@@ -145,8 +146,8 @@ static int run_iq(struct loop *l)
 
 int decode_modes_main(const struct decode_opts *o)
 {
-    if (o->format == OUT_CSV) {
-        fprintf(stderr, "atalaya decode: --format csv is for AIS; Mode S prints json, avr or beast\n");
+    if (o->format == OUT_CSV || o->format == OUT_NMEA) {
+        fprintf(stderr, "atalaya decode: --format csv and nmea are for AIS; Mode S prints json, avr or beast\n");
         return 1;
     }
     if (o->input == IN_SBS && (o->format == OUT_AVR || o->format == OUT_BEAST)) {

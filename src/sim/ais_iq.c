@@ -127,6 +127,8 @@ struct sim_ais_iq {
     struct pending *pend;
     size_t npend, cappend;
     uint64_t bursts;
+    uint32_t last_mmsi;
+    double last_slot;
     uint8_t *obuf;
     struct buf tb;
     int err;
@@ -240,8 +242,15 @@ int sim_ais_iq_burst(struct sim_ais_iq *w, int64_t t_ms, char channel, const uin
 {
     if (t_ms < w->cfg.start_ms || nbits > AISD_MAX_PAYLOAD_BITS)
         return w->err ? -1 : 0;
-    /* Bursts start on their slot's boundary: two ships in one slot collide. */
+    /* Bursts start on their slot's boundary: two ships in one slot collide.
+     * One ship's messages at one instant (type 24 parts A and B) take
+     * consecutive slots, as a transmitter would. */
     double slot = floor((t_ms - w->cfg.start_ms) / SLOT_MS);
+    uint32_t mmsi = nbits >= 38 ? (uint32_t)bits_u(bits, 8, 30) : 0;
+    if (mmsi == w->last_mmsi && slot <= w->last_slot)
+        slot = w->last_slot + 1;
+    w->last_mmsi = mmsi;
+    w->last_slot = slot;
     uint64_t start = (uint64_t)llround(slot * SLOT_MS * w->cfg.rate / 1000.0);
     if (start < w->pos)
         start = w->pos;

@@ -18,6 +18,11 @@ struct sim_outputs {
     FILE *ais;    /* NULL: AIS not written (still simulated) */
     FILE *modes;  /* NULL: Mode S not written */
     bool avr;     /* Mode S as AVR text instead of Beast */
+    /* Every AIS message a receiver heard (for I/Q output, sim/ais_iq.h);
+     * returns 0, or -1 to stop on a write error. NULL: none. */
+    int (*ais_heard)(void *ctx, int64_t t_ms, char channel, const uint8_t *bits, unsigned nbits,
+                     const struct sim_receiver *rx, double dist_nm);
+    void *ais_heard_ctx;
 };
 
 struct sim_counts {

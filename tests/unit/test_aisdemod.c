@@ -163,11 +163,11 @@ static void test_noisy(void)
 {
     for (int m = 0; m < 2; m++) {
         struct got g;
-        run_case(288000, AISD_CU8, (enum aisd_mode)m, 12, 1 << 16, &g);
+        run_case(288000, AISD_CU8, (enum aisd_mode)m, 16, 1 << 16, &g);
         CHECK_EQ_INT(g.n, 2);
     }
     struct got g;
-    run_case(1536000, AISD_CS16, AISD_COHERENT, 10, 77777, &g);
+    run_case(1536000, AISD_CS16, AISD_COHERENT, 14, 77777, &g);
     CHECK_EQ_INT(g.n, 2);
 }
 
