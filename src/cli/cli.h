@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum decode_input { IN_AUTO, IN_NMEA, IN_AVR, IN_BEAST, IN_SBS, IN_IQ };
 enum decode_format { OUT_JSON, OUT_CSV, OUT_AVR, OUT_BEAST, OUT_NONE, OUT_NMEA };
@@ -43,6 +44,13 @@ struct ais_ctx;
 struct buf;
 void decode_ais_line(struct ais_ctx *ctx, struct buf *out, const struct decode_opts *o, const char *line,
                      size_t len, bool overlong);
+
+/* The rtl_tcp client for o->rtltcp with the band's defaults (def_rate
+ * when --sample-rate is absent); *rate is the rate the server was asked
+ * for. NULL after an error message. */
+struct rtltcp_client;
+struct rtltcp_client *decode_rtltcp_open(const struct decode_opts *o, uint32_t def_freq, double def_rate,
+                                         double *rate);
 
 /* Guesses the input format from the first bytes of a stream. */
 enum decode_input decode_sniff(const unsigned char *p, long n);

@@ -12,6 +12,8 @@
 #include "common/buf.h"
 #include "common/input.h"
 #include "common/timeparse.h"
+#include "net/loop.h"
+#include "net/rtltcp.h"
 
 #define OUT_BLOCK (1u << 16)
 
@@ -89,11 +91,48 @@ static int skip_wav(struct in_file *f, struct aisd_cfg *cfg)
     return in_read(f, skip, (size_t)off) == off ? 0 : 1;
 }
 
+struct live {
+    struct aisd *d;
+    struct aisiq *a;
+};
+
+static void on_samples(void *ctx, const uint8_t *p, size_t n)
+{
+    struct live *l = ctx;
+    aisd_feed(l->d, p, n, on_msg, l->a);
+}
+
+/* Live: each read's messages go out at once. Ends when the client gives up. */
+static int run_rtltcp(struct aisiq *a, const struct aisd_cfg *cfg, struct rtltcp_client *cl)
+{
+    struct live l = {aisd_new(cfg), a};
+    while (!a->write_error && rtltcp_client_read(cl, on_samples, &l))
+        if (a->out.len && buf_flush(&a->out, stdout) == 0)
+            fflush(stdout);
+    aisd_flush(l.d, on_msg, a);
+    if (a->o->stats) {
+        aisd_print_stats(l.d, stderr);
+        rtltcp_print_stats(cl, stderr);
+    }
+    int rc = rtltcp_client_stats(cl)->bytes ? 0 : 2;
+    aisd_free(l.d);
+    rtltcp_client_free(cl);
+    return rc;
+}
+
 int decode_aisiq_main(const struct decode_opts *o)
 {
     struct aisd_cfg cfg;
     if (setup(o, &cfg))
         return 1;
+    struct rtltcp_client *cl = NULL;
+    if (o->rtltcp) {
+        if (!(cl = decode_rtltcp_open(o, 162000000, cfg.sample_rate, &cfg.sample_rate)))
+            return 1;
+        cfg.format = AISD_CU8;
+        if (!o->start_time)
+            cfg.start_ms = net_realtime_ms();
+    }
     struct aisiq a = {.o = o, .ctx = ais_ctx_new()};
     buf_init(&a.out, 2 * OUT_BLOCK);
     buf_init(&a.line, 512);
@@ -102,6 +141,8 @@ int decode_aisiq_main(const struct decode_opts *o)
         ais_write_csv_header(&a.out);
         buf_putc(&a.out, '\n');
     }
+    if (cl)
+        rc = run_rtltcp(&a, &cfg, cl);
     static uint8_t block[1 << 16];
     for (int i = 0; i < o->nin && rc == 0 && !a.write_error; i++) {
         /* Each file is its own recording: its own header, rate and clock. */
