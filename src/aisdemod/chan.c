@@ -46,6 +46,9 @@ struct aisd_chan {
     bool coherent;
     double sps;
     float complex *x;    /* x[0] is channel sample `base` */
+    float complex *xs;   /* x smoothed over `box` samples for the search, delayed by `lag` */
+    int box;
+    double lag;
     size_t len, cap;
     uint64_t base;
     double history, lookahead; /* in samples */
@@ -66,6 +69,11 @@ struct aisd_chan *aisd_chan_new(double rate, char letter, bool coherent)
     c->lookahead = (MAX_RAW_BITS + 16) * c->sps + 4;
     c->cap = (size_t)(c->history + c->lookahead) + (1u << 15);
     c->x = xcalloc(c->cap, sizeof *c->x);
+    c->xs = xcalloc(c->cap, sizeof *c->xs);
+    /* Half a symbol: less noise for the search, little ISI for its
+     * one-symbol differential. */
+    c->box = c->sps >= 3 ? (int)lround(c->sps / 2) : 1;
+    c->lag = (c->box - 1) / 2.0;
     for (int p = 0; p < NPHASE; p++) {
         c->s[p].t = c->history + p * c->sps / NPHASE;
         c->s[p].level = 1;
@@ -79,20 +87,44 @@ void aisd_chan_free(struct aisd_chan *c)
     if (!c)
         return;
     free(c->x);
+    free(c->xs);
     free(c);
 }
 
-/* Linear interpolation at channel sample index t (inside the held window). */
-static inline float complex at(const struct aisd_chan *c, double t)
+/* Linear interpolation in x (or xs) at channel sample index t. */
+static inline float complex interp(const struct aisd_chan *c, const float complex *x, double t)
 {
     double r = t - (double)c->base;
     if (r < 0)
         r = 0;
     size_t i = (size_t)r;
     if (i + 1 >= c->len)
-        return c->len ? c->x[c->len - 1] : 0;
+        return c->len ? x[c->len - 1] : 0;
     float f = (float)(r - (double)i);
-    return c->x[i] + f * (c->x[i + 1] - c->x[i]);
+    return x[i] + f * (x[i + 1] - x[i]);
+}
+static inline float complex at(const struct aisd_chan *c, double t) { return interp(c, c->x, t); }
+static inline float complex smooth(const struct aisd_chan *c, double t) { return interp(c, c->xs, t + c->lag); }
+
+/* The matched filter of one MSK half-symbol pair: the samples within one
+ * symbol of boundary t, weighted by cos(pi tau / 2T) (the pulse that
+ * carries the boundary's decision in MSK's offset-QPSK form) and turned back
+ * by the carrier offset w (radians per symbol). Twice the energy of a point
+ * sample, and a noise bandwidth of about the symbol rate. */
+static float complex matched(const struct aisd_chan *c, double t, float w)
+{
+    double r = t - (double)c->base;
+    long lo = (long)ceil(r - c->sps), hi = (long)floor(r + c->sps);
+    if (lo < 0)
+        lo = 0;
+    if (hi >= (long)c->len)
+        hi = (long)c->len - 1;
+    float complex acc = 0;
+    for (long i = lo; i <= hi; i++) {
+        float tau = (float)((i - r) / c->sps); /* in symbols, -1..1 */
+        acc += c->x[i] * (cosf((float)M_PI_2 * tau) * cexpf(-I * w * tau));
+    }
+    return acc;
 }
 
 /* (-j)^k for any integer k. */
@@ -131,27 +163,38 @@ static int read_burst(struct aisd_chan *c, double t0, bool coherent, double *pow
     float complex y[PRE_SYMBOLS + 1];
     for (int k = 0; k <= PRE_SYMBOLS; k++)
         y[k] = at(c, t0 - (PRE_SYMBOLS - k) * c->sps); /* y[PRE_SYMBOLS] is the flag's end */
-    /* Carrier offset: each -d^2 ~ exp(2jw), whatever the symbol. */
-    float complex acc = 0;
-    for (int k = 1; k <= PRE_SYMBOLS; k++) {
-        float complex d = y[k] * conjf(y[k - 1]);
-        acc -= d * d;
-    }
-    float w = cabsf(acc) > 0 ? cargf(acc) / 2 : 0;
+    /* Training and flag are known bits, so their levels are known up to
+     * sign: undoing the +-90 degree turn of each symbol leaves the carrier
+     * offset, exp(jw) per symbol (a data-aided estimate; squaring, which
+     * needs no levels, loses several dB at low SNR). The wrong sign gives
+     * -exp(jw): the right one is that with |w| < 90 degrees (2.4 kHz). */
+    static const int8_t lv[PRE_SYMBOLS + 1] = {
+        0, 1, 1, -1, -1, 1, 1, -1, -1, 1, 1, -1, -1, 1, 1, -1, -1,
+        1, 1, -1, -1, 1, 1, -1, -1, 1, 1, 1, 1, 1, 1, 1, -1};
+    float complex up = 0;
+    for (int k = 1; k <= PRE_SYMBOLS; k++)
+        up += y[k] * conjf(y[k - 1]) * (lv[k] > 0 ? -I : I);
+    int sign = crealf(up) >= 0 ? 1 : -1;
+    float complex best = up * (float)sign;
+    float w = cabsf(best) > 0 ? cargf(best) : 0;
     float complex rot = cexpf(-I * w), r = 1;
     struct destuff ds = {0, 0};
     double pw = 0;
     unsigned nsym = 0;
     int rc = -1;
     if (coherent) {
-        /* Phase from training and flag: z_k^2 ~ exp(2j theta). */
-        float complex z[PRE_SYMBOLS + 1], a2 = 0;
+        /* Phase from training and flag: after (-j)^k the boundary samples
+         * are real with known signs S_k = S_(k-1) * level_k. */
+        float complex z[PRE_SYMBOLS + 1], a1 = 0;
+        int sk = 1;
         for (int k = 0; k <= PRE_SYMBOLS; k++) {
-            z[k] = y[k] * r * mj_pow(k);
+            z[k] = matched(c, t0 - (PRE_SYMBOLS - k) * c->sps, w) * r * mj_pow(k);
             r *= rot;
-            a2 += z[k] * z[k];
+            if (k)
+                sk *= lv[k] * sign;
+            a1 += z[k] * (float)sk;
         }
-        float complex ph = cabsf(a2) > 0 ? cexpf(-I * cargf(a2) / 2) : 1;
+        float complex ph = cabsf(a1) > 0 ? conjf(a1) / cabsf(a1) : 1;
         int s2 = crealf(z[PRE_SYMBOLS - 1] * ph) >= 0 ? 1 : -1;
         int s1 = crealf(z[PRE_SYMBOLS] * ph) >= 0 ? 1 : -1;
         float dw = 0;
@@ -160,15 +203,15 @@ static int read_burst(struct aisd_chan *c, double t0, bool coherent, double *pow
             float complex v = at(c, t);
             pw += crealf(v * conjf(v));
             nsym++;
-            float complex zz = v * r * mj_pow(k) * ph;
+            float complex zz = matched(c, t, w) * r * mj_pow(k) * ph;
             r *= rot;
             int s = crealf(zz) >= 0 ? 1 : -1;
             float mag = cabsf(zz);
             if (mag > 0) {
                 /* Decision-directed PLL, second order (phase and residual frequency). */
                 float e = cimagf(zz) * (float)s / mag;
-                dw += 0.008f * e;
-                ph *= cexpf(-I * (0.3f * e + dw));
+                dw += 0.006f * e;
+                ph *= cexpf(-I * (0.2f * e + dw));
             }
             rc = destuff_bit(c, &ds, s == s2);
             s2 = s1;
@@ -232,15 +275,23 @@ void aisd_chan_push(struct aisd_chan *c, const float *i, const float *q, size_t 
         if (drop > c->len)
             drop = c->len;
         memmove(c->x, c->x + drop, (c->len - drop) * sizeof *c->x);
+        memmove(c->xs, c->xs + drop, (c->len - drop) * sizeof *c->xs);
         c->len -= drop;
         c->base += drop;
         if (c->len + n > c->cap) {
             c->cap = (c->len + n) * 2;
             c->x = xrealloc(c->x, c->cap * sizeof *c->x);
+            c->xs = xrealloc(c->xs, c->cap * sizeof *c->xs);
         }
     }
-    for (size_t k = 0; k < n; k++)
-        c->x[c->len + k] = i[k] + I * q[k];
+    for (size_t k = 0; k < n; k++) {
+        size_t j = c->len + k;
+        c->x[j] = i[k] + I * q[k];
+        float complex acc = 0;
+        for (size_t m = 0; m < (size_t)c->box && m <= j; m++)
+            acc += c->x[j - m];
+        c->xs[j] = acc * (1.0f / (float)c->box);
+    }
     c->len += n;
 }
 
@@ -257,7 +308,7 @@ void aisd_chan_run(struct aisd_chan *c, bool final, struct aisd_stats *st, aisd_
         struct searcher *s = &c->s[p];
         if (s->t >= limit)
             break;
-        float complex v = at(c, s->t);
+        float complex v = smooth(c, s->t);
         int l = cimagf(v * conjf(s->prev)) >= 0 ? 1 : -1;
         s->sr = s->sr << 1 | (l == s->level);
         s->level = l;
