@@ -38,6 +38,8 @@ void aisd_fir_free(struct aisd_fir *f)
 
 size_t aisd_fir_run(struct aisd_fir *f, const float *i, const float *q, size_t n, float *oi, float *oq)
 {
+    if (n == 0)
+        return 0;
     if (f->len + n > f->cap) {
         f->cap = (f->len + n) * 2;
         f->xi = xrealloc(f->xi, f->cap * sizeof *f->xi);
