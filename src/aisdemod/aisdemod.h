@@ -65,6 +65,7 @@ struct aisd_stats {
     uint64_t clipped;        /* samples at a format's rail (saturation) */
     uint64_t candidates;     /* training + start flag found */
     uint64_t crc_fail;       /* candidates with no reading passing the CRC */
+    uint64_t repaired;       /* passed after one or two weak decisions were flipped */
     uint64_t bad_length;     /* a CRC pass with a payload not a whole number of bytes */
     uint64_t messages[2];    /* channel A, B (FM audio counts as A) */
     uint64_t coherent;       /* messages from the coherent detector */

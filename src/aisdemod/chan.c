@@ -6,8 +6,8 @@
  * two symbol boundaries is the symbol's level; NRZI makes the bit "level
  * unchanged". NPHASE searchers read the boundaries at timing phases T /
  * NPHASE apart, each shifting its bits into a register, and a burst is a
- * register ending in the last 16 bits of the training sequence (two errors
- * allowed) and the start flag 01111110.
+ * register ending in the last 16 bits of the training sequence and the
+ * start flag 01111110, two wrong bits allowed.
  *
  * Demodulation. The symbols are re-read around the searcher's timing at a
  * few offsets; the first reading whose frame passes the CRC wins:
@@ -39,6 +39,8 @@ struct searcher {
     float complex prev;  /* the sample at the previous boundary */
     int level;
     uint32_t sr;
+    double pend_t;       /* a match waiting to see whether a closer one follows */
+    int pend_err, pend_age;
 };
 
 struct aisd_chan {
@@ -56,6 +58,12 @@ struct aisd_chan {
     double busy_until;   /* a burst was decoded up to here: no search triggers before */
     double fail_at;      /* the last candidate that failed: its neighbours are the same */
     uint8_t raw[MAX_RAW_BITS + 8];
+    /* The last coherent reading: decisions (two from the flag first) and
+     * their margins, for the one- and two-symbol repairs. */
+    int8_t sd[MAX_RAW_BITS + 64];
+    float rel[MAX_RAW_BITS + 64];
+    unsigned nsd;
+    double quality;
     uint8_t payload[AISD_MAX_PAYLOAD_BITS / 8 + 1];
 };
 
@@ -197,9 +205,16 @@ static int read_burst(struct aisd_chan *c, double t0, bool coherent, double *pow
         float complex ph = cabsf(a1) > 0 ? conjf(a1) / cabsf(a1) : 1;
         int s2 = crealf(z[PRE_SYMBOLS - 1] * ph) >= 0 ? 1 : -1;
         int s1 = crealf(z[PRE_SYMBOLS] * ph) >= 0 ? 1 : -1;
-        float dw = 0;
+        float dw = 0, qa = 0, qb = 0;
         long k = PRE_SYMBOLS + 1;
-        for (double t = t0 + c->sps; rc == -1 && t < end; t += c->sps, k++) {
+        c->sd[0] = (int8_t)s2;
+        c->sd[1] = (int8_t)s1;
+        c->rel[0] = c->rel[1] = 1e30f;
+        c->nsd = 2;
+        /* A few symbols past the end flag are kept for the repairs: a wrong
+         * decision can end the frame early. */
+        int extra = 24;
+        for (double t = t0 + c->sps; (rc == -1 || extra-- > 0) && t < end && c->nsd < sizeof c->sd; t += c->sps, k++) {
             float complex v = at(c, t);
             pw += crealf(v * conjf(v));
             nsym++;
@@ -213,10 +228,16 @@ static int read_burst(struct aisd_chan *c, double t0, bool coherent, double *pow
                 dw += 0.006f * e;
                 ph *= cexpf(-I * (0.2f * e + dw));
             }
-            rc = destuff_bit(c, &ds, s == s2);
+            c->sd[c->nsd] = (int8_t)s;
+            c->rel[c->nsd++] = fabsf(crealf(zz));
+            qa += fabsf(crealf(zz));
+            qb += mag;
+            if (rc == -1)
+                rc = destuff_bit(c, &ds, s == s2);
             s2 = s1;
             s1 = s;
         }
+        c->quality = qb > 0 ? qa / qb : 0;
     } else {
         int lvl = cimagf(y[PRE_SYMBOLS] * conjf(y[PRE_SYMBOLS - 1]) * rot) >= 0 ? 1 : -1;
         float complex prev = y[PRE_SYMBOLS];
@@ -240,20 +261,97 @@ static int read_burst(struct aisd_chan *c, double t0, bool coherent, double *pow
     return n;
 }
 
+/* Message types whose length is fixed (ITU-R M.1371-5): a repaired frame
+ * must have its type's length, on top of the CRC, so that trying a few
+ * flips cannot let noise through. */
+static bool standard_length(const uint8_t *payload, int nbits)
+{
+    switch (payload[0] >> 2) {
+    case 1: case 2: case 3: case 4: case 9: case 11: case 18: return nbits == 168;
+    case 5: return nbits == 424;
+    case 19: return nbits == 312;
+    case 24: return nbits == 160 || nbits == 168;
+    case 27: return nbits == 96;
+    default: return false;
+    }
+}
+
+/* De-stuffs and checks the NRZI bits of decisions c->sd. */
+static int check_decisions(struct aisd_chan *c)
+{
+    struct destuff ds = {0, 0};
+    int rc = -1;
+    for (unsigned i = 2; i < c->nsd && rc == -1; i++)
+        rc = destuff_bit(c, &ds, c->sd[i] == c->sd[i - 2]);
+    return rc < 0 ? -1 : aisd_hdlc_unpack(c->raw, (unsigned)rc, c->payload);
+}
+
+/* The last coherent reading with its weakest decision, or two of its four
+ * weakest, flipped (one wrong decision is two wrong NRZI bits). Returns
+ * the payload length, or -1. */
+static int repair(struct aisd_chan *c)
+{
+    enum { WEAK = 5 };
+    unsigned w[WEAK];
+    int nw = 0;
+    for (unsigned i = 2; i < c->nsd; i++) {
+        int j = nw < WEAK ? nw++ : WEAK;
+        if (j == WEAK && c->rel[i] >= c->rel[w[WEAK - 1]])
+            continue;
+        if (j == WEAK)
+            j = WEAK - 1;
+        while (j > 0 && c->rel[w[j - 1]] > c->rel[i]) {
+            w[j] = w[j - 1];
+            j--;
+        }
+        w[j] = i;
+    }
+    for (int a = 0; a < nw; a++)
+        for (int b = a; b < nw && b < 4; b++) {
+            c->sd[w[a]] = (int8_t)-c->sd[w[a]];
+            if (b != a)
+                c->sd[w[b]] = (int8_t)-c->sd[w[b]];
+            int n = check_decisions(c);
+            c->sd[w[a]] = (int8_t)-c->sd[w[a]];
+            if (b != a)
+                c->sd[w[b]] = (int8_t)-c->sd[w[b]];
+            if (n > 0 && standard_length(c->payload, n))
+                return n;
+        }
+    return -1;
+}
+
 static bool try_burst(struct aisd_chan *c, double t0, struct aisd_stats *st, aisd_found_cb cb, void *ctx)
 {
-    static const double taus[] = {0, -0.2, 0.2, -0.4, 0.4};
+    static const double taus[] = {0, -0.125, 0.125, -0.25, 0.25, -0.375, 0.375, 0.5};
     st->candidates++;
+    double best_q = -1, best_t = t0;
     for (size_t i = 0; i < sizeof taus / sizeof taus[0]; i++) {
         for (int m = c->coherent ? 0 : 1; m < 2; m++) {
             double t = t0 + taus[i] * c->sps, power, omega;
             int n = read_burst(c, t, m == 0, &power, &omega, i == 0 && m == 1 ? st : NULL);
+            if (m == 0 && c->quality > best_q)
+                best_q = c->quality, best_t = t;
             if (n <= 0)
                 continue;
             struct aisd_found f = {.bits = c->payload, .nbits = (unsigned)n, .at = t, .power = power,
                                    .omega = omega, .coherent = m == 0};
             /* The end flag is at least nbits + 16 + 8 symbols on. */
             c->busy_until = t + (n + 16 + 8) * c->sps;
+            cb(ctx, &f);
+            return true;
+        }
+    }
+    if (c->coherent) {
+        /* Repairs on the cleanest coherent reading only. */
+        double power, omega;
+        read_burst(c, best_t, true, &power, &omega, NULL);
+        int n = repair(c);
+        if (n > 0) {
+            struct aisd_found f = {.bits = c->payload, .nbits = (unsigned)n, .at = best_t, .power = power,
+                                   .omega = omega, .coherent = true};
+            c->busy_until = best_t + (n + 16 + 8) * c->sps;
+            st->repaired++;
             cb(ctx, &f);
             return true;
         }
@@ -315,8 +413,23 @@ void aisd_chan_run(struct aisd_chan *c, bool final, struct aisd_stats *st, aisd_
         s->prev = v;
         double t = s->t;
         s->t += c->sps;
-        if ((s->sr & 0xFF) != 0x7E || __builtin_popcount((s->sr ^ 0x55557Eu) & 0xFFFF00u) > 2)
+        /* Two symbols before the true flag end the register also matches
+         * with two errors (the flag's shifted start looks like training):
+         * a match waits two symbols for a closer one. */
+        int err = __builtin_popcount((s->sr ^ 0x55557Eu) & 0xFFFFFFu);
+        if (err <= 2 && (!s->pend_age || err < s->pend_err)) {
+            s->pend_t = t;
+            s->pend_err = err;
+            s->pend_age = 1;
+            if (err)
+                continue;
+        } else if (s->pend_age && ++s->pend_age <= 3) {
             continue;
+        }
+        if (!s->pend_age)
+            continue;
+        t = s->pend_t;
+        s->pend_age = 0;
         if (t < c->busy_until || fabs(t - c->fail_at) < 0.75 * c->sps)
             continue;
         if (!try_burst(c, t, st, cb, ctx))

@@ -249,10 +249,10 @@ void aisd_print_stats(const struct aisd *d, FILE *f)
     const struct aisd_stats *s = &d->st;
     fprintf(f,
             "samples: %llu\nclipped samples: %llu\ntrailing bytes dropped: %llu\ncandidates: %llu\n"
-            "crc failed: %llu\nbad length: %llu\nmessages A: %llu\nmessages B: %llu\ncoherent: %llu\n",
+            "crc failed: %llu\nrepaired: %llu\nbad length: %llu\nmessages A: %llu\nmessages B: %llu\ncoherent: %llu\n",
             (unsigned long long)s->samples, (unsigned long long)s->clipped,
             (unsigned long long)s->bytes_dropped, (unsigned long long)s->candidates,
-            (unsigned long long)s->crc_fail, (unsigned long long)s->bad_length,
+            (unsigned long long)s->crc_fail, (unsigned long long)s->repaired, (unsigned long long)s->bad_length,
             (unsigned long long)s->messages[0], (unsigned long long)s->messages[1],
             (unsigned long long)s->coherent);
 }
