@@ -52,10 +52,24 @@ size_t aisd_fir_run(struct aisd_fir *f, const float *i, const float *q, size_t n
     const float *h = f->h;
     for (; pos + nt <= f->len; pos += (size_t)f->dec, out++) {
         const float *xi = f->xi + pos, *xq = f->xq + pos;
+        /* Eight partial sums per component: a vector register's worth that
+         * the compiler may keep in one (a single running sum is a serial
+         * dependency it may not reorder). */
+        float ai[8] = {0}, aq[8] = {0};
+        size_t k = 0;
+        for (; k + 8 <= nt; k += 8)
+            for (int j = 0; j < 8; j++) {
+                ai[j] += h[k + j] * xi[k + j];
+                aq[j] += h[k + j] * xq[k + j];
+            }
         float si = 0, sq = 0;
-        for (size_t k = 0; k < nt; k++) {
+        for (; k < nt; k++) {
             si += h[k] * xi[k];
             sq += h[k] * xq[k];
+        }
+        for (int j = 0; j < 8; j++) {
+            si += ai[j];
+            sq += aq[j];
         }
         oi[out] = si;
         oq[out] = sq;
