@@ -56,6 +56,9 @@ struct aisd_chan {
     double history, lookahead; /* in samples */
     struct searcher s[NPHASE];
     double busy_until;   /* a burst was decoded up to here: no search triggers before */
+    float complex derot; /* the receiver's carrier offset per symbol, undone in the search:
+                          * an average of the decoded bursts' (a dongle's ppm error
+                          * moves them all alike) */
     double fail_at;      /* the last candidate that failed: its neighbours are the same */
     uint8_t raw[MAX_RAW_BITS + 8];
     /* The last coherent reading: decisions (two from the flag first) and
@@ -87,6 +90,7 @@ struct aisd_chan *aisd_chan_new(double rate, char letter, bool coherent)
         c->s[p].level = 1;
     }
     c->busy_until = c->fail_at = -1e30;
+    c->derot = 1;
     return c;
 }
 
@@ -321,6 +325,15 @@ static int repair(struct aisd_chan *c)
     return -1;
 }
 
+static void found(struct aisd_chan *c, const struct aisd_found *f, aisd_found_cb cb, void *ctx)
+{
+    float w = cargf(c->derot);
+    w -= 0.25f * (w + (float)f->omega);
+    c->derot = cexpf(I * w);
+    c->busy_until = f->at + (f->nbits + 16 + 8) * c->sps; /* the end flag is at least this far on */
+    cb(ctx, f);
+}
+
 static bool try_burst(struct aisd_chan *c, double t0, struct aisd_stats *st, aisd_found_cb cb, void *ctx)
 {
     static const double taus[] = {0, -0.125, 0.125, -0.25, 0.25, -0.375, 0.375, 0.5};
@@ -336,9 +349,7 @@ static bool try_burst(struct aisd_chan *c, double t0, struct aisd_stats *st, ais
                 continue;
             struct aisd_found f = {.bits = c->payload, .nbits = (unsigned)n, .at = t, .power = power,
                                    .omega = omega, .coherent = m == 0};
-            /* The end flag is at least nbits + 16 + 8 symbols on. */
-            c->busy_until = t + (n + 16 + 8) * c->sps;
-            cb(ctx, &f);
+            found(c, &f, cb, ctx);
             return true;
         }
     }
@@ -350,9 +361,8 @@ static bool try_burst(struct aisd_chan *c, double t0, struct aisd_stats *st, ais
         if (n > 0) {
             struct aisd_found f = {.bits = c->payload, .nbits = (unsigned)n, .at = best_t, .power = power,
                                    .omega = omega, .coherent = true};
-            c->busy_until = best_t + (n + 16 + 8) * c->sps;
             st->repaired++;
-            cb(ctx, &f);
+            found(c, &f, cb, ctx);
             return true;
         }
     }
@@ -407,7 +417,7 @@ void aisd_chan_run(struct aisd_chan *c, bool final, struct aisd_stats *st, aisd_
         if (s->t >= limit)
             break;
         float complex v = smooth(c, s->t);
-        int l = cimagf(v * conjf(s->prev)) >= 0 ? 1 : -1;
+        int l = cimagf(v * conjf(s->prev) * c->derot) >= 0 ? 1 : -1;
         s->sr = s->sr << 1 | (l == s->level);
         s->level = l;
         s->prev = v;
