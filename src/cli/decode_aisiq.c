@@ -123,6 +123,10 @@ static int run_rtltcp(struct aisiq *a, const struct aisd_cfg *cfg, struct rtltcp
 int decode_aisiq_main(const struct decode_opts *o)
 {
     struct aisd_cfg cfg;
+    if (o->format == OUT_AVR || o->format == OUT_BEAST) {
+        fprintf(stderr, "atalaya decode: --band ais prints json, csv, nmea or none\n");
+        return 1;
+    }
     if (setup(o, &cfg))
         return 1;
     struct rtltcp_client *cl = NULL;

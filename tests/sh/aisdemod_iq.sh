@@ -70,12 +70,13 @@ head -c $(( $(stat -c %s "$tmp/b.iq") - 1 )) "$tmp/b.iq" >"$tmp/trunc.iq"
 n=$("$at" decode --band ais --sample-rate 288k --format nmea --stats "$tmp/trunc.iq" 2>"$tmp/st" | grep -c AIVDM)
 ok test "$n" -gt 3 -a "$(grep -c '^trailing bytes dropped: 1$' "$tmp/st")" = 1
 
-name="aisdemod: wrong rate, wrong format and a bad WAV are clear errors"
+name="aisdemod: wrong rate, wrong format, a bad WAV and a Mode S output format are clear errors"
 r1=0; "$at" decode --band ais --sample-rate 10k "$tmp/b.iq" 2>"$tmp/e1" >/dev/null || r1=$?
 r2=0; "$at" decode --band ais --iq-format s24 "$tmp/b.iq" 2>"$tmp/e2" >/dev/null || r2=$?
 printf 'RIFF\0\0\0\0WAVEfmt \x10\0\0\0\x01\0\x02\0\x80\xbb\0\0\0\0\0\0\x06\0\x18\0data\0\0\0\0' >"$tmp/bad.wav"
 r3=0; "$at" decode --band ais "$tmp/bad.wav" 2>"$tmp/e3" >/dev/null || r3=$?
-ok test "$r1" = 1 -a "$r2" = 1 -a "$r3" = 1 -a -s "$tmp/e1" -a -s "$tmp/e2" -a -s "$tmp/e3"
+r4=0; "$at" decode --band ais --format avr "$tmp/b.iq" 2>"$tmp/e4" >/dev/null || r4=$?
+ok test "$r1" = 1 -a "$r2" = 1 -a "$r3" = 1 -a "$r4" = 1 -a -s "$tmp/e1" -a -s "$tmp/e2" -a -s "$tmp/e3" -a -s "$tmp/e4"
 
 name="aisdemod: a wildly wrong rate (2.4M read as 288k) decodes nothing and ends"
 "$at" simulate "$tmp/s.json" --hours 0.002 --ais-iq "$tmp/w.iq" --sample-rate 2.4M --snr 25 2>/dev/null
