@@ -197,18 +197,18 @@ static int read_burst(struct aisd_chan *c, double t0, bool coherent, double *pow
     if (coherent) {
         /* Phase from training and flag: after (-j)^k the boundary samples
          * are real with known signs S_k = S_(k-1) * level_k. */
-        float complex z[PRE_SYMBOLS + 1], a1 = 0;
-        int sk = 1;
+        float complex a1 = 0;
+        int sk = 1, s2 = 1, s1 = 1;
         for (int k = 0; k <= PRE_SYMBOLS; k++) {
-            z[k] = matched(c, t0 - (PRE_SYMBOLS - k) * c->sps, w) * r * mj_pow(k);
+            float complex z = matched(c, t0 - (PRE_SYMBOLS - k) * c->sps, w) * r * mj_pow(k);
             r *= rot;
             if (k)
                 sk *= lv[k] * sign;
-            a1 += z[k] * (float)sk;
+            a1 += z * (float)sk;
+            s2 = s1;
+            s1 = sk; /* the flag's last two decisions are known, not decided */
         }
         float complex ph = cabsf(a1) > 0 ? conjf(a1) / cabsf(a1) : 1;
-        int s2 = crealf(z[PRE_SYMBOLS - 1] * ph) >= 0 ? 1 : -1;
-        int s1 = crealf(z[PRE_SYMBOLS] * ph) >= 0 ? 1 : -1;
         float dw = 0, qa = 0, qb = 0;
         long k = PRE_SYMBOLS + 1;
         c->sd[0] = (int8_t)s2;
