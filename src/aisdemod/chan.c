@@ -197,19 +197,32 @@ static int read_burst(struct aisd_chan *c, double t0, bool coherent, double *pow
     if (coherent) {
         /* Phase from training and flag: after (-j)^k the boundary samples
          * are real with known signs S_k = S_(k-1) * level_k. */
-        float complex a1 = 0;
-        int sk = 1, s2 = 1, s1 = 1;
+        float complex a1 = 0, zp[PRE_SYMBOLS + 1];
+        int sk = 1, s2 = 1, s1 = 1, known[PRE_SYMBOLS + 1];
         for (int k = 0; k <= PRE_SYMBOLS; k++) {
-            float complex z = matched(c, t0 - (PRE_SYMBOLS - k) * c->sps, w) * r * mj_pow(k);
+            zp[k] = matched(c, t0 - (PRE_SYMBOLS - k) * c->sps, w) * r * mj_pow(k);
             r *= rot;
             if (k)
                 sk *= lv[k] * sign;
-            a1 += z * (float)sk;
+            known[k] = sk;
+            a1 += zp[k] * (float)sk;
             s2 = s1;
             s1 = sk; /* the flag's last two decisions are known, not decided */
         }
         float complex ph = cabsf(a1) > 0 ? conjf(a1) / cabsf(a1) : 1;
         float dw = 0, qa = 0, qb = 0;
+        /* That phase is the preamble's mean, at its middle: a small error in
+         * w moves its end. The PLL runs through the preamble on the known
+         * decisions first, so that it meets the data locked (about +2 dB). */
+        for (int k = 0; k <= PRE_SYMBOLS; k++) {
+            float complex zz = zp[k] * ph;
+            float mag = cabsf(zz);
+            if (mag > 0) {
+                float e = cimagf(zz) * (float)known[k] / mag;
+                dw += 0.006f * e;
+                ph *= cexpf(-I * (0.2f * e + dw));
+            }
+        }
         long k = PRE_SYMBOLS + 1;
         c->sd[0] = (int8_t)s2;
         c->sd[1] = (int8_t)s1;
