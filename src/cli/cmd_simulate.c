@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "aisdemod/aisdemod.h"
 #include "sim/ais_iq.h"
+#include "sim/modes_iq.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
 
@@ -21,6 +22,7 @@ static void usage(FILE *f)
           "                        [--hours H] [--stats]\n"
           "                        [--ais-iq FILE --sample-rate R [--iq-format F] [--snr DB]\n"
           "                         [--noise-db DB] [--ppm P] [--ais-iq-truth FILE]]\n"
+          "                        [--modes-iq FILE [--modes-iq-truth FILE]]\n"
           "  --ais FILE           AIS as !AIVDM sentences with NMEA 4.10 tag blocks (s:, c:)\n"
           "  --modes FILE         Mode S frames (Beast binary by default, 12 MHz counter)\n"
           "  --modes-format F     beast (default) or avr\n"
@@ -37,7 +39,10 @@ static void usage(FILE *f)
           "  --noise-db DB        noise power in 9.6 kHz, dBFS (default -55)\n"
           "  --ppm P              the receiver's frequency error (162 Hz per ppm)\n"
           "  --ais-iq-truth FILE  JSON lines, one per burst (time, sample, channel, level,\n"
-          "                       SNR, collided, payload)\n",
+          "                       SNR, collided, payload)\n"
+          "  --modes-iq FILE      Mode S as a dongle at 1090 MHz records it: 2.4 MS/s cu8,\n"
+          "                       PPM frames at their level from distance, noise -35 dBFS\n"
+          "  --modes-iq-truth F   JSON lines, one per frame (sample, level, collided, hex)\n",
           f);
 }
 
@@ -55,6 +60,11 @@ static int on_ais_heard(void *ctx, int64_t t_ms, char channel, const uint8_t *bi
                         const struct sim_receiver *rx, double dist_nm)
 {
     return sim_ais_iq_burst(ctx, t_ms, channel, bits, nbits, rx->id, dist_nm);
+}
+
+static int on_modes_heard(void *ctx, int64_t t_ms, const uint8_t *msg, int len, double level_db)
+{
+    return sim_modes_iq_frame(ctx, t_ms, msg, len, level_db);
 }
 
 /* --ais-iq: the I/Q writer hooked to every message heard. */
@@ -91,10 +101,12 @@ int cmd_simulate(int argc, char **argv)
         {"sample-rate", required_argument, NULL, 'R'}, {"iq-format", required_argument, NULL, 'F'},
         {"snr", required_argument, NULL, 'N'},   {"noise-db", required_argument, NULL, 'n'},
         {"ppm", required_argument, NULL, 'P'},   {"ais-iq-truth", required_argument, NULL, 'X'},
+        {"modes-iq", required_argument, NULL, 'Q'}, {"modes-iq-truth", required_argument, NULL, 'Y'},
         {NULL, 0, NULL, 0},
     };
     const char *ais = NULL, *modes = NULL, *truth = NULL;
     const char *iq = NULL, *iq_truth = NULL, *iq_rate = NULL, *iq_format = NULL;
+    const char *miq = NULL, *miq_truth = NULL;
     struct sim_ais_iq_cfg iqc = {.snr_db = NAN, .noise_db = -55};
     bool avr = false, stats = false;
     uint64_t seed = 1;
@@ -130,6 +142,8 @@ int cmd_simulate(int argc, char **argv)
             }
             break;
         case 'I': iq = optarg; break;
+        case 'Q': miq = optarg; break;
+        case 'Y': miq_truth = optarg; break;
         case 'X': iq_truth = optarg; break;
         case 'R': iq_rate = optarg; break;
         case 'F': iq_format = optarg; break;
@@ -167,6 +181,15 @@ int cmd_simulate(int argc, char **argv)
     FILE *iqf = NULL, *iqt = NULL;
     if (iq && setup_iq(&sc, seed, iq, iq_truth, iq_rate, iq_format, &iqc, &iqw, &iqf, &iqt, &out))
         rc = 2;
+    struct sim_modes_iq *mw = NULL;
+    FILE *mf = miq ? open_out(miq) : NULL, *mt = miq_truth ? open_out(miq_truth) : NULL;
+    if ((miq && !mf) || (miq_truth && !mt))
+        rc = 2;
+    else if (mf) {
+        mw = sim_modes_iq_new(-35, seed, sc.start, mf, mt);
+        out.modes_heard = on_modes_heard;
+        out.modes_heard_ctx = mw;
+    }
     FILE *tf = open_out(truth);
     if ((ais && !out.ais) || (modes && !out.modes) || (truth && !tf))
         rc = 2;
@@ -178,6 +201,11 @@ int cmd_simulate(int argc, char **argv)
     if (rc == 0 && iqw && sim_ais_iq_finish(iqw, sc.end))
         rc = 2;
     sim_ais_iq_free(iqw);
+    if (rc == 0 && mw && sim_modes_iq_finish(mw, sc.end))
+        rc = 2;
+    sim_modes_iq_free(mw);
+    if ((mf && fclose(mf) != 0) || (mt && fclose(mt) != 0))
+        rc = 2;
     if ((iqf && fclose(iqf) != 0) || (iqt && fclose(iqt) != 0))
         rc = 2;
     FILE *fs[] = {out.ais, out.modes, tf};

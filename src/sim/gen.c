@@ -422,7 +422,7 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     if (!heard(g->sc, t, s->lat, s->lon, s->alt_ft > 0 ? s->alt_ft : 0, &d))
         return;
     g->c->modes_heard++;
-    if (!g->out->modes)
+    if (!g->out->modes && !g->out->modes_heard)
         return;
     struct sim_ais_static st;
     uint32_t icao;
@@ -503,6 +503,8 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
         f.ts12 = 1;
     f.signal = -3.0 - 20.0 * log10(1.0 + d / 5.0);
     f.source = MODES_SRC_BEAST;
+    if (g->out->modes_heard && g->out->modes_heard(g->out->modes_heard_ctx, t, f.msg, f.len, f.signal))
+        g->err = 1;
     if (g->out->avr)
         modes_write_avr(&g->modes, &f);
     else

@@ -23,6 +23,9 @@ struct sim_outputs {
     int (*ais_heard)(void *ctx, int64_t t_ms, char channel, const uint8_t *bits, unsigned nbits,
                      const struct sim_receiver *rx, double dist_nm);
     void *ais_heard_ctx;
+    /* Every Mode S frame a receiver heard (sim/modes_iq.h), level in dBFS. */
+    int (*modes_heard)(void *ctx, int64_t t_ms, const uint8_t *msg, int len, double level_db);
+    void *modes_heard_ctx;
 };
 
 struct sim_counts {
