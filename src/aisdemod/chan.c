@@ -3,20 +3,22 @@
  *
  * Search. GMSK with modulation index 1/2 turns the carrier phase by about
  * +-90 degrees per symbol, so the sign of Im(y(t) conj(y(t - T))) between
- * two symbol boundaries is the symbol's level; NRZI makes the bit "level
- * unchanged". NPHASE searchers read the boundaries at timing phases T /
- * NPHASE apart, each shifting its bits into a register, and a burst is a
- * register ending in the last 16 bits of the training sequence and the
- * start flag 01111110, two wrong bits allowed.
+ * two symbol boundaries (samples smoothed over half a symbol, the
+ * receiver's known carrier offset undone) is the symbol's level; NRZI makes
+ * the bit "level unchanged". NPHASE searchers read the boundaries at timing
+ * phases T / NPHASE apart, each shifting its bits into a register, and a
+ * burst is a register ending in the last 16 bits of the training sequence
+ * and the start flag 01111110, two wrong bits allowed.
  *
  * Demodulation. The symbols are re-read around the searcher's timing at a
  * few offsets; the first reading whose frame passes the CRC wins:
- *  - coherent: the carrier offset w comes from the squared differential
- *    products over training and flag (each is ~ -exp(2jw) whatever the
- *    data), the phase from the training, and then y_k exp(-j(wk + theta))
- *    (-j)^k is real with sign s_k, tracked by a decision-directed PLL; the
- *    NRZI bit is s_k == s_(k-2) (Laurent's main pulse: GMSK as offset QPSK).
- *  - non-coherent: the differential detector of the search with w removed.
+ *  - coherent: training and flag are known bits, which give the carrier
+ *    offset w and the phase (data-aided); a PLL runs through them on the
+ *    known decisions, then on through the data deciding s_k, the sign of
+ *    the real part of the matched filter's output times exp(-j(wk + theta))
+ *    (-j)^k; the NRZI bit is s_k == s_(k-2) (Laurent's main pulse: GMSK as
+ *    offset QPSK). A burst that no reading passes gets one repair pass.
+ *  - non-coherent: the differential detector on point samples, w removed.
  * Samples are held from HISTORY before the slowest searcher (the training
  * is read backwards from the flag) to LOOKAHEAD past it (a 5-slot burst).
  */
