@@ -103,6 +103,11 @@ struct store_pg {
     size_t nsources;
     int64_t *days; /* partitions known to exist */
     size_t ndays, capdays;
+    /* The input mark (store.h, resumable ingest) the open batch commits with. */
+    bool has_mark;
+    char *mark_path;
+    struct store_input mark_in;
+    struct store_mark mark;
     struct idc *idc; /* open addressing, linear probing; a power of two */
     size_t nidc, idccap;
 };
@@ -529,6 +534,20 @@ static int send_batch(struct store_pg *q)
     send_positions(q);
     send_events(q);
     send_alerts(q);
+    if (q->has_mark) {
+        char sz[24], hl[24], hh[24], off[24], rows[24];
+        snprintf(sz, sizeof sz, "%lld", (long long)q->mark_in.size);
+        snprintf(hl, sizeof hl, "%lld", (long long)q->mark_in.head_len);
+        snprintf(hh, sizeof hh, "%lld", (long long)(int64_t)q->mark_in.head_hash);
+        snprintf(off, sizeof off, "%lld", (long long)q->mark.offset);
+        snprintf(rows, sizeof rows, "%lld", (long long)(int64_t)q->mark.rows);
+        const char *mv[6] = {q->mark_path, sz, hl, hh, off, rows};
+        queue(q,
+              "INSERT INTO input_mark VALUES ($1, $2::int8, $3::int8, $4::int8, $5::int8, $6::int8)"
+              " ON CONFLICT (path) DO UPDATE SET size=excluded.size, head_len=excluded.head_len,"
+              " head_hash=excluded.head_hash, \"offset\"=excluded.\"offset\", rows=excluded.rows",
+              6, mv);
+    }
     queue(q, "INSERT INTO batch_log VALUES ($1::int8, $2::int8) ON CONFLICT (writer) DO UPDATE SET seq=excluded.seq",
           2, v);
     queue(q, "COMMIT", 0, NULL);
@@ -597,7 +616,7 @@ static void idc_settle(struct store_pg *q)
 static int pg_commit(struct store *s)
 {
     struct store_pg *q = sp(s);
-    if (!batch_rows(q) && !q->ncloses)
+    if (!batch_rows(q) && !q->ncloses && !q->has_mark)
         return 0;
     q->seq++;
     for (int attempt = 0;; attempt++) {
@@ -613,10 +632,12 @@ static int pg_commit(struct store *s)
         pgx_prefix(s, e);
         batch_clear(q);
         idc_clear(q);
+        q->has_mark = false;
         return -1;
     }
     batch_clear(q);
     idc_settle(q);
+    q->has_mark = false;
     return 0;
 }
 
@@ -704,6 +725,42 @@ static int pg_put_alert(struct store *s, const struct store_alert *a)
     GROW(q->als, q->nals, q->capals);
     q->als[q->nals++] = (struct al_row){a->key, a->t_ms, a->kind, a->id, xstrdup(a->rule), dup_or_null(a->message),
                                         dup_or_null(a->evidence)};
+    return 0;
+}
+
+/* --- resumable ingest: the input marks --- */
+
+static int pg_input_get(struct store *s, struct store_input *in, struct store_mark *m)
+{
+    const char *v[1] = {in->path};
+    struct pg_result *r = pgx_exec(s, "SELECT size, head_len, head_hash, \"offset\", rows FROM input_mark WHERE path=$1",
+                                   1, v);
+    if (!r)
+        return -1;
+    int found = pgx_rows(r) == 1;
+    if (found) {
+        in->size = pgx_int(r, 0, 0);
+        in->head_len = pgx_int(r, 0, 1);
+        in->head_hash = (uint64_t)pgx_int(r, 0, 2);
+        m->offset = pgx_int(r, 0, 3);
+        m->rows = (uint64_t)pgx_int(r, 0, 4);
+    }
+    pgx_clear(r);
+    return found;
+}
+
+/* Kept until the batch's commit, which writes it with the rows. */
+static int pg_input_put(struct store *s, const struct store_input *in, const struct store_mark *m)
+{
+    struct store_pg *q = sp(s);
+    if (!q->mark_path || strcmp(q->mark_path, in->path) != 0) {
+        free(q->mark_path);
+        q->mark_path = xstrdup(in->path);
+    }
+    q->mark_in = *in;
+    q->mark_in.path = q->mark_path;
+    q->mark = *m;
+    q->has_mark = true;
     return 0;
 }
 
@@ -804,7 +861,7 @@ static void pg_close(struct store *s)
     struct store_pg *q = sp(s);
     batch_clear(q);
     idc_clear(q);
-    free(q->pos), free(q->ids), free(q->closes), free(q->evs), free(q->als), free(q->days);
+    free(q->pos), free(q->ids), free(q->closes), free(q->evs), free(q->als), free(q->days), free(q->mark_path);
     for (size_t i = 0; i < q->nsources; i++)
         free(q->sources[i]);
     free(q->sources);
@@ -825,6 +882,8 @@ static const struct store_ops pg_ops = {
     .query_area = pg_query_area,
     .query_events = pg_query_events,
     .retain = pg_retain,
+    .input_get = pg_input_get,
+    .input_put = pg_input_put,
     PG_READ_OPS,
 };
 

@@ -102,7 +102,11 @@ static const char *const migrations[] = {
     "CREATE INDEX watchlist_ident_value ON watchlist_ident(type, value);"
     /* The last batch each writer committed: a batch retried after a lost
      * connection whose COMMIT may have gone through is not written twice. */
-    "CREATE TABLE batch_log (writer bigint PRIMARY KEY, seq bigint NOT NULL);",
+    "CREATE TABLE batch_log (writer bigint PRIMARY KEY, seq bigint NOT NULL);"
+    /* How far an ingest got through each input file, as SQLite's input_mark
+     * (migration 7 there), written in the transaction of the rows. */
+    "CREATE TABLE input_mark (path text COLLATE \"C\" PRIMARY KEY, size bigint NOT NULL,"
+    " head_len bigint NOT NULL, head_hash bigint NOT NULL, \"offset\" bigint NOT NULL, rows bigint NOT NULL);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

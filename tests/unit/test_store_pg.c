@@ -41,7 +41,7 @@ static long count_rows(const char *table)
 static void cleanup(void)
 {
     sql_long("DROP TABLE IF EXISTS position, position_top, entity, event_entity, event, alert, identity,"
-             " watchlist_ident, watchlist, batch_log, atalaya_schema CASCADE;"
+             " watchlist_ident, watchlist, batch_log, input_mark, atalaya_schema CASCADE;"
              " DROP SEQUENCE IF EXISTS position_rid_seq, event_seq");
 }
 

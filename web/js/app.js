@@ -232,7 +232,17 @@ function storeStream() {
   const following = () => timeline.get() === null && !timeline.isPlaying();
   return stream.open({
     snapshot: (doc) => {
-      if (!following() || !doc || !Array.isArray(doc.entities) || loading) return;
+      if (!following() || !doc || loading) return;
+      if (!Array.isArray(doc.entities)) {
+        // `run --store`: the stream carries the live picture itself (the
+        // tracker's documents at the pipeline's clock) while the store fills.
+        if (doc.aircraft && doc.vessels) {
+          storeTime = doc.time;
+          showLive({ air: doc.aircraft, sea: doc.vessels });
+          document.body.dataset.pictureTime = storeTime;
+        }
+        return;
+      }
       storeTime = doc.time;
       timeline.setSpan({ from: timeline.span().from, to: doc.time });
       picture(fromStore(doc));
