@@ -5,7 +5,7 @@
 # `atalaya query flights|portcalls|events|track|entity|area` output in every
 # format, and `atalaya serve` over each answers the API and the page alike.
 # A second ingest of the same recordings into PostgreSQL adds no position,
-# event or alert (natural keys; events by kind and key).
+# identity, event or alert (natural keys; events by kind and key).
 set -u
 root=${ATALAYA_ROOT:-.}
 hours=${ATALAYA_PG_HOURS:-12}
@@ -140,9 +140,9 @@ if ! grep -qv '^exit 0$' "$tmp/exits" && ! grep -qE 'Sanitizer|runtime error' "$
     echo "ok - both servers exit cleanly"
 else echo "not ok - a server: $(tr '\n' ' ' <"$tmp/exits")"; cat "$tmp"/serve.*.log | head -n 20; fi
 
-# Natural keys: the same recordings again add no position, event or alert.
+# Natural keys: the same recordings again add no position, identity, event or alert.
 ingest "$PG_URL" 2>>"$tmp/err.p"
-again=$(for t in position event alert; do pg_psql "SELECT count(*) FROM $t"; done | tr '\n' ' ')
-want=$(echo "$counts_p" | awk '{print $1, $3, $5}')
-if [ "$(echo $again)" = "$want" ]; then echo "ok - a second ingest of the same recordings adds no position, event or alert ($want)"
-else echo "not ok - after a second ingest: positions events alerts $again, were $want"; fi
+again=$(for t in position identity event alert; do pg_psql "SELECT count(*) FROM $t"; done | tr '\n' ' ')
+want=$(echo "$counts_p" | awk '{print $1, $2, $3, $5}')
+if [ "$(echo $again)" = "$want" ]; then echo "ok - a second ingest of the same recordings adds no position, identity, event or alert ($want)"
+else echo "not ok - after a second ingest: positions identities events alerts $again, were $want"; fi
