@@ -7,7 +7,9 @@
 # raises the same watchlist alerts and events as ingest into SQLite with
 # --db; and `run --store postgresql://...` (the store sink, a commit every
 # second) pushed the recordings over loopback TCP stores the events and
-# positions `ingest --store postgresql://...` of the same files stores.
+# positions `ingest --store postgresql://...` of the same files stores; the
+# input marks read back from PostgreSQL (`ingest --resume` finds both files
+# stored).
 # Everything on 127.0.0.1; the server is a throw-away cluster (pg_lib.sh).
 set -u
 root=$(cd "${ATALAYA_ROOT:-.}" && pwd)
@@ -85,6 +87,15 @@ alerts_i=$(pg_psql "SELECT count(*) FROM alert")
 if [ "$alerts_s" -gt 0 ] && [ "$alerts_s" = "$alerts_i" ] && cmp -s ev.s ev.i; then
     echo "ok - watchlists from the PostgreSQL store: the same $alerts_i alerts and $(wc -l <ev.i) events, byte for byte"
 else echo "not ok - alerts SQLite $alerts_s, PostgreSQL $alerts_i"; diff ev.s ev.i | head -n 4; fi
+
+# Resumable ingest: the marks went in with the rows, so --resume after a
+# complete ingest writes nothing.
+n0=$(pg_psql "SELECT count(*) FROM position")
+"$ATALAYA" ingest --store "$url_i" --resume "${opts[@]}" demo.nmea demo.beast 2>resume.err
+n1=$(pg_psql "SELECT count(*) FROM position")
+if [ "$(grep -c 'already$' resume.err)" = 2 ] && [ "$n0" = "$n1" ]; then
+    echo "ok - ingest --resume on PostgreSQL: both files found stored already, no row added ($n1)"
+else echo "not ok - ingest --resume on PostgreSQL: positions $n0 -> $n1"; grep -v 'already$' resume.err | tail -3; fi
 
 # run --store postgresql:// and run --store sqlite:, the recordings pushed
 # over loopback TCP in random chunks until the feeders hang up, against
