@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "common/config.h"
+#include "common/progress.h"
 #include "pipeline/sniff.h"
 
 enum decode_format { OUT_JSON, OUT_CSV, OUT_AVR, OUT_BEAST, OUT_NONE, OUT_NMEA };
@@ -64,6 +65,19 @@ extern const struct cfg_cmd replay_cmd, ingest_cmd, run_cmd, decode_cmd, query_c
  * cfg_free(c->options, base) stays the caller's in every case. */
 int cli_options(const struct cfg_cmd *c, void *base, const struct cfg_target *tg, int ntg, int argc, char **argv,
                 int *first);
+
+/* One progress line on a terminal while recordings go through a pipeline
+ * (progress_sink.c): begin with the files (their total size), file_done
+ * after each, end with the summary line. */
+struct pipeline;
+struct cli_progress {
+    struct progress pr;
+    struct pipeline *p;
+    uint64_t before; /* bytes of the files already read */
+};
+void cli_progress_begin(struct cli_progress *c, struct pipeline *p, const char *what, char **files, int n);
+void cli_progress_file_done(struct cli_progress *c);
+void cli_progress_end(struct cli_progress *c);
 
 int cmd_decode(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
