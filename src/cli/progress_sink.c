@@ -38,6 +38,8 @@ void cli_progress_begin(struct cli_progress *c, struct pipeline *p, const char *
 
 void cli_progress_file_done(struct cli_progress *c)
 {
+    if (!c->p)
+        return; /* never begun (--quiet) */
     c->before += c->p->in_read;
     c->p->in_read = 0;
 }
