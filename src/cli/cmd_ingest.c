@@ -110,7 +110,7 @@ int cmd_ingest(int argc, char **argv)
         return 2;
     }
     struct store_sink *sink = store_sink_add(&p, st, all_positions, true);
-    struct cli_progress prog = {.pr = {.on = false}};
+    struct cli_progress prog = {.p = NULL}; /* --quiet: none */
     if (!quiet)
         cli_progress_begin(&prog, &p, "ingest", argv + first, argc - first);
     rc = 0;

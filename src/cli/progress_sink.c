@@ -38,13 +38,14 @@ void cli_progress_begin(struct cli_progress *c, struct pipeline *p, const char *
 
 void cli_progress_file_done(struct cli_progress *c)
 {
-    if (!c->p)
-        return; /* never begun (--quiet) */
+    if (!c->p) /* never begun (--quiet) */
+        return;
     c->before += c->p->in_read;
     c->p->in_read = 0;
 }
 
 void cli_progress_end(struct cli_progress *c)
 {
-    progress_end(&c->pr, c->before, c->p->n.updates);
+    if (c->p)
+        progress_end(&c->pr, c->before, c->p->n.updates);
 }
