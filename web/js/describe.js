@@ -40,6 +40,10 @@ const HEADLINES = {
     const pair = Array.isArray(f.mmsi) ? f.mmsi : [];
     return [pair.map((m) => mmsiName(m)).join(' + ') || 'two vessels', [], unknown(...pair)];
   },
+  // A distress beacon first: what sends (AIS-SART, MOB, EPIRB, a ship's
+  // status 14), whether it is real or a test, and who.
+  distress: (f) => [`${{ ais_sart: 'AIS-SART', mob: 'MOB', epirb: 'EPIRB-AIS', vessel: 'status 14' }[f.device] || 'distress'} ` +
+    `${f.mode === 'test' ? 'TEST' : 'ACTIVE'} · ${mmsiName(f.mmsi, f.name)}`, ['name'], f.name ? [] : unknown(f.mmsi)],
   identity_change: (f) => (f.field === 'mmsi'
     ? [`MMSI ${f.old_mmsi} (${mmsiName(f.old_mmsi, '?')}) → ${f.new_mmsi} (${mmsiName(f.new_mmsi, f.name)})`, ['field', 'name'],
       unknown(f.old_mmsi, f.new_mmsi)]

@@ -12,7 +12,7 @@ import * as names from './names.js';
 const LIMIT = 300, LIVE_KEEP = 500;
 export const KINDS = ['ais_gap', 'encounter', 'loitering', 'identity_change', 'flight', 'port_call', 'geofence_enter',
                       'geofence_exit', 'geofence_dwell', 'implausible_speed', 'position_on_land', 'mmsi_two_places',
-                      'gnss_degraded', 'emergency_squawk', 'watchlist_sighting', 'area_entry'];
+                      'gnss_degraded', 'emergency_squawk', 'distress', 'watchlist_sighting', 'area_entry'];
 
 export const DARK = 'ais_gap,identity_change,encounter';
 let items = [], ctx = null;
@@ -116,7 +116,7 @@ export function render() {
 // A list entry for an event or alert; used by the dossier as well.
 export function item(it) {
   return el('li', {
-    class: 'ev ' + it.what + (it.open ? ' open' : ''), tabindex: 0,
+    class: 'ev ' + it.what + (it.open ? ' open' : '') + (it.kind === 'distress' ? ' distress' : ''), tabindex: 0,
     dataset: { kind: it.kind, what: it.what, state: it.open ? 'open' : 'closed', t: it.t0 ?? '', ids: it.ids.join(' ') },
     onclick: () => show(it),
   }, it.label);
