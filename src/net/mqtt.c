@@ -4,6 +4,8 @@
  * atomics. */
 #include <errno.h>
 #include <mosquitto.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,19 +322,26 @@ struct net_mqtt *net_mqtt_open(const char *url, char *err, size_t errn)
     mosquitto_publish_callback_set(m->mosq, on_publish);
     mosquitto_reconnect_delay_set(m->mosq, 1, 30, true);
     mosquitto_max_inflight_messages_set(m->mosq, 0); /* bounded by MQTT_QUEUE_MAX instead */
-    /* A broker not up yet is no error: the loop's thread keeps trying. */
-    int rc = mosquitto_connect_async(m->mosq, m->url.host, m->url.port, MQTT_KEEPALIVE_S);
-    if (rc == MOSQ_ERR_INVAL) {
-        snprintf(err, errn, "%s: %s", url, mosquitto_strerror(rc));
-        net_mqtt_close(m);
-        return NULL;
-    }
-    if ((rc = mosquitto_loop_start(m->mosq)) != MOSQ_ERR_SUCCESS) {
+    /* The library's thread takes no signals: SIGINT and SIGTERM stop run's
+     * event loop, which only the main thread's wait notices at once. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int rc = mosquitto_loop_start(m->mosq);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != MOSQ_ERR_SUCCESS) {
         snprintf(err, errn, "%s: %s", url, mosquitto_strerror(rc));
         net_mqtt_close(m);
         return NULL;
     }
     m->started = true;
+    /* A broker not up yet is no error: the loop's thread keeps trying. */
+    rc = mosquitto_connect_async(m->mosq, m->url.host, m->url.port, MQTT_KEEPALIVE_S);
+    if (rc == MOSQ_ERR_INVAL) {
+        snprintf(err, errn, "%s: %s", url, mosquitto_strerror(rc));
+        net_mqtt_close(m);
+        return NULL;
+    }
     /* A broker that is up gets the first positions too: they come within
      * milliseconds when a recording is played fast. */
     for (int waited = 0; waited < MQTT_FIRST_WAIT_MS && !atomic_load(&m->connected); waited += 10)

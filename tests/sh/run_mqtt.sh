@@ -7,7 +7,8 @@
 #      event on t/event/{kind}, every alert (not the test) on t/alert/{rule};
 #   2. a recording played over ~12 s while the broker is stopped and started
 #      again: run reconnects and publishing resumes (positions from the end of
-#      the recording arrive; --stats counts the second connection).
+#      the recording arrive; --stats counts the second connection);
+#   3. no broker when run starts: it retries and publishes once one is up.
 set -u
 root=${ATALAYA_ROOT:-.}
 command -v mosquitto >/dev/null && command -v mosquitto_sub >/dev/null || {
@@ -156,4 +157,23 @@ check(before and max(before) < end - 20000, f"positions arrived before the broke
 check(after and max(after) == end and min(after) > max(before or [0]),
       f"after the restart publishing resumes, up to the recording's last position ({len(after)})")
 check("connects 2, disconnects 1" in err, "--stats: the connection was lost once and made again")
+PY
+
+# ---- 3. no broker when run starts: it keeps trying, and publishes once one is up
+kill "$sub" "$broker" 2>/dev/null; wait "$sub" "$broker" 2>/dev/null; sub= broker=
+"$ATALAYA" run --stats --speed 5 --output "mqtt://127.0.0.1:$port?topic=t&qos=1" "$tmp/two.nmea" \
+  >"$tmp/run3.out" 2>"$tmp/run3.err" &
+run=$!
+sleep 4
+start_broker || echo "not ok - mosquitto did not start the third time"
+start_sub "$tmp/sub4"
+wait $run
+rc3=$?
+sleep 0.5
+python3 - "$tmp/sub4" "$tmp/run3.err" "$rc3" <<'PY'
+import json, sys
+got = [json.loads(l.split(" ", 1)[1])["t_ms"] for l in open(sys.argv[1]) if l.startswith("t/vessel/224000003 ")]
+err, rc = open(sys.argv[2]).read(), int(sys.argv[3])
+ok = rc == 0 and got and max(got) == (1700000000 + 1059) * 1000 and "connects 1, disconnects 0" in err
+print(("ok" if ok else "not ok") + f" - no broker at start: run retries and publishes once it is up ({len(got)} positions)")
 PY
