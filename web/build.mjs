@@ -14,3 +14,6 @@ for (const f of ['dist/leaflet.js', 'dist/leaflet.css', 'LICENSE']) {
 }
 const version = JSON.parse(readFileSync(join(src, 'package.json'), 'utf8')).version;
 console.log(`vendor/leaflet: leaflet ${version}`);
+
+// The basemap: Natural Earth from world-atlas, airports and ports from ../data.
+await import('./basemap.mjs');

@@ -41,7 +41,7 @@ struct ingest_config {
     const char *store, *positions;
     long batch;
     double retain_days;
-    bool quiet, no_detect;
+    bool quiet, no_detect, resume;
     struct pipeline_options pl;
 };
 
@@ -53,6 +53,7 @@ static const struct cfg_option ingest_options[] = {
     {"positions", CFG_STR, S(positions), "thinned", "all|thinned: every accepted fix, or a fix a minute per vessel and every 10 s per aircraft, plus turns, speed and altitude changes and the last fix before each silence (detectors see every fix)", S(pl.strings)},
     {"no-detect", CFG_BOOL, S(no_detect), NULL, "positions and identities only", 0},
     {"quiet", CFG_BOOL, S(quiet), NULL, "no progress line", 0},
+    {"resume", CFG_BOOL, S(resume), NULL, "after an interrupted ingest of the same files: store only what it had not committed (the files are read again from the start; docs/store.md)", 0},
     PIPELINE_CFG_OPTIONS(struct ingest_config, pl),
     {NULL, CFG_STR, 0, NULL, NULL, 0},
 };
@@ -116,8 +117,22 @@ int cmd_ingest(int argc, char **argv)
     if (!quiet && isatty(2))
         pipeline_add_sink(&p, &(struct pipeline_sink){.ctx = &p, .update = progress});
     rc = 0;
-    for (int i = first; i < argc && rc == 0 && !p.stop; i++)
+    for (int i = first; i < argc && rc == 0 && !p.stop; i++) {
+        /* Where this file stands in the store (store.h, resumable ingest). */
+        struct store_mark from;
+        int r = store_input_file(st, argv[i], cfg.resume, &from);
+        if (r < 0) {
+            fprintf(stderr, "atalaya ingest: %s\n", st->err);
+            rc = 2;
+            break;
+        }
+        if (r == 1 && !quiet && from.offset == STORE_INPUT_END)
+            fprintf(stderr, "atalaya ingest: %s: stored in full already\n", argv[i]);
+        else if (r == 1 && !quiet)
+            fprintf(stderr, "atalaya ingest: %s: stored up to byte %" PRId64 " already\n", argv[i], from.offset);
         rc = pipeline_feed_file(&p, argv[i]);
+    }
+    p.in_pos = STORE_INPUT_END; /* the rows that close the run */
     if (!p.stop) {
         pipeline_finish(&p);
         store_sink_finish(sink);

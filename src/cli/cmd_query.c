@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -351,6 +352,12 @@ static int query_run(const struct query_config *cfg, int argc, char **argv)
     if ((track || entity) && (at + 1 >= argc || parse_entity(argv[at + 1], &kind, &id) != 0))
         return fprintf(stderr, "atalaya query: %s needs an MMSI or a 6-hex-digit ICAO address\n", what), 1;
     char err[512];
+    /* A reader: a missing file is a mistake (a store path mistyped, the
+     * demo's store elsewhere), not a new empty store answering 0. */
+    const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+    if (access(path, R_OK) != 0)
+        return fprintf(stderr, "atalaya query: %s: no such store (run atalaya ingest first, or give --store sqlite:PATH;"
+                               " the demo's is sqlite:demo-out/atalaya.db)\n", path), 2;
     struct store *s = store_open(url, err, sizeof err);
     if (!s)
         return fprintf(stderr, "atalaya query: %s\n", err), 2;

@@ -181,6 +181,14 @@ static void print_event(void *ctx, const struct event *e)
     fflush(stdout);
 }
 
+/* The picture's time for the page and the JSON documents: the pipeline's
+ * clock (event time), so a recording played at --speed shows its own ages. */
+static int64_t picture_clock(void *ctx)
+{
+    const struct run *a = ctx;
+    return a->p.now_ms;
+}
+
 /* --------------------------------------------------- network sources */
 
 static enum pipeline_format pipeline_format_of(enum net_format f)
@@ -271,7 +279,7 @@ static void json_tick(struct net_loop *l, void *ctx)
 {
     struct run *a = ctx;
     (void)l;
-    int64_t now = net_realtime_ms();
+    int64_t now = a->p.now_ms > 0 ? a->p.now_ms : net_realtime_ms();
     struct buf b;
     buf_init(&b, 1 << 16);
     trk_write_aircraft_json(a->p.trk, now, &b);
@@ -441,7 +449,8 @@ static int wire(struct run *a)
     if (c->http) {
         struct http_config hcfg = {.listen = c->http, .have_receiver = c->pl.receiver_lat || c->pl.receiver_lon,
                                    .receiver_lat = c->pl.receiver_lat, .receiver_lon = c->pl.receiver_lon,
-                                   .store_url = c->store, .ref = a->p.ref};
+                                   .store_url = c->store, .ref = a->p.ref,
+                                   .picture_clock = picture_clock, .picture_clock_ctx = a};
         if (!(a->http = http_start(&hcfg, a->loop, a->p.trk, err, sizeof err))) {
             fprintf(stderr, "atalaya run: %s\n", err);
             return -1;

@@ -41,6 +41,7 @@ struct in_file {
     size_t nl_base;
     int nl_ok;
     uint64_t bytes_read; /* from the file itself (compressed, for .gz/.zst) */
+    int64_t decoded; /* bytes out of read_decoded so far */
 };
 
 #if defined(__SSE2__)
@@ -201,7 +202,19 @@ static ssize_t read_zstd(struct in_file *f, uint8_t *dst, size_t n)
     return (ssize_t)out.pos;
 }
 
+static ssize_t read_codec(struct in_file *f, void *dst, size_t n);
+
 static ssize_t read_decoded(struct in_file *f, void *dst, size_t n)
+{
+    ssize_t r = read_codec(f, dst, n);
+    if (r > 0)
+        f->decoded += r;
+    return r;
+}
+
+int64_t in_tell(const struct in_file *f) { return f->decoded - (int64_t)(f->lb_end - f->lb_start); }
+
+static ssize_t read_codec(struct in_file *f, void *dst, size_t n)
 {
     if (n == 0)
         return 0;

@@ -33,6 +33,11 @@ ssize_t in_read(struct in_file *f, void *dst, size_t n);
  * end of input), -1 on error. */
 ssize_t in_peek(struct in_file *f, const uint8_t **p, size_t n);
 
+/* Decoded bytes consumed so far (returned by in_read or in_getline, with
+ * their terminators): the offset of the next one. A resumed ingest records
+ * where it stands in these (store.h, store_mark). */
+int64_t in_tell(const struct in_file *f);
+
 /* Next line without its terminator. The pointer is valid until the next call.
  * Returns 1 for a line, 0 at end of input, -1 on a read or decompression error. */
 int in_getline(struct in_file *f, const char **line, size_t *len, int *overlong);

@@ -179,9 +179,12 @@ void det_geofence_on_update(struct det *d, const struct trk_update *u, const cha
         }
         k++;
     }
-    /* New visits. */
+    /* New visits, in the zones that concern this entity (zone.h). */
+    bool air = u->kind != TRK_VESSEL;
+    unsigned shiptype = air ? 0 : u->e.vessel->shiptype;
+    bool ground = air && u->e.aircraft->v_ground.source && u->e.aircraft->on_ground;
     for (size_t i = 0; i < g->zones.n; i++) {
-        if (!det_zone_contains(&g->zones.z[i], lat, lon))
+        if (!det_zone_applies(&g->zones.z[i], air, shiptype, ground) || !det_zone_contains(&g->zones.z[i], lat, lon))
             continue;
         bool known = false;
         for (uint32_t k = 0; e && k < e->n && !known; k++)

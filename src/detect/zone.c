@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/geo.h"
 #include "common/xmalloc.h"
@@ -108,6 +109,73 @@ static void set_centroid(struct det_zone *z)
     }
 }
 
+/* AIS ship type names (ITU-R M.1371 Table 53) as the decade of their codes. */
+static int type_decade(json_t *v)
+{
+    static const struct {
+        const char *name;
+        int decade;
+    } names[] = {{"wig", 2},     {"fishing", 3},    {"towing", 3}, {"sailing", 3}, {"pleasure", 3},
+                 {"high_speed", 4}, {"special", 5}, {"pilot", 5},  {"tug", 5},     {"passenger", 6},
+                 {"cargo", 7},   {"tanker", 8},     {"other", 9}};
+    if (json_is_integer(v)) {
+        json_int_t t = json_integer_value(v);
+        return t >= 1 && t <= 99 ? (int)(t / 10) : -1;
+    }
+    const char *s = json_string_value(v);
+    for (size_t i = 0; s && i < sizeof names / sizeof names[0]; i++)
+        if (strcasecmp(s, names[i].name) == 0)
+            return names[i].decade;
+    return -1;
+}
+
+/* The zone's "applies_to" (a string or an array of them), "ship_types" and
+ * "airborne_only"; absent members concern everyone. -1 on a bad value. */
+static int read_applies(struct det_zone *z, json_t *props)
+{
+    json_t *to = json_object_get(props, "applies_to"), *types = json_object_get(props, "ship_types"),
+           *air = json_object_get(props, "airborne_only");
+    z->applies = to ? 0 : DET_ZONE_VESSELS | DET_ZONE_AIRCRAFT;
+    json_t *one = to && json_is_string(to) ? to : NULL;
+    size_t i, n = one ? 1 : json_is_array(to) ? json_array_size(to) : 0;
+    if (to && !n)
+        return -1;
+    for (i = 0; i < n; i++) {
+        const char *s = json_string_value(one ? one : json_array_get(to, i));
+        if (s && (!strcasecmp(s, "vessel") || !strcasecmp(s, "vessels")))
+            z->applies |= DET_ZONE_VESSELS;
+        else if (s && !strcasecmp(s, "aircraft"))
+            z->applies |= DET_ZONE_AIRCRAFT;
+        else
+            return -1;
+    }
+    if (types) {
+        if (!json_is_array(types) || !json_array_size(types))
+            return -1;
+        json_t *t;
+        json_array_foreach(types, i, t)
+        {
+            int d = type_decade(t);
+            if (d < 0)
+                return -1;
+            z->ship_decades |= 1u << d;
+        }
+    }
+    if (air && !json_is_boolean(air))
+        return -1;
+    z->airborne_only = air && json_is_true(air);
+    return 0;
+}
+
+bool det_zone_applies(const struct det_zone *z, bool aircraft, unsigned shiptype, bool on_ground)
+{
+    if (aircraft)
+        return (z->applies & DET_ZONE_AIRCRAFT) && !(z->airborne_only && on_ground);
+    if (!(z->applies & DET_ZONE_VESSELS))
+        return false;
+    return !z->ship_decades || (shiptype >= 1 && shiptype <= 99 && (z->ship_decades >> (shiptype / 10)) & 1u);
+}
+
 int det_zones_load(struct det_zones *zs, const char *path, size_t max, char *err, size_t errn)
 {
     json_error_t je;
@@ -151,6 +219,13 @@ int det_zones_load(struct det_zones *zs, const char *path, size_t max, char *err
         snprintf(z->name, sizeof z->name, "%s", name ? name : "area");
         if (cc && strlen(cc) == 2)
             memcpy(z->country, cc, 3);
+        if (read_applies(z, props) != 0) {
+            snprintf(err, errn, "%s: zone \"%s\": applies_to is vessel and/or aircraft, ship_types names "
+                     "(tanker, cargo, passenger, fishing, high_speed, special, other) or AIS types 1-99, "
+                     "airborne_only true or false", path, z->name);
+            added = -1;
+            break;
+        }
         if (!strcmp(type, "Polygon")) {
             add_polygon(z, coords);
         } else {

@@ -23,7 +23,17 @@ struct det_zone {
     int nrings;
     double min_lat, max_lat, min_lon, max_lon;
     double lat, lon;  /* centroid of the largest outer ring: where the zone "is" */
+    /* Whom the zone concerns (properties "applies_to", "ship_types",
+     * "airborne_only"; absent: everyone): DET_ZONE_* bits, the AIS ship
+     * type decades allowed (bit d: types 10d..10d+9; 0 = any), aircraft on
+     * the ground left out. */
+    unsigned applies;
+    unsigned ship_decades;
+    bool airborne_only;
 };
+
+#define DET_ZONE_VESSELS 1u
+#define DET_ZONE_AIRCRAFT 2u
 
 struct det_zones {
     struct det_zone *z;
@@ -37,6 +47,11 @@ void det_zones_free(struct det_zones *zs);
  * when the file is not JSON or would take zs beyond max zones. Returns the
  * number of zones added, or -1 with err filled. */
 int det_zones_load(struct det_zones *zs, const char *path, size_t max, char *err, size_t errn);
+
+/* True when the zone concerns this entity: a vessel of AIS ship type
+ * shiptype (0 unknown: never one of a zone's ship_types), or an aircraft,
+ * on the ground or not. */
+bool det_zone_applies(const struct det_zone *z, bool aircraft, unsigned shiptype, bool on_ground);
 
 /* True when (lat, lon) lies inside an outer ring of z and in none of its holes. */
 bool det_zone_contains(const struct det_zone *z, double lat, double lon);

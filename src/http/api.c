@@ -335,7 +335,7 @@ void http_api_handle(struct http_api *a, const struct api_req *r, struct api_rep
     } simple[] = {
         {"entities", api_entities}, {"timespan", api_timespan},   {"search", api_search},
         {"events", api_events},     {"flights", api_flights},     {"portcalls", api_portcalls},
-        {"alerts", api_alerts},
+        {"alerts", api_alerts},     {"triage", api_triage},       {"find", api_find},
     };
     if (n == 1) {
         for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++)

@@ -144,6 +144,8 @@ int api_events(struct http_api *a, const struct api_req *r, struct api_reply *ou
 int api_flights(struct http_api *a, const struct api_req *r, struct api_reply *out);
 int api_portcalls(struct http_api *a, const struct api_req *r, struct api_reply *out);
 int api_alerts(struct http_api *a, const struct api_req *r, struct api_reply *out);
+int api_triage(struct http_api *a, const struct api_req *r, struct api_reply *out);
+int api_find(struct http_api *a, const struct api_req *r, struct api_reply *out);
 int api_watchlist_get(struct http_api *a, const struct api_req *r, struct api_reply *out);
 int api_watchlist_post(struct http_api *a, const struct api_req *r, struct api_reply *out);
 int api_watchlist_delete(struct http_api *a, const struct api_req *r, const char *id, struct api_reply *out);

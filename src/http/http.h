@@ -42,6 +42,11 @@ struct http_config {
     const char *write_token; /* POST/DELETE allowed with this bearer token; NULL: read-only */
     const struct ref *ref;   /* reference data for operators (may be NULL) */
     size_t stream_queue_bytes; /* per stream client; 0: 1 MiB */
+    /* The picture's time (event time: `run` gives its pipeline's clock, so
+     * a recording played at --speed X shows its own ages, not the wall's);
+     * NULL: the wall clock. */
+    int64_t (*picture_clock)(void *ctx);
+    void *picture_clock_ctx;
 };
 
 struct http_server;

@@ -36,6 +36,7 @@ struct http_counters {
     atomic_ullong requests, status_4xx, bytes_static, not_modified, gzipped;
     /* Copied from the connection book (conns.h) each refresh. */
     atomic_ullong conns_open, conns_expired, conns_evicted, conns_over;
+    atomic_ullong doc_reads[HTTP_DOC_COUNT]; /* requests for each published document */
 };
 
 /* encode.c: whether an Accept-Encoding value takes gzip (q > 0); whether a
@@ -72,8 +73,23 @@ struct http_live {
     bool have_receiver;
     double receiver_lat, receiver_lon;
     const struct http_counters *counters;
+    /* Loop thread: reads of each document seen, until when it is rendered,
+     * and not before when again (http_live_due). */
+    uint64_t reads_seen[HTTP_DOC_COUNT];
+    int64_t due_until_ms[HTTP_DOC_COUNT], next_ms[HTTP_DOC_COUNT];
+    bool rendered[HTTP_DOC_COUNT];
 };
-void http_live_write(const struct http_live *l, enum http_doc doc, int64_t now_ms, struct buf *out);
+void http_live_write(struct http_live *l, enum http_doc doc, int64_t now_ms, struct buf *out);
+/* Whether to render doc at this refresh. The tracker's aircraft.json and
+ * vessels.json cost time in proportion to the entities, on the thread that
+ * reads the feeds, so they are rendered only while someone reads them: for
+ * HTTP_LIVE_LEASE_MS after a request, or while a stream client is
+ * connected; the first request after a pause gets the last one rendered
+ * (its "now" says when). And at most a fifth of the time: one that took T
+ * to render waits 4 T before the next (a million vessels: a few seconds).
+ * Everything else, every refresh. */
+#define HTTP_LIVE_LEASE_MS 30000
+bool http_live_due(struct http_live *l, enum http_doc doc, int64_t now_ms);
 
 /* --- the store-backed API (api.c, api.h) as the server sees it --- */
 struct ref;

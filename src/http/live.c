@@ -3,6 +3,8 @@
  * receiver.json is what tar1090 reads before it polls (version, refresh in
  * ms, history count, optional receiver position); stats is ours
  * (docs/formats/api-v1.md). */
+#include <time.h>
+
 #include "common/json.h"
 #include "http/http_internal.h"
 #include "http/sse.h"
@@ -24,6 +26,9 @@ static void write_tracker(const struct http_live *l, struct jw *wp)
     jw_kuint(&w, "identity_changes", t->identity_changes);
     jw_kuint(&w, "expired_aircraft", t->expired_aircraft);
     jw_kuint(&w, "expired_vessels", t->expired_vessels);
+    jw_kuint(&w, "evicted_aircraft", t->evicted_aircraft);
+    jw_kuint(&w, "evicted_vessels", t->evicted_vessels);
+    jw_kuint(&w, "max_entities", trk_max_entities(l->trk));
     jw_obj_end(&w);
     *wp = w;
 }
@@ -68,8 +73,39 @@ static void write_stats(const struct http_live *l, int64_t now_ms, struct buf *o
     buf_putc(out, '\n');
 }
 
-void http_live_write(const struct http_live *l, enum http_doc doc, int64_t now_ms, struct buf *out)
+static bool tracker_doc(const struct http_live *l, enum http_doc doc)
 {
+    return l->trk && (doc == HTTP_DOC_AIRCRAFT || doc == HTTP_DOC_VESSELS);
+}
+
+bool http_live_due(struct http_live *l, enum http_doc doc, int64_t now_ms)
+{
+    if (!tracker_doc(l, doc) || !l->rendered[doc])
+        return l->rendered[doc] = true;
+    uint64_t reads = atomic_load(&l->counters->doc_reads[doc]);
+    if (reads != l->reads_seen[doc]) {
+        l->reads_seen[doc] = reads;
+        l->due_until_ms[doc] = now_ms + HTTP_LIVE_LEASE_MS;
+    }
+    if (now_ms < l->next_ms[doc])
+        return false;
+    if (now_ms < l->due_until_ms[doc])
+        return true;
+    struct sse_stats st;
+    sse_hub_stats(l->hub, &st);
+    return st.clients > 0;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void http_live_write(struct http_live *l, enum http_doc doc, int64_t now_ms, struct buf *out)
+{
+    int64_t t0 = tracker_doc(l, doc) ? mono_ms() : 0;
     switch (doc) {
     case HTTP_DOC_AIRCRAFT:
         if (l->trk)
@@ -93,4 +129,6 @@ void http_live_write(const struct http_live *l, enum http_doc doc, int64_t now_m
     case HTTP_DOC_COUNT:
         break;
     }
+    if (t0)
+        l->next_ms[doc] = now_ms + 4 * (mono_ms() - t0);
 }

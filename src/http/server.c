@@ -66,6 +66,8 @@ struct http_server {
     struct sse_hub *hub;        /* /api/v1/stream */
     struct http_stream *stream;
     int64_t docs_row;           /* serve: position row the /data documents are of */
+    int64_t (*picture_clock)(void *ctx); /* http_config's */
+    void *picture_clock_ctx;
 };
 
 /* A request with a body (POST) collects it here between calls. */
@@ -223,6 +225,7 @@ static bool maybe_gzip(struct MHD_Connection *c, const char *ctype, struct buf *
 
 static enum MHD_Result serve_doc(struct http_server *s, struct MHD_Connection *c, enum http_doc doc)
 {
+    atomic_fetch_add(&s->counters.doc_reads[doc], 1);
     pthread_mutex_lock(&s->lock);
     struct http_snap *snap = s->docs[doc];
     if (snap)
@@ -571,6 +574,8 @@ void http_refresh(struct http_server *s, int64_t now_ms)
     for (int d = 0; d < HTTP_DOC_COUNT; d++) {
         if (data_fresh && !s->live.trk && (d == HTTP_DOC_AIRCRAFT || d == HTTP_DOC_VESSELS))
             continue;
+        if (!http_live_due(&s->live, (enum http_doc)d, now_ms))
+            continue;
         struct http_snap *snap = malloc(sizeof *snap);
         if (!snap)
             abort();
@@ -601,7 +606,8 @@ static void on_tick(struct net_loop *l, void *ctx)
     atomic_store(&s->counters.conns_expired, n.expired);
     atomic_store(&s->counters.conns_evicted, n.evicted);
     atomic_store(&s->counters.conns_over, n.over);
-    http_refresh(s, net_realtime_ms());
+    int64_t t = s->picture_clock ? s->picture_clock(s->picture_clock_ctx) : 0;
+    http_refresh(s, t > 0 ? t : net_realtime_ms());
 }
 
 /* HOST:PORT, [V6]:PORT or PORT alone (127.0.0.1). */
@@ -697,6 +703,8 @@ struct http_server *http_start(const struct http_config *cfg, struct net_loop *l
         http_stop(s);
         return NULL;
     }
+    s->picture_clock = cfg->picture_clock;
+    s->picture_clock_ctx = cfg->picture_clock_ctx;
     net_loop_every(loop, s->live.refresh_ms, on_tick, s);
     return s;
 }

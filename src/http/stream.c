@@ -27,6 +27,7 @@ struct http_stream {
     struct sse_hub *hub;
     struct store_rows seen; /* rows already pushed */
     bool started;
+    const char *sent_aircraft, *sent_vessels; /* run: the documents last sent */
     int64_t snap_row;       /* position row the snapshot was rendered at */
     struct buf snap;
 };
@@ -92,6 +93,21 @@ static void send_batch(struct sse_hub *h, const char *event, const struct batch 
 void http_stream_tick(struct http_stream *st, int64_t now_ms, const struct buf *aircraft, const struct buf *vessels)
 {
     if (!st->api) {
+        /* The picture is copied only for someone to send it to, and only
+         * when a document was rendered again since (a new document is
+         * allocated while the one it replaces is alive: a new address). */
+        struct sse_stats hs;
+        sse_hub_stats(st->hub, &hs);
+        if (!hs.clients) {
+            st->sent_aircraft = st->sent_vessels = NULL; /* those may be freed and their addresses reused */
+            return;
+        }
+        if (aircraft->p == st->sent_aircraft && vessels->p == st->sent_vessels) {
+            sse_hub_keepalive(st->hub);
+            return;
+        }
+        st->sent_aircraft = aircraft->p;
+        st->sent_vessels = vessels->p;
         struct buf b;
         buf_init(&b, aircraft->len + vessels->len + 64);
         buf_printf(&b, "{\"time\":%lld,\"aircraft\":", (long long)now_ms);

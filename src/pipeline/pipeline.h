@@ -129,6 +129,10 @@ struct pipeline {
     struct dedupe *dedupe;   /* NULL: off */
     int64_t modes_epoch_ms;
     int64_t now_ms;          /* the pipeline's clock: latest event time seen */
+    /* Recordings: decoded offset in the file of the end of the line or
+     * block in hand (in_tell), which a resumable ingest marks its rows with
+     * (store.h, store_input_at); the caller sets it past the end. */
+    int64_t in_pos;
     struct pipeline_counters n;
     const char *who;
     bool stop;               /* set by a sink to end the run (e.g. a failed store write) */

@@ -117,6 +117,8 @@ static void on_update(void *ctx, const struct trk_update *u, const char *evidenc
     (void)evidence;
     (void)evidence_len;
     struct store_sink *k = ctx;
+    /* Resumable ingest: the rows of the line in hand (store_input_at). */
+    store_input_at(k->st, k->p->in_pos);
     if (u->kind == TRK_VESSEL)
         store_vessel(k, u);
     else
@@ -126,6 +128,7 @@ static void on_update(void *ctx, const struct trk_update *u, const char *evidenc
 static void on_event(void *ctx, const struct event *e)
 {
     struct store_sink *k = ctx;
+    store_input_at(k->st, k->p->in_pos);
     check(k, store_put_event(k->st, e));
 }
 
@@ -150,6 +153,7 @@ struct store_sink *store_sink_add(struct pipeline *p, struct store *st, bool all
 int store_sink_finish(struct store_sink *k)
 {
     uint64_t before = k->failures;
+    store_input_at(k->st, k->p->in_pos);
     if (k->thin)
         thin_flush(k->thin, put_held, k);
     return k->failures > before ? -1 : 0;

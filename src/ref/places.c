@@ -180,6 +180,8 @@ const struct ref_airport *ref_airport_best(const struct ref *r, double lat, doub
 
 size_t ref_airport_count(const struct ref *r) { return r->nairports; }
 
+const struct ref_airport *ref_airport_at(const struct ref *r, size_t i) { return i < r->nairports ? &r->airports[i] : NULL; }
+
 const struct ref_port *ref_port_by_id(const struct ref *r, uint32_t id)
 {
     uint32_t i;
@@ -202,3 +204,5 @@ const struct ref_port *ref_port_nearest(const struct ref *r, double lat, double 
 }
 
 size_t ref_port_count(const struct ref *r) { return r->nports; }
+
+const struct ref_port *ref_port_at(const struct ref *r, size_t i) { return i < r->nports ? &r->ports[i] : NULL; }

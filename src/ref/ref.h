@@ -73,6 +73,8 @@ const struct ref_airport *ref_airport_best(const struct ref *r, double lat, doub
                                            double (*cost)(void *ctx, const struct ref_airport *a, double dist_m),
                                            void *ctx, double *dist_m);
 size_t ref_airport_count(const struct ref *r);
+/* The i-th airport, port (0 .. count - 1; NULL beyond): to search them by name. */
+const struct ref_airport *ref_airport_at(const struct ref *r, size_t i);
 
 const struct ref_port *ref_port_by_id(const struct ref *r, uint32_t id);
 /* Exact name, case- and punctuation-insensitive ("Rotterdam", "ROTTERDAM"). */
@@ -80,6 +82,7 @@ const struct ref_port *ref_port_by_name(const struct ref *r, const char *name);
 const struct ref_port *ref_port_nearest(const struct ref *r, double lat, double lon,
                                         double radius_m, double *dist_m);
 size_t ref_port_count(const struct ref *r);
+const struct ref_port *ref_port_at(const struct ref *r, size_t i);
 
 /* The ICAO designator of a flight identification: three letters then a flight
  * number that starts with a digit (ICAO Doc 8585; "IRM1234", "BAW12K"). Writes

@@ -127,6 +127,26 @@ static const char *const migrations[] = {
     "CREATE INDEX event_seq ON event(seq);"
     "CREATE INDEX event_state ON event(state, kind);"
     "CREATE UNIQUE INDEX alert_key ON alert(key);",
+    /* 7: natural keys, so ingesting the same input again (after a kill -9,
+     * or twice) leaves the rows of one run (docs/store.md): a position is one
+     * per entity, ms and source (events and alerts have their keys from 6);
+     * rows a re-run already doubled are dropped (the first kept).
+     * The position key replaces position_entity under the same name (its
+     * first columns are the old index). input_mark: how far an ingest got
+     * through each input file, written in the transaction of the rows
+     * (offset: decoded bytes; rows: store calls already made for the line
+     * ending there), so `ingest --resume` writes exactly what is missing. */
+    "DELETE FROM position WHERE rowid NOT IN"
+    " (SELECT min(rowid) FROM position GROUP BY kind, id, t, ifnull(source, ''));"
+    "DROP INDEX position_entity;"
+    "CREATE UNIQUE INDEX position_entity ON position(kind, id, t, ifnull(source, ''));"
+    "CREATE TABLE input_mark ("
+    " path TEXT PRIMARY KEY,"        /* absolute path of the input */
+    " size INTEGER NOT NULL,"        /* bytes on disk when it was read */
+    " head_len INTEGER NOT NULL,"    /* how many of its first bytes head_hash covers */
+    " head_hash INTEGER NOT NULL,"
+    " offset INTEGER NOT NULL,"      /* decoded bytes of lines fully stored; INT64_MAX: all, and the run's end */
+    " rows INTEGER NOT NULL);",      /* store calls of the line at offset already committed */
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

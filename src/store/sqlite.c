@@ -19,17 +19,29 @@
 #include "store/store.h"
 
 enum {
-    ST_BEGIN, ST_COMMIT, ST_ID_CUR, ST_ID_CLOSE, ST_ID_INS, ST_POS, ST_SEG_GET, ST_SEG_PUT, ST_EVENT, ST_ALERT,
-    ST_EVENT_ENT_DEL, ST_EVENT_ENT, ST_TRACK, ST_IDENT, ST_AREA, ST_AREA_FIX, ST_RETAIN_SEG, ST_RETAIN, ST_DATA_VERSION, NST
+    ST_BEGIN, ST_COMMIT, ST_ID_CUR, ST_ID_HAS, ST_ID_AT, ST_ID_NEXT, ST_ID_CLOSE, ST_ID_INS, ST_POS, ST_SEG_GET,
+    ST_SEG_PUT, ST_EVENT, ST_ALERT, ST_EVENT_ENT_DEL, ST_EVENT_ENT, ST_TRACK, ST_IDENT, ST_AREA, ST_AREA_FIX,
+    ST_RETAIN_SEG, ST_RETAIN, ST_DATA_VERSION, ST_MARK_GET, ST_MARK_PUT, NST
 };
 
 static const char *const sql[NST] = {
     [ST_BEGIN] = "BEGIN",
     [ST_COMMIT] = "COMMIT",
-    [ST_ID_CUR] = "SELECT rowid, value FROM identity WHERE kind=?1 AND id=?2 AND field=?3 AND valid_to IS NULL",
+    [ST_ID_CUR] = "SELECT rowid, value, valid_from FROM identity"
+                  " WHERE kind=?1 AND id=?2 AND field=?3 AND valid_to IS NULL",
+    /* The value held at t already: a row of it that covers t, or one that
+     * began and ended at t (two values in the same ms). */
+    [ST_ID_HAS] = "SELECT 1 FROM identity WHERE kind=?1 AND id=?2 AND field=?3 AND value=?4 AND valid_from<=?5"
+                  " AND (valid_to IS NULL OR valid_to>?5 OR valid_to=valid_from) LIMIT 1",
+    /* For a value dated before the current row: the row it falls in, and
+     * where the next one starts. */
+    [ST_ID_AT] = "SELECT rowid, valid_to FROM identity WHERE kind=?1 AND id=?2 AND field=?3 AND valid_from<=?4"
+                 " ORDER BY valid_from DESC, rowid DESC LIMIT 1",
+    [ST_ID_NEXT] = "SELECT min(valid_from) FROM identity WHERE kind=?1 AND id=?2 AND field=?3 AND valid_from>?4",
     [ST_ID_CLOSE] = "UPDATE identity SET valid_to=?2 WHERE rowid=?1",
-    [ST_ID_INS] = "INSERT INTO identity(kind, id, field, value, valid_from) VALUES (?1, ?2, ?3, ?4, ?5)",
-    [ST_POS] = "INSERT INTO position(kind, id, t, lat, lon, alt, speed, course, source)"
+    [ST_ID_INS] = "INSERT INTO identity(kind, id, field, value, valid_from, valid_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    /* Natural key (migration 7): the row of an earlier run stays. */
+    [ST_POS] = "INSERT OR IGNORE INTO position(kind, id, t, lat, lon, alt, speed, course, source)"
                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_SEG_GET] = "SELECT min_lat, max_lat, min_lon, max_lon FROM position_seg WHERE sid=?1",
     [ST_SEG_PUT] = "INSERT OR REPLACE INTO position_seg VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -67,6 +79,9 @@ static const char *const sql[NST] = {
     [ST_RETAIN_SEG] = "DELETE FROM position_seg WHERE t1<?1",
     [ST_RETAIN] = "DELETE FROM position WHERE t<?1",
     [ST_DATA_VERSION] = "PRAGMA data_version",
+    [ST_MARK_GET] = "SELECT size, head_len, head_hash, offset, rows FROM input_mark WHERE path=?1",
+    [ST_MARK_PUT] = "INSERT OR REPLACE INTO input_mark(path, size, head_len, head_hash, offset, rows)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
 /* Segments (migration 5): one box per entity and hour. */
@@ -96,6 +111,7 @@ struct idc {
     char field[16];
     char *value;
     int64_t row;
+    int64_t from; /* the row's valid_from */
 };
 
 struct store_sqlite {
@@ -348,7 +364,7 @@ static struct idc *idc_slot(struct store_sqlite *q, uint64_t ent, const char *fi
 }
 
 static void idc_set(struct store_sqlite *q, struct idc *c, uint64_t ent, const char *field, const char *value,
-                    int64_t row)
+                    int64_t row, int64_t from)
 {
     if (!c)
         return;
@@ -360,6 +376,7 @@ static void idc_set(struct store_sqlite *q, struct idc *c, uint64_t ent, const c
     free(c->value);
     c->value = xstrdup(value);
     c->row = row;
+    c->from = from;
 }
 
 static void sq_close(struct store *s)
@@ -419,8 +436,104 @@ static int sq_commit(struct store *s)
     return -1;
 }
 
+static void bind_entity_field(sqlite3_stmt *st, uint8_t kind, uint32_t id, const char *field)
+{
+    sqlite3_bind_int(st, 1, kind);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
+}
+
+/* A one-row SELECT: 1 a row (its columns still readable until the caller
+ * resets), 0 none (reset), -1 error. */
+static int step_row(struct store_sqlite *q, int i)
+{
+    int rc = sqlite3_step(q->st[i]);
+    if (rc == SQLITE_ROW)
+        return 1;
+    sqlite3_reset(q->st[i]);
+    sqlite3_clear_bindings(q->st[i]);
+    return rc == SQLITE_DONE ? 0 : fail(q, sql[i]);
+}
+
+static void reset(struct store_sqlite *q, int i)
+{
+    sqlite3_reset(q->st[i]);
+    sqlite3_clear_bindings(q->st[i]);
+}
+
+static int identity_insert(struct store_sqlite *q, uint8_t kind, uint32_t id, const char *field, const char *value,
+                           int64_t from, int64_t to)
+{
+    sqlite3_stmt *ins = q->st[ST_ID_INS];
+    bind_entity_field(ins, kind, id, field);
+    sqlite3_bind_text(ins, 4, value, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(ins, 5, from);
+    if (to != INT64_MIN)
+        sqlite3_bind_int64(ins, 6, to);
+    return step_done(q, ST_ID_INS);
+}
+
+static int identity_close(struct store_sqlite *q, int64_t row, int64_t t_ms)
+{
+    sqlite3_bind_int64(q->st[ST_ID_CLOSE], 1, row);
+    sqlite3_bind_int64(q->st[ST_ID_CLOSE], 2, t_ms);
+    return step_done(q, ST_ID_CLOSE);
+}
+
+/* Closes the open row (if any) and opens one with the new value. */
 static int identity_change(struct store_sqlite *q, struct idc *c, uint8_t kind, uint32_t id, const char *field,
-                           const char *value, int64_t t_ms, int64_t open_row);
+                           const char *value, int64_t t_ms, int64_t open_row)
+{
+    if (open_row && identity_close(q, open_row, t_ms))
+        return -1;
+    if (identity_insert(q, kind, id, field, value, t_ms, INT64_MIN))
+        return -1;
+    idc_set(q, c, ent_key(kind, id), field, value, sqlite3_last_insert_rowid(q->db), t_ms);
+    return 0;
+}
+
+/* 1 when the history holds value at t already (a re-run), 0 not, -1. */
+static int identity_has(struct store_sqlite *q, uint8_t kind, uint32_t id, const char *field, const char *value,
+                        int64_t t_ms)
+{
+    sqlite3_stmt *st = q->st[ST_ID_HAS];
+    bind_entity_field(st, kind, id, field);
+    sqlite3_bind_text(st, 4, value, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, t_ms);
+    int rc = step_row(q, ST_ID_HAS);
+    if (rc == 1)
+        reset(q, ST_ID_HAS);
+    return rc;
+}
+
+/* A value dated before the current row (inputs given out of time order):
+ * it holds from t until the next row begins, and the row it falls in ends
+ * at t. History stays a sequence of intervals, whatever the order. */
+static int identity_insert_past(struct store_sqlite *q, uint8_t kind, uint32_t id, const char *field,
+                                const char *value, int64_t t_ms)
+{
+    sqlite3_stmt *st = q->st[ST_ID_NEXT];
+    bind_entity_field(st, kind, id, field);
+    sqlite3_bind_int64(st, 4, t_ms);
+    int rc = step_row(q, ST_ID_NEXT);
+    if (rc < 0)
+        return -1;
+    int64_t next = rc && sqlite3_column_type(st, 0) != SQLITE_NULL ? sqlite3_column_int64(st, 0) : INT64_MIN;
+    if (rc)
+        reset(q, ST_ID_NEXT);
+    st = q->st[ST_ID_AT];
+    bind_entity_field(st, kind, id, field);
+    sqlite3_bind_int64(st, 4, t_ms);
+    if ((rc = step_row(q, ST_ID_AT)) < 0)
+        return -1;
+    int64_t row = rc ? sqlite3_column_int64(st, 0) : 0;
+    bool covers = rc && (sqlite3_column_type(st, 1) == SQLITE_NULL || sqlite3_column_int64(st, 1) > t_ms);
+    if (rc)
+        reset(q, ST_ID_AT);
+    if (covers && identity_close(q, row, t_ms))
+        return -1;
+    return identity_insert(q, kind, id, field, value, t_ms, next);
+}
 
 static int sq_put_identity(struct store *s, uint8_t kind, uint32_t id, const char *field, const char *value,
                            int64_t t_ms)
@@ -428,53 +541,39 @@ static int sq_put_identity(struct store *s, uint8_t kind, uint32_t id, const cha
     struct store_sqlite *q = ss(s);
     uint64_t ent = ent_key(kind, id);
     struct idc *c = strlen(field) < sizeof c->field ? idc_slot(q, ent, field) : NULL;
-    if (c && c->ent) {
-        if (strcmp(c->value, value) == 0)
-            return 1;
-        return identity_change(q, c, kind, id, field, value, t_ms, c->row);
-    }
-    sqlite3_stmt *cur = q->st[ST_ID_CUR];
-    sqlite3_bind_int(cur, 1, kind);
-    sqlite3_bind_int64(cur, 2, id);
-    sqlite3_bind_text(cur, 3, field, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(cur);
-    int64_t open_row = 0;
+    int64_t open_row = 0, from = INT64_MIN;
     int same = 0;
-    if (rc == SQLITE_ROW) {
-        open_row = sqlite3_column_int64(cur, 0);
-        same = strcmp((const char *)sqlite3_column_text(cur, 1), value) == 0;
-    }
-    sqlite3_reset(cur);
-    sqlite3_clear_bindings(cur);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return fail(q, "identity");
-    if (same) {
-        idc_set(q, c, ent, field, value, open_row);
-        return 1;
-    }
-    return identity_change(q, c, kind, id, field, value, t_ms, open_row);
-}
-
-/* Closes the open row (if any) and opens one with the new value. */
-static int identity_change(struct store_sqlite *q, struct idc *c, uint8_t kind, uint32_t id, const char *field,
-                           const char *value, int64_t t_ms, int64_t open_row)
-{
-    if (open_row) {
-        sqlite3_bind_int64(q->st[ST_ID_CLOSE], 1, open_row);
-        sqlite3_bind_int64(q->st[ST_ID_CLOSE], 2, t_ms);
-        if (step_done(q, ST_ID_CLOSE))
+    if (c && c->ent) {
+        open_row = c->row, from = c->from;
+        same = strcmp(c->value, value) == 0;
+    } else {
+        sqlite3_stmt *cur = q->st[ST_ID_CUR];
+        bind_entity_field(cur, kind, id, field);
+        int rc = step_row(q, ST_ID_CUR);
+        if (rc < 0)
             return -1;
+        if (rc) {
+            open_row = sqlite3_column_int64(cur, 0);
+            same = strcmp((const char *)sqlite3_column_text(cur, 1), value) == 0;
+            from = sqlite3_column_int64(cur, 2);
+            if (same)
+                idc_set(q, c, ent, field, value, open_row, from);
+            reset(q, ST_ID_CUR);
+        }
     }
-    sqlite3_stmt *ins = q->st[ST_ID_INS];
-    sqlite3_bind_int(ins, 1, kind);
-    sqlite3_bind_int64(ins, 2, id);
-    sqlite3_bind_text(ins, 3, field, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ins, 4, value, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(ins, 5, t_ms);
-    if (step_done(q, ST_ID_INS))
-        return -1;
-    idc_set(q, c, ent_key(kind, id), field, value, sqlite3_last_insert_rowid(q->db));
-    return 0;
+    /* The live case: the current value again, or a change after it began. */
+    if (open_row && from <= t_ms && same)
+        return 1;
+    if (!open_row || from < t_ms)
+        return identity_change(q, c, kind, id, field, value, t_ms, open_row);
+    /* At or before the current row's start: a re-run giving what is stored
+     * (nothing to do), or older news. */
+    int has = identity_has(q, kind, id, field, value, t_ms);
+    if (has)
+        return has < 0 ? -1 : 1;
+    if (from == t_ms)
+        return identity_change(q, c, kind, id, field, value, t_ms, open_row);
+    return identity_insert_past(q, kind, id, field, value, t_ms);
 }
 
 static int sq_put_position(struct store *s, const struct store_position *p)
@@ -492,6 +591,9 @@ static int sq_put_position(struct store *s, const struct store_position *p)
     bind_text_or_null(st, 9, p->source);
     if (step_done(q, ST_POS))
         return -1;
+    /* Already stored (a re-run): its box was written with it. */
+    if (sqlite3_changes(q->db) == 0)
+        return 1;
     return seg_add(q, p);
 }
 
@@ -548,7 +650,39 @@ static int sq_put_alert(struct store *s, const struct store_alert *a)
         sqlite3_bind_int64(st, 7, (sqlite3_int64)a->key);
     else
         sqlite3_bind_null(st, 7);
-    return step_done(q, ST_ALERT);
+    if (step_done(q, ST_ALERT))
+        return -1;
+    return sqlite3_changes(q->db) == 0; /* 1: stored already (its key) */
+}
+
+static int sq_input_get(struct store *s, struct store_input *in, struct store_mark *m)
+{
+    struct store_sqlite *q = ss(s);
+    sqlite3_stmt *st = q->st[ST_MARK_GET];
+    sqlite3_bind_text(st, 1, in->path, -1, SQLITE_STATIC);
+    int rc = step_row(q, ST_MARK_GET);
+    if (rc <= 0)
+        return rc;
+    in->size = sqlite3_column_int64(st, 0);
+    in->head_len = sqlite3_column_int64(st, 1);
+    in->head_hash = (uint64_t)sqlite3_column_int64(st, 2);
+    m->offset = sqlite3_column_int64(st, 3);
+    m->rows = (uint64_t)sqlite3_column_int64(st, 4);
+    reset(q, ST_MARK_GET);
+    return 1;
+}
+
+static int sq_input_put(struct store *s, const struct store_input *in, const struct store_mark *m)
+{
+    struct store_sqlite *q = ss(s);
+    sqlite3_stmt *st = q->st[ST_MARK_PUT];
+    sqlite3_bind_text(st, 1, in->path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, in->size);
+    sqlite3_bind_int64(st, 3, in->head_len);
+    sqlite3_bind_int64(st, 4, (int64_t)in->head_hash);
+    sqlite3_bind_int64(st, 5, m->offset);
+    sqlite3_bind_int64(st, 6, (int64_t)m->rows);
+    return step_done(q, ST_MARK_PUT);
 }
 
 /* Steps a position-shaped SELECT (kind, id, t, lat, lon, alt, speed, course,
@@ -773,6 +907,8 @@ static const struct store_ops sqlite_ops = {
     .query_area = sq_query_area,
     .query_events = sq_query_events,
     .retain = sq_retain,
+    .input_get = sq_input_get,
+    .input_put = sq_input_put,
     SQLITE_READ_OPS,
 };
 

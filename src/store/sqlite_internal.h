@@ -38,6 +38,9 @@ int sqr_search(struct store *s, const char *text, size_t limit, store_hit_cb cb,
 int sqr_query_alerts(struct store *s, const struct store_alert_filter *f, store_alert_cb cb, void *ctx);
 int sqr_query_events_after(struct store *s, int64_t after_id, size_t limit, store_event_cb cb, void *ctx);
 int sqr_query_open_events(struct store *s, store_open_event_cb cb, void *ctx);
+int sqr_count_events(struct store *s, const struct store_event_filter *f, store_kind_count_cb cb, void *ctx);
+int sqr_event_entities(struct store *s, const struct store_event_filter *f, size_t limit, store_entity_cb cb,
+                       void *ctx);
 int sqr_watchlist_load(struct store *s, struct ref_wl_set *set);
 int sqr_watchlist_add(struct store *s, struct ref_wl_entry *e);
 int sqr_watchlist_remove(struct store *s, int64_t id);
@@ -49,6 +52,7 @@ struct ref_wl_index *sqr_watchlist_index(struct store *s, const struct ref_wl_se
     .query_latest = sqr_query_latest, .query_identity_at = sqr_query_identity_at, .search = sqr_search,    \
     .query_alerts = sqr_query_alerts, .query_events_after = sqr_query_events_after,                        \
     .query_open_events = sqr_query_open_events,                                                          \
+    .count_events = sqr_count_events, .event_entities = sqr_event_entities,                                \
     .watchlist_load = sqr_watchlist_load, .watchlist_add = sqr_watchlist_add,                              \
     .watchlist_remove = sqr_watchlist_remove, .watchlist_index = sqr_watchlist_index
 

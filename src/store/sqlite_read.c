@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include "common/buf.h"
 #include "common/xmalloc.h"
 #include "detect/event.h"
 #include "ref/watchlist.h"
@@ -509,4 +510,145 @@ int sqr_watchlist_remove(struct store *s, int64_t id)
 struct ref_wl_index *sqr_watchlist_index(struct store *s, const struct ref_wl_set *set)
 {
     return ref_wl_index_build(set, sqlite_store_db(s));
+}
+
+/* --- triage: the event filter's conditions as a WHERE clause, for a count
+ * per kind and the entities involved. The clause is fixed fragments; every
+ * value, JSON paths included, is bound (as query_events does). */
+
+struct ev_where {
+    char paths[STORE_FILTER_WHERE][56];
+};
+
+static bool where_key_ok(const char *k)
+{
+    size_t n = k ? strlen(k) : 0;
+    if (n == 0 || n > 48)
+        return false;
+    for (; *k; k++)
+        if (!((*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') || *k == '_'))
+            return false;
+    return true;
+}
+
+/* Appends " WHERE ..." for f to b; -1 with err set on a bad filter. */
+static int ev_where_sql(struct store *s, const struct store_event_filter *f, struct buf *b)
+{
+    if (f->nkinds > STORE_FILTER_KINDS || f->nwhere > STORE_FILTER_WHERE) {
+        snprintf(s->err, sizeof s->err, "event filter: too many conditions");
+        return -1;
+    }
+    buf_puts(b, " WHERE coalesce(t_end, t_start)>=?");
+    if (f->to_ms)
+        buf_puts(b, " AND t_start<=?");
+    for (size_t i = 0; i < f->nkinds; i++)
+        buf_puts(b, i == 0 ? " AND kind IN (?" : ",?");
+    if (f->nkinds)
+        buf_puts(b, ")");
+    if (f->entity_kind)
+        buf_puts(b, " AND rowid IN (SELECT event FROM event_entity WHERE kind=? AND id=?)");
+    if (f->has_box)
+        buf_puts(b, " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?");
+    if (f->state)
+        buf_puts(b, " AND state=?");
+    for (size_t i = 0; i < f->nwhere; i++) {
+        if (!where_key_ok(f->where[i].key)) {
+            snprintf(s->err, sizeof s->err, "event filter: bad field name");
+            return -1;
+        }
+        buf_puts(b, " AND CAST(json_extract(details, ?) AS TEXT)=? COLLATE NOCASE");
+    }
+    return 0;
+}
+
+/* Binds f's values from parameter 1 on; returns the next parameter. */
+static int ev_where_bind(sqlite3_stmt *st, const struct store_event_filter *f, struct ev_where *w)
+{
+    int k = 1;
+    sqlite3_bind_int64(st, k++, f->from_ms);
+    if (f->to_ms)
+        sqlite3_bind_int64(st, k++, f->to_ms);
+    for (size_t i = 0; i < f->nkinds; i++)
+        sqlite3_bind_text(st, k++, f->kinds[i], -1, SQLITE_STATIC);
+    if (f->entity_kind) {
+        sqlite3_bind_int(st, k++, f->entity_kind);
+        sqlite3_bind_int64(st, k++, f->entity_id);
+    }
+    if (f->has_box) {
+        sqlite3_bind_double(st, k++, fmin(f->lat0, f->lat1));
+        sqlite3_bind_double(st, k++, fmax(f->lat0, f->lat1));
+        sqlite3_bind_double(st, k++, fmin(f->lon0, f->lon1));
+        sqlite3_bind_double(st, k++, fmax(f->lon0, f->lon1));
+    }
+    if (f->state)
+        sqlite3_bind_int(st, k++, f->state == STORE_STATE_OPEN ? 1 : 0);
+    for (size_t i = 0; i < f->nwhere; i++) {
+        snprintf(w->paths[i], sizeof w->paths[i], "$.%s", f->where[i].key);
+        sqlite3_bind_text(st, k++, w->paths[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, k++, f->where[i].value ? f->where[i].value : "", -1, SQLITE_STATIC);
+    }
+    return k;
+}
+
+/* head + WHERE(f) + tail, prepared; NULL with err set. */
+static sqlite3_stmt *ev_prepare(struct store *s, const char *head, const struct store_event_filter *f,
+                                const char *tail)
+{
+    struct buf b;
+    buf_init(&b, 512);
+    buf_puts(&b, head);
+    if (ev_where_sql(s, f, &b)) {
+        buf_free(&b);
+        return NULL;
+    }
+    buf_puts(&b, tail);
+    buf_putc(&b, 0);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(sqlite_store_db(s), (const char *)b.p, -1, &st, NULL) != SQLITE_OK)
+        fail(s, "events query");
+    buf_free(&b);
+    return st;
+}
+
+int sqr_count_events(struct store *s, const struct store_event_filter *f, store_kind_count_cb cb, void *ctx)
+{
+    sqlite3_stmt *st = ev_prepare(s, "SELECT kind, count(*), sum(t_end IS NULL OR t_end=0) FROM event", f,
+                                  " GROUP BY kind ORDER BY count(*) DESC, kind");
+    if (!st)
+        return -1;
+    struct ev_where w;
+    ev_where_bind(st, f, &w);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cb(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+               sqlite3_column_int64(st, 2))) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    int out = rc == SQLITE_DONE ? 0 : fail(s, "events count");
+    sqlite3_finalize(st);
+    return out;
+}
+
+int sqr_event_entities(struct store *s, const struct store_event_filter *f, size_t limit, store_entity_cb cb,
+                       void *ctx)
+{
+    sqlite3_stmt *st = ev_prepare(s, "SELECT DISTINCT kind, id FROM event_entity WHERE event IN (SELECT rowid FROM event",
+                                  f, ") ORDER BY kind, id LIMIT ?");
+    if (!st)
+        return -1;
+    struct ev_where w;
+    int k = ev_where_bind(st, f, &w);
+    sqlite3_bind_int64(st, k, limit_of(limit));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cb(ctx, (uint8_t)sqlite3_column_int(st, 0), (uint32_t)sqlite3_column_int64(st, 1))) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    int out = rc == SQLITE_DONE ? 0 : fail(s, "event entities");
+    sqlite3_finalize(st);
+    return out;
 }

@@ -1,10 +1,17 @@
 /* store.c: the backend-independent half of the store: URL dispatch and
  * batching by row count and event time (store.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/json.h"
+#include "common/xmalloc.h"
 #include "detect/event.h"
 #include "store/store.h"
 
@@ -30,13 +37,24 @@ void store_set_batch(struct store *s, unsigned max_rows, int64_t max_ms)
     s->batch_max_ms = max_ms;
 }
 
+/* The current input's mark goes into the transaction of the rows it covers. */
+static int mark_record(struct store *s)
+{
+    struct store_cursor *c = &s->cur;
+    if (!c->in.path || !c->dirty || !s->in_tx)
+        return 0;
+    c->dirty = false;
+    return s->ops->input_put(s, &c->in, &c->at);
+}
+
 int store_flush(struct store *s)
 {
     if (!s->in_tx)
         return 0;
+    int rc = mark_record(s);
     s->in_tx = 0;
     s->commits++;
-    return s->ops->commit(s);
+    return s->ops->commit(s) || rc ? -1 : 0;
 }
 
 void store_close(struct store *s)
@@ -44,7 +62,108 @@ void store_close(struct store *s)
     if (!s)
         return;
     store_flush(s);
+    free(s->cur.path);
     s->ops->close(s);
+}
+
+static uint64_t fnv1a(const uint8_t *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3u;
+    return h;
+}
+
+/* Path, size and the hash of the first n bytes (n < 0: STORE_INPUT_HEAD). */
+static int identify(const char *path, int64_t n, struct store_input *in, char *abs)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || !realpath(path, abs)) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    uint8_t head[STORE_INPUT_HEAD];
+    size_t want = n < 0 || n > STORE_INPUT_HEAD ? STORE_INPUT_HEAD : (size_t)n, got = 0;
+    while (got < want) {
+        ssize_t r = read(fd, head + got, want - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    *in = (struct store_input){.path = abs, .size = sb.st_size, .head_hash = fnv1a(head, got),
+                               .head_len = (int64_t)got};
+    return 0;
+}
+
+int store_input_file(struct store *s, const char *path, bool resume, struct store_mark *from)
+{
+    struct store_cursor *c = &s->cur;
+    /* The input before this one is done: its last mark joins its rows. */
+    if (mark_record(s) != 0)
+        return -1;
+    free(c->path);
+    *c = (struct store_cursor){0};
+    char abs[PATH_MAX];
+    struct store_input now;
+    if (identify(path, -1, &now, abs) != 0)
+        return 0; /* stdin, a pipe: read and stored as usual, unmarked */
+    c->path = xstrdup(abs);
+    c->in = now;
+    c->in.path = c->path;
+    if (!resume)
+        return 0;
+    struct store_input was = {.path = c->path};
+    struct store_mark m;
+    int rc = s->ops->input_get(s, &was, &m);
+    if (rc <= 0)
+        return rc;
+    /* The same file when at least as long and, over the bytes hashed then,
+     * starting the same (a log that grew was hashed over fewer bytes). */
+    struct store_input head = now;
+    if (was.head_len != now.head_len && identify(path, was.head_len, &head, abs) != 0)
+        return 0;
+    if (now.size < was.size || head.head_len != was.head_len || head.head_hash != was.head_hash)
+        return 0;
+    c->skip = m;
+    c->resuming = true;
+    if (from)
+        *from = m;
+    return 1;
+}
+
+void store_input_at(struct store *s, int64_t offset)
+{
+    if (offset != s->cur.at.offset)
+        s->cur.at = (struct store_mark){.offset = offset};
+}
+
+/* One store_put_* call of the line in hand: true when a resumed ingest
+ * stored it already (the call then writes nothing). */
+static bool stored_already(struct store *s)
+{
+    struct store_cursor *c = &s->cur;
+    if (!c->resuming)
+        return false;
+    if (c->at.offset < c->skip.offset || (c->at.offset == c->skip.offset && c->at.rows < c->skip.rows)) {
+        c->at.rows++;
+        return true;
+    }
+    return false;
+}
+
+/* After a call that was not stored already: counted into the mark. */
+static int counted(struct store *s, int rc)
+{
+    if (s->cur.in.path) {
+        s->cur.at.rows++;
+        s->cur.dirty = true;
+    }
+    return rc;
 }
 
 /* Opens the batch before a write and reports the row's event time. The
@@ -79,27 +198,35 @@ static int batch_post(struct store *s, int rc)
     return rc;
 }
 
+/* A row already stored (a re-run: an unchanged identity, a position or
+ * alert under its natural key) wrote nothing, so it does not count towards
+ * the batch: static reports repeat every few seconds, and counting them
+ * committed about twice as often as the rows written need. */
 int store_put_identity(struct store *s, uint8_t kind, uint32_t id, const char *field, const char *value,
                        int64_t t_ms)
 {
+    if (stored_already(s))
+        return 0;
     if (batch_pre(s, t_ms))
         return -1;
     int rc = s->ops->put_identity(s, kind, id, field, value, t_ms);
-    /* An unchanged value wrote no row, so it does not count towards the
-     * batch: static reports repeat every few seconds, and counting them
-     * committed about twice as often as the rows written need. */
-    return rc == 1 ? 0 : batch_post(s, rc);
+    return counted(s, rc == 1 ? 0 : batch_post(s, rc));
 }
 
 int store_put_position(struct store *s, const struct store_position *p)
 {
+    if (stored_already(s))
+        return 0;
     if (batch_pre(s, p->t_ms))
         return -1;
-    return batch_post(s, s->ops->put_position(s, p));
+    int rc = s->ops->put_position(s, p);
+    return counted(s, rc == 1 ? 0 : batch_post(s, rc));
 }
 
 int store_put_event(struct store *s, const struct event *e)
 {
+    if (stored_already(s))
+        return 0;
     if (batch_pre(s, e->t_end_ms > e->t_start_ms ? e->t_end_ms : e->t_start_ms))
         return -1;
     struct buf ents, fields, evs;
@@ -135,13 +262,13 @@ int store_put_event(struct store *s, const struct event *e)
             .key = e->key, .t_ms = e->t_start_ms, .kind = e->nent ? e->ent[0].kind : 0,
             .id = e->nent ? e->ent[0].id : 0, .rule = e->alert, .message = msg.p, .evidence = evs.p,
         };
-        rc = s->ops->put_alert(s, &a);
+        rc = s->ops->put_alert(s, &a) < 0 ? -1 : 0; /* stored already is no failure */
         buf_free(&msg);
     }
     buf_free(&ents);
     buf_free(&fields);
     buf_free(&evs);
-    return batch_post(s, rc);
+    return counted(s, batch_post(s, rc));
 }
 
 int store_query_open_events(struct store *s, store_open_event_cb cb, void *ctx)
@@ -160,7 +287,10 @@ void store_event_view(const struct store_event *e, struct event_view *v)
 
 int store_put_alert(struct store *s, const struct store_alert *a)
 {
+    if (stored_already(s))
+        return 0;
     if (batch_pre(s, a->t_ms))
         return -1;
-    return batch_post(s, s->ops->put_alert(s, a));
+    int rc = s->ops->put_alert(s, a);
+    return counted(s, rc == 1 ? 0 : batch_post(s, rc));
 }

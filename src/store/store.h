@@ -124,10 +124,35 @@ typedef int (*store_alert_cb)(void *ctx, const struct store_alert *a);
 struct event;
 typedef int (*store_open_event_cb)(void *ctx, const struct event *e);
 typedef int (*store_hit_cb)(void *ctx, const struct store_hit *h);
+/* One kind of event: how many match, how many of those are still open. */
+typedef int (*store_kind_count_cb)(void *ctx, const char *kind, int64_t count, int64_t open);
+typedef int (*store_entity_cb)(void *ctx, uint8_t kind, uint32_t id);
 
 struct ref_wl_set;
 struct ref_wl_entry;
 struct ref_wl_index;
+
+/* --- resumable ingest --- */
+
+/* An input file as a resumed ingest recognises it: the same absolute path,
+ * at least as long as when it was read (a growing log), starting with the
+ * same bytes. */
+#define STORE_INPUT_HEAD 4096
+struct store_input {
+    const char *path;
+    int64_t size;
+    uint64_t head_hash; /* FNV-1a of its first head_len bytes */
+    int64_t head_len;   /* min(size, STORE_INPUT_HEAD) */
+};
+
+/* How far an ingest got through an input: every line (or block) before the
+ * one ending at decoded byte offset, and the first rows store_put_* calls of
+ * that one (STORE_INPUT_END: past the input, the run's closing rows). */
+#define STORE_INPUT_END INT64_MAX
+struct store_mark {
+    int64_t offset;
+    uint64_t rows;
+};
 
 struct store;
 
@@ -188,6 +213,12 @@ struct store_ops {
     int (*query_open_events)(struct store *s, store_open_event_cb cb, void *ctx);
     /* Events written (added or updated) after seq after_seq, in seq order (live push). */
     int (*query_events_after)(struct store *s, int64_t after_seq, size_t limit, store_event_cb cb, void *ctx);
+    /* The events matching f (its order and limit aside) counted per kind,
+     * most numerous first; and the distinct entities they are about, at most
+     * limit of them (0: all). The triage of the event list. */
+    int (*count_events)(struct store *s, const struct store_event_filter *f, store_kind_count_cb cb, void *ctx);
+    int (*event_entities)(struct store *s, const struct store_event_filter *f, size_t limit, store_entity_cb cb,
+                          void *ctx);
     /* Watchlists kept beside the store (ref/watchlist.h): appends every entry
      * to set; adds one (sets e->id); removes one (1 removed, 0 none, -1);
      * builds the match index over set with the registry of the same file. */
@@ -195,6 +226,22 @@ struct store_ops {
     int (*watchlist_add)(struct store *s, struct ref_wl_entry *e);
     int (*watchlist_remove)(struct store *s, int64_t id);
     struct ref_wl_index *(*watchlist_index)(struct store *s, const struct ref_wl_set *set);
+
+    /* The committed mark of the input at in->path: 1 found (in and *m
+     * filled with what was recorded), 0 none, -1 error. */
+    int (*input_get)(struct store *s, struct store_input *in, struct store_mark *m);
+    /* Records the mark in the open transaction. */
+    int (*input_put)(struct store *s, const struct store_input *in, const struct store_mark *m);
+};
+
+/* The input an ingest is reading (store.c). */
+struct store_cursor {
+    struct store_input in;  /* in.path NULL: none */
+    char *path;             /* owns in.path */
+    struct store_mark at;   /* rows written now come from here */
+    struct store_mark skip; /* resuming: calls up to this mark are already stored */
+    bool resuming;
+    bool dirty;             /* rows written since the mark was last recorded */
 };
 
 /* Every backend's handle starts with this. */
@@ -207,6 +254,7 @@ struct store {
     int64_t batch_t0_ms, batch_max_ms, batch_now_ms;
     int in_tx;
     uint64_t rows, commits;
+    struct store_cursor cur;
 };
 
 /* Opens a store by URL ("sqlite:PATH", or a bare PATH as sqlite). NULL with
@@ -233,6 +281,23 @@ int store_put_alert(struct store *s, const struct store_alert *a);
 int store_query_open_events(struct store *s, store_open_event_cb cb, void *ctx);
 /* A row read back as the event writer takes it (event_write_json). */
 void store_event_view(const struct store_event *e, struct event_view *v);
+
+/* Resumable ingest. Each input file is announced before it is read; the
+ * mark of where the ingest stands is written with every commit, in the
+ * transaction of the rows it covers, so a kill -9 keeps both or neither.
+ * With resume, when the file is the one marked (store_input), every
+ * store_put_* call up to the mark returns 0 without writing: the caller
+ * reads the input again from its start through the same pipeline (the
+ * tracker, thinner and detectors need the history to give the rows of one
+ * clean run) and the store writes only what the killed run had not
+ * committed. Returns 1 resuming (from set when not NULL), 0 from the start
+ * (no mark, or the file changed: size shrunk or other first bytes; or not a
+ * regular file, which is then stored unmarked), -1 when the store fails
+ * (err set). */
+int store_input_file(struct store *s, const char *path, bool resume, struct store_mark *from);
+/* The rows written from now on come from the line or block of the current
+ * input that ends at decoded byte offset (STORE_INPUT_END after its last). */
+void store_input_at(struct store *s, int64_t offset);
 
 /* The SQLite backend (sqlite.c). */
 struct store *store_sqlite_open(const char *path, char *err, size_t errn);

@@ -134,7 +134,7 @@ bool trk_update_modes(struct trk *t, const struct modes_msg *m, int64_t t_ms, st
     u->e.aircraft = a;
     a->addr_kind = m->addr_kind;
     if (t_ms > a->last_ms)
-        a->last_ms = t_ms;
+        a->last_ms = t->aircraft_heard[a - t->aircraft] = t_ms;
     a->messages++;
     if (!isnan(m->signal)) {
         /* Mean over roughly the last 8 messages, as readsb shows RSSI. */

@@ -67,7 +67,7 @@ struct trk_point {
 };
 
 struct trk_trail {
-    struct trk_point *pts; /* ring of cap points, allocated on the first position */
+    struct trk_point *pts; /* ring of cap points, grown on demand up to trail_points (trail.c) */
     uint16_t cap, len, head;
 };
 
@@ -176,9 +176,18 @@ struct trk_config {
     double vessel_max_kt;       /* (default 80 kt: faster than any surface ship) */
     double position_slack_m;    /* distance always allowed between fixes (receiver noise; default 1000 m) */
     int64_t position_reset_ms;  /* after this gap any position is accepted (default 1800 s) */
-    unsigned trail_points;      /* per entity (default 256) */
+    unsigned trail_points;      /* per entity at most (default 256; grown on demand from 8) */
+    /* Live entities, vessels and aircraft together, at most (default
+     * TRK_MAX_ENTITIES): past it, the least recently heard are evicted,
+     * a 32nd of the cap at a time (docs/memory.md). */
+    unsigned max_entities;
     struct trk_enricher enricher;
 };
+
+/* About 5 KiB per entity with a full trail and its share of the live JSON
+ * documents: a million is some 5 GiB, a fifth of a 24 GiB machine, and
+ * several times the vessels and aircraft heard worldwide at once. */
+#define TRK_MAX_ENTITIES 1000000
 
 /* Every trk_config threshold by name ("track.vessel_expire_s"), with unit,
  * default and source (trk_options.c): set them with cfg_set. */
@@ -189,6 +198,7 @@ struct trk_stats {
     uint64_t positions, positions_rejected, positions_out_of_order;
     uint64_t identity_changes;
     uint64_t expired_vessels, expired_aircraft;
+    uint64_t evicted_vessels, evicted_aircraft; /* over max_entities: least recently heard first */
     uint64_t no_address; /* Mode S messages without an address */
 };
 
@@ -203,6 +213,9 @@ const struct trk_stats *trk_stats(const struct trk *t);
  * tracked subject (e.g. AIS type 7, Mode S without address). */
 bool trk_update_ais(struct trk *t, const struct ais_msg *m, int64_t t_ms, struct trk_update *u);
 bool trk_update_modes(struct trk *t, const struct modes_msg *m, int64_t t_ms, struct trk_update *u);
+
+/* The cap on live entities in force (trk_config.max_entities). */
+size_t trk_max_entities(const struct trk *t);
 
 /* Removes entities unheard for longer than their TTL at event time now_ms.
  * The tracker also does this itself once a minute of event time. */

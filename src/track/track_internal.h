@@ -12,6 +12,10 @@ struct trk {
     struct trk_vessel *vessels;
     struct trk_aircraft *aircraft;
     bool *vessel_live, *aircraft_live;
+    /* Each slot's last_ms beside the tables, so expiry and eviction scan 8
+     * bytes per entity rather than its whole record (a million vessels: 8 MB,
+     * not 440 MB). Kept by vessel.c and aircraft.c with last_ms. */
+    int64_t *vessel_heard, *aircraft_heard;
     size_t nvessels, vessels_cap, naircraft, aircraft_cap;
     uint32_t *vessel_free, *aircraft_free; /* free slots (stacks) */
     size_t nvessel_free, naircraft_free;

@@ -1,20 +1,30 @@
-/* trail.c: bounded per-entity trails, packed 16-byte points in a ring that is
- * allocated on the first position (most AIS stations never send one). */
+/* trail.c: bounded per-entity trails, packed 16-byte points in a ring that
+ * grows on demand: none until the first position (most AIS stations never
+ * send one), then 8 points, doubled while full up to the configured cap. A
+ * vessel heard once costs 128 bytes of trail, not the 4 KiB of a full one,
+ * which is what bounds memory under a flood of one-report MMSIs. */
 #include <math.h>
 #include <stdlib.h>
 
 #include "common/xmalloc.h"
 #include "track/track_internal.h"
 
+#define TRAIL_FIRST 8
+
 void trk_trail_add(struct trk_trail *tr, unsigned cap, double lat, double lon, int64_t t_ms, int32_t alt_ft,
                    bool have_alt, double speed_kt, bool have_speed)
 {
     if (cap == 0)
         return;
-    if (!tr->pts) {
-        tr->pts = xmalloc(cap * sizeof *tr->pts);
-        tr->cap = (uint16_t)cap;
-        tr->len = tr->head = 0;
+    /* The ring only wraps once it has its full size, so until then the
+     * points are in order from 0 and growing keeps them there. */
+    if (tr->len == tr->cap && tr->cap < cap) {
+        unsigned nc = tr->cap ? 2u * tr->cap : TRAIL_FIRST;
+        if (nc > cap)
+            nc = cap;
+        tr->pts = xrealloc(tr->pts, nc * sizeof *tr->pts);
+        tr->head = tr->len;
+        tr->cap = (uint16_t)nc;
     }
     struct trk_point *p = &tr->pts[tr->head];
     p->lat_e7 = (int32_t)lround(lat * 1e7);

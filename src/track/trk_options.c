@@ -18,6 +18,7 @@ const struct cfg_param trk_params[] = {
     {"track.position_slack_m", CFG_DOUBLE, F(position_slack_m), "1000", "m", P, "a move this short is always allowed (receiver noise; ours)"},
     {"track.position_reset_s", CFG_SEC_MS, F(position_reset_ms), "1800", "s", P, "after a silence this long any position is accepted (ours)"},
     {"track.trail_points", CFG_U32, F(trail_points), "256", "", P, "positions kept per entity for the map's trails (at most 65535)"},
+    {"track.max_entities", CFG_U32, F(max_entities), "1000000", "", P, "live vessels and aircraft together at most; past it the least recently heard are evicted (ours, docs/memory.md)"},
     {NULL, CFG_DOUBLE, 0, NULL, NULL, 0, NULL},
 };
 #undef P

@@ -167,7 +167,7 @@ bool trk_update_ais(struct trk *t, const struct ais_msg *m, int64_t t_ms, struct
     if (m->station != AIS_STATION_OTHER && (v->station == AIS_STATION_OTHER || src >= TRK_SRC_AIS_A))
         v->station = m->station;
     if (t_ms > v->last_ms)
-        v->last_ms = t_ms;
+        v->last_ms = t->vessel_heard[v - t->vessels] = t_ms;
     v->messages++;
     update_position(t, v, m, src, t_ms, u);
     update_static(t, v, m, src, t_ms, u);

@@ -90,7 +90,7 @@ check(st == 200 and h.get("content-type", "").startswith("text/html") and b"<tit
       "/ serves index.html")
 check("default-src 'self'" in h.get("content-security-policy", ""), "the page may load nothing from elsewhere (CSP)")
 for path, ctype in [("/vendor/leaflet/leaflet.js", "text/javascript"), ("/vendor/leaflet/leaflet.css", "text/css"),
-                    ("/basemap/countries-110m.geojson", "application/geo+json"), ("/js/app.js", "text/javascript")]:
+                    ("/basemap/world-50m.json", "application/json"), ("/js/app.js", "text/javascript")]:
     st, h, body = get(path)
     check(st == 200 and h.get("content-type", "").startswith(ctype) and len(body) > 100, f"{path} served as {ctype}")
 

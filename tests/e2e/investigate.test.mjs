@@ -147,6 +147,8 @@ async function questions(page) {
     if (await page.locator(close).isVisible()) await page.locator(close).click();
   }
   check(await page.locator('#questions').isVisible(), 'the flights questions panel is shown with a store');
+  // Folded to its title at first (the event list comes first): one click.
+  if (await page.locator('#questions').evaluate((e) => e.classList.contains('collapsed'))) await page.click('#q-toggle');
   const examples = page.locator('#q-examples');
   check(await examples.isVisible() && /demo/i.test(await examples.innerText()),
     'the demo store offers its example questions, labelled as the demo\'s');
@@ -222,10 +224,10 @@ async function questions(page) {
   const truth3 = await api(page, `api/v1/events?kind=${kinds}`);
   const nameOf = async (m) => (await api(page, `api/v1/entity/vessel/${m}`)).name;
   const want = [];
-  for (const e of truth3.events.filter((x) => x.event === 'ais_gap')) want.push(new RegExp(`ais_gap · ${await nameOf(e.mmsi)} dark`));
+  for (const e of truth3.events.filter((x) => x.event === 'ais_gap')) want.push(new RegExp(`dark gap · ${await nameOf(e.mmsi)} \\(MMSI ${e.mmsi}\\) dark`));
   for (const e of truth3.events.filter((x) => x.event === 'encounter')) {
     const [a, b] = await Promise.all(e.mmsi.map(nameOf));
-    want.push(new RegExp(`encounter · ${a} \\+ ${b}`));
+    want.push(new RegExp(`meeting at sea · ${a} \\(MMSI \\d+\\) \\+ ${b} \\(MMSI \\d+\\)`));
   }
   const rows3 = await poll(page, (res) => {
     const li = [...document.querySelectorAll('#ev-list li')].map((x) => x.textContent);
@@ -236,9 +238,9 @@ async function questions(page) {
     `3. the example lists the gaps, identity changes and encounters (${listed.length}, the API ${truth3.count})`);
   check(rows3 !== null, `3. the rows name the vessels as the store does (${want.map((r) => r.source).join(' | ')})`);
   const text3 = (rows3 || []).join('\n');
-  check(/DEMO BOREALIS dark 16(\.0)? h/.test(text3), '3. DEMO BOREALIS went dark 16 h');
-  check(/DEMO DRACO dark [\d.]+ h · back as DEMO DRAKE/.test(text3), '3. DEMO DRACO went dark and came back as DEMO DRAKE');
-  check(/encounter · (DEMO CASSIOPEIA \+ DEMO CALYPSO|DEMO CALYPSO \+ DEMO CASSIOPEIA)/.test(text3), '3. DEMO CALYPSO met DEMO CASSIOPEIA');
+  check(/DEMO BOREALIS \(MMSI \d+\) dark 16(\.0)? h/.test(text3), '3. DEMO BOREALIS went dark 16 h');
+  check(/DEMO DRACO \(MMSI \d+\) dark [\d.]+ h · back as DEMO DRAKE/.test(text3), '3. DEMO DRACO went dark and came back as DEMO DRAKE');
+  check(/meeting at sea · (DEMO CASSIOPEIA \(MMSI \d+\) \+ DEMO CALYPSO|DEMO CALYPSO \(MMSI \d+\) \+ DEMO CASSIOPEIA)/.test(text3), '3. DEMO CALYPSO met DEMO CASSIOPEIA');
   console.log('# ' + (rows3 || []).join('\n# '));
   await shot(page, 'q3-dark-and-meetings.png');
 
@@ -250,29 +252,33 @@ async function questions(page) {
   }, null, 10000) || [];
   const fTruth = await api(page, 'api/v1/events?kind=flight&limit=300');
   const fe = fTruth.events[0] || {};
-  check(fl.length >= 1 && fl.length === fTruth.events.length &&
-    fl[0].startsWith(`flight · ${fe.callsign || String(fe.icao).toUpperCase()} ${fe.departure_airport || '?'} → ${fe.arrival_airport || '?'}`),
-  `flight rows show callsign from → to (${fl.length} of the API's ${fTruth.events.length}: ${fl[0]})`);
+  // Watchlisted aircraft's flights first, then the newest a page at a time.
+  const feRow = fl.find((t) => t.startsWith(`flight · ${fe.callsign || String(fe.icao).toUpperCase()} ${fe.departure_airport || '?'}`) &&
+    t.includes(`→ ${fe.arrival_airport || '?'}`));
+  check(fl.length >= Math.min(200, fTruth.events.length) && feRow !== undefined,
+    `flight rows show callsign from → to (${fl.length} listed; the newest: ${feRow})`);
   await page.selectOption('#ev-kind', 'port_call');
   const pc = await poll(page, () => {
     const li = [...document.querySelectorAll('#ev-list li')];
     return li.length && li.every((x) => x.dataset.kind === 'port_call') ? li.map((x) => x.textContent) : null;
   }, null, 10000) || [];
   const pe = (await api(page, 'api/v1/events?kind=port_call&limit=1')).events[0] || {};
-  check(pc.length >= 1 && typeof pe.port === 'string' && pc[0].includes(`port_call · ${pe.name ? pe.name + ' at ' : ''}${pe.port}`),
-    `port call rows show the port (${pc[0]})`);
-  // All kinds: the latest 300 events and 300 alerts, newest first, the
-  // first 300 drawn, quickly (the demo store has more than 300 events).
-  const [evAll, alAll] = await Promise.all([api(page, 'api/v1/events?limit=300'), api(page, 'api/v1/alerts?limit=300')]);
-  const expect = Math.min(300, evAll.events.length + alAll.alerts.length);
+  const peRow = pc.find((t) => t.replace(/^OPEN /, '').startsWith(`port call · ${pe.name ? pe.name + ' (MMSI ' + pe.mmsi + ') at ' : ''}`) &&
+    t.toUpperCase().includes(String(pe.port).toUpperCase()));
+  check(pc.length >= 1 && typeof pe.port === 'string' && peRow !== undefined, `port call rows show the port (${peRow})`);
+  // All kinds: the triaged list (alerts, every ranked event, the first page
+  // of routine ones), drawn quickly (desk.test.mjs checks its order).
+  const triage = await api(page, 'api/v1/triage');
+  const routine = new Set(['flight', 'port_call', 'geofence_enter', 'geofence_exit', 'geofence_dwell']);
+  const ranked = triage.kinds.filter((k) => !routine.has(k.kind) && k.kind !== 'watchlist_sighting').reduce((s, k) => s + k.count, 0);
   const t0 = Date.now();
   await page.selectOption('#ev-kind', '');
   const nAll = await poll(page, (n) => {
-    const li = document.querySelectorAll('#ev-list li');
-    return li.length === n && new Set([...li].map((x) => x.dataset.kind)).size > 1 && li.length;
-  }, expect, 10000);
+    const li = document.querySelectorAll('#ev-list li.ev');
+    return li.length > n && new Set([...li].map((x) => x.dataset.kind)).size > 1 && li.length;
+  }, ranked + 100, 10000);
   const ms = Date.now() - t0;
-  check(nAll === expect && ms < 4000, `all kinds: ${nAll} rows listed (${expect} expected) in ${ms} ms`);
+  check(nAll > ranked + 100 && ms < 4000, `all kinds: ${nAll} rows listed (the ${ranked} ranked events and a page of routine ones) in ${ms} ms`);
   await shot(page, 'event-rows.png');
 }
 
@@ -415,7 +421,7 @@ try {
     const li = [...document.querySelectorAll('#ev-list li')];
     return li.length && li.every((x) => x.dataset.what === 'alert') ? li.map((x) => x.textContent) : null;
   }, null, 10000) || [];
-  check(alerts.length >= 3 && alerts.some((t) => /watchlist_sighting.*listed: DEMO BOREALIS/.test(t)),
+  check(alerts.length >= 3 && alerts.some((t) => /watchlist sighting.*listed as DEMO BOREALIS/.test(t)),
     `"alerts only" lists the watchlist sightings with the entry matched (${alerts.length}: ${alerts[0]})`);
   await page.selectOption('#ev-kind', '');
 

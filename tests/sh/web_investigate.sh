@@ -36,36 +36,8 @@ if [ ! -d "$e2e/node_modules/playwright-core" ]; then
         { echo "not ok - npm ci installs playwright-core"; exit 1; }
 fi
 
-# The demo store, keyed by what makes it: the binary, the scenario, the
-# watchlist, the port polygons and zones, and this script.
-key=$(cat "$bin" "$root"/scenarios/caribbean* "$0" | sha256sum | cut -c1-16)
-data="$build/test-data/web_investigate-$key"
-db="$data/store.db"
-if [ ! -f "$data/complete" ]; then
-    rm -rf "$build"/test-data/web_investigate-*
-    mkdir -p "$data"
-    echo "# building the demo store in $data"
-    # Each step bounded: a hang fails the test instead of holding the suite.
-    timeout 1200 "$bin" simulate "$root/scenarios/caribbean.json" --ais "$data/demo.nmea" --modes "$data/demo.beast" \
-        --truth "$data/demo-truth.jsonl" --seed 7 >"$data/simulate.log" 2>&1 ||
-        { echo "not ok - atalaya simulate scenarios/caribbean.json"; cat "$data/simulate.log"; exit 1; }
-    "$bin" watchlist --db "$db" import --format csv --list demo "$root/scenarios/caribbean-watchlist.csv" >"$data/watchlist.log" 2>&1 ||
-        { echo "not ok - atalaya watchlist import the demo watchlist"; cat "$data/watchlist.log"; exit 1; }
-    # The Beast counter starts at the receiver's uptime; the truth header says
-    # where (as scripts/demo.sh does).
-    epoch=$(python3 -c 'import json,sys; h=json.loads(open(sys.argv[1]).readline()); print((h["start_ms"] - h.get("modes_ts12_at_start", 0) / 12000) / 1000)' "$data/demo-truth.jsonl")
-    # ingest runs the detectors and matches the watchlists of the store's own
-    # file (where the demo watchlist was just imported); the demo's port
-    # polygons and zones as scripts/demo.sh passes them.
-    opts=(--modes-epoch "$epoch")
-    help=$("$bin" ingest --help 2>&1)
-    case "$help" in *--port-polygons*) opts+=(--port-polygons "$root/scenarios/caribbean-ports.geojson") ;; esac
-    case "$help" in *--geofence*) opts+=(--geofence "$root/scenarios/caribbean-zones.geojson") ;; esac
-    timeout 1800 "$bin" ingest --store "sqlite:$db" "${opts[@]}" "$data/demo.nmea" "$data/demo.beast" >"$data/ingest.log" 2>&1 ||
-        { echo "not ok - atalaya ingest ${opts[*]} the demo AIS and Beast"; tail -n 20 "$data/ingest.log"; exit 1; }
-    rm -f "$data/demo.nmea" "$data/demo.beast"
-    touch "$data/complete"
-fi
+# The demo store (shared with web_desk.sh).
+. "$root/tests/e2e/demo_store.sh"
 
 logs="$build/test-logs"
 mkdir -p "$logs"

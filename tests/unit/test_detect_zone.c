@@ -2,6 +2,9 @@
  * point in zone with holes and MultiPolygons, distance to a zone's edge
  * against great-circle distances, centroids, the zone limit. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "common/geo.h"
 #include "detect/zone.h"
@@ -115,9 +118,71 @@ static void test_zone_contains_and_distance(void)
     remove(path);
 }
 
+/* A file of one square zone with these properties; the load's result. */
+static int load_props(const char *props, struct det_zones *zs, char *err, size_t errn)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/test_detect_zone_XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return -2;
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "{\"type\":\"Feature\",\"properties\":{\"name\":\"Z\"%s%s},\"geometry\":{\"type\":\"Polygon\","
+               "\"coordinates\":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}}", *props ? "," : "", props);
+    fclose(f);
+    int rc = det_zones_load(zs, path, 10, err, errn);
+    remove(path);
+    return rc;
+}
+
+/* Whom a zone concerns: applies_to, ship_types, airborne_only (zone.h). */
+static void test_zone_applies(void)
+{
+    char err[256];
+    static const struct {
+        const char *props;
+        /* vessel type 80 (tanker), vessel type 70 (cargo), vessel of unknown type, aircraft airborne, on the ground */
+        int tanker, cargo, untyped, air, ground;
+    } cases[] = {
+        {"", 1, 1, 1, 1, 1},
+        {"\"applies_to\":\"vessel\"", 1, 1, 1, 0, 0},
+        {"\"applies_to\":[\"aircraft\"]", 0, 0, 0, 1, 1},
+        {"\"applies_to\":[\"vessel\",\"aircraft\"],\"airborne_only\":true", 1, 1, 1, 1, 0},
+        {"\"applies_to\":\"vessels\",\"ship_types\":[\"tanker\"]", 1, 0, 0, 0, 0},
+        {"\"ship_types\":[\"Cargo\",84]", 1, 1, 0, 1, 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct det_zones zs = {0};
+        if (load_props(cases[i].props, &zs, err, sizeof err) != 1) {
+            fprintf(stderr, "case %zu: %s\n", i, err);
+            CHECK(0);
+            det_zones_free(&zs);
+            continue;
+        }
+        const struct det_zone *z = &zs.z[0];
+        CHECK_EQ_INT(det_zone_applies(z, false, 80, false), cases[i].tanker);
+        CHECK_EQ_INT(det_zone_applies(z, false, 70, false), cases[i].cargo);
+        CHECK_EQ_INT(det_zone_applies(z, false, 0, false), cases[i].untyped);
+        CHECK_EQ_INT(det_zone_applies(z, true, 0, false), cases[i].air);
+        CHECK_EQ_INT(det_zone_applies(z, true, 0, true), cases[i].ground);
+        det_zones_free(&zs);
+    }
+    /* A value it cannot read fails the load, naming the zone. */
+    static const char *const bad[] = {"\"applies_to\":\"ships\"", "\"applies_to\":[]", "\"ship_types\":[\"yacht\"]",
+                                      "\"ship_types\":[100]", "\"ship_types\":\"tanker\"", "\"airborne_only\":\"yes\""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct det_zones zs = {0};
+        err[0] = 0;
+        CHECK_EQ_INT(load_props(bad[i], &zs, err, sizeof err), -1);
+        CHECK(strstr(err, "\"Z\"") != NULL);
+        det_zones_free(&zs);
+    }
+}
+
 int main(void)
 {
     RUN(test_zone_load);
     RUN(test_zone_contains_and_distance);
+    RUN(test_zone_applies);
     TEST_MAIN_END();
 }

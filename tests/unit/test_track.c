@@ -163,6 +163,74 @@ static void test_trail_is_bounded(void)
     trk_free(t);
 }
 
+static struct modes_msg adsb(uint32_t addr, uint8_t df, uint8_t kind);
+
+/* Trails start small and double while full, points staying in order, up
+ * to the configured length; then the ring drops the oldest. */
+static void test_trail_grows_on_demand(void)
+{
+    struct trk *t = trk_new(NULL); /* 256 points at most */
+    struct trk_update u;
+    for (int i = 0; i < 300; i++) {
+        struct ais_msg a = pos(211000008, AIS_STATION_CLASS_A, 54.0 + i * 0.0001, 10.0);
+        trk_update_ais(t, &a, 1000 + i * 10000, &u);
+        struct trk_vessel *v = trk_vessel_get(t, 211000008);
+        if (i == 0)
+            CHECK_EQ_INT(v->trail.cap, 8);
+        if (i == 8) {
+            CHECK_EQ_INT(v->trail.cap, 16);
+            for (unsigned k = 0; k < 9; k++)
+                CHECK_EQ_INT(trk_trail_point(&v->trail, k)->lat_e7, 540000000 + 1000 * (int)k);
+        }
+        if (i == 100)
+            CHECK_EQ_INT(v->trail.cap, 128);
+    }
+    struct trk_vessel *v = trk_vessel_get(t, 211000008);
+    CHECK_EQ_INT(v->trail.cap, 256);
+    CHECK_EQ_INT(v->trail.len, 256);
+    CHECK_EQ_INT(trk_trail_point(&v->trail, 0)->lat_e7, 540044000); /* oldest kept: i = 44 */
+    CHECK_EQ_INT(trk_trail_point(&v->trail, 255)->lat_e7, 540299000);
+    trk_free(t);
+}
+
+/* Past max_entities the least recently heard go, vessels and aircraft
+ * alike, a 32nd of the cap (and the one over) at a time, counted. */
+static void test_cap_evicts_least_recently_heard(void)
+{
+    struct trk_config cfg = {.max_entities = 64};
+    struct trk *t = trk_new(&cfg);
+    struct trk_update u;
+    for (int i = 0; i < 64; i++) {
+        struct ais_msg a = pos(211100000 + (uint32_t)i, AIS_STATION_CLASS_A, 54.0, 10.0 + i * 0.01);
+        trk_update_ais(t, &a, 1000 + i * 1000, &u);
+    }
+    struct ais_msg again = pos(211100000, AIS_STATION_CLASS_A, 54.0, 10.0);
+    trk_update_ais(t, &again, 100000, &u); /* the oldest heard again: now the newest */
+    CHECK_EQ_INT(trk_vessel_count(t), 64);
+    CHECK_EQ_INT(trk_stats(t)->evicted_vessels, 0);
+    struct ais_msg one_more = pos(211200000, AIS_STATION_CLASS_A, 55.0, 10.0);
+    trk_update_ais(t, &one_more, 101000, &u);
+    CHECK(u.flags & TRK_U_NEW);
+    /* 64 - 64 + 1 + 64 / 32 = 3 evicted: the three heard longest ago. */
+    CHECK_EQ_INT(trk_stats(t)->evicted_vessels, 3);
+    CHECK_EQ_INT(trk_vessel_count(t), 62);
+    CHECK(trk_vessel_get(t, 211100000) != NULL);
+    for (uint32_t i = 1; i <= 3; i++)
+        CHECK(trk_vessel_get(t, 211100000 + i) == NULL);
+    CHECK(trk_vessel_get(t, 211100004) != NULL);
+    CHECK(trk_vessel_get(t, 211200000) != NULL);
+    /* Aircraft count against the same cap. */
+    for (uint32_t i = 0; i < 10; i++) {
+        struct modes_msg m = adsb(0x400000 + i, 17, MODES_ADDR_ICAO);
+        trk_update_modes(t, &m, 200000 + i, &u);
+    }
+    CHECK(trk_vessel_count(t) + trk_aircraft_count(t) <= 64);
+    CHECK_EQ_INT(trk_aircraft_count(t), 10);
+    CHECK_EQ_INT(trk_stats(t)->evicted_aircraft, 0);
+    CHECK(trk_stats(t)->evicted_vessels > 3);
+    trk_free(t);
+}
+
 static struct modes_msg adsb(uint32_t addr, uint8_t df, uint8_t kind)
 {
     struct modes_msg m;
@@ -303,6 +371,8 @@ int main(void)
     RUN(test_identity_change_reported);
     RUN(test_expiry_by_event_time);
     RUN(test_trail_is_bounded);
+    RUN(test_trail_grows_on_demand);
+    RUN(test_cap_evicts_least_recently_heard);
     RUN(test_aircraft_sources);
     RUN(test_aircraft_speed_limit);
     RUN(test_aircraft_nac_p);

@@ -71,6 +71,7 @@ export const store = {
   track: (kind, id, from, to) => getJson(`api/v1/track/${kind}/${encodeURIComponent(id)}`, { from, to }),
   events: (params) => getJson('api/v1/events', params),
   alerts: (params) => getJson('api/v1/alerts', params),
+  triage: (params) => getJson('api/v1/triage', params),
   flights: (params) => getJson('api/v1/flights', params),
   search: (q, limit) => getJson('api/v1/search', { q, limit }),
 };

@@ -6,7 +6,7 @@
 import { detect, livePicture, store, HttpError } from './api.js';
 import { fromLive, fromStore, targetId, storeKey } from './picture.js';
 import { TargetLayer } from './targets.js';
-import { iso } from './util.js';
+import { iso, setReference } from './util.js';
 import * as filters from './filters.js';
 import * as search from './search.js';
 import * as dossier from './dossier.js';
@@ -18,29 +18,29 @@ import * as exporter from './export.js';
 import * as stream from './stream.js';
 import * as names from './names.js';
 import * as questions from './questions.js';
+import * as basemap from './basemap.js';
+import * as table from './table.js';
+import * as hover from './hover.js';
+import * as keys from './keys.js';
+import { el } from './util.js';
 
-const map = L.map('map', { worldCopyJump: true, minZoom: 2, zoomSnap: 0.5, preferCanvas: true, zoomControl: false })
+const map = L.map('map', { worldCopyJump: true, minZoom: 2, maxZoom: 16, zoomSnap: 0.5, preferCanvas: true, zoomControl: false })
   .setView([20, 0], 2);
 L.control.zoom({ position: 'bottomright' }).addTo(map);
 map.attributionControl.setPrefix('<a href="vendor/leaflet/LICENSE">Leaflet</a>');
 map.attributionControl.addAttribution('Basemap: <a href="basemap/LICENSE">Natural Earth</a> (public domain)');
+map.attributionControl.addAttribution('airports © OpenFlights contributors (ODbL), ports: NGA World Port Index');
 
+// The basemap's panes first: below the targets' in the page as on screen.
+basemap.init(map, (err) => {
+  if (err) setStatus('basemap unavailable');
+  layer.redraw();
+});
 const layer = new TargetLayer().addTo(map);
 focus.init(map);
 trails.init(map);
 const status = document.getElementById('status');
 let mode = 'live', all = [], shown = [], selected = null, fitted = false, storeTime = null, streaming = false;
-
-fetch('basemap/countries-110m.geojson')
-  .then((r) => r.json())
-  .then((g) => {
-    L.geoJSON(g, {
-      interactive: false,
-      style: { color: '#5d7a90', weight: 0.8, fillColor: '#27353f', fillOpacity: 1 },
-    }).addTo(map);
-    layer.redraw();
-  })
-  .catch(() => setStatus('basemap unavailable'));
 
 function setStatus(text) {
   status.textContent = text;
@@ -54,6 +54,7 @@ function inView(lat, lon) {
 function show() {
   shown = filters.apply(all, map.getBounds());
   layer.setTargets(shown);
+  table.update(shown, selected ? selected.id : null);
   const na = shown.filter((t) => t.kind === 'aircraft').length, nv = shown.length - na;
   status.dataset.aircraft = na;
   status.dataset.vessels = nv;
@@ -61,9 +62,8 @@ function show() {
   setStatus(`${na} aircraft · ${nv} vessels${watched ? ` · ${watched} watchlisted` : ''}` +
     (mode === 'store' ? ` at ${iso(storeTime)}` : ' with positions'));
   if (!fitted && shown.length) {
-    // First picture: frame everything we see, no closer than the 1:110m
-    // basemap can carry.
-    map.fitBounds(L.latLngBounds(shown.map((t) => [t.lat, t.lon])).pad(0.2), { maxZoom: 6 });
+    // First picture: frame everything we see.
+    map.fitBounds(L.latLngBounds(shown.map((t) => [t.lat, t.lon])).pad(0.2), { maxZoom: 8 });
     fitted = true;
   }
 }
@@ -83,9 +83,13 @@ function picture(targets) {
 }
 
 function select(t) {
+  // The drawings of the last question go when another is asked.
+  const f = focus.get();
+  if (!t || (f && !(f.ids || []).includes(t.id))) focus.clear(layer);
   selected = t;
   layer.selected = t ? t.id : null;
   layer.redraw();
+  table.update(shown, t ? t.id : null);
   if (!t) {
     dossier.close();
     trails.show(null);
@@ -130,8 +134,28 @@ async function trackAround(it) {
   return features.length ? { type: 'FeatureCollection', features } : null;
 }
 
+// A dossier's target not in the picture now (an aircraft that landed hours
+// ago, a vessel found by search): the map goes to where it was last seen,
+// with its track of the six hours before.
+async function showLast(t, doc) {
+  const last = doc && doc.latest;
+  if (mode !== 'store' || !last || typeof last.lat !== 'number' || selected !== t) return;
+  if (all.some((x) => x.id === t.id)) return;
+  const [kind, id] = storeKey(t);
+  let track = null;
+  try {
+    track = await store.track(kind, id, last.t - 6 * 3600e3, last.t);
+  } catch (e) {
+    track = null;
+  }
+  if (selected !== t) return;
+  const name = kind === 'aircraft' ? doc.callsign || doc.registration || String(id).toUpperCase() : doc.name || `MMSI ${id}`;
+  focus.show(map, layer, { lat: last.lat, lon: last.lon, label: `${name}: last seen ${iso(last.t)}`, ids: [t.id], track, last: true });
+}
+
 const ctx = {
-  map, layer, mode: () => mode, inView, trackAround,
+  map, layer, mode: () => mode, inView, trackAround, showLast,
+  openId: (kind, id) => openHit({ kind, id }),
   goTo: (t) => (mode === 'store' ? timeline.set(t, false) : null),
   marks: (items, onPick) => { if (mode === 'store') timeline.marks(items, onPick); },
 };
@@ -208,7 +232,17 @@ function storeStream() {
   const following = () => timeline.get() === null && !timeline.isPlaying();
   return stream.open({
     snapshot: (doc) => {
-      if (!following() || !doc || !Array.isArray(doc.entities) || loading) return;
+      if (!following() || !doc || loading) return;
+      if (!Array.isArray(doc.entities)) {
+        // `run --store`: the stream carries the live picture itself (the
+        // tracker's documents at the pipeline's clock) while the store fills.
+        if (doc.aircraft && doc.vessels) {
+          storeTime = doc.time;
+          showLive({ air: doc.aircraft, sea: doc.vessels });
+          document.body.dataset.pictureTime = storeTime;
+        }
+        return;
+      }
       storeTime = doc.time;
       timeline.setSpan({ from: timeline.span().from, to: doc.time });
       picture(fromStore(doc));
@@ -227,9 +261,10 @@ async function storePoll() {
     const span = await store.timespanIfChanged();
     if (span) {
       timeline.setSpan(span);
+      setReference(span.to);
       if (!streaming && timeline.get() === null && !timeline.isPlaying()) {
         await loadAt(null);
-        await events.load();
+        await events.refresh();
       }
     }
   } catch (e) {
@@ -249,9 +284,54 @@ function exportShown(format) {
 // ---- wiring
 filters.bind(() => { show(); events.render(); });
 map.on('moveend', () => { if (filters.state.view) { show(); events.render(); } });
-search.bind({ mode: () => mode, targets: () => all, open: openHit });
+search.bind({
+  mode: () => mode, targets: () => all, open: openHit,
+  place: (p) => focus.show(map, layer, { lat: p.lat, lon: p.lon, label: p.label, ids: [] }),
+  // An airline: its flights, asked in the flights panel.
+  operator: (designator) => {
+    const panel = document.getElementById('questions');
+    if (panel.hidden) return;
+    if (panel.classList.contains('collapsed')) document.getElementById('q-toggle').click();
+    document.getElementById('q-form').reset();
+    setTimeout(() => {
+      document.getElementById('q-operator').value = designator;
+      document.getElementById('q-form').requestSubmit();
+    }, 0);
+  },
+});
 events.init(ctx);
 map.on('click', (e) => select(layer.nearest(e.containerPoint, 12)));
+map.on('mousemove', (e) => {
+  const t = layer.nearest(e.containerPoint, 10);
+  hover.show(t, e.containerPoint);
+  map.getContainer().style.cursor = t ? 'pointer' : '';
+});
+map.on('mouseout zoomstart movestart', () => hover.show(null));
+table.init({
+  open: (t) => { map.panTo([t.lat, t.lon]); select(t); },
+  hover: (t) => { layer.hover = t ? t.id : null; layer.redraw(); },
+});
+document.getElementById('keys-list').replaceChildren(...keys.KEYS.map(([k, what]) => el('tr', {}, el('th', {}, k), el('td', {}, what))));
+const flip = (id) => { const b = document.getElementById(id); b.checked = !b.checked; b.dispatchEvent(new Event('change')); };
+keys.bind({
+  search: () => document.getElementById('search-q').focus(),
+  table: () => table.toggle(),
+  labels: () => { layer.labels = !layer.labels; layer.redraw(); document.body.dataset.labels = layer.labels ? 'on' : 'off'; },
+  events: () => document.getElementById('ev-toggle').click(),
+  questions: () => { const b = document.getElementById('q-toggle'); if (!document.getElementById('questions').hidden) b.click(); },
+  next: () => events.step(1),
+  prev: () => events.step(-1),
+  air: () => flip('f-air'),
+  sea: () => flip('f-sea'),
+  watch: () => flip('f-watch'),
+  zoomIn: () => map.zoomIn(),
+  zoomOut: () => map.zoomOut(),
+  escape: () => {
+    if (!document.getElementById('evidence').hidden) events.closeEvidence();
+    else if (selected) select(null);
+    else if (!document.getElementById('target-table').hidden) table.toggle(false);
+  },
+});
 document.getElementById('panel-close').addEventListener('click', () => select(null));
 for (const f of ['geojson', 'kml', 'csv']) {
   document.getElementById('x-' + f).addEventListener('click', () => exportShown(f));
@@ -271,7 +351,7 @@ window.atalaya = {
   trail: () => trails.points(),
   onScreen() {
     const box = map.getContainer().getBoundingClientRect();
-    return layer.targets.map((t) => [t, layer.screenPoint(t)]).filter(([, p]) => p)
+    return layer.targets.map((t) => [t, layer.drawnPoint(t)]).filter(([, p]) => p)
       .map(([t, p]) => ({ id: t.id, kind: t.kind, x: box.left + p.x, y: box.top + p.y }));
   },
 };
@@ -283,7 +363,9 @@ window.atalaya = {
   document.getElementById('mode').textContent = mode === 'store' ? 'store' : 'live';
   if (mode === 'store') {
     document.title = 'atalaya — investigation';
-    timeline.init({ span: found.span, onChange: (at) => loadAt(at) });
+    // Ages ("3 h ago") count back from the store's latest data, not from now.
+    setReference(found.span && found.span.to);
+    timeline.init({ span: found.span, onChange: (at) => { events.dayOf(at); return loadAt(at); } });
     questions.init({
       map, layer, span: () => timeline.span(), time: () => timeline.time(), goTo: ctx.goTo,
       showKinds: () => events.showKinds(events.DARK),

@@ -28,7 +28,7 @@ export function show(map, layer, place) {
     const m = L.circleMarker([place.lat, place.lon], {
       radius: 16, color: '#00e5ff', weight: 3, fill: false, interactive: false, className: 'atl-focus',
     });
-    if (place.label) m.bindTooltip(place.label, { permanent: true, direction: 'right', className: 'atl-focus-label' });
+    if (place.label) m.bindTooltip(place.label, { permanent: true, direction: 'auto', className: 'atl-focus-label' });
     group.addLayer(m);
     if (bounds) bounds.extend([place.lat, place.lon]);
   }
@@ -58,13 +58,16 @@ function clearArea(map) {
     return e && !e.hidden && e.offsetParent !== null ? e.getBoundingClientRect() : null;
   };
   const bar = covered('bar'), list = covered('left') || covered('events'), panel = covered('panel'), slider = covered('timeline');
+  const drawer = covered('evidence');
   if (bar) out.top = bar.bottom - box.top + 20;
   if (list && list.height > 80) out.left = list.right - box.left + 20;
   if (panel) out.right = box.right - panel.left + 20;
   if (slider) out.bottom = box.bottom - slider.top + 20;
+  if (drawer) out.bottom = Math.max(out.bottom, box.bottom - drawer.top + 20);
   // Never more than half the map on either axis.
   out.left = Math.min(out.left, box.width / 3);
   out.right = Math.min(out.right, box.width / 3);
+  out.bottom = Math.min(out.bottom, box.height / 2);
   return out;
 }
 

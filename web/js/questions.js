@@ -42,6 +42,10 @@ export function init(context) {
     const day = Math.floor(ctx.time() / 86400000) * 86400000;
     setWindow({ from: day, to: day + 86400000 });
   });
+  // Folded to its title at first: the event list below is what a new
+  // analyst reads first; the examples are one click away.
+  $('questions').classList.add('collapsed');
+  $('q-toggle').setAttribute('aria-expanded', 'false');
   $('q-toggle').addEventListener('click', () => {
     const folded = $('questions').classList.toggle('collapsed');
     $('q-toggle').setAttribute('aria-expanded', String(!folded));

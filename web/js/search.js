@@ -1,9 +1,11 @@
-// search.js: the search box. Against the store: /api/v1/search (name, MMSI,
-// IMO, ICAO address, registration, callsign; current and former identities),
-// the hits listed under the box. Live: the targets on the map now, the
-// exact identity first, then a part of one.
-import { store } from './api.js';
-import { el } from './util.js';
+// search.js: the search box. Against the store: /api/v1/find, by whatever
+// the analyst knows (names past and present, MMSI, IMO, ICAO address,
+// callsign, registration; an airline's name or designator; a watchlist
+// entry's name, owner or operator; an airport's or port's name or code), the
+// answers grouped by kind under the box. Live: the targets on the map now,
+// the exact identity first, then a part of one.
+import { store, getJson } from './api.js';
+import { el, iso } from './util.js';
 
 const KEYS = ['name', 'flight', 'callsign', 'hex', 'icao', 'mmsi', 'imo', 'r', 'registration'];
 
@@ -15,8 +17,63 @@ export function findLocal(targets, q) {
     targets.find((t) => text(t).some((v) => v.includes(needle))) || null;
 }
 
-// opts: {mode: () => 'live'|'store', targets: () => [...], open(hit)}, where
-// hit is a target or {kind, id, lat, lon, label} from the store's search.
+// An entity of the answer as the hit the page opens: {kind, id, lat, lon, label}.
+function entityHit(r, why) {
+  const air = r.kind === 'aircraft';
+  const who = air ? `${r.callsign || String(r.icao).toUpperCase()} · ICAO ${String(r.icao).toUpperCase()}`
+    : `${r.name || 'vessel'} · MMSI ${r.mmsi}`;
+  const matched = r.field && !['mmsi', 'icao'].includes(r.field) && r.value !== r.name && r.value !== r.callsign
+    ? ` (${r.current === false ? 'former ' : ''}${r.field} ${r.value})` : r.current === false ? ` (former ${r.field})` : '';
+  return {
+    kind: air ? 'aircraft' : 'vessel', id: air ? String(r.icao).toLowerCase() : r.mmsi, lat: r.lat, lon: r.lon,
+    label: who + matched + (why ? ' · ' + why : '') + (typeof r.t === 'number' ? ` · last seen ${iso(r.t)}` : ''),
+  };
+}
+
+// The /find answer as groups of rows: [{group, label, rows: [{text, hit|place|sub}]}].
+function rowsOf(doc) {
+  const groups = [];
+  for (const g of doc.groups || []) {
+    const rows = [];
+    for (const r of g.results || []) {
+      if (g.group === 'vessels' || g.group === 'aircraft') rows.push({ hit: entityHit(r) });
+      else if (g.group === 'operators' || g.group === 'watchlist') {
+        const head = g.group === 'operators'
+          ? `${r.name}${r.designator ? ' · ' + r.designator : ''}${r.iata ? ' / ' + r.iata : ''}${r.country ? ' · ' + r.country : ''}` +
+            (r.source === 'watchlist' ? ` · watchlist ${r.list}` : '')
+          : `${r.name} · ${r.kind} · list ${r.list}${r.program ? ' (' + r.program + ')' : ''}` +
+            Object.entries(r.ids || {}).map(([k, v]) => ` · ${k} ${v}`).join('');
+        const ents = [...(r.entities || []), ...(r.aircraft || [])];
+        rows.push({ text: head, sub: true, designator: g.group === 'operators' ? r.designator : null });
+        const seen = new Set();
+        for (const e of ents) {
+          const h = entityHit(e, g.group === 'operators' ? `flies for ${r.designator}` : 'named by this entry');
+          if (seen.has(h.kind + h.id)) continue;
+          seen.add(h.kind + h.id);
+          rows.push({ hit: h, indent: true });
+        }
+        if (!ents.length) rows.push({ text: 'not seen in this store', indent: true, muted: true });
+      } else if (g.group === 'airports' || g.group === 'ports') {
+        const text = g.group === 'airports'
+          ? `${r.icao}${r.iata ? ' / ' + r.iata : ''} · ${r.name}${r.city ? ', ' + r.city : ''}${r.country ? ' (' + r.country + ')' : ''}`
+          : `${r.name} · port ${r.wpi}${r.country ? ' (' + r.country + ')' : ''}`;
+        rows.push({ text, place: { lat: r.lat, lon: r.lon, label: text } });
+      }
+    }
+    if (rows.length) groups.push({ group: g.group, label: g.label, rows });
+  }
+  return groups;
+}
+
+// The older /search answer (a server without /find) as one group.
+function fromSearch(doc) {
+  const rows = (doc.results || []).map((r) => ({ hit: entityHit(r) }));
+  return rows.length ? [{ group: 'entities', label: 'Targets', rows }] : [];
+}
+
+// opts: {mode: () => 'live'|'store', targets: () => [...], open(hit),
+// place({lat, lon, label}) (show a place on the map), operator(designator)
+// (its flights)}.
 export function bind(opts) {
   const form = document.getElementById('search');
   const box = document.getElementById('search-q');
@@ -34,26 +91,41 @@ export function bind(opts) {
       if (t) opts.open(t);
       return;
     }
-    let results = [];
+    let groups = [];
     try {
-      results = (await store.search(q.trim(), 20)).results || [];
+      groups = rowsOf(await getJson('api/v1/find', { q: q.trim(), limit: 10 }));
     } catch (e) {
-      results = [];
+      groups = fromSearch(await store.search(q.trim(), 20).catch(() => ({ results: [] })));
     }
-    box.classList.toggle('miss', results.length === 0);
-    const hits = results.map((r) => ({
-      kind: r.kind === 'aircraft' ? 'aircraft' : 'vessel',
-      id: r.kind === 'aircraft' ? String(r.icao).toLowerCase() : r.mmsi,
-      lat: r.lat, lon: r.lon,
-      label: `${r.value} (${r.current === false ? 'former ' : ''}${r.field}) · ` +
-        (r.kind === 'aircraft' ? String(r.icao).toUpperCase() : 'MMSI ' + r.mmsi),
-    }));
-    list.replaceChildren(...hits.map((h) => el('li', {
-      tabindex: 0, dataset: { kind: h.kind, id: h.id },
-      onclick: () => { hide(); opts.open(h); },
-    }, h.label)));
-    list.hidden = hits.length === 0;
-    if (hits.length === 1) { hide(); opts.open(hits[0]); }
+    const hits = groups.flatMap((g) => g.rows.filter((r) => r.hit).map((r) => r.hit));
+    const any = groups.some((g) => g.rows.some((r) => r.hit || r.place || r.designator));
+    box.classList.toggle('miss', !any);
+    const items = [];
+    for (const g of groups) {
+      items.push(el('li', { class: 'group', dataset: { group: g.group } }, g.label));
+      for (const r of g.rows) {
+        if (r.hit) {
+          items.push(el('li', {
+            tabindex: 0, class: r.indent ? 'indent' : '', dataset: { kind: r.hit.kind, id: r.hit.id, group: g.group },
+            onclick: () => { hide(); opts.open(r.hit); },
+          }, r.hit.label));
+        } else if (r.place) {
+          items.push(el('li', { tabindex: 0, dataset: { group: g.group }, onclick: () => { hide(); opts.place(r.place); } }, r.text));
+        } else if (r.designator && opts.operator) {
+          items.push(el('li', {
+            tabindex: 0, class: 'head', dataset: { group: g.group, designator: r.designator },
+            title: 'its flights in the store', onclick: () => { hide(); opts.operator(r.designator); },
+          }, r.text + ' · flights ▸'));
+        } else {
+          items.push(el('li', { class: (r.indent ? 'indent ' : '') + (r.muted ? 'muted' : 'head'), dataset: { group: g.group } }, r.text));
+        }
+      }
+    }
+    list.replaceChildren(...items);
+    list.hidden = items.length === 0;
+    document.body.dataset.searchGroups = groups.map((g) => g.group).join(' ');
+    // One target and nothing else: it opens at once.
+    if (hits.length === 1 && groups.length === 1 && groups[0].rows.length === 1) { hide(); opts.open(hits[0]); }
   }
 
   form.addEventListener('submit', (e) => {

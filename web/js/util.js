@@ -45,3 +45,33 @@ export function debounce(fn, ms) {
     timer = setTimeout(() => fn(...args), ms);
   };
 }
+
+// A number with thousands separators and at most digits decimals.
+export function num(v, digits) {
+  if (typeof v !== 'number' || !isFinite(v)) return String(v ?? '');
+  return v.toLocaleString('en-US', { maximumFractionDigits: digits ?? 0, minimumFractionDigits: 0 });
+}
+
+// A position in words: "13.60° N 66.50° W".
+export function latLon(lat, lon) {
+  if (typeof lat !== 'number' || typeof lon !== 'number') return '';
+  return `${Math.abs(lat).toFixed(2)}° ${lat < 0 ? 'S' : 'N'} ${Math.abs(lon).toFixed(2)}° ${lon < 0 ? 'W' : 'E'}`;
+}
+
+// How long before ref (ms) ms was: "3 h ago", "2 d 4 h ago", "in 5 min".
+// The reference is the store's latest data with a store, now live.
+let reference = null;
+export function setReference(ms) { reference = typeof ms === 'number' ? ms : null; }
+export function ago(ms, ref) {
+  if (typeof ms !== 'number' || !isFinite(ms)) return '';
+  const d = (ref ?? reference ?? Date.now()) - ms, a = Math.abs(d);
+  const m = Math.round(a / 60000), h = Math.floor(a / 3600000), days = Math.floor(a / 86400000);
+  const text = a < 60000 ? 'just now' : m < 60 ? `${m} min` : h < 48 ? `${h} h${h < 10 && m % 60 ? ' ' + (m % 60) + ' min' : ''}`
+    : `${days} d ${h % 24} h`;
+  return a < 60000 ? text : d >= 0 ? `${text} ago` : `in ${text}`;
+}
+
+// An ISO UTC time with its relative age: "2026-01-13 09:30:00Z (14 h ago)".
+export function when(ms) {
+  return ms === null || ms === undefined ? '' : `${iso(ms)} (${ago(ms)})`;
+}
