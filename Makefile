@@ -12,7 +12,7 @@
 -include config.mk
 
 CC      ?= cc
-MODULES := common ais modes ref track sim store detect net http pipeline
+MODULES := common ais aisdemod modes ref track sim store detect net http pipeline
 MODULES := $(foreach m,$(MODULES),$(if $(wildcard src/$(m)/*.c),$(m)))
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 

@@ -9,9 +9,13 @@
 # http://127.0.0.1:8080 (Ctrl-C stops it).
 #   DEMO_PORT=8081     another port
 #   DEMO_NO_SERVE=1    stop after the answers (for scripts)
+#   DEMO_SPEED=1000    how much faster than recorded the live run plays
+# Then the same three days are played live through `atalaya run` at 1000x
+# (DEMO_SPEED) into a second store, served beside the first on the next port:
+# the analyst watches the demo unfold, events appearing as they happen.
 # Everything lands in demo-out/ (kept for a look afterwards): the store
-# atalaya.db, the simulator's truth and its AIS recording (demo.nmea.zst; the
-# Beast one is only passed through, `atalaya simulate` makes it again).
+# atalaya.db, the simulator's truth, its recordings (demo.nmea.zst,
+# demo.beast.zst) and the live run's store live.db.
 set -eu
 cd "$(dirname "$0")/.."
 bin=build/rel/atalaya out=demo-out db=demo-out/atalaya.db
@@ -28,7 +32,7 @@ scripts/deps.sh build
 make -j"$(nproc 2>/dev/null || echo 2)" rel >/dev/null
 mkdir -p "$out"
 # Uncompressed recordings of older demos: hundreds of MB.
-rm -f "$out/demo.nmea" "$out/demo.beast" "$db" "$db-wal" "$db-shm"
+rm -f "$out/demo.nmea" "$out/demo.beast" "$db" "$db-wal" "$db-shm" "$out/live.db" "$out/live.db-wal" "$out/live.db-shm"
 
 step "real recordings: gpsd's AIS sample and a Beast capture near Toulouse (JSON lines)"
 $bin decode tests/samples/ais/gpsd/sample.aivdm | head -n 2
@@ -52,7 +56,7 @@ trap 'rm -rf "$fifo"' EXIT
 mkfifo "$fifo/ais.sim" "$fifo/ais.in" "$fifo/beast.sim" "$fifo/beast.in"
 tee "$fifo/ais.in" <"$fifo/ais.sim" | zstd -q -3 -f -o "$out/demo.nmea.zst" &
 tee_pid=$!
-(zstd -q -1 -f -o "$fifo/demo.beast.zst" <"$fifo/beast.sim" && cat "$fifo/demo.beast.zst" >"$fifo/beast.in") &
+(zstd -q -1 -f -o "$out/demo.beast.zst" <"$fifo/beast.sim" && cat "$out/demo.beast.zst" >"$fifo/beast.in") &
 beast_pid=$!
 $bin simulate scenarios/caribbean.json --ais "$fifo/ais.sim" --modes "$fifo/beast.sim" \
     --truth "$out/demo-truth.jsonl" --seed 7 &
@@ -82,7 +86,7 @@ echo "3. Which tankers went dark at sea, and whom did they meet?"
 q events --kind ais_gap,identity_change,encounter
 echo "   ($((SECONDS - t_step)) s)"
 echo
-echo "demo: $((SECONDS - t_all)) s; demo-out/ holds $(du -sh "$out" | cut -f1) (the store, the truth, the AIS recording)"
+echo "demo: $((SECONDS - t_all)) s; demo-out/ holds $(du -sh "$out" | cut -f1) (the store, the truth, the recordings)"
 echo "   more: atalaya query --store sqlite:$db entity 354990104     (DEMO DRACO: identities, events)"
 echo "         atalaya serve --store sqlite:$db --http 127.0.0.1:$port"
 
@@ -90,10 +94,18 @@ if [ -n "${DEMO_NO_SERVE:-}" ]; then
     exit 0
 fi
 n=5
-step "the operations centre: http://127.0.0.1:$port/  (Ctrl-C to stop)
+live_port=$((port + 1)) speed=${DEMO_SPEED:-1000}
+step "the operations centre: the three days at http://127.0.0.1:$port/ (atalaya serve), and
+   the same days live at http://127.0.0.1:$live_port/ (atalaya run, ${speed}x; Ctrl-C stops both)
    the event list opens on the alerts, the dark gaps, the rename and the meeting; click one to see it
    on the map with its evidence; search DEMO BOREALIS or DEMO QX; the flights questions are under ☰;
-   press ? for the keyboard"
+   press ? for the keyboard. Live: targets move and events arrive as the recording plays
+   (its store: demo-out/live.db; its event lines: demo-out/live-events.jsonl)"
 rm -rf "$fifo"
-trap - EXIT
-exec $bin serve --store "sqlite:$db" --http "127.0.0.1:$port"
+$bin run --store "sqlite:$out/live.db" --db "$db" --http "127.0.0.1:$live_port" --speed "$speed" \
+    --modes-epoch "$epoch" --port-polygons scenarios/caribbean-ports.geojson \
+    --geofence scenarios/caribbean-zones.geojson "$out/demo.nmea.zst" "$out/demo.beast.zst" \
+    >"$out/live-events.jsonl" 2>"$out/live.log" &
+live_pid=$!
+trap 'kill "$live_pid" 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+$bin serve --store "sqlite:$db" --http "127.0.0.1:$port"

@@ -19,16 +19,6 @@
 #include "pipeline/store_sink.h"
 #include "store/store.h"
 
-static void progress(void *ctx, const struct trk_update *u, const char *evidence, size_t evidence_len)
-{
-    (void)u;
-    (void)evidence;
-    (void)evidence_len;
-    const struct pipeline *p = ctx;
-    if (p->n.updates % 65536 == 0)
-        fprintf(stderr, "\ringest: %" PRIu64 " messages", p->n.updates);
-}
-
 /* The store file doubles as the watchlist database when it is SQLite. */
 static const char *store_file(const char *url)
 {
@@ -114,8 +104,9 @@ int cmd_ingest(int argc, char **argv)
         return 2;
     }
     struct store_sink *sink = store_sink_add(&p, st, all_positions, true);
-    if (!quiet && isatty(2))
-        pipeline_add_sink(&p, &(struct pipeline_sink){.ctx = &p, .update = progress});
+    struct cli_progress prog = {.pr = {.on = false}};
+    if (!quiet)
+        cli_progress_begin(&prog, &p, "ingest", argv + first, argc - first);
     rc = 0;
     for (int i = first; i < argc && rc == 0 && !p.stop; i++) {
         /* Where this file stands in the store (store.h, resumable ingest). */
@@ -131,6 +122,7 @@ int cmd_ingest(int argc, char **argv)
         else if (r == 1 && !quiet)
             fprintf(stderr, "atalaya ingest: %s: stored up to byte %" PRId64 " already\n", argv[i], from.offset);
         rc = pipeline_feed_file(&p, argv[i]);
+        cli_progress_file_done(&prog);
     }
     p.in_pos = STORE_INPUT_END; /* the rows that close the run */
     if (!p.stop) {
@@ -152,8 +144,10 @@ int cmd_ingest(int argc, char **argv)
             rc = 2;
         }
     }
-    if (!quiet && isatty(2))
-        fprintf(stderr, "\ringest: %" PRIu64 " messages, %" PRIu64 " rows\n", p.n.updates, st->rows);
+    if (prog.pr.on) {
+        cli_progress_end(&prog);
+        fprintf(stderr, "ingest: %" PRIu64 " rows written, %" PRIu64 " commits\n", st->rows, st->commits);
+    }
     store_close(st);
     store_sink_free(sink);
     pipeline_close(&p);

@@ -223,9 +223,15 @@ int cmd_replay(int argc, char **argv)
     }
     buf_init(&r.out, 1 << 16);
     pipeline_add_sink(&r.p, &(struct pipeline_sink){.ctx = &r, .update = print_update, .event = print_event});
-    for (int i = first; i < argc && rc == 0; i++)
+    struct cli_progress prog;
+    cli_progress_begin(&prog, &r.p, "replay", argv + first, argc - first);
+    for (int i = first; i < argc && rc == 0; i++) {
         rc = pipeline_feed_file(&r.p, argv[i]);
+        cli_progress_file_done(&prog);
+    }
     pipeline_finish(&r.p);
+    if (prog.pr.on)
+        cli_progress_end(&prog);
     replay_flush_open(&r);
     buf_flush(&r.out, stdout);
     fflush(stdout);

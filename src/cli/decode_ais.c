@@ -15,12 +15,35 @@
 
 #define OUT_BLOCK (1u << 18)
 
+void decode_ais_line(struct ais_ctx *ctx, struct buf *out, const struct decode_opts *o, const char *line,
+                     size_t len, bool overlong)
+{
+    struct ais_payload p;
+    int st = ais_feed_line(ctx, line, len, overlong, &p);
+    if (o->format == OUT_NMEA && (st == AIS_OK || st == AIS_EPARTIAL)) {
+        buf_put(out, line, len);
+        buf_putc(out, '\n');
+    }
+    if (st != AIS_OK)
+        return;
+    struct ais_msg m;
+    st = ais_decode(p.bits, p.nbits, &m);
+    ais_ctx_note_decode(ctx, st);
+    if (st != AIS_OK || o->format == OUT_NONE || o->format == OUT_NMEA)
+        return;
+    unsigned flags = o->unscaled ? AIS_OUT_UNSCALED : 0;
+    if (o->format == OUT_CSV)
+        ais_write_csv(out, &m, &p.meta, flags);
+    else
+        ais_write_json(out, &m, &p.meta, flags);
+    buf_putc(out, '\n');
+}
+
 int decode_ais_main(const struct decode_opts *o)
 {
     struct ais_ctx *ctx = ais_ctx_new();
     struct buf out;
     buf_init(&out, 2 * OUT_BLOCK);
-    unsigned flags = o->unscaled ? AIS_OUT_UNSCALED : 0;
     int rc = 0;
     if (o->format == OUT_CSV) {
         ais_write_csv_header(&out);
@@ -32,19 +55,7 @@ int decode_ais_main(const struct decode_opts *o)
         size_t len;
         int overlong, r;
         while ((r = in_getline(o->in[i], &line, &len, &overlong)) == 1) {
-            struct ais_payload p;
-            if (ais_feed_line(ctx, line, len, overlong != 0, &p) != AIS_OK)
-                continue;
-            struct ais_msg m;
-            int st = ais_decode(p.bits, p.nbits, &m);
-            ais_ctx_note_decode(ctx, st);
-            if (st != AIS_OK || o->format == OUT_NONE)
-                continue;
-            if (o->format == OUT_CSV)
-                ais_write_csv(&out, &m, &p.meta, flags);
-            else
-                ais_write_json(&out, &m, &p.meta, flags);
-            buf_putc(&out, '\n');
+            decode_ais_line(ctx, &out, o, line, len, overlong != 0);
             if (out.len >= OUT_BLOCK && buf_flush(&out, stdout) != 0) {
                 rc = 2;
                 break;

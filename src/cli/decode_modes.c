@@ -17,6 +17,7 @@
 #include "modes/framer.h"
 #include "modes/modes_msg.h"
 #include "modes/validate.h"
+#include "net/rtltcp.h"
 
 #define OUT_BLOCK (1u << 18)
 
@@ -49,6 +50,7 @@ static void on_frame(void *ctx, struct modes_frame *f)
             modes_write_beast(&l->out, f);
         break;
     case OUT_NONE:
+    case OUT_NMEA:
     case OUT_JSON:
     case OUT_CSV: {
         if (!ok)
@@ -116,10 +118,34 @@ static int run_sbs(struct loop *l)
     return rc;
 }
 
+struct live {
+    struct loop *l;
+    struct modes_demod *d;
+};
+
+static void on_samples(void *ctx, const uint8_t *p, size_t n)
+{
+    struct live *v = ctx;
+    modes_demod_feed(v->d, p, n, on_frame, v->l);
+}
+
 static int run_iq(struct loop *l)
 {
     struct modes_demod_cfg cfg;
-    if (modes_demod_parse_cfg(l->o->sample_rate, l->o->iq_format, &cfg) != 0) {
+    struct rtltcp_client *cl = NULL;
+    char rate[32];
+    const char *rate_s = l->o->sample_rate;
+    if (l->o->rtltcp) {
+        double def = 2.4e6, r;
+        if (rate_s && modes_demod_parse_cfg(rate_s, NULL, &cfg) == 0)
+            def = cfg.sample_rate;
+        if (!(cl = decode_rtltcp_open(l->o, 1090000000, def, &r)))
+            return 1;
+        snprintf(rate, sizeof rate, "%.0f", r);
+        rate_s = rate;
+    }
+    if (modes_demod_parse_cfg(rate_s, l->o->iq_format, &cfg) != 0) {
+        rtltcp_client_free(cl);
         fprintf(stderr, "atalaya decode: unsupported --sample-rate/--iq-format (2.0 or 2.4 MS/s; uc8 or sc16)\n");
         return 1;
     }
@@ -127,6 +153,16 @@ static int run_iq(struct loop *l)
     struct modes_demod *d = modes_demod_new(&cfg);
     static uint8_t block[1 << 18];
     int rc = 0;
+    if (cl) {
+        struct live v = {l, d};
+        while (!l->write_error && rtltcp_client_read(cl, on_samples, &v))
+            if (l->out.len && buf_flush(&l->out, stdout) == 0)
+                fflush(stdout);
+        rc = rtltcp_client_stats(cl)->bytes ? 0 : 2;
+        if (l->o->stats)
+            rtltcp_print_stats(cl, stderr);
+        rtltcp_client_free(cl);
+    }
     for (int i = 0; i < l->o->nin && !l->write_error; i++) {
         ssize_t n;
         while ((n = in_read(l->o->in[i], block, sizeof block)) > 0 && !l->write_error)
@@ -145,8 +181,8 @@ static int run_iq(struct loop *l)
 
 int decode_modes_main(const struct decode_opts *o)
 {
-    if (o->format == OUT_CSV) {
-        fprintf(stderr, "atalaya decode: --format csv is for AIS; Mode S prints json, avr or beast\n");
+    if (o->format == OUT_CSV || o->format == OUT_NMEA) {
+        fprintf(stderr, "atalaya decode: --format csv and nmea are for AIS; Mode S prints json, avr or beast\n");
         return 1;
     }
     if (o->input == IN_SBS && (o->format == OUT_AVR || o->format == OUT_BEAST)) {

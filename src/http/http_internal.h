@@ -89,7 +89,7 @@ void http_live_write(struct http_live *l, enum http_doc doc, int64_t now_ms, str
  * to render waits 4 T before the next (a million vessels: a few seconds).
  * Everything else, every refresh. */
 #define HTTP_LIVE_LEASE_MS 30000
-bool http_live_due(struct http_live *l, enum http_doc doc, int64_t now_ms);
+bool http_live_due(struct http_live *l, enum http_doc doc);
 
 /* --- the store-backed API (api.c, api.h) as the server sees it --- */
 struct ref;

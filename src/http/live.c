@@ -78,8 +78,19 @@ static bool tracker_doc(const struct http_live *l, enum http_doc doc)
     return l->trk && (doc == HTTP_DOC_AIRCRAFT || doc == HTTP_DOC_VESSELS);
 }
 
-bool http_live_due(struct http_live *l, enum http_doc doc, int64_t now_ms)
+static int64_t mono_ms(void)
 {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Leases and render budgets are wall-clock matters (CPU time, a reader's
+ * patience), counted on the monotonic clock, whatever time the picture is
+ * at (a recording played at --speed runs its own). */
+bool http_live_due(struct http_live *l, enum http_doc doc)
+{
+    int64_t now_ms = mono_ms();
     if (!tracker_doc(l, doc) || !l->rendered[doc])
         return l->rendered[doc] = true;
     uint64_t reads = atomic_load(&l->counters->doc_reads[doc]);
@@ -94,13 +105,6 @@ bool http_live_due(struct http_live *l, enum http_doc doc, int64_t now_ms)
     struct sse_stats st;
     sse_hub_stats(l->hub, &st);
     return st.clients > 0;
-}
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void http_live_write(struct http_live *l, enum http_doc doc, int64_t now_ms, struct buf *out)
@@ -129,6 +133,8 @@ void http_live_write(struct http_live *l, enum http_doc doc, int64_t now_ms, str
     case HTTP_DOC_COUNT:
         break;
     }
-    if (t0)
-        l->next_ms[doc] = now_ms + 4 * (mono_ms() - t0);
+    if (t0) {
+        int64_t t1 = mono_ms();
+        l->next_ms[doc] = t1 + 4 * (t1 - t0);
+    }
 }

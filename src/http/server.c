@@ -574,7 +574,7 @@ void http_refresh(struct http_server *s, int64_t now_ms)
     for (int d = 0; d < HTTP_DOC_COUNT; d++) {
         if (data_fresh && !s->live.trk && (d == HTTP_DOC_AIRCRAFT || d == HTTP_DOC_VESSELS))
             continue;
-        if (!http_live_due(&s->live, (enum http_doc)d, now_ms))
+        if (!http_live_due(&s->live, (enum http_doc)d))
             continue;
         struct http_snap *snap = malloc(sizeof *snap);
         if (!snap)

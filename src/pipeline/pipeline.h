@@ -133,6 +133,9 @@ struct pipeline {
      * block in hand (in_tell), which a resumable ingest marks its rows with
      * (store.h, store_input_at); the caller sets it past the end. */
     int64_t in_pos;
+    /* Bytes of that recording read as stored (a .gz/.zst counts its
+     * compressed bytes): how far a progress line is. */
+    uint64_t in_read;
     struct pipeline_counters n;
     const char *who;
     bool stop;               /* set by a sink to end the run (e.g. a failed store write) */

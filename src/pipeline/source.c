@@ -160,6 +160,7 @@ static int read_some(struct pipeline_source *s, struct in_file *in, size_t max_l
             if ((rc = in_getline(in, &line, &len, &overlong)) != 1)
                 return rc < 0 ? -1 : 0;
             p->in_pos = in_tell(in);
+            p->in_read = in_bytes_read(in);
             source_line(s, line, len, overlong != 0);
             if (until_ms && s->last_ms > until_ms)
                 return 1;
@@ -174,6 +175,7 @@ static int read_some(struct pipeline_source *s, struct in_file *in, size_t max_l
         if (n <= 0)
             return n < 0 ? -1 : 0;
         p->in_pos = in_tell(in);
+        p->in_read = in_bytes_read(in);
         pipeline_source_feed(s, block, (size_t)n, 0);
         done += (size_t)n;
         if (until_ms && s->last_ms > until_ms)

@@ -117,6 +117,7 @@ struct gen {
     struct tx *tx;
     struct buf ais, modes;
     uint64_t ts12_base; /* receiver counter at the scenario start */
+    int err;            /* the ais_heard hook failed */
 };
 
 uint64_t sim_ts12_base(uint64_t seed)
@@ -270,8 +271,8 @@ static int rot_ais(double rot_dpm)
 }
 
 /* Writes one message heard by receiver r (NULL: nobody heard it). */
-static void ais_emit(struct gen *g, size_t ei, const struct sim_receiver *r, const uint8_t *bits,
-                     unsigned nbits, int64_t t)
+static void ais_emit(struct gen *g, size_t ei, const struct sim_receiver *r, double dist_nm,
+                     const uint8_t *bits, unsigned nbits, int64_t t)
 {
     g->c->ais_sent++;
     struct tx *x = &g->tx[ei];
@@ -281,6 +282,9 @@ static void ais_emit(struct gen *g, size_t ei, const struct sim_receiver *r, con
         sim_nmea_write(&g->ais, bits, nbits, x->chan_b ? 'B' : 'A', x->seq, r->id, t / 1000);
         for (size_t i = before; i < g->ais.len; i++)
             g->c->ais_lines += g->ais.p[i] == '\n';
+        if (g->out->ais_heard &&
+            g->out->ais_heard(g->out->ais_heard_ctx, t, x->chan_b ? 'B' : 'A', bits, nbits, r, dist_nm))
+            g->err = 1;
     }
     x->chan_b = !x->chan_b;
 }
@@ -290,7 +294,7 @@ static void ais_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     struct sim_entity *e = &g->sc->ent[ev->ent];
     uint8_t bits[SIM_AIS_BYTES_MAX];
     bool dark = active(g->sc, ev->ent, SIM_BEH_AIS_DARK, ev->t) != NULL;
-    double d;
+    double d = 0;
     /* Messages nobody hears are counted but not encoded. */
     const struct sim_receiver *r = dark ? NULL : heard(g->sc, ev->t, s->lat, s->lon, -1, &d);
     int64_t t = ev->t;
@@ -320,7 +324,7 @@ static void ais_event(struct gen *g, struct ev *ev, const struct sim_state *s)
             .second = (unsigned)(t / 1000 % 60),
         };
         unsigned n = !r ? 0 : p.type == 18 ? sim_ais_encode_18(&p, bits) : sim_ais_encode_pos(&p, bits);
-        ais_emit(g, ev->ent, r, bits, n, t);
+        ais_emit(g, ev->ent, r, d, bits, n, t);
     } else if (e->ais_class == 'B') {
         /* Both parts on one channel: receivers that pair them (gpsd keeps
          * one part A queue per channel) would otherwise never match them. */
@@ -328,11 +332,11 @@ static void ais_event(struct gen *g, struct ev *ev, const struct sim_state *s)
         for (int part = 0; part < 2; part++) {
             unsigned n = r ? sim_ais_encode_24(&st, part, bits) : 0;
             g->tx[ev->ent].chan_b = chan_b;
-            ais_emit(g, ev->ent, r, bits, n, t);
+            ais_emit(g, ev->ent, r, d, bits, n, t);
         }
     } else {
         unsigned n = r ? sim_ais_encode_5(&st, bits) : 0;
-        ais_emit(g, ev->ent, r, bits, n, t);
+        ais_emit(g, ev->ent, r, d, bits, n, t);
         g->tx[ev->ent].seq = (uint8_t)((g->tx[ev->ent].seq + 1) % 10);
     }
 }
@@ -418,7 +422,7 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
     if (!heard(g->sc, t, s->lat, s->lon, s->alt_ft > 0 ? s->alt_ft : 0, &d))
         return;
     g->c->modes_heard++;
-    if (!g->out->modes)
+    if (!g->out->modes && !g->out->modes_heard)
         return;
     struct sim_ais_static st;
     uint32_t icao;
@@ -499,6 +503,8 @@ static void modes_event(struct gen *g, struct ev *ev, const struct sim_state *s)
         f.ts12 = 1;
     f.signal = -3.0 - 20.0 * log10(1.0 + d / 5.0);
     f.source = MODES_SRC_BEAST;
+    if (g->out->modes_heard && g->out->modes_heard(g->out->modes_heard_ctx, t, f.msg, f.len, f.signal))
+        g->err = 1;
     if (g->out->avr)
         modes_write_avr(&g->modes, &f);
     else
@@ -561,7 +567,7 @@ int sim_generate(struct sim_scenario *sc, uint64_t seed, const struct sim_output
         if (out->progress)
             out->progress(out->progress_ctx, ev.t - sc->start, counts);
         heap_push(&g.h, ev);
-        if (flush_if(&g.ais, out->ais, 1 << 19) || flush_if(&g.modes, out->modes, 1 << 19))
+        if (flush_if(&g.ais, out->ais, 1 << 19) || flush_if(&g.modes, out->modes, 1 << 19) || g.err)
             rc = -1;
     }
     if (rc == 0 && (flush_if(&g.ais, out->ais, 0) || flush_if(&g.modes, out->modes, 0)))

@@ -26,6 +26,14 @@ struct sim_outputs {
     FILE *ais;    /* NULL: AIS not written (still simulated) */
     FILE *modes;  /* NULL: Mode S not written */
     bool avr;     /* Mode S as AVR text instead of Beast */
+    /* Every AIS message a receiver heard (for I/Q output, sim/ais_iq.h);
+     * returns 0, or -1 to stop on a write error. NULL: none. */
+    int (*ais_heard)(void *ctx, int64_t t_ms, char channel, const uint8_t *bits, unsigned nbits,
+                     const struct sim_receiver *rx, double dist_nm);
+    void *ais_heard_ctx;
+    /* Every Mode S frame a receiver heard (sim/modes_iq.h), level in dBFS. */
+    int (*modes_heard)(void *ctx, int64_t t_ms, const uint8_t *msg, int len, double level_db);
+    void *modes_heard_ctx;
     /* Called after every transmission with how far the scenario has got (ms
      * since its start) and the counts so far; NULL: not called. */
     void (*progress)(void *ctx, int64_t done_ms, const struct sim_counts *c);

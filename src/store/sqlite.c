@@ -786,84 +786,21 @@ static int sq_query_identity(struct store *s, uint8_t kind, uint32_t id, store_i
     return rc == SQLITE_DONE ? 0 : fail(q, "query");
 }
 
-static bool safe_key(const char *k)
-{
-    if (!k || !*k || strlen(k) > 48)
-        return false;
-    for (; *k; k++)
-        if (!((*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') || *k == '_'))
-            return false;
-    return true;
-}
-
 /* The statement is assembled from fixed fragments only; every value the
  * caller gives, keys' JSON paths included, is a bound parameter. */
 static int sq_query_events(struct store *s, const struct store_event_filter *f, store_event_cb cb, void *ctx)
 {
     struct store_sqlite *q = ss(s);
-    struct buf b;
-    buf_init(&b, 512);
-    buf_puts(&b, "SELECT " SQLITE_EVENT_COLS " FROM event WHERE coalesce(t_end, t_start)>=?");
-    if (f->to_ms)
-        buf_puts(&b, " AND t_start<=?");
-    if (f->nkinds > STORE_FILTER_KINDS || f->nwhere > STORE_FILTER_WHERE) {
-        buf_free(&b);
-        snprintf(s->err, sizeof s->err, "event filter: too many conditions");
+    sqlite3_stmt *st = sqlite_event_prepare(
+        s, "SELECT " SQLITE_EVENT_COLS " FROM event", f,
+        f->newest_first ? (f->limit ? " ORDER BY t_start DESC, rowid DESC LIMIT ?" : " ORDER BY t_start DESC, rowid DESC")
+                        : (f->limit ? " ORDER BY t_start, rowid LIMIT ?" : " ORDER BY t_start, rowid"));
+    if (!st)
         return -1;
-    }
-    for (size_t i = 0; i < f->nkinds; i++)
-        buf_puts(&b, i == 0 ? " AND kind IN (?" : ",?");
-    if (f->nkinds)
-        buf_puts(&b, ")");
-    if (f->entity_kind)
-        buf_puts(&b, " AND rowid IN (SELECT event FROM event_entity WHERE kind=? AND id=?)");
-    if (f->has_box)
-        buf_puts(&b, " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?");
-    if (f->state)
-        buf_puts(&b, " AND state=?");
-    for (size_t i = 0; i < f->nwhere; i++) {
-        if (!safe_key(f->where[i].key)) {
-            buf_free(&b);
-            snprintf(s->err, sizeof s->err, "event filter: bad field name");
-            return -1;
-        }
-        buf_puts(&b, " AND CAST(json_extract(details, ?) AS TEXT)=? COLLATE NOCASE");
-    }
-    buf_puts(&b, f->newest_first ? " ORDER BY t_start DESC, rowid DESC" : " ORDER BY t_start, rowid");
+    struct sqlite_event_where w;
+    int k = sqlite_event_where_bind(st, f, &w), rc;
     if (f->limit)
-        buf_puts(&b, " LIMIT ?");
-    buf_putc(&b, 0);
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(q->db, (const char *)b.p, -1, &st, NULL);
-    buf_free(&b);
-    if (rc != SQLITE_OK)
-        return fail(q, "events query");
-    int k = 1;
-    char paths[STORE_FILTER_WHERE][56];
-    sqlite3_bind_int64(st, k++, f->from_ms);
-    if (f->to_ms)
-        sqlite3_bind_int64(st, k++, f->to_ms);
-    for (size_t i = 0; i < f->nkinds; i++)
-        sqlite3_bind_text(st, k++, f->kinds[i], -1, SQLITE_STATIC);
-    if (f->entity_kind) {
-        sqlite3_bind_int(st, k++, f->entity_kind);
-        sqlite3_bind_int64(st, k++, f->entity_id);
-    }
-    if (f->has_box) {
-        sqlite3_bind_double(st, k++, fmin(f->lat0, f->lat1));
-        sqlite3_bind_double(st, k++, fmax(f->lat0, f->lat1));
-        sqlite3_bind_double(st, k++, fmin(f->lon0, f->lon1));
-        sqlite3_bind_double(st, k++, fmax(f->lon0, f->lon1));
-    }
-    if (f->state)
-        sqlite3_bind_int(st, k++, f->state == STORE_STATE_OPEN ? 1 : 0);
-    for (size_t i = 0; i < f->nwhere; i++) {
-        snprintf(paths[i], sizeof paths[i], "$.%s", f->where[i].key);
-        sqlite3_bind_text(st, k++, paths[i], -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, k++, f->where[i].value ? f->where[i].value : "", -1, SQLITE_STATIC);
-    }
-    if (f->limit)
-        sqlite3_bind_int64(st, k++, (sqlite3_int64)f->limit);
+        sqlite3_bind_int64(st, k, (sqlite3_int64)f->limit);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct store_event e;
         sqlite_row_event(st, &e);

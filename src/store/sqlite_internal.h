@@ -38,6 +38,17 @@ int sqr_search(struct store *s, const char *text, size_t limit, store_hit_cb cb,
 int sqr_query_alerts(struct store *s, const struct store_alert_filter *f, store_alert_cb cb, void *ctx);
 int sqr_query_events_after(struct store *s, int64_t after_id, size_t limit, store_event_cb cb, void *ctx);
 int sqr_query_open_events(struct store *s, store_open_event_cb cb, void *ctx);
+/* The event filter f as SQL (sqlite_read.c): " WHERE ..." appended to b
+ * (-1 with err set on a bad filter); its values bound from parameter 1 on
+ * (returns the next parameter; w keeps the JSON paths alive until the
+ * statement is done); head + WHERE + tail prepared (NULL with err set). */
+struct sqlite_event_where {
+    char paths[STORE_FILTER_WHERE][56];
+};
+int sqlite_event_where_sql(struct store *s, const struct store_event_filter *f, struct buf *b);
+int sqlite_event_where_bind(sqlite3_stmt *st, const struct store_event_filter *f, struct sqlite_event_where *w);
+sqlite3_stmt *sqlite_event_prepare(struct store *s, const char *head, const struct store_event_filter *f,
+                                   const char *tail);
 int sqr_count_events(struct store *s, const struct store_event_filter *f, store_kind_count_cb cb, void *ctx);
 int sqr_event_entities(struct store *s, const struct store_event_filter *f, size_t limit, store_entity_cb cb,
                        void *ctx);

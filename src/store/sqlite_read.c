@@ -512,13 +512,10 @@ struct ref_wl_index *sqr_watchlist_index(struct store *s, const struct ref_wl_se
     return ref_wl_index_build(set, sqlite_store_db(s));
 }
 
-/* --- triage: the event filter's conditions as a WHERE clause, for a count
- * per kind and the entities involved. The clause is fixed fragments; every
- * value, JSON paths included, is bound (as query_events does). */
-
-struct ev_where {
-    char paths[STORE_FILTER_WHERE][56];
-};
+/* --- the event filter's conditions as a WHERE clause, for the event
+ * queries (sq_query_events), the count per kind and the entities involved
+ * (triage). The clause is fixed fragments; every value, JSON paths included,
+ * is bound. */
 
 static bool where_key_ok(const char *k)
 {
@@ -531,8 +528,7 @@ static bool where_key_ok(const char *k)
     return true;
 }
 
-/* Appends " WHERE ..." for f to b; -1 with err set on a bad filter. */
-static int ev_where_sql(struct store *s, const struct store_event_filter *f, struct buf *b)
+int sqlite_event_where_sql(struct store *s, const struct store_event_filter *f, struct buf *b)
 {
     if (f->nkinds > STORE_FILTER_KINDS || f->nwhere > STORE_FILTER_WHERE) {
         snprintf(s->err, sizeof s->err, "event filter: too many conditions");
@@ -561,8 +557,7 @@ static int ev_where_sql(struct store *s, const struct store_event_filter *f, str
     return 0;
 }
 
-/* Binds f's values from parameter 1 on; returns the next parameter. */
-static int ev_where_bind(sqlite3_stmt *st, const struct store_event_filter *f, struct ev_where *w)
+int sqlite_event_where_bind(sqlite3_stmt *st, const struct store_event_filter *f, struct sqlite_event_where *w)
 {
     int k = 1;
     sqlite3_bind_int64(st, k++, f->from_ms);
@@ -590,14 +585,13 @@ static int ev_where_bind(sqlite3_stmt *st, const struct store_event_filter *f, s
     return k;
 }
 
-/* head + WHERE(f) + tail, prepared; NULL with err set. */
-static sqlite3_stmt *ev_prepare(struct store *s, const char *head, const struct store_event_filter *f,
+sqlite3_stmt *sqlite_event_prepare(struct store *s, const char *head, const struct store_event_filter *f,
                                 const char *tail)
 {
     struct buf b;
     buf_init(&b, 512);
     buf_puts(&b, head);
-    if (ev_where_sql(s, f, &b)) {
+    if (sqlite_event_where_sql(s, f, &b)) {
         buf_free(&b);
         return NULL;
     }
@@ -612,12 +606,12 @@ static sqlite3_stmt *ev_prepare(struct store *s, const char *head, const struct 
 
 int sqr_count_events(struct store *s, const struct store_event_filter *f, store_kind_count_cb cb, void *ctx)
 {
-    sqlite3_stmt *st = ev_prepare(s, "SELECT kind, count(*), sum(t_end IS NULL OR t_end=0) FROM event", f,
+    sqlite3_stmt *st = sqlite_event_prepare(s, "SELECT kind, count(*), sum(state=1) FROM event", f,
                                   " GROUP BY kind ORDER BY count(*) DESC, kind");
     if (!st)
         return -1;
-    struct ev_where w;
-    ev_where_bind(st, f, &w);
+    struct sqlite_event_where w;
+    sqlite_event_where_bind(st, f, &w);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (cb(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
@@ -634,12 +628,12 @@ int sqr_count_events(struct store *s, const struct store_event_filter *f, store_
 int sqr_event_entities(struct store *s, const struct store_event_filter *f, size_t limit, store_entity_cb cb,
                        void *ctx)
 {
-    sqlite3_stmt *st = ev_prepare(s, "SELECT DISTINCT kind, id FROM event_entity WHERE event IN (SELECT rowid FROM event",
+    sqlite3_stmt *st = sqlite_event_prepare(s, "SELECT DISTINCT kind, id FROM event_entity WHERE event IN (SELECT rowid FROM event",
                                   f, ") ORDER BY kind, id LIMIT ?");
     if (!st)
         return -1;
-    struct ev_where w;
-    int k = ev_where_bind(st, f, &w);
+    struct sqlite_event_where w;
+    int k = sqlite_event_where_bind(st, f, &w);
     sqlite3_bind_int64(st, k, limit_of(limit));
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

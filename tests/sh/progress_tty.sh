@@ -60,3 +60,19 @@ grep -aqE '^simulate: done, 8\.0 h, [0-9.]+ (k |M )?messages in [0-9.]+ s \([0-9
 [ ! -s "$tmp/err" ] && ok "nothing extra when stderr is not a terminal" || nok "stderr: $(head -c 200 "$tmp/err")"
 cmp -s "$tmp/tty.nmea" "$tmp/pipe.nmea" && cmp -s "$tmp/tty.beast" "$tmp/pipe.beast" \
     && ok "same files with and without the progress line" || nok "files differ with the progress line"
+
+# ingest and replay of recordings: bytes of the files' total, messages/s,
+# time left, then a summary; nothing extra when not a terminal.
+for cmd in ingest replay; do
+    if [ "$cmd" = ingest ]; then args=(ingest --store "sqlite:$tmp/p.db"); else args=(replay --detect); fi
+    on_pty "$ATALAYA" "${args[@]}" "$tmp/tty.nmea" "$tmp/tty.beast" >"$tmp/$cmd.out" 2>&1
+    tr '\r' '\n' <"$tmp/$cmd.out" | grep -a "^$cmd:" >"$tmp/$cmd.lines"
+    grep -aqE "^$cmd: [0-9.]+ MB of [0-9.]+ MB \([0-9]+%\), [0-9.]+ (k |M )?messages, [0-9.]+ (k |M )?messages/s" "$tmp/$cmd.lines" \
+        && ok "$cmd: live line: $(grep -a ' MB of ' "$tmp/$cmd.lines" | head -n 1 | tr -d '\033' | cut -c1-100)" \
+        || nok "$cmd: no live line in: $(head -c 300 "$tmp/$cmd.out" | cat -v)"
+    grep -aqE "^$cmd: done, " "$tmp/$cmd.lines" && ok "$cmd: summary: $(grep -a 'done,' "$tmp/$cmd.lines" | tr -d '\033' | cut -c1-100)" \
+        || nok "$cmd: no summary line"
+done
+rm -f "$tmp/p.db"*
+"$ATALAYA" ingest --store "sqlite:$tmp/p.db" "$tmp/tty.nmea" 2>"$tmp/err" </dev/null
+[ ! -s "$tmp/err" ] && ok "ingest: nothing extra when stderr is not a terminal" || nok "ingest stderr: $(head -c 200 "$tmp/err")"

@@ -51,7 +51,7 @@ proc.send_signal(signal.SIGTERM)
 _, err = proc.communicate(timeout=20)
 slow.close(); fast.close()
 stats = [l for l in err.splitlines() if "clients dropped" in l]
-dropped = int(stats[-1].split("clients dropped ")[1].split()[0]) if stats else -1
+dropped = int(stats[-1].split("clients dropped ")[1].split()[0].rstrip(";")) if stats else -1
 frames = int(stats[-1].split("frames ")[1].split(",")[0]) if stats else 0
 print(("ok" if dropped == 1 else "not ok") + f" - the client that stopped reading was dropped ({dropped})")
 print(("ok" if got[0] >= 0.95 * 232 * 3000 else "not ok") + f" - the reading client kept getting frames ({got[0]})")
