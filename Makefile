@@ -23,7 +23,7 @@ ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
 BASE    := -std=c17 -D_GNU_SOURCE -Isrc $(PQ_INC) $(WARN) -DATALAYA_VERSION='"$(VERSION)"' -MMD -MP
-LDLIBS  := -lsqlite3 -lpq -ljansson -lmicrohttpd -lz -lzstd -lm -lpthread
+LDLIBS  := -lsqlite3 -lpq -ljansson -lmicrohttpd -lmosquitto -lz -lzstd -lm -lpthread
 
 REL_CFLAGS  := $(BASE) -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 ASAN_CFLAGS := $(BASE) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined

@@ -38,6 +38,7 @@
 #include "net/feed.h"
 #include "net/listener.h"
 #include "net/loop.h"
+#include "net/mqtt.h"
 #include "net/relay.h"
 #include "net/sock.h"
 #include "pipeline/pipeline.h"
@@ -57,7 +58,8 @@ struct run_config {
 #define S(f) offsetof(struct run_config, f)
 static const struct cfg_option run_options[] = {
     {"input", CFG_LIST, S(inputs), NULL, "FORMAT+tcp://HOST[:PORT] (we connect), FORMAT+listen://HOST[:PORT], nmea+udp://HOST[:PORT] or a file (a recording, played as a live feed)", 0},
-    {"output", CFG_LIST, S(outputs), NULL, "FORMAT+listen://HOST[:PORT]: serve clients what arrived", 0},
+    {"output", CFG_LIST, S(outputs), NULL, "FORMAT+listen://HOST[:PORT]: serve clients what arrived; "
+     "mqtt://HOST[:PORT][?topic=PREFIX&qos=N]: publish positions, events and alerts to a broker (docs/formats/mqtt.md)", 0},
     {"store", CFG_STR, S(store), NULL, "keep the history here as it arrives (sqlite:PATH or postgresql://USER@HOST:PORT/DB): positions, identities, events, alerts; with --http the API answers from it", S(pl.strings)},
     {"http", CFG_STR, S(http), NULL, "serve the live map and API on HOST:PORT (e.g. 127.0.0.1:8080)", S(pl.strings)},
     {"json-dir", CFG_STR, S(json_dir), NULL, "write aircraft.json, vessels.json and receiver.json here", S(pl.strings)},
@@ -102,6 +104,8 @@ struct run {
     int streams;      /* feeder streams open now */
     bool fed;         /* a feeder has connected */
     struct buf lines; /* alert and event lines for stdout */
+    struct net_mqtt *mqtt[CFG_LIST_MAX]; /* mqtt:// outputs (net/mqtt.h) */
+    int nmqtt;
 };
 
 static struct net_loop *signal_loop;
@@ -312,6 +316,8 @@ static void stats_tick(struct net_loop *l, void *ctx)
     net_listeners_stats(a->listeners, &ls);
     fprintf(stderr, "atalaya run: listen connections %u; refused at a cap %llu, idle closed %llu, accept pauses %llu\n",
             ls.open, ls.refused, ls.idle_closed, ls.pauses);
+    for (int i = 0; i < a->nmqtt; i++)
+        net_mqtt_print_stats(a->mqtt[i], stderr);
 }
 
 /* --------------------------------------------------------------- set-up */
@@ -325,6 +331,15 @@ static int print_endpoint(const char *spec, enum net_dir dir)
         return 0;
     }
     char err[512], text[320];
+    struct net_mqtt_url mu;
+    if (dir == NET_DIR_OUTPUT && net_mqtt_is_url(spec)) {
+        if (net_mqtt_parse(spec, &mu, err, sizeof err) != 0) {
+            fprintf(stderr, "atalaya run: --output %s\n", err);
+            return -1;
+        }
+        printf("output mqtt://%s:%d topic %s qos %d\n", mu.host, mu.port, mu.prefix, mu.qos);
+        return 0;
+    }
     struct net_endpoint e;
     if (net_endpoint_parse(spec, dir, &e, err, sizeof err) != 0) {
         fprintf(stderr, "atalaya run: --%s %s\n", what, err);
@@ -399,10 +414,28 @@ static int wire(struct run *a)
             fprintf(stderr, "atalaya run: %d open events in the store: %u picked up, %u closed where last seen\n", n,
                     restored, (unsigned)n - restored);
     }
-    if (c->outputs.n) {
+    /* MQTT outputs are sinks of their own (net/mqtt.h); the others, the relay's. */
+    int nrelay = 0;
+    for (int i = 0; i < c->outputs.n; i++) {
+        struct pipeline_sink ms;
+        if (!net_mqtt_is_url(c->outputs.v[i])) {
+            nrelay++;
+            continue;
+        }
+        if (!(a->mqtt[a->nmqtt] = net_mqtt_open(c->outputs.v[i], err, sizeof err))) {
+            fprintf(stderr, "atalaya run: --output %s\n", err);
+            return -1;
+        }
+        net_mqtt_sink(a->mqtt[a->nmqtt++], &ms);
+        if (pipeline_add_sink(&a->p, &ms) != 0) {
+            fprintf(stderr, "atalaya run: too many outputs\n");
+            return -1;
+        }
+    }
+    if (nrelay) {
         a->relay = net_relay_new(a->loop, a->listeners, (unsigned)c->feeders_max, (size_t)c->client_buffer_kib * 1024);
         for (int i = 0; i < c->outputs.n; i++)
-            if (net_relay_listen(a->relay, c->outputs.v[i], err, sizeof err) != 0) {
+            if (!net_mqtt_is_url(c->outputs.v[i]) && net_relay_listen(a->relay, c->outputs.v[i], err, sizeof err) != 0) {
                 fprintf(stderr, "atalaya run: --output %s\n", err);
                 return -1;
             }
@@ -516,8 +549,13 @@ int cmd_run(int argc, char **argv)
     }
     if (a->cfg.json_dir)
         json_tick(a->loop, a);
+    /* What the end of input raised goes out before the counters are final. */
+    for (int i = 0; i < a->nmqtt; i++)
+        net_mqtt_flush(a->mqtt[i], 2000);
     if (a->cfg.stats)
         stats_tick(a->loop, a);
+    for (int i = 0; i < a->nmqtt; i++)
+        net_mqtt_close(a->mqtt[i]);
     for (int i = 0; i < a->nplayers; i++)
         pipeline_player_close(a->players[i]);
     net_feeds_free(a->feeds);

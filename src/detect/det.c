@@ -52,6 +52,7 @@ struct det *det_new(const struct det_config *cfg, const struct ref *r, event_sin
     if (c->jam_radius_nm <= 0) c->jam_radius_nm = 100;
     if (c->jam_window_min <= 0) c->jam_window_min = 30;
     if (c->open_update_min <= 0) c->open_update_min = 60;
+    if (c->distress_silence_min <= 0) c->distress_silence_min = 10;
     d->spoof = det_spoof_new();
     det_flights_defaults(c);
     d->ref = r;
@@ -62,6 +63,7 @@ struct det *det_new(const struct det_config *cfg, const struct ref *r, event_sin
     d->portcall = det_portcall_new();
     d->geofence = det_geofence_new();
     d->flights = det_flights_new();
+    d->distress = det_distress_new();
     return d;
 }
 
@@ -82,6 +84,7 @@ void det_free(struct det *d)
     det_geofence_free(d->geofence);
     det_spoof_free(d->spoof);
     det_flights_free(d->flights);
+    det_distress_free(d->distress);
     free(d);
 }
 
@@ -105,6 +108,8 @@ void det_print_stats(const struct det *d, FILE *f)
     fprintf(f, "spoofing: implausible speed %llu, two places %llu, on land %llu, gnss degraded %llu, jamming areas %llu\n",
             (unsigned long long)s->implausible_speed, (unsigned long long)s->two_places,
             (unsigned long long)s->on_land, (unsigned long long)s->gnss_degraded, (unsigned long long)s->gnss_jamming);
+    fprintf(f, "distress: %llu (tests %llu)\n", (unsigned long long)s->distress,
+            (unsigned long long)s->distress_tests);
 }
 
 struct det_source *det_source_get(struct det *d, const char *name)
@@ -175,6 +180,7 @@ void det_tick(struct det *d, int64_t now_ms)
 {
     if (now_ms > d->clock)
         d->clock = now_ms;
+    det_distress_tick(d, d->clock);
     if (d->clock < d->next_gap_sweep)
         return;
     if (d->next_gap_sweep)
@@ -257,6 +263,7 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
     }
     if (u->kind != TRK_VESSEL)
         return;
+    det_distress_on_update(d, u, evidence, evidence_len);
     const struct trk_vessel *tv = u->e.vessel;
     uint32_t vi;
     struct det_vessel *v = det_vessel_get(d, tv->mmsi, &vi);
@@ -307,4 +314,5 @@ void det_finish(struct det *d)
     det_portcall_finish(d);
     det_spoof_finish(d);
     det_flights_finish(d);
+    det_distress_finish(d);
 }

@@ -86,6 +86,10 @@ struct det_config {
      * again at most every open_update_min (60) of event time while they last,
      * so a store is not flooded; then closed with the same key. */
     double open_update_min;
+    /* Distress (distress.c): a locating device or a ship with status 14
+     * silent this long (10 min; an active AIS-SART sends every minute,
+     * ITU-R M.1371-5) is no longer transmitting: its event is closed. */
+    double distress_silence_min;
 };
 
 /* Every det_config threshold by name ("gap.min_h"), with unit, default and
@@ -101,6 +105,7 @@ struct det_stats {
     uint64_t port_calls, port_calls_open, port_visits_dropped, geofence_enter, geofence_exit, geofence_dwell;
     uint64_t implausible_speed, two_places, on_land, gnss_degraded, gnss_jamming;
     uint64_t flights, flights_joined, touch_and_go, emergency_squawks;
+    uint64_t distress, distress_tests; /* distress events ended (closed, or open at the end), alarms and tests */
 };
 
 struct det;

@@ -83,6 +83,7 @@ struct det {
     struct det_geofence *geofence; /* geofence.c */
     struct det_spoof *spoof; /* spoof.c */
     struct det_flights *flights; /* flight.c: per-aircraft flight and squawk state */
+    struct det_distress *distress; /* distress.c: AIS-SART, MOB, EPIRB-AIS and status 14 transmitters */
     struct event scratch;        /* restore.c: an event closed on restore */
 };
 
@@ -173,5 +174,16 @@ struct det_flights *det_flights_new(void);
 void det_flights_free(struct det_flights *f);
 void det_flights_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen);
 void det_flights_finish(struct det *d);
+
+/* distress.c: locating devices (MMSI 970/972/974, ITU-R M.585) and status 14. */
+struct det_distress;
+struct det_distress *det_distress_new(void);
+void det_distress_free(struct det_distress *s);
+void det_distress_on_update(struct det *d, const struct trk_update *u, const char *evidence, size_t evlen);
+/* Closes transmitters silent past distress_silence_min at now. */
+void det_distress_tick(struct det *d, int64_t now);
+/* End of input: the silent ones closed, the others reported open. */
+void det_distress_finish(struct det *d);
+int det_distress_restore(struct det *d, const struct event *e);
 
 #endif

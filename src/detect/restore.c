@@ -104,6 +104,8 @@ int det_restore(struct det *d, const struct event *open)
         rc = det_encounter_restore(d, open);
     else if (!strcmp(open->kind, "geofence_dwell"))
         rc = det_geofence_restore(d, open);
+    else if (!strcmp(open->kind, "distress"))
+        rc = det_distress_restore(d, open);
     else if (!open->nent && !open->nf)
         return -1;
     else

@@ -205,7 +205,7 @@ static const char *const event_kinds[] = {
     "ais_gap",         "encounter",         "identity_change",   "loitering",          "port_call",
     "geofence_enter",  "geofence_dwell",    "geofence_exit",     "flight",             "emergency_squawk",
     "implausible_speed", "mmsi_two_places", "position_on_land",  "gnss_degraded",      "gnss_jamming_area",
-    "watchlist_sighting",
+    "watchlist_sighting", "distress",
 };
 
 bool api_event_kind_known(const char *k)

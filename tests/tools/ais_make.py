@@ -61,3 +61,9 @@ def static5(mmsi, imo, callsign, name, shiptype, dest, t_s, source="rx1", seq=1)
     a, b = payload[:60], payload[60:]
     return [_tag(t_s, source) + _sentence(f"AIVDM,2,1,{seq},A,{a},0"),
             _sentence(f"AIVDM,2,2,{seq},A,{b},{fill}")]
+
+
+def safety14(mmsi, text, t_s, source="rx1"):
+    """Type 14, safety related broadcast (ITU-R M.1371-5 table 63): 40 header bits, then six-bit text."""
+    payload, fill = _armour(_bits([(14, 6), (0, 2), (mmsi, 30), (0, 2)] + _sixbit(text, len(text))))
+    return _tag(t_s, source) + _sentence(f"AIVDM,1,1,,A,{payload},{fill}")

@@ -95,7 +95,7 @@ struct step {
 
 /* Runs the steps in time order (the runs of one step are interleaved with
  * the next steps' by time, as a feed would mix them). */
-static void run_steps(struct det *d, const struct step *steps)
+static inline void run_steps(struct det *d, const struct step *steps)
 {
     size_t n = 0;
     while (steps[n].kind != S_END)
@@ -133,7 +133,7 @@ struct expect {
 
 /* Checks a case's log: the counts, the closed event's span, and that every
  * event of the kind names the same occurrence (one key, one start). */
-static int check_case(const char *name, const struct evlog *l, const struct expect *x)
+static inline int check_case(const char *name, const struct evlog *l, const struct expect *x)
 {
     int bad = 0;
     int open = log_count(l, x->kind, EVENT_OPEN), closed = log_count(l, x->kind, EVENT_CLOSED);

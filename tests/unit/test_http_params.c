@@ -135,7 +135,7 @@ static void test_check_params(void)
     CHECK_EQ_INT(check("flights", "operator="), 400);
     CHECK_EQ_INT(check("timespan", "at="), 0);
     static const char *const kinds[] = {"ais_gap", "encounter", "loitering", "port_call", "flight",
-                                        "geofence_enter", "watchlist_sighting", "gnss_jamming_area"};
+                                        "geofence_enter", "watchlist_sighting", "gnss_jamming_area", "distress"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         CHECK(api_event_kind_known(kinds[i]));
     CHECK(!api_event_kind_known("AIS_GAP"));

@@ -21,7 +21,7 @@ export const KIND_NAMES = {
   geofence_exit: 'zone exit', geofence_dwell: 'zone dwell', implausible_speed: 'position jump (spoofing?)',
   position_on_land: 'position on land (spoofing?)', mmsi_two_places: 'one MMSI in two places',
   gnss_degraded: 'GNSS degraded', emergency_squawk: 'emergency squawk', watchlist_sighting: 'watchlist sighting',
-  area_entry: 'area entry',
+  area_entry: 'area entry', distress: 'distress (SART, MOB, EPIRB)',
 };
 export const kindName = (k) => KIND_NAMES[k] || String(k || 'event').replace(/_/g, ' ');
 const PLURALS = {
@@ -29,7 +29,7 @@ const PLURALS = {
   port_call: 'port calls', geofence_enter: 'zone entries', geofence_exit: 'zone exits', geofence_dwell: 'zone dwells',
   implausible_speed: 'position jumps (spoofing?)', position_on_land: 'positions on land (spoofing?)',
   mmsi_two_places: 'MMSIs in two places', emergency_squawk: 'emergency squawks', watchlist_sighting: 'watchlist sightings',
-  area_entry: 'area entries', flight: 'flights', loitering: 'loitering',
+  area_entry: 'area entries', flight: 'flights', loitering: 'loitering', distress: 'distress signals',
 };
 export const kindCount = (n, k) => `${n.toLocaleString('en-US')} ${n === 1 ? kindName(k) : PLURALS[k] || kindName(k)}`;
 
@@ -80,6 +80,11 @@ const HEADLINES = {
       [hours(f, it) && `${hours(f, it)} together`, typeof f.min_distance_m === 'number' && `${num(f.min_distance_m, 0)} m apart`,
         typeof f.median_speed_kn === 'number' && `${num(f.median_speed_kn, 1)} kn`]];
   },
+  // A distress beacon: what sends (AIS-SART, MOB, EPIRB, a ship's status
+  // 14), whether it is real or a test, and who.
+  distress: (f) => [`${{ ais_sart: 'AIS-SART', mob: 'MOB', epirb: 'EPIRB-AIS', vessel: 'status 14' }[f.device] || 'distress'} ` +
+    `${f.mode === 'test' ? 'TEST' : 'ACTIVE'} · ${vessel(f.mmsi, f.name)}`, '',
+    [f.text && `"${f.text}"`, typeof f.reports === 'number' && `${f.reports} reports`]],
   identity_change: (f) => (f.field === 'mmsi'
     ? [`${vessel(f.old_mmsi, f.name_before || names.name(vid(f.old_mmsi)))} → ${vessel(f.new_mmsi, f.name)}`, '',
       [f.imo && `same IMO ${f.imo}`, 'new MMSI']]

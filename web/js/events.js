@@ -25,7 +25,7 @@ export const DARK = 'ais_gap,identity_change,encounter';
 
 // Severity of a closed event (higher first); a watchlisted target adds WATCH.
 const SEVERITY = {
-  identity_change: 85, encounter: 80, emergency_squawk: 75, implausible_speed: 70, position_on_land: 70,
+  distress: 100, identity_change: 85, encounter: 80, emergency_squawk: 75, implausible_speed: 70, position_on_land: 70,
   mmsi_two_places: 70, gnss_degraded: 70, watchlist_sighting: 65, loitering: 40,
 };
 const WATCH = 30;
@@ -322,7 +322,8 @@ export function item(it) {
   const tier = it.tier ?? tierOf(it, watched);
   const watchedHere = it.ids.filter((id) => watched.has(id));
   return el('li', {
-    class: `ev ${it.what} tier${tier}${watchedHere.length ? ' watched' : ''}${it.state === 'open' ? ' open' : ''}`, tabindex: 0,
+    class: `ev ${it.what} tier${tier}${watchedHere.length ? ' watched' : ''}${it.state === 'open' ? ' open' : ''}` +
+      (it.kind === 'distress' && it.fields.mode !== 'test' ? ' distress' : ''), tabindex: 0,
     dataset: { kind: it.kind, what: it.what, t: it.t0 ?? '', ids: it.ids.join(' '), tier, state: it.state, id: it.id ?? '' },
     title: `${it.label}\n${TIER_NAMES[tier]}${watchedHere.length ? ' · watchlisted: ' + watchedHere.map((id) => watchNames.get(id) || id.slice(1)).join(', ') : ''}`,
     onclick: () => show(it),
