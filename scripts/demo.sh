@@ -14,8 +14,10 @@
 # (DEMO_SPEED) into a second store, served beside the first on the next port:
 # the analyst watches the demo unfold, events appearing as they happen.
 # Everything lands in demo-out/ (kept for a look afterwards): the store
-# atalaya.db, the simulator's truth, its recordings (demo.nmea.zst,
-# demo.beast.zst) and the live run's store live.db.
+# atalaya.db, the simulator's truth, its AIS recording (demo.nmea.zst; the
+# Beast one is only passed through: `atalaya simulate` makes both again, the
+# same to the byte, for the live run, in a temporary folder) and the live
+# run's store live.db.
 set -eu
 cd "$(dirname "$0")/.."
 bin=build/rel/atalaya out=demo-out db=demo-out/atalaya.db
@@ -56,7 +58,7 @@ trap 'rm -rf "$fifo"' EXIT
 mkfifo "$fifo/ais.sim" "$fifo/ais.in" "$fifo/beast.sim" "$fifo/beast.in"
 tee "$fifo/ais.in" <"$fifo/ais.sim" | zstd -q -3 -f -o "$out/demo.nmea.zst" &
 tee_pid=$!
-(zstd -q -1 -f -o "$out/demo.beast.zst" <"$fifo/beast.sim" && cat "$out/demo.beast.zst" >"$fifo/beast.in") &
+(zstd -q -1 -f -o "$fifo/demo.beast.zst" <"$fifo/beast.sim" && cat "$fifo/demo.beast.zst" >"$fifo/beast.in") &
 beast_pid=$!
 $bin simulate scenarios/caribbean.json --ais "$fifo/ais.sim" --modes "$fifo/beast.sim" \
     --truth "$out/demo-truth.jsonl" --seed 7 &
@@ -86,7 +88,7 @@ echo "3. Which tankers went dark at sea, and whom did they meet?"
 q events --kind ais_gap,identity_change,encounter
 echo "   ($((SECONDS - t_step)) s)"
 echo
-echo "demo: $((SECONDS - t_all)) s; demo-out/ holds $(du -sh "$out" | cut -f1) (the store, the truth, the recordings)"
+echo "demo: $((SECONDS - t_all)) s; demo-out/ holds $(du -sh "$out" | cut -f1) (the store, the truth, the AIS recording)"
 echo "   more: atalaya query --store sqlite:$db entity 354990104     (DEMO DRACO: identities, events)"
 echo "         atalaya serve --store sqlite:$db --http 127.0.0.1:$port"
 
@@ -102,10 +104,15 @@ step "the operations centre: the three days at http://127.0.0.1:$port/ (atalaya 
    press ? for the keyboard. Live: targets move and events arrive as the recording plays
    (its store: demo-out/live.db; its event lines: demo-out/live-events.jsonl)"
 rm -rf "$fifo"
-$bin run --store "sqlite:$out/live.db" --db "$db" --http "127.0.0.1:$live_port" --speed "$speed" \
-    --modes-epoch "$epoch" --port-polygons scenarios/caribbean-ports.geojson \
-    --geofence scenarios/caribbean-zones.geojson "$out/demo.nmea.zst" "$out/demo.beast.zst" \
-    >"$out/live-events.jsonl" 2>"$out/live.log" &
+# The recordings again (the simulator is deterministic by seed), then run
+# plays them as a live feed; both in the background while serve starts.
+live_tmp=$(mktemp -d)
+(
+    $bin simulate scenarios/caribbean.json --ais "$live_tmp/demo.nmea" --modes "$live_tmp/demo.beast" --seed 7 &&
+        exec $bin run --store "sqlite:$out/live.db" --db "$db" --http "127.0.0.1:$live_port" --speed "$speed" \
+            --modes-epoch "$epoch" --port-polygons scenarios/caribbean-ports.geojson \
+            --geofence scenarios/caribbean-zones.geojson "$live_tmp/demo.nmea" "$live_tmp/demo.beast"
+) >"$out/live-events.jsonl" 2>"$out/live.log" &
 live_pid=$!
-trap 'kill "$live_pid" 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+trap 'kill "$live_pid" 2>/dev/null; pkill -P "$live_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$live_tmp"' EXIT INT TERM
 $bin serve --store "sqlite:$db" --http "127.0.0.1:$port"
