@@ -217,6 +217,16 @@ def pct(p):
 print(f"run --store --http, every detector, levant over loopback TCP: {msgs} messages in {took:.1f} s "
       f"= {msgs / took:,.0f} messages/s, peak {rss / 1024:.0f} MiB")
 print(f"ingest of the same files (batch, same run): {msgs / ingest_s:,.0f} messages/s ({ingest_s:.1f} s)")
+if subprocess.run(["sh", "-c", "command -v gpsdecode"], capture_output=True).returncode == 0:
+    t0 = time.time()
+    with open(f"{tmp}/a.nmea", "rb") as f:
+        g = subprocess.run(["/usr/bin/time", "-f", "%M", "gpsdecode", "-j"], stdin=f, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE)
+    g_s = time.time() - t0
+    n_ais = sum(1 for _ in open(f"{tmp}/a.nmea", "rb"))
+    peak = g.stderr.decode().strip().splitlines()[-1] if g.stderr else "?"
+    print(f"peer: gpsdecode -j decoding only the AIS half (no tracking, no store): {n_ais / g_s:,.0f} lines/s, "
+          f"peak {int(peak) // 1024 if peak.isdigit() else '?'} MiB")
 print(f"probe alert latency, send -> pushed on /api/v1/stream: {len(lat)} of {len(sent)} probes, "
       f"p50 {pct(0.5) * 1000:.0f} ms, p99 {pct(0.99) * 1000:.0f} ms")
 subprocess.run(["rm", "-rf", tmp])
