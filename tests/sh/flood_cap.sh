@@ -13,7 +13,7 @@ set -u
 root=${ATALAYA_ROOT:-.}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 python3 - "$ATALAYA" "$root" "${ATALAYA_FLOOD:-1000000}" "${ATALAYA_FLOOD_CAP:-50000}" "${ATALAYA_FLOOD_DETECT:-0}" <<'PY'
-import json, signal, socket, subprocess, sys, threading, time, urllib.request
+import json, os, signal, socket, subprocess, sys, threading, time, urllib.request
 atalaya, root, n, cap = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 detect = [] if sys.argv[5] == "1" else ["--no-detect"]
 def free_port():
@@ -73,7 +73,11 @@ print(("ok" if ev + st["vessels"] >= 0.99 * n and ev > 0 else "not ok")
 # KiB with its share of the documents), plus a fixed base; far below the
 # 4.5 KiB per vessel of 256-point trails allocated up front.
 limit = 64 * 1024 + cap * 3
-print(("ok" if hwm < limit else "not ok") + f" - peak memory {hwm // 1024} MiB (bound {limit // 1024} MiB)")
+if os.environ.get("ATALAYA_BUILD", "").rstrip("/").endswith("/asan"):
+    # ASan's quarantine (256 MiB) and shadow memory are not the program's.
+    print(f"ok - peak memory {hwm // 1024} MiB # SKIP the bound ({limit // 1024} MiB) is for the release build")
+else:
+    print(("ok" if hwm < limit else "not ok") + f" - peak memory {hwm // 1024} MiB (bound {limit // 1024} MiB)")
 # The rate, from the sender: once the socket buffers between the two are
 # full (about 6 MiB on Linux loopback), a chunk of reports takes as long to
 # send as atalaya takes to read and track it (or, when atalaya keeps up, as
