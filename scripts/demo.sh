@@ -101,8 +101,9 @@ step "the operations centre: the three days at http://127.0.0.1:$port/ (atalaya 
    the same days live at http://127.0.0.1:$live_port/ (atalaya run, ${speed}x; Ctrl-C stops both)
    the event list opens on the alerts, the dark gaps, the rename and the meeting; click one to see it
    on the map with its evidence; search DEMO BOREALIS or DEMO QX; the flights questions are under ☰;
-   press ? for the keyboard. Live: targets move and events arrive as the recording plays
-   (its store: demo-out/live.db; its event lines: demo-out/live-events.jsonl)"
+   press ? for the keyboard. Live (up in about 20 s, once the recordings are made again): targets
+   move and events arrive as the recording plays (its store: demo-out/live.db; its event lines:
+   demo-out/live-events.jsonl)"
 rm -rf "$fifo"
 # The recordings again (the simulator is deterministic by seed), then run
 # plays them as a live feed; both in the background while serve starts.
