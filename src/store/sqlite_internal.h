@@ -8,7 +8,9 @@
 
 #include "store/store.h"
 
+struct buf;
 struct sqlite3;
+struct sqlite3_stmt;
 struct sqlite_read;
 
 /* Creates or updates the store's tables in a file ref_db_open has opened
@@ -23,7 +25,6 @@ struct sqlite_read **sqlite_store_read(struct store *s);
  * valid_to) and an event-shaped one (SQLITE_EVENT_COLS), read the same way
  * by both files. */
 #define SQLITE_EVENT_COLS "rowid, kind, t_start, t_end, entities, lat, lon, details, evidence, state, key, alert, seq"
-struct sqlite3_stmt;
 void sqlite_row_position(struct sqlite3_stmt *st, struct store_position *p);
 void sqlite_row_identity(struct sqlite3_stmt *st, struct store_identity *i);
 void sqlite_row_event(struct sqlite3_stmt *st, struct store_event *e);
@@ -50,8 +51,8 @@ struct sqlite_event_where {
     char paths[STORE_FILTER_WHERE][56];
 };
 int sqlite_event_where_sql(struct store *s, const struct store_event_filter *f, struct buf *b);
-int sqlite_event_where_bind(sqlite3_stmt *st, const struct store_event_filter *f, struct sqlite_event_where *w);
-sqlite3_stmt *sqlite_event_prepare(struct store *s, const char *head, const struct store_event_filter *f,
+int sqlite_event_where_bind(struct sqlite3_stmt *st, const struct store_event_filter *f, struct sqlite_event_where *w);
+struct sqlite3_stmt *sqlite_event_prepare(struct store *s, const char *head, const struct store_event_filter *f,
                                    const char *tail);
 int sqr_count_events(struct store *s, const struct store_event_filter *f, store_kind_count_cb cb, void *ctx);
 int sqr_event_entities(struct store *s, const struct store_event_filter *f, size_t limit, store_entity_cb cb,
