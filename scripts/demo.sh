@@ -16,8 +16,8 @@
 # Everything lands in demo-out/ (kept for a look afterwards): the store
 # atalaya.db, the simulator's truth, its AIS recording (demo.nmea.zst; the
 # Beast one is only passed through: `atalaya simulate` makes both again, the
-# same to the byte, for the live run, in a temporary folder) and the live
-# run's store live.db.
+# same to the byte, for the live run, in a temporary folder, where the live
+# run's store lives too) and the live run's event lines.
 set -eu
 cd "$(dirname "$0")/.."
 bin=build/rel/atalaya out=demo-out db=demo-out/atalaya.db
@@ -34,7 +34,7 @@ scripts/deps.sh build
 make -j"$(nproc 2>/dev/null || echo 2)" rel >/dev/null
 mkdir -p "$out"
 # Uncompressed recordings of older demos: hundreds of MB.
-rm -f "$out/demo.nmea" "$out/demo.beast" "$db" "$db-wal" "$db-shm" "$out/live.db" "$out/live.db-wal" "$out/live.db-shm"
+rm -f "$out/demo.nmea" "$out/demo.beast" "$db" "$db-wal" "$db-shm"
 
 step "real recordings: gpsd's AIS sample and a Beast capture near Toulouse (JSON lines)"
 $bin decode tests/samples/ais/gpsd/sample.aivdm | head -n 2
@@ -102,15 +102,15 @@ step "the operations centre: the three days at http://127.0.0.1:$port/ (atalaya 
    the event list opens on the alerts, the dark gaps, the rename and the meeting; click one to see it
    on the map with its evidence; search DEMO BOREALIS or DEMO QX; the flights questions are under ☰;
    press ? for the keyboard. Live (up in about 20 s, once the recordings are made again): targets
-   move and events arrive as the recording plays (its store: demo-out/live.db; its event lines:
-   demo-out/live-events.jsonl)"
+   move and events arrive as the recording plays (its event lines: demo-out/live-events.jsonl;
+   its store lives in a temporary folder while it runs)"
 rm -rf "$fifo"
 # The recordings again (the simulator is deterministic by seed), then run
 # plays them as a live feed; both in the background while serve starts.
 live_tmp=$(mktemp -d)
 (
     $bin simulate scenarios/caribbean.json --ais "$live_tmp/demo.nmea" --modes "$live_tmp/demo.beast" --seed 7 &&
-        exec $bin run --store "sqlite:$out/live.db" --db "$db" --http "127.0.0.1:$live_port" --speed "$speed" \
+        exec $bin run --store "sqlite:$live_tmp/live.db" --db "$db" --http "127.0.0.1:$live_port" --speed "$speed" \
             --modes-epoch "$epoch" --port-polygons scenarios/caribbean-ports.geojson \
             --geofence scenarios/caribbean-zones.geojson "$live_tmp/demo.nmea" "$live_tmp/demo.beast"
 ) >"$out/live-events.jsonl" 2>"$out/live.log" &

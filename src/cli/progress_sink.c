@@ -3,9 +3,9 @@
  * read of their total, messages/s and time left, on a terminal only
  * (common/progress.h), fed by a pipeline sink. */
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
-#include "common/input.h"
 #include "pipeline/pipeline.h"
 
 static void on_update(void *ctx, const struct trk_update *u, const char *evidence, size_t evidence_len)
@@ -21,14 +21,14 @@ void cli_progress_begin(struct cli_progress *c, struct pipeline *p, const char *
 {
     uint64_t total = 0;
     for (int i = 0; i < n; i++) {
-        struct in_file *f = in_open(files[i]);
-        uint64_t size = f ? in_size(f) : 0;
-        in_close(f);
-        if (!size) { /* a pipe or an unknown size: no share, no time left */
-            total = 0;
+        /* stat, not open: opening a FIFO's read end before the reader does
+         * would break the writer's pipe. */
+        struct stat sb;
+        if (stat(files[i], &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0) {
+            total = 0; /* a pipe or an unknown size: no share, no time left */
             break;
         }
-        total += size;
+        total += (uint64_t)sb.st_size;
     }
     *c = (struct cli_progress){.p = p};
     progress_start(&c->pr, what, PROGRESS_BYTES, total);

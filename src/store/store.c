@@ -79,8 +79,12 @@ static uint64_t fnv1a(const uint8_t *p, size_t n)
 /* Path, size and the hash of the first n bytes (n < 0: STORE_INPUT_HEAD). */
 static int identify(const char *path, int64_t n, struct store_input *in, char *abs)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* A pipe or a FIFO is never opened here: opening and closing its read
+     * end before the reader does would break the writer's pipe. */
     struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return -1;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || !realpath(path, abs)) {
         if (fd >= 0)
             close(fd);
