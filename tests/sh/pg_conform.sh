@@ -84,17 +84,17 @@ EOF
 
 # The API and the page, byte for byte, from a server over each store.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-serve() { # store -> base URL
-    local port; port=$(free_port)
+serve() { # VAR store: VAR gets the base URL (not $(serve ...): its pid must reach the trap)
+    local var=$1 port; shift; port=$(free_port)
     "$ATALAYA" serve --store "$1" --http "127.0.0.1:$port" >"$tmp/serve.$port.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do
         curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/timespan" && break
         sleep 0.1
     done
-    echo "http://127.0.0.1:$port"
+    printf -v "$var" 'http://127.0.0.1:%s' "$port"
 }
-bs=$(serve "$lite") bp=$(serve "$PG_URL")
+serve bs "$lite"; serve bp "$PG_URL"
 mid=$(curl -s "$bs/api/v1/timespan" | python3 -c 'import json,sys; d=json.load(sys.stdin); print((d["from"]+d["to"])//2)' 2>/dev/null)
 [ -n "$mid" ] || echo "not ok - serve over SQLite: no timespan"
 while IFS= read -r path; do

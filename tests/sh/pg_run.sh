@@ -31,22 +31,22 @@ opts=(--modes-epoch "$epoch" --port-polygons "$root/scenarios/caribbean-ports.ge
       --geofence "$root/scenarios/caribbean-zones.geojson")
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-serve() { # store token -> base URL
-    local port; port=$(free_port)
+serve() { # VAR store [token]: VAR gets the base URL (not $(serve ...): its pid must reach the trap)
+    local var=$1 port; shift; port=$(free_port)
     "$ATALAYA" serve --store "$1" --http "127.0.0.1:$port" ${2:+--write-token "$2"} >"serve.$port.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do
         curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/timespan" && break
         sleep 0.1
     done
-    echo "http://127.0.0.1:$port"
+    printf -v "$var" 'http://127.0.0.1:%s' "$port"
 }
 stop_servers() { for p in "${pids[@]}"; do kill "$p"; wait "$p" 2>/dev/null; done; pids=(); }
 
 # The watchlist as the API gives it over the SQLite file, posted into both
 # PostgreSQL databases.
 token=pg-run-test-token-0123456789
-bs=$(serve sqlite:ref.db) bi=$(serve "$url_i" "$token") br=$(serve "$url_r" "$token")
+serve bs sqlite:ref.db; serve bi "$url_i" "$token"; serve br "$url_r" "$token"
 curl -s "$bs/api/v1/watchlist" >wl.json
 posted=$(python3 - "$bi" "$br" "$token" <<'PY'
 import json, sys, urllib.request
