@@ -63,6 +63,10 @@ extern const struct cfg_cmd replay_cmd, ingest_cmd, run_cmd, decode_cmd, query_c
 /* cfg_load (common/config.h) with "atalaya NAME: why" on stderr for a bad
  * option or config file. Returns 0 to go on, 1 after --help, -1 on an error;
  * cfg_free(c->options, base) stays the caller's in every case. */
+/* The file of a store URL when it is SQLite ("sqlite:PATH" or a bare path),
+ * which doubles as the watchlist database; NULL for a server URL. */
+const char *cli_store_file(const char *url);
+
 int cli_options(const struct cfg_cmd *c, void *base, const struct cfg_target *tg, int ntg, int argc, char **argv,
                 int *first);
 

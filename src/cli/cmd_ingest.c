@@ -19,14 +19,6 @@
 #include "pipeline/store_sink.h"
 #include "store/store.h"
 
-/* The store file doubles as the watchlist database when it is SQLite. */
-static const char *store_file(const char *url)
-{
-    if (!strncmp(url, "sqlite:", 7))
-        return url + 7;
-    return strstr(url, "://") ? NULL : url;
-}
-
 struct ingest_config {
     const char *store, *positions;
     long batch;
@@ -96,7 +88,7 @@ int cmd_ingest(int argc, char **argv)
     store_set_batch(st, cfg.batch > 0 ? (unsigned)cfg.batch : 5000, 60000);
     /* Watchlists: --db, else the store's own file, else (PostgreSQL) the store's tables. */
     struct ref_wl_set wls;
-    if (!pc.db && !(pc.db = store_file(url)) && store_sink_watchlists(st, &wls, &pc) != 0) {
+    if (!pc.db && !(pc.db = cli_store_file(url)) && store_sink_watchlists(st, &wls, &pc) != 0) {
         fprintf(stderr, "atalaya ingest: watchlists: %s\n", st->err);
         store_close(st);
         cfg_free(ingest_options, &cfg);

@@ -384,14 +384,6 @@ static void run_usage(char *out, size_t n)
              FEED_BACKOFF_MAX_MS / 1000);
 }
 
-/* The store file doubles as the watchlist database when it is SQLite. */
-static const char *store_file(const char *url)
-{
-    if (!strncmp(url, "sqlite:", 7))
-        return url + 7;
-    return strstr(url, "://") ? NULL : url;
-}
-
 /* Sources and sinks. Returns 0, or -1 after printing why. */
 static int wire(struct run *a)
 {
@@ -514,7 +506,7 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "atalaya run: %s\n", err);
         ok = false;
     }
-    if (ok && !pc.db && a->st && !(pc.db = store_file(a->cfg.store)) && store_sink_watchlists(a->st, &wls, &pc) != 0) {
+    if (ok && !pc.db && a->st && !(pc.db = cli_store_file(a->cfg.store)) && store_sink_watchlists(a->st, &wls, &pc) != 0) {
         fprintf(stderr, "atalaya run: watchlists: %s\n", a->st->err);
         ok = false;
     }
