@@ -95,6 +95,23 @@ void pipeline_config_from(struct pipeline_config *cfg, const struct pipeline_opt
 /* Geofences and port polygons without the detectors: prints why, returns false. */
 bool pipeline_config_ok(const struct pipeline_config *cfg, const char *needs);
 
+enum pipeline_format { PL_NMEA, PL_BEAST, PL_AVR, PL_SBS, PL_IQ };
+
+/* One validated message as it came in, for a sink that forwards messages
+ * rather than what they say (run --publish). */
+struct pipeline_message {
+    enum pipeline_format format; /* PL_NMEA, PL_BEAST, PL_AVR or PL_SBS (frames demodulated from I/Q come as Beast) */
+    const char *receiver;        /* the source's name ("" unknown) */
+    int64_t time_ms;             /* the event time the pipeline gave it */
+    uint8_t kind;                /* the entity it names: TRK_VESSEL, TRK_AIRCRAFT; 0: none (an AIS message that did not decode) */
+    uint32_t id;                 /* MMSI or ICAO address */
+    /* The message as received, text without its line end: NMEA sentence(s)
+     * with their tag block, fragments joined by '\n'; the AVR line; the SBS
+     * line; one Beast frame, escaped, from its 0x1a. Valid only during the call. */
+    const uint8_t *raw;
+    size_t len;
+};
+
 /* What comes out. Every member may be NULL. evidence: the raw message(s)
  * behind an update (NMEA sentences, frame hex, SBS line). */
 struct pipeline_sink {
@@ -111,6 +128,10 @@ struct pipeline_sink {
     /* The sentence(s) of an AIS message that decoded (NMEA re-broadcast),
      * newline separated. */
     void (*nmea)(void *ctx, const char *raw, size_t len);
+    /* Every message that passed the duplicate filter and validation (AIS:
+     * framed with a good checksum; Mode S: CRC or address; SBS: parsed),
+     * once, before the tracker sees it. */
+    void (*message)(void *ctx, const struct pipeline_message *m);
 };
 
 struct pipeline_counters {
@@ -165,8 +186,6 @@ void pipeline_finish(struct pipeline *p);
 void pipeline_close(struct pipeline *p);
 
 /* ---- sources ---- */
-
-enum pipeline_format { PL_NMEA, PL_BEAST, PL_AVR, PL_SBS, PL_IQ };
 
 struct pipeline_source;
 
