@@ -12,7 +12,7 @@
 -include config.mk
 
 CC      ?= cc
-MODULES := common ais aisdemod modes ref track sim store detect net http pipeline
+MODULES := common ais aisdemod modes ref track sim store detect net stream http pipeline
 MODULES := $(foreach m,$(MODULES),$(if $(wildcard src/$(m)/*.c),$(m)))
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
@@ -23,7 +23,7 @@ ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
 BASE    := -std=c17 -D_GNU_SOURCE -Isrc $(PQ_INC) $(WARN) -DATALAYA_VERSION='"$(VERSION)"' -MMD -MP
-LDLIBS  := -lsqlite3 -lpq -ljansson -lmicrohttpd -lmosquitto -lz -lzstd -lm -lpthread
+LDLIBS  := -lsqlite3 -lpq -ljansson -lmicrohttpd -lmosquitto -lnats -lz -lzstd -lm -lpthread
 
 REL_CFLAGS  := $(BASE) -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 ASAN_CFLAGS := $(BASE) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined

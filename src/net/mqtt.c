@@ -16,6 +16,7 @@
 #include "common/hash.h"
 #include "common/json.h"
 #include "common/timeparse.h"
+#include "common/url.h"
 #include "common/xmalloc.h"
 #include "detect/event.h"
 #include "net/mqtt.h"
@@ -58,60 +59,31 @@ int net_mqtt_parse(const char *url, struct net_mqtt_url *out, char *err, size_t 
     snprintf(out->prefix, sizeof out->prefix, "atalaya");
     if (!net_mqtt_is_url(url))
         return fail(err, errn, "not an mqtt:// URL", url);
-    const char *p = url + 7, *q = strchr(p, '?');
-    const char *hend = q ? q : p + strlen(p);
-    if (hend > p && hend[-1] == '/')
-        hend--;
-    const char *colon = NULL, *host = p, *host_end;
-    if (*p == '[') { /* [IPv6]:port */
-        const char *close = memchr(p, ']', (size_t)(hend - p));
-        if (!close)
-            return fail(err, errn, "unclosed [ in the host", url);
-        host = p + 1;
-        host_end = close;
-        if (close + 1 < hend) {
-            if (close[1] != ':')
-                return fail(err, errn, "junk after the host", url);
-            colon = close + 1;
-        }
-    } else {
-        colon = memchr(p, ':', (size_t)(hend - p));
-        host_end = colon ? colon : hend;
-    }
-    size_t hl = (size_t)(host_end - host);
-    if (hl == 0 || hl >= sizeof out->host || memchr(host, '/', hl))
-        return fail(err, errn, "no host (mqtt://HOST[:PORT][?topic=PREFIX&qos=N])", url);
-    memcpy(out->host, host, hl);
-    if (colon) {
-        char *end;
-        long port = strtol(colon + 1, &end, 10);
-        if (end != hend || port < 1 || port > 65535)
-            return fail(err, errn, "the port must be 1-65535", url);
-        out->port = (int)port;
-    }
-    for (const char *a = q ? q + 1 : NULL; a && *a;) {
-        const char *amp = strchr(a, '&'), *e = amp ? amp : a + strlen(a);
-        const char *eq = memchr(a, '=', (size_t)(e - a));
-        if (!eq)
-            return fail(err, errn, "a query parameter without a value", url);
-        size_t kl = (size_t)(eq - a), vl = (size_t)(e - eq - 1);
-        if (kl == 5 && !memcmp(a, "topic", 5)) {
-            while (vl && eq[vl] == '/')
+    const char *query, *why = url_authority(url + 7, out->host, sizeof out->host, &out->port, &query);
+    if (why)
+        return fail(err, errn, strcmp(why, "no host") ? why : "no host (mqtt://HOST[:PORT][?topic=PREFIX&qos=N])",
+                    url);
+    struct url_param p;
+    while (url_next_param(&query, &p, &why)) {
+        if (why)
+            return fail(err, errn, why, url);
+        if (!strcmp(p.key, "topic")) {
+            size_t vl = strlen(p.value);
+            while (vl && p.value[vl - 1] == '/')
                 vl--; /* a trailing slash would make empty levels */
             if (vl == 0 || vl >= sizeof out->prefix)
                 return fail(err, errn, "topic must be 1-127 characters", url);
-            memcpy(out->prefix, eq + 1, vl);
+            memcpy(out->prefix, p.value, vl);
             out->prefix[vl] = '\0';
             if (strpbrk(out->prefix, "+#"))
                 return fail(err, errn, "topic must not hold the wildcards + or #", url);
-        } else if (kl == 3 && !memcmp(a, "qos", 3)) {
-            if (vl != 1 || eq[1] < '0' || eq[1] > '2')
+        } else if (!strcmp(p.key, "qos")) {
+            if (strlen(p.value) != 1 || p.value[0] < '0' || p.value[0] > '2')
                 return fail(err, errn, "qos must be 0, 1 or 2", url);
-            out->qos = eq[1] - '0';
+            out->qos = p.value[0] - '0';
         } else {
             return fail(err, errn, "unknown parameter (topic, qos)", url);
         }
-        a = amp ? amp + 1 : NULL;
     }
     return 0;
 }
