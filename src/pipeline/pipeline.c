@@ -195,11 +195,10 @@ static bool wants_messages(const struct pipeline *p)
     return false;
 }
 
-static void emit_message(struct pipeline *p, const struct pipeline_source *s, enum pipeline_format fmt, int64_t t,
-                         uint8_t kind, uint32_t id, const void *raw, size_t len)
+static void emit_message(struct pipeline *p, enum pipeline_format fmt, int64_t t, uint8_t kind, uint32_t id,
+                         const void *raw, size_t len)
 {
-    struct pipeline_message m = {.format = fmt, .receiver = s->name, .time_ms = t, .kind = kind, .id = id,
-                                 .raw = raw, .len = len};
+    struct pipeline_message m = {.format = fmt, .time_ms = t, .kind = kind, .id = id, .raw = raw, .len = len};
     for (int i = 0; i < p->nsinks; i++)
         if (p->sinks[i].message)
             p->sinks[i].message(p->sinks[i].ctx, &m);
@@ -219,7 +218,7 @@ static void emit_frame(struct pipeline *p, const struct pipeline_source *s, cons
         modes_write_avr(&b, &g);
     else
         modes_write_beast(&b, &g);
-    emit_message(p, s, avr ? PL_AVR : PL_BEAST, t, f->addr_unverified ? 0 : TRK_AIRCRAFT, f->addr, mem,
+    emit_message(p, avr ? PL_AVR : PL_BEAST, t, f->addr_unverified ? 0 : TRK_AIRCRAFT, f->addr, mem,
                  avr ? b.len - 1 : b.len);
 }
 
@@ -237,7 +236,7 @@ void pl_nmea_line(struct pipeline_source *s, const char *line, size_t len, bool 
     int st = ais_decode(pl.bits, pl.nbits, &m);
     ais_ctx_note_decode(s->ais, st);
     if (wants_messages(p))
-        emit_message(p, s, PL_NMEA, t, st == AIS_OK ? TRK_VESSEL : 0, st == AIS_OK ? m.mmsi : 0, pl.meta.raw,
+        emit_message(p, PL_NMEA, t, st == AIS_OK ? TRK_VESSEL : 0, st == AIS_OK ? m.mmsi : 0, pl.meta.raw,
                      pl.meta.raw_len);
     if (st != AIS_OK)
         return;
@@ -270,7 +269,7 @@ void pl_sbs_line(struct pipeline_source *s, const char *line, size_t len, bool o
             s->last_ms = t;
     }
     if (wants_messages(p))
-        emit_message(p, s, PL_SBS, t, TRK_AIRCRAFT, m.addr, line, len);
+        emit_message(p, PL_SBS, t, TRK_AIRCRAFT, m.addr, line, len);
     struct trk_update u;
     if (trk_update_modes(p->trk, &m, t, &u))
         deliver(p, &u, s->name, line, len);

@@ -101,7 +101,6 @@ enum pipeline_format { PL_NMEA, PL_BEAST, PL_AVR, PL_SBS, PL_IQ };
  * rather than what they say (run --publish). */
 struct pipeline_message {
     enum pipeline_format format; /* PL_NMEA, PL_BEAST, PL_AVR or PL_SBS (frames demodulated from I/Q come as Beast) */
-    const char *receiver;        /* the source's name ("" unknown) */
     int64_t time_ms;             /* the event time the pipeline gave it */
     uint8_t kind;                /* the entity it names: TRK_VESSEL, TRK_AIRCRAFT; 0: none (an AIS message that did not decode) */
     uint32_t id;                 /* MMSI or ICAO address */

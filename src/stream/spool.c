@@ -46,7 +46,7 @@ struct spool {
     size_t rlen;
     struct spool_stats st;
     uint64_t dropped_unreported;
-    char err[256];
+    char err[4400]; /* room for a path */
 };
 
 static void seg_path(const struct spool *sp, uint64_t num, char *out, size_t n)
