@@ -37,7 +37,13 @@ struct entry {
 struct ack {
     natsMsg *msg;
     bool ok, dup;
-    char err[96];
+};
+
+/* Acks queued by the library's thread; two, swapped, so neither is freed
+ * while running (freeing large blocks each tick costs malloc a sweep). */
+struct ackq {
+    struct ack *v;
+    size_t n, cap;
 };
 
 struct publish {
@@ -54,8 +60,8 @@ struct publish {
     /* Acks from the library's thread. */
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    struct ack *q;
-    size_t qn, qcap;
+    struct ackq q, spare;
+    char ack_err[128];   /* the first refusal's reason since the last look */
     /* Connecting in the background while the server is away at start. */
     pthread_t connector;
     bool connector_running;
@@ -127,16 +133,16 @@ static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void
     (void)js;
     struct publish *pb = closure;
     pthread_mutex_lock(&pb->mu);
-    if (pb->qn == pb->qcap && !(pb->q = realloc(pb->q, (pb->qcap = pb->qcap ? 2 * pb->qcap : 1024) * sizeof *pb->q)))
+    struct ackq *q = &pb->q;
+    if (q->n == q->cap && !(q->v = realloc(q->v, (q->cap = q->cap ? 2 * q->cap : 1024) * sizeof *q->v)))
         abort();
-    struct ack *a = &pb->q[pb->qn++];
+    struct ack *a = &q->v[q->n++];
     a->msg = msg;
     a->ok = pa != NULL;
     a->dup = pa && pa->Duplicate;
-    a->err[0] = 0;
-    if (!pa)
-        snprintf(a->err, sizeof a->err, "%s", pae && pae->ErrText ? pae->ErrText
-                                              : pae ? natsStatus_GetText(pae->Err) : "refused");
+    if (!pa && !pb->ack_err[0])
+        snprintf(pb->ack_err, sizeof pb->ack_err, "%s", pae && pae->ErrText ? pae->ErrText
+                                                     : pae ? natsStatus_GetText(pae->Err) : "refused");
     pthread_cond_signal(&pb->cv);
     pthread_mutex_unlock(&pb->mu);
 }
@@ -170,11 +176,15 @@ static void pop_acked(struct publish *pb)
 static bool take_acks(struct publish *pb, char *err, size_t errn)
 {
     pthread_mutex_lock(&pb->mu);
-    struct ack *q = pb->q;
-    size_t qn = pb->qn;
-    pb->q = NULL;
-    pb->qn = pb->qcap = 0;
+    struct ackq taken = pb->q;
+    pb->q = pb->spare;
+    pb->spare = taken;
+    char why[sizeof pb->ack_err];
+    memcpy(why, pb->ack_err, sizeof why);
+    pb->ack_err[0] = 0;
     pthread_mutex_unlock(&pb->mu);
+    const struct ack *q = taken.v;
+    size_t qn = taken.n;
     bool ok = true;
     for (size_t i = 0; i < qn; i++) {
         for (unsigned k = 0; k < pb->n; k++) {
@@ -185,7 +195,7 @@ static bool take_acks(struct publish *pb, char *err, size_t errn)
             e->state = q[i].ok ? E_ACKED : E_FAILED;
             e->dup = q[i].dup;
             if (!q[i].ok && ok) {
-                snprintf(err, errn, "publish refused: %s", q[i].err);
+                snprintf(err, errn, "publish refused: %s", why);
                 ok = false;
             }
             if (q[i].ok && !pb->healthy) {
@@ -200,9 +210,9 @@ static bool take_acks(struct publish *pb, char *err, size_t errn)
             break;
         }
         natsMsg_Destroy(q[i].msg);
+        pop_acked(pb); /* acks come in order: the next one is then at the head */
     }
-    free(q);
-    pop_acked(pb);
+    pb->spare.n = 0;
     return ok;
 }
 
@@ -352,7 +362,7 @@ static bool wait_room(struct publish *pb)
             return false;
         }
         pthread_mutex_lock(&pb->mu);
-        if (!pb->qn) {
+        if (!pb->q.n) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
             ts.tv_nsec += 10 * 1000000;
@@ -519,7 +529,7 @@ bool publish_flush(struct publish *pb, int wait_ms)
         if (mono_ms() >= until)
             return false;
         pthread_mutex_lock(&pb->mu);
-        if (!pb->qn) {
+        if (!pb->q.n) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
             ts.tv_nsec += 20 * 1000000;
@@ -641,9 +651,10 @@ void publish_close(struct publish *pb)
         jsCtx_Destroy(pb->js);
     stream_link_close(pb->link);
     /* Acks queued after the last look own their messages. */
-    for (size_t i = 0; i < pb->qn; i++)
-        natsMsg_Destroy(pb->q[i].msg);
-    free(pb->q);
+    for (size_t i = 0; i < pb->q.n; i++)
+        natsMsg_Destroy(pb->q.v[i].msg);
+    free(pb->q.v);
+    free(pb->spare.v);
     spool_close(pb->sp);
     for (unsigned i = 0; pb->ring && i < pb->cap; i++)
         free(pb->ring[i].buf);
