@@ -44,6 +44,8 @@
 #include "pipeline/pipeline.h"
 #include "pipeline/store_sink.h"
 #include "store/store.h"
+#include "stream/link.h"
+#include "stream/obs.h"
 #include "stream/publish.h"
 #include "track/track.h"
 
@@ -381,6 +383,22 @@ static int print_endpoints(const struct run_config *c)
     for (int i = 0; i < c->outputs.n; i++)
         if (print_endpoint(c->outputs.v[i], NET_DIR_OUTPUT) != 0)
             return 1;
+    if (c->publish) {
+        struct stream_url u;
+        char err[512], rx[OBS_RECEIVER_MAX], spool[4096];
+        if (stream_url_parse(c->publish, &u, err, sizeof err) != 0) {
+            fprintf(stderr, "atalaya run: --publish %s\n", err);
+            return 1;
+        }
+        if (c->receiver)
+            snprintf(rx, sizeof rx, "%s", c->receiver);
+        else
+            publish_default_receiver(rx, sizeof rx);
+        if (!c->spool)
+            publish_default_spool(spool, sizeof spool, rx);
+        printf("publish nats://%s:%d stream %s shards %u receiver %s spool %s\n", u.host, u.port, u.stream, u.shards,
+               rx, c->spool ? c->spool : spool);
+    }
     return 0;
 }
 

@@ -177,7 +177,8 @@ static int scan_dir(struct spool *sp)
         nums[n++] = strtoull(name, NULL, 10);
     }
     closedir(d);
-    qsort(nums, n, sizeof *nums, cmp_u64);
+    if (n)
+        qsort(nums, n, sizeof *nums, cmp_u64);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         char path[4200];
