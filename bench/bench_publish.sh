@@ -50,7 +50,7 @@ one() {
     if [ -z "$n" ]; then # no --publish: what the decoders validate in the same file
         n=$(( $("$atalaya" decode --stats "$file" 2>&1 >/dev/null | awk -F': ' '$1 == "messages" || $1 == "validated" {s += $2} END {print s + 0}') ))
     fi
-    grep -q 'publish .* dropped 0, torn 0, outages 0; spool 0 messages' "$tmp/err" ||
+    grep -q 'publish .* dropped 0, rejected 0, torn 0, outages 0; spool 0 messages' "$tmp/err" ||
         case "$*" in *--publish*) echo "$name: not everything acknowledged: $(tail -n 1 "$tmp/err")"; return 1;; esac
     awk -v name="$name" -v a="$t0" -v b="$t1" -v n="$n" -v m="$m" -v cpu="$u + $k" -v sc="$((c1 - c0))" -v hz="$hz" \
         'BEGIN { s = b - a; split(cpu, c, " + "); printf "%-36s %9d %8.2f %11.0f %8.2f %9.1f MiB %10.2f\n", name, n, s, n / s, c[1] + c[2], m / 1024, sc / hz }'

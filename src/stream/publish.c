@@ -19,7 +19,9 @@
 #define RETRY_MS 1000 /* after a failure, the link is tried again this much later */
 #define SYNC_MS 200   /* spool fdatasync at most this often */
 
-enum entry_state { E_FREE, E_PENDING, E_ACKED, E_FAILED };
+/* E_REJECTED: refused for what it is (larger than the stream takes), not
+ * because of the link: sending it again would be refused again. */
+enum entry_state { E_FREE, E_PENDING, E_ACKED, E_REJECTED, E_FAILED };
 
 /* One publish not yet acknowledged, in the ring in the order sent. */
 struct entry {
@@ -36,7 +38,7 @@ struct entry {
 
 struct ack {
     natsMsg *msg;
-    bool ok, dup;
+    bool ok, dup, reject;
 };
 
 /* Acks queued by the library's thread; two, swapped, so neither is freed
@@ -67,7 +69,8 @@ struct publish {
     bool connector_running;
     atomic_bool stop;
     struct stream_link *new_link;
-    char link_err[256];
+    char link_err[256];  /* why the last try failed */
+    char link_err_shown[256];
     /* Link state. */
     bool down;           /* not sending: spooling */
     int64_t retry_ms;    /* when down: try again from then */
@@ -140,7 +143,8 @@ static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void
     a->msg = msg;
     a->ok = pa != NULL;
     a->dup = pa && pa->Duplicate;
-    if (!pa && !pb->ack_err[0])
+    a->reject = pae && pae->ErrCode == JSStreamMessageExceedsMaximumErr;
+    if (!pa && !a->reject && !pb->ack_err[0])
         snprintf(pb->ack_err, sizeof pb->ack_err, "%s", pae && pae->ErrText ? pae->ErrText
                                                      : pae ? natsStatus_GetText(pae->Err) : "refused");
     pthread_cond_signal(&pb->cv);
@@ -156,13 +160,16 @@ static struct entry *ring_at(struct publish *pb, unsigned i)
  * the spool hears of its records in order. */
 static void pop_acked(struct publish *pb)
 {
-    while (pb->n && ring_at(pb, 0)->state == E_ACKED) {
+    while (pb->n && (ring_at(pb, 0)->state == E_ACKED || ring_at(pb, 0)->state == E_REJECTED)) {
         struct entry *e = ring_at(pb, 0);
-        pb->st.acknowledged++;
+        if (e->state == E_REJECTED)
+            pb->st.rejected++;
+        else
+            pb->st.acknowledged++;
         if (e->dup)
             pb->st.duplicates++;
         if (e->from_spool) {
-            pb->st.drained++;
+            pb->st.drained += e->state == E_ACKED;
             spool_acked(pb->sp, &e->pos);
         }
         e->state = E_FREE;
@@ -192,9 +199,12 @@ static bool take_acks(struct publish *pb, char *err, size_t errn)
             if (e->state != E_PENDING || e->msg != q[i].msg)
                 continue;
             e->msg = NULL;
-            e->state = q[i].ok ? E_ACKED : E_FAILED;
+            e->state = q[i].ok ? E_ACKED : q[i].reject ? E_REJECTED : E_FAILED;
             e->dup = q[i].dup;
-            if (!q[i].ok && ok) {
+            if (q[i].reject)
+                fprintf(stderr, "%s: stream %s: a message larger than the stream takes, refused and dropped\n",
+                        pb->cfg.who, pb->url_text);
+            if (!q[i].ok && !q[i].reject && ok) {
                 snprintf(err, errn, "publish refused: %s", why);
                 ok = false;
             }
@@ -241,11 +251,15 @@ static void give_back(struct publish *pb)
     spool_rewind(pb->sp);
     for (unsigned k = 0; k < pb->n; k++) {
         struct entry *e = ring_at(pb, k);
-        if (!e->from_spool && e->state != E_ACKED) {
+        if (!e->from_spool && e->state != E_ACKED && e->state != E_REJECTED) {
             if (spool_append(pb->sp, &e->o) == 0)
                 pb->st.spooled++;
         } else if (!e->from_spool) {
-            pb->st.acknowledged++; /* acknowledged beyond an unacknowledged one: in the stream */
+            /* Answered beyond an unanswered one: in the stream (or refused for good). */
+            if (e->state == E_ACKED)
+                pb->st.acknowledged++;
+            else
+                pb->st.rejected++;
         }
         e->state = E_FREE;
         e->msg = NULL;
@@ -484,7 +498,13 @@ void publish_tick(struct publish *pb)
         pthread_mutex_lock(&pb->mu);
         struct stream_link *l = pb->new_link;
         pb->new_link = NULL;
+        /* Said once per reason: a refused stream reads differently from an absent server. */
+        bool changed = strcmp(pb->link_err, pb->link_err_shown) != 0;
+        if (changed)
+            memcpy(pb->link_err_shown, pb->link_err, sizeof pb->link_err_shown);
         pthread_mutex_unlock(&pb->mu);
+        if (changed && !l)
+            fprintf(stderr, "%s: stream %s: %s\n", pb->cfg.who, pb->url_text, pb->link_err_shown);
         if (l) {
             pthread_join(pb->connector, NULL);
             pb->connector_running = false;
@@ -601,6 +621,7 @@ struct publish *publish_open(const struct publish_config *c, char *err, size_t e
     } else {
         fprintf(stderr, "%s: stream %s: %s; spooling to %s and trying again every second\n", pb->cfg.who,
                 pb->url_text, why, pb->spool_dir);
+        snprintf(pb->link_err_shown, sizeof pb->link_err_shown, "%s", why);
         pb->down = true;
         pb->st.outages = 1;
         start_connector(pb);
@@ -629,10 +650,10 @@ void publish_print_stats(struct publish *pb, FILE *f)
     fprintf(f,
             "%s: publish %s as %s: taken %" PRIu64 " (skipped %" PRIu64 "), published %" PRIu64
             ", acknowledged %" PRIu64 " (duplicates %" PRIu64 "), spooled %" PRIu64 ", drained %" PRIu64
-            ", found %" PRIu64 ", dropped %" PRIu64 ", torn %" PRIu64 ", outages %" PRIu64 "; spool %" PRIu64
-            " messages, %" PRIu64 " bytes; %s\n",
+            ", found %" PRIu64 ", dropped %" PRIu64 ", rejected %" PRIu64 ", torn %" PRIu64 ", outages %" PRIu64
+            "; spool %" PRIu64 " messages, %" PRIu64 " bytes; %s\n",
             pb->cfg.who, pb->url_text, pb->receiver, s.taken, s.skipped, s.published, s.acknowledged, s.duplicates,
-            s.spooled, s.drained, s.found, s.dropped, s.torn, s.outages, s.spool_records, s.spool_bytes,
+            s.spooled, s.drained, s.found, s.dropped, s.rejected, s.torn, s.outages, s.spool_records, s.spool_bytes,
             s.connected ? "connected" : "not connected");
 }
 

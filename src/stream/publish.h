@@ -53,6 +53,7 @@ struct publish_stats {
     uint64_t drained;      /* spool records acknowledged */
     uint64_t found;        /* spool records left by an earlier run, found at start */
     uint64_t dropped;      /* lost: the spool full (oldest dropped) or not writable */
+    uint64_t rejected;     /* refused by the stream for what they are (larger than it takes): dropped */
     uint64_t torn;         /* torn or corrupt spool ends cut off */
     uint64_t outages;      /* times the link was found down (lost, overdue acks, refused) */
     uint64_t spool_records, spool_bytes; /* held now */

@@ -7,7 +7,9 @@
 #      over the 4 shards, each entity in exactly one shard, every message id
 #      once, headers as docs/formats/stream.md says;
 #   2. the same, played over ~8 s while nats-server is stopped and started
-#      again on the same store folder: nothing lost, nothing doubled.
+#      again on the same store folder: nothing lost, nothing doubled;
+#   3. test_publish's cases that need a server (a message the stream refuses
+#      for its size is dropped and counted, not sent again for ever).
 set -u
 root=${ATALAYA_ROOT:-.}
 bin=${ATALAYA:-$root/build/rel/atalaya}
@@ -48,7 +50,7 @@ check "every message id once" "[ -z \"\$(awk '{print \$7}' '$tmp/dump1' | sort |
 check "ids are receiver.boot.seq, 1..N in order" "awk '{split(\$7, a, \".\"); if (a[1] != \"rx-1\" || a[3] != NR) bad = 1} END {exit bad}' '$tmp/dump1'"
 check "both sources, vessels and aircraft" "grep -q ' vessel:[0-9]\{9\} rx-1 nmea ' '$tmp/dump1' && grep -q ' aircraft:[0-9a-f]\{6\} rx-1 beast ' '$tmp/dump1'"
 check "AIS event times in ms since the epoch" "awk '\$5 == \"nmea\" && (length(\$6) != 13 || \$6 !~ /^1[0-9]+\$/) {bad = 1} END {exit bad}' '$tmp/dump1'"
-check "nothing spooled, nothing left" "grep -q 'spooled 0, drained 0, found 0, dropped 0, torn 0, outages 0; spool 0 messages' '$tmp/run1.err' && [ -z \"\$(ls '$tmp/sp1' | grep spool)\" ]"
+check "nothing spooled, nothing left" "grep -q 'spooled 0, drained 0, found 0, dropped 0, rejected 0, torn 0, outages 0; spool 0 messages' '$tmp/run1.err' && [ -z \"\$(ls '$tmp/sp1' | grep spool)\" ]"
 # A second stream with another shard count on the same name is refused.
 "$bin" stream info "$NATS_URL?stream=ONE&shards=8" >/dev/null 2>"$tmp/err8"
 check "a different shard count is refused" "grep -q 'made with 4 shards' '$tmp/err8'"
@@ -78,4 +80,11 @@ check "restart: nothing lost, nothing doubled ($t in the stream)" "[ '$t' = '$n'
 check "restart: every message id once" "[ \$(awk '{print \$7}' '$tmp/dump2' | sort -u | wc -l) -eq $n ]"
 check "restart: the outage was seen and spooled" "grep -q 'outages [1-9]' '$tmp/run2.err' && grep -q 'spooling to' '$tmp/run2.err'"
 check "restart: the spool emptied" "tail -1 '$tmp/run2.err' | grep -q 'spool 0 messages, 0 bytes'"
+
+# ---- 3. test_publish with a server (a fresh one: it makes its own stream)
+nats_stop
+nats_start || { echo "not ok - stream_publish: nats-server did not start (3)"; exit 1; }
+trap cleanup EXIT
+ATALAYA_TEST_NATS=$NATS_URL "${ATALAYA_BUILD:-$root/build/rel}/tests/test_publish" 2>&1 |
+  sed 's/^ok - /ok - stream_publish: /; s/^not ok - /not ok - stream_publish: /'
 exit 0
