@@ -286,11 +286,6 @@ static void link_failed(struct publish *pb, const char *why)
 
 /* ------------------------------------------------------------ sending */
 
-static void set_header(natsMsg *m, const char *k, const char *v)
-{
-    natsMsgHeader_Set(m, k, v);
-}
-
 /* One observation out. Returns false when the publish failed at once (the
  * link is then marked failed). */
 static bool send_obs(struct publish *pb, const struct obs *o, const struct spool_pos *pos)
@@ -319,19 +314,28 @@ static bool send_obs(struct publish *pb, const struct obs *o, const struct spool
         return false;
     }
     snprintf(v, sizeof v, "%" PRId64, o->t_ms);
-    set_header(m, OBS_H_TIME, v);
-    set_header(m, OBS_H_RECEIVER, o->receiver);
-    set_header(m, OBS_H_SOURCE, obs_source_name(o->source));
+    natsStatus s = natsMsgHeader_Set(m, OBS_H_TIME, v);
+    if (s == NATS_OK)
+        s = natsMsgHeader_Set(m, OBS_H_RECEIVER, o->receiver);
+    if (s == NATS_OK)
+        s = natsMsgHeader_Set(m, OBS_H_SOURCE, obs_source_name(o->source));
     obs_entity_format(v, sizeof v, o->kind, o->id);
-    set_header(m, OBS_H_ENTITY, v);
+    if (s == NATS_OK)
+        s = natsMsgHeader_Set(m, OBS_H_ENTITY, v);
     obs_msgid_format(v, sizeof v, o);
-    set_header(m, OBS_H_MSGID, v);
+    if (s == NATS_OK)
+        s = natsMsgHeader_Set(m, OBS_H_MSGID, v);
+    if (s != NATS_OK) {
+        natsMsg_Destroy(m);
+        link_failed(pb, "cannot make a message");
+        return false;
+    }
     e->msg = m;
     e->state = E_PENDING;
     e->sent_ms = mono_ms();
     pb->st.published++;
     natsMsg *give = m;
-    natsStatus s = js_PublishMsgAsync(pb->js, &give, NULL);
+    s = js_PublishMsgAsync(pb->js, &give, NULL);
     if (s != NATS_OK) {
         natsMsg_Destroy(give);
         e->msg = NULL;
@@ -359,6 +363,21 @@ static void pump(struct publish *pb)
             return;
 }
 
+/* Up to ms for the library's thread to queue an ack. */
+static void wait_acks(struct publish *pb, int ms)
+{
+    pthread_mutex_lock(&pb->mu);
+    if (!pb->q.n) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += ms * 1000000L;
+        ts.tv_sec += ts.tv_nsec / 1000000000;
+        ts.tv_nsec %= 1000000000;
+        pthread_cond_timedwait(&pb->cv, &pb->mu, &ts);
+    }
+    pthread_mutex_unlock(&pb->mu);
+}
+
 /* The ring is full: acks first (the pipeline waits, as it would for a slow
  * disk). Returns false when the link failed meanwhile. */
 static bool wait_room(struct publish *pb)
@@ -375,18 +394,7 @@ static bool wait_room(struct publish *pb)
             link_failed(pb, stream_link_connected(pb->link) ? "acknowledgements overdue" : "connection lost");
             return false;
         }
-        pthread_mutex_lock(&pb->mu);
-        if (!pb->q.n) {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 10 * 1000000;
-            if (ts.tv_nsec >= 1000000000) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000;
-            }
-            pthread_cond_timedwait(&pb->cv, &pb->mu, &ts);
-        }
-        pthread_mutex_unlock(&pb->mu);
+        wait_acks(pb, 10);
     }
     return true;
 }
@@ -394,8 +402,12 @@ static bool wait_room(struct publish *pb)
 static void take(struct publish *pb, const struct obs *o)
 {
     pb->st.taken++;
-    if (link_usable(pb) && spool_read_all(pb->sp) && (pb->n < pb->cap || wait_room(pb)) && link_usable(pb) &&
-        spool_read_all(pb->sp)) {
+    /* Decided once: a message spooled while the ring still holds older
+     * ones would go out before them when the ring is given back. */
+    bool up = link_usable(pb);
+    if (!up && !pb->down && pb->link)
+        link_failed(pb, "connection lost");
+    if (up && spool_read_all(pb->sp) && (pb->n < pb->cap || wait_room(pb))) {
         send_obs(pb, o, NULL);
         return;
     }
@@ -548,18 +560,7 @@ bool publish_flush(struct publish *pb, int wait_ms)
             return true;
         if (mono_ms() >= until)
             return false;
-        pthread_mutex_lock(&pb->mu);
-        if (!pb->q.n) {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 20 * 1000000;
-            if (ts.tv_nsec >= 1000000000) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000;
-            }
-            pthread_cond_timedwait(&pb->cv, &pb->mu, &ts);
-        }
-        pthread_mutex_unlock(&pb->mu);
+        wait_acks(pb, 20);
     }
 }
 
