@@ -7,7 +7,10 @@
 #      exactly what the run took: nothing lost, nothing doubled;
 #   2. the receiver started with no server, killed -9 with a spool on disk,
 #      a torn record added at the spool's end: the next start (server up,
-#      no input) sends the spool, every record once, the torn end counted.
+#      no input) sends the spool, every record once, the torn end counted;
+#   3. the server away and a 64 KiB spool: the oldest messages are dropped
+#      (a warning, counted), the newest kept and sent when the server is
+#      back.
 set -u
 root=${ATALAYA_ROOT:-.}
 bin=${ATALAYA:-$root/build/rel/atalaya}
@@ -88,4 +91,25 @@ check "the spool was sent: $t of $k" "[ '$t' = '$k' ]"
 "$bin" stream dump "$U" >"$tmp/dump2"
 check "the killed run's messages 1..$k, each once" "[ \$(awk '{split(\$7, a, \".\"); print a[3]}' '$tmp/dump2' | sort -nu | awk 'NR == \$1 {k++} END {print k}') = '$k' ]"
 check "the spool is empty" "[ \$(spool_bytes '$tmp/sp2') -eq 0 ]"
+
+# ---- 3. a full spool drops the oldest
+nats_stop
+nats_start || { nok "nats-server starts (3)"; exit 1; }
+trap cleanup EXIT
+U="$NATS_URL?shards=4"
+"$bin" stream info "$U" >/dev/null
+stop_server
+"$bin" run --publish "$U" --receiver rx-full --spool "$tmp/sp3" --spool-max 65536 --publish-wait 0 --no-detect \
+  "$tmp/a.nmea" 2>"$tmp/run4.err"
+n=$(taken "$tmp/run4.err") dropped=$(field "$tmp/run4.err" dropped)
+held=$(sed -n 's/.*; spool \([0-9]*\) messages.*/\1/p' "$tmp/run4.err" | tail -1)
+check "a full spool warns" "grep -q 'spool .* full (65536 bytes): dropped its oldest' '$tmp/run4.err'"
+check "dropped and held add up ($dropped + $held of $n)" "[ '${dropped:-0}' -gt 0 ] && [ \$(( ${dropped:-0} + ${held:-0} )) -eq '$n' ]"
+check "the spool stays within its bound" "[ \$(spool_bytes '$tmp/sp3') -le 65536 ]"
+nats_start || nok "nats-server starts again (3)"
+"$bin" run --publish "$U" --receiver rx-full --spool "$tmp/sp3" 2>"$tmp/run5.err"
+t=$(total "$U")
+check "what was held is sent ($t of $held)" "[ '$t' = '$held' ]"
+"$bin" stream dump "$U" >"$tmp/dump3"
+check "the newest were kept: ids $((n - held + 1))..$n" "[ \$(awk '{split(\$7, a, \".\"); print a[3]}' '$tmp/dump3' | sort -n | awk -v first=$((n - held + 1)) 'NR == 1 {ok = \$1 == first} {last = \$1} END {print ok && last == $n}') = 1 ]"
 exit 0
