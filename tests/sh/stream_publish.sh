@@ -6,8 +6,9 @@
 #      which is what `atalaya decode` validates in the same files; spread
 #      over the 4 shards, each entity in exactly one shard, every message id
 #      once, headers as docs/formats/stream.md says;
-#   2. the same, played over ~8 s while nats-server is stopped and started
-#      again on the same store folder: nothing lost, nothing doubled;
+#   2. the same, played over ~9 s while nats-server is stopped (then, in a
+#      second run, killed -9) and started again on the same store folder:
+#      nothing lost, nothing doubled;
 #   3. test_publish's cases that need a server (a message the stream refuses
 #      for its size is dropped and counted, not sent again for ever).
 set -u
@@ -55,31 +56,38 @@ check "nothing spooled, nothing left" "grep -q 'spooled 0, drained 0, found 0, d
 "$bin" stream info "$NATS_URL?stream=ONE&shards=8" >/dev/null 2>"$tmp/err8"
 check "a different shard count is refused" "grep -q 'made with 4 shards' '$tmp/err8'"
 
-# ---- 2. nats-server restarted mid-stream (same store folder); a fresh
-# server first (streams on one server cannot share the subjects).
-nats_stop
-nats_start || { echo "not ok - stream_publish: nats-server did not start again"; exit 1; }
-trap cleanup EXIT
-U="$NATS_URL?stream=TWO&shards=4"
-# 0.05 h = 180 s of events at 20x: about 9 s.
-"$bin" run --publish "$U" --receiver rx-2 --spool "$tmp/sp2" --no-detect --speed 20 --stats --stats-interval 1 \
-  "$tmp/a.nmea" "$tmp/m.beast" 2>"$tmp/run2.err" &
-runpid=$!
-sleep 3
-kill "$NATS_PID"; wait "$NATS_PID" 2>/dev/null; NATS_PID=
-nats_wait_down
-sleep 1
-nats_start || nok "nats-server restarts"
-wait "$runpid"; rc=$?; runpid=
-check "run exits 0 after the restart" "[ $rc -eq 0 ]"
-n=$(taken "$tmp/run2.err")
-t=$(total "$U")
-check "restart: the run took what decode validates ($n of $want)" "[ '$n' = '$want' ]"
-check "restart: nothing lost, nothing doubled ($t in the stream)" "[ '$t' = '$n' ]"
-"$bin" stream dump "$U" >"$tmp/dump2"
-check "restart: every message id once" "[ \$(awk '{print \$7}' '$tmp/dump2' | sort -u | wc -l) -eq $n ]"
-check "restart: the outage was seen and spooled" "grep -q 'outages [1-9]' '$tmp/run2.err' && grep -q 'spooling to' '$tmp/run2.err'"
-check "restart: the spool emptied" "tail -1 '$tmp/run2.err' | grep -q 'spool 0 messages, 0 bytes'"
+# ---- 2. nats-server restarted mid-stream (same store folder): stopped
+# (SIGTERM), then killed (-9); a fresh server first each time (streams on one
+# server cannot share the subjects).
+for how in stop kill; do
+  nats_stop
+  nats_start || { echo "not ok - stream_publish: nats-server did not start again"; exit 1; }
+  trap cleanup EXIT
+  U="$NATS_URL?stream=TWO&shards=4"
+  # 0.05 h = 180 s of events at 20x: about 9 s.
+  "$bin" run --publish "$U" --receiver rx-2 --spool "$tmp/sp2" --no-detect --speed 20 --stats --stats-interval 1 \
+    "$tmp/a.nmea" "$tmp/m.beast" 2>"$tmp/run2.err" &
+  runpid=$!
+  sleep 3
+  if [ $how = stop ]; then
+    kill "$NATS_PID"; wait "$NATS_PID" 2>/dev/null; NATS_PID=
+    nats_wait_down
+  else
+    nats_kill
+  fi
+  sleep 1
+  nats_start || nok "nats-server restarts"
+  wait "$runpid"; rc=$?; runpid=
+  check "$how: run exits 0 after the restart" "[ $rc -eq 0 ]"
+  n=$(taken "$tmp/run2.err")
+  t=$(total "$U")
+  check "$how: the run took what decode validates ($n of $want)" "[ '$n' = '$want' ]"
+  check "$how: nothing lost, nothing doubled ($t in the stream)" "[ '$t' = '$n' ]"
+  "$bin" stream dump "$U" >"$tmp/dump2"
+  check "$how: every message id once" "[ \$(awk '{print \$7}' '$tmp/dump2' | sort -u | wc -l) -eq $n ]"
+  check "$how: the outage was seen and spooled" "grep -q 'outages [1-9]' '$tmp/run2.err' && grep -q 'spooling to' '$tmp/run2.err'"
+  check "$how: the spool emptied" "tail -1 '$tmp/run2.err' | grep -q 'spool 0 messages, 0 bytes'"
+done
 
 # ---- 3. test_publish with a server (a fresh one: it makes its own stream)
 nats_stop
