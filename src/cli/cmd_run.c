@@ -113,6 +113,7 @@ static struct net_loop *signal_loop;
 static void on_signal(int sig)
 {
     (void)sig;
+    store_stop_waiting();
     if (signal_loop)
         net_loop_stop(signal_loop);
 }

@@ -50,11 +50,14 @@ int pgx_reconnect(struct store *s)
         PQreset(q->conn);
         if (PQstatus(q->conn) == CONNECTION_OK)
             return session_setup(s);
-        if (total >= RECONNECT_MS)
+        if (total >= RECONNECT_MS || store_stopping())
             break;
-        struct timespec ts = {wait / 1000, (wait % 1000) * 1000000L};
-        while (nanosleep(&ts, &ts) && errno == EINTR)
-            ;
+        /* In 0.1 s steps, so a stop request ends the wait soon. */
+        for (long slept = 0; slept < wait && !store_stopping(); slept += 100) {
+            struct timespec ts = {0, 100 * 1000000L};
+            while (nanosleep(&ts, &ts) && errno == EINTR)
+                ;
+        }
         total += wait;
         wait = wait * 2 > 5000 ? 5000 : wait * 2;
     }
