@@ -169,6 +169,20 @@ void pgx_row_identity(const PGresult *r, int row, struct store_identity *i)
     };
 }
 
+int pgx_each_identity(PGresult *r, store_identity_cb cb, void *ctx)
+{
+    if (!r)
+        return -1;
+    for (int j = 0; j < PQntuples(r); j++) {
+        struct store_identity it;
+        pgx_row_identity(r, j, &it);
+        if (cb(ctx, &it))
+            break;
+    }
+    PQclear(r);
+    return 0;
+}
+
 void pgx_row_event(const PGresult *r, int row, struct store_event *e)
 {
     *e = (struct store_event){
