@@ -127,6 +127,7 @@ static void on_signal(int sig)
 {
     (void)sig;
     signalled = 1;
+    store_stop_waiting();
     if (signal_loop)
         net_loop_stop(signal_loop);
 }
