@@ -5,7 +5,7 @@
 #      it goes: the stream holds exactly as many messages as the run took,
 #      which is what `atalaya decode` validates in the same files; spread
 #      over the 4 shards, each entity in exactly one shard, every message id
-#      once, headers as docs/formats/stream.md says;
+#      once, headers as docs/formats/stream.md says; again beside --store;
 #   2. the same, played over ~9 s while nats-server is stopped (then, in a
 #      second run, killed -9) and started again on the same store folder:
 #      nothing lost, nothing doubled;
@@ -52,6 +52,14 @@ check "ids are receiver.boot.seq, 1..N in order" "awk '{split(\$7, a, \".\"); if
 check "both sources, vessels and aircraft" "grep -q ' vessel:[0-9]\{9\} rx-1 nmea ' '$tmp/dump1' && grep -q ' aircraft:[0-9a-f]\{6\} rx-1 beast ' '$tmp/dump1'"
 check "AIS event times in ms since the epoch" "awk '\$5 == \"nmea\" && (length(\$6) != 13 || \$6 !~ /^1[0-9]+\$/) {bad = 1} END {exit bad}' '$tmp/dump1'"
 check "nothing spooled, nothing left" "grep -q 'spooled 0, drained 0, found 0, dropped 0, rejected 0, torn 0, outages 0; spool 0 messages' '$tmp/run1.err' && [ -z \"\$(ls '$tmp/sp1' | grep spool)\" ]"
+# Publishing beside the store: the same messages again (a new run: new ids),
+# and the store gets its rows.
+"$bin" run --publish "$U" --receiver rx-1 --spool "$tmp/sp1" --store "sqlite:$tmp/s.db" --stats \
+  "$tmp/a.nmea" "$tmp/m.beast" 2>"$tmp/run1b.err"
+rows=$(sed -n 's/.*store rows \([0-9]*\),.*/\1/p' "$tmp/run1b.err" | tail -1)
+t=$(total "$U")
+check "beside --store: the stream gets them all again ($t), the store its rows (${rows:-none})" \
+  "[ '$t' = \$((2 * n)) ] && [ '${rows:-0}' -gt 0 ]"
 # A second stream with another shard count on the same name is refused.
 "$bin" stream info "$NATS_URL?stream=ONE&shards=8" >/dev/null 2>"$tmp/err8"
 check "a different shard count is refused" "grep -q 'made with 4 shards' '$tmp/err8'"
