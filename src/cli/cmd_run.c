@@ -70,7 +70,7 @@ static const struct cfg_option run_options[] = {
     {"http", CFG_STR, S(http), NULL, "serve the live map and API on HOST:PORT (e.g. 127.0.0.1:8080)", S(pl.strings)},
     {"publish", CFG_STR, S(publish), NULL, "nats://HOST[:PORT][?stream=NAME&shards=N]: send every validated message to JetStream (docs/formats/stream.md), spooling on disk while the server is away", S(pl.strings)},
     {"receiver", CFG_STR, S(receiver), NULL, "with --publish: this receiver's id on the stream, 1-63 of A-Z a-z 0-9 _ - (default: the host name)", S(pl.strings)},
-    {"spool", CFG_STR, S(spool), NULL, "with --publish: the spool folder (default $XDG_STATE_HOME/atalaya/spool/RECEIVER, else ~/.local/state/..., else ./atalaya-spool-RECEIVER)", S(pl.strings)},
+    {"spool", CFG_STR, S(spool), NULL, "with --publish: the spool folder (default $STATE_DIRECTORY/spool/RECEIVER under systemd, else $XDG_STATE_HOME/atalaya/spool/RECEIVER, else ~/.local/state/..., else ./atalaya-spool-RECEIVER)", S(pl.strings)},
     {"spool-max", CFG_INT, S(spool_max), "1073741824", "with --publish: bytes the spool may hold; when full, its oldest messages are dropped (counted)", 0},
     {"publish-wait", CFG_DOUBLE, S(publish_wait), "60", "with --publish: seconds the end of the input waits for the stream to acknowledge everything (the rest stays in the spool for the next run)", 0},
     {"json-dir", CFG_STR, S(json_dir), NULL, "write aircraft.json, vessels.json and receiver.json here", S(pl.strings)},

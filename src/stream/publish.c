@@ -106,8 +106,10 @@ void publish_default_receiver(char *out, size_t n)
 
 void publish_default_spool(char *out, size_t n, const char *receiver)
 {
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    if (xdg && *xdg == '/')
+    const char *sd = getenv("STATE_DIRECTORY"), *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    if (sd && *sd == '/' && !strchr(sd, ':')) /* systemd's StateDirectory= (one folder) */
+        snprintf(out, n, "%s/spool/%s", sd, receiver);
+    else if (xdg && *xdg == '/')
         snprintf(out, n, "%s/atalaya/spool/%s", xdg, receiver);
     else if (home && *home == '/')
         snprintf(out, n, "%s/.local/state/atalaya/spool/%s", home, receiver);
