@@ -513,7 +513,7 @@ void publish_tick(struct publish *pb)
         struct stream_link *l = pb->new_link;
         pb->new_link = NULL;
         /* Said once per reason: a refused stream reads differently from an absent server. */
-        bool changed = strcmp(pb->link_err, pb->link_err_shown) != 0;
+        bool changed = pb->link_err[0] && strcmp(pb->link_err, pb->link_err_shown) != 0;
         if (changed)
             memcpy(pb->link_err_shown, pb->link_err, sizeof pb->link_err_shown);
         pthread_mutex_unlock(&pb->mu);
