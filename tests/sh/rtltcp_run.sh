@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# `atalaya run --input iq+rtltcp://...?band=...` against the rtl_tcp emulator
+# (rtltcp_emu.py, 127.0.0.1 only): AIS from the simulator's I/Q stores the
+# vessels its truth names, Mode S from the 2.4 MS/s sample gives what the
+# file gives; the tuning commands received; a connection cut mid-stream is
+# reconnected and decoding goes on; a server that is not rtl_tcp or that falls
+# silent is a counted error the run survives; rtlsdr:// without a dongle is a
+# clear error. Every wait is bounded.
+set -u
+at=${ATALAYA:-build/rel/atalaya}
+case $at in /*) ;; *) at=$PWD/$at ;; esac
+root=${ATALAYA_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+here=$root/tests/sh
+tmp=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+
+ok() { if "$@"; then echo "ok - $name"; else echo "not ok - $name"; fi; }
+
+# emu NAME ARGS...: starts the emulator, waits for its port, sets $port.
+emu() {
+    local n=$1; shift
+    python3 "$here/rtltcp_emu.py" --port-file "$tmp/$n.port" --log "$tmp/$n.log" "$@" &
+    pids+=($!)
+    emu_pid=$!
+    for _ in $(seq 100); do [ -s "$tmp/$n.port" ] && break; sleep 0.05; done
+    port=$(cat "$tmp/$n.port")
+}
+# waitpid PID SECONDS: waits for a process to end, at most SECONDS.
+waitpid() {
+    for _ in $(seq $(( $2 * 10 ))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+    return 1
+}
+# runbg NAME ARGS...: atalaya run in the background (stats to NAME.err), sets $run_pid.
+runbg() {
+    local n=$1; shift
+    "$at" run --db /nonexistent --no-detect --stats --stats-interval 100 "$@" >"$tmp/$n.out" 2>"$tmp/$n.err" &
+    run_pid=$!
+    pids+=($run_pid)
+}
+# stop PID: SIGTERM, then its exit status in $rc (124: it did not stop in 10 s).
+stop() {
+    kill -TERM "$1" 2>/dev/null
+    if waitpid "$1" 10; then wait "$1"; rc=$?; else rc=124; kill -9 "$1" 2>/dev/null; fi
+}
+
+cat >"$tmp/s.json" <<'JSON'
+{"name": "DEMO rtltcp run", "synthetic": true, "start": 1768176000, "duration_h": 1,
+ "receivers": [{"id": "DEMO-RX", "lat": 12.0, "lon": -68.0, "alt_m": 30, "range_nm": 60}],
+ "vessels": [
+  {"id": "A", "mmsi": 352990401, "name": "DEMO ONE", "speed_kn": 14, "route": [{"lat": 12.1, "lon": -68.1}, {"lat": 12.3, "lon": -68.3}]},
+  {"id": "B", "mmsi": 352990402, "name": "DEMO TWO", "speed_kn": 22, "route": [{"lat": 11.9, "lon": -67.9}, {"lat": 11.5, "lon": -67.5}]},
+  {"id": "C", "mmsi": 352990403, "name": "DEMO THREE", "class": "B", "speed_kn": 6, "route": [{"lat": 12.0, "lon": -68.2}, {"lat": 12.2, "lon": -68.2}]}]}
+JSON
+"$at" simulate "$tmp/s.json" --hours 0.005 --ais-iq "$tmp/a.cu8" --ais-iq-truth "$tmp/a.truth" --snr 22 >/dev/null 2>&1
+# The vessels the truth names (MMSI from each burst's payload) and the
+# messages decode finds in the file: what run must find from rtl_tcp.
+python3 - "$tmp/a.truth" >"$tmp/truth.mmsi" <<'PY'
+import json, sys
+def mmsi(p):
+    bits = "".join(format((ord(c) - 48) - (8 if ord(c) - 48 > 40 else 0), "06b") for c in p)
+    return int(bits[8:38], 2)
+print("\n".join(sorted({str(mmsi(b["payload"])) for b in map(json.loads, open(sys.argv[1])) if not b["collided"]})))
+PY
+nref=$("$at" decode --band ais --sample-rate 288k --format nmea "$tmp/a.cu8" | grep -c AIVDM)
+
+# store_mmsi DB: the vessels in a store.
+store_mmsi() { sqlite3 "$1" "select distinct id from identity where kind = 1 union select distinct id from position where kind = 1" | sort; }
+# stat NAME FIELD: a counter from the rtl_tcp stats line of NAME.err.
+stat() { sed -n "s/.*rtl_tcp .*[:;,] $2 \([0-9]*\).*/\1/p" "$tmp/$1.err" | tail -1; }
+
+name="rtltcp run: AIS band over rtl_tcp stores the vessels the truth names, at arrival time; commands freq, rate, gain, ppm"
+emu ais --file "$tmp/a.cu8"
+t0=$(date +%s)
+timeout 60 "$at" run --db /nonexistent --no-detect --stats --end-with-feeds --store "sqlite:$tmp/ais.db" \
+    --input "iq+rtltcp://127.0.0.1:$port?band=ais&gain=49.6&ppm=-3" >/dev/null 2>"$tmp/ais.err"
+rc=$?
+waitpid "$emu_pid" 10
+ok python3 - "$tmp/truth.mmsi" "$tmp/ais.log" "$tmp/ais.err" "$rc" "$t0" "$nref" "$tmp/ais.db" "$tmp/a.cu8" <<'PY'
+import json, os, sqlite3, sys, time
+truth, log, err, rc, t0, nref, db, iq = sys.argv[1:]
+assert rc == "0", rc
+want = set(open(truth).read().split())
+con = sqlite3.connect(db)
+got = {str(r[0]) for r in con.execute("select id from identity where kind = 1 union select id from position where kind = 1")}
+assert want and got == want, (want, got)
+names = {r[0] for r in con.execute("select value from identity where field = 'name'")}
+assert names & {"DEMO ONE", "DEMO TWO", "DEMO THREE"}, names
+# Samples carry no time: positions take their arrival (now), not the scenario's 2026-01-12.
+ts = [r[0] for r in con.execute("select t from position")]
+assert ts and all(int(t0) * 1000 - 1000 <= t <= time.time() * 1000 + 1000 for t in ts), ts
+cmds = [(c["cmd"], c["value"]) for c in map(json.loads, open(log)) if "cmd" in c]
+assert cmds == [(2, 288000), (5, -3), (1, 162000000), (3, 1), (4, 496), (8, 0)], cmds
+e = open(err).read()
+assert "samples %d," % (os.path.getsize(iq) // 2) in e and ", ais %s," % nref in e, e
+PY
+
+name="rtltcp run: Mode S band at 2.4 MS/s in real time: the file's candidate frames and aircraft, no sample dropped"
+iq=$tmp/modes4.bin
+for _ in 1 2 3 4; do cat "$root/tests/samples/modes/dump1090/modes1_2m4.bin"; done >"$iq"
+"$at" decode --input iq --sample-rate 2.4M --format none --stats "$iq" 2>"$tmp/ref_modes.err"
+"$at" ingest --no-detect --store "sqlite:$tmp/ref_modes.db" "$iq" >/dev/null 2>&1
+emu modes --file "$iq" --rate 2400000
+timeout 60 "$at" run --db /nonexistent --no-detect --stats --end-with-feeds --store "sqlite:$tmp/modes.db" \
+    --input "iq+rtltcp://127.0.0.1:$port?band=1090&gain=42" >/dev/null 2>"$tmp/modes.err"
+rc=$?
+waitpid "$emu_pid" 10
+ok python3 - "$tmp/ref_modes.err" "$tmp/modes.err" "$tmp/modes.log" "$iq" "$rc" "$tmp/ref_modes.db" "$tmp/modes.db" <<'PY'
+import json, os, re, sqlite3, sys
+ref, err, log, iq, rc, rdb, db = sys.argv[1:]
+assert rc == "0", rc
+cand = int(re.search(r"candidate frames: (\d+)", open(ref).read()).group(1))
+e = open(err).read()
+assert "frames %d," % cand in e and cand > 1000, (cand, e)
+assert "samples %d, dropped 0" % (os.path.getsize(iq) // 2) in e, e
+ents = lambda d: set(sqlite3.connect(d).execute("select kind, id from identity union select kind, id from position"))
+assert ents(rdb) and ents(rdb) == ents(db), (ents(rdb), ents(db))
+log = [json.loads(l) for l in open(log)]
+cmds = [(c["cmd"], c["value"]) for c in log if "cmd" in c]
+assert cmds == [(2, 2400000), (1, 1090000000), (3, 1), (4, 420), (8, 0)], cmds
+assert log[-1]["dropped"] == 0 and log[-1]["served"] == os.path.getsize(iq), log[-1]
+PY
+
+name="rtltcp run: a connection cut mid-stream is reconnected (counted) and decoding goes on"
+emu cut --file "$tmp/a.cu8" --mode drop-once
+runbg cut --input "iq+rtltcp://127.0.0.1:$port?band=ais"
+waitpid "$emu_pid" 20
+sleep 0.5
+alive=no; kill -0 "$run_pid" 2>/dev/null && alive=yes
+stop "$run_pid"
+ok test "$alive" = yes -a "$rc" = 0 -a "$(stat cut connects)" = 2 -a "$(stat cut reconnects)" = 1 \
+    -a "$(stat cut samples)" = $(( $(wc -c <"$tmp/a.cu8") / 2 )) \
+    -a "$(sed -n 's/.*, ais \([0-9]*\),.*/\1/p' "$tmp/cut.err" | tail -1)" -ge $(( nref - 1 ))
+
+name="rtltcp run: a server that is not rtl_tcp: counted bad headers, retried, the run goes on with its other input"
+emu bad --file "$tmp/a.cu8" --mode garbage --connections 2
+bad=$port
+emu good --file "$tmp/a.cu8"
+runbg bad --store "sqlite:$tmp/bad.db" --input "iq+rtltcp://127.0.0.1:$bad?band=ais" --input "iq+rtltcp://127.0.0.1:$port?band=ais"
+waitpid "$emu_pid" 20
+waitpid "${pids[-3]}" 20
+sleep 0.5
+alive=no; kill -0 "$run_pid" 2>/dev/null && alive=yes
+stop "$run_pid"
+ok test "$alive" = yes -a "$rc" = 0 -a "$(grep -c "127.0.0.1:$bad (ais): not an rtl_tcp server (bad header)" "$tmp/bad.err")" = 2 \
+    -a "$(grep "127.0.0.1:$bad (ais): samples" "$tmp/bad.err" | grep -c 'samples 0, .*bad headers 2,')" = 1 \
+    -a "$(store_mmsi "$tmp/bad.db")" = "$(cat "$tmp/truth.mmsi")"
+
+name="rtltcp run: a server that falls silent times out (counted) and is tried again; the run survives"
+emu stall --file "$tmp/a.cu8" --mode stall
+runbg stall --input "iq+rtltcp://127.0.0.1:$port?band=ais&timeout=1"
+sleep 2.5
+alive=no; kill -0 "$run_pid" 2>/dev/null && alive=yes
+stop "$run_pid"
+ok test "$alive" = yes -a "$rc" = 0 -a "$(stat stall timeouts)" -ge 1 -a "$(stat stall samples)" = 5000 \
+    -a "$(grep -c 'no samples for 1 s (timeout); trying again in 1 s' "$tmp/stall.err")" -ge 1
+
+name="rtltcp run: nothing listening is retried with back-off; bad URLs and a missing band are errors"
+p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+runbg refused --input "iq+rtltcp://127.0.0.1:$p?band=ais"
+sleep 2.5
+stop "$run_pid"
+r1=0; "$at" run --db /nonexistent --input "iq+rtltcp://127.0.0.1:$p" 2>"$tmp/r1.err" || r1=$?
+r2=0; "$at" run --db /nonexistent --input "iq+rtltcp://127.0.0.1:$p?band=1090&rate=1M" 2>/dev/null || r2=$?
+r3=0; "$at" run --db /nonexistent --input "iq+rtltcp://127.0.0.1:$p?band=vhf" 2>/dev/null || r3=$?
+ok test "$rc" = 0 -a "$(grep -c 'trying again in [12] s' "$tmp/refused.err")" -ge 2 \
+    -a "$r1" = 1 -a "$r2" = 1 -a "$r3" = 1 -a "$(grep -c 'band=ais (162 MHz) or band=1090' "$tmp/r1.err")" = 1
+
+name="rtltcp run: --dry-run resolves rtl_tcp and rtlsdr inputs"
+"$at" run --dry-run --input "iq+rtltcp://127.0.0.1:1234?band=ais&gain=40" --input "rtlsdr://1?band=1090&ppm=2" >"$tmp/dry.out"
+ok diff - "$tmp/dry.out" <<'EOF2'
+input rtl_tcp 127.0.0.1:1234 band ais freq 162000000 rate 288000 gain 40.0 dB ppm 0 agc 0
+input rtlsdr 1 band 1090 freq 1090000000 rate 2400000 gain auto ppm 2 agc 0
+EOF2
+
+name="rtlsdr: without a dongle, a clear error and a non-zero exit (no crash); --help says whether it is built in"
+rc=0; timeout 20 "$at" run --db /nonexistent --input "rtlsdr://0?band=ais" >/dev/null 2>"$tmp/dev.err" || rc=$?
+if "$at" run --help 2>&1 | grep -q 'librtlsdr: built in'; then
+    want="rtlsdr://0?band=ais: no RTL-SDR device found"
+else
+    want="built without librtlsdr"
+fi
+ok test "$rc" = 1 -a "$(grep -c "$want" "$tmp/dev.err")" = 1
