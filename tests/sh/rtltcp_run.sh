@@ -13,7 +13,7 @@ root=${ATALAYA_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 here=$root/tests/sh
 tmp=$(mktemp -d)
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 
 ok() { if "$@"; then echo "ok - $name"; else echo "not ok - $name"; fi; }
@@ -67,8 +67,8 @@ nref=$("$at" decode --band ais --sample-rate 288k --format nmea "$tmp/a.cu8" | g
 
 # store_mmsi DB: the vessels in a store.
 store_mmsi() { sqlite3 "$1" "select distinct id from identity where kind = 1 union select distinct id from position where kind = 1" | sort; }
-# stat NAME FIELD: a counter from the rtl_tcp stats line of NAME.err.
-stat() { sed -n "s/.*rtl_tcp .*[:;,] $2 \([0-9]*\).*/\1/p" "$tmp/$1.err" | tail -1; }
+# stat NAME FIELD [PORT]: a counter from the latest rtl_tcp stats line of NAME.err.
+stat() { sed -n "s/.*rtl_tcp [0-9.]*:${3:-[0-9]*} .*[:;,(] \{0,1\}$2 \([0-9]*\).*/\1/p" "$tmp/$1.err" | tail -1; }
 
 name="rtltcp run: AIS band over rtl_tcp stores the vessels the truth names, at arrival time; commands freq, rate, gain, ppm"
 emu ais --file "$tmp/a.cu8"
@@ -124,27 +124,32 @@ PY
 
 name="rtltcp run: a connection cut mid-stream is reconnected (counted) and decoding goes on"
 emu cut --file "$tmp/a.cu8" --mode drop-once
-runbg cut --input "iq+rtltcp://127.0.0.1:$port?band=ais"
+runbg cut --input "iq+rtltcp://127.0.0.1:$port?band=ais" --stats-interval 0.5
 waitpid "$emu_pid" 20
-sleep 0.5
+# Until every sample served is demodulated (a slow build takes a while), 20 s at most.
+all=$(( $(wc -c <"$tmp/a.cu8") / 2 ))
+for _ in $(seq 200); do [ "$(stat cut samples)" = "$all" ] && break; sleep 0.1; done
+sleep 0.6
 alive=no; kill -0 "$run_pid" 2>/dev/null && alive=yes
 stop "$run_pid"
 ok test "$alive" = yes -a "$rc" = 0 -a "$(stat cut connects)" = 2 -a "$(stat cut reconnects)" = 1 \
-    -a "$(stat cut samples)" = $(( $(wc -c <"$tmp/a.cu8") / 2 )) \
+    -a "$(stat cut samples)" = "$all" \
     -a "$(sed -n 's/.*, ais \([0-9]*\),.*/\1/p' "$tmp/cut.err" | tail -1)" -ge $(( nref - 1 ))
 
 name="rtltcp run: a server that is not rtl_tcp: counted bad headers, retried, the run goes on with its other input"
 emu bad --file "$tmp/a.cu8" --mode garbage --connections 2
 bad=$port
 emu good --file "$tmp/a.cu8"
-runbg bad --store "sqlite:$tmp/bad.db" --input "iq+rtltcp://127.0.0.1:$bad?band=ais" --input "iq+rtltcp://127.0.0.1:$port?band=ais"
+runbg bad --store "sqlite:$tmp/bad.db" --input "iq+rtltcp://127.0.0.1:$bad?band=ais" \
+    --input "iq+rtltcp://127.0.0.1:$port?band=ais" --stats-interval 0.5
 waitpid "$emu_pid" 20
 waitpid "${pids[-3]}" 20
-sleep 0.5
+for _ in $(seq 200); do [ "$(stat bad samples "$port")" = "$all" ] && break; sleep 0.1; done
+sleep 0.6
 alive=no; kill -0 "$run_pid" 2>/dev/null && alive=yes
 stop "$run_pid"
 ok test "$alive" = yes -a "$rc" = 0 -a "$(grep -c "127.0.0.1:$bad (ais): not an rtl_tcp server (bad header)" "$tmp/bad.err")" = 2 \
-    -a "$(grep "127.0.0.1:$bad (ais): samples" "$tmp/bad.err" | grep -c 'samples 0, .*bad headers 2,')" = 1 \
+    -a "$(stat bad samples "$bad")" = 0 -a "$(stat bad 'bad headers' "$bad")" = 2 \
     -a "$(store_mmsi "$tmp/bad.db")" = "$(cat "$tmp/truth.mmsi")"
 
 name="rtltcp run: a server that falls silent times out (counted) and is tried again; the run survives"
