@@ -28,7 +28,7 @@ LDLIBS  := -lsqlite3 -lpq -ljansson -lmicrohttpd -lmosquitto -lz -lzstd -lm -lpt
 # RTL-SDR dongles read directly (rtlsdr://) when librtlsdr is installed;
 # without it the build still has rtl_tcp input.
 ifeq ($(shell pkg-config --exists librtlsdr 2>/dev/null && echo yes),yes)
-BASE    += -DHAVE_RTLSDR $(shell pkg-config --cflags librtlsdr)
+BASE    += -DHAVE_RTLSDR $(filter-out -I/usr/include -I/usr/include/,$(shell pkg-config --cflags librtlsdr))
 LDLIBS  += $(shell pkg-config --libs librtlsdr)
 endif
 

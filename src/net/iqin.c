@@ -354,22 +354,6 @@ static void input_stats(const struct iq_input *in, struct net_iq_stats *s)
         s->dropped = in->short_closed + shortfall(in);
 }
 
-void net_iq_stats(const struct net_iq_inputs *g, struct net_iq_stats *total)
-{
-    memset(total, 0, sizeof *total);
-    for (int i = 0; g && i < g->nin; i++) {
-        struct net_iq_stats s;
-        input_stats(&g->in[i], &s);
-        total->samples += s.samples;
-        total->dropped += s.dropped;
-        total->connects += s.connects;
-        total->reconnects += s.reconnects;
-        total->failures += s.failures;
-        total->bad_headers += s.bad_headers;
-        total->timeouts += s.timeouts;
-    }
-}
-
 void net_iq_print_stats(const struct net_iq_inputs *g, const char *who, FILE *f)
 {
     for (int i = 0; g && i < g->nin; i++) {

@@ -65,7 +65,6 @@ struct net_iq_inputs *net_iq_new(struct net_loop *loop, const struct net_iq_hand
 /* Starts one input. Returns 0, or -1 with a message in err (a bad spec; an
  * RTL-SDR device that is not there or cannot be opened). */
 int net_iq_add(struct net_iq_inputs *g, const char *spec, char *err, size_t errn);
-void net_iq_stats(const struct net_iq_inputs *g, struct net_iq_stats *total);
 /* One line per input to f, each beginning with who. */
 void net_iq_print_stats(const struct net_iq_inputs *g, const char *who, FILE *f);
 /* Ends every stream (calling close), closes sockets and devices. */
