@@ -9,6 +9,8 @@ every 5-byte command it receives as a JSON line {"cmd": N, "value": V}
   drop-once  first connection: half the file, then close; second: the rest
   garbage    answer with an HTTP header instead of RTL0 (every connection)
   stall      header and a little data, then silence (connection kept open)
+  skip       (with --rate) the middle third of the samples is not sent but
+             still takes its time, counted as dropped: a server shedding
 --rate SPS paces the samples in real time; a chunk the client's socket cannot
 take at once is dropped and counted, as rtl_tcp's bounded buffer does.
 --seconds S (with --rate) serves the file over and over for S seconds of
@@ -22,7 +24,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--file", required=True)
 ap.add_argument("--port-file", required=True)
 ap.add_argument("--log", required=True)
-ap.add_argument("--mode", default="normal", choices=["normal", "drop-once", "garbage", "stall"])
+ap.add_argument("--mode", default="normal", choices=["normal", "drop-once", "garbage", "stall", "skip"])
 ap.add_argument("--rate", type=float, default=0)
 ap.add_argument("--connections", type=int, default=1)
 ap.add_argument("--seconds", type=float, default=0)
@@ -107,7 +109,7 @@ for k in range(conns):
             # Whole chunks are dropped (as rtl_tcp drops whole buffers), so
             # the client's I/Q pairs stay aligned: a chunk begun is finished.
             try:
-                sent = c.send(chunk)
+                sent = 0 if a.mode == "skip" and total // 3 <= off < 2 * total // 3 else c.send(chunk)
             except BlockingIOError:
                 sent = 0
             if 0 < sent < len(chunk):

@@ -122,6 +122,25 @@ assert cmds == [(2, 2400000), (1, 1090000000), (3, 1), (4, 420), (8, 0)], cmds
 assert log[-1]["dropped"] == 0 and log[-1]["served"] == os.path.getsize(iq), log[-1]
 PY
 
+name="rtltcp run: samples a server sheds are counted as dropped (short of the rate)"
+emu skip --file "$iq" --rate 2400000 --mode skip
+timeout 60 "$at" run --db /nonexistent --no-detect --stats --end-with-feeds \
+    --input "iq+rtltcp://127.0.0.1:$port?band=1090" >/dev/null 2>"$tmp/skip.err"
+rc=$?
+waitpid "$emu_pid" 10
+# The emulator keeps time while it sends nothing: run sees the gap, less its
+# 0.1 s of slack for bursty servers (240,000 samples at 2.4 MS/s).
+ok python3 - "$tmp/skip.log" "$tmp/skip.err" "$rc" <<'PY'
+import json, re, sys
+log, err, rc = sys.argv[1:]
+end = [json.loads(l) for l in open(log)][-1]
+e = open(err).read()
+got, short = map(int, re.findall(r"samples (\d+), dropped (\d+)", e)[-1])
+shed = end["dropped"] // 2
+assert rc == "0" and got == end["served"] // 2 and shed > 500000, (rc, got, end)
+assert shed - 240000 - 100000 <= short <= shed, (shed, short)
+PY
+
 name="rtltcp run: a connection cut mid-stream is reconnected (counted) and decoding goes on"
 emu cut --file "$tmp/a.cu8" --mode drop-once
 runbg cut --input "iq+rtltcp://127.0.0.1:$port?band=ais" --stats-interval 0.5
