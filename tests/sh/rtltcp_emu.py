@@ -15,7 +15,7 @@ every 5-byte command it receives as a JSON line {"cmd": N, "value": V}
 take at once is dropped and counted, as rtl_tcp's bounded buffer does.
 --seconds S (with --rate) serves the file over and over for S seconds of
 samples (the benchmark's sustained stream).
-The port goes to --port-file once listening; a summary line goes to the log
+The port (--port, default: any free one) goes to --port-file once listening; a summary line goes to the log
 at the end: {"served": BYTES, "dropped": BYTES, "connections": N}.
 """
 import argparse, json, os, select, socket, struct, threading, time
@@ -23,6 +23,7 @@ import argparse, json, os, select, socket, struct, threading, time
 ap = argparse.ArgumentParser()
 ap.add_argument("--file", required=True)
 ap.add_argument("--port-file", required=True)
+ap.add_argument("--port", type=int, default=0)
 ap.add_argument("--log", required=True)
 ap.add_argument("--mode", default="normal", choices=["normal", "drop-once", "garbage", "stall", "skip"])
 ap.add_argument("--rate", type=float, default=0)
@@ -59,7 +60,7 @@ def read_commands(c):
 
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0))
+s.bind(("127.0.0.1", a.port))
 s.listen(4)
 with open(a.port_file + ".tmp", "w") as f:
     f.write(str(s.getsockname()[1]))

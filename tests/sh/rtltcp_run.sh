@@ -2,7 +2,9 @@
 # `atalaya run --input iq+rtltcp://...?band=...` against the rtl_tcp emulator
 # (rtltcp_emu.py, 127.0.0.1 only): AIS from the simulator's I/Q stores the
 # vessels its truth names, Mode S from the 2.4 MS/s sample gives what the
-# file gives; the tuning commands received; a connection cut mid-stream is
+# file gives; the tuning commands received; samples shed by the server are
+# counted; a late server is found and its AIS re-broadcast as NMEA with tag
+# blocks; a connection cut mid-stream is
 # reconnected and decoding goes on; a server that is not rtl_tcp or that falls
 # silent is a counted error the run survives; rtlsdr:// without a dongle is a
 # clear error. Every wait is bounded.
@@ -139,6 +141,42 @@ got, short = map(int, re.findall(r"samples (\d+), dropped (\d+)", e)[-1])
 shed = end["dropped"] // 2
 assert rc == "0" and got == end["served"] // 2 and shed > 500000, (rc, got, end)
 assert shed - 240000 - 100000 <= short <= shed, (shed, short)
+PY
+
+name="rtltcp run: a server that comes up late is connected to; its AIS goes out as NMEA with tag blocks (arrival time, level)"
+p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+q=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+runbg late --input "iq+rtltcp://127.0.0.1:$p?band=ais" --output "nmea+listen://127.0.0.1:$q"
+t0=$(date +%s)
+python3 - "$q" "$nref" >"$tmp/late.nmea" <<'PY' &
+import socket, sys, time
+for _ in range(100):
+    try:
+        c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20); break
+    except OSError:
+        time.sleep(0.05)
+buf, end = b"", time.monotonic() + 20
+while buf.count(b"AIVDM") < int(sys.argv[2]) and time.monotonic() < end:
+    d = c.recv(65536)
+    if not d:
+        break
+    buf += d
+sys.stdout.write(buf.decode())
+PY
+client=$!
+pids+=($client)
+sleep 0.5
+emu late --file "$tmp/a.cu8" --port "$p"
+waitpid "$client" 25
+stop "$run_pid"
+ok python3 - "$tmp/late.nmea" "$nref" "$t0" "$rc" <<'PY'
+import re, sys, time
+lines, nref, t0, rc = open(sys.argv[1]).read().splitlines(), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+assert rc == "0" and len(lines) == nref, (rc, len(lines), nref)
+for l in lines:
+    m = re.fullmatch(r"\\c:(\d+),i:(-?[\d.]+)dBFS\*[0-9A-F]{2}\\!AIVDM,\d,\d,\d?,[AB],[^*]+\*[0-9A-F]{2}", l)
+    assert m, l
+    assert t0 * 1000 <= int(m.group(1)) <= time.time() * 1000, l
 PY
 
 name="rtltcp run: a connection cut mid-stream is reconnected (counted) and decoding goes on"
