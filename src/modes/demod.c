@@ -4,12 +4,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <immintrin.h>
-#endif
 
 #include "common/xmalloc.h"
 #include "modes/crc.h"
+#include "modes/demod_pre.h"
+#include "modes/demod_simd.h"
 
 #define BLOCK_SAMPLES 65536
 #define FRAME_HALFBITS (16 + 2 * 112)
@@ -39,7 +38,7 @@ struct modes_demod {
     float *mag;            /* magnitudes, normalised to full scale 1.0 */
     float *upbuf;          /* magnitudes at the half-bit centres, up per sample */
     const float *u;        /* upbuf */
-    uint64_t *cand;        /* bit per index of u: set where the preamble's pulse edges rise and fall */
+    uint64_t *cand;        /* bit per sample: set where demod_prefilter lets a preamble start */
     size_t len, cap;
     uint64_t base;         /* sample index of mag[0] in the whole stream */
     uint8_t partial[4];    /* bytes of a sample split across feeds */
@@ -115,16 +114,6 @@ void modes_demod_free(struct modes_demod *d)
 
 const struct modes_demod_stats *modes_demod_stats(const struct modes_demod *d) { return &d->stats; }
 
-/* Four-lane vectors (GCC/Clang vector extensions: SSE2 on x86-64, NEON on
- * arm64, plain scalar code elsewhere, from the same source). */
-typedef float v4f __attribute__((vector_size(16)));
-typedef int32_t v4i __attribute__((vector_size(16)));
-
-/* Unaligned, aliasing-safe loads and stores of four floats. */
-typedef float v4f_u __attribute__((vector_size(16), aligned(4), may_alias));
-static inline v4f load4(const float *p) { return *(const v4f_u *)p; }
-static inline void store4(float *p, v4f v) { *(v4f_u *)p = v; }
-
 /* Fills upbuf for samples [0, len - 1): linear interpolation between
  * neighbouring samples at the five half-bit centre offsets. */
 static void upsample(struct modes_demod *d)
@@ -170,92 +159,6 @@ static void upsample20(struct modes_demod *d)
 
 /* Half-bits of a frame: u points at the frame's half-bit 0, step apart. */
 #define HB(k) u[(size_t)(k) * step]
-
-/* Bit i set when lane i of m is true (all ones); movmskps where there is one. */
-static inline unsigned lane_bits(v4i m)
-{
-#ifdef __SSE2__
-    return (unsigned)_mm_movemask_ps((__m128)m);
-#else
-    return (unsigned)((m[0] & 1) | (m[1] & 2) | (m[2] & 4) | (m[3] & 8));
-#endif
-}
-
-/* The pulse-edge tests of preamble(), branch-free over a whole block, four
- * positions at a time, into a bitmap: noise passes all six rarely, and only
- * those positions reach the data-dependent branches of preamble(), each a
- * likely misprediction on noise. step is a constant after inlining. Reads up
- * to 66 + 9 * step values past n (the buffers are sized and zeroed for it). */
-static inline void edges(const float *u, size_t step, uint64_t *bits, size_t n)
-{
-    for (size_t x = 0; x < n; x += 64) {
-        uint64_t w = 0;
-        for (unsigned g = 0; g < 16; g++) {
-            const float *q = u + x + 4 * g;
-            v4f a0 = load4(q), a1 = load4(q + step), a2 = load4(q + 2 * step), a3 = load4(q + 3 * step);
-            v4f a6 = load4(q + 6 * step), a7 = load4(q + 7 * step), a8 = load4(q + 8 * step), a9 = load4(q + 9 * step);
-            v4i m = (a0 > a3) & (a2 > a1) & (a2 > a3) & (a7 > a6) & (a7 > a8) & (a9 > a8);
-            w |= (uint64_t)lane_bits(m) << (4 * g);
-        }
-        bits[x / 64] = w;
-    }
-    if (n % 64)
-        bits[n / 64] &= (UINT64_C(1) << (n % 64)) - 1;
-    bits[(n + 63) / 64] = 0; /* a stop word for next_cand */
-}
-
-/* Candidate positions: every start sample that leaves room for a whole frame. */
-static size_t prefilter(struct modes_demod *d, size_t limit)
-{
-    size_t n = limit > d->window ? (limit - d->window + 1) * d->up : 0;
-    if (d->step == STEP24)
-        edges(d->u, STEP24, d->cand, n);
-    else
-        edges(d->u, STEP20, d->cand, n);
-    return n;
-}
-
-static inline bool is_cand(const struct modes_demod *d, size_t x) { return (d->cand[x / 64] >> (x % 64)) & 1u; }
-
-/* First candidate index >= x, or n when there is none. */
-static size_t next_cand(const struct modes_demod *d, size_t x, size_t n)
-{
-    if (x >= n)
-        return n;
-    size_t i = x / 64;
-    uint64_t w = d->cand[i] & (~UINT64_C(0) << (x % 64));
-    while (!w) {
-        if (++i * 64 >= n)
-            return n;
-        w = d->cand[i];
-    }
-    size_t r = i * 64 + (size_t)__builtin_ctzll(w);
-    return r < n ? r : n;
-}
-
-static bool preamble(const float *u, size_t step, float *high)
-{
-    /* Pulses higher than their neighbours (cheapest tests first: noise
-     * fails most of them)... The first pulse is held only against the later
-     * gap (3), not the 0.5 us one after it (1): a burst out of silence rises
-     * slowly through a receiver's or resampler's filter, so the first pulse
-     * often reads lower than the smeared gap behind it (4 of the 214 listed
-     * modes1 frames at 2.4 MS/s were lost that way; no extra cost). */
-    if (!(HB(2) > HB(1) && HB(2) > HB(3) && HB(7) > HB(6) && HB(7) > HB(8) && HB(9) > HB(8) &&
-          HB(0) > HB(3) && HB(9) > HB(6)))
-        return false;
-    float v[16];
-    for (int k = 0; k < 16; k++)
-        v[k] = HB(k);
-    /* ...and the gaps between and after them quiet compared with the pulses. */
-    float h = (v[0] + v[2] + v[7] + v[9]) / 6.0f;
-    if (v[4] >= h || v[5] >= h)
-        return false;
-    if (v[11] >= h || v[12] >= h || v[13] >= h || v[14] >= h)
-        return false;
-    *high = h * 1.5f;
-    return true;
-}
 
 struct candidate {
     uint8_t msg[14];
@@ -318,33 +221,48 @@ static bool slice(const float *u, size_t step, int max_fix, struct candidate *c)
     return true;
 }
 
+/* First sample index >= x the pre-filter passed, or n when there is none. */
+static size_t next_cand(const struct modes_demod *d, size_t x, size_t n)
+{
+    if (x >= n)
+        return n;
+    size_t i = x / 64;
+    uint64_t w = d->cand[i] & (~UINT64_C(0) << (x % 64));
+    while (!w) {
+        if (++i * 64 >= n)
+            return n;
+        w = d->cand[i];
+    }
+    size_t r = i * 64 + (size_t)__builtin_ctzll(w);
+    return r < n ? r : n;
+}
+
 /* Examines every start position that leaves room for a whole frame; returns
  * the number of samples fully examined. */
 static size_t scan(struct modes_demod *d, size_t limit, modes_frame_cb cb, void *ctx)
 {
+    bool rate24 = d->up == UP24;
+    /* Start samples j with j + window + 8 <= limit. */
+    size_t n = limit >= d->window + 8 ? limit - d->window - 7 : 0;
+    demod_prefilter(d->mag, n, rate24, d->cand);
     size_t j = 0;
-    size_t n = prefilter(d, limit);
-    while (j + d->window + 8 <= limit) {
-        /* Jump to the next sample with a candidate phase (or past the end). */
-        size_t next = next_cand(d, j * d->up, n) / d->up;
-        if (next + d->window + 8 > limit) {
-            j = limit - d->window - 7;
+    while (j < n) {
+        j = next_cand(d, j, n);
+        if (j >= n)
             break;
-        }
-        j = next;
-        float high;
         struct candidate best = {.len = 0}, c;
         double best_s = 0;
         bool found = false;
         /* A preamble shape often matches a sample or two early as well: look
-         * at the next few start positions too and keep the best reading, so a
-         * weaker early match never swallows the real frame. */
+         * at the next few start positions too (pre-filtered or not) and keep
+         * the best reading, so a weaker early match never swallows the real
+         * frame. */
         size_t span = 1;
         for (size_t k = 0; k < span && j + k + d->window <= limit; k++) {
-            for (int p = 0; p < d->nphases; p++) {
-                const float *u = d->u + (j + k) * d->up + (size_t)p;
-                if (!is_cand(d, (j + k) * d->up + (size_t)p) || !preamble(u, d->step, &high))
-                    continue;
+            unsigned phases = demod_preamble_phases(d->u, j + k, rate24);
+            for (; phases; phases &= phases - 1) {
+                unsigned p = (unsigned)__builtin_ctz(phases);
+                const float *u = d->u + (j + k) * d->up + p;
                 double s = (double)(j + k) + p / (double)d->up;
                 d->stats.preambles++;
                 if (!slice(u, d->step, d->cfg.fix2 ? 2 : 1, &c))
