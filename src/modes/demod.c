@@ -7,10 +7,11 @@
 
 #include "common/xmalloc.h"
 #include "modes/crc.h"
+#include "modes/demod_mag.h"
 #include "modes/demod_pre.h"
 #include "modes/demod_simd.h"
 
-#define BLOCK_SAMPLES 65536
+#define BLOCK_SAMPLES 16384
 #define FRAME_HALFBITS (16 + 2 * 112)
 
 /* At 2.4 MS/s a half-bit is 1.2 samples and a start phase is a multiple of
@@ -89,15 +90,8 @@ struct modes_demod *modes_demod_new(const struct modes_demod_cfg *cfg)
     d->upbuf = xcalloc(d->cap * d->up, sizeof *d->upbuf);
     d->u = d->upbuf;
     d->cand = xcalloc(d->cap * d->up / 64 + 2, sizeof *d->cand);
-    if (cfg->format == MODES_IQ_UC8) {
-        /* A sample is 16 bits: one table lookup replaces two scalings and a sqrt. */
-        d->maglut = xmalloc(65536 * sizeof *d->maglut);
-        for (int q = 0; q < 256; q++)
-            for (int i = 0; i < 256; i++) {
-                double I = (i - 127.5) / 127.5, Q = (q - 127.5) / 127.5;
-                d->maglut[i | q << 8] = (float)sqrt(I * I + Q * Q);
-            }
-    }
+    if (cfg->format == MODES_IQ_UC8)
+        d->maglut = demod_mag_lut_new();
     return d;
 }
 
@@ -113,49 +107,6 @@ void modes_demod_free(struct modes_demod *d)
 }
 
 const struct modes_demod_stats *modes_demod_stats(const struct modes_demod *d) { return &d->stats; }
-
-/* Fills upbuf for samples [0, len - 1): linear interpolation between
- * neighbouring samples at the five half-bit centre offsets. */
-static void upsample(struct modes_demod *d)
-{
-    static const float frac[UP24] = {0.1f, 0.3f, 0.5f, 0.7f, 0.9f};
-    const float *m = d->mag;
-    float *u = d->upbuf;
-    size_t i = 0;
-    /* Four samples -> twenty values, as five vectors (lane patterns spelled
-     * out so the compiler emits shuffles, not scalar stores). */
-    const v4f f0 = {0.1f, 0.3f, 0.5f, 0.7f}, f1 = {0.9f, 0.1f, 0.3f, 0.5f}, f2 = {0.7f, 0.9f, 0.1f, 0.3f};
-    const v4f f3 = {0.5f, 0.7f, 0.9f, 0.1f}, f4 = {0.3f, 0.5f, 0.7f, 0.9f};
-    for (; i + 5 < d->len; i += 4) {
-        v4f a = load4(m + i), b = load4(m + i + 1) - a;
-        v4f a0 = {a[0], a[0], a[0], a[0]}, b0 = {b[0], b[0], b[0], b[0]};
-        v4f a1 = {a[0], a[1], a[1], a[1]}, b1 = {b[0], b[1], b[1], b[1]};
-        v4f a2 = {a[1], a[1], a[2], a[2]}, b2 = {b[1], b[1], b[2], b[2]};
-        v4f a3 = {a[2], a[2], a[2], a[3]}, b3 = {b[2], b[2], b[2], b[3]};
-        v4f a4 = {a[3], a[3], a[3], a[3]}, b4 = {b[3], b[3], b[3], b[3]};
-        store4(u + UP24 * i, a0 + b0 * f0);
-        store4(u + UP24 * i + 4, a1 + b1 * f1);
-        store4(u + UP24 * i + 8, a2 + b2 * f2);
-        store4(u + UP24 * i + 12, a3 + b3 * f3);
-        store4(u + UP24 * i + 16, a4 + b4 * f4);
-    }
-    for (; i + 1 < d->len; i++) {
-        float a = m[i], b = m[i + 1] - m[i];
-        for (int q = 0; q < UP24; q++)
-            u[UP24 * i + (size_t)q] = a + b * frac[q];
-    }
-}
-
-/* 2.0 MS/s: the samples and the midpoints between them. */
-static void upsample20(struct modes_demod *d)
-{
-    const float *m = d->mag;
-    float *u = d->upbuf;
-    for (size_t i = 0; i + 1 < d->len; i++) {
-        u[2 * i] = m[i];
-        u[2 * i + 1] = 0.5f * (m[i] + m[i + 1]);
-    }
-}
 
 /* Half-bits of a frame: u points at the frame's half-bit 0, step apart. */
 #define HB(k) u[(size_t)(k) * step]
@@ -316,18 +267,13 @@ static size_t scan(struct modes_demod *d, size_t limit, modes_frame_cb cb, void 
 
 static size_t convert(struct modes_demod *d, const uint8_t *p, size_t n, float *out, size_t max)
 {
-    size_t k = 0;
-    if (d->cfg.format == MODES_IQ_UC8) {
-        for (size_t i = 0; i + 1 < n && k < max; i += 2, k++) {
-            out[k] = d->maglut[p[i] | p[i + 1] << 8];
-        }
-    } else {
-        for (size_t i = 0; i + 3 < n && k < max; i += 4, k++) {
-            float I = (float)(int16_t)(p[i] | p[i + 1] << 8) / 32768.0f;
-            float Q = (float)(int16_t)(p[i + 2] | p[i + 3] << 8) / 32768.0f;
-            out[k] = sqrtf(I * I + Q * Q);
-        }
-    }
+    size_t k = n / (d->maglut ? 2 : 4);
+    if (k > max)
+        k = max;
+    if (d->maglut)
+        demod_mag_uc8(d->maglut, p, k, out);
+    else
+        demod_mag_sc16(p, k, out);
     return k;
 }
 
@@ -339,10 +285,12 @@ static void process(struct modes_demod *d, modes_frame_cb cb, void *ctx, bool fi
         while (d->len < d->cap && d->len < limit + d->window)
             d->mag[d->len++] = 0.0f;
     }
-    if (d->up == UP24)
-        upsample(d);
-    else
-        upsample20(d);
+    if (d->len > 1) {
+        if (d->up == UP24)
+            demod_upsample24(d->mag, d->upbuf, 0, d->len - 1);
+        else
+            demod_upsample20(d->mag, d->upbuf, 0, d->len - 1);
+    }
     size_t done = scan(d, final ? d->len : limit, cb, ctx);
     if (final)
         done = d->len;

@@ -55,6 +55,8 @@ static inline unsigned shape4(const float *u, size_t step)
 #define HB(k) load4(u + (size_t)(k) * step)
     v4f a0 = HB(0), a2 = HB(2), a3 = HB(3), a6 = HB(6), a7 = HB(7), a8 = HB(8), a9 = HB(9);
     v4i m = (a2 > HB(1)) & (a2 > a3) & (a7 > a6) & (a7 > a8) & (a9 > a8) & (a0 > a3) & (a9 > a6);
+    if (!lane_bits(m))
+        return 0;
     v4f h = (a0 + a2 + a7 + a9) / 6.0f;
     m &= (HB(4) < h) & (HB(5) < h) & (HB(11) < h) & (HB(12) < h) & (HB(13) < h) & (HB(14) < h);
 #undef HB
