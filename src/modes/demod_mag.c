@@ -21,8 +21,23 @@ float *demod_mag_lut_new(void)
 
 void demod_mag_uc8(const float *lut, const uint8_t *p, size_t n, float *out)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* Four samples per 64-bit load: a sample's two bytes are its table index. */
+    size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        uint64_t v;
+        memcpy(&v, p + 2 * k, sizeof v);
+        out[k] = lut[v & 0xFFFF];
+        out[k + 1] = lut[v >> 16 & 0xFFFF];
+        out[k + 2] = lut[v >> 32 & 0xFFFF];
+        out[k + 3] = lut[v >> 48];
+    }
+    for (; k < n; k++)
+        out[k] = lut[p[2 * k] | p[2 * k + 1] << 8];
+#else
     for (size_t k = 0; k < n; k++)
         out[k] = lut[p[2 * k] | p[2 * k + 1] << 8];
+#endif
 }
 
 void demod_mag_sc16(const uint8_t *p, size_t n, float *out)
@@ -34,10 +49,44 @@ void demod_mag_sc16(const uint8_t *p, size_t n, float *out)
     }
 }
 
+static const float frac[5] = {0.1f, 0.3f, 0.5f, 0.7f, 0.9f};
+
+#if DEMOD_AVX2
+/* Eight samples -> forty values: output vector r, lane l is up index 8r + l,
+ * i.e. sample (8r + l) / 5 at fraction (8r + l) % 5. */
+DEMOD_TARGET_AVX2 static size_t upsample24_avx2(const float *m, float *u, size_t i, size_t i1)
+{
+    int32_t idx[5][8];
+    float fr[5][8];
+    for (int r = 0; r < 5; r++)
+        for (int l = 0; l < 8; l++) {
+            idx[r][l] = (8 * r + l) / 5;
+            fr[r][l] = frac[(8 * r + l) % 5];
+        }
+    __m256i ix[5];
+    __m256 fx[5];
+    for (int r = 0; r < 5; r++) {
+        ix[r] = _mm256_loadu_si256((const __m256i *)idx[r]);
+        fx[r] = _mm256_loadu_ps(fr[r]);
+    }
+    for (; i + 8 <= i1; i += 8) {
+        __m256 a = _mm256_loadu_ps(m + i), b = _mm256_sub_ps(_mm256_loadu_ps(m + i + 1), a);
+        for (int r = 0; r < 5; r++)
+            _mm256_storeu_ps(u + 5 * i + 8 * r,
+                             _mm256_add_ps(_mm256_permutevar8x32_ps(a, ix[r]),
+                                           _mm256_mul_ps(_mm256_permutevar8x32_ps(b, ix[r]), fx[r])));
+    }
+    return i;
+}
+#endif
+
 void demod_upsample24(const float *m, float *u, size_t i0, size_t i1)
 {
-    static const float frac[5] = {0.1f, 0.3f, 0.5f, 0.7f, 0.9f};
     size_t i = i0;
+#if DEMOD_AVX2
+    if (demod_have_avx2())
+        i = upsample24_avx2(m, u, i, i1);
+#endif
     /* Four samples -> twenty values, as five vectors (lane patterns spelled
      * out so the compiler emits shuffles, not scalar stores). */
     const v4f f0 = {0.1f, 0.3f, 0.5f, 0.7f}, f1 = {0.9f, 0.1f, 0.3f, 0.5f}, f2 = {0.7f, 0.9f, 0.1f, 0.3f};

@@ -26,8 +26,32 @@ static inline unsigned pass20(const float *q)
     return lane_bits(pulse > gap);
 }
 
+#if DEMOD_AVX2
+DEMOD_TARGET_AVX2 static void prefilter24_avx2(const float *m, size_t n, uint64_t *bits)
+{
+    for (size_t x = 0; x < n; x += 64) {
+        uint64_t w = 0;
+        for (unsigned g = 0; g < 8; g++) {
+            const float *q = m + x + 8 * g;
+            __m256 pulse = _mm256_min_ps(_mm256_min_ps(_mm256_loadu_ps(q + 3), _mm256_loadu_ps(q + 9)),
+                                         _mm256_loadu_ps(q + 11));
+            __m256 gap = _mm256_max_ps(_mm256_max_ps(_mm256_loadu_ps(q + 5), _mm256_loadu_ps(q + 6)),
+                                       _mm256_loadu_ps(q + 7));
+            w |= (uint64_t)(unsigned)_mm256_movemask_ps(_mm256_cmp_ps(pulse, gap, _CMP_GT_OQ)) << (8 * g);
+        }
+        bits[x / 64] = w;
+    }
+}
+#endif
+
 void demod_prefilter(const float *m, size_t n, bool rate24, uint64_t *bits)
 {
+#if DEMOD_AVX2
+    if (rate24 && demod_have_avx2()) {
+        prefilter24_avx2(m, n, bits);
+        goto done;
+    }
+#endif
     for (size_t x = 0; x < n; x += 64) {
         uint64_t w = 0;
         if (rate24)
@@ -38,6 +62,9 @@ void demod_prefilter(const float *m, size_t n, bool rate24, uint64_t *bits)
                 w |= (uint64_t)pass20(m + x + 4 * g) << (4 * g);
         bits[x / 64] = w;
     }
+#if DEMOD_AVX2
+done:
+#endif
     if (n % 64)
         bits[n / 64] &= (UINT64_C(1) << (n % 64)) - 1;
     bits[(n + 63) / 64] = 0;
@@ -63,8 +90,34 @@ static inline unsigned shape4(const float *u, size_t step)
     return lane_bits(m);
 }
 
+#if DEMOD_AVX2
+/* shape4 over eight phases (the five of a 2.4 MS/s sample and three more). */
+DEMOD_TARGET_AVX2 static unsigned shape8_avx2(const float *u, size_t step)
+{
+#define HB(k) _mm256_loadu_ps(u + (size_t)(k) * step)
+#define GT(a, b) _mm256_cmp_ps(a, b, _CMP_GT_OQ)
+#define AND(a, b) _mm256_and_ps(a, b)
+    __m256 a0 = HB(0), a2 = HB(2), a3 = HB(3), a6 = HB(6), a7 = HB(7), a8 = HB(8), a9 = HB(9);
+    __m256 m = AND(AND(AND(GT(a2, HB(1)), GT(a2, a3)), AND(GT(a7, a6), GT(a7, a8))),
+                   AND(AND(GT(a9, a8), GT(a0, a3)), GT(a9, a6)));
+    if (!_mm256_movemask_ps(m))
+        return 0;
+    __m256 h = _mm256_div_ps(_mm256_add_ps(_mm256_add_ps(_mm256_add_ps(a0, a2), a7), a9), _mm256_set1_ps(6.0f));
+    m = AND(m, AND(AND(GT(h, HB(4)), GT(h, HB(5))), AND(GT(h, HB(11)), GT(h, HB(12)))));
+    m = AND(m, AND(GT(h, HB(13)), GT(h, HB(14))));
+#undef HB
+#undef GT
+#undef AND
+    return (unsigned)_mm256_movemask_ps(m);
+}
+#endif
+
 unsigned demod_preamble_phases(const float *u, size_t j, bool rate24)
 {
+#if DEMOD_AVX2
+    if (rate24 && demod_have_avx2())
+        return shape8_avx2(u + 5 * j, 6) & 0x1Fu;
+#endif
     if (rate24)
         return (shape4(u + 5 * j, 6) | shape4(u + 5 * j + 4, 6) << 4) & 0x1Fu;
     return shape4(u + 2 * j, 2) & 0x3u;
