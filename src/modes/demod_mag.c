@@ -53,16 +53,21 @@ static const float frac[5] = {0.1f, 0.3f, 0.5f, 0.7f, 0.9f};
 
 #if DEMOD_AVX2
 /* Eight samples -> forty values: output vector r, lane l is up index 8r + l,
- * i.e. sample (8r + l) / 5 at fraction (8r + l) % 5. */
+ * i.e. sample idx = (8r + l) / 5 at fraction frac[(8r + l) % 5]. */
 DEMOD_TARGET_AVX2 static size_t upsample24_avx2(const float *m, float *u, size_t i, size_t i1)
 {
-    int32_t idx[5][8];
-    float fr[5][8];
-    for (int r = 0; r < 5; r++)
-        for (int l = 0; l < 8; l++) {
-            idx[r][l] = (8 * r + l) / 5;
-            fr[r][l] = frac[(8 * r + l) % 5];
-        }
+    static const int32_t idx[5][8] = {
+        {0, 0, 0, 0, 0, 1, 1, 1},
+        {1, 1, 2, 2, 2, 2, 2, 3},
+        {3, 3, 3, 3, 4, 4, 4, 4},
+        {4, 5, 5, 5, 5, 5, 6, 6},
+        {6, 6, 6, 7, 7, 7, 7, 7}};
+    static const float fr[5][8] = {
+        {0.1f, 0.3f, 0.5f, 0.7f, 0.9f, 0.1f, 0.3f, 0.5f},
+        {0.7f, 0.9f, 0.1f, 0.3f, 0.5f, 0.7f, 0.9f, 0.1f},
+        {0.3f, 0.5f, 0.7f, 0.9f, 0.1f, 0.3f, 0.5f, 0.7f},
+        {0.9f, 0.1f, 0.3f, 0.5f, 0.7f, 0.9f, 0.1f, 0.3f},
+        {0.5f, 0.7f, 0.9f, 0.1f, 0.3f, 0.5f, 0.7f, 0.9f}};
     __m256i ix[5];
     __m256 fx[5];
     for (int r = 0; r < 5; r++) {

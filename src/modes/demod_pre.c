@@ -6,17 +6,22 @@
 /* Which raw samples lie inside a pulse or a gap whatever the phase: a frame
  * read from sample j at phase p has half-bit k centred at j + 0.1 + (p + 6k)/5
  * (2.4 MS/s), so its 0.5 us pulses (half-bits 0, 2, 7, 9) cover j+3, j+9 and
- * j+11 and the long gap (half-bits 3..6) covers j+5..j+7 at all five phases,
- * with at least 0.1 sample to spare. A preamble's pulses stand above that
- * gap: min(m3, m9, m11) > max(m5, m6, m7). At 2.0 MS/s (phases 0 and 0.5
- * sample) the pulses cover j+2, j+7, j+9 and the gap j+4, j+5. On the
- * modes1 captures this keeps every frame's start sample and passes 4 % (2.4)
- * and 7 % (2.0) of the samples of a busy channel. */
+ * j+11, the long gap (half-bits 3..6) covers j+5..j+7 and the quiet after
+ * the preamble (half-bits 10..15) j+14..j+16, at all five phases, with at
+ * least 0.1 sample to spare. A preamble's pulses stand above the gap and
+ * no lower than the quiet after it (>=: weak frames are a few uc8 steps
+ * above the noise, and ties there are common):
+ *     min(m3, m9, m11) > max(m5, m6, m7) and >= max(m14, m15, m16).
+ * At 2.0 MS/s (phases 0 and 0.5 sample) the pulses cover j+2, j+7, j+9 and
+ * the gap j+4, j+5. On the modes1 captures the same frames come out as with
+ * no pre-filter, and it passes 1.7 % (2.4) and 7 % (2.0) of the samples of a
+ * busy channel. */
 static inline unsigned pass24(const float *q)
 {
     v4f pulse = vmin(vmin(load4(q + 3), load4(q + 9)), load4(q + 11));
     v4f gap = vmax(vmax(load4(q + 5), load4(q + 6)), load4(q + 7));
-    return lane_bits(pulse > gap);
+    v4f after = vmax(vmax(load4(q + 14), load4(q + 15)), load4(q + 16));
+    return lane_bits((pulse > gap) & (pulse >= after));
 }
 
 static inline unsigned pass20(const float *q)
@@ -37,7 +42,9 @@ DEMOD_TARGET_AVX2 static void prefilter24_avx2(const float *m, size_t n, uint64_
                                          _mm256_loadu_ps(q + 11));
             __m256 gap = _mm256_max_ps(_mm256_max_ps(_mm256_loadu_ps(q + 5), _mm256_loadu_ps(q + 6)),
                                        _mm256_loadu_ps(q + 7));
-            w |= (uint64_t)(unsigned)_mm256_movemask_ps(_mm256_cmp_ps(pulse, gap, _CMP_GT_OQ)) << (8 * g);
+            __m256 after = _mm256_max_ps(_mm256_max_ps(_mm256_loadu_ps(q + 14), _mm256_loadu_ps(q + 15)), _mm256_loadu_ps(q + 16));
+            __m256 pass = _mm256_and_ps(_mm256_cmp_ps(pulse, gap, _CMP_GT_OQ), _mm256_cmp_ps(pulse, after, _CMP_GE_OQ));
+            w |= (uint64_t)(unsigned)_mm256_movemask_ps(pass) << (8 * g);
         }
         bits[x / 64] = w;
     }
