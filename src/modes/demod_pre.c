@@ -12,10 +12,10 @@
  * no lower than the quiet after it (>=: weak frames are a few uc8 steps
  * above the noise, and ties there are common):
  *     min(m3, m9, m11) > max(m5, m6, m7) and >= max(m14, m15, m16).
- * At 2.0 MS/s (phases 0 and 0.5 sample) the pulses cover j+2, j+7, j+9 and
- * the gap j+4, j+5. On the modes1 captures the same frames come out as with
- * no pre-filter, and it passes 1.7 % (2.4) and 7 % (2.0) of the samples of a
- * busy channel. */
+ * At 2.0 MS/s (phases 0 and 0.5 sample) the pulses cover j+2, j+7, j+9, the
+ * gap j+4, j+5 and the quiet after j+12..j+14. On the modes1 captures the
+ * same frames come out as with no pre-filter, and it passes 1.7 % (2.4) and
+ * 2.4 % (2.0) of the samples of a busy channel. */
 static inline unsigned pass24(const float *q)
 {
     v4f pulse = vmin(vmin(load4(q + 3), load4(q + 9)), load4(q + 11));
@@ -28,7 +28,8 @@ static inline unsigned pass20(const float *q)
 {
     v4f pulse = vmin(vmin(load4(q + 2), load4(q + 7)), load4(q + 9));
     v4f gap = vmax(load4(q + 4), load4(q + 5));
-    return lane_bits(pulse > gap);
+    v4f after = vmax(vmax(load4(q + 12), load4(q + 13)), load4(q + 14));
+    return lane_bits((pulse > gap) & (pulse >= after));
 }
 
 #if DEMOD_AVX2
