@@ -39,7 +39,8 @@ struct modes_demod {
     float *mag;            /* magnitudes, normalised to full scale 1.0 */
     float *upbuf;          /* magnitudes at the half-bit centres, up per sample */
     const float *u;        /* upbuf */
-    uint64_t *cand;        /* bit per sample: set where demod_prefilter lets a preamble start */
+    uint64_t *cand;        /* bit per sample: set where a preamble starts (demod_pre.h) */
+    uint8_t *phases;       /* ... and at which phases, where cand is set */
     size_t len, cap;
     uint64_t base;         /* sample index of mag[0] in the whole stream */
     uint8_t partial[4];    /* bytes of a sample split across feeds */
@@ -89,7 +90,8 @@ struct modes_demod *modes_demod_new(const struct modes_demod_cfg *cfg)
     d->mag = xcalloc(d->cap, sizeof *d->mag);
     d->upbuf = xcalloc(d->cap * d->up, sizeof *d->upbuf);
     d->u = d->upbuf;
-    d->cand = xcalloc(d->cap * d->up / 64 + 2, sizeof *d->cand);
+    d->cand = xcalloc(d->cap / 64 + 2, sizeof *d->cand);
+    d->phases = xcalloc(d->cap, sizeof *d->phases);
     if (cfg->format == MODES_IQ_UC8)
         d->maglut = demod_mag_lut_new();
     return d;
@@ -102,6 +104,7 @@ void modes_demod_free(struct modes_demod *d)
     free(d->mag);
     free(d->upbuf);
     free(d->cand);
+    free(d->phases);
     free(d->maglut);
     free(d);
 }
@@ -172,6 +175,8 @@ static bool slice(const float *u, size_t step, int max_fix, struct candidate *c)
     return true;
 }
 
+static inline bool is_cand(const struct modes_demod *d, size_t j) { return (d->cand[j / 64] >> (j % 64)) & 1u; }
+
 /* First sample index >= x the pre-filter passed, or n when there is none. */
 static size_t next_cand(const struct modes_demod *d, size_t x, size_t n)
 {
@@ -196,6 +201,7 @@ static size_t scan(struct modes_demod *d, size_t limit, modes_frame_cb cb, void 
     /* Start samples j with j + window + 8 <= limit. */
     size_t n = limit >= d->window + 8 ? limit - d->window - 7 : 0;
     demod_prefilter(d->mag, n, rate24, d->cand);
+    demod_preamble_sift(d->u, d->cand, n, rate24, d->phases);
     size_t j = 0;
     while (j < n) {
         j = next_cand(d, j, n);
@@ -210,7 +216,8 @@ static size_t scan(struct modes_demod *d, size_t limit, modes_frame_cb cb, void 
          * frame. */
         size_t span = 1;
         for (size_t k = 0; k < span && j + k + d->window <= limit; k++) {
-            unsigned phases = demod_preamble_phases(d->u, j + k, rate24);
+            /* Positions after the first were not all pre-filtered: test them here. */
+            unsigned phases = is_cand(d, j + k) ? d->phases[j + k] : k ? demod_preamble_phases(d->u, j + k, rate24) : 0;
             for (; phases; phases &= phases - 1) {
                 unsigned p = (unsigned)__builtin_ctz(phases);
                 const float *u = d->u + (j + k) * d->up + p;
