@@ -41,6 +41,7 @@ struct modes_demod {
     const float *u;        /* upbuf */
     uint64_t *cand;        /* bit per sample: set where a preamble starts (demod_pre.h) */
     uint8_t *phases;       /* ... and at which phases, where cand is set */
+    size_t sifted;         /* words of cand sifted or passed over by the scan */
     size_t len, cap;
     uint64_t base;         /* sample index of mag[0] in the whole stream */
     uint8_t partial[4];    /* bytes of a sample split across feeds */
@@ -175,19 +176,30 @@ static bool slice(const float *u, size_t step, int max_fix, struct candidate *c)
     return true;
 }
 
-static inline bool is_cand(const struct modes_demod *d, size_t j) { return (d->cand[j / 64] >> (j % 64)) & 1u; }
+/* Word i of cand, sifted on first use. The scan only moves forward, so the
+ * words it jumps over (inside frames it decoded) are never sifted. */
+static inline uint64_t cand_word(struct modes_demod *d, size_t i)
+{
+    if (i >= d->sifted) {
+        demod_preamble_sift(d->u, d->cand, i, i + 1, d->up == UP24, d->phases);
+        d->sifted = i + 1;
+    }
+    return d->cand[i];
+}
 
-/* First sample index >= x the pre-filter passed, or n when there is none. */
-static size_t next_cand(const struct modes_demod *d, size_t x, size_t n)
+static inline bool is_cand(struct modes_demod *d, size_t j) { return (cand_word(d, j / 64) >> (j % 64)) & 1u; }
+
+/* First candidate sample >= x, or n when there is none. */
+static size_t next_cand(struct modes_demod *d, size_t x, size_t n)
 {
     if (x >= n)
         return n;
     size_t i = x / 64;
-    uint64_t w = d->cand[i] & (~UINT64_C(0) << (x % 64));
+    uint64_t w = cand_word(d, i) & (~UINT64_C(0) << (x % 64));
     while (!w) {
         if (++i * 64 >= n)
             return n;
-        w = d->cand[i];
+        w = cand_word(d, i);
     }
     size_t r = i * 64 + (size_t)__builtin_ctzll(w);
     return r < n ? r : n;
@@ -201,7 +213,7 @@ static size_t scan(struct modes_demod *d, size_t limit, modes_frame_cb cb, void 
     /* Start samples j with j + window + 8 <= limit. */
     size_t n = limit >= d->window + 8 ? limit - d->window - 7 : 0;
     demod_prefilter(d->mag, n, rate24, d->cand);
-    demod_preamble_sift(d->u, d->cand, n, rate24, d->phases);
+    d->sifted = 0;
     size_t j = 0;
     while (j < n) {
         j = next_cand(d, j, n);

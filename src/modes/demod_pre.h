@@ -24,10 +24,10 @@ void demod_prefilter(const float *m, size_t n, bool rate24, uint64_t *bits);
  * (up, step: 5, 6 at 2.4 MS/s; 2, 2 at 2.0). Reads u up to up * j + 8 + 14 * step. */
 unsigned demod_preamble_phases(const float *u, size_t j, bool rate24);
 
-/* Keeps in bits (as demod_prefilter left them for n samples) only the
+/* Keeps in words [w0, w1) of bits (as demod_prefilter left them) only the
  * samples whose preamble test passes at some phase, and stores those phase
  * bits in phases[j] for them (phases[j] is written for every sample that
  * was set). */
-void demod_preamble_sift(const float *u, uint64_t *bits, size_t n, bool rate24, uint8_t *phases);
+void demod_preamble_sift(const float *u, uint64_t *bits, size_t w0, size_t w1, bool rate24, uint8_t *phases);
 
 #endif
