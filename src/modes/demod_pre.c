@@ -87,7 +87,7 @@ DEMOD_TARGET_AVX2 static void prefilter24_avx2(const float *m, size_t n, float f
 
 void demod_prefilter(const float *m, size_t n, bool rate24, uint64_t *bits)
 {
-    /* Three pulse samples' sum against three times the floor, thrice. */
+    /* a + b + c > 9F: the pulses' mean above three times the floor. */
     float floor9 = 9.0f * noise_floor(m, n);
 #if DEMOD_AVX2
     if (rate24 && demod_have_avx2()) {

@@ -1,11 +1,13 @@
 /* demod_pre.h: where a Mode S preamble may start (internal to demod.c).
  *
- * Two stages. The pre-filter looks at raw magnitudes only, one sample at a
- * time: a handful of comparisons that every real preamble passes at every
- * sub-sample phase the sample stands for, and that reject most positions
- * (noise and the data bits of frames). Only samples it lets through get the
- * full shape test at each phase, on the interpolated half-bit magnitudes
- * (see demod.h for the half-bit layout and demod.c for "up" and "step").
+ * Two stages. The pre-filter looks at raw magnitudes only: per sample a
+ * handful of comparisons against samples that lie in a pulse or a gap at
+ * every sub-sample phase the sample stands for, and against the block's
+ * noise floor. It is tolerant of weak, noisy frames (demod_pre.c says how it
+ * was measured) and rejects most positions (noise, and the data bits of
+ * frames). Only samples it lets through get the full shape test at each
+ * phase, on the interpolated half-bit magnitudes (see demod.h for the
+ * half-bit layout and demod.c for "up" and "step").
  */
 #ifndef ATALAYA_MODES_DEMOD_PRE_H
 #define ATALAYA_MODES_DEMOD_PRE_H
@@ -15,8 +17,8 @@
 #include <stdint.h>
 
 /* Bit j of bits (j < n) set when sample j of m may start a preamble; rate24:
- * 2.4 MS/s, else 2.0. Reads m[0 .. n + 80); writes (n + 63) / 64 + 1 words,
- * the last a zero stop word. */
+ * 2.4 MS/s, else 2.0. The noise floor is that of m[0 .. n). Reads
+ * m[0 .. n + 80); writes (n + 63) / 64 + 1 words, the last a zero stop word. */
 void demod_prefilter(const float *m, size_t n, bool rate24, uint64_t *bits);
 
 /* The preamble test of sample j at each of its phases: bit p set when the
