@@ -10,8 +10,9 @@
 #     (utime + stime from /proc) for both, and shows the wall times too.
 #  2. IQ: modes1_2m4.bin (2.4 MS/s uc8) repeated x200 (171 MB; IQ_REPEAT),
 #     atalaya --input iq beside dump1090-mutability --ifile, and readsb
-#     --ifile when a copy built outside the repo is found (READSB=path, or
-#     on PATH; skipped with a message otherwise). IQ_ROUNDS rounds (3) of
+#     --device-type ifile when a copy outside the repo is found (READSB=path,
+#     on PATH, or built in /tmp/readsb from a copy of its public source
+#     there; skipped with a message otherwise). IQ_ROUNDS rounds (3) of
 #     one run each, back to back; per round the CPU seconds (utime + stime)
 #     and their ratio, then the best of each, the messages each accepts and
 #     how many of each one's frames fail an independent CRC check (0).
@@ -134,12 +135,19 @@ iq_section() {
     samples=$(($(stat -c %s "$tmp/iq.bin") / 2))
     echo
     echo "IQ input: modes1_2m4.bin x$repeat, $(($(stat -c %s "$tmp/iq.bin") / 1000000)) MB, $samples samples = $(echo "$samples / 2400000" | bc -l | cut -c1-5) s at 2.4 MS/s (uc8)"
-    # readsb is never part of the repo: a copy built elsewhere ($READSB, or on PATH).
+    # readsb (GPL) is never part of the repo: $READSB, readsb on PATH, or
+    # /tmp/readsb/readsb, built there from a copy of its public source at
+    # /tmp/readsb (make RTLSDR=no) when the copy exists.
     [ -z "$readsb" ] && readsb=$(command -v readsb || true)
-    if [ -n "$readsb" ] && [ -x "$readsb" ]; then
+    [ -z "$readsb" ] && readsb=/tmp/readsb/readsb
+    if [ ! -x "$readsb" ] && [ -z "${READSB:-}" ] && [ -f /tmp/readsb/Makefile ]; then
+        echo "building readsb in /tmp/readsb (outside the repository) ..."
+        make -C /tmp/readsb -j2 RTLSDR=no >/tmp/readsb/build.log 2>&1 || echo "readsb build failed: /tmp/readsb/build.log"
+    fi
+    if [ -x "$readsb" ]; then
         echo "readsb: $readsb"
     else
-        echo "readsb: skipped (no built copy; set READSB=/path/to/readsb)"
+        echo "readsb: skipped (no built copy: set READSB=/path/to/readsb, or put its source at /tmp/readsb)"
         readsb=
     fi
     : >"$tmp/rounds"
