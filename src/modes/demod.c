@@ -131,7 +131,10 @@ static int frame_bytes_for_df(unsigned df)
     }
 }
 
-static bool slice(const float *u, size_t step, int max_fix, struct candidate *c)
+/* Reads the frame at u into c. rival: the best reading so far, or NULL; a
+ * reading that cannot beat a CRC-clean rival (its score is no higher) skips
+ * the CRC and is marked not clean. */
+static bool slice(const float *u, size_t step, int max_fix, const struct candidate *rival, struct candidate *c)
 {
     /* Branch-free: on noise every bit decision is a coin toss, and a branch
      * per bit would be mispredicted half the time (most slices are noise). */
@@ -160,6 +163,9 @@ static bool slice(const float *u, size_t step, int max_fix, struct candidate *c)
     int nbits = 8 * nbytes;
     c->score = score / (float)nbits;
     c->power = power / (float)nbits;
+    c->crc_ok = false;
+    if (rival && rival->crc_ok && !(c->score > rival->score))
+        return true;
     unsigned df = c->msg[0] >> 3;
     if (df == 11 || df == 17 || df == 18) {
         uint32_t r = modes_crc_residual(c->msg, nbits);
@@ -169,8 +175,6 @@ static bool slice(const float *u, size_t step, int max_fix, struct candidate *c)
             memcpy(tmp, c->msg, sizeof tmp);
             c->crc_ok = modes_crc_fix(tmp, nbits, max_fix) > 0;
         }
-    } else {
-        c->crc_ok = false;
     }
     return true;
 }
@@ -234,7 +238,7 @@ static size_t scan(struct modes_demod *d, size_t limit, modes_frame_cb cb, void 
                 const float *u = d->u + (j + k) * d->up + p;
                 double s = (double)(j + k) + p / (double)d->up;
                 d->stats.preambles++;
-                if (!slice(u, d->step, d->cfg.fix2 ? 2 : 1, &c))
+                if (!slice(u, d->step, d->cfg.fix2 ? 2 : 1, found ? &best : NULL, &c))
                     continue;
                 /* A CRC-clean reading beats any other; otherwise the clearest bits. */
                 if (!found || (c.crc_ok && !best.crc_ok) || (c.crc_ok == best.crc_ok && c.score > best.score)) {
