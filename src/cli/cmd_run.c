@@ -319,6 +319,9 @@ static void stats_tick(struct net_loop *l, void *ctx)
             ls.open, ls.refused, ls.idle_closed, ls.pauses);
     for (int i = 0; i < a->nmqtt; i++)
         net_mqtt_print_stats(a->mqtt[i], stderr);
+    if (a->p.det)
+        fprintf(stderr, "atalaya run: detectors: vessels %" PRIu64 " (cap %u), forgotten over the cap %" PRIu64 "\n",
+                det_stats(a->p.det)->vessels, det_max_vessels(a->p.det), det_stats(a->p.det)->vessels_evicted);
 }
 
 /* --------------------------------------------------------------- set-up */
@@ -439,7 +442,7 @@ static int wire(struct run *a)
         struct http_config hcfg = {.listen = c->http, .have_receiver = c->pl.receiver_lat || c->pl.receiver_lon,
                                    .receiver_lat = c->pl.receiver_lat, .receiver_lon = c->pl.receiver_lon,
                                    .store_url = c->store, .ref = a->p.ref,
-                                   .picture_clock = picture_clock, .picture_clock_ctx = a};
+                                   .picture_clock = picture_clock, .picture_clock_ctx = a, .det = a->p.det};
         if (!(a->http = http_start(&hcfg, a->loop, a->p.trk, err, sizeof err))) {
             fprintf(stderr, "atalaya run: %s\n", err);
             return -1;
