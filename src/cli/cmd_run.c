@@ -399,16 +399,19 @@ static int wire(struct run *a)
     }
     pipeline_add_sink(&a->p, &(struct pipeline_sink){.ctx = a, .event = print_event});
     if (a->st) {
-        /* A restart picks up the conditions still open when it stopped. */
-        unsigned restored;
-        int n = pipeline_restore(&a->p, a->st, &restored);
-        if (n < 0) {
+        /* A restart carries on where the store's last commit left off. */
+        struct pipeline_restored r;
+        if (pipeline_restore(&a->p, a->st, &r) != 0) {
             fprintf(stderr, "atalaya run: store: %s\n", a->st->err);
             return -1;
         }
-        if (n > 0)
-            fprintf(stderr, "atalaya run: %d open events in the store: %u picked up, %u closed where last seen\n", n,
-                    restored, (unsigned)n - restored);
+        if (r.events)
+            fprintf(stderr, "atalaya run: %u open events in the store: %u picked up, %u closed where last seen\n",
+                    r.events, r.events_rebuilt, r.events - r.events_rebuilt);
+        if (r.entities || r.records)
+            fprintf(stderr, "atalaya run: restored %u live entities and %u detector records (%u vessels from positions alone)\n",
+                    r.entities, r.records, r.seeded);
+        store_sink_checkpoint(a->sink);
     }
     /* MQTT outputs are sinks of their own (net/mqtt.h); the others, the relay's. */
     int nrelay = 0;

@@ -222,7 +222,7 @@ static void source_write(const struct det_source *s, struct buf *b)
     }
 }
 
-static int put_buf(det_state_fn put, void *ctx, const char *kind, int64_t id, int64_t t, struct buf *b)
+int ck_put(det_state_fn put, void *ctx, const char *kind, int64_t id, int64_t t, struct buf *b)
 {
     buf_putc(b, 0);
     int rc = put(ctx, kind, id, t, b->p);
@@ -247,7 +247,7 @@ int det_checkpoint(struct det *d, det_state_fn put, void *ctx)
             continue;
         v->dirty = false;
         vessel_write(v, &b);
-        rc = put_buf(put, ctx, "vessel", v->mmsi, v->last_t, &b);
+        rc = ck_put(put, ctx, "vessel", v->mmsi, v->last_t, &b);
         n++;
     }
     d->nvdirty = 0;
@@ -258,7 +258,7 @@ int det_checkpoint(struct det *d, det_state_fn put, void *ctx)
         p->dirty = false;
         ck_int(&b, CK_VERSION);
         det_pair_write(p, &b);
-        rc = put_buf(put, ctx, "pair", det_pair_id(d, p), p->last, &b);
+        rc = ck_put(put, ctx, "pair", det_pair_id(d, p), p->last, &b);
         n++;
     }
     for (int i = 0; i < d->nsrc && !rc; i++) {
@@ -267,7 +267,7 @@ int det_checkpoint(struct det *d, det_state_fn put, void *ctx)
             continue;
         s->dirty = false;
         source_write(s, &b);
-        rc = put_buf(put, ctx, "source", source_id(s->name), s->last_t, &b);
+        rc = ck_put(put, ctx, "source", source_id(s->name), s->last_t, &b);
         n++;
     }
     for (size_t i = 0; i < d->heard_dirty.cap && !rc; i++) {
@@ -276,9 +276,11 @@ int det_checkpoint(struct det *d, det_state_fn put, void *ctx)
             continue;
         ck_int(&b, CK_VERSION);
         ck_int(&b, count);
-        rc = put_buf(put, ctx, "heard", key, (int64_t)(key & 0xFFFF) * 3600000, &b);
+        rc = ck_put(put, ctx, "heard", key, (int64_t)(key & 0xFFFF) * 3600000, &b);
         n++;
     }
+    if (!rc)
+        rc = det_portcall_checkpoint(d, put, ctx, &b) || det_geofence_checkpoint(d, put, ctx, &b);
     if (d->heard_dirty.used) {
         hash_u32_free(&d->heard_dirty);
         hash_u32_init(&d->heard_dirty, 64);
@@ -369,6 +371,10 @@ int det_state_restore(struct det *d, const char *kind, int64_t id, const char *s
         return det_pair_read(d, id, &r);
     if (!strcmp(kind, "source"))
         return source_read(d, &r);
+    if (!strcmp(kind, "port"))
+        return det_portcall_read(d, id, &r);
+    if (!strcmp(kind, "geofence"))
+        return det_geofence_read(d, id, &r);
     if (!strcmp(kind, "heard")) {
         int64_t n = ck_get_int(&r);
         if (r.bad || n <= 0 || n > UINT32_MAX || id < 0 || id > UINT32_MAX)

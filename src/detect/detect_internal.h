@@ -138,6 +138,16 @@ void ck_get_str(struct ck_reader *r, char *dst, size_t cap);
 int64_t det_pair_id(const struct det *d, const struct det_pair *p);
 void det_pair_write(const struct det_pair *p, struct buf *b);
 int det_pair_read(struct det *d, int64_t id, struct ck_reader *r);
+/* A record in b (NUL-terminated here) handed to put; b emptied (checkpoint.c). */
+int ck_put(det_state_fn put, void *ctx, const char *kind, int64_t id, int64_t t_ms, struct buf *b);
+/* portcall.c, geofence.c: their records ("port": a vessel's visit, by MMSI;
+ * "geofence": an entity's visits, by its key), those changed since the
+ * last checkpoint written (non-zero: put failed), one read back. */
+int det_portcall_checkpoint(struct det *d, det_state_fn put, void *ctx, struct buf *b);
+int det_portcall_read(struct det *d, int64_t id, struct ck_reader *r);
+int det_portcall_restore(struct det *d, const struct event *e);
+int det_geofence_checkpoint(struct det *d, det_state_fn put, void *ctx, struct buf *b);
+int det_geofence_read(struct det *d, int64_t id, struct ck_reader *r);
 void det_encounter_forget(struct det *d, uint32_t vi);
 /* Puts a vessel in the encounter grid at its last position (a restored one). */
 void det_encounter_place(struct det *d, uint32_t vi);

@@ -192,9 +192,12 @@ static void emit(struct det *d, const struct det_pair *p, double med, bool open)
     }
     ev_real(&e, "median_speed_kn", med, 1);
     ev_real(&e, "min_distance_m", p->min_m, 0);
+    /* The first joint report, then each one's last, subject first: by
+     * MMSI, as the entities, not by the order the detector met them (which
+     * a restart changes). */
     ev_evidence_str(&e, p->evidence);
-    ev_evidence_str(&e, a->last_evidence);
-    ev_evidence_str(&e, b->last_evidence);
+    ev_evidence_str(&e, lo->last_evidence);
+    ev_evidence_str(&e, hi->last_evidence);
     det_emit(d, &e);
 }
 

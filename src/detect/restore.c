@@ -116,6 +116,8 @@ int det_restore(struct det *d, const struct event *open)
         rc = det_geofence_restore(d, open);
     else if (!strcmp(open->kind, "distress"))
         rc = det_distress_restore(d, open);
+    else if (!strcmp(open->kind, "port_call"))
+        rc = det_portcall_restore(d, open);
     else if (!open->nent && !open->nf)
         return -1;
     else
