@@ -12,9 +12,14 @@
 # loitering in progress at the cut are neither split nor lost, because the
 # detectors' state comes back from the store's checkpoint (docs/pipeline.md,
 # "Restart"). ATALAYA_RESTART_CUT (UTC, default 2026-01-12T23:00:00) moves
-# the cut. Everything on 127.0.0.1.
+# the cut. ATALAYA_RESTART_STORE: the store run writes (default
+# sqlite:live.db; pg_run_restart_demo.sh gives a PostgreSQL URL, the
+# watchlist then from live.db, and RESTART_COUNT_SQL a command that prints
+# the rows of an SQL count). Everything on 127.0.0.1.
 set -u
 root=${ATALAYA_ROOT:-.}
+live=${ATALAYA_RESTART_STORE:-sqlite:live.db}
+wl=(); [ "$live" = sqlite:live.db ] || wl=(--db live.db)
 tmp=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
@@ -27,8 +32,9 @@ for db in ref.db live.db; do
 done
 # One feed, and no duplicate filter: pushed at wire speed, copies are judged by arrival
 # (pipeline.c), which no recording replays alike.
-opts=(--dedupe-ms 0 --port-polygons "$root/scenarios/caribbean-ports.geojson" --geofence "$root/scenarios/caribbean-zones.geojson")
-"$ATALAYA" ingest --quiet --store sqlite:ref.db "${opts[@]}" demo.nmea
+opts=("${wl[@]}" --dedupe-ms 0 --port-polygons "$root/scenarios/caribbean-ports.geojson" --geofence "$root/scenarios/caribbean-zones.geojson")
+"$ATALAYA" ingest --quiet --store sqlite:ref.db --dedupe-ms 0 --port-polygons "$root/scenarios/caribbean-ports.geojson" \
+    --geofence "$root/scenarios/caribbean-zones.geojson" demo.nmea
 "$ATALAYA" query --store sqlite:ref.db --format json events >ref.json
 cut=$(python3 -c 'import calendar,sys,time; print(calendar.timegm(time.strptime(sys.argv[1],"%Y-%m-%dT%H:%M:%S")))' \
     "${ATALAYA_RESTART_CUT:-2026-01-12T23:00:00}")
@@ -85,14 +91,18 @@ urllib.request.urlopen(u, timeout=10).read(); time.sleep(2.5)
 print(len(json.loads(urllib.request.urlopen(u, timeout=10).read())["vessels"]))' "$1"; }
 
 p_in=$(free_port) p_http=$(free_port)
-"$ATALAYA" run --input "nmea+listen://127.0.0.1:$p_in" --http "127.0.0.1:$p_http" --store sqlite:live.db "${opts[@]}" \
+"$ATALAYA" run --input "nmea+listen://127.0.0.1:$p_in" --http "127.0.0.1:$p_http" --store "$live" "${opts[@]}" \
     >run1.out 2>run1.err &
 pid=$!
 wait_http "$p_http"
 push "$p_in" part1.nmea "$p_http"
 before=$(vessels "$p_http")
 kill -9 "$pid"; wait "$pid" 2>/dev/null; pid=
-records=$(python3 -c 'import sqlite3; print(sqlite3.connect("live.db").execute("select count(*) from det_state").fetchone()[0])')
+if [ "$live" = sqlite:live.db ]; then
+    records=$(python3 -c 'import sqlite3; print(sqlite3.connect("live.db").execute("select count(*) from det_state").fetchone()[0])')
+else
+    records=$($RESTART_COUNT_SQL "select count(*) from det_state")
+fi
 if [ "${records:-0}" -gt 0 ]; then
     echo "ok - the killed run left a detector checkpoint ($records records)"
 else
@@ -100,7 +110,7 @@ else
 fi
 
 p_in=$(free_port) p_http=$(free_port)
-"$ATALAYA" run --input "nmea+listen://127.0.0.1:$p_in" --http "127.0.0.1:$p_http" --store sqlite:live.db "${opts[@]}" \
+"$ATALAYA" run --input "nmea+listen://127.0.0.1:$p_in" --http "127.0.0.1:$p_http" --store "$live" "${opts[@]}" \
     --end-with-feeds >run2.out 2>run2.err &
 pid=$!
 wait_http "$p_http"
@@ -115,7 +125,7 @@ push "$p_in" part2.nmea "$p_http"
 if ! timeout 120 tail --pid="$pid" -f /dev/null; then echo "not ok - run did not end with its feed"; fi
 wait "$pid"; rc=$?; pid=
 [ "$rc" -eq 0 ] || { echo "not ok - second run exit status $rc"; sed 's/^/# /' run2.err | tail -3; }
-"$ATALAYA" query --store sqlite:live.db --format json events >live.json
+"$ATALAYA" query --store "$live" --format json events >live.json
 python3 "$root/tests/tools/events_diff.py" ref.json live.json \
     "killed at the cut and restarted, run stores the events ingest of the whole recording stores"
 python3 - "$cut" <<'PY'
