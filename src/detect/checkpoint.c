@@ -291,6 +291,11 @@ int det_checkpoint(struct det *d, det_state_fn put, void *ctx)
 
 /* ---- reading ---- */
 
+bool det_place_ok(double lat, double lon)
+{
+    return isfinite(lat) && isfinite(lon) && fabs(lat) <= 90 && fabs(lon) <= 180;
+}
+
 static int vessel_read(struct det *d, uint32_t mmsi, struct ck_reader *r)
 {
     struct det_vessel v = {0};
@@ -323,7 +328,8 @@ static int vessel_read(struct det *d, uint32_t mmsi, struct ck_reader *r)
     v.slow_kn_sum = ck_get_real(r);
     v.slow_n = (int)ck_get_int(r);
     ck_get_str(r, v.slow_evidence, sizeof v.slow_evidence);
-    if (r->bad)
+    if (r->bad || v.slow_n < 0 || !det_place_ok(v.last_lat, v.last_lon) || !det_place_ok(v.first_lat, v.first_lon) ||
+        !det_place_ok(v.slow_lat, v.slow_lon))
         return 1;
     uint32_t vi;
     if (hash_u32_get(&d->index, mmsi, &vi))

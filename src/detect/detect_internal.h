@@ -132,6 +132,8 @@ void ck_real(struct buf *b, double v);
 void ck_str(struct buf *b, const char *s);
 struct ck_reader { const char *p; bool bad; };
 int64_t ck_get_int(struct ck_reader *r);
+/* A latitude and longitude a record may carry back (finite, on the globe). */
+bool det_place_ok(double lat, double lon);
 double ck_get_real(struct ck_reader *r);
 void ck_get_str(struct ck_reader *r, char *dst, size_t cap);
 /* encounter.c: a pair as a record; a vessel's cell left (it is forgotten). */

@@ -380,7 +380,7 @@ int det_pair_read(struct det *d, int64_t id, struct ck_reader *r)
     ck_get_str(r, q.evidence, sizeof q.evidence);
     for (int i = 0; i < DET_SPEED_BINS; i++)
         q.speed_bins[i] = (uint16_t)ck_get_int(r);
-    if (r->bad || !q.start)
+    if (r->bad || !q.start || !det_place_ok(q.lat, q.lon))
         return 1;
     struct det_pair *p = pair_find(d, ia < ib ? ia : ib, ia < ib ? ib : ia, true);
     if (!p->start) {

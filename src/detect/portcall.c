@@ -370,7 +370,7 @@ int det_portcall_read(struct det *d, int64_t id, struct ck_reader *r)
     v.imo = (uint32_t)ck_get_int(r);
     ck_get_str(r, v.entry_evidence, sizeof v.entry_evidence);
     ck_get_str(r, v.last_in_evidence, sizeof v.last_in_evidence);
-    if (r->bad || id <= 0 || id > UINT32_MAX)
+    if (r->bad || id <= 0 || id > UINT32_MAX || !det_place_ok(v.last_in_lat, v.last_in_lon))
         return 1;
     v.port = (struct pc_port){.wpi = NULL, .zone = -1};
     if (wpi >= 0 && d->ref)
