@@ -5,9 +5,9 @@
  * message; a slow spell or a meeting in progress is not split.
  *
  * A record is one line of text: a version, then numbers and strings in a
- * fixed order, separated by spaces. Reals are written with 17 significant
- * digits so they read back bit for bit (the same results as a run that was
- * never stopped); strings are %-escaped (space, %, control and non-ASCII
+ * fixed order, separated by spaces. Reals are written as their IEEE 754
+ * bits (16 hex digits) so they read back exactly (the same results as a run
+ * that was never stopped); strings are %-escaped (space, %, control and non-ASCII
  * bytes as %XX; the empty string as a lone %). A record of another version
  * is not read: its entity starts afresh, as before checkpoints. Only what
  * changed since the last checkpoint is written, so a commit carries the
@@ -34,19 +34,23 @@ static void sep(struct buf *b)
 
 void ck_int(struct buf *b, int64_t v)
 {
-    char t[24];
     sep(b);
-    buf_put(b, t, (size_t)snprintf(t, sizeof t, "%" PRId64, v));
+    buf_i64(b, v);
 }
 
+/* A real as the 16 hex digits of its IEEE 754 bits: exact, and a tenth of
+ * the cost of printf's %.17g (a commit writes every vessel heard since the
+ * last one). */
 void ck_real(struct buf *b, double v)
 {
-    char t[40];
+    static const char hex[] = "0123456789abcdef";
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
     sep(b);
-    if (!isfinite(v))
-        buf_put(b, "nan", 3);
-    else
-        buf_put(b, t, (size_t)snprintf(t, sizeof t, "%.17g", v));
+    buf_reserve(b, 16);
+    for (int i = 15; i >= 0; i--, bits >>= 4)
+        b->p[b->len + (size_t)i] = hex[bits & 15];
+    b->len += 16;
 }
 
 void ck_str(struct buf *b, const char *s)
@@ -101,14 +105,17 @@ double ck_get_real(struct ck_reader *r)
 {
     const char *t;
     size_t n = token(r, &t);
-    char tmp[40], *end;
-    if (!n || n >= sizeof tmp)
+    uint64_t bits = 0;
+    if (n != 16)
         return r->bad = true, NAN;
-    memcpy(tmp, t, n);
-    tmp[n] = 0;
-    double v = strtod(tmp, &end);
-    if (*end)
-        r->bad = true;
+    for (size_t i = 0; i < 16; i++) {
+        int x = t[i] >= '0' && t[i] <= '9' ? t[i] - '0' : t[i] >= 'a' && t[i] <= 'f' ? t[i] - 'a' + 10 : -1;
+        if (x < 0)
+            return r->bad = true, NAN;
+        bits = bits << 4 | (uint64_t)x;
+    }
+    double v;
+    memcpy(&v, &bits, sizeof v);
     return v;
 }
 
