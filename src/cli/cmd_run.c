@@ -362,6 +362,9 @@ static void stats_tick(struct net_loop *l, void *ctx)
         net_mqtt_print_stats(a->mqtt[i], stderr);
     if (a->pub)
         publish_print_stats(a->pub, stderr);
+    if (a->p.det)
+        fprintf(stderr, "atalaya run: detectors: vessels %" PRIu64 " (cap %u), forgotten over the cap %" PRIu64 "\n",
+                det_stats(a->p.det)->vessels, det_max_vessels(a->p.det), det_stats(a->p.det)->vessels_evicted);
 }
 
 /* --------------------------------------------------------------- set-up */
@@ -468,16 +471,19 @@ static int wire(struct run *a)
     }
     pipeline_add_sink(&a->p, &(struct pipeline_sink){.ctx = a, .event = print_event});
     if (a->st) {
-        /* A restart picks up the conditions still open when it stopped. */
-        unsigned restored;
-        int n = pipeline_restore(&a->p, a->st, &restored);
-        if (n < 0) {
+        /* A restart carries on where the store's last commit left off. */
+        struct pipeline_restored r;
+        if (pipeline_restore(&a->p, a->st, &r) != 0) {
             fprintf(stderr, "atalaya run: store: %s\n", a->st->err);
             return -1;
         }
-        if (n > 0)
-            fprintf(stderr, "atalaya run: %d open events in the store: %u picked up, %u closed where last seen\n", n,
-                    restored, (unsigned)n - restored);
+        if (r.events)
+            fprintf(stderr, "atalaya run: %u open events in the store: %u picked up, %u closed where last seen\n",
+                    r.events, r.events_rebuilt, r.events - r.events_rebuilt);
+        if (r.entities || r.records)
+            fprintf(stderr, "atalaya run: restored %u live entities and %u detector records (%u vessels from positions alone)\n",
+                    r.entities, r.records, r.seeded);
+        store_sink_checkpoint(a->sink);
     }
     /* MQTT outputs are sinks of their own (net/mqtt.h); the others, the relay's. */
     int nrelay = 0;
@@ -527,7 +533,7 @@ static int wire(struct run *a)
         struct http_config hcfg = {.listen = c->http, .have_receiver = c->pl.receiver_lat || c->pl.receiver_lon,
                                    .receiver_lat = c->pl.receiver_lat, .receiver_lon = c->pl.receiver_lon,
                                    .store_url = c->store, .ref = a->p.ref,
-                                   .picture_clock = picture_clock, .picture_clock_ctx = a};
+                                   .picture_clock = picture_clock, .picture_clock_ctx = a, .det = a->p.det};
         if (!(a->http = http_start(&hcfg, a->loop, a->p.trk, err, sizeof err))) {
             fprintf(stderr, "atalaya run: %s\n", err);
             return -1;
