@@ -134,13 +134,13 @@ install: $(BIN) man
 	for u in dist/systemd/*.service.in; do \
 	  sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $$u >$(DESTDIR)$(UNITDIR)/$$(basename $$u .in) || exit 1; \
 	  chmod 644 $(DESTDIR)$(UNITDIR)/$$(basename $$u .in); done
-	install -D -m 644 dist/run.conf $(DESTDIR)$(DATADIR)/examples/run.conf
-	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/atalaya/run.conf ]; then \
-	  install -D -m 644 dist/run.conf $(DESTDIR)$(SYSCONFDIR)/atalaya/run.conf; fi
+	for c in run worker; do \
+	  install -D -m 644 dist/$$c.conf $(DESTDIR)$(DATADIR)/examples/$$c.conf || exit 1; \
+	  [ -e $(DESTDIR)$(SYSCONFDIR)/atalaya/$$c.conf ] || install -D -m 644 dist/$$c.conf $(DESTDIR)$(SYSCONFDIR)/atalaya/$$c.conf || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/atalaya $(DESTDIR)$(MANDIR)/man1/atalaya.1 $(DESTDIR)$(MANDIR)/man1/atalaya-*.1
-	rm -f $(DESTDIR)$(UNITDIR)/atalaya.service $(DESTDIR)$(UNITDIR)/atalaya-serve.service
+	rm -f $(DESTDIR)$(UNITDIR)/atalaya.service $(DESTDIR)$(UNITDIR)/atalaya-serve.service $(DESTDIR)$(UNITDIR)/atalaya-worker.service
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -125,6 +125,7 @@ dpkg-deb -c "$deb" | awk '{print $6}' >"$tmp/deb/list"
 t ".deb: binary, units, conffile, man pages, data, web" 'grep -qx "./usr/bin/atalaya" "$tmp/deb/list" && grep -qx "./lib/systemd/system/atalaya.service" "$tmp/deb/list" && grep -qx "./usr/share/atalaya/web/index.html" "$tmp/deb/list" && grep -qx "./usr/share/man/man1/atalaya-run.1.gz" "$tmp/deb/list" && dpkg-deb -f "$deb" Depends | grep -q libmicrohttpd && dpkg-deb -I "$deb" conffiles | grep -qx "/etc/atalaya/run.conf"'
 dpkg-deb -e "$deb" "$tmp/deb/ctl"
 t ".deb: postinst enables and starts atalaya.service" 'grep -q "deb-systemd-helper enable .atalaya.service." "$tmp/deb/ctl/postinst" && grep -q "_dh_action=start" "$tmp/deb/ctl/postinst" && grep -q "deb-systemd-invoke .*atalaya.service" "$tmp/deb/ctl/postinst"'
+t ".deb: the stream worker unit installed, not enabled or started (it needs worker.conf filled in)" 'grep -qx "./lib/systemd/system/atalaya-worker.service" "$tmp/deb/list" && grep -qx "./etc/atalaya/worker.conf" "$tmp/deb/list" && grep -q "was-enabled .atalaya-worker.service." "$tmp/deb/ctl/postinst" && ! grep -q "deb-systemd-invoke .*atalaya-worker" "$tmp/deb/ctl/postinst"'
 dpkg-deb -x "$deb" "$tmp/deb/x"
 port=$(free_port)
 (cd /; exec env -u ATALAYA_DATA -u ATALAYA_WEB "$tmp/deb/x/usr/bin/atalaya" serve --store "sqlite:$tmp/s.db" --http "127.0.0.1:$port" >"$tmp/deb/serve.log" 2>&1) &
