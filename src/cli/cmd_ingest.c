@@ -40,7 +40,7 @@ static const struct cfg_option ingest_options[] = {
     {"positions", CFG_STR, S(positions), "thinned", "all|thinned: every accepted fix, or a fix a minute per vessel and every 10 s per aircraft, plus turns, speed and altitude changes and the last fix before each silence (detectors see every fix)", S(pl.strings)},
     {"no-detect", CFG_BOOL, S(no_detect), NULL, "positions and identities only", 0},
     {"quiet", CFG_BOOL, S(quiet), NULL, "no progress line", 0},
-    {"from", CFG_STR, S(from), NULL, "nats://HOST:PORT[?stream=NAME&shards=N]: a stream worker: the shards it holds from the receivers' stream, until SIGTERM (docs/deploy.md)", S(pl.strings)},
+    {"from", CFG_STR, S(from), NULL, "nats://HOST:PORT[?stream=NAME&shards=N]: a stream worker: the shards it holds from the receivers' stream, until SIGTERM", S(pl.strings)},
     {"worker", CFG_STR, S(worker), NULL, "with --from: this worker's name among the others (default HOST-PID)", S(pl.strings)},
     {"reorder-ms", CFG_INT, S(reorder_ms), "10000", "with --from: messages are put in event-time order over this window", 0},
     {"lease-ttl", CFG_DOUBLE, S(lease_ttl), "10", "with --from: seconds a dead worker's shards stay held before others take them", 0},
@@ -72,6 +72,11 @@ static int run_worker(const struct ingest_config *cfg, const struct pipeline_con
 {
     if (cfg->batch <= 0 || cfg->reorder_ms < 0 || cfg->lease_ttl < 1) {
         fprintf(stderr, "atalaya ingest: --batch > 0, --reorder-ms >= 0, --lease-ttl >= 1\n");
+        return 1;
+    }
+    if (strncmp(cfg->store, "postgresql://", 13) && strncmp(cfg->store, "postgres://", 11)) {
+        /* One writer per held shard: SQLite takes one writer at a time. */
+        fprintf(stderr, "atalaya ingest: --from writes to a PostgreSQL store (--store postgresql://...)\n");
         return 1;
     }
     struct stream_worker_config w = {

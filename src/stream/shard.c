@@ -189,7 +189,7 @@ int shard_step(struct shard *sh, char *err, size_t errlen)
     jsFetchRequest_Init(&fr);
     fr.Batch = FETCH_BATCH;
     fr.NoWait = true;
-    fr.Expires = 1000000000LL;
+    fr.Expires = 0; /* with an expiry, a shard with nothing new waits it out */
     natsStatus s = natsSubscription_FetchRequest(&list, sh->sub, &fr);
     int got = s == NATS_OK ? list.Count : 0;
     for (int i = 0; i < got; i++) {

@@ -44,6 +44,7 @@ struct worker {
     unsigned n;
     struct shard **sh;
     int64_t *retry_ms;
+    bool *failing; /* the last open failed (said once) */
     uint64_t msgs_closed, rows_closed; /* of shards already closed */
 };
 
@@ -78,7 +79,7 @@ static void step_shard(struct worker *w, unsigned i, int64_t now, int *busy)
     char err[512];
     int got = shard_step(w->sh[i], err, sizeof err);
     if (got < 0) {
-        say(w, "shard %u: %s; rebuilding it from the stream", i, err);
+        say(w, "%s; rebuilding shard %u from the stream", err, i);
         close_shard(w, i, now + REOPEN_MS);
         return;
     }
@@ -91,7 +92,7 @@ static void step_shard(struct worker *w, unsigned i, int64_t now, int *busy)
         return;
     }
     if (shard_commit(w->sh[i], err, sizeof err) != 0) {
-        say(w, "shard %u: %s; rebuilding it from the stream", i, err);
+        say(w, "%s; rebuilding shard %u from the stream", err, i);
         close_shard(w, i, now + REOPEN_MS);
     }
 }
@@ -107,10 +108,13 @@ static void follow_leases(struct worker *w, int64_t now)
             say(w, "shard %u: lease lost; dropped uncommitted", i);
             close_shard(w, i, now);
         } else if (!w->sh[i] && held && now >= w->retry_ms[i]) {
-            if ((w->sh[i] = shard_open(w->l, w->cfg, i, err, sizeof err)))
+            if ((w->sh[i] = shard_open(w->l, w->cfg, i, err, sizeof err))) {
                 say(w, "took shard %u", i);
-            else {
-                say(w, "shard %u: %s", i, err);
+                w->failing[i] = false;
+            } else {
+                if (!w->failing[i]) /* once until it opens */
+                    say(w, "%s; trying again every second", err);
+                w->failing[i] = true;
                 w->retry_ms[i] = now + REOPEN_MS;
             }
         }
@@ -120,7 +124,7 @@ static void follow_leases(struct worker *w, int64_t now)
         return;
     if (w->sh[s] && lease_held(w->ls, (unsigned)s, COMMIT_MARGIN_MS) &&
         shard_commit(w->sh[s], err, sizeof err) != 0)
-        say(w, "shard %u: %s", (unsigned)s, err);
+        say(w, "%s", err);
     if (w->sh[s])
         close_shard(w, (unsigned)s, now);
     lease_release(w->ls, (unsigned)s);
@@ -186,6 +190,7 @@ int stream_worker_run(const struct stream_worker_config *cfg)
     }
     w.sh = xcalloc(w.n, sizeof *w.sh);
     w.retry_ms = xcalloc(w.n, sizeof *w.retry_ms);
+    w.failing = xcalloc(w.n, sizeof *w.failing);
     int64_t t0 = mono_ms(), last_report = 0;
     uint64_t last_msgs = 0;
     while (!*cfg->stop) {
@@ -204,17 +209,17 @@ int stream_worker_run(const struct stream_worker_config *cfg)
     /* A clean stop: what was fed is committed and acknowledged while the
      * leases hold; the leases go back at once, so the others take over
      * without waiting for them to lapse. */
-    for (unsigned i = 0; i < w.n; i++) {
-        if (!w.sh[i])
-            continue;
-        if (lease_held(w.ls, i, COMMIT_MARGIN_MS) && shard_commit(w.sh[i], err, sizeof err) != 0)
-            say(&w, "shard %u: %s", i, err);
-        close_shard(&w, i, 0);
-    }
+    for (unsigned i = 0; i < w.n; i++)
+        if (w.sh[i] && lease_held(w.ls, i, COMMIT_MARGIN_MS) && shard_commit(w.sh[i], err, sizeof err) != 0)
+            say(&w, "%s", err);
     report(&w, mono_ms() - t0, &last_msgs, &last_report);
+    for (unsigned i = 0; i < w.n; i++)
+        if (w.sh[i])
+            close_shard(&w, i, 0);
     lease_close(w.ls);
     stream_link_close(w.l);
     free(w.sh);
     free(w.retry_ms);
+    free(w.failing);
     return 0;
 }
