@@ -155,6 +155,14 @@ def main():
             buf += data
             while b'\r\n' in buf:
                 line, rest = buf.split(b'\r\n', 1)
+                if line.startswith(b'HMSG '):  # a status: no stream takes the subject
+                    size = int(line.split()[-1])
+                    if len(rest) < size + 2:
+                        break
+                    buf = rest[size + 2:]
+                    acks['err'] += 1
+                    acks['n'] += 1
+                    continue
                 if line.startswith(b'MSG '):
                     size = int(line.split()[-1])
                     if len(rest) < size + 2:
