@@ -25,6 +25,13 @@ endif
 BASE    := -std=c17 -D_GNU_SOURCE -Isrc $(PQ_INC) $(WARN) -DATALAYA_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS  := -lsqlite3 -lpq -ljansson -lmicrohttpd -lmosquitto -lnats -lz -lzstd -lm -lpthread
 
+# RTL-SDR dongles read directly (rtlsdr://) when librtlsdr is installed;
+# without it the build still has rtl_tcp input.
+ifeq ($(shell pkg-config --exists librtlsdr 2>/dev/null && echo yes),yes)
+BASE    += -DHAVE_RTLSDR $(filter-out -I/usr/include -I/usr/include/,$(shell pkg-config --cflags librtlsdr))
+LDLIBS  += $(shell pkg-config --libs librtlsdr)
+endif
+
 REL_CFLAGS  := $(BASE) -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 ASAN_CFLAGS := $(BASE) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 ASAN_LDFLAGS:= -fsanitize=address,undefined

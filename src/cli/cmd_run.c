@@ -2,7 +2,8 @@
  * and wires the one pipeline (src/pipeline/) to its sources and sinks:
  *
  *   sources  network feeds (net/feed.h: feeders we connect to, feeders that
- *            connect to us, UDP) and recordings played as a live feed
+ *            connect to us, UDP), I/Q from rtl_tcp servers and RTL-SDR
+ *            dongles (net/iqin.h) and recordings played as a live feed
  *            (--speed X: X times faster than recorded; 0 as fast as possible)
  *   sinks    the store (--store: positions, identities, events and alerts
  *            as they arrive, committed at least once a second), stdout
@@ -36,10 +37,12 @@
 #include "modes/modes_msg.h"
 #include "modes/sbs_write.h"
 #include "net/feed.h"
+#include "net/iqin.h"
 #include "net/listener.h"
 #include "net/loop.h"
 #include "net/mqtt.h"
 #include "net/relay.h"
+#include "net/rtlsdr.h"
 #include "net/sock.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/store_sink.h"
@@ -57,7 +60,8 @@ struct run_config {
 
 #define S(f) offsetof(struct run_config, f)
 static const struct cfg_option run_options[] = {
-    {"input", CFG_LIST, S(inputs), NULL, "FORMAT+tcp://HOST[:PORT] (we connect), FORMAT+listen://HOST[:PORT], nmea+udp://HOST[:PORT] or a file (a recording, played as a live feed)", 0},
+    {"input", CFG_LIST, S(inputs), NULL, "FORMAT+tcp://HOST[:PORT] (we connect), FORMAT+listen://HOST[:PORT], nmea+udp://HOST[:PORT], "
+     "iq+rtltcp://HOST[:PORT]?band=ais|1090&... or rtlsdr://INDEX?band=ais|1090&... (I/Q from a dongle) or a file (a recording, played as a live feed)", 0},
     {"output", CFG_LIST, S(outputs), NULL, "FORMAT+listen://HOST[:PORT]: serve clients what arrived; "
      "mqtt://HOST[:PORT][?topic=PREFIX&qos=N]: publish positions, events and alerts to a broker (docs/formats/mqtt.md)", 0},
     {"store", CFG_STR, S(store), NULL, "keep the history here as it arrives (sqlite:PATH or postgresql://USER@HOST:PORT/DB): positions, identities, events, alerts; with --http the API answers from it", S(pl.strings)},
@@ -94,6 +98,7 @@ struct run {
     struct pipeline p;
     struct net_listeners *listeners; /* accepting on listen inputs and outputs: caps, idle, EMFILE */
     struct net_feeds *feeds;
+    struct net_iq_inputs *iq; /* rtl_tcp servers and RTL-SDR dongles */
     struct net_relay *relay;
     struct http_server *http;
     struct store *st;
@@ -113,6 +118,7 @@ static struct net_loop *signal_loop;
 static void on_signal(int sig)
 {
     (void)sig;
+    store_stop_waiting();
     if (signal_loop)
         net_loop_stop(signal_loop);
 }
@@ -211,6 +217,20 @@ static void *feed_open(void *ctx, const struct net_endpoint *ep)
     return s;
 }
 
+/* An I/Q stream is a source like a feeder's connection, demodulated by band. */
+static void *iq_open(void *ctx, enum net_iq_band band, double rate, const char *name)
+{
+    struct run *a = ctx;
+    a->streams++;
+    a->fed = true;
+    struct pipeline_source *s = pipeline_source_new(&a->p, band == NET_IQ_AIS ? PL_AIS_IQ : PL_IQ, "", true);
+    pipeline_source_set_owner(s, a);
+    /* net/iqin.h takes only rates the band's demodulator reads. */
+    if (pipeline_source_set_rate(s, rate) != 0)
+        fprintf(stderr, "atalaya run: %s: the demodulator cannot read %.0f S/s\n", name, rate);
+    return s;
+}
+
 static void feed_data(void *stream, const uint8_t *bytes, size_t n, int64_t arrival_ms)
 {
     pipeline_source_feed(stream, bytes, n, arrival_ms);
@@ -250,7 +270,7 @@ static void play_tick(struct net_loop *l, void *ctx)
             a->playing--;
         }
     } while (a->playing && a->cfg.speed <= 0 && net_monotonic_ms() - start < PLAY_SLICE_MS && !a->p.stop);
-    bool feeds_over = !a->feeds || (a->cfg.end_with_feeds && a->fed && !a->streams);
+    bool feeds_over = (!a->feeds && !a->iq) || (a->cfg.end_with_feeds && a->fed && !a->streams);
     if ((!a->playing && feeds_over && !a->relay && !a->http) || a->p.stop) {
         a->input_ended = !a->playing;
         net_loop_stop(l);
@@ -312,6 +332,7 @@ static void stats_tick(struct net_loop *l, void *ctx)
             a->p.n.sbs_messages, a->p.dedupe ? a->p.dedupe->dropped : 0, (unsigned long long)t->positions,
             (unsigned long long)t->positions_rejected, in->reconnects, in->connect_failures, out->dropped,
             a->st ? a->st->rows : 0, a->sink ? store_sink_failures(a->sink) : 0);
+    net_iq_print_stats(a->iq, "atalaya run", stderr);
     struct net_listen_stats ls;
     net_listeners_stats(a->listeners, &ls);
     fprintf(stderr, "atalaya run: listen connections %u; refused at a cap %llu, idle closed %llu, accept pauses %llu\n",
@@ -330,7 +351,15 @@ static int print_endpoint(const char *spec, enum net_dir dir)
         printf("input file %s\n", spec);
         return 0;
     }
-    char err[512], text[320];
+    char err[512], text[400];
+    if (dir == NET_DIR_INPUT && net_iq_is_spec(spec)) {
+        if (net_iq_describe(spec, text, sizeof text, err, sizeof err) != 0) {
+            fprintf(stderr, "atalaya run: --input %s\n", err);
+            return -1;
+        }
+        printf("input %s\n", text);
+        return 0;
+    }
     struct net_mqtt_url mu;
     if (dir == NET_DIR_OUTPUT && net_mqtt_is_url(spec)) {
         if (net_mqtt_parse(spec, &mu, err, sizeof err) != 0) {
@@ -379,9 +408,14 @@ static void run_usage(char *out, size_t n)
              "  up to %d s apart while the feeder stays away. Beast and AVR frames that carry the 12 MHz\n"
              "  counter are timed by it, from the arrival of the connection's first frame (or from\n"
              "  --modes-epoch), so a recording pushed fast gives the picture a real-time feed would\n"
-             "  (docs/formats/live-json.md). With only recordings and no --http, run ends with them.",
+             "  (docs/formats/live-json.md). With only recordings and no --http, run ends with them.\n"
+             "  I/Q from a dongle, one input per dongle (band ais: 162 MHz, 288 kS/s; band 1090: 2.4 MS/s):\n"
+             "    iq+rtltcp://HOST[:PORT]?band=ais|1090[&freq=HZ&rate=SPS&gain=DB&ppm=N&agc=0|1&timeout=S]\n"
+             "    rtlsdr://INDEX?band=ais|1090[&...]  (RTL-SDR through librtlsdr: %s)\n"
+             "  rtl_tcp is reconnected with the same back-off; messages take their arrival time.",
              ports, FEED_BACKOFF_MIN_MS / 1000, 2 * FEED_BACKOFF_MIN_MS / 1000, 4 * FEED_BACKOFF_MIN_MS / 1000,
-             FEED_BACKOFF_MAX_MS / 1000);
+             FEED_BACKOFF_MAX_MS / 1000,
+             net_rtlsdr_built_in() ? "built in" : "not built in: this build lacks librtlsdr");
 }
 
 /* Sources and sinks. Returns 0, or -1 after printing why. */
@@ -446,6 +480,16 @@ static int wire(struct run *a)
     }
     for (int i = 0; i < c->inputs.n; i++) {
         const char *spec = c->inputs.v[i];
+        if (net_iq_is_spec(spec)) {
+            if (!a->iq)
+                a->iq = net_iq_new(a->loop, &(struct net_iq_handlers){.ctx = a, .open = iq_open, .data = feed_data,
+                                                                       .close = feed_close});
+            if (net_iq_add(a->iq, spec, err, sizeof err) != 0) {
+                fprintf(stderr, "atalaya run: --input %s\n", err);
+                return -1;
+            }
+            continue;
+        }
         if (!strstr(spec, "://")) {
             if (!(a->players[i] = pipeline_player_open(&a->p, spec, c->speed, err, sizeof err))) {
                 fprintf(stderr, "atalaya run: %s\n", err);
@@ -531,7 +575,7 @@ int cmd_run(int argc, char **argv)
      * a full disk, not a reason to die. */
     signal(SIGXFSZ, SIG_IGN);
     rc = wire(a) != 0;
-    if (rc == 0 && (a->playing || a->feeds || a->relay || a->http))
+    if (rc == 0 && (a->playing || a->feeds || a->iq || a->relay || a->http))
         net_loop_run(a->loop);
     if (rc == 0 && a->input_ended) {
         /* The recordings are over: what ends with the input ends, as in ingest. */
@@ -550,6 +594,7 @@ int cmd_run(int argc, char **argv)
         net_mqtt_close(a->mqtt[i]);
     for (int i = 0; i < a->nplayers; i++)
         pipeline_player_close(a->players[i]);
+    net_iq_free(a->iq);
     net_feeds_free(a->feeds);
     net_relay_free(a->relay);
     http_stop(a->http);

@@ -19,6 +19,7 @@
 #include "net/loop.h"
 #include "ref/datadir.h"
 #include "ref/ref.h"
+#include "store/store.h"
 
 struct serve_config {
     const char *store, *http, *write_token, *config;
@@ -50,6 +51,7 @@ static struct net_loop *serve_loop;
 static void on_signal(int sig)
 {
     (void)sig;
+    store_stop_waiting();
     if (serve_loop)
         net_loop_stop(serve_loop);
 }

@@ -20,6 +20,11 @@ struct rtltcp_client *decode_rtltcp_open(const struct decode_opts *o, uint32_t d
         fprintf(stderr, "atalaya decode: %s\n", err);
         return NULL;
     }
+    enum rtltcp_band band = def_freq == RTLTCP_AIS_FREQ ? RTLTCP_BAND_AIS : RTLTCP_BAND_1090;
+    if (c.band != RTLTCP_BAND_NONE && c.band != band) {
+        fprintf(stderr, "atalaya decode: the rtl_tcp band= and --band disagree\n");
+        return NULL;
+    }
     if (o->sample_rate && c.rate != (uint32_t)def_rate) {
         fprintf(stderr, "atalaya decode: --sample-rate and the rtl_tcp rate= disagree\n");
         return NULL;

@@ -50,6 +50,7 @@ int rtltcp_parse(const char *spec, uint32_t def_freq, uint32_t def_rate, struct 
     c->timeout_s = 5;
     const char *q = strchr(spec, '?');
     size_t hp = q ? (size_t)(q - spec) : strlen(spec);
+    bool freq_set = false, rate_set = false;
     const char *colon = memrchr(spec, ':', hp);
     size_t hl = colon ? (size_t)(colon - spec) : hp;
     if (hl >= sizeof c->host)
@@ -71,14 +72,25 @@ int rtltcp_parse(const char *spec, uint32_t def_freq, uint32_t def_rate, struct 
         const char *amp = strchr(p, '&'), *e = amp ? amp : p + strlen(p);
         const char *eq = memchr(p, '=', (size_t)(e - p));
         double v;
+        if (eq && eq - p == 4 && !memcmp(p, "band", 4)) {
+            size_t vl = (size_t)(e - eq - 1);
+            if (vl == 3 && !memcmp(eq + 1, "ais", 3))
+                c->band = RTLTCP_BAND_AIS;
+            else if (vl == 4 && !memcmp(eq + 1, "1090", 4))
+                c->band = RTLTCP_BAND_1090;
+            else
+                return fail(err, errlen, "band is ais or 1090", p);
+            p = amp ? amp + 1 : e;
+            continue;
+        }
         if (!eq || !num(eq + 1, (size_t)(e - eq - 1), &v))
             return fail(err, errlen, "bad parameter (KEY=NUMBER)", p);
         size_t kl = (size_t)(eq - p);
 #define KEY(k) (kl == sizeof k - 1 && !memcmp(p, k, kl))
         if (KEY("freq") && v >= 1e6 && v < 4.3e9)
-            c->freq_hz = (uint32_t)llround(v);
+            c->freq_hz = (uint32_t)llround(v), freq_set = true;
         else if (KEY("rate") && v >= 225001 && v <= 3.2e6)
-            c->rate = (uint32_t)llround(v);
+            c->rate = (uint32_t)llround(v), rate_set = true;
         else if (KEY("gain") && v >= 0 && v <= 60)
             c->gain_tenth_db = (int32_t)lround(v * 10);
         else if (KEY("ppm") && fabs(v) <= 1000)
@@ -91,11 +103,18 @@ int rtltcp_parse(const char *spec, uint32_t def_freq, uint32_t def_rate, struct 
             c->timeout_s = v;
         else
             return fail(err, errlen,
-                        "unknown parameter or value out of range (freq, rate 225001-3.2M, gain 0-60 dB, "
-                        "ppm, agc 0/1, retries, timeout s)",
+                        "unknown parameter or value out of range (band ais/1090, freq, rate 225001-3.2M, "
+                        "gain 0-60 dB, ppm, agc 0/1, retries, timeout s)",
                         p);
 #undef KEY
         p = amp ? amp + 1 : e;
+    }
+    if (c->band != RTLTCP_BAND_NONE) {
+        bool ais = c->band == RTLTCP_BAND_AIS;
+        if (!freq_set)
+            c->freq_hz = ais ? RTLTCP_AIS_FREQ : RTLTCP_1090_FREQ;
+        if (!rate_set)
+            c->rate = ais ? RTLTCP_AIS_RATE : RTLTCP_1090_RATE;
     }
     return 0;
 }

@@ -1,5 +1,5 @@
 /* rtltcp.h: a client of rtl_tcp (librtlsdr's I/Q server), as
- *   iq+rtltcp://HOST:PORT?freq=HZ&rate=SPS&gain=DB&ppm=N&agc=1&retries=N&timeout=S
+ *   iq+rtltcp://HOST:PORT?band=ais|1090&freq=HZ&rate=SPS&gain=DB&ppm=N&agc=1&retries=N&timeout=S
  * The server sends a 12-byte header ("RTL0", tuner type, gain count, both
  * big-endian) and then unsigned 8-bit I/Q for as long as the connection
  * lasts; the client tunes it with 5-byte commands (one byte, then a
@@ -31,6 +31,15 @@
 #define RTLTCP_HEADER_BYTES 12
 #define RTLTCP_GAIN_AUTO INT32_MIN
 
+/* band=: which demodulator the samples are for, and so the default tuning:
+ * AIS 162.000 MHz (both channels at +-25 kHz) at 288 kS/s, Mode S 1090 MHz
+ * at 2.4 MS/s. */
+enum rtltcp_band { RTLTCP_BAND_NONE, RTLTCP_BAND_1090, RTLTCP_BAND_AIS };
+#define RTLTCP_AIS_FREQ 162000000u
+#define RTLTCP_AIS_RATE 288000u
+#define RTLTCP_1090_FREQ 1090000000u
+#define RTLTCP_1090_RATE 2400000u
+
 struct rtltcp_cfg {
     char host[256], port[16];
     uint32_t freq_hz;        /* centre frequency */
@@ -40,10 +49,12 @@ struct rtltcp_cfg {
     bool agc;                /* the RTL2832's digital AGC */
     unsigned retries;        /* failed attempts in a row before giving up; 0 = never give up */
     double timeout_s;        /* silence that counts as a dead server */
+    enum rtltcp_band band;   /* RTLTCP_BAND_NONE: not said */
 };
 
-/* Parses what follows "iq+rtltcp://". freq and rate default to the band's
- * (def_freq, def_rate); unknown keys and bad numbers are errors. */
+/* Parses what follows "iq+rtltcp://". freq and rate default to those of
+ * band= when it is given, else to def_freq and def_rate; unknown keys and
+ * bad numbers are errors. */
 int rtltcp_parse(const char *spec, uint32_t def_freq, uint32_t def_rate, struct rtltcp_cfg *c, char *err,
                  size_t errlen);
 

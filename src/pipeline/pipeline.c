@@ -232,7 +232,7 @@ void pl_sbs_line(struct pipeline_source *s, const char *line, size_t len, bool o
         deliver(p, &u, s->name, line, len);
 }
 
-/* Mode S event time: the frame's own (SBS-style date), else the 12 MHz
+/* Mode S event time: the frame's own (SBS-style date), else (live I/Q) arrival, else the 12 MHz
  * counter anchored by the configured epoch, else (live) anchored to the
  * connection's first frame, else (a recording) read as a relative clock;
  * no counter at all: arrival (live) or the clock so far. */
@@ -243,6 +243,10 @@ static int64_t frame_time(struct pipeline_source *s, const struct modes_frame *f
         return s->given_ms;
     if (f->time_ms != MODES_NO_TIME)
         return f->time_ms;
+    /* A live demodulator's counter counts samples, not time: arrival it is,
+     * as for AIS from I/Q (pipeline.h). */
+    if (s->fmt == PL_IQ && s->live)
+        return s->arrival_ms;
     if (f->ts12 && f->ts12 != NET_TS12_MLAT) {
         if (p->modes_epoch_ms || !s->live)
             return p->modes_epoch_ms + (int64_t)(f->ts12 / 12000u);

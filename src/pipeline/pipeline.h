@@ -166,7 +166,12 @@ void pipeline_close(struct pipeline *p);
 
 /* ---- sources ---- */
 
-enum pipeline_format { PL_NMEA, PL_BEAST, PL_AVR, PL_SBS, PL_IQ };
+/* PL_IQ: Mode S from unsigned 8-bit I/Q; PL_AIS_IQ: AIS (both channels)
+ * from unsigned 8-bit I/Q centred on 162.000 MHz, demodulated into !AIVDM
+ * sentences that go on as this source's NMEA. I/Q carries no time: a live
+ * I/Q source's messages take the arrival time of the samples that complete
+ * them. */
+enum pipeline_format { PL_NMEA, PL_BEAST, PL_AVR, PL_SBS, PL_IQ, PL_AIS_IQ };
 
 struct pipeline_source;
 
@@ -174,6 +179,10 @@ struct pipeline_source;
  * (copied; "" unknown); live: messages without a time take their arrival
  * time (else the pipeline's clock). */
 struct pipeline_source *pipeline_source_new(struct pipeline *p, enum pipeline_format fmt, const char *name, bool live);
+/* An I/Q source's sample rate (default: 2.4 MS/s Mode S, 288 kS/s AIS),
+ * before its first bytes. Returns 0, or -1 when its demodulator cannot
+ * read that rate. */
+int pipeline_source_set_rate(struct pipeline_source *s, double rate);
 /* Bytes as they came (any chunking). arrival_ms: when they arrived (live
  * sources; ignored for recordings). */
 void pipeline_source_feed(struct pipeline_source *s, const uint8_t *bytes, size_t n, int64_t arrival_ms);

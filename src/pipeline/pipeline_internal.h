@@ -8,6 +8,7 @@
 #include "pipeline/pipeline.h"
 
 struct ais_ctx;
+struct aisd;
 struct modes_demod;
 
 struct pipeline_source {
@@ -18,6 +19,8 @@ struct pipeline_source {
     bool live;
     struct modes_framer fr; /* Beast, AVR */
     struct modes_demod *demod; /* I/Q */
+    struct aisd *aisd;      /* AIS I/Q */
+    unsigned ais_seq;       /* its sentences' sequential message ids */
     struct ais_ctx *ais;    /* NMEA: the connection's own, or the recordings' shared one */
     bool owns_ais;
     char line[IN_MAX_LINE + 1]; /* a line cut by the end of a chunk */

@@ -8,6 +8,8 @@
 
 #include "ais/ais.h"
 #include "ais/nmea.h"
+#include "aisdemod/aisdemod.h"
+#include "common/buf.h"
 #include "modes/demod.h"
 #include "pipeline/pipeline_internal.h"
 
@@ -21,7 +23,7 @@ struct pipeline_source *pipeline_source_new(struct pipeline *p, enum pipeline_fo
     s->id = ++p->next_source_id;
     s->live = live;
     snprintf(s->name, sizeof s->name, "%s", name ? name : "");
-    if (fmt == PL_NMEA && live) {
+    if ((fmt == PL_NMEA && live) || fmt == PL_AIS_IQ) {
         s->ais = ais_ctx_new();
         s->owns_ais = true;
     } else if (fmt == PL_NMEA) {
@@ -35,6 +37,12 @@ struct pipeline_source *pipeline_source_new(struct pipeline *p, enum pipeline_fo
         struct modes_demod_cfg cfg;
         modes_demod_parse_cfg(NULL, NULL, &cfg);
         s->demod = modes_demod_new(&cfg);
+    }
+    if (fmt == PL_AIS_IQ) {
+        struct aisd_cfg cfg;
+        char err[160];
+        aisd_parse_cfg(NULL, NULL, &cfg, err, sizeof err);
+        s->aisd = aisd_new(&cfg);
     }
     s->next = p->sources;
     p->sources = s;
@@ -87,6 +95,47 @@ static void split_lines(struct pipeline_source *s, const uint8_t *b, size_t n)
     }
 }
 
+int pipeline_source_set_rate(struct pipeline_source *s, double rate)
+{
+    char r[32], err[160];
+    snprintf(r, sizeof r, "%.0f", rate);
+    if (s->fmt == PL_IQ) {
+        struct modes_demod_cfg cfg;
+        if (modes_demod_parse_cfg(r, NULL, &cfg) != 0)
+            return -1;
+        modes_demod_free(s->demod);
+        s->demod = modes_demod_new(&cfg);
+        return 0;
+    }
+    struct aisd_cfg cfg;
+    if (s->fmt != PL_AIS_IQ || aisd_parse_cfg(r, NULL, &cfg, err, sizeof err) != 0)
+        return -1;
+    aisd_free(s->aisd);
+    s->aisd = aisd_new(&cfg);
+    return 0;
+}
+
+/* An AIS burst demodulated: its sentences, one line each, as NMEA from
+ * this source. */
+static void ais_iq_msg(void *ctx, const struct aisd_msg *m)
+{
+    struct pipeline_source *s = ctx;
+    struct aisd_msg t = *m;
+    if (s->live)
+        t.time_ms = s->arrival_ms;
+    struct buf b;
+    buf_init(&b, 512);
+    aisd_write_nmea(&b, &t, s->ais_seq);
+    s->ais_seq = (s->ais_seq + 1) % 10;
+    size_t from = 0;
+    for (size_t i = 0; i < b.len; i++)
+        if (b.p[i] == '\n') {
+            pl_nmea_line(s, b.p + from, i - from, false);
+            from = i + 1;
+        }
+    buf_free(&b);
+}
+
 void pipeline_source_feed(struct pipeline_source *s, const uint8_t *bytes, size_t n, int64_t arrival_ms)
 {
     s->arrival_ms = arrival_ms;
@@ -94,6 +143,7 @@ void pipeline_source_feed(struct pipeline_source *s, const uint8_t *bytes, size_
     case PL_BEAST:
     case PL_AVR: modes_framer_feed(&s->fr, bytes, n, pl_frame, s); break;
     case PL_IQ: modes_demod_feed(s->demod, bytes, n, pl_frame, s); break;
+    case PL_AIS_IQ: aisd_feed(s->aisd, bytes, n, ais_iq_msg, s); break;
     default: split_lines(s, bytes, n); break;
     }
 }
@@ -112,6 +162,10 @@ void pipeline_source_close(struct pipeline_source *s)
     if (s->demod) {
         modes_demod_flush(s->demod, pl_frame, s);
         modes_demod_free(s->demod);
+    }
+    if (s->aisd) {
+        aisd_flush(s->aisd, ais_iq_msg, s);
+        aisd_free(s->aisd);
     }
     if (s->owns_ais) {
         ais_ctx_finish(s->ais);

@@ -68,6 +68,9 @@ double pgx_real(const struct pg_result *r, int row, int col);
 void pgx_row_position(const struct pg_result *r, int row, struct store_position *p);
 void pgx_row_event(const struct pg_result *r, int row, struct store_event *e);
 void pgx_row_identity(const struct pg_result *r, int row, struct store_identity *i);
+/* Hands every identity row of r to cb (until it returns non-zero) and
+ * clears r. -1 when r is NULL (the query failed), else 0. */
+int pgx_each_identity(struct pg_result *r, store_identity_cb cb, void *ctx);
 
 /* Brings the schema up to date (postgres_schema.c). 0 or -1 with err. */
 int pg_migrate(struct store *s);

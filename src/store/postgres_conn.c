@@ -50,11 +50,14 @@ int pgx_reconnect(struct store *s)
         PQreset(q->conn);
         if (PQstatus(q->conn) == CONNECTION_OK)
             return session_setup(s);
-        if (total >= RECONNECT_MS)
+        if (total >= RECONNECT_MS || store_stopping())
             break;
-        struct timespec ts = {wait / 1000, (wait % 1000) * 1000000L};
-        while (nanosleep(&ts, &ts) && errno == EINTR)
-            ;
+        /* In 0.1 s steps, so a stop request ends the wait soon. */
+        for (long slept = 0; slept < wait && !store_stopping(); slept += 100) {
+            struct timespec ts = {0, 100 * 1000000L};
+            while (nanosleep(&ts, &ts) && errno == EINTR)
+                ;
+        }
         total += wait;
         wait = wait * 2 > 5000 ? 5000 : wait * 2;
     }
@@ -164,6 +167,20 @@ void pgx_row_identity(const PGresult *r, int row, struct store_identity *i)
         .valid_from_ms = pgx_int(r, row, 2),
         .valid_to_ms = pgx_int(r, row, 3),
     };
+}
+
+int pgx_each_identity(PGresult *r, store_identity_cb cb, void *ctx)
+{
+    if (!r)
+        return -1;
+    for (int j = 0; j < PQntuples(r); j++) {
+        struct store_identity it;
+        pgx_row_identity(r, j, &it);
+        if (cb(ctx, &it))
+            break;
+    }
+    PQclear(r);
+    return 0;
 }
 
 void pgx_row_event(const PGresult *r, int row, struct store_event *e)

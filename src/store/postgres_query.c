@@ -49,16 +49,7 @@ int pg_query_identity(struct store *s, uint8_t kind, uint32_t id, store_identity
                            "SELECT field, value, valid_from, valid_to FROM identity WHERE kind=$1::int2"
                            " AND id=$2::int8 ORDER BY valid_from, field, rid",
                            2, v);
-    if (!r)
-        return -1;
-    for (int j = 0; j < pgx_rows(r); j++) {
-        struct store_identity it;
-        pgx_row_identity(r, j, &it);
-        if (cb(ctx, &it))
-            break;
-    }
-    pgx_clear(r);
-    return 0;
+    return pgx_each_identity(r, cb, ctx);
 }
 
 /* The GiST index on the geography point answers "&&" with a box on the

@@ -121,16 +121,7 @@ int pgr_query_identity_at(struct store *s, uint8_t kind, uint32_t id, int64_t at
                                    " AND id=$2::int8 AND (valid_to IS NULL OR valid_to>$3::int8)"
                                    " ORDER BY field, valid_from, rid",
                                    3, v);
-    if (!r)
-        return -1;
-    for (int j = 0; j < pgx_rows(r); j++) {
-        struct store_identity it;
-        pgx_row_identity(r, j, &it);
-        if (cb(ctx, &it))
-            break;
-    }
-    pgx_clear(r);
-    return 0;
+    return pgx_each_identity(r, cb, ctx);
 }
 
 /* Emits HIT_SEL rows; *left counts down the limit. 1 when cb stopped, 0 at

@@ -1,6 +1,7 @@
 /* store.c: the backend-independent half of the store: URL dispatch and
  * batching by row count and event time (store.h). */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -40,6 +41,11 @@ void store_set_batch(struct store *s, unsigned max_rows, int64_t max_ms)
 }
 
 /* The current input's mark goes into the transaction of the rows it covers. */
+static volatile sig_atomic_t stopping;
+
+void store_stop_waiting(void) { stopping = 1; }
+bool store_stopping(void) { return stopping != 0; }
+
 static int mark_record(struct store *s)
 {
     struct store_cursor *c = &s->cur;

@@ -262,6 +262,11 @@ struct store {
  * PostGIS). NULL with err filled on failure. */
 struct store *store_open(const char *url, char *err, size_t errn);
 void store_close(struct store *s); /* commits an open batch */
+/* Async-signal-safe: from now on a backend waiting for its lost server
+ * (PostgreSQL's reconnect back-off) stops waiting and the operation fails,
+ * so SIGTERM is never held up by a database that is gone. */
+void store_stop_waiting(void);
+bool store_stopping(void);
 
 /* Batched writes: the store_put_* wrappers open a transaction when none is
  * open and commit once max_rows rows (rows written: an unchanged identity is

@@ -56,3 +56,20 @@ for q in "--format json events" "--format csv track $mmsi" "--format json entity
     if [ -s "$tmp/q.s" ] && cmp -s "$tmp/q.s" "$tmp/q.p"; then echo "ok - query $q after the restart: same"
     else echo "not ok - query $q after the restart"; diff "$tmp/q.s" "$tmp/q.p" | head -n 6; fi
 done
+
+# A server whose database is gone still stops on SIGTERM at once: its
+# reconnect back-off (up to a minute) gives way to the stop request.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$ATALAYA" serve --store "$PG_URL" --http "127.0.0.1:$port" --refresh-ms 200 >"$tmp/serve.log" 2>&1 &
+serve_pid=$!
+trap '[ -n "$ingest_pid" ] && kill "$ingest_pid" 2>/dev/null; kill -9 "$serve_pid" 2>/dev/null; pg_stop; rm -rf "$tmp"' EXIT
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/timespan" && break; sleep 0.1; done
+pg_ctl_ stop -m fast
+curl -s -m 1 -o /dev/null "http://127.0.0.1:$port/api/v1/timespan"
+sleep 1
+t0=$(date +%s%N)
+kill -TERM "$serve_pid"
+for _ in $(seq 100); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.1; done
+ms=$((($(date +%s%N) - t0) / 1000000))
+if ! kill -0 "$serve_pid" 2>/dev/null; then echo "ok - serve stops on SIGTERM in $ms ms with its database gone"
+else echo "not ok - serve still running 10 s after SIGTERM with its database gone"; fi

@@ -9,9 +9,13 @@ every 5-byte command it receives as a JSON line {"cmd": N, "value": V}
   drop-once  first connection: half the file, then close; second: the rest
   garbage    answer with an HTTP header instead of RTL0 (every connection)
   stall      header and a little data, then silence (connection kept open)
+  skip       (with --rate) the middle third of the samples is not sent but
+             still takes its time, counted as dropped: a server shedding
 --rate SPS paces the samples in real time; a chunk the client's socket cannot
 take at once is dropped and counted, as rtl_tcp's bounded buffer does.
-The port goes to --port-file once listening; a summary line goes to the log
+--seconds S (with --rate) serves the file over and over for S seconds of
+samples (the benchmark's sustained stream).
+The port (--port, default: any free one) goes to --port-file once listening; a summary line goes to the log
 at the end: {"served": BYTES, "dropped": BYTES, "connections": N}.
 """
 import argparse, json, os, select, socket, struct, threading, time
@@ -19,10 +23,12 @@ import argparse, json, os, select, socket, struct, threading, time
 ap = argparse.ArgumentParser()
 ap.add_argument("--file", required=True)
 ap.add_argument("--port-file", required=True)
+ap.add_argument("--port", type=int, default=0)
 ap.add_argument("--log", required=True)
-ap.add_argument("--mode", default="normal", choices=["normal", "drop-once", "garbage", "stall"])
+ap.add_argument("--mode", default="normal", choices=["normal", "drop-once", "garbage", "stall", "skip"])
 ap.add_argument("--rate", type=float, default=0)
 ap.add_argument("--connections", type=int, default=1)
+ap.add_argument("--seconds", type=float, default=0)
 a = ap.parse_args()
 
 data = open(a.file, "rb").read()
@@ -54,7 +60,7 @@ def read_commands(c):
 
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0))
+s.bind(("127.0.0.1", a.port))
 s.listen(4)
 with open(a.port_file + ".tmp", "w") as f:
     f.write(str(s.getsockname()[1]))
@@ -79,23 +85,39 @@ for k in range(conns):
     if a.mode == "stall":
         c.sendall(data[:10000])
         time.sleep(3600)
+    if a.seconds and a.rate:
+        total = int(a.seconds * a.rate) * 2
+        part = memoryview(data * (1 + 9600 // len(data) + 1))
+    else:
+        total = len(part)
     start = time.monotonic()
     off = i = 0
     if a.rate:
         c.setblocking(False)
-    while off < len(part):
-        n = sizes[i % len(sizes)] if not a.rate else 9600
+    while off < total:
+        n = min(sizes[i % len(sizes)] if not a.rate else 9600, total - off)
         i += 1
-        chunk = part[off:off + n]
+        if a.seconds and a.rate:
+            o = off % len(data)
+            chunk = part[o:o + n]
+        else:
+            chunk = part[off:off + n]
         if a.rate:
             due = start + (off / 2) / a.rate
             now = time.monotonic()
             if due > now:
                 time.sleep(due - now)
+            # Whole chunks are dropped (as rtl_tcp drops whole buffers), so
+            # the client's I/Q pairs stay aligned: a chunk begun is finished.
             try:
-                sent = c.send(chunk)
+                sent = 0 if a.mode == "skip" and total // 3 <= off < 2 * total // 3 else c.send(chunk)
             except BlockingIOError:
                 sent = 0
+            if 0 < sent < len(chunk):
+                c.setblocking(True)
+                c.sendall(chunk[sent:])
+                c.setblocking(False)
+                sent = len(chunk)
             served += sent
             dropped += len(chunk) - sent
         else:
