@@ -7,7 +7,7 @@ set -eu
 need=(gcc make pkg-config zlib1g-dev libzstd-dev libsqlite3-dev libjansson-dev libmicrohttpd-dev libpq-dev libmosquitto-dev libnats-dev librtlsdr-dev python3 zstd)
 case "${1:-build}" in
   test)  need+=(zstd sqlite3 clang libclang-rt-14-dev gpsd-clients python3 python3-ais dump1090-mutability chromium nodejs dpkg-dev debhelper curl mosquitto mosquitto-clients nats-server postgresql-15 postgresql-15-postgis-3 $(command -v npm >/dev/null || echo npm)) ;;
-  bench) need+=(clang sqlite3 gpsd-clients python3 python3-ais dump1090-mutability time bc wrk postgresql-15 postgresql-15-postgis-3) ;;
+  bench) need+=(clang sqlite3 gpsd-clients python3 python3-ais dump1090-mutability time bc wrk postgresql-15 postgresql-15-postgis-3 nats-server) ;;
 esac
 missing=()
 for p in "${need[@]}"; do

@@ -94,5 +94,6 @@ int cmd_ingest(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_stream(int argc, char **argv);
 
 #endif

@@ -65,6 +65,7 @@ static void on_signal(int sig)
 {
     (void)sig;
     stop_worker = 1;
+    store_stop_waiting(); /* a commit waiting for PostgreSQL to come back fails now */
 }
 
 /* --from: the stream worker, with the pipeline the files would get. */

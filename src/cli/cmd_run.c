@@ -47,11 +47,17 @@
 #include "pipeline/pipeline.h"
 #include "pipeline/store_sink.h"
 #include "store/store.h"
+#include "stream/link.h"
+#include "stream/obs.h"
+#include "stream/publish.h"
 #include "track/track.h"
 
 struct run_config {
     struct cfg_list inputs, outputs;
     const char *json_dir, *http, *store;
+    const char *publish, *receiver, *spool; /* --publish: stream/publish.h */
+    long spool_max;
+    double publish_wait;
     double json_interval, stats_interval, speed;
     long client_buffer_kib, feeders_max, feeders_total, feeder_idle_s;
     bool stats, dry_run, no_detect, all_positions, end_with_feeds;
@@ -66,6 +72,11 @@ static const struct cfg_option run_options[] = {
      "mqtt://HOST[:PORT][?topic=PREFIX&qos=N]: publish positions, events and alerts to a broker (docs/formats/mqtt.md)", 0},
     {"store", CFG_STR, S(store), NULL, "keep the history here as it arrives (sqlite:PATH or postgresql://USER@HOST:PORT/DB): positions, identities, events, alerts; with --http the API answers from it", S(pl.strings)},
     {"http", CFG_STR, S(http), NULL, "serve the live map and API on HOST:PORT (e.g. 127.0.0.1:8080)", S(pl.strings)},
+    {"publish", CFG_STR, S(publish), NULL, "nats://HOST[:PORT][?stream=NAME&shards=N]: send every validated message to JetStream (docs/formats/stream.md), spooling on disk while the server is away", S(pl.strings)},
+    {"receiver", CFG_STR, S(receiver), NULL, "with --publish: this receiver's id on the stream, 1-63 of A-Z a-z 0-9 _ - (default: the host name)", S(pl.strings)},
+    {"spool", CFG_STR, S(spool), NULL, "with --publish: the spool folder (default $XDG_STATE_HOME/atalaya/spool/RECEIVER, else ~/.local/state/..., else ./atalaya-spool-RECEIVER)", S(pl.strings)},
+    {"spool-max", CFG_INT, S(spool_max), "1073741824", "with --publish: bytes the spool may hold; when full, its oldest messages are dropped (counted)", 0},
+    {"publish-wait", CFG_DOUBLE, S(publish_wait), "60", "with --publish: seconds the end of the input waits for the stream to acknowledge everything (the rest stays in the spool for the next run)", 0},
     {"json-dir", CFG_STR, S(json_dir), NULL, "write aircraft.json, vessels.json and receiver.json here", S(pl.strings)},
     {"json-interval", CFG_DOUBLE, S(json_interval), "1", "seconds between JSON snapshots", 0},
     {"speed", CFG_DOUBLE, S(speed), "0", "play recordings X times faster than recorded (0: as fast as possible)", 0},
@@ -111,13 +122,16 @@ struct run {
     struct buf lines; /* alert and event lines for stdout */
     struct net_mqtt *mqtt[CFG_LIST_MAX]; /* mqtt:// outputs (net/mqtt.h) */
     int nmqtt;
+    struct publish *pub; /* --publish */
 };
 
 static struct net_loop *signal_loop;
+static volatile sig_atomic_t signalled;
 
 static void on_signal(int sig)
 {
     (void)sig;
+    signalled = 1;
     store_stop_waiting();
     if (signal_loop)
         net_loop_stop(signal_loop);
@@ -287,6 +301,13 @@ static void commit_tick(struct net_loop *l, void *ctx)
         fprintf(stderr, "atalaya run: store: %s\n", a->st->err);
 }
 
+static void publish_timer(struct net_loop *l, void *ctx)
+{
+    struct run *a = ctx;
+    (void)l;
+    publish_tick(a->pub);
+}
+
 static void write_json(struct run *a, const char *name, struct buf *b)
 {
     char path[4096];
@@ -339,6 +360,8 @@ static void stats_tick(struct net_loop *l, void *ctx)
             ls.open, ls.refused, ls.idle_closed, ls.pauses);
     for (int i = 0; i < a->nmqtt; i++)
         net_mqtt_print_stats(a->mqtt[i], stderr);
+    if (a->pub)
+        publish_print_stats(a->pub, stderr);
 }
 
 /* --------------------------------------------------------------- set-up */
@@ -389,6 +412,22 @@ static int print_endpoints(const struct run_config *c)
     for (int i = 0; i < c->outputs.n; i++)
         if (print_endpoint(c->outputs.v[i], NET_DIR_OUTPUT) != 0)
             return 1;
+    if (c->publish) {
+        struct stream_url u;
+        char err[512], rx[OBS_RECEIVER_MAX], spool[4096];
+        if (stream_url_parse(c->publish, &u, err, sizeof err) != 0) {
+            fprintf(stderr, "atalaya run: --publish %s\n", err);
+            return 1;
+        }
+        if (c->receiver)
+            snprintf(rx, sizeof rx, "%s", c->receiver);
+        else
+            publish_default_receiver(rx, sizeof rx);
+        if (!c->spool)
+            publish_default_spool(spool, sizeof spool, rx);
+        printf("publish nats://%s:%d stream %s shards %u receiver %s spool %s\n", u.host, u.port, u.stream, u.shards,
+               rx, c->spool ? c->spool : spool);
+    }
     return 0;
 }
 
@@ -457,6 +496,22 @@ static int wire(struct run *a)
             fprintf(stderr, "atalaya run: too many outputs\n");
             return -1;
         }
+    }
+    if (c->publish) {
+        struct publish_config pcfg = {.url = c->publish, .receiver = c->receiver, .spool_dir = c->spool,
+                                      .spool_max = (uint64_t)(c->spool_max > 0 ? c->spool_max : 0),
+                                      .who = "atalaya run"};
+        struct pipeline_sink ps;
+        if (!(a->pub = publish_open(&pcfg, err, sizeof err))) {
+            fprintf(stderr, "atalaya run: --publish %s\n", err);
+            return -1;
+        }
+        publish_sink(a->pub, &ps);
+        if (pipeline_add_sink(&a->p, &ps) != 0) {
+            fprintf(stderr, "atalaya run: too many outputs\n");
+            return -1;
+        }
+        net_loop_every(a->loop, 20, publish_timer, a);
     }
     if (nrelay) {
         a->relay = net_relay_new(a->loop, a->listeners, (unsigned)c->feeders_max, (size_t)c->client_buffer_kib * 1024);
@@ -588,10 +643,16 @@ int cmd_run(int argc, char **argv)
     /* What the end of input raised goes out before the counters are final. */
     for (int i = 0; i < a->nmqtt; i++)
         net_mqtt_flush(a->mqtt[i], 2000);
+    /* Stopped by a signal, what is not acknowledged soon waits in the spool. */
+    if (a->pub && !publish_flush(a->pub, (int)(1000 * (signalled ? fmin(2, a->cfg.publish_wait) : a->cfg.publish_wait))))
+        fprintf(stderr, "atalaya run: stream: not everything acknowledged; the rest stays in the spool for the next run\n");
     if (a->cfg.stats)
         stats_tick(a->loop, a);
     for (int i = 0; i < a->nmqtt; i++)
         net_mqtt_close(a->mqtt[i]);
+    if (a->pub && !a->cfg.stats)
+        publish_print_stats(a->pub, stderr);
+    publish_close(a->pub);
     for (int i = 0; i < a->nplayers; i++)
         pipeline_player_close(a->players[i]);
     net_iq_free(a->iq);

@@ -20,6 +20,7 @@ static const struct subcommand subcommands[] = {
     {"ingest", cmd_ingest, "recordings through decoders and tracker into the store (positions, identity history)"},
     {"serve", cmd_serve, "the web map and the REST API (docs/formats/api-v1.md) over a store"},
     {"query", cmd_query, "the store: an entity's track in a window, its identities over time, events"},
+    {"stream", cmd_stream, "the observation stream (NATS JetStream): messages per shard, each message, a receiver's spool"},
     {"config", cmd_config, "every option and detector/tracker threshold with its default; check a config file"},
     {"lookup", cmd_lookup, "flag, country, operator and watchlist matches of an MMSI, IMO, address or callsign"},
     {NULL, NULL, NULL},

@@ -9,7 +9,9 @@
 
 #include "ais/ais.h"
 #include "ais/nmea.h"
+#include "common/buf.h"
 #include "detect/watch.h"
+#include "modes/framer.h"
 #include "modes/modes_msg.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/pipeline_internal.h"
@@ -184,6 +186,42 @@ static int64_t dedupe_time(const struct pipeline_source *s, int64_t event_ms)
     return s->live ? s->arrival_ms : event_ms;
 }
 
+/* Every validated message to the sinks that forward messages as they came. */
+static bool wants_messages(const struct pipeline *p)
+{
+    for (int i = 0; i < p->nsinks; i++)
+        if (p->sinks[i].message)
+            return true;
+    return false;
+}
+
+static void emit_message(struct pipeline *p, enum pipeline_format fmt, int64_t t, uint8_t kind, uint32_t id,
+                         const void *raw, size_t len)
+{
+    struct pipeline_message m = {.format = fmt, .time_ms = t, .kind = kind, .id = id, .raw = raw, .len = len};
+    for (int i = 0; i < p->nsinks; i++)
+        if (p->sinks[i].message)
+            p->sinks[i].message(p->sinks[i].ctx, &m);
+}
+
+/* A frame as it came: the framers keep no bytes, so it is written again
+ * from the bytes before any correction (Beast, escaped; AVR without its
+ * line end). Both fit in 64 bytes, so the buf never grows off the stack. */
+static void emit_frame(struct pipeline *p, const struct pipeline_source *s, const struct modes_frame *f, int64_t t)
+{
+    struct modes_frame g = *f;
+    memcpy(g.msg, g.verbatim, g.len);
+    char mem[64];
+    struct buf b = {.p = mem, .cap = sizeof mem};
+    bool avr = s->fmt == PL_AVR;
+    if (avr)
+        modes_write_avr(&b, &g);
+    else
+        modes_write_beast(&b, &g);
+    emit_message(p, avr ? PL_AVR : PL_BEAST, t, f->addr_unverified ? 0 : TRK_AIRCRAFT, f->addr, mem,
+                 avr ? b.len - 1 : b.len);
+}
+
 void pl_nmea_line(struct pipeline_source *s, const char *line, size_t len, bool overlong)
 {
     struct pipeline *p = s->p;
@@ -197,6 +235,9 @@ void pl_nmea_line(struct pipeline_source *s, const char *line, size_t len, bool 
     struct ais_msg m;
     int st = ais_decode(pl.bits, pl.nbits, &m);
     ais_ctx_note_decode(s->ais, st);
+    if (wants_messages(p))
+        emit_message(p, PL_NMEA, t, st == AIS_OK ? TRK_VESSEL : 0, st == AIS_OK ? m.mmsi : 0, pl.meta.raw,
+                     pl.meta.raw_len);
     if (st != AIS_OK)
         return;
     p->n.ais_messages++;
@@ -227,6 +268,8 @@ void pl_sbs_line(struct pipeline_source *s, const char *line, size_t len, bool o
         if (t > s->last_ms)
             s->last_ms = t;
     }
+    if (wants_messages(p))
+        emit_message(p, PL_SBS, t, TRK_AIRCRAFT, m.addr, line, len);
     struct trk_update u;
     if (trk_update_modes(p->trk, &m, t, &u))
         deliver(p, &u, s->name, line, len);
@@ -273,6 +316,8 @@ void pl_frame(void *ctx, struct modes_frame *f)
     if (p->dedupe && f->corrected_bits > 0 && dedupe_seen(p->dedupe, f->msg, f->len, s->id, dedupe_time(s, t)))
         return;
     f->time_ms = t;
+    if (wants_messages(p))
+        emit_frame(p, s, f, t);
     for (int i = 0; i < p->nsinks; i++)
         if (p->sinks[i].frame)
             p->sinks[i].frame(p->sinks[i].ctx, f);

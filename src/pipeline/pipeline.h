@@ -95,6 +95,27 @@ void pipeline_config_from(struct pipeline_config *cfg, const struct pipeline_opt
 /* Geofences and port polygons without the detectors: prints why, returns false. */
 bool pipeline_config_ok(const struct pipeline_config *cfg, const char *needs);
 
+/* PL_IQ: Mode S from unsigned 8-bit I/Q; PL_AIS_IQ: AIS (both channels)
+ * from unsigned 8-bit I/Q centred on 162.000 MHz, demodulated into !AIVDM
+ * sentences that go on as this source's NMEA. I/Q carries no time: a live
+ * I/Q source's messages take the arrival time of the samples that complete
+ * them. */
+enum pipeline_format { PL_NMEA, PL_BEAST, PL_AVR, PL_SBS, PL_IQ, PL_AIS_IQ };
+
+/* One validated message as it came in, for a sink that forwards messages
+ * rather than what they say (run --publish). */
+struct pipeline_message {
+    enum pipeline_format format; /* PL_NMEA, PL_BEAST, PL_AVR or PL_SBS (frames demodulated from I/Q come as Beast) */
+    int64_t time_ms;             /* the event time the pipeline gave it */
+    uint8_t kind;                /* the entity it names: TRK_VESSEL, TRK_AIRCRAFT; 0: none (an AIS message that did not decode) */
+    uint32_t id;                 /* MMSI or ICAO address */
+    /* The message as received, text without its line end: NMEA sentence(s)
+     * with their tag block, fragments joined by '\n'; the AVR line; the SBS
+     * line; one Beast frame, escaped, from its 0x1a. Valid only during the call. */
+    const uint8_t *raw;
+    size_t len;
+};
+
 /* What comes out. Every member may be NULL. evidence: the raw message(s)
  * behind an update (NMEA sentences, frame hex, SBS line). */
 struct pipeline_sink {
@@ -111,6 +132,10 @@ struct pipeline_sink {
     /* The sentence(s) of an AIS message that decoded (NMEA re-broadcast),
      * newline separated. */
     void (*nmea)(void *ctx, const char *raw, size_t len);
+    /* Every message that passed the duplicate filter and validation (AIS:
+     * framed with a good checksum; Mode S: CRC or address; SBS: parsed),
+     * once, before the tracker sees it. */
+    void (*message)(void *ctx, const struct pipeline_message *m);
 };
 
 struct pipeline_counters {
@@ -165,13 +190,6 @@ void pipeline_finish(struct pipeline *p);
 void pipeline_close(struct pipeline *p);
 
 /* ---- sources ---- */
-
-/* PL_IQ: Mode S from unsigned 8-bit I/Q; PL_AIS_IQ: AIS (both channels)
- * from unsigned 8-bit I/Q centred on 162.000 MHz, demodulated into !AIVDM
- * sentences that go on as this source's NMEA. I/Q carries no time: a live
- * I/Q source's messages take the arrival time of the samples that complete
- * them. */
-enum pipeline_format { PL_NMEA, PL_BEAST, PL_AVR, PL_SBS, PL_IQ, PL_AIS_IQ };
 
 struct pipeline_source;
 

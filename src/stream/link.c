@@ -137,7 +137,7 @@ static int ensure_stream(struct stream_link *l)
     cfg.MaxAge = (int64_t)(l->url.max_age_h * 3600e9);
     cfg.Duplicates = (int64_t)(l->url.dup_window_s * 1e9);
     cfg.Replicas = l->url.replicas;
-    cfg.MaxMsgSize = OBS_MAX_PAYLOAD;
+    cfg.MaxMsgSize = OBS_MAX_PAYLOAD + 1024; /* the stream counts the headers too (under 300 bytes) */
     jerr = 0;
     s = js_AddStream(&si, l->js, &cfg, NULL, &jerr);
     if (s != NATS_OK) {

@@ -7,6 +7,7 @@ publish AIS as they hear it, so the stream workers can be tested without
 
   obs_pub.py PORT SHARDS [--rate N] [--start K] [--merged OUT] RX=FILE...
   obs_pub.py PORT SHARDS --drained STREAM [SECONDS]
+  obs_pub.py PORT SHARDS --reset STREAM
 
 Each FILE is one receiver's AIS recording (tag blocks with c: times, as
 `atalaya simulate` writes them); the files are merged in event-time order
@@ -20,7 +21,9 @@ ingest) and publishes nothing. Prints the count.
 
 --drained waits (default 120 s) until every shard's consumer (shard-N, as
 the workers make them) has been handed every message and has every one
-acknowledged, i.e. the workers committed all; exit 1 if that never came."""
+acknowledged, i.e. the workers committed all; exit 1 if that never came.
+--reset deletes those consumers (a new run of workers on the same stream is
+then drained only once it has made them again)."""
 import heapq
 import json
 import re
@@ -82,15 +85,15 @@ def messages(path, rx):
             yield (int(tags[b'c']) * 1000, rx, n, payload, mmsi)
 
 
-def drained(port, shards, stream, seconds):
+def drained(port, shards, stream, seconds, reset=False):
     s = socket.create_connection(('127.0.0.1', port))
     s.settimeout(5)
     f = s.makefile('rb')
     f.readline()  # INFO
     s.sendall(b'CONNECT {"verbose":false,"pedantic":false,"headers":true}\r\nSUB _OBSPUB.info 1\r\n')
 
-    def info(shard):
-        s.sendall(b'PUB $JS.API.CONSUMER.INFO.%s.shard-%d _OBSPUB.info 0\r\n\r\n' % (stream.encode(), shard))
+    def info(shard, what=b'INFO'):
+        s.sendall(b'PUB $JS.API.CONSUMER.%s.%s.shard-%d _OBSPUB.info 0\r\n\r\n' % (what, stream.encode(), shard))
         while True:
             line = f.readline().rstrip(b'\r\n')
             if line == b'PING':
@@ -99,6 +102,10 @@ def drained(port, shards, stream, seconds):
                 body = f.read(int(line.split()[-1]) + 2)
                 return json.loads(body[:-2])
 
+    if reset:
+        for n in range(shards):
+            info(n, b'DELETE')
+        return 0
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         ok = 0
@@ -116,6 +123,8 @@ def drained(port, shards, stream, seconds):
 def main():
     args = sys.argv[1:]
     port, shards = int(args[0]), int(args[1])
+    if args[2] == '--reset':
+        sys.exit(drained(port, shards, args[3], 0, reset=True))
     if args[2] == '--drained':
         sys.exit(drained(port, shards, args[3], float(args[4]) if len(args) > 4 else 120))
     rate, start, files, merged_out = 0.0, 0, [], None
