@@ -80,6 +80,9 @@ run() { # NAME [relay port for receiver rxb]
     done
 }
 
+# The receiver saw its link go (publish.h's summary counts outages).
+outages() { sed -n 's/.*outages \([0-9]*\).*/\1/p' "$tmp/$1-$2.err" | tail -n 1; }
+
 finish() { # NAME
     local name=$1 p bad=0
     for p in "${rpids[@]}"; do wait "$p" || bad=$((bad + 1)); done
@@ -102,6 +105,9 @@ if [[ $cases == *" natsrestart "* ]]; then
     else echo "not ok - natsrestart: nats-server did not start again"; fi
     trap cleanup EXIT
     finish natsrestart
+    o="$(outages natsrestart rxa) $(outages natsrestart rxb) $(outages natsrestart rxc)"
+    if [[ $o =~ ^[1-9][0-9]*\ [1-9][0-9]*\ [1-9][0-9]*$ ]]; then echo "ok - natsrestart: every receiver saw the outage ($o)"
+    else echo "not ok - natsrestart: receivers' outages: $o"; fi
 fi
 
 if [[ $cases == *" linkcut "* ]]; then
@@ -115,4 +121,7 @@ if [[ $cases == *" linkcut "* ]]; then
     relay_start "$rport" "$NATS_PORT"
     echo "ok - linkcut: receiver rxb's link cut for 30 s mid-stream"
     finish linkcut
+    o="$(outages linkcut rxa) $(outages linkcut rxb) $(outages linkcut rxc)"
+    if [[ $o =~ ^0\ [1-9][0-9]*\ 0$ ]]; then echo "ok - linkcut: rxb saw its link go, the others did not ($o)"
+    else echo "not ok - linkcut: receivers' outages: $o"; fi
 fi
