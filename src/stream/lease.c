@@ -150,6 +150,10 @@ static void *run(void *arg)
     struct lease *ls = arg;
     char hb[80];
     snprintf(hb, sizeof hb, "w.%s", ls->worker);
+    /* The first round only says we are here: workers started together then
+     * see each other before taking shards, instead of one taking them all
+     * and handing half back to be replayed again. */
+    bool first = true;
     pthread_mutex_lock(&ls->mu);
     while (!ls->stop) {
         int64_t t = now_ms();
@@ -159,7 +163,9 @@ static void *run(void *arg)
             uint64_t rev;
             kvStore_PutString(&rev, ls->kv, hb, "alive");
             renew(ls, t);
-            balance(ls, t);
+            if (!first)
+                balance(ls, t);
+            first = false;
         } else {
             /* Nothing renewed: what we hold lapses and is dropped here
              * before another worker can take it. */

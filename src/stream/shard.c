@@ -47,8 +47,15 @@ struct shard {
     struct reorder ro;
     struct src *srcs;
     size_t nsrcs;
-    natsMsg **pend; /* fed, to acknowledge after the commit of their rows */
+    struct pending {
+        natsMsg *m;
+        uint64_t seq;
+    } *pend; /* fed, to acknowledge after the commit of their rows */
     size_t npend, cappend;
+    /* The highest sequence fed, kept until an acknowledgement covers it:
+     * acknowledgements are cumulative (AckAll), one per commit. */
+    natsMsg *hi;
+    uint64_t hi_seq, acked;
     uint64_t last_seq;   /* highest stream sequence taken: a lower one is a redelivery */
     bool skipping;       /* replaying up to the mark */
     uint64_t skip_seq, skip_rows;
@@ -96,13 +103,13 @@ static struct pipeline_source *source_for(struct shard *sh, const char *receiver
     return s->s;
 }
 
-static void pend_add(struct shard *sh, natsMsg *m)
+static void pend_add(struct shard *sh, natsMsg *m, uint64_t seq)
 {
     if (sh->npend == sh->cappend) {
         sh->cappend = sh->cappend ? 2 * sh->cappend : 1024;
         sh->pend = xrealloc(sh->pend, sh->cappend * sizeof *sh->pend);
     }
-    sh->pend[sh->npend++] = m;
+    sh->pend[sh->npend++] = (struct pending){m, seq};
 }
 
 /* A message the reorder buffer lets go: into the pipeline, its rows marked
@@ -128,7 +135,7 @@ static void on_release(void *ctx, const struct reorder_item *it)
         sh->skipping = false;
         store_input_skip(sh->st, 0, 0);
     }
-    pend_add(sh, m);
+    pend_add(sh, m, it->seq);
 }
 
 static void drop_held(void *ctx, const struct reorder_item *it)
@@ -175,7 +182,7 @@ static void take(struct shard *sh, natsMsg *m)
     long long t = tv ? strtoll(tv, &end, 10) : 0;
     if (!tv || *end || t <= 0 || !rcv || !obs_receiver_ok(rcv)) {
         sh->stats.bad++;
-        pend_add(sh, m);
+        pend_add(sh, m, seq);
         return;
     }
     struct reorder_item it = {.t_ms = t, .receiver = rcv, .seq = seq, .ts_ms = ts_ms, .msg = m};
@@ -219,10 +226,40 @@ int shard_commit(struct shard *sh, char *err, size_t errlen)
         snprintf(err, errlen, "shard %u: commit: %s", sh->n, sh->st->err);
         return -1;
     }
+    /* Every sequence below the lowest one still held is fed (or a copy
+     * dropped), so committed: one cumulative acknowledgement covers it. */
+    uint64_t lim = UINT64_MAX;
+    for (size_t i = 0; i < sh->ro.n; i++)
+        if (sh->ro.heap[i].seq < lim)
+            lim = sh->ro.heap[i].seq;
+    natsMsg *best = NULL;
+    uint64_t best_seq = 0;
     for (size_t i = 0; i < sh->npend; i++) {
-        natsMsg_Ack(sh->pend[i], NULL);
-        natsMsg_Destroy(sh->pend[i]);
+        struct pending *q = &sh->pend[i];
+        if (q->seq > sh->hi_seq) {
+            natsMsg_Destroy(sh->hi);
+            sh->hi = q->m;
+            sh->hi_seq = q->seq;
+            q->m = NULL;
+        } else if (q->seq < lim && q->seq > best_seq) {
+            best = q->m;
+            best_seq = q->seq;
+        }
     }
+    if (sh->hi && sh->hi_seq < lim) {
+        best = sh->hi;
+        best_seq = sh->hi_seq;
+    }
+    if (best && best_seq > sh->acked) {
+        natsMsg_Ack(best, NULL);
+        sh->acked = best_seq;
+    }
+    if (best == sh->hi && sh->hi) {
+        natsMsg_Destroy(sh->hi);
+        sh->hi = NULL;
+    }
+    for (size_t i = 0; i < sh->npend; i++)
+        natsMsg_Destroy(sh->pend[i].m);
     sh->npend = 0;
     sh->last_commit_ms = mono_ms();
     return 0;
@@ -248,7 +285,7 @@ static int subscribe(struct shard *sh, char *err, size_t errlen)
     so.Stream = sh->l->url.stream;
     so.Config.Durable = durable;
     so.Config.DeliverPolicy = js_DeliverAll;
-    so.Config.AckPolicy = js_AckExplicit;
+    so.Config.AckPolicy = js_AckAll;
     /* Held messages wait for the reorder window and the commit; a copy
      * sent again meanwhile is dropped by its sequence. */
     so.Config.AckWait = 300 * 1000000000LL;
@@ -327,8 +364,9 @@ void shard_close(struct shard *sh)
     reorder_flush(&sh->ro, drop_held, NULL);
     reorder_free(&sh->ro);
     for (size_t i = 0; i < sh->npend; i++)
-        natsMsg_Destroy(sh->pend[i]);
+        natsMsg_Destroy(sh->pend[i].m);
     free(sh->pend);
+    natsMsg_Destroy(sh->hi);
     /* Nothing more reaches the store: a line a source still holds is cut. */
     sh->p.stop = true;
     if (sh->p_open)

@@ -15,8 +15,10 @@
  *     mark of the last message whose rows were committed goes into the
  *     transaction of those rows, so a replay writes nothing up to it and
  *     exactly once after it;
- *   - a message is acknowledged only after the commit of its rows; a
- *     redelivered copy (sequence already seen) is dropped;
+ *   - a message is acknowledged only after the commit of its rows (one
+ *     cumulative acknowledgement per commit, up to the lowest sequence the
+ *     reorder buffer still holds); a redelivered copy (a sequence already
+ *     seen) is dropped;
  *   - a failed write or commit (the store away too long) or a lease lost
  *     drops the shard's state uncommitted; it is rebuilt from the stream
  *     the same way.
