@@ -123,3 +123,35 @@ stream_compare() { # DB LABEL
         comm -13 <(sort "$tmp/r.closed") <(sort "$tmp/w.closed") | head -n 2 | cut -c1-300
     fi
 }
+
+# Run directly: the test publisher checked against the real one. A small
+# recording published by `atalaya run --publish` and by obs_pub.py (each on
+# a server of its own) reads back alike in `atalaya stream dump`: the same
+# messages in the same order, each with the same shard, entity, receiver,
+# source, event time and payload size.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    set -u
+    root=${ATALAYA_ROOT:-.}
+    ATALAYA=${ATALAYA:-$root/build/rel/atalaya}
+    . "$root/tests/sh/nats_lib.sh"
+    nats_start || { echo "not ok - stream_lib: nats-server did not start"; exit 1; }
+    tmp=$(mktemp -d)
+    trap 'nats_stop; rm -rf "$tmp"' EXIT
+    "$ATALAYA" simulate "$root/scenarios/caribbean.json" --ais "$tmp/a.nmea" --seed 7 --hours 0.05 2>/dev/null
+    u="$NATS_URL?stream=CHECK&shards=8"
+    "$ATALAYA" run --publish "$u" --receiver rxa --spool "$tmp/spool" --no-detect "$tmp/a.nmea" 2>"$tmp/run.err"
+    "$ATALAYA" stream dump "$u" | awk '{print $2, $3, $4, $5, $6, $8}' >"$tmp/real"
+    nats_stop
+    nats_start || { echo "not ok - stream_lib: nats-server did not start again"; exit 1; }
+    trap 'nats_stop; rm -rf "$tmp"' EXIT
+    u="$NATS_URL?stream=CHECK&shards=8"
+    "$ATALAYA" stream info "$u" >/dev/null # makes the stream
+    python3 "$root/tests/sh/obs_pub.py" "$NATS_PORT" 8 "rxa=$tmp/a.nmea" >/dev/null
+    "$ATALAYA" stream dump "$u" | awk '{print $2, $3, $4, $5, $6, $8}' >"$tmp/test"
+    if [ "$(wc -l <"$tmp/real")" -gt 500 ] && cmp -s "$tmp/real" "$tmp/test"; then
+        echo "ok - stream_lib: obs_pub.py publishes what run --publish does ($(wc -l <"$tmp/real") messages: shard, entity, receiver, source, time, size)"
+    else
+        echo "not ok - stream_lib: obs_pub.py and run --publish differ ($(wc -l <"$tmp/test") vs $(wc -l <"$tmp/real") messages)"
+        diff "$tmp/real" "$tmp/test" | head -n 6
+    fi
+fi
