@@ -317,8 +317,20 @@ struct shard *shard_open(struct stream_link *l, const struct stream_worker_confi
     }
     /* The worker commits, after whole messages; acks follow the commit. */
     store_set_batch(sh->st, UINT_MAX, 0);
-    char name[160];
-    snprintf(name, sizeof name, "nats://%s/shard-%u", l->url.stream, n);
+    /* The stream's creation time in the name: a stream made again under
+     * the same name numbers its messages from 1 again, and a mark of the
+     * old one must not make the worker skip the new one's rows. */
+    jsStreamInfo *si = NULL;
+    jsErrCode jerr = 0;
+    if (js_GetStreamInfo(&si, l->js, l->url.stream, NULL, &jerr) != NATS_OK) {
+        const char *why = nats_GetLastError(NULL);
+        snprintf(err, errlen, "shard %u: stream info: %s", n, why && *why ? why : "failed");
+        shard_close(sh);
+        return NULL;
+    }
+    char name[192];
+    snprintf(name, sizeof name, "nats://%s/%" PRId64 "/shard-%u", l->url.stream, si->Created, n);
+    jsStreamInfo_Destroy(si);
     struct store_mark mark;
     int r = store_input_named(sh->st, name, &mark);
     if (r < 0) {

@@ -11,7 +11,8 @@
  *     (limits retention, max-age: link.h), so its state is rebuilt exactly
  *     by replaying what the stream holds, open events (a vessel dark now)
  *     included; each observation takes the event time it carries;
- *   - the shard is the store's input "nats://STREAM/shard-N" (store.h): the
+ *   - the shard is the store's input "nats://STREAM/CREATED/shard-N"
+ *     (store.h; CREATED: the stream's creation time, ns): the
  *     mark of the last message whose rows were committed goes into the
  *     transaction of those rows, so a replay writes nothing up to it and
  *     exactly once after it;
