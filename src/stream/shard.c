@@ -28,6 +28,7 @@
 #define HOLD_MAX 200000    /* messages the reorder buffer may hold */
 #define FETCH_BATCH 512
 #define COMMIT_EVERY_MS 1000
+#define REACK_MS 5000
 
 struct src {
     char receiver[OBS_RECEIVER_MAX];
@@ -56,6 +57,11 @@ struct shard {
      * acknowledgements are cumulative (AckAll), one per commit. */
     natsMsg *hi;
     uint64_t hi_seq, acked;
+    /* Where the last acknowledgement went: sent again while the shard is
+     * idle, since a server killed before writing it down forgets it, and
+     * no later message would cover it. */
+    char *ack_reply;
+    int64_t ack_sent_ms;
     uint64_t last_seq;   /* highest stream sequence taken: a lower one is a redelivery */
     bool skipping;       /* replaying up to the mark */
     uint64_t skip_seq, skip_rows;
@@ -206,6 +212,10 @@ int shard_step(struct shard *sh, char *err, size_t errlen)
     natsMsgList_Destroy(&list);
     if (got == 0 && sh->ro.n && wall_ms() - sh->ro.last_ts_ms >= GAP_MS + CLOCK_MARGIN_MS)
         reorder_flush(&sh->ro, on_release, sh); /* a pause: a replay releases here too */
+    if (got == 0 && !sh->npend && sh->ack_reply && mono_ms() - sh->ack_sent_ms >= REACK_MS) {
+        natsConnection_PublishString(sh->l->nc, sh->ack_reply, "+ACK");
+        sh->ack_sent_ms = mono_ms();
+    }
     if (got == 0 && sh->skipping && !sh->ro.n && sh->last_seq > sh->skip_seq)
         stop_skipping(sh, "the last message stored never came back (the stream was made again?)");
     if (sh->p.stop) {
@@ -253,6 +263,9 @@ int shard_commit(struct shard *sh, char *err, size_t errlen)
     if (best && best_seq > sh->acked) {
         natsMsg_Ack(best, NULL);
         sh->acked = best_seq;
+        free(sh->ack_reply);
+        sh->ack_reply = natsMsg_GetReply(best) ? xstrdup(natsMsg_GetReply(best)) : NULL;
+        sh->ack_sent_ms = mono_ms();
     }
     if (best == sh->hi && sh->hi) {
         natsMsg_Destroy(sh->hi);
@@ -379,6 +392,7 @@ void shard_close(struct shard *sh)
         natsMsg_Destroy(sh->pend[i].m);
     free(sh->pend);
     natsMsg_Destroy(sh->hi);
+    free(sh->ack_reply);
     /* Nothing more reaches the store: a line a source still holds is cut. */
     sh->p.stop = true;
     if (sh->p_open)
