@@ -24,7 +24,17 @@
  *     drops the shard's state uncommitted; it is rebuilt from the stream
  *     the same way.
  * Messages pass a short event-time reorder buffer (reorder.h) so the result
- * does not depend on how the receivers' arrivals interleaved. */
+ * does not depend on how the receivers' arrivals interleaved.
+ *
+ * Limits. A receiver later than the reorder window (--reorder-ms), or a
+ * pause of the whole stream, lets messages through out of event-time order,
+ * as a single node hearing them live would take them. Detectors that pair
+ * two entities (meetings at sea) see them only when both fall in one shard.
+ * A shard's state is rebuilt from what the stream still holds (max-age):
+ * older history is not replayed. A lease is trusted until it has
+ * COMMIT_MARGIN_MS left; a commit that outlasts that margin after the
+ * worker lost touch with NATS could land after the next holder read the
+ * mark, and then only the store's natural keys keep its rows once. */
 #ifndef ATALAYA_STREAM_WORKER_H
 #define ATALAYA_STREAM_WORKER_H
 

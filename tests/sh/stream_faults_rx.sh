@@ -66,8 +66,8 @@ run() { # NAME [relay port for receiver rxb]
     local name=$1 via=${2:-}
     screatedb "$name"
     url="$NATS_URL?stream=$name&shards=$STREAM_SHARDS"
-    stream_worker "${name}_w1" "$name" "$url" --reorder-ms 1200000
-    stream_worker "${name}_w2" "$name" "$url" --reorder-ms 1200000
+    stream_worker "${name}_w1" "$name" "$url" --reorder-ms "${STREAM_REORDER_MS:-1200000}"
+    stream_worker "${name}_w2" "$name" "$url" --reorder-ms "${STREAM_REORDER_MS:-1200000}"
     sleep 1
     rpids=()
     local r u
