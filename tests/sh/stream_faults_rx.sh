@@ -11,6 +11,8 @@
 # ingest` of the same recordings merged (stream_lib.sh). The workers' reorder
 # window covers the late receiver (30 s at 30x is 15 min of event time).
 #   STREAM_CASES="natsrestart linkcut"   the runs to make (default both)
+#   STREAM_REORDER_MS=N                  the workers' window (default 1200000;
+#                                        0 shows what the late receiver does without it)
 set -u
 root=${ATALAYA_ROOT:-.}
 ATALAYA_STREAM_HOURS=${ATALAYA_STREAM_HOURS:-0.5}

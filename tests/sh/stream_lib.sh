@@ -66,10 +66,10 @@ stream_publish() { # URL-port shards, then obs_pub options
 
 stream_drained() { python3 "$root/tests/sh/obs_pub.py" "$NATS_PORT" "$STREAM_SHARDS" --drained "$1" "${2:-120}"; }
 
-stream_kill_all() {
+stream_kill_all() { # (in a trap under set -e too: never fails)
     local p
-    [ -n "$pub_pid" ] && kill -9 "$pub_pid" 2>/dev/null
-    for p in "${wpids[@]}"; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    if [ -n "$pub_pid" ]; then kill -9 "$pub_pid" 2>/dev/null || true; fi
+    for p in "${wpids[@]}"; do kill -9 "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
     wpids=() pub_pid=
 }
 
