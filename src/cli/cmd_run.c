@@ -74,7 +74,7 @@ static const struct cfg_option run_options[] = {
     {"http", CFG_STR, S(http), NULL, "serve the live map and API on HOST:PORT (e.g. 127.0.0.1:8080)", S(pl.strings)},
     {"publish", CFG_STR, S(publish), NULL, "nats://HOST[:PORT][?stream=NAME&shards=N]: send every validated message to JetStream (docs/formats/stream.md), spooling on disk while the server is away", S(pl.strings)},
     {"receiver", CFG_STR, S(receiver), NULL, "with --publish: this receiver's id on the stream, 1-63 of A-Z a-z 0-9 _ - (default: the host name)", S(pl.strings)},
-    {"spool", CFG_STR, S(spool), NULL, "with --publish: the spool folder (default $XDG_STATE_HOME/atalaya/spool/RECEIVER, else ~/.local/state/..., else ./atalaya-spool-RECEIVER)", S(pl.strings)},
+    {"spool", CFG_STR, S(spool), NULL, "with --publish: the spool folder (default $STATE_DIRECTORY/spool/RECEIVER under systemd, else $XDG_STATE_HOME/atalaya/spool/RECEIVER, else ~/.local/state/..., else ./atalaya-spool-RECEIVER)", S(pl.strings)},
     {"spool-max", CFG_INT, S(spool_max), "1073741824", "with --publish: bytes the spool may hold; when full, its oldest messages are dropped (counted)", 0},
     {"publish-wait", CFG_DOUBLE, S(publish_wait), "60", "with --publish: seconds the end of the input waits for the stream to acknowledge everything (the rest stays in the spool for the next run)", 0},
     {"json-dir", CFG_STR, S(json_dir), NULL, "write aircraft.json, vessels.json and receiver.json here", S(pl.strings)},
@@ -362,6 +362,9 @@ static void stats_tick(struct net_loop *l, void *ctx)
         net_mqtt_print_stats(a->mqtt[i], stderr);
     if (a->pub)
         publish_print_stats(a->pub, stderr);
+    if (a->p.det)
+        fprintf(stderr, "atalaya run: detectors: vessels %" PRIu64 " (cap %u), forgotten over the cap %" PRIu64 "\n",
+                det_stats(a->p.det)->vessels, det_max_vessels(a->p.det), det_stats(a->p.det)->vessels_evicted);
 }
 
 /* --------------------------------------------------------------- set-up */
@@ -468,16 +471,19 @@ static int wire(struct run *a)
     }
     pipeline_add_sink(&a->p, &(struct pipeline_sink){.ctx = a, .event = print_event});
     if (a->st) {
-        /* A restart picks up the conditions still open when it stopped. */
-        unsigned restored;
-        int n = pipeline_restore(&a->p, a->st, &restored);
-        if (n < 0) {
+        /* A restart carries on where the store's last commit left off. */
+        struct pipeline_restored r;
+        if (pipeline_restore(&a->p, a->st, &r) != 0) {
             fprintf(stderr, "atalaya run: store: %s\n", a->st->err);
             return -1;
         }
-        if (n > 0)
-            fprintf(stderr, "atalaya run: %d open events in the store: %u picked up, %u closed where last seen\n", n,
-                    restored, (unsigned)n - restored);
+        if (r.events)
+            fprintf(stderr, "atalaya run: %u open events in the store: %u picked up, %u closed where last seen\n",
+                    r.events, r.events_rebuilt, r.events - r.events_rebuilt);
+        if (r.entities || r.records)
+            fprintf(stderr, "atalaya run: restored %u live entities and %u detector records (%u vessels from positions alone)\n",
+                    r.entities, r.records, r.seeded);
+        store_sink_checkpoint(a->sink);
     }
     /* MQTT outputs are sinks of their own (net/mqtt.h); the others, the relay's. */
     int nrelay = 0;
@@ -527,7 +533,7 @@ static int wire(struct run *a)
         struct http_config hcfg = {.listen = c->http, .have_receiver = c->pl.receiver_lat || c->pl.receiver_lon,
                                    .receiver_lat = c->pl.receiver_lat, .receiver_lon = c->pl.receiver_lon,
                                    .store_url = c->store, .ref = a->p.ref,
-                                   .picture_clock = picture_clock, .picture_clock_ctx = a};
+                                   .picture_clock = picture_clock, .picture_clock_ctx = a, .det = a->p.det};
         if (!(a->http = http_start(&hcfg, a->loop, a->p.trk, err, sizeof err))) {
             fprintf(stderr, "atalaya run: %s\n", err);
             return -1;

@@ -53,6 +53,7 @@ struct det *det_new(const struct det_config *cfg, const struct ref *r, event_sin
     if (c->jam_window_min <= 0) c->jam_window_min = 30;
     if (c->open_update_min <= 0) c->open_update_min = 60;
     if (c->distress_silence_min <= 0) c->distress_silence_min = 10;
+    if (!c->max_vessels) c->max_vessels = TRK_MAX_ENTITIES;
     d->spoof = det_spoof_new();
     det_flights_defaults(c);
     d->ref = r;
@@ -60,6 +61,7 @@ struct det *det_new(const struct det_config *cfg, const struct ref *r, event_sin
     hash_u32_init(&d->cell_index, 1024);
     hash_u32_init(&d->heard, 4096);
     hash_u32_init(&d->by_imo, 1024);
+    hash_u32_init(&d->heard_dirty, 64);
     d->portcall = det_portcall_new();
     d->geofence = det_geofence_new();
     d->flights = det_flights_new();
@@ -75,6 +77,10 @@ void det_free(struct det *d)
         free(d->cells[i].v);
     free(d->cells);
     free(d->v);
+    free(d->vfree);
+    free(d->vdirty);
+    free(d->gone);
+    hash_u32_free(&d->heard_dirty);
     free(d->pairs);
     hash_u32_free(&d->index);
     hash_u32_free(&d->cell_index);
@@ -89,6 +95,7 @@ void det_free(struct det *d)
 }
 
 const struct det_stats *det_stats(const struct det *d) { return &d->stats; }
+unsigned det_max_vessels(const struct det *d) { return d->cfg.max_vessels; }
 
 void det_print_stats(const struct det *d, FILE *f)
 {
@@ -110,6 +117,9 @@ void det_print_stats(const struct det *d, FILE *f)
             (unsigned long long)s->on_land, (unsigned long long)s->gnss_degraded, (unsigned long long)s->gnss_jamming);
     fprintf(f, "distress: %llu (tests %llu)\n", (unsigned long long)s->distress,
             (unsigned long long)s->distress_tests);
+    fprintf(f, "vessels remembered: %llu (cap %u; forgotten over it %llu; spoofing entities forgotten over it %llu)\n",
+            (unsigned long long)s->vessels, d->cfg.max_vessels, (unsigned long long)s->vessels_evicted,
+            (unsigned long long)s->spoof_evicted);
 }
 
 struct det_source *det_source_get(struct det *d, const char *name)
@@ -159,6 +169,7 @@ static void note_source(struct det *d, const char *name, int64_t t)
     }
     if (t > s->last_t)
         s->last_t = t;
+    s->dirty = true;
 }
 
 /* Vessels gone silent are looked for this often (event time): an open gap
@@ -210,6 +221,8 @@ void det_note_heard_n(struct det *d, double lat, double lon, int64_t t, uint32_t
         return;
     hash_u32_get(&d->heard, k, &have);
     hash_u32_put(&d->heard, k, have + n);
+    if (d->ckpt)
+        hash_u32_put(&d->heard_dirty, k, 1);
 }
 
 static void note_heard(struct det *d, double lat, double lon, int64_t t) { det_note_heard_n(d, lat, lon, t, 1); }
@@ -231,17 +244,96 @@ struct det_vessel *det_vessel_get(struct det *d, uint32_t mmsi, uint32_t *index)
 {
     uint32_t i;
     if (!hash_u32_get(&d->index, mmsi, &i)) {
-        if (d->nv == d->capv) {
-            d->capv = d->capv ? d->capv * 2 : 1024;
-            d->v = xrealloc(d->v, d->capv * sizeof *d->v);
+        if (d->nvfree) {
+            i = d->vfree[--d->nvfree];
+        } else {
+            if (d->nv == d->capv) {
+                d->capv = d->capv ? d->capv * 2 : 1024;
+                d->v = xrealloc(d->v, d->capv * sizeof *d->v);
+                d->vfree = xrealloc(d->vfree, d->capv * sizeof *d->vfree);
+            }
+            i = (uint32_t)d->nv++;
         }
-        i = (uint32_t)d->nv++;
         memset(&d->v[i], 0, sizeof d->v[i]);
         d->v[i].mmsi = mmsi;
         hash_u32_put(&d->index, mmsi, i);
+        d->stats.vessels++;
     }
     *index = i;
     return &d->v[i];
+}
+
+/* Nothing open: no gap or loitering reported open, no encounter pair. */
+static bool forgettable(const struct det_vessel *v)
+{
+    return !v->freed && !v->gap_open_t && !v->loiter_open_t && !v->npairs;
+}
+
+static int cmp_t(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int64_t det_lru_cut(int64_t *t, size_t n, size_t want, size_t *at_cut)
+{
+    if (want > n)
+        want = n;
+    qsort(t, n, sizeof *t, cmp_t);
+    int64_t cut = t[want - 1];
+    size_t below = 0;
+    while (below < want && t[below] < cut)
+        below++;
+    *at_cut = want - below;
+    return cut;
+}
+
+static void forget(struct det *d, uint32_t vi)
+{
+    struct det_vessel *v = &d->v[vi];
+    uint32_t other;
+    det_encounter_forget(d, vi);
+    hash_u32_del(&d->index, v->mmsi);
+    if (v->imo && hash_u32_get(&d->by_imo, v->imo, &other) && other == vi)
+        hash_u32_del(&d->by_imo, v->imo);
+    if (d->ckpt)
+        det_gone(d, "vessel", v->mmsi);
+    memset(v, 0, sizeof *v);
+    v->freed = true;
+    d->vfree[d->nvfree++] = vi;
+    d->stats.vessels--;
+    d->stats.vessels_evicted++;
+}
+
+void det_vessels_make_room(struct det *d)
+{
+    size_t cap = d->cfg.max_vessels;
+    if (d->stats.vessels < cap || d->stats.vessels < d->room_retry)
+        return;
+    /* A 32nd of the cap at a time (as the tracker): one sort of the
+     * candidates' last-heard times per batch, not per vessel. */
+    size_t want = d->stats.vessels - cap + 1 + cap / 32, n = 0;
+    int64_t *t = xmalloc((d->nv + 1) * sizeof *t);
+    for (size_t i = 0; i < d->nv; i++)
+        if (forgettable(&d->v[i]))
+            t[n++] = d->v[i].last_t;
+    if (n) {
+        size_t at_cut;
+        int64_t cut = det_lru_cut(t, n, want, &at_cut);
+        for (size_t i = 0; i < d->nv; i++) {
+            struct det_vessel *v = &d->v[i];
+            if (!forgettable(v) || v->last_t > cut || (v->last_t == cut && !at_cut))
+                continue;
+            if (v->last_t == cut)
+                at_cut--;
+            forget(d, (uint32_t)i);
+        }
+    }
+    free(t);
+    /* Too many with something open to get under the cap: they stay (an
+     * open gap or meeting is not dropped unsaid), and the next pass waits
+     * for another 32nd of the cap rather than scanning at every vessel. */
+    d->room_retry = d->stats.vessels < cap ? 0 : d->stats.vessels + cap / 32 + 1;
 }
 
 void det_on_update(struct det *d, const struct trk_update *u, const char *source, const char *evidence,
@@ -263,10 +355,13 @@ void det_on_update(struct det *d, const struct trk_update *u, const char *source
     }
     if (u->kind != TRK_VESSEL)
         return;
-    det_distress_on_update(d, u, evidence, evidence_len);
     const struct trk_vessel *tv = u->e.vessel;
     uint32_t vi;
+    if (!hash_u32_get(&d->index, tv->mmsi, &vi))
+        det_vessels_make_room(d); /* before any of this update's vessels is in hand */
+    det_distress_on_update(d, u, evidence, evidence_len);
     struct det_vessel *v = det_vessel_get(d, tv->mmsi, &vi);
+    det_vessel_dirty(d, vi);
     if (u->flags & (TRK_U_STATIC | TRK_U_IDENTITY))
         det_identity_on_update(d, u, vi, evidence, evidence_len);
     v = &d->v[vi];

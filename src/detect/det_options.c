@@ -66,6 +66,7 @@ const struct cfg_param det_params[] = {
     {"flight.callsign_wait_s", CFG_DOUBLE, F(flight_callsign_wait_s), "60", "s", P, "wait this long for a callsign (twelve identification squitters, DO-260B)"},
     {"emergency.min_reports", CFG_I32, F(emergency_min_reports), "2", "", P, "messages with 7500/7600/7700 that make an emergency (ours: one corrupted reply is not)"},
     {"distress.silence_min", CFG_DOUBLE, F(distress_silence_min), "10", "min", P, "an AIS-SART, MOB or EPIRB-AIS (or a ship with status 14) silent this long has stopped: its distress event is closed (ours; an active AIS-SART transmits every minute, ITU-R M.1371-5)"},
+    {"detect.max_vessels", CFG_U32, F(max_vessels), "1000000", "", P, "vessels the detectors remember at most (default: track.max_entities); past it the least recently heard with nothing open are forgotten (ours, docs/memory.md)"},
     {NULL, CFG_DOUBLE, 0, NULL, NULL, 0, NULL},
 };
 #undef P

@@ -90,6 +90,12 @@ struct det_config {
      * silent this long (10 min; an active AIS-SART sends every minute,
      * ITU-R M.1371-5) is no longer transmitting: its event is closed. */
     double distress_silence_min;
+    /* Vessels the detectors remember at most (detect.max_vessels; 0: the
+     * tracker's cap, track.max_entities, as the pipeline sets it). Past it
+     * the least recently heard with nothing open (no open gap, loitering or
+     * encounter pair) are forgotten, a 32nd of the cap at a time; the
+     * spoofing detector's vessels and aircraft likewise (docs/memory.md). */
+    unsigned max_vessels;
 };
 
 /* Every det_config threshold by name ("gap.min_h"), with unit, default and
@@ -106,6 +112,8 @@ struct det_stats {
     uint64_t implausible_speed, two_places, on_land, gnss_degraded, gnss_jamming;
     uint64_t flights, flights_joined, touch_and_go, emergency_squawks;
     uint64_t distress, distress_tests; /* distress events ended (closed, or open at the end), alarms and tests */
+    uint64_t vessels, vessels_evicted;  /* vessels remembered now; forgotten over max_vessels */
+    uint64_t spoof_evicted;             /* spoofing detector's entities forgotten over max_vessels */
 };
 
 struct det;
@@ -138,7 +146,31 @@ void det_finish(struct det *d);
  * "Restart"). Call after det_new (and the geofences) and before the first
  * update. Returns 0 restored, 1 closed instead, -1 not a detector event. */
 int det_restore(struct det *d, const struct event *open);
+/* Restart continuity (checkpoint.c): the state the detectors keep per vessel
+ * (last position, time, receiver and raw message, recent reception, a slow
+ * spell's samples, open gap and loitering times, IMO links), per encounter
+ * pair, per receiver and per coverage cell, as small text records a store
+ * keeps beside the rows (store.h, put_state). det_checkpoint_enable starts
+ * the bookkeeping; det_checkpoint then hands put every record changed since
+ * the last call (state NULL: the record is gone, e.g. a vessel forgotten
+ * over max_vessels); it returns how many, or -1 when put failed (put
+ * returns non-zero). det_state_restore takes one back after det_new and
+ * before the first update, vessels before pairs (kinds "vessel", "source",
+ * "pair", "heard"): 0 taken, 1 not (unknown kind, another version, over
+ * the cap). Open events (det_restore) come after: a vessel already restored
+ * keeps its own state and only learns its gap is open. */
+typedef int (*det_state_fn)(void *ctx, const char *kind, int64_t id, int64_t t_ms, const char *state);
+void det_checkpoint_enable(struct det *d);
+int det_checkpoint(struct det *d, det_state_fn put, void *ctx);
+int det_state_restore(struct det *d, const char *kind, int64_t id, const char *state);
+/* A vessel the store heard (its latest position) that no record covers
+ * (a store written by ingest, or before checkpoints): its last report, so
+ * a silence after the restart is still a gap. 0 seeded, 1 known already. */
+int det_seed_vessel(struct det *d, uint32_t mmsi, int64_t t_ms, double lat, double lon, const char *name,
+                    uint32_t imo);
 const struct det_stats *det_stats(const struct det *d);
+/* The cap on vessels in force (det_config.max_vessels). */
+unsigned det_max_vessels(const struct det *d);
 /* The counters as "name: value" lines (replay --stats). */
 void det_print_stats(const struct det *d, FILE *f);
 

@@ -12,6 +12,8 @@
 
 struct det_vessel {
     uint32_t mmsi;
+    bool freed; /* a forgotten vessel's slot, on the free list (det.c) */
+    bool dirty; /* changed since the last checkpoint (checkpoint.c) */
     /* The last name heard: the tracker forgets a vessel silent for an hour,
      * so after a dark gap its own record is empty. */
     char name[sizeof ((struct trk_vessel *)0)->name];
@@ -43,6 +45,7 @@ struct det_pair {
     double lat, lon, min_m;
     uint16_t speed_bins[DET_SPEED_BINS];
     int64_t open_t; /* event time last reported open; 0: not yet */
+    bool dirty;     /* changed since the last checkpoint */
     char evidence[DET_EVIDENCE];
 };
 
@@ -51,6 +54,7 @@ struct det_source {
     int64_t last_t;
     int64_t silent_from[64], silent_to[64]; /* ring of silences longer than 10 min */
     int silent_n, silent_head;
+    bool dirty; /* changed since the last checkpoint */
 };
 
 struct det_cell {
@@ -69,7 +73,17 @@ struct det {
     int64_t next_gap_sweep; /* det_tick: when to look for vessels gone silent */
     struct hash_u32 index; /* mmsi -> vessel index */
     struct det_vessel *v;
-    size_t nv, capv;
+    size_t nv, capv;        /* slots used (forgotten ones included), allocated */
+    uint32_t *vfree;        /* forgotten slots, reused first */
+    size_t nvfree;
+    uint64_t room_retry;    /* det_vessels_make_room: no pass before this many vessels */
+    /* Checkpoints (checkpoint.c): on once det_checkpoint_enable is called. */
+    bool ckpt;
+    uint32_t *vdirty;       /* vessels changed since the last checkpoint */
+    size_t nvdirty, capvdirty;
+    struct hash_u32 heard_dirty; /* coverage cells changed since */
+    struct det_gone { char kind[8]; int64_t id; } *gone; /* records to delete */
+    size_t ngone, capgone;
     struct det_pair *pairs;
     size_t pair_cap, npairs;
     struct det_source src[64];
@@ -100,6 +114,45 @@ int64_t det_open_every_ms(const struct det *d);
 bool det_open_due(const struct det *d, int64_t *last, int64_t now);
 /* The vessel of an MMSI, created when new (det.c). */
 struct det_vessel *det_vessel_get(struct det *d, uint32_t mmsi, uint32_t *index);
+/* Room for one more vessel under max_vessels: forgets the least recently
+ * heard with nothing open (det.c). */
+void det_vessels_make_room(struct det *d);
+/* Of n last-heard times t (sorted here), the cut below which the want
+ * least recent lie: those at the cut itself count up to *at_cut. */
+int64_t det_lru_cut(int64_t *t, size_t n, size_t want, size_t *at_cut);
+/* checkpoint.c: marks state changed for the next checkpoint; records a
+ * deleted record. */
+void det_vessel_dirty(struct det *d, uint32_t vi);
+void det_gone(struct det *d, const char *kind, int64_t id);
+/* The record's text: numbers and %-escaped strings separated by spaces
+ * (checkpoint.c); a reader takes them back in the same order. */
+struct buf;
+void ck_int(struct buf *b, int64_t v);
+void ck_real(struct buf *b, double v);
+void ck_str(struct buf *b, const char *s);
+struct ck_reader { const char *p; bool bad; };
+int64_t ck_get_int(struct ck_reader *r);
+/* A latitude and longitude a record may carry back (finite, on the globe). */
+bool det_place_ok(double lat, double lon);
+double ck_get_real(struct ck_reader *r);
+void ck_get_str(struct ck_reader *r, char *dst, size_t cap);
+/* encounter.c: a pair as a record; a vessel's cell left (it is forgotten). */
+int64_t det_pair_id(const struct det *d, const struct det_pair *p);
+void det_pair_write(const struct det_pair *p, struct buf *b);
+int det_pair_read(struct det *d, int64_t id, struct ck_reader *r);
+/* A record in b (NUL-terminated here) handed to put; b emptied (checkpoint.c). */
+int ck_put(det_state_fn put, void *ctx, const char *kind, int64_t id, int64_t t_ms, struct buf *b);
+/* portcall.c, geofence.c: their records ("port": a vessel's visit, by MMSI;
+ * "geofence": an entity's visits, by its key), those changed since the
+ * last checkpoint written (non-zero: put failed), one read back. */
+int det_portcall_checkpoint(struct det *d, det_state_fn put, void *ctx, struct buf *b);
+int det_portcall_read(struct det *d, int64_t id, struct ck_reader *r);
+int det_portcall_restore(struct det *d, const struct event *e);
+int det_geofence_checkpoint(struct det *d, det_state_fn put, void *ctx, struct buf *b);
+int det_geofence_read(struct det *d, int64_t id, struct ck_reader *r);
+void det_encounter_forget(struct det *d, uint32_t vi);
+/* Puts a vessel in the encounter grid at its last position (a restored one). */
+void det_encounter_place(struct det *d, uint32_t vi);
 struct det_source *det_source_get(struct det *d, const char *name);
 /* Fraction of [t0, t1] that the source's longest silence in it covers. */
 double det_source_silence(const struct det_source *s, int64_t t0, int64_t t1);

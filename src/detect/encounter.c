@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/geo.h"
 #include "common/json.h"
 #include "common/xmalloc.h"
@@ -46,14 +47,33 @@ static struct det_cell *cell_get(struct det *d, uint32_t key, bool create)
     return &d->cells[i];
 }
 
+/* A cell left empty is dropped (the last cell takes its slot): the grid
+ * holds the cells vessels are in, not every cell ever visited. */
 static void cell_remove(struct det *d, uint32_t key, uint32_t vi)
 {
     struct det_cell *c = cell_get(d, key, false);
     for (uint32_t k = 0; c && k < c->n; k++)
         if (c->v[k] == vi) {
             c->v[k] = c->v[--c->n];
-            return;
+            break;
         }
+    if (!c || c->n)
+        return;
+    size_t i = (size_t)(c - d->cells), last = d->ncells - 1;
+    free(c->v);
+    hash_u32_del(&d->cell_index, key);
+    if (i != last) {
+        d->cells[i] = d->cells[last];
+        hash_u32_put(&d->cell_index, d->cells[i].key, (uint32_t)i);
+    }
+    d->ncells--;
+}
+
+void det_encounter_forget(struct det *d, uint32_t vi)
+{
+    if (d->v[vi].cell)
+        cell_remove(d, d->v[vi].cell, vi);
+    d->v[vi].cell = 0;
 }
 
 static void cell_add(struct det *d, uint32_t key, uint32_t vi)
@@ -172,9 +192,12 @@ static void emit(struct det *d, const struct det_pair *p, double med, bool open)
     }
     ev_real(&e, "median_speed_kn", med, 1);
     ev_real(&e, "min_distance_m", p->min_m, 0);
+    /* The first joint report, then each one's last, subject first: by
+     * MMSI, as the entities, not by the order the detector met them (which
+     * a restart changes). */
     ev_evidence_str(&e, p->evidence);
-    ev_evidence_str(&e, a->last_evidence);
-    ev_evidence_str(&e, b->last_evidence);
+    ev_evidence_str(&e, lo->last_evidence);
+    ev_evidence_str(&e, hi->last_evidence);
     det_emit(d, &e);
 }
 
@@ -188,12 +211,14 @@ static void close_pair(struct det *d, struct det_pair *p)
         d->stats.encounters++;
     if (ok || p->open_t)
         emit(d, p, med, false);
+    if (d->ckpt)
+        det_gone(d, "pair", det_pair_id(d, p));
     d->v[p->a].npairs--;
     d->v[p->b].npairs--;
     pair_erase(d, p);
 }
 
-void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence, size_t evlen)
+void det_encounter_place(struct det *d, uint32_t vi)
 {
     struct det_vessel *v = &d->v[vi];
     uint32_t key = cell_key(v->last_lat, v->last_lon);
@@ -203,6 +228,12 @@ void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence,
         cell_add(d, key, vi);
         v->cell = key;
     }
+}
+
+void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence, size_t evlen)
+{
+    struct det_vessel *v = &d->v[vi];
+    det_encounter_place(d, vi);
     const struct det_config *c = &d->cfg;
     /* Close this vessel's pairs that drifted apart or went quiet. */
     for (size_t i = 0; v->npairs && i < d->pair_cap; i++) {
@@ -245,6 +276,7 @@ void det_encounter_on_position(struct det *d, uint32_t vi, const char *evidence,
                     p->evidence[evidence ? n : 0] = 0;
                 }
                 p->last = v->last_t;
+                p->dirty = true;
                 p->lat = (v->last_lat + o->last_lat) / 2;
                 p->lon = (v->last_lon + o->last_lon) / 2;
                 if (m < p->min_m)
@@ -291,6 +323,8 @@ int det_encounter_restore(struct det *d, const struct event *e)
         }
     }
     struct det_pair *p = pair_find(d, ia < ib ? ia : ib, ia < ib ? ib : ia, true);
+    if (p->start == e->t_start_ms)
+        return 0; /* restored whole from a checkpoint (det_pair_read) */
     if (!p->start) {
         d->v[p->a].npairs++;
         d->v[p->b].npairs++;
@@ -307,5 +341,54 @@ int det_encounter_restore(struct det *d, const struct event *e)
     int bin = (int)(kn * 10 + 0.5);
     p->speed_bins[bin >= 0 && bin < DET_SPEED_BINS ? bin : DET_SPEED_BINS - 1] += 2;
     snprintf(p->evidence, sizeof p->evidence, "%s", e->nevidence ? e->evidence[0] : "");
+    return 0;
+}
+
+/* ---- checkpoint records (checkpoint.c): a pair by its two MMSIs ---- */
+
+int64_t det_pair_id(const struct det *d, const struct det_pair *p)
+{
+    uint32_t x = d->v[p->a].mmsi, y = d->v[p->b].mmsi;
+    return (int64_t)((uint64_t)(x < y ? x : y) << 32 | (x < y ? y : x));
+}
+
+void det_pair_write(const struct det_pair *p, struct buf *b)
+{
+    ck_int(b, p->start);
+    ck_int(b, p->last);
+    ck_real(b, p->lat);
+    ck_real(b, p->lon);
+    ck_real(b, p->min_m);
+    ck_int(b, p->open_t);
+    ck_str(b, p->evidence);
+    for (int i = 0; i < DET_SPEED_BINS; i++)
+        ck_int(b, p->speed_bins[i]);
+}
+
+int det_pair_read(struct det *d, int64_t id, struct ck_reader *r)
+{
+    uint32_t x = (uint32_t)((uint64_t)id >> 32), y = (uint32_t)id, ia, ib;
+    if (x == y || !hash_u32_get(&d->index, x, &ia) || !hash_u32_get(&d->index, y, &ib))
+        return 1; /* a vessel of the pair was not restored */
+    struct det_pair q = {0};
+    q.start = ck_get_int(r);
+    q.last = ck_get_int(r);
+    q.lat = ck_get_real(r);
+    q.lon = ck_get_real(r);
+    q.min_m = ck_get_real(r);
+    q.open_t = ck_get_int(r);
+    ck_get_str(r, q.evidence, sizeof q.evidence);
+    for (int i = 0; i < DET_SPEED_BINS; i++)
+        q.speed_bins[i] = (uint16_t)ck_get_int(r);
+    if (r->bad || !q.start || !det_place_ok(q.lat, q.lon))
+        return 1;
+    struct det_pair *p = pair_find(d, ia < ib ? ia : ib, ia < ib ? ib : ia, true);
+    if (!p->start) {
+        d->v[p->a].npairs++;
+        d->v[p->b].npairs++;
+    }
+    q.a = p->a;
+    q.b = p->b;
+    *p = q;
     return 0;
 }

@@ -86,6 +86,7 @@ void det_gap_emit(struct det *d, struct det_vessel *v, const struct trk_vessel *
     ev_evidence(&e, evidence, evlen);
     det_emit(d, &e);
     v->gap_open_t = open ? t : 0;
+    det_vessel_dirty(d, (uint32_t)(v - d->v));
 }
 
 /* Whether the vessel's IMO number was heard under another MMSI since its last

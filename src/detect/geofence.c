@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "common/hash.h"
+#include "common/buf.h"
 #include "common/xmalloc.h"
 #include "detect/detect_internal.h"
 #include "detect/zone.h"
@@ -37,6 +38,7 @@ struct gf_entity {
 
 struct det_geofence {
     struct det_zones zones;
+    struct hash_u32 dirty; /* entity key -> 1: changed since the last checkpoint (with d->ckpt) */
     struct hash_u32 index; /* entity key -> entities[]; MMSI, or ICAO address | bit 31 */
     struct gf_entity *e;
     size_t ne, cape;
@@ -46,6 +48,7 @@ struct det_geofence *det_geofence_new(void)
 {
     struct det_geofence *g = xcalloc(1, sizeof *g);
     hash_u32_init(&g->index, 64);
+    hash_u32_init(&g->dirty, 64);
     return g;
 }
 
@@ -58,6 +61,7 @@ void det_geofence_free(struct det_geofence *g)
     free(g->e);
     det_zones_free(&g->zones);
     hash_u32_free(&g->index);
+    hash_u32_free(&g->dirty);
     free(g);
 }
 
@@ -153,6 +157,8 @@ void det_geofence_on_update(struct det *d, const struct trk_update *u, const cha
         key = (u->e.aircraft->icao & 0x1FFFFFFu) | 0x80000000u;
     }
     struct gf_entity *e = entity_get(g, key, false);
+    if (e && d->ckpt)
+        hash_u32_put(&g->dirty, key, 1);
     /* Visits going on: still inside (dwell), or left (exit). */
     for (uint32_t k = 0; e && k < e->n;) {
         struct gf_visit *gv = &e->v[k];
@@ -191,8 +197,11 @@ void det_geofence_on_update(struct det *d, const struct trk_update *u, const cha
             known = e->v[k].zone == i;
         if (known)
             continue;
-        if (!e)
+        if (!e) {
             e = entity_get(g, key, true);
+            if (d->ckpt)
+                hash_u32_put(&g->dirty, key, 1);
+        }
         if (e->n == e->cap) {
             e->cap = e->cap ? 2 * e->cap : 2;
             e->v = xrealloc(e->v, e->cap * sizeof *e->v);
@@ -239,4 +248,76 @@ int det_geofence_restore(struct det *d, const struct event *e)
     gv->last_t = gv->open_t = e->t_end_ms;
     snprintf(gv->evidence, sizeof gv->evidence, "%s", e->nevidence ? e->evidence[0] : "");
     return 0;
+}
+
+/* ---- checkpoint records (checkpoint.c): an entity's visits, zones by name ---- */
+
+int det_geofence_checkpoint(struct det *d, det_state_fn put, void *ctx, struct buf *b)
+{
+    struct det_geofence *g = d->geofence;
+    int rc = 0;
+    for (size_t i = 0; i < g->dirty.cap && !rc; i++) {
+        uint32_t key = g->dirty.keys[i], k;
+        if (key == 0xFFFFFFFFu || !hash_u32_get(&g->index, key, &k))
+            continue;
+        const struct gf_entity *e = &g->e[k];
+        if (!e->n) { /* outside every zone: nothing to keep */
+            rc = put(ctx, "geofence", key, 0, NULL);
+            continue;
+        }
+        int64_t last = 0;
+        ck_int(b, 1);
+        ck_int(b, e->n);
+        for (uint32_t n = 0; n < e->n; n++) {
+            const struct gf_visit *v = &e->v[n];
+            ck_str(b, g->zones.z[v->zone].name);
+            ck_int(b, v->dwelt);
+            ck_int(b, v->entry_t);
+            ck_int(b, v->last_t);
+            ck_int(b, v->open_t);
+            ck_str(b, v->evidence);
+            if (v->last_t > last)
+                last = v->last_t;
+        }
+        rc = ck_put(put, ctx, "geofence", key, last, b);
+    }
+    if (g->dirty.used) {
+        hash_u32_free(&g->dirty);
+        hash_u32_init(&g->dirty, 64);
+    }
+    return rc;
+}
+
+int det_geofence_read(struct det *d, int64_t id, struct ck_reader *r)
+{
+    struct det_geofence *g = d->geofence;
+    int64_t n = ck_get_int(r);
+    if (r->bad || n <= 0 || n > 100000 || id < 0 || id > UINT32_MAX || !g->zones.n)
+        return 1;
+    struct gf_entity *e = entity_get(g, (uint32_t)id, true);
+    for (int64_t k = 0; k < n && !r->bad; k++) {
+        char zone[128];
+        struct gf_visit v = {0};
+        ck_get_str(r, zone, sizeof zone);
+        v.dwelt = ck_get_int(r) != 0;
+        v.entry_t = ck_get_int(r);
+        v.last_t = ck_get_int(r);
+        v.open_t = ck_get_int(r);
+        ck_get_str(r, v.evidence, sizeof v.evidence);
+        size_t z = 0;
+        while (z < g->zones.n && strcmp(g->zones.z[z].name, zone))
+            z++;
+        bool known = z == g->zones.n; /* not loaded this time: dropped */
+        for (uint32_t i = 0; i < e->n && !known; i++)
+            known = e->v[i].zone == z;
+        if (known || r->bad)
+            continue;
+        if (e->n == e->cap) {
+            e->cap = e->cap ? 2 * e->cap : 2;
+            e->v = xrealloc(e->v, e->cap * sizeof *e->v);
+        }
+        v.zone = (uint32_t)z;
+        e->v[e->n++] = v;
+    }
+    return r->bad;
 }

@@ -37,6 +37,7 @@
 
 #include "common/geo.h"
 #include "common/hash.h"
+#include "common/buf.h"
 #include "common/xmalloc.h"
 #include "detect/detect_internal.h"
 #include "detect/zone.h"
@@ -65,6 +66,7 @@ struct pc_vessel {
 
 struct det_portcall {
     struct det_zones polygons;
+    struct hash_u32 dirty; /* mmsi -> 1: changed since the last checkpoint (with d->ckpt) */
     struct hash_u32 index; /* mmsi -> vessel, only vessels that came near a port */
     struct pc_vessel *v;
     size_t nv, capv;
@@ -74,6 +76,7 @@ struct det_portcall *det_portcall_new(void)
 {
     struct det_portcall *p = xcalloc(1, sizeof *p);
     hash_u32_init(&p->index, 256);
+    hash_u32_init(&p->dirty, 64);
     return p;
 }
 
@@ -83,6 +86,7 @@ void det_portcall_free(struct det_portcall *p)
         return;
     det_zones_free(&p->polygons);
     hash_u32_free(&p->index);
+    hash_u32_free(&p->dirty);
     free(p->v);
     free(p);
 }
@@ -223,6 +227,8 @@ void det_portcall_on_position(struct det *d, const struct trk_vessel *tv, int64_
         return; /* at sea and never near a port: no state kept */
     if (t < v->last_t)
         return; /* out of order: the visit's clock only moves forward */
+    if (d->ckpt)
+        hash_u32_put(&p->dirty, v->mmsi, 1);
     bool in = entering || (v->in_visit && near); /* near: within the exit radius */
     int64_t gap_ms = (int64_t)(c->port_gap_h * 3600000.0);
     if (v->in_visit && in && t - v->last_in_t >= gap_ms &&
@@ -288,4 +294,104 @@ void det_portcall_finish(struct det *d)
         if (v->in_visit)
             close_visit(d, v, v->last_in_t, v->last_in_evidence, true);
     }
+}
+
+/* ---- checkpoint records (checkpoint.c) ---- */
+
+int det_portcall_checkpoint(struct det *d, det_state_fn put, void *ctx, struct buf *b)
+{
+    struct det_portcall *p = d->portcall;
+    int rc = 0;
+    for (size_t i = 0; i < p->dirty.cap && !rc; i++) {
+        uint32_t mmsi = p->dirty.keys[i], k;
+        if (mmsi == 0xFFFFFFFFu || !hash_u32_get(&p->index, mmsi, &k))
+            continue;
+        const struct pc_vessel *v = &p->v[k];
+        ck_int(b, 1);
+        ck_int(b, v->in_visit);
+        ck_int(b, v->stopped);
+        ck_int(b, v->port_fixed);
+        ck_int(b, v->last_t);
+        ck_int(b, v->entry_t);
+        ck_int(b, v->last_in_t);
+        ck_real(b, v->last_in_lat);
+        ck_real(b, v->last_in_lon);
+        /* The port: its World Port Index number, or the polygon's name. */
+        ck_int(b, v->port.wpi ? (int64_t)v->port.wpi->id : -1);
+        ck_str(b, !v->port.wpi && v->port.zone >= 0 ? p->polygons.z[v->port.zone].name : "");
+        ck_int(b, v->stop_since);
+        ck_int(b, v->first_stop_t);
+        ck_int(b, v->last_stop_end_t);
+        ck_int(b, v->stopped_ms);
+        ck_int(b, v->gap_ms);
+        ck_int(b, v->nstops);
+        ck_int(b, v->ngaps);
+        ck_int(b, v->positions);
+        ck_str(b, v->name);
+        ck_str(b, v->flag);
+        ck_int(b, v->imo);
+        ck_str(b, v->entry_evidence);
+        ck_str(b, v->last_in_evidence);
+        rc = ck_put(put, ctx, "port", mmsi, v->last_t, b);
+    }
+    if (p->dirty.used) {
+        hash_u32_free(&p->dirty);
+        hash_u32_init(&p->dirty, 64);
+    }
+    return rc;
+}
+
+int det_portcall_read(struct det *d, int64_t id, struct ck_reader *r)
+{
+    struct det_portcall *p = d->portcall;
+    struct pc_vessel v = {0};
+    char zone[128];
+    v.mmsi = (uint32_t)id;
+    v.in_visit = ck_get_int(r) != 0;
+    v.stopped = ck_get_int(r) != 0;
+    v.port_fixed = ck_get_int(r) != 0;
+    v.last_t = ck_get_int(r);
+    v.entry_t = ck_get_int(r);
+    v.last_in_t = ck_get_int(r);
+    v.last_in_lat = ck_get_real(r);
+    v.last_in_lon = ck_get_real(r);
+    int64_t wpi = ck_get_int(r);
+    ck_get_str(r, zone, sizeof zone);
+    v.stop_since = ck_get_int(r);
+    v.first_stop_t = ck_get_int(r);
+    v.last_stop_end_t = ck_get_int(r);
+    v.stopped_ms = ck_get_int(r);
+    v.gap_ms = ck_get_int(r);
+    v.nstops = (uint32_t)ck_get_int(r);
+    v.ngaps = (uint32_t)ck_get_int(r);
+    v.positions = (uint32_t)ck_get_int(r);
+    ck_get_str(r, v.name, sizeof v.name);
+    ck_get_str(r, v.flag, sizeof v.flag);
+    v.imo = (uint32_t)ck_get_int(r);
+    ck_get_str(r, v.entry_evidence, sizeof v.entry_evidence);
+    ck_get_str(r, v.last_in_evidence, sizeof v.last_in_evidence);
+    if (r->bad || id <= 0 || id > UINT32_MAX || !det_place_ok(v.last_in_lat, v.last_in_lon))
+        return 1;
+    v.port = (struct pc_port){.wpi = NULL, .zone = -1};
+    if (wpi >= 0 && d->ref)
+        v.port.wpi = ref_port_by_id(d->ref, (uint32_t)wpi);
+    for (size_t i = 0; wpi < 0 && i < p->polygons.n; i++)
+        if (!strcmp(p->polygons.z[i].name, zone))
+            v.port.zone = (int)i;
+    if (v.in_visit && !v.port.wpi && v.port.zone < 0)
+        return 1; /* its port is not loaded this time */
+    struct pc_vessel *to = vessel_get(p, v.mmsi, true);
+    *to = v;
+    return 0;
+}
+
+/* An open port call whose visit came back whole from a checkpoint. */
+int det_portcall_restore(struct det *d, const struct event *e)
+{
+    const struct event_entity *who = event_entity_role(e, "subject");
+    uint32_t k;
+    if (!who || who->kind != EVENT_VESSEL || !hash_u32_get(&d->portcall->index, who->id, &k))
+        return 1;
+    const struct pc_vessel *v = &d->portcall->v[k];
+    return v->in_visit && v->entry_t == e->t_start_ms ? 0 : 1;
 }

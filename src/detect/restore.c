@@ -38,6 +38,11 @@ static int restore_gap(struct det *d, const struct event *e)
         return 1;
     uint32_t vi;
     struct det_vessel *v = det_vessel_get(d, who->id, &vi);
+    if (v->last_t == e->t_start_ms) { /* restored whole from a checkpoint */
+        if (e->t_end_ms > v->gap_open_t)
+            v->gap_open_t = e->t_end_ms;
+        return 0;
+    }
     v->last_t = v->first_t = e->t_start_ms;
     v->last_lat = v->first_lat = e->lat;
     v->last_lon = v->first_lon = e->lon;
@@ -74,6 +79,11 @@ static int restore_loiter(struct det *d, const struct event *e)
         return 1;
     uint32_t vi;
     struct det_vessel *v = det_vessel_get(d, who->id, &vi);
+    if (v->slow_since == e->t_start_ms) { /* restored whole from a checkpoint */
+        if (e->t_end_ms > v->loiter_open_t)
+            v->loiter_open_t = e->t_end_ms;
+        return 0;
+    }
     v->slow_since = e->t_start_ms;
     v->slow_last = e->t_end_ms;
     v->slow_lat = e->lat;
@@ -106,6 +116,8 @@ int det_restore(struct det *d, const struct event *open)
         rc = det_geofence_restore(d, open);
     else if (!strcmp(open->kind, "distress"))
         rc = det_distress_restore(d, open);
+    else if (!strcmp(open->kind, "port_call"))
+        rc = det_portcall_restore(d, open);
     else if (!open->nent && !open->nf)
         return -1;
     else

@@ -87,11 +87,77 @@ void spoof_entity_fields(struct event *ev, const struct spoof_ent *e)
     }
 }
 
-static uint32_t entity(struct det_spoof *s, uint32_t key)
+/* Nothing open: no spell, no jamming area that names it. */
+static bool forgettable(const struct det_spoof *s, size_t i)
 {
+    const struct spoof_ent *e = &s->ents[i];
+    return e->key != SPOOF_FREE_KEY && e->kin == SPOOF_NONE && e->land == SPOOF_NONE && e->gnss == SPOOF_NONE &&
+           !spoof_in_area(s, (uint32_t)i);
+}
+
+static void forget(struct det_spoof *s, size_t i)
+{
+    struct spoof_ent *e = &s->ents[i];
+    hash_u32_del(&s->index, e->key);
+    e->key = SPOOF_FREE_KEY;
+    s->free_ents[s->nfree_ents++] = (uint32_t)i;
+}
+
+/* Named by the recent-degraded list or an open jamming area. */
+static bool jamming(const struct det_spoof *s, size_t i)
+{
+    for (int k = 0; k < s->nrecent; k++)
+        if (s->recent[k].ent == i)
+            return true;
+    return spoof_in_area(s, (uint32_t)i);
+}
+
+static void close_spell(struct det *d, int32_t si);
+
+/* Room for one more under max_vessels (an hour's quiet forgets the rest,
+ * below): a flood of new identities costs a bounded table. The least
+ * recently heard go, a 32nd of the cap at a time, open spells and all (a
+ * flood of random positions opens a land spell for every third): a spell
+ * that qualifies is reported as it ends, the others end unsaid. */
+static void make_room(struct det *d)
+{
+    struct det_spoof *s = d->spoof;
+    size_t live = s->nents - s->nfree_ents, cap = d->cfg.max_vessels, n = 0;
+    if (live < cap)
+        return;
+    int64_t *t = xmalloc((s->nents + 1) * sizeof *t);
+    for (size_t i = 0; i < s->nents; i++)
+        if (s->ents[i].key != SPOOF_FREE_KEY)
+            t[n++] = s->ents[i].last_t;
+    size_t at_cut;
+    int64_t cut = det_lru_cut(t, n, live - cap + 1 + cap / 32, &at_cut);
+    free(t);
+    for (size_t i = 0; i < s->nents; i++) {
+        struct spoof_ent *e = &s->ents[i];
+        if (e->key == SPOOF_FREE_KEY || e->last_t > cut || (e->last_t == cut && !at_cut))
+            continue;
+        if (e->last_t == cut)
+            at_cut--;
+        if (jamming(s, i))
+            continue;
+        if (e->kin != SPOOF_NONE)
+            close_spell(d, e->kin);
+        if (e->land != SPOOF_NONE)
+            close_spell(d, e->land);
+        if (e->gnss != SPOOF_NONE)
+            close_spell(d, e->gnss);
+        forget(s, i);
+        d->stats.spoof_evicted++;
+    }
+}
+
+static uint32_t entity(struct det *d, uint32_t key)
+{
+    struct det_spoof *s = d->spoof;
     uint32_t i;
     if (hash_u32_get(&s->index, key, &i))
         return i;
+    make_room(d);
     if (s->nfree_ents) {
         i = s->free_ents[--s->nfree_ents];
     } else {
@@ -147,19 +213,13 @@ static void sweep(struct det *d, int64_t now)
     /* Forget quiet entities (bounded memory in a live run), but not while an
      * open jamming area names them, nor while the recent-degraded list
      * (looking back jam_window_min) might. */
-    int64_t forget    = FORGET_MS;
+    int64_t forget_ms = FORGET_MS;
     int64_t look_back = (int64_t)(d->cfg.jam_window_min * 60000.0) + 2 * settle;
-    if (look_back > forget)
-        forget = look_back;
-    for (size_t i = 0; i < s->nents && now != INT64_MAX; i++) {
-        struct spoof_ent *e = &s->ents[i];
-        if (e->key == SPOOF_FREE_KEY || now - e->last_t <= forget || e->kin != SPOOF_NONE ||
-            e->land != SPOOF_NONE || e->gnss != SPOOF_NONE || spoof_in_area(s, (uint32_t)i))
-            continue;
-        hash_u32_del(&s->index, e->key);
-        e->key                        = SPOOF_FREE_KEY;
-        s->free_ents[s->nfree_ents++] = (uint32_t)i;
-    }
+    if (look_back > forget_ms)
+        forget_ms = look_back;
+    for (size_t i = 0; i < s->nents && now != INT64_MAX; i++)
+        if (forgettable(s, i) && now - s->ents[i].last_t > forget_ms)
+            forget(s, i);
 }
 
 void det_spoof_on_update(struct det *d, const struct trk_update *u, const char *ev, size_t evlen)
@@ -175,7 +235,7 @@ void det_spoof_on_update(struct det *d, const struct trk_update *u, const char *
     if (!(u->flags & (TRK_U_POS | TRK_U_POS_REJECTED | TRK_U_NAC_P)) &&
         !hash_u32_get(&s->index, key, &(uint32_t){0}))
         return; /* nothing to judge from an entity we hold nothing on */
-    uint32_t ei         = entity(s, key);
+    uint32_t ei         = entity(d, key);
     struct spoof_ent *e = &s->ents[ei];
     if (u->t_ms > e->last_t)
         e->last_t = u->t_ms;

@@ -29,6 +29,7 @@
 struct net_loop;
 struct ref;
 struct trk;
+struct det;
 
 struct http_config {
     const char *listen;   /* HOST:PORT ([::1]:PORT for IPv6); port 0 picks a free one */
@@ -47,6 +48,9 @@ struct http_config {
      * NULL: the wall clock. */
     int64_t (*picture_clock)(void *ctx);
     void *picture_clock_ctx;
+    /* The detectors' counters for /api/v1/stats ("detectors"), read on the
+     * loop thread that owns them; NULL: none. */
+    const struct det *det;
 };
 
 struct http_server;

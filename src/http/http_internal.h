@@ -66,6 +66,7 @@ struct sse_hub;
 struct jw;
 struct http_live {
     struct trk *trk;      /* NULL in serve */
+    const struct det *det; /* the detectors' counters, or NULL */
     struct http_api *api; /* the store-backed API, or NULL */
     struct sse_hub *hub;  /* the live stream */
     int refresh_ms;

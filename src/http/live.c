@@ -8,6 +8,7 @@
 #include "common/json.h"
 #include "http/http_internal.h"
 #include "http/sse.h"
+#include "detect/detect.h"
 #include "track/track.h"
 
 static void write_tracker(const struct http_live *l, struct jw *wp)
@@ -42,6 +43,16 @@ static void write_stats(const struct http_live *l, int64_t now_ms, struct buf *o
     jw_kfixed(&w, "uptime", (double)(now_ms - l->started_ms) / 1000.0, 1);
     if (l->trk)
         write_tracker(l, &w);
+    if (l->det) {
+        const struct det_stats *d = det_stats(l->det);
+        jw_key(&w, "detectors");
+        jw_obj_begin(&w);
+        jw_kuint(&w, "vessels", d->vessels);
+        jw_kuint(&w, "vessels_evicted", d->vessels_evicted);
+        jw_kuint(&w, "spoof_evicted", d->spoof_evicted);
+        jw_kuint(&w, "max_vessels", det_max_vessels(l->det));
+        jw_obj_end(&w);
+    }
     if (l->api)
         http_store_stats(l->api, &w);
     if (l->hub) {

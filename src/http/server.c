@@ -672,7 +672,7 @@ struct http_server *http_start(const struct http_config *cfg, struct net_loop *l
     s->hub = sse_hub_new(SSE_MAX_CLIENTS, cfg->stream_queue_bytes ? cfg->stream_queue_bytes : SSE_QUEUE_BYTES);
     s->stream = http_stream_new(trk ? NULL : api, s->hub);
     s->docs_row = -1;
-    s->live = (struct http_live){.trk = trk, .api = api, .hub = s->hub, .refresh_ms = cfg->refresh_ms > 0 ? cfg->refresh_ms : 1000,
+    s->live = (struct http_live){.trk = trk, .det = cfg->det, .api = api, .hub = s->hub, .refresh_ms = cfg->refresh_ms > 0 ? cfg->refresh_ms : 1000,
                                  .started_ms = net_realtime_ms(), .have_receiver = cfg->have_receiver,
                                  .receiver_lat = cfg->receiver_lat, .receiver_lon = cfg->receiver_lon,
                                  .counters = &s->counters};

@@ -4,14 +4,15 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <immintrin.h>
-#endif
 
 #include "common/xmalloc.h"
 #include "modes/crc.h"
+#include "modes/demod_mag.h"
+#include "modes/demod_pre.h"
 
-#define BLOCK_SAMPLES 65536
+/* Samples per block: its interpolated half-bits (20 bytes a sample at
+ * 2.4 MS/s) stay in L2 for the reads that follow. */
+#define BLOCK_SAMPLES 16384
 #define FRAME_HALFBITS (16 + 2 * 112)
 
 /* At 2.4 MS/s a half-bit is 1.2 samples and a start phase is a multiple of
@@ -33,13 +34,14 @@
 struct modes_demod {
     struct modes_demod_cfg cfg;
     double h;              /* samples per half-bit: 1.0 or 1.2 */
-    int nphases;           /* sub-sample phases tried */
     unsigned up, step;     /* see UP24 / STEP24, UP20 / STEP20 above */
     unsigned window;       /* samples one whole long frame spans, plus interpolation margin */
     float *mag;            /* magnitudes, normalised to full scale 1.0 */
     float *upbuf;          /* magnitudes at the half-bit centres, up per sample */
     const float *u;        /* upbuf */
-    uint64_t *cand;        /* bit per index of u: set where the preamble's pulse edges rise and fall */
+    uint64_t *cand;        /* bit per sample: set where a preamble starts (demod_pre.h) */
+    uint8_t *phases;       /* ... and at which phases, where cand is set */
+    size_t sifted;         /* words of cand sifted or passed over by the scan */
     size_t len, cap;
     uint64_t base;         /* sample index of mag[0] in the whole stream */
     uint8_t partial[4];    /* bytes of a sample split across feeds */
@@ -80,7 +82,6 @@ struct modes_demod *modes_demod_new(const struct modes_demod_cfg *cfg)
     struct modes_demod *d = xcalloc(1, sizeof *d);
     d->cfg = *cfg;
     d->h = cfg->sample_rate / 2.0e6;
-    d->nphases = d->h == 1.0 ? UP20 : UP24;
     d->up = d->h == 1.0 ? UP20 : UP24;
     d->step = d->h == 1.0 ? STEP20 : STEP24;
     d->window = (unsigned)ceil(FRAME_HALFBITS * d->h) + 4;
@@ -89,16 +90,10 @@ struct modes_demod *modes_demod_new(const struct modes_demod_cfg *cfg)
     d->mag = xcalloc(d->cap, sizeof *d->mag);
     d->upbuf = xcalloc(d->cap * d->up, sizeof *d->upbuf);
     d->u = d->upbuf;
-    d->cand = xcalloc(d->cap * d->up / 64 + 2, sizeof *d->cand);
-    if (cfg->format == MODES_IQ_UC8) {
-        /* A sample is 16 bits: one table lookup replaces two scalings and a sqrt. */
-        d->maglut = xmalloc(65536 * sizeof *d->maglut);
-        for (int q = 0; q < 256; q++)
-            for (int i = 0; i < 256; i++) {
-                double I = (i - 127.5) / 127.5, Q = (q - 127.5) / 127.5;
-                d->maglut[i | q << 8] = (float)sqrt(I * I + Q * Q);
-            }
-    }
+    d->cand = xcalloc(d->cap / 64 + 2, sizeof *d->cand);
+    d->phases = xcalloc(d->cap, sizeof *d->phases);
+    if (cfg->format == MODES_IQ_UC8)
+        d->maglut = demod_mag_lut_new();
     return d;
 }
 
@@ -109,153 +104,15 @@ void modes_demod_free(struct modes_demod *d)
     free(d->mag);
     free(d->upbuf);
     free(d->cand);
+    free(d->phases);
     free(d->maglut);
     free(d);
 }
 
 const struct modes_demod_stats *modes_demod_stats(const struct modes_demod *d) { return &d->stats; }
 
-/* Four-lane vectors (GCC/Clang vector extensions: SSE2 on x86-64, NEON on
- * arm64, plain scalar code elsewhere, from the same source). */
-typedef float v4f __attribute__((vector_size(16)));
-typedef int32_t v4i __attribute__((vector_size(16)));
-
-/* Unaligned, aliasing-safe loads and stores of four floats. */
-typedef float v4f_u __attribute__((vector_size(16), aligned(4), may_alias));
-static inline v4f load4(const float *p) { return *(const v4f_u *)p; }
-static inline void store4(float *p, v4f v) { *(v4f_u *)p = v; }
-
-/* Fills upbuf for samples [0, len - 1): linear interpolation between
- * neighbouring samples at the five half-bit centre offsets. */
-static void upsample(struct modes_demod *d)
-{
-    static const float frac[UP24] = {0.1f, 0.3f, 0.5f, 0.7f, 0.9f};
-    const float *m = d->mag;
-    float *u = d->upbuf;
-    size_t i = 0;
-    /* Four samples -> twenty values, as five vectors (lane patterns spelled
-     * out so the compiler emits shuffles, not scalar stores). */
-    const v4f f0 = {0.1f, 0.3f, 0.5f, 0.7f}, f1 = {0.9f, 0.1f, 0.3f, 0.5f}, f2 = {0.7f, 0.9f, 0.1f, 0.3f};
-    const v4f f3 = {0.5f, 0.7f, 0.9f, 0.1f}, f4 = {0.3f, 0.5f, 0.7f, 0.9f};
-    for (; i + 5 < d->len; i += 4) {
-        v4f a = load4(m + i), b = load4(m + i + 1) - a;
-        v4f a0 = {a[0], a[0], a[0], a[0]}, b0 = {b[0], b[0], b[0], b[0]};
-        v4f a1 = {a[0], a[1], a[1], a[1]}, b1 = {b[0], b[1], b[1], b[1]};
-        v4f a2 = {a[1], a[1], a[2], a[2]}, b2 = {b[1], b[1], b[2], b[2]};
-        v4f a3 = {a[2], a[2], a[2], a[3]}, b3 = {b[2], b[2], b[2], b[3]};
-        v4f a4 = {a[3], a[3], a[3], a[3]}, b4 = {b[3], b[3], b[3], b[3]};
-        store4(u + UP24 * i, a0 + b0 * f0);
-        store4(u + UP24 * i + 4, a1 + b1 * f1);
-        store4(u + UP24 * i + 8, a2 + b2 * f2);
-        store4(u + UP24 * i + 12, a3 + b3 * f3);
-        store4(u + UP24 * i + 16, a4 + b4 * f4);
-    }
-    for (; i + 1 < d->len; i++) {
-        float a = m[i], b = m[i + 1] - m[i];
-        for (int q = 0; q < UP24; q++)
-            u[UP24 * i + (size_t)q] = a + b * frac[q];
-    }
-}
-
-/* 2.0 MS/s: the samples and the midpoints between them. */
-static void upsample20(struct modes_demod *d)
-{
-    const float *m = d->mag;
-    float *u = d->upbuf;
-    for (size_t i = 0; i + 1 < d->len; i++) {
-        u[2 * i] = m[i];
-        u[2 * i + 1] = 0.5f * (m[i] + m[i + 1]);
-    }
-}
-
 /* Half-bits of a frame: u points at the frame's half-bit 0, step apart. */
 #define HB(k) u[(size_t)(k) * step]
-
-/* Bit i set when lane i of m is true (all ones); movmskps where there is one. */
-static inline unsigned lane_bits(v4i m)
-{
-#ifdef __SSE2__
-    return (unsigned)_mm_movemask_ps((__m128)m);
-#else
-    return (unsigned)((m[0] & 1) | (m[1] & 2) | (m[2] & 4) | (m[3] & 8));
-#endif
-}
-
-/* The pulse-edge tests of preamble(), branch-free over a whole block, four
- * positions at a time, into a bitmap: noise passes all six rarely, and only
- * those positions reach the data-dependent branches of preamble(), each a
- * likely misprediction on noise. step is a constant after inlining. Reads up
- * to 66 + 9 * step values past n (the buffers are sized and zeroed for it). */
-static inline void edges(const float *u, size_t step, uint64_t *bits, size_t n)
-{
-    for (size_t x = 0; x < n; x += 64) {
-        uint64_t w = 0;
-        for (unsigned g = 0; g < 16; g++) {
-            const float *q = u + x + 4 * g;
-            v4f a0 = load4(q), a1 = load4(q + step), a2 = load4(q + 2 * step), a3 = load4(q + 3 * step);
-            v4f a6 = load4(q + 6 * step), a7 = load4(q + 7 * step), a8 = load4(q + 8 * step), a9 = load4(q + 9 * step);
-            v4i m = (a0 > a3) & (a2 > a1) & (a2 > a3) & (a7 > a6) & (a7 > a8) & (a9 > a8);
-            w |= (uint64_t)lane_bits(m) << (4 * g);
-        }
-        bits[x / 64] = w;
-    }
-    if (n % 64)
-        bits[n / 64] &= (UINT64_C(1) << (n % 64)) - 1;
-    bits[(n + 63) / 64] = 0; /* a stop word for next_cand */
-}
-
-/* Candidate positions: every start sample that leaves room for a whole frame. */
-static size_t prefilter(struct modes_demod *d, size_t limit)
-{
-    size_t n = limit > d->window ? (limit - d->window + 1) * d->up : 0;
-    if (d->step == STEP24)
-        edges(d->u, STEP24, d->cand, n);
-    else
-        edges(d->u, STEP20, d->cand, n);
-    return n;
-}
-
-static inline bool is_cand(const struct modes_demod *d, size_t x) { return (d->cand[x / 64] >> (x % 64)) & 1u; }
-
-/* First candidate index >= x, or n when there is none. */
-static size_t next_cand(const struct modes_demod *d, size_t x, size_t n)
-{
-    if (x >= n)
-        return n;
-    size_t i = x / 64;
-    uint64_t w = d->cand[i] & (~UINT64_C(0) << (x % 64));
-    while (!w) {
-        if (++i * 64 >= n)
-            return n;
-        w = d->cand[i];
-    }
-    size_t r = i * 64 + (size_t)__builtin_ctzll(w);
-    return r < n ? r : n;
-}
-
-static bool preamble(const float *u, size_t step, float *high)
-{
-    /* Pulses higher than their neighbours (cheapest tests first: noise
-     * fails most of them)... The first pulse is held only against the later
-     * gap (3), not the 0.5 us one after it (1): a burst out of silence rises
-     * slowly through a receiver's or resampler's filter, so the first pulse
-     * often reads lower than the smeared gap behind it (4 of the 214 listed
-     * modes1 frames at 2.4 MS/s were lost that way; no extra cost). */
-    if (!(HB(2) > HB(1) && HB(2) > HB(3) && HB(7) > HB(6) && HB(7) > HB(8) && HB(9) > HB(8) &&
-          HB(0) > HB(3) && HB(9) > HB(6)))
-        return false;
-    float v[16];
-    for (int k = 0; k < 16; k++)
-        v[k] = HB(k);
-    /* ...and the gaps between and after them quiet compared with the pulses. */
-    float h = (v[0] + v[2] + v[7] + v[9]) / 6.0f;
-    if (v[4] >= h || v[5] >= h)
-        return false;
-    if (v[11] >= h || v[12] >= h || v[13] >= h || v[14] >= h)
-        return false;
-    *high = h * 1.5f;
-    return true;
-}
 
 struct candidate {
     uint8_t msg[14];
@@ -274,7 +131,10 @@ static int frame_bytes_for_df(unsigned df)
     }
 }
 
-static bool slice(const float *u, size_t step, int max_fix, struct candidate *c)
+/* Reads the frame at u into c. rival: the best reading so far, or NULL; a
+ * reading that cannot beat a CRC-clean rival (its score is no higher) skips
+ * the CRC and is marked not clean. */
+static bool slice(const float *u, size_t step, int max_fix, const struct candidate *rival, struct candidate *c)
 {
     /* Branch-free: on noise every bit decision is a coin toss, and a branch
      * per bit would be mispredicted half the time (most slices are noise). */
@@ -303,6 +163,9 @@ static bool slice(const float *u, size_t step, int max_fix, struct candidate *c)
     int nbits = 8 * nbytes;
     c->score = score / (float)nbits;
     c->power = power / (float)nbits;
+    c->crc_ok = false;
+    if (rival && rival->crc_ok && !(c->score > rival->score))
+        return true;
     unsigned df = c->msg[0] >> 3;
     if (df == 11 || df == 17 || df == 18) {
         uint32_t r = modes_crc_residual(c->msg, nbits);
@@ -312,42 +175,70 @@ static bool slice(const float *u, size_t step, int max_fix, struct candidate *c)
             memcpy(tmp, c->msg, sizeof tmp);
             c->crc_ok = modes_crc_fix(tmp, nbits, max_fix) > 0;
         }
-    } else {
-        c->crc_ok = false;
     }
     return true;
+}
+
+/* Word i of cand, sifted on first use. The scan only moves forward, so the
+ * words it jumps over (inside frames it decoded) are never sifted. */
+static inline uint64_t cand_word(struct modes_demod *d, size_t i)
+{
+    if (i >= d->sifted) {
+        demod_preamble_sift(d->u, d->cand, i, i + 1, d->up == UP24, d->phases);
+        d->sifted = i + 1;
+    }
+    return d->cand[i];
+}
+
+static inline bool is_cand(struct modes_demod *d, size_t j) { return (cand_word(d, j / 64) >> (j % 64)) & 1u; }
+
+/* First candidate sample >= x, or n when there is none. */
+static size_t next_cand(struct modes_demod *d, size_t x, size_t n)
+{
+    if (x >= n)
+        return n;
+    size_t i = x / 64;
+    uint64_t w = cand_word(d, i) & (~UINT64_C(0) << (x % 64));
+    while (!w) {
+        if (++i * 64 >= n)
+            return n;
+        w = cand_word(d, i);
+    }
+    size_t r = i * 64 + (size_t)__builtin_ctzll(w);
+    return r < n ? r : n;
 }
 
 /* Examines every start position that leaves room for a whole frame; returns
  * the number of samples fully examined. */
 static size_t scan(struct modes_demod *d, size_t limit, modes_frame_cb cb, void *ctx)
 {
+    bool rate24 = d->up == UP24;
+    /* Start samples j with j + window + 8 <= limit. */
+    size_t n = limit >= d->window + 8 ? limit - d->window - 7 : 0;
+    demod_prefilter(d->mag, n, rate24, d->cand);
+    d->sifted = 0;
     size_t j = 0;
-    size_t n = prefilter(d, limit);
-    while (j + d->window + 8 <= limit) {
-        /* Jump to the next sample with a candidate phase (or past the end). */
-        size_t next = next_cand(d, j * d->up, n) / d->up;
-        if (next + d->window + 8 > limit) {
-            j = limit - d->window - 7;
+    while (j < n) {
+        j = next_cand(d, j, n);
+        if (j >= n)
             break;
-        }
-        j = next;
-        float high;
         struct candidate best = {.len = 0}, c;
         double best_s = 0;
         bool found = false;
         /* A preamble shape often matches a sample or two early as well: look
-         * at the next few start positions too and keep the best reading, so a
-         * weaker early match never swallows the real frame. */
+         * at the next few start positions too (pre-filtered or not) and keep
+         * the best reading, so a weaker early match never swallows the real
+         * frame. */
         size_t span = 1;
         for (size_t k = 0; k < span && j + k + d->window <= limit; k++) {
-            for (int p = 0; p < d->nphases; p++) {
-                const float *u = d->u + (j + k) * d->up + (size_t)p;
-                if (!is_cand(d, (j + k) * d->up + (size_t)p) || !preamble(u, d->step, &high))
-                    continue;
+            /* Positions after the first may have failed the pre-filter only: test them whole. */
+            unsigned phases = is_cand(d, j + k) ? d->phases[j + k] : k ? demod_preamble_phases(d->u, j + k, rate24) : 0;
+            for (; phases; phases &= phases - 1) {
+                unsigned p = (unsigned)__builtin_ctz(phases);
+                const float *u = d->u + (j + k) * d->up + p;
                 double s = (double)(j + k) + p / (double)d->up;
                 d->stats.preambles++;
-                if (!slice(u, d->step, d->cfg.fix2 ? 2 : 1, &c))
+                if (!slice(u, d->step, d->cfg.fix2 ? 2 : 1, found ? &best : NULL, &c))
                     continue;
                 /* A CRC-clean reading beats any other; otherwise the clearest bits. */
                 if (!found || (c.crc_ok && !best.crc_ok) || (c.crc_ok == best.crc_ok && c.score > best.score)) {
@@ -398,18 +289,13 @@ static size_t scan(struct modes_demod *d, size_t limit, modes_frame_cb cb, void 
 
 static size_t convert(struct modes_demod *d, const uint8_t *p, size_t n, float *out, size_t max)
 {
-    size_t k = 0;
-    if (d->cfg.format == MODES_IQ_UC8) {
-        for (size_t i = 0; i + 1 < n && k < max; i += 2, k++) {
-            out[k] = d->maglut[p[i] | p[i + 1] << 8];
-        }
-    } else {
-        for (size_t i = 0; i + 3 < n && k < max; i += 4, k++) {
-            float I = (float)(int16_t)(p[i] | p[i + 1] << 8) / 32768.0f;
-            float Q = (float)(int16_t)(p[i + 2] | p[i + 3] << 8) / 32768.0f;
-            out[k] = sqrtf(I * I + Q * Q);
-        }
-    }
+    size_t k = n / (d->maglut ? 2 : 4);
+    if (k > max)
+        k = max;
+    if (d->maglut)
+        demod_mag_uc8(d->maglut, p, k, out);
+    else
+        demod_mag_sc16(p, k, out);
     return k;
 }
 
@@ -421,10 +307,15 @@ static void process(struct modes_demod *d, modes_frame_cb cb, void *ctx, bool fi
         while (d->len < d->cap && d->len < limit + d->window)
             d->mag[d->len++] = 0.0f;
     }
-    if (d->up == UP24)
-        upsample(d);
-    else
-        upsample20(d);
+    /* The whole block: candidates come every few dozen samples even on a
+     * quiet channel, so interpolating on demand touched 90 % of it anyway
+     * and cost more. */
+    if (d->len > 1) {
+        if (d->up == UP24)
+            demod_upsample24(d->mag, d->upbuf, 0, d->len - 1);
+        else
+            demod_upsample20(d->mag, d->upbuf, 0, d->len - 1);
+    }
     size_t done = scan(d, final ? d->len : limit, cb, ctx);
     if (final)
         done = d->len;

@@ -12,7 +12,10 @@
  * samples, so a frame can start at any of five sub-sample phases; we read
  * magnitudes by linear interpolation at each candidate phase and keep the
  * phase whose frame checks out (CRC for DF11/17/18, otherwise the clearest
- * bit decisions). Input: 8-bit unsigned (RTL-SDR, "uc8") or 16-bit signed
+ * bit decisions). Most sample positions never get that far: a few SIMD
+ * comparisons on the raw magnitudes (demod_pre.h) reject them first, and
+ * only the survivors get the full preamble test at each phase. Input:
+ * 8-bit unsigned (RTL-SDR, "uc8") or 16-bit signed
  * little-endian ("sc16") interleaved I/Q. Frames are handed to the callback
  * unvalidated (validate.c decides); the signal level is the mean power of
  * the frame's pulses in dBFS, and ts12 the 12 MHz time of the preamble.

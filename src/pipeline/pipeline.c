@@ -107,8 +107,15 @@ int pipeline_open(struct pipeline *p, const struct pipeline_config *cfg)
         tcfg = *cfg->trk;
     tcfg.enricher = watch_enricher(p->watch);
     p->trk = trk_new(&tcfg);
-    if (cfg->detect)
-        p->det = det_new(cfg->det, p->ref, on_event, p);
+    if (cfg->detect) {
+        /* The detectors remember as many vessels as the tracker shows, unless told. */
+        struct det_config dcfg = {0};
+        if (cfg->det)
+            dcfg = *cfg->det;
+        if (!dcfg.max_vessels)
+            dcfg.max_vessels = (unsigned)trk_max_entities(p->trk);
+        p->det = det_new(&dcfg, p->ref, on_event, p);
+    }
     for (int i = 0; p->det && i < cfg->ngeofences + cfg->nport_polygons; i++)
         if ((i < cfg->ngeofences ? det_load_geofences(p->det, cfg->geofences[i], err, sizeof err)
                                  : det_load_port_polygons(p->det, cfg->port_polygons[i - cfg->ngeofences], err,

@@ -105,7 +105,7 @@ enum pipeline_format { PL_NMEA, PL_BEAST, PL_AVR, PL_SBS, PL_IQ, PL_AIS_IQ };
 /* One validated message as it came in, for a sink that forwards messages
  * rather than what they say (run --publish). */
 struct pipeline_message {
-    enum pipeline_format format; /* PL_NMEA, PL_BEAST, PL_AVR or PL_SBS (frames demodulated from I/Q come as Beast) */
+    enum pipeline_format format; /* PL_NMEA, PL_BEAST, PL_AVR or PL_SBS (from I/Q: Mode S as Beast, AIS as NMEA) */
     int64_t time_ms;             /* the event time the pipeline gave it */
     uint8_t kind;                /* the entity it names: TRK_VESSEL, TRK_AIRCRAFT; 0: none (an AIS message that did not decode) */
     uint32_t id;                 /* MMSI or ICAO address */

@@ -181,18 +181,46 @@ void store_sink_free(struct store_sink *k)
     free(k);
 }
 
+/* ---- restart continuity ---- */
+
+static int put_state(void *ctx, const char *kind, int64_t id, int64_t t_ms, const char *state)
+{
+    struct store *st = ctx;
+    return st->ops->put_state(st, kind, id, t_ms, state);
+}
+
+/* In the transaction store_flush is about to commit: the detectors' state
+ * changed since the last one, with the rows it goes with. */
+static int checkpoint(void *ctx, struct store *st)
+{
+    struct store_sink *k = ctx;
+    return det_checkpoint(k->p->det, put_state, st) < 0 ? -1 : 0;
+}
+
+void store_sink_checkpoint(struct store_sink *k)
+{
+    if (!k->p->det)
+        return;
+    det_checkpoint_enable(k->p->det);
+    k->st->before_commit = checkpoint;
+    k->st->before_commit_ctx = k;
+}
+
 struct restore {
     struct pipeline *p;
     struct store *st;
-    unsigned read, restored;
+    struct pipeline_restored *out;
+    struct store_position *pos; /* the picture at the store's last time */
+    char (*src)[16];
+    size_t npos, cappos;
 };
 
 static int restore_one(void *ctx, const struct event *e)
 {
     struct restore *r = ctx;
-    r->read++;
+    r->out->events++;
     if (r->p->det && det_restore(r->p->det, e) == 0)
-        r->restored++;
+        r->out->events_rebuilt++;
     return 0;
 }
 
@@ -219,17 +247,105 @@ static int seen_one(void *ctx, const struct store_alert *a)
     return 0;
 }
 
-int pipeline_restore(struct pipeline *p, struct store *st, unsigned *restored)
+static int picture_one(void *ctx, const struct store_position *p)
 {
-    struct restore r = {.p = p, .st = st};
-    *restored = 0;
+    struct restore *r = ctx;
+    if (r->npos == r->cappos) {
+        r->cappos = r->cappos ? 2 * r->cappos : 256;
+        r->pos = realloc(r->pos, r->cappos * sizeof *r->pos);
+        r->src = realloc(r->src, r->cappos * sizeof *r->src);
+        if (!r->pos || !r->src)
+            abort();
+    }
+    r->pos[r->npos] = *p;
+    snprintf(r->src[r->npos], sizeof r->src[r->npos], "%s", p->source ? p->source : "");
+    r->pos[r->npos].source = NULL;
+    r->npos++;
+    return 0;
+}
+
+/* An entity's identity at the picture's time: the first row of each field. */
+struct ident {
+    char name[40], callsign[16], registration[24], type[16], imo[16], shiptype[8];
+};
+
+static int ident_one(void *ctx, const struct store_identity *i)
+{
+    struct ident *d = ctx;
+    struct { const char *field; char *dst; size_t cap; } f[] = {
+        {"name", d->name, sizeof d->name}, {"callsign", d->callsign, sizeof d->callsign},
+        {"registration", d->registration, sizeof d->registration}, {"type", d->type, sizeof d->type},
+        {"imo", d->imo, sizeof d->imo}, {"shiptype", d->shiptype, sizeof d->shiptype},
+    };
+    for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
+        if (!strcmp(i->field, f[k].field) && !f[k].dst[0])
+            snprintf(f[k].dst, f[k].cap, "%s", i->value);
+    return 0;
+}
+
+static uint8_t source_of(const char *name)
+{
+    static const char *const names[] = {"", "sbs", "modes", "tisb", "adsr", "adsb", "ais_other", "ais_b", "ais_a"};
+    for (uint8_t s = 1; s < sizeof names / sizeof names[0]; s++)
+        if (!strcmp(name, names[s]))
+            return s;
+    return 0;
+}
+
+/* The live picture at the store's last position: every entity within its
+ * tracker TTL, with its identity then, into the tracker; and each vessel
+ * that no checkpoint record covers into the detectors as last heard there. */
+static int restore_picture(struct restore *r)
+{
+    struct store *st = r->st;
+    struct pipeline *p = r->p;
+    int64_t from, to;
+    if (st->ops->timespan(st, &from, &to) != 0)
+        return -1;
+    if (!to)
+        return 0;
+    if (to > p->now_ms)
+        p->now_ms = to; /* the clock the restart carries on from */
+    if (st->ops->query_picture(st, to, trk_ttl_ms(p->trk, TRK_VESSEL), trk_ttl_ms(p->trk, TRK_AIRCRAFT),
+                               picture_one, r) != 0)
+        return -1;
+    for (size_t i = 0; i < r->npos; i++) {
+        const struct store_position *q = &r->pos[i];
+        struct ident id;
+        memset(&id, 0, sizeof id);
+        if (st->ops->query_identity_at(st, q->kind, q->id, q->t_ms, ident_one, &id) != 0)
+            return -1;
+        struct trk_restore tr = {
+            .kind = q->kind, .id = q->id, .t_ms = q->t_ms, .lat = q->lat, .lon = q->lon, .alt_ft = q->alt_ft,
+            .speed_kt = q->speed_kt, .course_deg = q->course_deg, .source = source_of(r->src[i]),
+            .name = id.name, .callsign = id.callsign, .registration = id.registration, .type_code = id.type,
+            .imo = (uint32_t)strtoul(id.imo, NULL, 10), .shiptype = (uint8_t)strtoul(id.shiptype, NULL, 10),
+        };
+        r->out->entities += (unsigned)trk_restore(p->trk, &tr, to);
+        if (p->det && q->kind == STORE_VESSEL)
+            r->out->seeded += det_seed_vessel(p->det, q->id, q->t_ms, q->lat, q->lon, id.name, tr.imo) == 0;
+    }
+    return 0;
+}
+
+static int state_one(void *ctx, const char *kind, int64_t id, int64_t t_ms, const char *state)
+{
+    struct restore *r = ctx;
+    (void)t_ms;
+    if (det_state_restore(r->p->det, kind, id, state) == 0)
+        r->out->records++;
+    return 0;
+}
+
+int pipeline_restore(struct pipeline *p, struct store *st, struct pipeline_restored *out)
+{
+    struct restore r = {.p = p, .st = st, .out = out};
+    *out = (struct pipeline_restored){0};
     struct store_alert_filter af = {0};
-    if (st->ops->query_alerts(st, &af, seen_one, &r) != 0)
-        return -1;
-    if (!p->det)
-        return 0; /* nothing to restore into: the events stay open in the store */
-    if (store_query_open_events(st, restore_one, &r) != 0)
-        return -1;
-    *restored = r.restored;
-    return (int)r.read;
+    int rc = st->ops->query_alerts(st, &af, seen_one, &r) != 0 ||
+             (p->det && st->ops->query_state(st, state_one, &r) != 0) || restore_picture(&r) != 0 ||
+             (p->det && store_query_open_events(st, restore_one, &r) != 0);
+    free(r.pos);
+    free(r.src);
+    return rc ? -1 : 0;
 }

@@ -33,13 +33,33 @@ int store_sink_finish(struct store_sink *k);
 uint64_t store_sink_failures(const struct store_sink *k);
 void store_sink_free(struct store_sink *k);
 
-/* After a restart on the same store: every event the store holds open is
- * handed to the detectors (det_restore), which rebuild the state behind it,
- * so that when the condition ends the same event (same key, true start) is
- * closed once; an open event whose state cannot be rebuilt is closed where
- * it was last seen (marked closed_by_restart). Call once the sinks are in
- * and before the first message. Returns the number of open events read, or
- * -1 (the store's err says why); *restored gets how many were rebuilt. */
-int pipeline_restore(struct pipeline *p, struct store *st, unsigned *restored);
+/* Restart continuity: from now on every commit of the store carries the
+ * detectors' state changed since the last (detect.h, det_checkpoint; the
+ * store's det_state table), in the transaction of the rows it goes with, so
+ * a restart after a stop or a kill -9 carries on from the last commit.
+ * Nothing without detectors. For `run`; `ingest` resumes by reading its
+ * input again instead (store.h). */
+void store_sink_checkpoint(struct store_sink *k);
+
+/* After a restart on the same store, before the first message and once
+ * the sinks are in: the detectors' checkpoint records are taken back
+ * (det_state_restore); the live picture at the store's last position time
+ * (each entity within its tracker TTL then, with its identity) goes back
+ * into the tracker, and into the detectors as last heard there when no
+ * record covered it (a store written by ingest); watched entities count as
+ * seen when last heard; then every event the store holds open is handed to
+ * the detectors (det_restore), which rebuild the state behind it (or keep
+ * the record's), so that when the condition ends the same event (same key,
+ * true start) is closed once; an open event whose state cannot be rebuilt
+ * is closed where it was last seen (marked closed_by_restart). The
+ * pipeline's clock starts at the store's last position. 0, or -1 (the
+ * store's err says why); out says what came back. */
+struct pipeline_restored {
+    unsigned events, events_rebuilt; /* open events read; rebuilt (the rest closed) */
+    unsigned records;                /* detector checkpoint records taken back */
+    unsigned entities;               /* put back into the live picture */
+    unsigned seeded;                 /* vessels given to the detectors from the picture alone */
+};
+int pipeline_restore(struct pipeline *p, struct store *st, struct pipeline_restored *out);
 
 #endif

@@ -4,6 +4,7 @@
  * over all rings so holes and multipolygons need no special case. */
 #include <errno.h>
 #include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,23 +112,24 @@ int ref_load_layer(struct ref_layer *l, const char *path, char *err, size_t errn
         l->n++;
     }
     json_decref(root);
+    ref_layer_grid(l);
     return 0;
 }
 
-void ref_layer_free(struct ref_layer *l)
+static int cell_x(double lon)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        for (int k = 0; k < l->a[i].nrings; k++)
-            free(l->a[i].rings[k].lonlat);
-        free(l->a[i].rings);
-        free(l->a[i].name);
-    }
-    free(l->a);
-    l->a = NULL;
-    l->n = 0;
+    int x = (int)floor((lon + 180.0) / REF_LAYER_GRID_DEG);
+    return x < 0 ? 0 : x >= REF_LAYER_GRID_W ? REF_LAYER_GRID_W - 1 : x;
 }
 
-const char *ref_layer_at(const struct ref_layer *l, double lat, double lon)
+static int cell_y(double lat)
+{
+    int y = (int)floor((lat + 90.0) / REF_LAYER_GRID_DEG);
+    return y < 0 ? 0 : y >= REF_LAYER_GRID_H ? REF_LAYER_GRID_H - 1 : y;
+}
+
+/* The polygons' answer with no grid. */
+static const char *layer_scan(const struct ref_layer *l, double lat, double lon, size_t *index)
 {
     for (size_t i = 0; i < l->n; i++) {
         const struct ref_area *a = &l->a[i];
@@ -140,8 +142,100 @@ const char *ref_layer_at(const struct ref_layer *l, double lat, double lon)
                 continue;
             inside ^= geo_point_in_ring(lat, lon, g->lonlat, g->n) != 0;
         }
-        if (inside)
+        if (inside) {
+            *index = i;
             return a->name;
+        }
     }
     return NULL;
+}
+
+/* Marks mixed every cell an edge's bounding box touches (closed: an edge
+ * on a cell's border marks both sides), then gives each connected stretch
+ * of the other cells the answer at one of its centres: no edge crosses a
+ * border between two unmarked cells, so neither does the answer change.
+ * The polygon test runs once per stretch (oceans, interiors), not per cell. */
+void ref_layer_grid(struct ref_layer *l)
+{
+    size_t ncells = (size_t)REF_LAYER_GRID_W * REF_LAYER_GRID_H;
+    free(l->grid);
+    l->grid = NULL;
+    if (!l->n || l->n >= REF_CELL_NONE)
+        return;
+    uint16_t *g = xmalloc(ncells * sizeof *g);
+    const uint16_t unknown = REF_CELL_NONE - 1; /* fewer areas than this (above) */
+    for (size_t c = 0; c < ncells; c++)
+        g[c] = unknown;
+    for (size_t i = 0; i < l->n; i++)
+        for (int k = 0; k < l->a[i].nrings; k++) {
+            const struct ref_ring *r = &l->a[i].rings[k];
+            for (int p = 0, q = r->n - 1; p < r->n; q = p++) {
+                double x0 = r->lonlat[2 * q], y0 = r->lonlat[2 * q + 1], x1 = r->lonlat[2 * p], y1 = r->lonlat[2 * p + 1];
+                int cx0 = cell_x(x0 < x1 ? x0 : x1), cx1 = cell_x(x0 < x1 ? x1 : x0);
+                int cy0 = cell_y(y0 < y1 ? y0 : y1), cy1 = cell_y(y0 < y1 ? y1 : y0);
+                for (int y = cy0; y <= cy1; y++)
+                    for (int x = cx0; x <= cx1; x++)
+                        g[(size_t)y * REF_LAYER_GRID_W + x] = REF_CELL_MIXED;
+            }
+        }
+    uint32_t *queue = xmalloc(ncells * sizeof *queue);
+    for (size_t seed = 0; seed < ncells; seed++) {
+        if (g[seed] != unknown)
+            continue;
+        int sx = (int)(seed % REF_LAYER_GRID_W), sy = (int)(seed / REF_LAYER_GRID_W);
+        size_t index = 0;
+        uint16_t v = layer_scan(l, -90.0 + (sy + 0.5) * REF_LAYER_GRID_DEG, -180.0 + (sx + 0.5) * REF_LAYER_GRID_DEG,
+                                &index)
+                         ? (uint16_t)index
+                         : REF_CELL_NONE;
+        size_t head = 0, tail = 0;
+        g[seed] = v;
+        queue[tail++] = (uint32_t)seed;
+        while (head < tail) {
+            uint32_t c = queue[head++];
+            int x = (int)(c % REF_LAYER_GRID_W), y = (int)(c / REF_LAYER_GRID_W);
+            /* East and west wrap at the antimeridian only when an edge runs
+             * along it would have marked them: no wrap, to stay simple. */
+            const int nx[4] = {x - 1, x + 1, x, x}, ny[4] = {y, y, y - 1, y + 1};
+            for (int k = 0; k < 4; k++) {
+                if (nx[k] < 0 || nx[k] >= REF_LAYER_GRID_W || ny[k] < 0 || ny[k] >= REF_LAYER_GRID_H)
+                    continue;
+                size_t n = (size_t)ny[k] * REF_LAYER_GRID_W + nx[k];
+                if (g[n] == unknown) {
+                    g[n] = v;
+                    queue[tail++] = (uint32_t)n;
+                }
+            }
+        }
+    }
+    free(queue);
+    l->grid = g;
+}
+
+void ref_layer_free(struct ref_layer *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        for (int k = 0; k < l->a[i].nrings; k++)
+            free(l->a[i].rings[k].lonlat);
+        free(l->a[i].rings);
+        free(l->a[i].name);
+    }
+    free(l->a);
+    free(l->grid);
+    l->a = NULL;
+    l->grid = NULL;
+    l->n = 0;
+}
+
+const char *ref_layer_at(const struct ref_layer *l, double lat, double lon)
+{
+    if (l->grid && lat >= -90.0 && lat <= 90.0 && lon >= -180.0 && lon <= 180.0) {
+        uint16_t v = l->grid[(size_t)cell_y(lat) * REF_LAYER_GRID_W + cell_x(lon)];
+        if (v == REF_CELL_NONE)
+            return NULL;
+        if (v != REF_CELL_MIXED)
+            return l->a[v].name;
+    }
+    size_t index;
+    return layer_scan(l, lat, lon, &index);
 }

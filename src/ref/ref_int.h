@@ -26,9 +26,20 @@ struct ref_area {
     int nrings;
 };
 
+/* A coarse grid in front of the polygon test (areas.c): each cell of
+ * REF_LAYER_GRID_DEG degrees that no ring's edge touches has one answer for
+ * every point in it (the area, or none); a cell an edge touches is "mixed"
+ * and asks the polygons. Open sea and inland points, most of what a flood
+ * of random positions asks, then cost one array read. */
+#define REF_LAYER_GRID_DEG 0.25
+#define REF_LAYER_GRID_W 1440 /* 360 / REF_LAYER_GRID_DEG */
+#define REF_LAYER_GRID_H 720
+#define REF_CELL_MIXED 0xFFFFu
+#define REF_CELL_NONE 0xFFFEu
 struct ref_layer {
     struct ref_area *a;
     size_t n;
+    uint16_t *grid; /* W x H cells: an area index, REF_CELL_NONE or REF_CELL_MIXED; NULL: none */
 };
 
 struct ref_icao_block {
@@ -81,6 +92,8 @@ int ref_load_icao_blocks(struct ref *r, const char *csv, const char *mil_json, c
 struct json_t *ref_load_json(const char *path, char *err, size_t errn);
 int ref_load_layer(struct ref_layer *l, const char *path, char *err, size_t errn);
 void ref_layer_free(struct ref_layer *l);
+/* (Re)builds l->grid from its areas (ref_load_layer does). */
+void ref_layer_grid(struct ref_layer *l);
 const char *ref_layer_at(const struct ref_layer *l, double lat, double lon);
 
 #endif

@@ -84,6 +84,12 @@ struct idc {
     long pend;
 };
 
+/* A detector checkpoint record (state NULL: delete). */
+struct st_row {
+    char *kind, *state;
+    int64_t id, t;
+};
+
 struct store_pg {
     struct store base;
     struct pgx link;
@@ -110,6 +116,8 @@ struct store_pg {
     struct store_mark mark;
     struct idc *idc; /* open addressing, linear probing; a power of two */
     size_t nidc, idccap;
+    struct st_row *sts; /* checkpoint records of the open batch */
+    size_t nsts, capsts;
 };
 
 static struct store_pg *sp(struct store *s) { return (struct store_pg *)s; }
@@ -200,7 +208,9 @@ static void batch_clear(struct store_pg *q)
     }
     for (size_t i = 0; i < q->nals; i++)
         free(q->als[i].rule), free(q->als[i].message), free(q->als[i].evidence);
-    q->npos = q->nids = q->ncloses = q->nevs = q->nals = 0;
+    for (size_t i = 0; i < q->nsts; i++)
+        free(q->sts[i].kind), free(q->sts[i].state);
+    q->npos = q->nids = q->ncloses = q->nevs = q->nals = q->nsts = 0;
 }
 
 static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
@@ -511,6 +521,43 @@ static int send_alerts(struct store_pg *q)
     return rc;
 }
 
+/* Checkpoint records: the deletions, then the rest as one upsert (a batch
+ * holds one checkpoint, with each record once, a deletion before a new
+ * record of the same key). */
+static int send_states(struct store_pg *q)
+{
+    if (!q->nsts)
+        return 0;
+    struct buf a[NARR];
+    const char *v[NARR];
+    arrs_init(a, 6);
+    for (size_t i = 0; i < q->nsts; i++) {
+        const struct st_row *r = &q->sts[i];
+        if (!r->state) {
+            arr_text(&a[0], r->kind);
+            arr_int(&a[1], r->id);
+        } else {
+            arr_text(&a[2], r->kind);
+            arr_int(&a[3], r->id);
+            arr_int(&a[4], r->t);
+            arr_text(&a[5], r->state);
+        }
+    }
+    arrs_end(a, 6, v);
+    int rc = queue(q,
+                   "DELETE FROM det_state d USING unnest($1::text[], $2::int8[]) AS u(k, i)"
+                   " WHERE d.kind=u.k AND d.id=u.i",
+                   2, v);
+    rc = rc ? rc
+            : queue(q,
+                    "INSERT INTO det_state(kind, id, t, state)"
+                    " SELECT * FROM unnest($1::text[], $2::int8[], $3::int8[], $4::text[])"
+                    " ON CONFLICT (kind, id) DO UPDATE SET t=excluded.t, state=excluded.state",
+                    4, v + 2);
+    arrs_free(a, 6);
+    return rc;
+}
+
 /* The batch's statements go out in one pipeline (libpq pipeline mode):
  * one round trip for the whole transaction instead of one per statement,
  * which on a busy machine is most of a batch's time. */
@@ -534,6 +581,7 @@ static int send_batch(struct store_pg *q)
     send_positions(q);
     send_events(q);
     send_alerts(q);
+    send_states(q);
     if (q->has_mark) {
         char sz[24], hl[24], hh[24], off[24], rows[24];
         snprintf(sz, sizeof sz, "%lld", (long long)q->mark_in.size);
@@ -616,7 +664,7 @@ static void idc_settle(struct store_pg *q)
 static int pg_commit(struct store *s)
 {
     struct store_pg *q = sp(s);
-    if (!batch_rows(q) && !q->ncloses && !q->has_mark)
+    if (!batch_rows(q) && !q->ncloses && !q->has_mark && !q->nsts)
         return 0;
     q->seq++;
     for (int attempt = 0;; attempt++) {
@@ -725,6 +773,28 @@ static int pg_put_alert(struct store *s, const struct store_alert *a)
     GROW(q->als, q->nals, q->capals);
     q->als[q->nals++] = (struct al_row){a->key, a->t_ms, a->kind, a->id, xstrdup(a->rule), dup_or_null(a->message),
                                         dup_or_null(a->evidence)};
+    return 0;
+}
+
+/* --- the detectors' checkpoint --- */
+
+static int pg_put_state(struct store *s, const char *kind, int64_t id, int64_t t_ms, const char *state)
+{
+    struct store_pg *q = sp(s);
+    GROW(q->sts, q->nsts, q->capsts);
+    q->sts[q->nsts++] = (struct st_row){xstrdup(kind), dup_or_null(state), id, t_ms};
+    return 0;
+}
+
+static int pg_query_state(struct store *s, store_state_cb cb, void *ctx)
+{
+    struct pg_result *r = pgx_exec(s, "SELECT kind, id, t, state FROM det_state ORDER BY kind DESC, id", 0, NULL);
+    if (!r)
+        return -1;
+    for (int i = 0; i < pgx_rows(r); i++)
+        if (cb(ctx, pgx_text(r, i, 0), pgx_int(r, i, 1), pgx_int(r, i, 2), pgx_text(r, i, 3)))
+            break;
+    pgx_clear(r);
     return 0;
 }
 
@@ -861,7 +931,7 @@ static void pg_close(struct store *s)
     struct store_pg *q = sp(s);
     batch_clear(q);
     idc_clear(q);
-    free(q->pos), free(q->ids), free(q->closes), free(q->evs), free(q->als), free(q->days), free(q->mark_path);
+    free(q->pos), free(q->ids), free(q->closes), free(q->evs), free(q->als), free(q->sts), free(q->days), free(q->mark_path);
     for (size_t i = 0; i < q->nsources; i++)
         free(q->sources[i]);
     free(q->sources);
@@ -884,6 +954,8 @@ static const struct store_ops pg_ops = {
     .retain = pg_retain,
     .input_get = pg_input_get,
     .input_put = pg_input_put,
+    .put_state = pg_put_state,
+    .query_state = pg_query_state,
     PG_READ_OPS,
 };
 

@@ -107,6 +107,9 @@ static const char *const migrations[] = {
      * (migration 7 there), written in the transaction of the rows. */
     "CREATE TABLE input_mark (path text COLLATE \"C\" PRIMARY KEY, size bigint NOT NULL,"
     " head_len bigint NOT NULL, head_hash bigint NOT NULL, \"offset\" bigint NOT NULL, rows bigint NOT NULL);",
+    /* 2: the detectors' checkpoint, as SQLite's det_state (migration 8 there). */
+    "CREATE TABLE det_state (kind text COLLATE \"C\" NOT NULL, id bigint NOT NULL, t bigint NOT NULL,"
+    " state text NOT NULL, PRIMARY KEY (kind, id));",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -22,7 +22,7 @@
 enum {
     ST_BEGIN, ST_COMMIT, ST_ID_CUR, ST_ID_HAS, ST_ID_AT, ST_ID_NEXT, ST_ID_CLOSE, ST_ID_INS, ST_POS, ST_SEG_GET,
     ST_SEG_PUT, ST_EVENT, ST_ALERT, ST_EVENT_ENT_DEL, ST_EVENT_ENT, ST_TRACK, ST_IDENT, ST_AREA, ST_AREA_FIX,
-    ST_RETAIN_SEG, ST_RETAIN, ST_DATA_VERSION, ST_MARK_GET, ST_MARK_PUT, NST
+    ST_RETAIN_SEG, ST_RETAIN, ST_DATA_VERSION, ST_MARK_GET, ST_MARK_PUT, ST_STATE_PUT, ST_STATE_DEL, ST_STATE_ALL, NST
 };
 
 static const char *const sql[NST] = {
@@ -83,6 +83,9 @@ static const char *const sql[NST] = {
     [ST_MARK_GET] = "SELECT size, head_len, head_hash, offset, rows FROM input_mark WHERE path=?1",
     [ST_MARK_PUT] = "INSERT OR REPLACE INTO input_mark(path, size, head_len, head_hash, offset, rows)"
                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_STATE_PUT] = "INSERT OR REPLACE INTO det_state(kind, id, t, state) VALUES (?1, ?2, ?3, ?4)",
+    [ST_STATE_DEL] = "DELETE FROM det_state WHERE kind=?1 AND id=?2",
+    [ST_STATE_ALL] = "SELECT kind, id, t, state FROM det_state ORDER BY kind DESC, id",
 };
 
 /* Segments (migration 5): one box per entity and hour. */
@@ -686,6 +689,35 @@ static int sq_input_put(struct store *s, const struct store_input *in, const str
     return step_done(q, ST_MARK_PUT);
 }
 
+static int sq_put_state(struct store *s, const char *kind, int64_t id, int64_t t_ms, const char *state)
+{
+    struct store_sqlite *q = ss(s);
+    int i = state ? ST_STATE_PUT : ST_STATE_DEL;
+    sqlite3_stmt *st = q->st[i];
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    if (state) {
+        sqlite3_bind_int64(st, 3, t_ms);
+        sqlite3_bind_text(st, 4, state, -1, SQLITE_STATIC);
+    }
+    return step_done(q, i);
+}
+
+static int sq_query_state(struct store *s, store_state_cb cb, void *ctx)
+{
+    struct store_sqlite *q = ss(s);
+    sqlite3_stmt *st = q->st[ST_STATE_ALL];
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (cb(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+               sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 3))) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : fail(q, "det_state");
+}
+
 /* Steps a position-shaped SELECT (kind, id, t, lat, lon, alt, speed, course,
  * source) into cb. */
 static int emit_positions(struct store_sqlite *q, sqlite3_stmt *st, store_position_cb cb, void *ctx)
@@ -847,6 +879,8 @@ static const struct store_ops sqlite_ops = {
     .retain = sq_retain,
     .input_get = sq_input_get,
     .input_put = sq_input_put,
+    .put_state = sq_put_state,
+    .query_state = sq_query_state,
     SQLITE_READ_OPS,
 };
 

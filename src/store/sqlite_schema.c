@@ -124,6 +124,15 @@ static const char *const migrations[] = {
     " head_hash INTEGER NOT NULL,"
     " offset INTEGER NOT NULL,"      /* decoded bytes of lines fully stored; INT64_MAX: all, and the run's end */
     " rows INTEGER NOT NULL);",      /* store calls of the line at offset already committed */
+    /* 8: the detectors' checkpoint (src/detect/checkpoint.c): per vessel,
+     * encounter pair, receiver and coverage cell, the state a restart needs
+     * to carry on where the last commit left off (a vessel's last position,
+     * time, receiver and raw message, a slow spell's samples...), as one
+     * text record each, replaced as it changes, written in the transaction
+     * of the rows it goes with. t: the event time it stands at. */
+    "CREATE TABLE det_state ("
+    " kind TEXT NOT NULL, id INTEGER NOT NULL, t INTEGER NOT NULL, state TEXT NOT NULL,"
+    " PRIMARY KEY (kind, id)) WITHOUT ROWID;",
 };
 
 int sqlite_store_migrate(sqlite3 *db, char *err, size_t errn)

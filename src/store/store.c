@@ -57,9 +57,18 @@ static int mark_record(struct store *s)
 
 int store_flush(struct store *s)
 {
+    if (s->before_commit && !s->in_tx) {
+        if (s->ops->begin(s) != 0)
+            return -1;
+        s->in_tx = 1;
+        s->batch_rows = 0;
+        s->batch_t0_ms = s->batch_now_ms;
+    }
     if (!s->in_tx)
         return 0;
     int rc = mark_record(s);
+    if (s->before_commit && s->before_commit(s->before_commit_ctx, s) < 0)
+        rc = -1;
     s->in_tx = 0;
     s->commits++;
     return s->ops->commit(s) || rc ? -1 : 0;

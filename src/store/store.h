@@ -127,6 +127,8 @@ typedef int (*store_hit_cb)(void *ctx, const struct store_hit *h);
 /* One kind of event: how many match, how many of those are still open. */
 typedef int (*store_kind_count_cb)(void *ctx, const char *kind, int64_t count, int64_t open);
 typedef int (*store_entity_cb)(void *ctx, uint8_t kind, uint32_t id);
+/* One detector checkpoint record (detect.h, det_checkpoint). */
+typedef int (*store_state_cb)(void *ctx, const char *kind, int64_t id, int64_t t_ms, const char *state);
 
 struct ref_wl_set;
 struct ref_wl_entry;
@@ -232,6 +234,14 @@ struct store_ops {
     int (*input_get)(struct store *s, struct store_input *in, struct store_mark *m);
     /* Records the mark in the open transaction. */
     int (*input_put)(struct store *s, const struct store_input *in, const struct store_mark *m);
+
+    /* --- restart continuity: the detectors' checkpoint (table det_state) --- */
+    /* Sets the record (kind, id) in the open transaction, replacing it;
+     * state NULL deletes it. t_ms: the event time it stands at. */
+    int (*put_state)(struct store *s, const char *kind, int64_t id, int64_t t_ms, const char *state);
+    /* Every record, kinds in descending order ("vessel", "source", "pair",
+     * "heard": vessels before the pairs that name them), then by id. */
+    int (*query_state)(struct store *s, store_state_cb cb, void *ctx);
 };
 
 /* The input an ingest is reading (store.c). */
@@ -255,6 +265,12 @@ struct store {
     int in_tx;
     uint64_t rows, commits;
     struct store_cursor cur;
+    /* Called by store_flush inside the transaction it is about to commit
+     * (one is opened for it when none is), so what it writes (the
+     * detectors' checkpoint, through ops->put_state) commits with the rows
+     * it goes with, or not at all. Returns < 0 on failure. NULL: none. */
+    int (*before_commit)(void *ctx, struct store *s);
+    void *before_commit_ctx;
 };
 
 /* Opens a store by URL ("sqlite:PATH", a bare PATH as sqlite, or

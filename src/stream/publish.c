@@ -106,8 +106,10 @@ void publish_default_receiver(char *out, size_t n)
 
 void publish_default_spool(char *out, size_t n, const char *receiver)
 {
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    if (xdg && *xdg == '/')
+    const char *sd = getenv("STATE_DIRECTORY"), *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    if (sd && *sd == '/' && !strchr(sd, ':')) /* systemd's StateDirectory= (one folder) */
+        snprintf(out, n, "%s/spool/%s", sd, receiver);
+    else if (xdg && *xdg == '/')
         snprintf(out, n, "%s/atalaya/spool/%s", xdg, receiver);
     else if (home && *home == '/')
         snprintf(out, n, "%s/.local/state/atalaya/spool/%s", home, receiver);
@@ -511,7 +513,7 @@ void publish_tick(struct publish *pb)
         struct stream_link *l = pb->new_link;
         pb->new_link = NULL;
         /* Said once per reason: a refused stream reads differently from an absent server. */
-        bool changed = strcmp(pb->link_err, pb->link_err_shown) != 0;
+        bool changed = pb->link_err[0] && strcmp(pb->link_err, pb->link_err_shown) != 0;
         if (changed)
             memcpy(pb->link_err_shown, pb->link_err, sizeof pb->link_err_shown);
         pthread_mutex_unlock(&pb->mu);

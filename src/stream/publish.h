@@ -62,7 +62,8 @@ struct publish_stats {
 
 /* The receiver id from the host name: [A-Za-z0-9_-], other bytes as '-'. */
 void publish_default_receiver(char *out, size_t n);
-/* $XDG_STATE_HOME/atalaya/spool/RECEIVER, else ~/.local/state/..., else
+/* $STATE_DIRECTORY/spool/RECEIVER (systemd's StateDirectory=), else
+ * $XDG_STATE_HOME/atalaya/spool/RECEIVER, else ~/.local/state/..., else
  * ./atalaya-spool-RECEIVER. */
 void publish_default_spool(char *out, size_t n, const char *receiver);
 

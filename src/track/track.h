@@ -217,6 +217,26 @@ bool trk_update_modes(struct trk *t, const struct modes_msg *m, int64_t t_ms, st
 /* The cap on live entities in force (trk_config.max_entities). */
 size_t trk_max_entities(const struct trk *t);
 
+/* After a restart: an entity as a store last knew it (its latest position
+ * and identity), put back live (restore.c), unless older than its TTL at
+ * now_ms (the store's last event time) or already live. The enricher sees
+ * it as a new entity; no update is reported. Returns 1 restored, 0 not. */
+struct trk_restore {
+    uint8_t kind;   /* enum trk_kind */
+    uint32_t id;    /* MMSI or ICAO address */
+    int64_t t_ms;   /* of the position */
+    double lat, lon;
+    double alt_ft, speed_kt, course_deg; /* NAN unknown */
+    uint8_t source; /* enum trk_source of the position; 0 unknown */
+    const char *name, *callsign;          /* vessels: name; both: callsign (NULL or "" unknown) */
+    const char *registration, *type_code; /* aircraft */
+    uint32_t imo;
+    uint8_t shiptype;
+};
+int trk_restore(struct trk *t, const struct trk_restore *r, int64_t now_ms);
+/* How long an entity of this kind stays live unheard (vessel_ttl_ms, aircraft_ttl_ms). */
+int64_t trk_ttl_ms(const struct trk *t, uint8_t kind);
+
 /* Removes entities unheard for longer than their TTL at event time now_ms.
  * The tracker also does this itself once a minute of event time. */
 void trk_expire(struct trk *t, int64_t now_ms);

@@ -550,8 +550,15 @@ try:
         except OSError:
             time.sleep(0.1)
     ok(span == {"from": t0, "to": t1}, "run --store: the store-backed API", str(span))
+    # A restart on a store: the live tracker starts with the store's picture
+    # (every vessel heard within the tracker's hour of the last position).
     st, v = get(rbase, "/data/vessels.json")
-    ok(st == 200 and v["vessels"] == [], "run --store: /data from the (empty) live tracker")
+    with sqlite3.connect(db) as c:
+        want = {i for (i,) in c.execute("SELECT DISTINCT id FROM position WHERE kind=1 AND t<=? AND t>=?",
+                                        (t1, t1 - 3_600_000))}
+    got = {x["mmsi"] for x in v.get("vessels", [])}
+    ok(st == 200 and got == want and want, "run --store: /data from the live tracker, restored from the store",
+       f"{sorted(got)} vs {sorted(want)}")
 finally:
     runp.terminate()
     ok(runp.wait(10) == 0, "run stops cleanly")

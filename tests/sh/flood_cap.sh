@@ -5,14 +5,14 @@
 # recently heard evicted, and counted), peak memory stays bounded and the
 # message rate at the end of the flood is at least half the rate at its
 # start (docs/memory.md). ATALAYA_FLOOD=N reports (default 1,000,000) and
-# ATALAYA_FLOOD_CAP (default 50,000) scale it up. The detectors are off
-# (--no-detect): their own per-entity state is not under the tracker's cap
-# yet, and their land test costs far more than the rest under a flood of
-# random positions (docs/memory.md); ATALAYA_FLOOD_DETECT=1 turns them on.
+# ATALAYA_FLOOD_CAP (default 50,000) scale it up. The detectors are on, as
+# in `run` by default: their vessels stay under detect.max_vessels (the
+# tracker's cap unless set), the least recently heard with nothing open
+# forgotten and counted; ATALAYA_FLOOD_DETECT=0 turns them off (--no-detect).
 set -u
 root=${ATALAYA_ROOT:-.}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-python3 - "$ATALAYA" "$root" "${ATALAYA_FLOOD:-1000000}" "${ATALAYA_FLOOD_CAP:-50000}" "${ATALAYA_FLOOD_DETECT:-0}" <<'PY'
+python3 - "$ATALAYA" "$root" "${ATALAYA_FLOOD:-1000000}" "${ATALAYA_FLOOD_CAP:-50000}" "${ATALAYA_FLOOD_DETECT:-1}" <<'PY'
 import json, os, signal, socket, subprocess, sys, threading, time, urllib.request
 atalaya, root, n, cap = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 detect = [] if sys.argv[5] == "1" else ["--no-detect"]
@@ -69,10 +69,19 @@ print(("ok" if st["vessels"] <= cap and seen[0] <= cap and st.get("tracker", {})
 ev = tr.get("evicted_vessels", 0)
 print(("ok" if ev + st["vessels"] >= 0.99 * n and ev > 0 else "not ok")
       + f" - the least recently heard were evicted and counted ({ev})")
+if detect:
+    print("ok - detectors off (--no-detect) # SKIP their cap")
+else:
+    dt = st.get("detectors", {})
+    dv, dev = dt.get("vessels", -1), dt.get("vessels_evicted", 0)
+    print(("ok" if 0 <= dv <= cap and dt.get("max_vessels") == cap and dv + dev >= 0.99 * n and dev > 0 else "not ok")
+          + f" - the detectors' vessels under the tracker's cap: {dv} now, {dev} forgotten and counted, cap {dt.get('max_vessels')}")
 # Memory: what the capped picture needs (a vessel heard once is about 0.5
 # KiB with its share of the documents), plus a fixed base; far below the
-# 4.5 KiB per vessel of 256-point trails allocated up front.
-limit = 64 * 1024 + cap * 3
+# 4.5 KiB per vessel of 256-point trails allocated up front. The detectors
+# add about 2 KiB per vessel (its 1.5 KiB record, the spoofing detector's
+# 0.5 KiB), and their land grid and coverage table a fixed 16 MiB.
+limit = 64 * 1024 + cap * 3 + (0 if detect else 16 * 1024 + cap * 2)
 if os.environ.get("ATALAYA_BUILD", "").rstrip("/").endswith("/asan"):
     # ASan's quarantine (256 MiB) and shadow memory are not the program's.
     print(f"ok - peak memory {hwm // 1024} MiB # SKIP the bound ({limit // 1024} MiB) is for the release build")

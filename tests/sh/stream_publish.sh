@@ -55,7 +55,7 @@ check "nothing spooled, nothing left" "grep -q 'spooled 0, drained 0, found 0, d
 # Publishing beside the store: the same messages again (a new run: new ids),
 # and the store gets its rows.
 "$bin" run --publish "$U" --receiver rx-1 --spool "$tmp/sp1" --store "sqlite:$tmp/s.db" --stats \
-  "$tmp/a.nmea" "$tmp/m.beast" 2>"$tmp/run1b.err"
+  "$tmp/a.nmea" "$tmp/m.beast" >/dev/null 2>"$tmp/run1b.err"
 rows=$(sed -n 's/.*store rows \([0-9]*\),.*/\1/p' "$tmp/run1b.err" | tail -1)
 t=$(total "$U")
 check "beside --store: the stream gets them all again ($t), the store its rows (${rows:-none})" \

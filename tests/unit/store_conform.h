@@ -709,8 +709,77 @@ static void test_read_side(void)
 }
 
 /* Every test above, for the including file's main(). */
+/* The detectors' checkpoint (det_state): written by the before_commit hook
+ * in the transaction store_flush commits (one opened for it when none is),
+ * replaced by key, deleted by a NULL state, read back vessels first. */
+struct statelog {
+    int n;
+    char line[8][96];
+};
+
+static int on_state(void *ctx, const char *kind, int64_t id, int64_t t_ms, const char *state)
+{
+    struct statelog *l = ctx;
+    if (l->n < 8)
+        snprintf(l->line[l->n], sizeof l->line[0], "%s %lld %lld %s", kind, (long long)id, (long long)t_ms, state);
+    l->n++;
+    return 0;
+}
+
+static int hook_round;
+
+static int state_hook(void *ctx, struct store *s)
+{
+    (void)ctx;
+    int rc = 0;
+    if (hook_round == 0) {
+        rc |= s->ops->put_state(s, "vessel", 211000001, 1000, "1 a%20b \"q\" \\");
+        rc |= s->ops->put_state(s, "pair", 906238476902121473, 900, "1 x");
+        rc |= s->ops->put_state(s, "heard", 4093706240, 0, "1 5");
+    } else if (hook_round == 1) {
+        rc |= s->ops->put_state(s, "vessel", 211000001, 2000, "1 later");
+        rc |= s->ops->put_state(s, "pair", 906238476902121473, 0, NULL);
+    }
+    hook_round++;
+    return rc ? -1 : 0;
+}
+
+static void test_det_state(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    hook_round = 0;
+    s->before_commit = state_hook;
+    CHECK_EQ_INT(store_flush(s), 0); /* no rows: the hook still commits its records */
+    CHECK_EQ_INT(count_rows("det_state"), 3);
+    struct statelog l = {0};
+    CHECK_EQ_INT(s->ops->query_state(s, on_state, &l), 0);
+    CHECK_EQ_INT(l.n, 3);
+    CHECK_STR(l.line[0], "vessel 211000001 1000 1 a%20b \"q\" \\");
+    CHECK_STR(l.line[1], "pair 906238476902121473 900 1 x");
+    CHECK_STR(l.line[2], "heard 4093706240 0 1 5");
+    struct store_position p = pos(1, 5000, 10, 20);
+    CHECK_EQ_INT(store_put_position(s, &p), 0);
+    CHECK_EQ_INT(store_flush(s), 0); /* with the row, in its transaction */
+    CHECK_EQ_INT(count_rows("det_state"), 2);
+    store_close(s);
+    s = reopen();
+    CHECK(s != NULL);
+    if (s) {
+        l.n = 0;
+        CHECK_EQ_INT(s->ops->query_state(s, on_state, &l), 0);
+        CHECK_EQ_INT(l.n, 2);
+        CHECK_STR(l.line[0], "vessel 211000001 2000 1 later");
+        store_close(s);
+    }
+    cleanup();
+}
+
 #define RUN_STORE_CONFORMANCE()                                                                             \
     do {                                                                                                    \
+        RUN(test_det_state);                                                                                \
         RUN(test_identity_history);                                                                         \
         RUN(test_batch_commit);                                                                             \
         RUN(test_batch_rules);                                                                              \

@@ -7,6 +7,8 @@
 #include "ref/csv.h"
 #include "ref/datadir.h"
 #include "ref/ref.h"
+#include "ref/ref_int.h"
+#include <time.h>
 
 static struct ref *R;
 
@@ -116,6 +118,51 @@ static void test_countries(void)
     CHECK(ref_sea_at(R, 45.0, -30.0) == NULL);     /* no sea layer loaded */
 }
 
+/* The land grid in front of the polygons (areas.c) gives the polygons'
+ * answer: at random points anywhere, and at points within a few hundred
+ * metres of coastline vertices, where cells are mixed. And it is faster. */
+static void test_country_grid(void)
+{
+    struct ref_layer plain = R->countries;
+    CHECK(plain.grid != NULL);
+    plain.grid = NULL;
+    uint64_t x = 88172645463325252ull;
+    int differ = 0, n = 0;
+    double pts[2 * 20000];
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double lat = (double)(x % 1800000) / 10000.0 - 90.0;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double lon = (double)(x % 3600000) / 10000.0 - 180.0;
+        if (i % 2 && R->countries.n) { /* near a vertex of a random ring */
+            const struct ref_area *a = &R->countries.a[x % R->countries.n];
+            const struct ref_ring *g = &a->rings[(x >> 20) % (uint64_t)a->nrings];
+            int k = (int)((x >> 32) % (uint64_t)g->n);
+            lat = g->lonlat[2 * k + 1] + (lat / 90.0) * 0.005;
+            lon = g->lonlat[2 * k] + (lon / 180.0) * 0.005;
+        }
+        pts[2 * i] = lat;
+        pts[2 * i + 1] = lon;
+        const char *a = ref_country_at(R, lat, lon), *b = ref_layer_at(&plain, lat, lon);
+        differ += !(a == b || (a && b && !strcmp(a, b)));
+        n++;
+    }
+    CHECK_EQ_INT(differ, 0);
+    clock_t t0 = clock();
+    int hits = 0;
+    for (int r = 0; r < 5; r++)
+        for (int i = 0; i < 20000; i += 2) /* the uniform points: a flood's */
+            hits += ref_country_at(R, pts[i * 2], pts[i * 2 + 1]) != NULL;
+    clock_t t1 = clock();
+    for (int r = 0; r < 5; r++)
+        for (int i = 0; i < 20000; i += 2)
+            hits -= ref_layer_at(&plain, pts[i * 2], pts[i * 2 + 1]) != NULL;
+    clock_t t2 = clock();
+    CHECK_EQ_INT(hits, 0);
+    printf("# land test at uniform random points: grid %.2f us, polygons %.2f us a point (%d points)\n",
+           (double)(t1 - t0) / CLOCKS_PER_SEC * 1e6 / 50000, (double)(t2 - t1) / CLOCKS_PER_SEC * 1e6 / 50000, n);
+}
+
 /* The territorial-sea layer (not bundled: read from the shared data). */
 static void test_sea(void)
 {
@@ -166,6 +213,7 @@ int main(void)
     RUN(test_mmsi);
     RUN(test_icao);
     RUN(test_countries);
+    RUN(test_country_grid);
     RUN(test_sea);
     RUN(test_data_dir);
     ref_free(R);
