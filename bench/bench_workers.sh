@@ -87,6 +87,7 @@ echo "2 workers: $rate messages/s in all once started, $((rate / 2)) per worker 
 held=$(($(grep -c "took shard" "$tmp/w2a.log" || true) - $(grep -c -E "handed shard|lost|lapse|rebuilding" "$tmp/w2a.log" || true)))
 before=$(grep -c 'took shard' "$tmp/w2b.log" || true)
 k0=$(now)
+# shellcheck disable=SC2154 # set by stream_worker
 kill -9 "$wpid_w2a"
 took=
 for _ in $(seq 1200); do

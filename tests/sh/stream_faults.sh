@@ -78,9 +78,10 @@ fi
 # 2. kill -9 one worker mid-stream: its shards move to the other.
 if [[ $cases == *" kill "* ]]; then
 run kill
-sleep $(python3 -c "print(round($total / $rate / 3, 1))")
+sleep "$(python3 -c "print(round($total / $rate / 3, 1))")"
 moved=$(held kill_w1)
 before=$(grep -c 'took shard' "$tmp/kill_w2.log")
+# shellcheck disable=SC2154 # set by stream_worker
 kill -9 "$wpid_kill_w1"; wait "$wpid_kill_w1" 2>/dev/null
 t0=$(date +%s.%N) took=
 for _ in $(seq 600); do
@@ -98,7 +99,7 @@ fi
 # 3. PostgreSQL restarted mid-stream.
 if [[ $cases == *" pgrestart "* ]]; then
 run pgrestart
-sleep $(python3 -c "print(round($total / $rate / 3, 1))")
+sleep "$(python3 -c "print(round($total / $rate / 3, 1))")"
 if pg_restart; then echo "ok - pgrestart: PostgreSQL restarted mid-stream"
 else echo "not ok - pgrestart: PostgreSQL did not come back"; fi
 finish pgrestart
