@@ -6,7 +6,7 @@
 # demo's watchlist, geofences and port polygons; positions thinned, as
 # `ingest` does by default), into a throw-away PostgreSQL (pg_lib.sh):
 #   - single-node `atalaya ingest` of the merged recording, for scale;
-#   - one worker taking the whole stream: messages/s;
+#   - one worker taking the whole stream: messages/s, resident memory;
 #   - two workers at once on this machine: messages/s in all and per worker;
 #   - kill -9 of one of the two: seconds until the other holds the dead
 #     one's shards (lease expiry + next renewal), and until it has replayed
@@ -78,7 +78,9 @@ run_workers() { # DB NAMES...: start them, wait until all is committed; took get
     took=$(secs "$s0" "$s2") started=$(secs "$s0" "$s1") rate=$(python3 -c "print(round($n / ($s2 - $s1)))")
 }
 run_workers one w1
-echo "1 worker: $rate messages/s once started ($took s in all, $started s to start)"
+# shellcheck disable=SC2154 # set by stream_worker
+rss=$(ps -o rss= -p "$wpid_w1")
+echo "1 worker: $rate messages/s once started ($took s in all, $started s to start); $((rss / 1024)) MiB resident with $STREAM_SHARDS shards"
 stream_stop_workers "1 worker" >/dev/null
 run_workers two w2a w2b
 echo "2 workers: $rate messages/s in all once started, $((rate / 2)) per worker ($took s in all, $started s to start)"
