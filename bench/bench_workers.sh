@@ -26,7 +26,7 @@ ATALAYA=$atalaya ATALAYA_ROOT=$root ATALAYA_STREAM_HOURS=$hours
 pg_start
 nats_start
 tmp=$(mktemp -d)
-trap 'stream_kill_all; nats_stop; pg_stop; rm -rf "$tmp"' EXIT
+trap 'set +e; stream_kill_all; nats_stop; pg_stop; rm -rf "$tmp"' EXIT # the libraries' stops are not set -e safe
 now() { date +%s.%N; }
 secs() { python3 -c "print(round($2 - $1, 2))"; }
 stream_opts() { # every detector on, positions thinned
