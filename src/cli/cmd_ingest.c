@@ -6,9 +6,13 @@
  * detected per file, .gz/.zst read as is.
  *
  * Event time only, as replay: ingesting one file or the same messages split
- * over several files in one run gives the same rows. */
+ * over several files in one run gives the same rows.
+ *
+ * With --from nats://..., a stream worker instead (stream/worker.h): the
+ * shards it holds, from the receivers' stream, until SIGTERM/SIGINT. */
 #include <inttypes.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +22,12 @@
 #include "pipeline/pipeline.h"
 #include "pipeline/store_sink.h"
 #include "store/store.h"
+#include "stream/worker.h"
 
 struct ingest_config {
-    const char *store, *positions;
-    long batch;
-    double retain_days;
+    const char *store, *positions, *from, *worker;
+    long batch, reorder_ms;
+    double retain_days, lease_ttl;
     bool quiet, no_detect, resume;
     struct pipeline_options pl;
 };
@@ -35,6 +40,10 @@ static const struct cfg_option ingest_options[] = {
     {"positions", CFG_STR, S(positions), "thinned", "all|thinned: every accepted fix, or a fix a minute per vessel and every 10 s per aircraft, plus turns, speed and altitude changes and the last fix before each silence (detectors see every fix)", S(pl.strings)},
     {"no-detect", CFG_BOOL, S(no_detect), NULL, "positions and identities only", 0},
     {"quiet", CFG_BOOL, S(quiet), NULL, "no progress line", 0},
+    {"from", CFG_STR, S(from), NULL, "nats://HOST:PORT[?stream=NAME&shards=N]: a stream worker: the shards it holds from the receivers' stream, until SIGTERM", S(pl.strings)},
+    {"worker", CFG_STR, S(worker), NULL, "with --from: this worker's name among the others (default HOST-PID)", S(pl.strings)},
+    {"reorder-ms", CFG_INT, S(reorder_ms), "10000", "with --from: messages are put in event-time order over this window", 0},
+    {"lease-ttl", CFG_DOUBLE, S(lease_ttl), "10", "with --from: seconds a dead worker's shards stay held before others take them", 0},
     {"resume", CFG_BOOL, S(resume), NULL, "after an interrupted ingest of the same files: store only what it had not committed (the files are read again from the start; docs/store.md)", 0},
     PIPELINE_CFG_OPTIONS(struct ingest_config, pl),
     {NULL, CFG_STR, 0, NULL, NULL, 0},
@@ -44,11 +53,47 @@ static const struct cfg_alias ingest_aliases[] = {{'q', "quiet"}, {0, NULL}};
 const struct cfg_cmd ingest_cmd = {
     "ingest",
     "usage: atalaya ingest [--store sqlite:PATH] [OPTIONS] FILE...\n"
+    "       atalaya ingest --from nats://HOST:PORT --store postgresql://... [OPTIONS]\n"
     "  recordings (AIS NMEA, Beast, AVR, SBS, raw I/Q; .gz/.zst read as is) through the\n"
     "  decoders, the tracker, reference data, watchlists and detectors into the store:\n"
     "  positions, identity history, events and alerts (docs/pipeline.md)",
     ingest_options, sizeof(struct ingest_config), ingest_aliases, 0,
 };
+
+static volatile sig_atomic_t stop_worker;
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_worker = 1;
+    store_stop_waiting(); /* a commit waiting for PostgreSQL to come back fails now */
+}
+
+/* --from: the stream worker, with the pipeline the files would get. */
+static int run_worker(const struct ingest_config *cfg, const struct pipeline_config *pc, bool all_positions)
+{
+    if (cfg->batch <= 0 || cfg->reorder_ms < 0 || cfg->lease_ttl < 1) {
+        fprintf(stderr, "atalaya ingest: --batch > 0, --reorder-ms >= 0, --lease-ttl >= 1\n");
+        return 1;
+    }
+    if (strncmp(cfg->store, "postgresql://", 13) && strncmp(cfg->store, "postgres://", 11)) {
+        /* One writer per held shard: SQLite takes one writer at a time. */
+        fprintf(stderr, "atalaya ingest: --from writes to a PostgreSQL store (--store postgresql://...)\n");
+        return 1;
+    }
+    struct stream_worker_config w = {
+        .from = cfg->from, .store = cfg->store, .worker = cfg->worker, .pc = *pc,
+        .all_positions = all_positions, .reorder_ms = cfg->reorder_ms, .commit_msgs = (unsigned)cfg->batch,
+        .lease_ttl_ms = (int64_t)(cfg->lease_ttl * 1000), .quiet = cfg->quiet, .stop = &stop_worker,
+    };
+    /* Watchlists: --db, else the store's own file, else (PostgreSQL) the store's tables. */
+    if (!w.pc.db && !(w.pc.db = cli_store_file(cfg->store)))
+        w.wl_from_store = true;
+    w.pc.quiet = true; /* once per shard otherwise */
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+    return stream_worker_run(&w);
+}
 
 int cmd_ingest(int argc, char **argv)
 {
@@ -71,6 +116,13 @@ int cmd_ingest(int argc, char **argv)
         fprintf(stderr, "atalaya ingest: --positions all|thinned\n");
         cfg_free(ingest_options, &cfg);
         return 1;
+    }
+    if (cfg.from && pipeline_config_ok(&pc, "the detectors (not with --no-detect)")) {
+        if (first < argc)
+            fprintf(stderr, "atalaya ingest: --from takes no files\n");
+        rc = first < argc ? 1 : run_worker(&cfg, &pc, all_positions);
+        cfg_free(ingest_options, &cfg);
+        return rc;
     }
     if (!pipeline_config_ok(&pc, "the detectors (not with --no-detect)") || first >= argc) {
         if (first >= argc)

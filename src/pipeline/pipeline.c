@@ -235,8 +235,8 @@ void pl_nmea_line(struct pipeline_source *s, const char *line, size_t len, bool 
     struct ais_payload pl;
     if (p->stop || ais_feed_line(s->ais, line, len, overlong, &pl) != AIS_OK)
         return;
-    bool timed = pl.meta.time_ms != AIS_NO_TIME;
-    int64_t t = timed ? pl.meta.time_ms : s->live ? s->arrival_ms : p->now_ms;
+    bool timed = s->given_ms || pl.meta.time_ms != AIS_NO_TIME;
+    int64_t t = s->given_ms ? s->given_ms : timed ? pl.meta.time_ms : s->live ? s->arrival_ms : p->now_ms;
     if (p->dedupe && dedupe_seen(p->dedupe, pl.bits, (pl.nbits + 7) / 8, dedupe_source(s, pl.meta.source), dedupe_time(s, t)))
         return;
     struct ais_msg m;
@@ -268,8 +268,8 @@ void pl_sbs_line(struct pipeline_source *s, const char *line, size_t len, bool o
     if (p->stop || overlong || modes_sbs_parse(line, len, &m) != 0)
         return;
     p->n.sbs_messages++;
-    bool timed = m.time_ms != MODES_NO_TIME;
-    int64_t t = timed ? m.time_ms : s->live ? s->arrival_ms : p->now_ms;
+    bool timed = s->given_ms || m.time_ms != MODES_NO_TIME;
+    int64_t t = s->given_ms ? s->given_ms : timed ? m.time_ms : s->live ? s->arrival_ms : p->now_ms;
     if (timed || s->live) {
         advance(p, t);
         if (t > s->last_ms)
@@ -289,6 +289,8 @@ void pl_sbs_line(struct pipeline_source *s, const char *line, size_t len, bool o
 static int64_t frame_time(struct pipeline_source *s, const struct modes_frame *f)
 {
     struct pipeline *p = s->p;
+    if (s->given_ms)
+        return s->given_ms;
     if (f->time_ms != MODES_NO_TIME)
         return f->time_ms;
     /* A live demodulator's counter counts samples, not time: arrival it is,

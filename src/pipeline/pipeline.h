@@ -204,6 +204,11 @@ int pipeline_source_set_rate(struct pipeline_source *s, double rate);
 /* Bytes as they came (any chunking). arrival_ms: when they arrived (live
  * sources; ignored for recordings). */
 void pipeline_source_feed(struct pipeline_source *s, const uint8_t *bytes, size_t n, int64_t arrival_ms);
+/* Every message fed from now on takes event time t_ms, whatever time it
+ * carries or lacks (a stream worker: the time the receiver's pipeline gave
+ * the observation, stream/obs.h, so a Beast frame needs no counter anchor);
+ * 0: the message's own time again. */
+void pipeline_source_set_time(struct pipeline_source *s, int64_t t_ms);
 /* The caller's pointer kept with a source (e.g. whose connection it is). */
 void pipeline_source_set_owner(struct pipeline_source *s, void *owner);
 void *pipeline_source_owner(const struct pipeline_source *s);

@@ -29,6 +29,7 @@ struct pipeline_source {
     struct net_rxclock clock; /* Mode S event time from a live receiver's counter */
     int64_t arrival_ms;     /* of the bytes in hand (live) */
     int64_t last_ms;        /* latest event time from this source */
+    int64_t given_ms;       /* pipeline_source_set_time: every message's time (0: its own) */
     void *owner;            /* the caller's */
     struct pipeline_source *next;
 };

@@ -148,6 +148,7 @@ void pipeline_source_feed(struct pipeline_source *s, const uint8_t *bytes, size_
     }
 }
 
+void pipeline_source_set_time(struct pipeline_source *s, int64_t t_ms) { s->given_ms = t_ms; }
 void pipeline_source_set_owner(struct pipeline_source *s, void *owner) { s->owner = owner; }
 void *pipeline_source_owner(const struct pipeline_source *s) { return s->owner; }
 

@@ -157,6 +157,35 @@ int store_input_file(struct store *s, const char *path, bool resume, struct stor
     return 1;
 }
 
+int store_input_named(struct store *s, const char *name, struct store_mark *from)
+{
+    struct store_cursor *c = &s->cur;
+    if (mark_record(s) != 0)
+        return -1;
+    free(c->path);
+    *c = (struct store_cursor){0};
+    c->path = xstrdup(name);
+    c->in.path = c->path;
+    struct store_input was = {.path = c->path};
+    return s->ops->input_get(s, &was, from);
+}
+
+void store_input_skip(struct store *s, int64_t offset, uint64_t rows)
+{
+    struct store_cursor *c = &s->cur;
+    c->skip = (struct store_mark){.offset = offset, .rows = rows};
+    c->resuming = rows > 0;
+}
+
+void store_discard(struct store *s)
+{
+    if (!s)
+        return;
+    s->in_tx = 0; /* a backend's close drops what was not committed */
+    free(s->cur.path);
+    s->ops->close(s);
+}
+
 void store_input_at(struct store *s, int64_t offset)
 {
     if (offset != s->cur.at.offset)

@@ -321,6 +321,20 @@ int store_input_file(struct store *s, const char *path, bool resume, struct stor
  * input that ends at decoded byte offset (STORE_INPUT_END after its last). */
 void store_input_at(struct store *s, int64_t offset);
 
+/* A stream worker's shard as the input (not a file; stream/worker.h): its
+ * mark is kept under name, rows are marked with the stream sequence of the
+ * message in hand (store_input_at), and the worker, which replays the shard
+ * in an order of its own, says which calls are stored already
+ * (store_input_skip). Returns 1 with the committed mark in *from, 0 none
+ * yet, -1 when the store fails (err set). */
+int store_input_named(struct store *s, const char *name, struct store_mark *from);
+/* The next calls of the message at offset, up to rows of them, are stored
+ * already (rows 0: nothing is; UINT64_MAX: all of its calls are). */
+void store_input_skip(struct store *s, int64_t offset, uint64_t rows);
+/* Closes without committing the open batch: a worker that lost its lease
+ * must not write what the new holder writes again. */
+void store_discard(struct store *s);
+
 /* The SQLite backend (sqlite.c). */
 struct store *store_sqlite_open(const char *path, char *err, size_t errn);
 /* The PostgreSQL backend (postgres.c): url is a libpq connection URI. */
