@@ -411,3 +411,12 @@ void det_finish(struct det *d)
     det_flights_finish(d);
     det_distress_finish(d);
 }
+
+bool det_kind_global(const char *kind)
+{
+    static const char *const kinds[] = {"encounter", "gnss_jamming_area", "ais_gap", "identity_change"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (kind && !strcmp(kind, kinds[i]))
+            return true;
+    return false;
+}

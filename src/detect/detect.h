@@ -139,6 +139,13 @@ void det_tick(struct det *d, int64_t now_ms);
  * going on otherwise (a silence, a port call, a squawk, a dwell, a flight's
  * GNSS degradation) stays open, reported in state open. */
 void det_finish(struct det *d);
+/* Whether events of this kind come from more than one entity's reports:
+ * ship-to-ship encounters and GNSS jamming areas pair entities; an AIS gap
+ * weighs the reception of every other vessel nearby and the silence of the
+ * receiver; an identity change may link two MMSIs by their IMO number. A
+ * pipeline that sees only some entities (a stream worker's shard) cannot
+ * raise them as one that sees all does (stream/worker.h: the global stage). */
+bool det_kind_global(const char *kind);
 /* After a restart: re-creates the state behind an open event read back from
  * a store (store_query_open_events), so that when the condition ends the
  * same event (same key, true start) is closed once. Kinds whose state cannot

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/detect.h"
 #include "detect/watch.h"
 #include "pipeline/store_sink.h"
 #include "ref/watchlist.h"
@@ -19,6 +20,7 @@ struct store_sink {
     struct store *st;
     struct thinner *thin; /* NULL: every accepted position is stored */
     bool stop_on_error;
+    enum store_sink_scope scope;
     uint64_t failures;
 };
 
@@ -118,6 +120,8 @@ static void on_update(void *ctx, const struct trk_update *u, const char *evidenc
     (void)evidence;
     (void)evidence_len;
     struct store_sink *k = ctx;
+    if (k->scope == STORE_SINK_GLOBAL)
+        return;
     /* Resumable ingest: the rows of the line in hand (store_input_at). */
     store_input_at(k->st, k->p->in_pos);
     if (u->kind == TRK_VESSEL)
@@ -129,9 +133,13 @@ static void on_update(void *ctx, const struct trk_update *u, const char *evidenc
 static void on_event(void *ctx, const struct event *e)
 {
     struct store_sink *k = ctx;
+    if (k->scope != STORE_SINK_ALL && det_kind_global(e->kind) != (k->scope == STORE_SINK_GLOBAL))
+        return;
     store_input_at(k->st, k->p->in_pos);
     check(k, store_put_event(k->st, e));
 }
+
+void store_sink_scope(struct store_sink *k, enum store_sink_scope scope) { k->scope = scope; }
 
 struct store_sink *store_sink_add(struct pipeline *p, struct store *st, bool all_positions, bool stop_on_error)
 {

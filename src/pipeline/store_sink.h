@@ -20,6 +20,12 @@ struct store_sink;
  * loses the batch in hand but never stops detection or the other sinks.
  * NULL when p has no room for another sink. */
 struct store_sink *store_sink_add(struct pipeline *p, struct store *st, bool all_positions, bool stop_on_error);
+/* What a stream worker's pipeline writes (stream/worker.h): everything
+ * (the default); an entity shard's part (positions, identities, alerts, and
+ * events but those of det_kind_global kinds); or the global stage's part
+ * (only the events of det_kind_global kinds, with their alerts). */
+enum store_sink_scope { STORE_SINK_ALL, STORE_SINK_ENTITY, STORE_SINK_GLOBAL };
+void store_sink_scope(struct store_sink *k, enum store_sink_scope scope);
 /* The watchlists kept in st (a PostgreSQL store's tables) for a pipeline
  * whose store is not also its watchlist file: loaded into *set (store_ops
  * watchlist_load), which pc->wl_set then names. 0, or -1 with st->err (set

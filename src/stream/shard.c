@@ -285,11 +285,18 @@ void shard_stats(const struct shard *sh, struct shard_stats *out)
     out->commits = sh->st->commits;
 }
 
+bool shard_is_global(const struct stream_link *l, unsigned n) { return n == l->url.shards; }
+
 static int subscribe(struct shard *sh, char *err, size_t errlen)
 {
     char subject[64], durable[32];
-    obs_subject(subject, sizeof subject, sh->n);
-    snprintf(durable, sizeof durable, "shard-%u", sh->n);
+    if (shard_is_global(sh->l, sh->n)) {
+        snprintf(subject, sizeof subject, OBS_SUBJECTS);
+        snprintf(durable, sizeof durable, "global");
+    } else {
+        obs_subject(subject, sizeof subject, sh->n);
+        snprintf(durable, sizeof durable, "shard-%u", sh->n);
+    }
     jsErrCode jerr = 0;
     /* From the start again: the state is rebuilt from what the stream holds. */
     js_DeleteConsumer(sh->l->js, sh->l->url.stream, durable, NULL, &jerr);
@@ -342,7 +349,10 @@ struct shard *shard_open(struct stream_link *l, const struct stream_worker_confi
         return NULL;
     }
     char name[192];
-    snprintf(name, sizeof name, "nats://%s/%" PRId64 "/shard-%u", l->url.stream, si->Created, n);
+    if (shard_is_global(l, n))
+        snprintf(name, sizeof name, "nats://%s/%" PRId64 "/global", l->url.stream, si->Created);
+    else
+        snprintf(name, sizeof name, "nats://%s/%" PRId64 "/shard-%u", l->url.stream, si->Created, n);
     jsStreamInfo_Destroy(si);
     struct store_mark mark;
     int r = store_input_named(sh->st, name, &mark);
@@ -370,6 +380,7 @@ struct shard *shard_open(struct stream_link *l, const struct stream_worker_confi
     }
     sh->p_open = true;
     sh->sink = store_sink_add(&sh->p, sh->st, cfg->all_positions, true);
+    store_sink_scope(sh->sink, shard_is_global(l, n) ? STORE_SINK_GLOBAL : STORE_SINK_ENTITY);
     if (subscribe(sh, err, errlen) != 0) {
         shard_close(sh);
         return NULL;

@@ -16,6 +16,11 @@ struct shard_stats {
     uint64_t msgs, bad, redelivered, rows, commits;
 };
 
+/* Shards 0 .. shards-1 are the entity shards (atalaya.obs.<n>); number
+ * `shards` is the global stage: every subject, writing only the events of
+ * kinds that need every entity (detect.h, det_kind_global), which the
+ * entity shards leave out. */
+bool shard_is_global(const struct stream_link *l, unsigned n);
 /* Opens the store and the pipeline, reads the shard's mark, recreates the
  * consumer from the stream's start. NULL with err on failure. */
 struct shard *shard_open(struct stream_link *l, const struct stream_worker_config *cfg, unsigned n, char *err,

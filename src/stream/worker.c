@@ -182,7 +182,7 @@ int stream_worker_run(const struct stream_worker_config *cfg)
         fprintf(stderr, "atalaya ingest: %s\n", err);
         return 2;
     }
-    w.n = u.shards;
+    w.n = u.shards + 1; /* the entity shards and the global stage (shard.h) */
     if (!(w.ls = lease_open(w.l, w.name, w.n, cfg->lease_ttl_ms, STALL_MS, err, sizeof err))) {
         fprintf(stderr, "atalaya ingest: %s\n", err);
         stream_link_close(w.l);

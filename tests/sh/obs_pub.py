@@ -19,8 +19,8 @@ messages of the merge (published by an earlier run); --merged writes the
 merge as one recording (what a single node hearing all the receivers would
 ingest) and publishes nothing. Prints the count.
 
---drained waits (default 120 s) until every shard's consumer (shard-N, as
-the workers make them) has been handed every message and has every one
+--drained waits (default 120 s) until every shard's consumer (shard-N, and the
+global stage's "global", as the workers make them) has been handed every message and has every one
 acknowledged, i.e. the workers committed all; exit 1 if that never came.
 --reset deletes those consumers (a new run of workers on the same stream is
 then drained only once it has made them again)."""
@@ -92,8 +92,11 @@ def drained(port, shards, stream, seconds, reset=False):
     f.readline()  # INFO
     s.sendall(b'CONNECT {"verbose":false,"pedantic":false,"headers":true}\r\nSUB _OBSPUB.info 1\r\n')
 
-    def info(shard, what=b'INFO'):
-        s.sendall(b'PUB $JS.API.CONSUMER.%s.%s.shard-%d _OBSPUB.info 0\r\n\r\n' % (what, stream.encode(), shard))
+    # The entity shards' consumers shard-N and the global stage's (worker.h).
+    names = [b'shard-%d' % n for n in range(shards)] + [b'global']
+
+    def info(name, what=b'INFO'):
+        s.sendall(b'PUB $JS.API.CONSUMER.%s.%s.%s _OBSPUB.info 0\r\n\r\n' % (what, stream.encode(), name))
         while True:
             line = f.readline().rstrip(b'\r\n')
             if line == b'PING':
@@ -103,20 +106,20 @@ def drained(port, shards, stream, seconds, reset=False):
                 return json.loads(body[:-2])
 
     if reset:
-        for n in range(shards):
-            info(n, b'DELETE')
+        for name in names:
+            info(name, b'DELETE')
         return 0
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         ok = 0
-        for n in range(shards):
-            i = info(n)
+        for name in names:
+            i = info(name)
             if 'error' not in i and i.get('num_pending') == 0 and i.get('num_ack_pending') == 0:
                 ok += 1
-        if ok == shards:
+        if ok == len(names):
             return 0
         time.sleep(0.5)
-    sys.stderr.write('obs_pub: %d of %d shards drained after %d s\n' % (ok, shards, seconds))
+    sys.stderr.write('obs_pub: %d of %d consumers drained after %d s\n' % (ok, len(names), seconds))
     return 1
 
 
