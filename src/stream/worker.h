@@ -26,11 +26,19 @@
  * Messages pass a short event-time reorder buffer (reorder.h) so the result
  * does not depend on how the receivers' arrivals interleaved.
  *
+ * The global stage: events that weigh more than one entity's reports
+ * (detect.h, det_kind_global: ship-to-ship encounters, GNSS jamming areas,
+ * AIS gaps judged by the reception of every vessel nearby, identity links
+ * between MMSIs) cannot come from a shard that sees only its entities. One
+ * more lease, number `shards`, is the global stage: a pipeline over every
+ * subject that writes only those events, while the entity shards write
+ * everything else. It is held, replayed, marked and taken over like any
+ * shard; it decodes and tracks every message once more (a single node's
+ * work, not split further: docs/deploy.md gives its rate).
+ *
  * Limits. A receiver later than the reorder window (--reorder-ms), or a
  * pause of the whole stream, lets messages through out of event-time order,
- * as a single node hearing them live would take them. Detectors that pair
- * two entities (meetings at sea) see them only when both fall in one shard.
- * A shard's state is rebuilt from what the stream still holds (max-age):
+ * as a single node hearing them live would take them. A shard's state is rebuilt from what the stream still holds (max-age):
  * older history is not replayed. A lease is trusted until it has
  * COMMIT_MARGIN_MS left; a commit that outlasts that margin after the
  * worker lost touch with NATS could land after the next holder read the
