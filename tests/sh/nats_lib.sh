@@ -70,19 +70,19 @@ nats_wait_down() {
 
 nats_kill() {
     [ -n "$NATS_PID" ] || return 0
-    kill -9 "$NATS_PID" 2>/dev/null
-    wait "$NATS_PID" 2>/dev/null
+    kill -9 "$NATS_PID" 2>/dev/null || true
+    wait "$NATS_PID" 2>/dev/null || true
     NATS_PID=
     nats_wait_down
 }
 
-nats_stop() {
+nats_stop() { # never fails (traps under set -e)
     if [ -n "$NATS_PID" ]; then
-        kill "$NATS_PID" 2>/dev/null
-        wait "$NATS_PID" 2>/dev/null
+        kill "$NATS_PID" 2>/dev/null || true
+        wait "$NATS_PID" 2>/dev/null || true
         NATS_PID=
     fi
-    [ -n "$NATS_TMP" ] && rm -rf "$NATS_TMP"
+    if [ -n "$NATS_TMP" ]; then rm -rf "$NATS_TMP" || true; fi
     NATS_TMP=
 }
 

@@ -51,8 +51,10 @@ pg_ctl_() { "${pg_as[@]}" "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/log" -w
 
 pg_stop() {
     [ -n "$PG_TMP" ] || return 0
-    [ -f "$PG_TMP/data/postmaster.pid" ] && pg_ctl_ stop -m immediate 2>/dev/null
-    rm -rf "$PG_TMP"
+    # Never fails: called from traps of scripts under set -e, where a
+    # failure would skip the rest of the clean-up.
+    if [ -f "$PG_TMP/data/postmaster.pid" ]; then pg_ctl_ stop -m immediate 2>/dev/null || true; fi
+    rm -rf "$PG_TMP" || true
     PG_TMP=
 }
 
