@@ -64,3 +64,25 @@ r_near=$(spsql ref "SELECT details::jsonb->>'others_heard_nearby' FROM event WHE
 if [ "$w_enc" = "$enc" ] && [ -n "$w_near" ] && [ "$w_near" = "$r_near" ]; then
     echo "ok - stream_global: the meeting across shards found; the gap weighs every vessel heard nearby ($w_near)"
 else echo "not ok - stream_global: encounters $w_enc (want $enc), others heard nearby '$w_near' (want '$r_near')"; fi
+
+# The shared picture: two API servers on the store the workers wrote answer
+# alike, so a load balancer may send any request to either.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+ports=()
+for _ in 1 2; do
+    p=$(free_port)
+    "$ATALAYA" serve --store "$(sdb_url work)" --http "127.0.0.1:$p" 2>>"$tmp/serve.log" &
+    wpids+=($!) ports+=("$p")
+done
+for p in "${ports[@]}"; do
+    for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$p/api/v1/timespan" && break; sleep 0.1; done
+done
+same=0
+for path in /data/vessels.json /api/v1/events /api/v1/entities; do
+    curl -s "http://127.0.0.1:${ports[0]}$path" >"$tmp/a.json"
+    curl -s "http://127.0.0.1:${ports[1]}$path" >"$tmp/b.json"
+    if [ -s "$tmp/a.json" ] && cmp -s "$tmp/a.json" "$tmp/b.json" && grep -q 232000001 "$tmp/a.json"; then same=$((same + 1))
+    else echo "# $path differs or is empty"; fi
+done
+if [ "$same" -eq 3 ]; then echo "ok - stream_global: two API servers on the workers' store give the same picture, events and entities"
+else echo "not ok - stream_global: the API servers differ ($same of 3 the same)"; fi
