@@ -55,33 +55,11 @@ round() { # NAME REORDER_MS FIRST_PROBE
         [ "$(cat "$tmp/$name".w?.log | grep -c 'took shard')" -ge 9 ] && break
         sleep 0.1
     done
-    python3 - "$rx" "$http" "$probes" "$first" "$reorder" <<'PY'
+    python3 - "$rx" "$http" "$probes" "$first" "$reorder" "$root/bench" <<'PY'
 import socket, sys, threading, time
+sys.path.insert(0, sys.argv[6])
+from ais_lines import nmea, position
 rx, http, probes, first, reorder = (int(a) for a in sys.argv[1:6])
-
-def armor(bits):
-    out = []
-    for i in range(0, len(bits), 6):
-        v = int(bits[i:i + 6].ljust(6, "0"), 2)
-        out.append(chr(v + 48 if v < 40 else v + 56))
-    return "".join(out)
-
-def nmea(payload, t_s):
-    body = f"AIVDM,1,1,,A,{payload},0"
-    cs = 0
-    for c in body:
-        cs ^= ord(c)
-    tag = f"c:{t_s}"
-    tcs = 0
-    for c in tag:
-        tcs ^= ord(c)
-    return f"\\{tag}*{tcs:02X}\\!{body}*{cs:02X}\r\n"
-
-def position(mmsi, lat, lon):
-    f = [(1, 6), (0, 2), (mmsi, 30), (0, 4), (0, 8), (100, 10), (1, 1),
-         (int(lon * 600000) & ((1 << 28) - 1), 28), (int(lat * 600000) & ((1 << 27) - 1), 27),
-         (900, 12), (90, 9), (60, 6), (0, 2), (0, 3), (0, 1), (0, 19)]
-    return armor("".join(format(v, f"0{n}b") for v, n in f))
 
 def connect(port):
     for _ in range(200):
