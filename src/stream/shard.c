@@ -51,6 +51,12 @@ struct shard {
     struct pending {
         natsMsg *m;
         uint64_t seq;
+        /* A copy sent again (after a server restart, or an ack it lost):
+         * acknowledged on its own after the commit, since a cumulative
+         * acknowledgement covers deliveries up to its own delivery number
+         * and a copy is numbered after it. Unacknowledged, it would be sent
+         * again at every AckWait, for ever. */
+        bool copy;
     } *pend; /* fed, to acknowledge after the commit of their rows */
     size_t npend, cappend;
     /* The highest sequence fed, kept until an acknowledgement covers it:
@@ -109,13 +115,13 @@ static struct pipeline_source *source_for(struct shard *sh, const char *receiver
     return s->s;
 }
 
-static void pend_add(struct shard *sh, natsMsg *m, uint64_t seq)
+static void pend_add(struct shard *sh, natsMsg *m, uint64_t seq, bool copy)
 {
     if (sh->npend == sh->cappend) {
         sh->cappend = sh->cappend ? 2 * sh->cappend : 1024;
         sh->pend = xrealloc(sh->pend, sh->cappend * sizeof *sh->pend);
     }
-    sh->pend[sh->npend++] = (struct pending){m, seq};
+    sh->pend[sh->npend++] = (struct pending){m, seq, copy};
 }
 
 /* A message the reorder buffer lets go: into the pipeline, its rows marked
@@ -141,7 +147,7 @@ static void on_release(void *ctx, const struct reorder_item *it)
         sh->skipping = false;
         store_input_skip(sh->st, 0, 0);
     }
-    pend_add(sh, m, it->seq);
+    pend_add(sh, m, it->seq, false);
 }
 
 static void drop_held(void *ctx, const struct reorder_item *it)
@@ -174,7 +180,7 @@ static void take(struct shard *sh, natsMsg *m)
     jsMsgMetaData_Destroy(meta);
     if (seq <= sh->last_seq) {
         sh->stats.redelivered++;
-        natsMsg_Destroy(m);
+        pend_add(sh, m, seq, true);
         return;
     }
     if (sh->skipping && sh->last_seq == 0 && seq > sh->skip_seq)
@@ -188,7 +194,7 @@ static void take(struct shard *sh, natsMsg *m)
     long long t = tv ? strtoll(tv, &end, 10) : 0;
     if (!tv || *end || t <= 0 || !rcv || !obs_receiver_ok(rcv)) {
         sh->stats.bad++;
-        pend_add(sh, m, seq);
+        pend_add(sh, m, seq, false);
         return;
     }
     struct reorder_item it = {.t_ms = t, .receiver = rcv, .seq = seq, .ts_ms = ts_ms, .msg = m};
@@ -246,6 +252,8 @@ int shard_commit(struct shard *sh, char *err, size_t errlen)
     uint64_t best_seq = 0;
     for (size_t i = 0; i < sh->npend; i++) {
         struct pending *q = &sh->pend[i];
+        if (q->copy)
+            continue;
         if (q->seq > sh->hi_seq) {
             natsMsg_Destroy(sh->hi);
             sh->hi = q->m;
@@ -271,8 +279,11 @@ int shard_commit(struct shard *sh, char *err, size_t errlen)
         natsMsg_Destroy(sh->hi);
         sh->hi = NULL;
     }
-    for (size_t i = 0; i < sh->npend; i++)
+    for (size_t i = 0; i < sh->npend; i++) {
+        if (sh->pend[i].copy)
+            natsMsg_Ack(sh->pend[i].m, NULL);
         natsMsg_Destroy(sh->pend[i].m);
+    }
     sh->npend = 0;
     sh->last_commit_ms = mono_ms();
     return 0;
