@@ -318,8 +318,11 @@ static int subscribe(struct shard *sh, char *err, size_t errlen)
     so.Config.DeliverPolicy = js_DeliverAll;
     so.Config.AckPolicy = js_AckAll;
     /* Held messages wait for the reorder window and the commit; a copy
-     * sent again meanwhile is dropped by its sequence. */
-    so.Config.AckWait = 300 * 1000000000LL;
+     * sent again meanwhile is dropped by its sequence and acknowledged after
+     * the next commit. Short, because a nats-server killed and started again
+     * may hold deliveries whose acknowledgement it forgot as pending: they
+     * come back after AckWait, and only then can they be acknowledged. */
+    so.Config.AckWait = 30 * 1000000000LL;
     so.Config.MaxAckPending = 4 * HOLD_MAX;
     so.Config.MaxDeliver = -1;
     jerr = 0;
