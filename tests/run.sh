@@ -15,8 +15,8 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 passed=0 failed=0 skipped=0
 logdir="$build/test-logs"; mkdir -p "$logdir"
 
-count() { # name exit-status logfile
-    local name=$1 rc=$2 log=$3 ok nok sk
+count() { # name exit-status logfile (started at $t0, seconds since the epoch)
+    local name=$1 rc=$2 log=$3 ok nok sk secs=$(($(date +%s) - t0))
     ok=$(grep -c '^ok - ' "$log" || true)
     sk=$(grep -c '^ok - .*# SKIP' "$log" || true)
     nok=$(grep -c '^not ok - ' "$log" || true)
@@ -28,28 +28,28 @@ count() { # name exit-status logfile
     fi
     passed=$((passed + ok)); failed=$((failed + nok)); skipped=$((skipped + sk))
     if [ "$nok" -ne 0 ]; then
-        echo "FAIL $name ($nok failed; log: $log)"
-        grep -v '^ok - ' "$log" | tail -n 30 | sed 's/^/    /'
+        echo "FAIL $name ($nok failed, ${secs} s; log: $log)"
+        grep -v '^ok - ' "$log" | tail -n 60 | sed 's/^/    /'
     else
-        if [ "$sk" -ne 0 ]; then echo "pass $name ($ok passed, $sk skipped)"; else echo "pass $name ($ok passed)"; fi
+        if [ "$sk" -ne 0 ]; then echo "pass $name ($ok passed, $sk skipped, ${secs} s)"; else echo "pass $name ($ok passed, ${secs} s)"; fi
     fi
 }
 
 for t in "$build"/tests/test_*; do
     [ -x "$t" ] && [ -f "$t" ] || continue
     case "$t" in *.o|*.d) continue;; esac
-    n=$(basename "$t"); log="$logdir/$n.log"
+    n=$(basename "$t"); log="$logdir/$n.log"; t0=$(date +%s)
     (cd "$root" && "$t") >"$log" 2>&1; count "$n" $? "$log"
 done
 for s in "$root"/tests/sh/*.sh; do
     [ -f "$s" ] || continue
-    n=$(basename "$s" .sh); log="$logdir/$n.log"
+    n=$(basename "$s" .sh); log="$logdir/$n.log"; t0=$(date +%s)
     (cd "$root" && bash "$s") >"$log" 2>&1; count "$n" $? "$log"
 done
 for r in "$build"/fuzzreplay/fuzz_*; do
     [ -x "$r" ] && [ -f "$r" ] || continue
     case "$r" in *.o|*.d) continue;; esac
-    n=$(basename "$r"); log="$logdir/$n.replay.log"
+    n=$(basename "$r"); log="$logdir/$n.replay.log"; t0=$(date +%s)
     (cd "$root" && "$r" "tests/fuzz/corpus/$n") >"$log" 2>&1; count "corpus:$n" $? "$log"
 done
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -17,6 +17,7 @@
 #include "store/store.h"
 #include "stream/link.h"
 #include "stream/obs.h"
+#include "stream/pull.h"
 #include "stream/reorder.h"
 #include "stream/worker.h"
 
@@ -28,7 +29,11 @@
 #define HOLD_MAX 200000    /* messages the reorder buffer may hold */
 #define FETCH_BATCH 512
 #define COMMIT_EVERY_MS 1000
-#define REACK_MS 5000
+/* An idle shard, all it took committed and acknowledged, asks the server
+ * this often whether it still holds messages pending; at two checks in a
+ * row (more than an AckWait apart, so what it sent again was acknowledged
+ * again meanwhile), it is ignoring the acknowledgements. */
+#define ACK_CHECK_MS 35000
 
 struct src {
     char receiver[OBS_RECEIVER_MAX];
@@ -40,7 +45,8 @@ struct shard {
     unsigned n;
     const struct stream_worker_config *cfg;
     struct stream_link *l;
-    natsSubscription *sub;
+    struct pull *pull;
+    char durable[32], subject[64];
     struct store *st;
     struct pipeline p;
     bool p_open;
@@ -63,11 +69,15 @@ struct shard {
      * acknowledgements are cumulative (AckAll), one per commit. */
     natsMsg *hi;
     uint64_t hi_seq, acked;
-    /* Where the last acknowledgement went: sent again while the shard is
-     * idle, since a server killed before writing it down forgets it, and
-     * no later message would cover it. */
-    char *ack_reply;
-    int64_t ack_sent_ms;
+    /* A nats-server killed -9 and started again restores an older state of
+     * the consumer; an acknowledgement it then takes from before the kill
+     * (one the client held while reconnecting) can put its floors beyond
+     * the deliveries it makes again, and it ignores every acknowledgement
+     * of those for ever. Seen by the idle check (ACK_CHECK_MS), repaired
+     * by making the consumer again from just after what was acknowledged:
+     * nothing committed is fed twice (copies by sequence), nothing lost. */
+    int64_t ack_check_ms;
+    bool pending_seen;
     uint64_t last_seq;   /* highest stream sequence taken: a lower one is a redelivery */
     bool skipping;       /* replaying up to the mark */
     uint64_t skip_seq, skip_rows;
@@ -201,27 +211,68 @@ static void take(struct shard *sh, natsMsg *m)
     reorder_push(&sh->ro, &it, on_release, sh);
 }
 
+/* The shard's consumer made again from the stream's sequence `from` (1:
+ * the start). */
+static int subscribe(struct shard *sh, uint64_t from, char *err, size_t errlen)
+{
+    /* Held messages wait for the reorder window and the commit; a copy
+     * sent again meanwhile is dropped by its sequence and acknowledged after
+     * the next commit. AckWait short, because a nats-server killed and
+     * started again may hold deliveries whose acknowledgement it forgot as
+     * pending: they come back after AckWait, and only then can they be
+     * acknowledged. */
+    char e[400];
+    pull_close(sh->pull);
+    if (!(sh->pull = pull_open(sh->l, sh->durable, sh->subject, from, 30, 4 * HOLD_MAX, e, sizeof e))) {
+        snprintf(err, errlen, "shard %u: %s", sh->n, e);
+        return -1;
+    }
+    return 0;
+}
+
+static void check_acks(struct shard *sh)
+{
+    sh->ack_check_ms = mono_ms();
+    jsConsumerInfo *ci = NULL;
+    jsErrCode jerr = 0;
+    if (js_GetConsumerInfo(&ci, sh->l->js, sh->l->url.stream, sh->durable, NULL, &jerr) != NATS_OK)
+        return; /* the server away: asked again later */
+    /* Idle, everything taken was committed and acknowledged: what the
+     * server still holds pending it sends again within AckWait and takes
+     * the acknowledgement of, unless it ignores them. */
+    bool behind = ci->NumAckPending > 0;
+    int64_t pending = ci->NumAckPending;
+    jsConsumerInfo_Destroy(ci);
+    if (!behind || !sh->pending_seen) {
+        sh->pending_seen = behind;
+        return;
+    }
+    char err[512];
+    sh->pending_seen = false;
+    if (subscribe(sh, sh->acked + 1, err, sizeof err) != 0) {
+        fprintf(stderr, "atalaya ingest: %s\n", err);
+        return; /* pull is NULL: shard_step reports it, the shard is opened again */
+    }
+    if (!sh->cfg->quiet)
+        fprintf(stderr, "atalaya ingest: shard %u: the server ignored acknowledgements (%" PRId64
+                        " pending for %d s); consumer made again after %" PRIu64 "\n",
+                (unsigned)sh->n, pending, ACK_CHECK_MS / 1000, sh->acked);
+}
+
 int shard_step(struct shard *sh, char *err, size_t errlen)
 {
-    natsMsgList list = {0};
-    jsFetchRequest fr;
-    jsFetchRequest_Init(&fr);
-    fr.Batch = FETCH_BATCH;
-    fr.NoWait = true;
-    fr.Expires = 0; /* with an expiry, a shard with nothing new waits it out */
-    natsStatus s = natsSubscription_FetchRequest(&list, sh->sub, &fr);
-    int got = s == NATS_OK ? list.Count : 0;
-    for (int i = 0; i < got; i++) {
-        take(sh, list.Msgs[i]);
-        list.Msgs[i] = NULL;
+    if (!sh->pull) {
+        snprintf(err, errlen, "shard %u: its consumer could not be made again", sh->n);
+        return -1;
     }
-    natsMsgList_Destroy(&list);
+    natsMsg *msgs[FETCH_BATCH];
+    int got = pull_take(sh->pull, msgs, FETCH_BATCH);
+    for (int i = 0; i < got; i++)
+        take(sh, msgs[i]);
     if (got == 0 && sh->ro.n && wall_ms() - sh->ro.last_ts_ms >= GAP_MS + CLOCK_MARGIN_MS)
         reorder_flush(&sh->ro, on_release, sh); /* a pause: a replay releases here too */
-    if (got == 0 && !sh->npend && sh->ack_reply && mono_ms() - sh->ack_sent_ms >= REACK_MS) {
-        natsConnection_PublishString(sh->l->nc, sh->ack_reply, "+ACK");
-        sh->ack_sent_ms = mono_ms();
-    }
+    if (got == 0 && !sh->npend && !sh->ro.n && mono_ms() - sh->ack_check_ms >= ACK_CHECK_MS)
+        check_acks(sh);
     if (got == 0 && sh->skipping && !sh->ro.n && sh->last_seq > sh->skip_seq)
         stop_skipping(sh, "the last message stored never came back (the stream was made again?)");
     if (sh->p.stop) {
@@ -269,19 +320,18 @@ int shard_commit(struct shard *sh, char *err, size_t errlen)
         best_seq = sh->hi_seq;
     }
     if (best && best_seq > sh->acked) {
-        natsMsg_Ack(best, NULL);
-        sh->acked = best_seq;
-        free(sh->ack_reply);
-        sh->ack_reply = natsMsg_GetReply(best) ? xstrdup(natsMsg_GetReply(best)) : NULL;
-        sh->ack_sent_ms = mono_ms();
+        if (pull_ack(sh->pull, best))
+            sh->acked = best_seq;
     }
     if (best == sh->hi && sh->hi) {
         natsMsg_Destroy(sh->hi);
         sh->hi = NULL;
     }
     for (size_t i = 0; i < sh->npend; i++) {
-        if (sh->pend[i].copy)
-            natsMsg_Ack(sh->pend[i].m, NULL);
+        if (sh->pend[i].copy) {
+            if (pull_ack(sh->pull, sh->pend[i].m) && sh->pend[i].seq > sh->acked)
+                sh->acked = sh->pend[i].seq;
+        }
         natsMsg_Destroy(sh->pend[i].m);
     }
     sh->npend = 0;
@@ -297,43 +347,6 @@ void shard_stats(const struct shard *sh, struct shard_stats *out)
 }
 
 bool shard_is_global(const struct stream_link *l, unsigned n) { return n == l->url.shards; }
-
-static int subscribe(struct shard *sh, char *err, size_t errlen)
-{
-    char subject[64], durable[32];
-    if (shard_is_global(sh->l, sh->n)) {
-        snprintf(subject, sizeof subject, OBS_SUBJECTS);
-        snprintf(durable, sizeof durable, "global");
-    } else {
-        obs_subject(subject, sizeof subject, sh->n);
-        snprintf(durable, sizeof durable, "shard-%u", sh->n);
-    }
-    jsErrCode jerr = 0;
-    /* From the start again: the state is rebuilt from what the stream holds. */
-    js_DeleteConsumer(sh->l->js, sh->l->url.stream, durable, NULL, &jerr);
-    jsSubOptions so;
-    jsSubOptions_Init(&so);
-    so.Stream = sh->l->url.stream;
-    so.Config.Durable = durable;
-    so.Config.DeliverPolicy = js_DeliverAll;
-    so.Config.AckPolicy = js_AckAll;
-    /* Held messages wait for the reorder window and the commit; a copy
-     * sent again meanwhile is dropped by its sequence and acknowledged after
-     * the next commit. Short, because a nats-server killed and started again
-     * may hold deliveries whose acknowledgement it forgot as pending: they
-     * come back after AckWait, and only then can they be acknowledged. */
-    so.Config.AckWait = 30 * 1000000000LL;
-    so.Config.MaxAckPending = 4 * HOLD_MAX;
-    so.Config.MaxDeliver = -1;
-    jerr = 0;
-    natsStatus s = js_PullSubscribe(&sh->sub, sh->l->js, subject, durable, NULL, &so, &jerr);
-    if (s != NATS_OK) {
-        const char *why = nats_GetLastError(NULL);
-        snprintf(err, errlen, "shard %u: consumer: %s", sh->n, why && *why ? why : natsStatus_GetText(s));
-        return -1;
-    }
-    return 0;
-}
 
 struct shard *shard_open(struct stream_link *l, const struct stream_worker_config *cfg, unsigned n, char *err,
                          size_t errlen)
@@ -395,7 +408,15 @@ struct shard *shard_open(struct stream_link *l, const struct stream_worker_confi
     sh->p_open = true;
     sh->sink = store_sink_add(&sh->p, sh->st, cfg->all_positions, true);
     store_sink_scope(sh->sink, shard_is_global(l, n) ? STORE_SINK_GLOBAL : STORE_SINK_ENTITY);
-    if (subscribe(sh, err, errlen) != 0) {
+    if (shard_is_global(l, n)) {
+        snprintf(sh->subject, sizeof sh->subject, OBS_SUBJECTS);
+        snprintf(sh->durable, sizeof sh->durable, "global");
+    } else {
+        obs_subject(sh->subject, sizeof sh->subject, n);
+        snprintf(sh->durable, sizeof sh->durable, "shard-%u", n);
+    }
+    /* From the start: the state is rebuilt from what the stream holds. */
+    if (subscribe(sh, 1, err, errlen) != 0) {
         shard_close(sh);
         return NULL;
     }
@@ -407,17 +428,13 @@ void shard_close(struct shard *sh)
 {
     if (!sh)
         return;
-    if (sh->sub) {
-        natsSubscription_Unsubscribe(sh->sub);
-        natsSubscription_Destroy(sh->sub);
-    }
+    pull_close(sh->pull);
     reorder_flush(&sh->ro, drop_held, NULL);
     reorder_free(&sh->ro);
     for (size_t i = 0; i < sh->npend; i++)
         natsMsg_Destroy(sh->pend[i].m);
     free(sh->pend);
     natsMsg_Destroy(sh->hi);
-    free(sh->ack_reply);
     /* Nothing more reaches the store: a line a source still holds is cut. */
     sh->p.stop = true;
     if (sh->p_open)

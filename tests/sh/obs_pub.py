@@ -111,15 +111,20 @@ def drained(port, shards, stream, seconds, reset=False):
         return 0
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        ok = 0
+        left = []
         for name in names:
             i = info(name)
-            if 'error' not in i and i.get('num_pending') == 0 and i.get('num_ack_pending') == 0:
-                ok += 1
-        if ok == len(names):
+            if 'error' in i or i.get('num_pending') != 0 or i.get('num_ack_pending') != 0:
+                left.append((name, i))
+        if not left:
             return 0
         time.sleep(0.5)
-    sys.stderr.write('obs_pub: %d of %d consumers drained after %d s\n' % (ok, len(names), seconds))
+    sys.stderr.write('obs_pub: %d of %d consumers drained after %d s\n' % (len(names) - len(left), len(names), seconds))
+    for name, i in left:
+        sys.stderr.write('obs_pub:   %s: %s\n' % (name.decode(), i.get('error') or 'pending %s, ack pending %s, '
+                         'delivered %s, ack floor %s, redelivered %s' % (
+                             i.get('num_pending'), i.get('num_ack_pending'), i.get('delivered'),
+                             i.get('ack_floor'), i.get('num_redelivered'))))
     return 1
 
 

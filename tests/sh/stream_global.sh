@@ -52,7 +52,7 @@ stream_worker w2 work "$url"
 "$ATALAYA" run --publish "$url" --receiver rx-1 --spool "$tmp/spool" --no-detect "$tmp/meet.nmea" \
     2>"$tmp/run.err" || { echo "not ok - stream_global: run --publish"; cat "$tmp/run.err"; }
 if stream_drained ATALAYA 120; then echo "ok - stream_global: every message committed by the shards and the global stage"
-else echo "not ok - stream_global: not drained"; tail -n 5 "$tmp/w1.log" "$tmp/w2.log"; fi
+else echo "not ok - stream_global: not drained"; stream_show_logs "$tmp/w1.log" "$tmp/w2.log"; fi
 if grep -q "took shard $STREAM_SHARDS" "$tmp/w1.log" "$tmp/w2.log"; then
     echo "ok - stream_global: one worker holds the global stage (shard $STREAM_SHARDS)"
 else echo "not ok - stream_global: nobody took the global stage"; fi

@@ -12,8 +12,12 @@
 #                           wpid_NAME, log in $tmp/NAME.log)
 #   stream_publish URL ARGS start the test publisher (obs_pub.py; pid pub_pid)
 #   stream_drained STREAM   wait until the workers committed every message
+#   stream_reset STREAM     delete the shards' consumers (workers stopped), so
+#                           that the next workers are drained only once they
+#                           have made them again and read the stream
 #   stream_compare DB LABEL `ok`/`not ok` lines: DB against ref
 #   stream_stop_workers     SIGTERM every worker; `ok` when all exit 0
+#   stream_show_logs FILE.. each log's sanitizer report in full, else its tail
 # The caller sets tmp (a temporary folder) and a trap that calls
 # stream_kill_all, nats_stop and pg_stop.
 ATALAYA_STREAM_HOURS=${ATALAYA_STREAM_HOURS:-3}
@@ -64,7 +68,19 @@ stream_publish() { # URL-port shards, then obs_pub options
     pub_pid=$!
 }
 
+stream_reset() { python3 "$root/tests/sh/obs_pub.py" "$NATS_PORT" "$STREAM_SHARDS" --reset "$1"; }
+
 stream_drained() { python3 "$root/tests/sh/obs_pub.py" "$NATS_PORT" "$STREAM_SHARDS" --drained "$1" "${2:-120}"; }
+
+stream_show_logs() { # FILE...: what a failed check prints of the workers' logs
+    local f
+    for f in "$@"; do
+        echo "==> $f <=="
+        if grep -q -E '^==[0-9]+==ERROR|runtime error:' "$f"; then
+            sed -n -E '/^==[0-9]+==ERROR|runtime error:/,$p' "$f" | grep -v -E '^ +(Shadow|Addressable|Partially|Heap|Freed|Stack|Global|Poisoned|Container|Array|Intra|ASan|Left|Right|Contiguous)' | head -n 60
+        else tail -n 5 "$f"; fi
+    done
+}
 
 stream_kill_all() { # (in a trap under set -e too: never fails)
     local p
