@@ -69,6 +69,11 @@ struct shard {
     char *ack_reply;
     int64_t ack_sent_ms;
     uint64_t last_seq;   /* highest stream sequence taken: a lower one is a redelivery */
+    /* The highest delivery number the consumer gave: it numbers every
+     * delivery (redeliveries too) one up, so a number not above it means
+     * the server went back to an older state of the consumer (killed
+     * before writing it down, then started again; consumer_renew). */
+    uint64_t dseq_hi;
     bool skipping;       /* replaying up to the mark */
     uint64_t skip_seq, skip_rows;
     int64_t last_commit_ms;
@@ -166,22 +171,27 @@ static void stop_skipping(struct shard *sh, const char *why)
 }
 
 /* One message in stream order. A message without a valid time or receiver
- * is counted and acknowledged with the rest: it can never be read. */
-static void take(struct shard *sh, natsMsg *m)
+ * is counted and acknowledged with the rest: it can never be read. False,
+ * with m left to the caller, when its delivery number shows the consumer
+ * went back (dseq_hi). */
+static bool take(struct shard *sh, natsMsg *m)
 {
     jsMsgMetaData *meta = NULL;
     if (natsMsg_GetMetaData(&meta, m) != NATS_OK) {
         sh->stats.bad++;
         natsMsg_Destroy(m);
-        return;
+        return true;
     }
-    uint64_t seq = meta->Sequence.Stream;
+    uint64_t seq = meta->Sequence.Stream, dseq = meta->Sequence.Consumer;
     int64_t ts_ms = meta->Timestamp / 1000000;
     jsMsgMetaData_Destroy(meta);
+    if (dseq <= sh->dseq_hi)
+        return false;
+    sh->dseq_hi = dseq;
     if (seq <= sh->last_seq) {
         sh->stats.redelivered++;
         pend_add(sh, m, seq, true);
-        return;
+        return true;
     }
     if (sh->skipping && sh->last_seq == 0 && seq > sh->skip_seq)
         stop_skipping(sh, "the stream no longer holds the last message stored (max-age passed)");
@@ -195,10 +205,36 @@ static void take(struct shard *sh, natsMsg *m)
     if (!tv || *end || t <= 0 || !rcv || !obs_receiver_ok(rcv)) {
         sh->stats.bad++;
         pend_add(sh, m, seq, false);
-        return;
+        return true;
     }
     struct reorder_item it = {.t_ms = t, .receiver = rcv, .seq = seq, .ts_ms = ts_ms, .msg = m};
     reorder_push(&sh->ro, &it, on_release, sh);
+    return true;
+}
+
+static int subscribe(struct shard *sh, uint64_t from, char *err, size_t errlen);
+
+/* The server numbers deliveries again from an older state of the consumer
+ * (nats-server killed before writing it down): the deliveries it forgot come
+ * again under numbers the shard already holds for others, and every reply
+ * subject held (the messages fed or in the reorder buffer, the last ack) is
+ * stale. Acknowledged, such a reply sets the consumer's ack floor past what
+ * it has delivered again (AckAll takes any sequence), and the deliveries
+ * below that floor then stay pending for ever: the server ignores every ack
+ * at or below its floor. So the consumer is made again, from the first
+ * sequence the shard has not taken: its floor is the last one taken, a
+ * stale reply acknowledges nothing, and the shard's state goes on as it is
+ * (what it holds is committed as before; the mark keeps rows once). */
+static int consumer_renew(struct shard *sh, char *err, size_t errlen)
+{
+    if (!sh->cfg->quiet)
+        fprintf(stderr,
+                "atalaya ingest: shard %u: the consumer went back to an older state (nats-server restarted?); "
+                "made again from stream sequence %" PRIu64 "\n",
+                sh->n, sh->last_seq + 1);
+    free(sh->ack_reply);
+    sh->ack_reply = NULL;
+    return subscribe(sh, sh->last_seq + 1, err, errlen);
 }
 
 int shard_step(struct shard *sh, char *err, size_t errlen)
@@ -212,7 +248,13 @@ int shard_step(struct shard *sh, char *err, size_t errlen)
     natsStatus s = natsSubscription_FetchRequest(&list, sh->sub, &fr);
     int got = s == NATS_OK ? list.Count : 0;
     for (int i = 0; i < got; i++) {
-        take(sh, list.Msgs[i]);
+        if (!take(sh, list.Msgs[i])) {
+            /* The rest are the old consumer's: the new one sends them again. */
+            natsMsgList_Destroy(&list);
+            if (consumer_renew(sh, err, errlen) != 0)
+                return -1;
+            return i;
+        }
         list.Msgs[i] = NULL;
     }
     natsMsgList_Destroy(&list);
@@ -298,8 +340,16 @@ void shard_stats(const struct shard *sh, struct shard_stats *out)
 
 bool shard_is_global(const struct stream_link *l, unsigned n) { return n == l->url.shards; }
 
-static int subscribe(struct shard *sh, char *err, size_t errlen)
+/* The shard's consumer, made again: from stream sequence `from`, or from
+ * the stream's start when 0. */
+static int subscribe(struct shard *sh, uint64_t from, char *err, size_t errlen)
 {
+    if (sh->sub) {
+        natsSubscription_Unsubscribe(sh->sub);
+        natsSubscription_Destroy(sh->sub);
+        sh->sub = NULL;
+    }
+    sh->dseq_hi = 0;
     char subject[64], durable[32];
     if (shard_is_global(sh->l, sh->n)) {
         snprintf(subject, sizeof subject, OBS_SUBJECTS);
@@ -309,13 +359,13 @@ static int subscribe(struct shard *sh, char *err, size_t errlen)
         snprintf(durable, sizeof durable, "shard-%u", sh->n);
     }
     jsErrCode jerr = 0;
-    /* From the start again: the state is rebuilt from what the stream holds. */
     js_DeleteConsumer(sh->l->js, sh->l->url.stream, durable, NULL, &jerr);
     jsSubOptions so;
     jsSubOptions_Init(&so);
     so.Stream = sh->l->url.stream;
     so.Config.Durable = durable;
-    so.Config.DeliverPolicy = js_DeliverAll;
+    so.Config.DeliverPolicy = from ? js_DeliverByStartSequence : js_DeliverAll;
+    so.Config.OptStartSeq = from;
     so.Config.AckPolicy = js_AckAll;
     /* Held messages wait for the reorder window and the commit; a copy
      * sent again meanwhile is dropped by its sequence and acknowledged after
@@ -395,7 +445,8 @@ struct shard *shard_open(struct stream_link *l, const struct stream_worker_confi
     sh->p_open = true;
     sh->sink = store_sink_add(&sh->p, sh->st, cfg->all_positions, true);
     store_sink_scope(sh->sink, shard_is_global(l, n) ? STORE_SINK_GLOBAL : STORE_SINK_ENTITY);
-    if (subscribe(sh, err, errlen) != 0) {
+    /* From the start: the state is rebuilt from what the stream holds. */
+    if (subscribe(sh, 0, err, errlen) != 0) {
         shard_close(sh);
         return NULL;
     }
