@@ -172,9 +172,9 @@ static void stop_skipping(struct shard *sh, const char *why)
 
 /* One message in stream order. A message without a valid time or receiver
  * is counted and acknowledged with the rest: it can never be read. False,
- * with m left to the caller, when its delivery number shows the consumer
- * went back (dseq_hi). */
-static bool take(struct shard *sh, natsMsg *m)
+ * with m left to the caller and its delivery number in *dseq, when that
+ * number shows the consumer went back (dseq_hi). */
+static bool take(struct shard *sh, natsMsg *m, uint64_t *dseq)
 {
     jsMsgMetaData *meta = NULL;
     if (natsMsg_GetMetaData(&meta, m) != NATS_OK) {
@@ -182,12 +182,13 @@ static bool take(struct shard *sh, natsMsg *m)
         natsMsg_Destroy(m);
         return true;
     }
-    uint64_t seq = meta->Sequence.Stream, dseq = meta->Sequence.Consumer;
+    uint64_t seq = meta->Sequence.Stream;
+    *dseq = meta->Sequence.Consumer;
     int64_t ts_ms = meta->Timestamp / 1000000;
     jsMsgMetaData_Destroy(meta);
-    if (dseq <= sh->dseq_hi)
+    if (*dseq <= sh->dseq_hi)
         return false;
-    sh->dseq_hi = dseq;
+    sh->dseq_hi = *dseq;
     if (seq <= sh->last_seq) {
         sh->stats.redelivered++;
         pend_add(sh, m, seq, true);
@@ -225,13 +226,13 @@ static int subscribe(struct shard *sh, uint64_t from, char *err, size_t errlen);
  * sequence the shard has not taken: its floor is the last one taken, a
  * stale reply acknowledges nothing, and the shard's state goes on as it is
  * (what it holds is committed as before; the mark keeps rows once). */
-static int consumer_renew(struct shard *sh, char *err, size_t errlen)
+static int consumer_renew(struct shard *sh, uint64_t dseq, char *err, size_t errlen)
 {
     if (!sh->cfg->quiet)
         fprintf(stderr,
-                "atalaya ingest: shard %u: the consumer went back to an older state (nats-server restarted?); "
-                "made again from stream sequence %" PRIu64 "\n",
-                sh->n, sh->last_seq + 1);
+                "atalaya ingest: shard %u: the consumer went back to an older state (delivery %" PRIu64
+                " after %" PRIu64 "; nats-server restarted?); made again from stream sequence %" PRIu64 "\n",
+                sh->n, dseq, sh->dseq_hi, sh->last_seq + 1);
     free(sh->ack_reply);
     sh->ack_reply = NULL;
     return subscribe(sh, sh->last_seq + 1, err, errlen);
@@ -248,10 +249,11 @@ int shard_step(struct shard *sh, char *err, size_t errlen)
     natsStatus s = natsSubscription_FetchRequest(&list, sh->sub, &fr);
     int got = s == NATS_OK ? list.Count : 0;
     for (int i = 0; i < got; i++) {
-        if (!take(sh, list.Msgs[i])) {
+        uint64_t dseq;
+        if (!take(sh, list.Msgs[i], &dseq)) {
             /* The rest are the old consumer's: the new one sends them again. */
             natsMsgList_Destroy(&list);
-            if (consumer_renew(sh, err, errlen) != 0)
+            if (consumer_renew(sh, dseq, err, errlen) != 0)
                 return -1;
             return i;
         }

@@ -20,6 +20,10 @@
  *     cumulative acknowledgement per commit, up to the lowest sequence the
  *     reorder buffer still holds); a redelivered copy (a sequence already
  *     seen) is dropped;
+ *   - a consumer the server brought back older than it was (killed before
+ *     writing it down: deliveries numbered again) is made again from the
+ *     first sequence the shard has not taken, its state kept (shard.c,
+ *     consumer_renew): acknowledgements are not what keeps rows once;
  *   - a failed write or commit (the store away too long) or a lease lost
  *     drops the shard's state uncommitted; it is rebuilt from the stream
  *     the same way.
