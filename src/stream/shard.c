@@ -21,19 +21,19 @@
 #include "stream/reorder.h"
 #include "stream/worker.h"
 
-/* A pause this long in the stream releases the reorder buffer (reorder.h);
- * an idle worker releases it itself once the pause is this plus the margin
- * old by its own clock (the server's may differ by as much). */
-#define GAP_MS 2000
+/* A pause in the stream as long as the reorder window, between these
+ * bounds, releases the reorder buffer (reorder.h); an idle worker releases
+ * it itself once the pause is that plus the margin old by its own clock
+ * (the server's may differ by as much). As long as the window, so that a
+ * short outage of nats-server (the receivers send what they held when it
+ * is back) is not taken for a pause; at most 10 s, so that a quiet shard's
+ * last messages wait no longer. */
+#define GAP_MIN_MS 2000
+#define GAP_MAX_MS 10000
 #define CLOCK_MARGIN_MS 1000
 #define HOLD_MAX 200000    /* messages the reorder buffer may hold */
 #define FETCH_BATCH 512
 #define COMMIT_EVERY_MS 1000
-/* An idle shard, all it took committed and acknowledged, asks the server
- * this often whether it still holds messages pending; at two checks in a
- * row (more than an AckWait apart, so what it sent again was acknowledged
- * again meanwhile), it is ignoring the acknowledgements. */
-#define ACK_CHECK_MS 35000
 
 struct src {
     char receiver[OBS_RECEIVER_MAX];
@@ -69,16 +69,12 @@ struct shard {
      * acknowledgements are cumulative (AckAll), one per commit. */
     natsMsg *hi;
     uint64_t hi_seq, acked;
-    /* A nats-server killed -9 and started again restores an older state of
-     * the consumer; an acknowledgement it then takes from before the kill
-     * (one the client held while reconnecting) can put its floors beyond
-     * the deliveries it makes again, and it ignores every acknowledgement
-     * of those for ever. Seen by the idle check (ACK_CHECK_MS), repaired
-     * by making the consumer again from just after what was acknowledged:
-     * nothing committed is fed twice (copies by sequence), nothing lost. */
-    int64_t ack_check_ms;
-    bool pending_seen;
     uint64_t last_seq;   /* highest stream sequence taken: a lower one is a redelivery */
+    /* The highest delivery number the consumer gave: it numbers every
+     * delivery (redeliveries too) one up, so a number not above it means
+     * the server went back to an older state of the consumer (killed
+     * before writing it down, then started again; consumer_renew). */
+    uint64_t dseq_hi;
     bool skipping;       /* replaying up to the mark */
     uint64_t skip_seq, skip_rows;
     int64_t last_commit_ms;
@@ -176,22 +172,28 @@ static void stop_skipping(struct shard *sh, const char *why)
 }
 
 /* One message in stream order. A message without a valid time or receiver
- * is counted and acknowledged with the rest: it can never be read. */
-static void take(struct shard *sh, natsMsg *m)
+ * is counted and acknowledged with the rest: it can never be read. False,
+ * with m left to the caller and its delivery number in *dseq, when that
+ * number shows the consumer went back (dseq_hi). */
+static bool take(struct shard *sh, natsMsg *m, uint64_t *dseq)
 {
     jsMsgMetaData *meta = NULL;
     if (natsMsg_GetMetaData(&meta, m) != NATS_OK) {
         sh->stats.bad++;
         natsMsg_Destroy(m);
-        return;
+        return true;
     }
     uint64_t seq = meta->Sequence.Stream;
+    *dseq = meta->Sequence.Consumer;
     int64_t ts_ms = meta->Timestamp / 1000000;
     jsMsgMetaData_Destroy(meta);
+    if (*dseq <= sh->dseq_hi)
+        return false;
+    sh->dseq_hi = *dseq;
     if (seq <= sh->last_seq) {
         sh->stats.redelivered++;
         pend_add(sh, m, seq, true);
-        return;
+        return true;
     }
     if (sh->skipping && sh->last_seq == 0 && seq > sh->skip_seq)
         stop_skipping(sh, "the stream no longer holds the last message stored (max-age passed)");
@@ -205,10 +207,11 @@ static void take(struct shard *sh, natsMsg *m)
     if (!tv || *end || t <= 0 || !rcv || !obs_receiver_ok(rcv)) {
         sh->stats.bad++;
         pend_add(sh, m, seq, false);
-        return;
+        return true;
     }
     struct reorder_item it = {.t_ms = t, .receiver = rcv, .seq = seq, .ts_ms = ts_ms, .msg = m};
     reorder_push(&sh->ro, &it, on_release, sh);
+    return true;
 }
 
 /* The shard's consumer made again from the stream's sequence `from` (1:
@@ -223,6 +226,7 @@ static int subscribe(struct shard *sh, uint64_t from, char *err, size_t errlen)
      * acknowledged. */
     char e[400];
     pull_close(sh->pull);
+    sh->dseq_hi = 0;
     if (!(sh->pull = pull_open(sh->l, sh->durable, sh->subject, from, 30, 4 * HOLD_MAX, e, sizeof e))) {
         snprintf(err, errlen, "shard %u: %s", sh->n, e);
         return -1;
@@ -230,49 +234,42 @@ static int subscribe(struct shard *sh, uint64_t from, char *err, size_t errlen)
     return 0;
 }
 
-static void check_acks(struct shard *sh)
+/* The server numbers deliveries again from an older state of the consumer
+ * (nats-server killed before writing it down): the deliveries it forgot come
+ * again under numbers the shard already holds for others, and every reply
+ * subject held (the messages fed or in the reorder buffer) is stale.
+ * Acknowledged, such a reply sets the consumer's ack floor past what it has
+ * delivered again (AckAll takes any sequence), and the deliveries below that
+ * floor then stay pending for ever: the server ignores every ack at or below
+ * its floor. So the consumer is made again, from the first sequence the shard
+ * has not taken: its floor is the last one taken, a stale reply acknowledges
+ * nothing, and the shard's state goes on as it is (what it holds is
+ * committed as before; the mark keeps rows once). */
+static int consumer_renew(struct shard *sh, uint64_t dseq, char *err, size_t errlen)
 {
-    sh->ack_check_ms = mono_ms();
-    jsConsumerInfo *ci = NULL;
-    jsErrCode jerr = 0;
-    if (js_GetConsumerInfo(&ci, sh->l->js, sh->l->url.stream, sh->durable, NULL, &jerr) != NATS_OK)
-        return; /* the server away: asked again later */
-    /* Idle, everything taken was committed and acknowledged: what the
-     * server still holds pending it sends again within AckWait and takes
-     * the acknowledgement of, unless it ignores them. */
-    bool behind = ci->NumAckPending > 0;
-    int64_t pending = ci->NumAckPending;
-    jsConsumerInfo_Destroy(ci);
-    if (!behind || !sh->pending_seen) {
-        sh->pending_seen = behind;
-        return;
-    }
-    char err[512];
-    sh->pending_seen = false;
-    if (subscribe(sh, sh->acked + 1, err, sizeof err) != 0) {
-        fprintf(stderr, "atalaya ingest: %s\n", err);
-        return; /* pull is NULL: shard_step reports it, the shard is opened again */
-    }
     if (!sh->cfg->quiet)
-        fprintf(stderr, "atalaya ingest: shard %u: the server ignored acknowledgements (%" PRId64
-                        " pending for %d s); consumer made again after %" PRIu64 "\n",
-                (unsigned)sh->n, pending, ACK_CHECK_MS / 1000, sh->acked);
+        fprintf(stderr,
+                "atalaya ingest: shard %u: the consumer went back to an older state (delivery %" PRIu64
+                " after %" PRIu64 "; nats-server restarted?); made again from stream sequence %" PRIu64 "\n",
+                sh->n, dseq, sh->dseq_hi, sh->last_seq + 1);
+    return subscribe(sh, sh->last_seq + 1, err, errlen);
 }
 
 int shard_step(struct shard *sh, char *err, size_t errlen)
 {
-    if (!sh->pull) {
-        snprintf(err, errlen, "shard %u: its consumer could not be made again", sh->n);
-        return -1;
-    }
     natsMsg *msgs[FETCH_BATCH];
     int got = pull_take(sh->pull, msgs, FETCH_BATCH);
-    for (int i = 0; i < got; i++)
-        take(sh, msgs[i]);
-    if (got == 0 && sh->ro.n && wall_ms() - sh->ro.last_ts_ms >= GAP_MS + CLOCK_MARGIN_MS)
+    for (int i = 0; i < got; i++) {
+        uint64_t dseq;
+        if (!take(sh, msgs[i], &dseq)) {
+            /* The rest are the old consumer's: the new one sends them again. */
+            for (int k = i; k < got; k++)
+                natsMsg_Destroy(msgs[k]);
+            return consumer_renew(sh, dseq, err, errlen) != 0 ? -1 : i;
+        }
+    }
+    if (got == 0 && sh->ro.n && wall_ms() - sh->ro.last_ts_ms >= sh->ro.gap_ms + CLOCK_MARGIN_MS)
         reorder_flush(&sh->ro, on_release, sh); /* a pause: a replay releases here too */
-    if (got == 0 && !sh->npend && !sh->ro.n && mono_ms() - sh->ack_check_ms >= ACK_CHECK_MS)
-        check_acks(sh);
     if (got == 0 && sh->skipping && !sh->ro.n && sh->last_seq > sh->skip_seq)
         stop_skipping(sh, "the last message stored never came back (the stream was made again?)");
     if (sh->p.stop) {
@@ -355,7 +352,8 @@ struct shard *shard_open(struct stream_link *l, const struct stream_worker_confi
     sh->n = n;
     sh->cfg = cfg;
     sh->l = l;
-    reorder_init(&sh->ro, cfg->reorder_ms, GAP_MS, HOLD_MAX);
+    int64_t gap = cfg->reorder_ms < GAP_MIN_MS ? GAP_MIN_MS : cfg->reorder_ms > GAP_MAX_MS ? GAP_MAX_MS : cfg->reorder_ms;
+    reorder_init(&sh->ro, cfg->reorder_ms, gap, HOLD_MAX);
     char e[512];
     if (!(sh->st = store_open(cfg->store, e, sizeof e))) {
         snprintf(err, errlen, "shard %u: %s", n, e);

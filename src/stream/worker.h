@@ -20,6 +20,10 @@
  *     cumulative acknowledgement per commit, up to the lowest sequence the
  *     reorder buffer still holds); a redelivered copy (a sequence already
  *     seen) is dropped;
+ *   - a consumer the server brought back older than it was (killed before
+ *     writing it down: deliveries numbered again) is made again from the
+ *     first sequence the shard has not taken, its state kept (shard.c,
+ *     consumer_renew): acknowledgements are not what keeps rows once;
  *   - a failed write or commit (the store away too long) or a lease lost
  *     drops the shard's state uncommitted; it is rebuilt from the stream
  *     the same way.
@@ -37,7 +41,8 @@
  * work, not split further: docs/deploy.md gives its rate).
  *
  * Limits. A receiver later than the reorder window (--reorder-ms), or a
- * pause of the whole stream, lets messages through out of event-time order,
+ * pause of the whole stream longer than the window (at least 2 s, at most
+ * 10 s, shard.c), lets messages through out of event-time order,
  * as a single node hearing them live would take them. A shard's state is rebuilt from what the stream still holds (max-age):
  * older history is not replayed. A lease is trusted until it has
  * COMMIT_MARGIN_MS left; a commit that outlasts that margin after the
