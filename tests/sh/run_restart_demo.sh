@@ -12,7 +12,8 @@
 # loitering in progress at the cut are neither split nor lost, because the
 # detectors' state comes back from the store's checkpoint (docs/pipeline.md,
 # "Restart"). ATALAYA_RESTART_CUT (UTC, default 2026-01-12T23:00:00) moves
-# the cut. ATALAYA_RESTART_STORE: the store run writes (default
+# the cut; ATALAYA_RESTART_HOURS takes only the demo's first hours (the
+# sanitizer pass: 30). ATALAYA_RESTART_STORE: the store run writes (default
 # sqlite:live.db; pg_run_restart_demo.sh gives a PostgreSQL URL, the
 # watchlist then from live.db, and RESTART_COUNT_SQL a command that prints
 # the rows of an SQL count). Everything on 127.0.0.1.
@@ -25,7 +26,7 @@ pid=
 cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 cd "$tmp"
-"$ATALAYA" simulate "$root/scenarios/caribbean.json" --ais demo.nmea --seed 7 2>sim.err ||
+"$ATALAYA" simulate "$root/scenarios/caribbean.json" --ais demo.nmea --seed 7 ${ATALAYA_RESTART_HOURS:+--hours "$ATALAYA_RESTART_HOURS"} 2>sim.err ||
     { echo "not ok - simulate the Caribbean demo"; sed 's/^/# /' sim.err; exit 1; }
 for db in ref.db live.db; do
     "$ATALAYA" watchlist --db "$db" import --format csv --list demo "$root/scenarios/caribbean-watchlist.csv" 2>/dev/null
