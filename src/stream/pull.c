@@ -11,7 +11,10 @@
 #include "common/xmalloc.h"
 #include "stream/link.h"
 
-#define BATCH 512
+/* One request open at a time: large, so a shard replaying at full speed
+ * waits for a round trip once per this many messages (512: a worker took
+ * 0.27 of a single node's rate in bench_workers.sh, 4096: 0.39). */
+#define BATCH 4096
 /* A request waits this long on the server for messages: an idle shard
  * costs one request a second, and a new message comes as soon as it is
  * stored. */
