@@ -16,6 +16,10 @@
 #   total URL            the messages the stream holds
 #   validated NMEA BEAST what `atalaya decode` validates in the two files
 #                        (AIS messages and Mode S frames)
+#   took_all LABEL ERR AFTER  n (taken, from ERR) and t (total of U); checks
+#                        that n is what decode validates ($want) and t is n:
+#                        nothing lost, nothing doubled; LABEL before the
+#                        lines' text, AFTER after "nothing doubled"
 #   ids_once DUMP        how many of `stream dump`'s message ids are 1, 2 ...
 #                        (each counted once): N when every id 1..N is there
 . "$(dirname "${BASH_SOURCE[0]}")/nats_lib.sh"
@@ -47,6 +51,12 @@ total() { "$bin" stream info "$1" | sed -n 's/^total //p'; }
 validated() {
     echo $(( $("$bin" decode --stats "$1" 2>&1 >/dev/null | sed -n 's/^messages: //p') +
              $("$bin" decode --stats "$2" 2>&1 >/dev/null | sed -n 's/^validated: //p') ))
+}
+took_all() {
+    n=$(taken "$2")
+    t=$(total "$U")
+    check "$1the run took what decode validates ($n of $want)" "[ '$n' = '$want' ]"
+    check "$1nothing lost, nothing doubled$3 ($t in the stream)" "[ '$t' = '$n' ]"
 }
 ids_once() { awk '{split($7, a, "."); print a[3]}' "$1" | sort -nu | awk 'NR == $1 {k++} END {print k}'; }
 
