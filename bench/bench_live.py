@@ -25,6 +25,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ais_lines import nmea, position  # noqa: E402
+from live_probe import PROBE_MMSI, connect, watch_alerts  # noqa: E402
 
 atalaya, root = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp(prefix="atalaya-bench-live.")
@@ -49,7 +50,7 @@ probes = 200
 with open(f"{tmp}/probes.csv", "w") as f:
     f.write("kind,name,imo,mmsi,icao24,registration,callsign_prefix,flag,program,note\n")
     for i in range(probes):
-        f.write(f"vessel,PROBE {i},,{990000001 + i},,,,,BENCH,latency probe\n")
+        f.write(f"vessel,PROBE {i},,{PROBE_MMSI + i},,,,,BENCH,latency probe\n")
 db = f"{tmp}/live.db"
 subprocess.run([atalaya, "watchlist", "--db", db, "import", "--format", "csv", "--list", "bench",
                 f"{tmp}/probes.csv"], check=True, capture_output=True)
@@ -71,46 +72,9 @@ run = subprocess.Popen([atalaya, "run", "--input", f"nmea+listen://127.0.0.1:{p_
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def connect(port):
-    for _ in range(100):
-        try:
-            return socket.create_connection(("127.0.0.1", port))
-        except OSError:
-            time.sleep(0.05)
-    sys.exit(f"cannot connect to {port}")
-
-
 seen = {}
 sse_ready = threading.Event()
-
-
-def listen():
-    s = connect(p_http)
-    s.sendall(f"GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".encode())
-    sse_ready.set()
-    buf = b""
-    while True:
-        try:
-            chunk = s.recv(65536)
-        except OSError:
-            return
-        if not chunk:
-            return
-        now = time.time()
-        buf += chunk
-        while b"\n\n" in buf:
-            msg, buf = buf.split(b"\n\n", 1)
-            if b"event: alert" not in msg:
-                continue
-            for line in msg.split(b"\n"):
-                if line.startswith(b"data:"):
-                    text = line[5:].decode(errors="replace")
-                    for i in range(probes):
-                        if str(990000001 + i) in text and i not in seen:
-                            seen[i] = now
-
-
-threading.Thread(target=listen, daemon=True).start()
+threading.Thread(target=watch_alerts, args=(p_http, probes, seen, sse_ready), daemon=True).start()
 sse_ready.wait()
 time.sleep(0.5)
 ais_sock, beast_sock, probe_sock = connect(p_ais), connect(p_beast), connect(p_probe)
@@ -143,7 +107,7 @@ def push_probes():
     for i in range(probes):
         if done.is_set():
             return
-        probe_sock.sendall(nmea(position(990000001 + i, 34.0, 33.5), cur_t[0]).encode())
+        probe_sock.sendall(nmea(position(PROBE_MMSI + i, 34.0, 33.5), cur_t[0]).encode())
         sent[i] = time.time()
         time.sleep(0.25)
 

@@ -178,15 +178,10 @@ iq_section() {
     dump1090-mutability --ifile "$tmp/iq.bin" --iformat UC8 --raw >"$tmp/d.frames" 2>/dev/null
     [ -n "$readsb" ] && "$readsb" --device-type ifile --ifile "$tmp/iq.bin" --iformat UC8 --raw >"$tmp/r.frames" 2>/dev/null
     crc_fails() {
-        python3 - "$1" <<'PY'
+        python3 - "$1" "$root/tests/tools" <<'PY'
 import sys
-def crc24(data):
-    crc = 0
-    for byte in data:
-        crc ^= byte << 16
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1FFF409) if crc & 0x800000 else crc << 1
-    return crc & 0xFFFFFF
+sys.path.insert(0, sys.argv[2])
+from modes_crc import residual
 seen, bad, n, memo = set(), 0, 0, {}
 for line in open(sys.argv[1]):
     line = line.strip().rstrip(";")
@@ -200,8 +195,7 @@ for line in open(sys.argv[1]):
         continue  # Mode A/C
     n += 1
     if h not in memo:
-        b = bytes.fromhex(h)
-        memo[h] = crc24(b[:-3]) ^ int.from_bytes(b[-3:], "big")
+        memo[h] = residual(h)
     r, df = memo[h], int(h[:2], 16) >> 3
     if df in (11, 17, 18):
         ok = r == 0 or (df == 11 and r < 0x80)

@@ -12,16 +12,10 @@ import threading
 import time
 
 atalaya, root = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(root, "tests/tools"))
+from modes_crc import crc24  # noqa: E402 (found through ROOT)
+
 FEEDERS, PER_FEEDER = 8, int(os.environ.get("FRAMES", "100000"))
-
-
-def crc24(data):
-    crc = 0
-    for b in data:
-        crc ^= b << 16
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1FFF409) if crc & 0x800000 else crc << 1
-    return crc & 0xFFFFFF
 
 
 def frames_from_sample():

@@ -15,18 +15,10 @@ set -eu
 atalaya=${1:?usage: bench_store_pg.sh ATALAYA [HOURS]}
 hours=${2:-0}
 root=$(cd "$(dirname "$0")/.." && pwd)
-ATALAYA_ROOT=$root
-. "$root/tests/sh/pg_lib.sh"
-pg_start
-tmp=$(mktemp -d)
-trap 'pg_stop; rm -rf "$tmp"' EXIT
-now() { date +%s.%N; }
+. "$root/bench/pg_demo_lib.sh"
 
 hflag=(); [ "$hours" != 0 ] && hflag=(--hours "$hours")
-"$atalaya" simulate "$root/scenarios/caribbean.json" --ais "$tmp/demo.nmea" --modes "$tmp/demo.beast" \
-    --truth "$tmp/truth.jsonl" --seed 7 "${hflag[@]}"
-epoch=$(python3 -c 'import json,sys; h=json.loads(open(sys.argv[1]).readline()); print((h["start_ms"] - h.get("modes_ts12_at_start", 0) / 12000) / 1000)' "$tmp/truth.jsonl")
-"$atalaya" watchlist --db "$tmp/ref.db" import --format csv --list demo "$root/scenarios/caribbean-watchlist.csv" >/dev/null 2>&1
+demo "${hflag[@]}"
 msgs=$("$atalaya" replay --stats --modes-epoch "$epoch" "$tmp/demo.nmea" "$tmp/demo.beast" 2>&1 >/dev/null |
     awk -F': ' '$1 == "messages" || $1 == "mode s updates" {n += $2} END {print n}')
 echo "input: $(du -ch "$tmp/demo.nmea" "$tmp/demo.beast" | tail -1 | cut -f1), $msgs messages"
@@ -45,15 +37,8 @@ bytes_s=$(sqlite3 "$tmp/s.db" "SELECT sum(pgsize) FROM dbstat WHERE name IN ('po
 bytes_p=$(pg_psql "SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent='position'::regclass")
 heap_p=$(pg_psql "SELECT sum(pg_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent='position'::regclass")
 
-median_ms() { # store
-    local i
-    for i in $(seq 11); do
-        local a b; a=$(now)
-        "$atalaya" query --store "$1" flights --operator DQX --arrival-country VE >/dev/null
-        b=$(now); echo "($b - $a) * 1000" | bc
-    done | sort -n | sed -n 6p
-}
-q_s=$(median_ms "sqlite:$tmp/s.db") q_p=$(median_ms "$PG_URL")
+flights() { "$atalaya" query --store "$1" flights --operator DQX --arrival-country VE; }
+q_s=$(median_ms flights "sqlite:$tmp/s.db") q_p=$(median_ms flights "$PG_URL")
 
 printf '%-11s %12s %12s %14s %10s %14s\n' store "ingest s" "messages/s" positions "B/position" "flights query"
 printf '%-11s %12.1f %12.0f %14d %10.1f %11.1f ms\n' sqlite "$(echo "$t1 - $t0" | bc)" "$(echo "$msgs / ($t1 - $t0)" | bc -l)" \

@@ -18,18 +18,10 @@ set -eu
 atalaya=${1:?usage: bench_store_pg_scale.sh ATALAYA [POSITIONS]}
 target=${2:-100000000}
 root=$(cd "$(dirname "$0")/.." && pwd)
-ATALAYA_ROOT=$root
-. "$root/tests/sh/pg_lib.sh"
-pg_start
-tmp=$(mktemp -d)
-trap 'pg_stop; rm -rf "$tmp"' EXIT
-now() { date +%s.%N; }
+. "$root/bench/pg_demo_lib.sh"
 span=$((72 * 3600 * 1000))
 
-"$atalaya" simulate "$root/scenarios/caribbean.json" --ais "$tmp/demo.nmea" --modes "$tmp/demo.beast" \
-    --truth "$tmp/truth.jsonl" --seed 7
-epoch=$(python3 -c 'import json,sys; h=json.loads(open(sys.argv[1]).readline()); print((h["start_ms"] - h.get("modes_ts12_at_start", 0) / 12000) / 1000)' "$tmp/truth.jsonl")
-"$atalaya" watchlist --db "$tmp/ref.db" import --format csv --list demo "$root/scenarios/caribbean-watchlist.csv" >/dev/null 2>&1
+demo
 t0=$(now)
 "$atalaya" ingest --quiet --store "$PG_URL" --db "$tmp/ref.db" --modes-epoch "$epoch" \
     --port-polygons "$root/scenarios/caribbean-ports.geojson" "$tmp/demo.nmea" "$tmp/demo.beast"
@@ -70,19 +62,12 @@ bytes=$(pg_psql "SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits W
 nev=$(pg_psql "SELECT count(*) FROM event")
 echo "store: $npos positions ($(echo "$bytes / $npos" | bc -l | xargs printf '%.1f') B/position, $((bytes / 1024 / 1024 / 1024)) GiB), $nev events; loaded in $(echo "$(now) - $t0" | bc | xargs printf '%.0f') s"
 
-median_ms() { # ARGS...
-    local i
-    for i in $(seq 11); do
-        local a b; a=$(now)
-        "$atalaya" query --store "$PG_URL" "$@" >/dev/null
-        b=$(now); echo "($b - $a) * 1000" | bc
-    done | sort -n | sed -n 6p
-}
 n_all=$("$atalaya" query --store "$PG_URL" --format csv flights --operator DQX --arrival-country VE | tail -n +2 | wc -l)
 week0=$(( (tmin + (copies / 2) * span) / 1000 )) week1=$(( (tmin + (copies / 2) * span) / 1000 + 7 * 86400 ))
 since=$(date -u -d "@$week0" +%Y-%m-%dT%H:%M:%SZ) until=$(date -u -d "@$week1" +%Y-%m-%dT%H:%M:%SZ)
 n_week=$("$atalaya" query --store "$PG_URL" --format csv flights --operator DQX --arrival-country VE --from "$since" --to "$until" | tail -n +2 | wc -l)
 printf 'query flights --operator DQX --arrival-country VE over %d positions: %.1f ms (%d flights)\n' "$npos" \
-    "$(median_ms flights --operator DQX --arrival-country VE)" "$n_all"
+    "$(median_ms "$atalaya" query --store "$PG_URL" flights --operator DQX --arrival-country VE)" "$n_all"
 printf '  the same within one week (%s .. %s): %.1f ms (%d flights)\n' "$since" "$until" \
-    "$(median_ms flights --operator DQX --arrival-country VE --from "$since" --to "$until")" "$n_week"
+    "$(median_ms "$atalaya" query --store "$PG_URL" flights --operator DQX --arrival-country VE --from "$since" --to "$until")" \
+    "$n_week"

@@ -56,41 +56,15 @@ round() { # NAME REORDER_MS FIRST_PROBE
         sleep 0.1
     done
     python3 - "$rx" "$http" "$probes" "$first" "$reorder" "$root/bench" <<'PY'
-import socket, sys, threading, time
+import sys, threading, time
 sys.path.insert(0, sys.argv[6])
 from ais_lines import nmea, position
+from live_probe import PROBE_MMSI, connect, watch_alerts
 rx, http, probes, first, reorder = (int(a) for a in sys.argv[1:6])
-
-def connect(port):
-    for _ in range(200):
-        try:
-            return socket.create_connection(("127.0.0.1", port))
-        except OSError:
-            time.sleep(0.05)
-    sys.exit(f"cannot connect to {port}")
 
 seen, sent = {}, {}
 ready = threading.Event()
-
-def listen():
-    s = connect(http)
-    s.sendall(b"GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
-    ready.set()
-    buf = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            return
-        now = time.time()
-        buf += chunk
-        while b"\n\n" in buf:
-            msg, buf = buf.split(b"\n\n", 1)
-            if b"event: alert" in msg:
-                for i in range(first, first + probes):
-                    if str(990000001 + i).encode() in msg and i not in seen:
-                        seen[i] = now
-
-threading.Thread(target=listen, daemon=True).start()
+threading.Thread(target=watch_alerts, args=(http, probes, seen, ready, first), daemon=True).start()
 ready.wait()
 feed = connect(rx)
 lock = threading.Lock()
@@ -110,7 +84,7 @@ bg = threading.Thread(target=background, daemon=True)
 bg.start()
 time.sleep(3)
 for i in range(first, first + probes):
-    line = nmea(position(990000001 + i, 15.5, -70.5), int(time.time()))
+    line = nmea(position(PROBE_MMSI + i, 15.5, -70.5), int(time.time()))
     with lock:
         feed.sendall(line.encode())
         sent[i] = time.time()

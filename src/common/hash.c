@@ -5,7 +5,7 @@
 
 #include "common/xmalloc.h"
 
-#define EMPTY 0xFFFFFFFFu
+#define EMPTY HASH_U32_NONE
 #define TOMB 0xFFFFFFFEu /* in vals[], with keys[] == EMPTY: a deleted slot */
 
 static size_t slot_of(uint32_t key, size_t cap)
@@ -103,4 +103,12 @@ bool hash_u32_del(struct hash_u32 *h, uint32_t key)
         if (h->keys[i] == EMPTY && h->vals[i] != TOMB)
             return false;
     }
+}
+
+void hash_u32_reset(struct hash_u32 *h, size_t expected)
+{
+    if (!h->used && !h->tombs)
+        return;
+    hash_u32_free(h);
+    hash_u32_init(h, expected);
 }

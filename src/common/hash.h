@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* keys[i] of a slot that holds no key (visiting keys[0 .. cap) finds every key). */
+#define HASH_U32_NONE 0xFFFFFFFFu
+
 struct hash_u32 {
     uint32_t *keys;
     uint32_t *vals;
@@ -24,5 +27,8 @@ bool hash_u32_get(const struct hash_u32 *h, uint32_t key, uint32_t *val);
 void hash_u32_put(struct hash_u32 *h, uint32_t key, uint32_t val);
 /* Returns true when key was present. */
 bool hash_u32_del(struct hash_u32 *h, uint32_t key);
+/* Empties h (when it holds anything) back to the size hash_u32_init gives
+ * for expected. */
+void hash_u32_reset(struct hash_u32 *h, size_t expected);
 
 #endif

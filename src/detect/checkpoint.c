@@ -279,7 +279,7 @@ int det_checkpoint(struct det *d, det_state_fn put, void *ctx)
     }
     for (size_t i = 0; i < d->heard_dirty.cap && !rc; i++) {
         uint32_t key = d->heard_dirty.keys[i], count;
-        if (key == 0xFFFFFFFFu || !hash_u32_get(&d->heard, key, &count))
+        if (key == HASH_U32_NONE || !hash_u32_get(&d->heard, key, &count))
             continue;
         ck_int(&b, CK_VERSION);
         ck_int(&b, count);
@@ -288,10 +288,7 @@ int det_checkpoint(struct det *d, det_state_fn put, void *ctx)
     }
     if (!rc)
         rc = det_portcall_checkpoint(d, put, ctx, &b) || det_geofence_checkpoint(d, put, ctx, &b);
-    if (d->heard_dirty.used) {
-        hash_u32_free(&d->heard_dirty);
-        hash_u32_init(&d->heard_dirty, 64);
-    }
+    hash_u32_reset(&d->heard_dirty, 64);
     buf_free(&b);
     return rc ? -1 : n;
 }

@@ -322,11 +322,8 @@ void det_vessels_make_room(struct det *d)
         int64_t cut = det_lru_cut(t, n, want, &at_cut);
         for (size_t i = 0; i < d->nv; i++) {
             struct det_vessel *v = &d->v[i];
-            if (!forgettable(v) || v->last_t > cut || (v->last_t == cut && !at_cut))
-                continue;
-            if (v->last_t == cut)
-                at_cut--;
-            forget(d, (uint32_t)i);
+            if (forgettable(v) && det_lru_take(v->last_t, cut, &at_cut))
+                forget(d, (uint32_t)i);
         }
     }
     free(t);

@@ -120,6 +120,17 @@ void det_vessels_make_room(struct det *d);
 /* Of n last-heard times t (sorted here), the cut below which the want
  * least recent lie: those at the cut itself count up to *at_cut. */
 int64_t det_lru_cut(int64_t *t, size_t n, size_t want, size_t *at_cut);
+/* Whether the entity last heard at t is one of those want (visiting them in
+ * table order): older than the cut, or at it while *at_cut lasts (counted
+ * down here). */
+static inline bool det_lru_take(int64_t t, int64_t cut, size_t *at_cut)
+{
+    if (t > cut || (t == cut && !*at_cut))
+        return false;
+    if (t == cut)
+        (*at_cut)--;
+    return true;
+}
 /* checkpoint.c: marks state changed for the next checkpoint; records a
  * deleted record. */
 void det_vessel_dirty(struct det *d, uint32_t vi);

@@ -258,7 +258,7 @@ int det_geofence_checkpoint(struct det *d, det_state_fn put, void *ctx, struct b
     int rc = 0;
     for (size_t i = 0; i < g->dirty.cap && !rc; i++) {
         uint32_t key = g->dirty.keys[i], k;
-        if (key == 0xFFFFFFFFu || !hash_u32_get(&g->index, key, &k))
+        if (key == HASH_U32_NONE || !hash_u32_get(&g->index, key, &k))
             continue;
         const struct gf_entity *e = &g->e[k];
         if (!e->n) { /* outside every zone: nothing to keep */
@@ -281,10 +281,7 @@ int det_geofence_checkpoint(struct det *d, det_state_fn put, void *ctx, struct b
         }
         rc = ck_put(put, ctx, "geofence", key, last, b);
     }
-    if (g->dirty.used) {
-        hash_u32_free(&g->dirty);
-        hash_u32_init(&g->dirty, 64);
-    }
+    hash_u32_reset(&g->dirty, 64);
     return rc;
 }
 

@@ -304,7 +304,7 @@ int det_portcall_checkpoint(struct det *d, det_state_fn put, void *ctx, struct b
     int rc = 0;
     for (size_t i = 0; i < p->dirty.cap && !rc; i++) {
         uint32_t mmsi = p->dirty.keys[i], k;
-        if (mmsi == 0xFFFFFFFFu || !hash_u32_get(&p->index, mmsi, &k))
+        if (mmsi == HASH_U32_NONE || !hash_u32_get(&p->index, mmsi, &k))
             continue;
         const struct pc_vessel *v = &p->v[k];
         ck_int(b, 1);
@@ -334,10 +334,7 @@ int det_portcall_checkpoint(struct det *d, det_state_fn put, void *ctx, struct b
         ck_str(b, v->last_in_evidence);
         rc = ck_put(put, ctx, "port", mmsi, v->last_t, b);
     }
-    if (p->dirty.used) {
-        hash_u32_free(&p->dirty);
-        hash_u32_init(&p->dirty, 64);
-    }
+    hash_u32_reset(&p->dirty, 64);
     return rc;
 }
 

@@ -134,11 +134,7 @@ static void make_room(struct det *d)
     free(t);
     for (size_t i = 0; i < s->nents; i++) {
         struct spoof_ent *e = &s->ents[i];
-        if (e->key == SPOOF_FREE_KEY || e->last_t > cut || (e->last_t == cut && !at_cut))
-            continue;
-        if (e->last_t == cut)
-            at_cut--;
-        if (jamming(s, i))
+        if (e->key == SPOOF_FREE_KEY || !det_lru_take(e->last_t, cut, &at_cut) || jamming(s, i))
             continue;
         if (e->kin != SPOOF_NONE)
             close_spell(d, e->kin);

@@ -56,23 +56,17 @@ static const float frac[5] = {0.1f, 0.3f, 0.5f, 0.7f, 0.9f};
  * i.e. sample idx = (8r + l) / 5 at fraction frac[(8r + l) % 5]. */
 DEMOD_TARGET_AVX2 static size_t upsample24_avx2(const float *m, float *u, size_t i, size_t i1)
 {
-    static const int32_t idx[5][8] = {
-        {0, 0, 0, 0, 0, 1, 1, 1},
-        {1, 1, 2, 2, 2, 2, 2, 3},
-        {3, 3, 3, 3, 4, 4, 4, 4},
-        {4, 5, 5, 5, 5, 5, 6, 6},
-        {6, 6, 6, 7, 7, 7, 7, 7}};
-    static const float fr[5][8] = {
-        {0.1f, 0.3f, 0.5f, 0.7f, 0.9f, 0.1f, 0.3f, 0.5f},
-        {0.7f, 0.9f, 0.1f, 0.3f, 0.5f, 0.7f, 0.9f, 0.1f},
-        {0.3f, 0.5f, 0.7f, 0.9f, 0.1f, 0.3f, 0.5f, 0.7f},
-        {0.9f, 0.1f, 0.3f, 0.5f, 0.7f, 0.9f, 0.1f, 0.3f},
-        {0.5f, 0.7f, 0.9f, 0.1f, 0.3f, 0.5f, 0.7f, 0.9f}};
     __m256i ix[5];
     __m256 fx[5];
     for (int r = 0; r < 5; r++) {
-        ix[r] = _mm256_loadu_si256((const __m256i *)idx[r]);
-        fx[r] = _mm256_loadu_ps(fr[r]);
+        int32_t idx[8];
+        float fr[8];
+        for (int l = 0; l < 8; l++) {
+            idx[l] = (8 * r + l) / 5;
+            fr[l] = frac[(8 * r + l) % 5];
+        }
+        ix[r] = _mm256_loadu_si256((const __m256i *)idx);
+        fx[r] = _mm256_loadu_ps(fr);
     }
     for (; i + 8 <= i1; i += 8) {
         __m256 a = _mm256_loadu_ps(m + i), b = _mm256_sub_ps(_mm256_loadu_ps(m + i + 1), a);

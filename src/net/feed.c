@@ -64,11 +64,14 @@ static void unlink_accepted(struct net_feeds *f, struct feed_stream *s)
         }
 }
 
-static void schedule_retry(struct feed_input *in)
+int64_t feed_backoff_next(int64_t *backoff_ms)
 {
-    in->retry_at_ms = net_monotonic_ms() + in->backoff_ms;
-    in->backoff_ms = in->backoff_ms * 2 > FEED_BACKOFF_MAX_MS ? FEED_BACKOFF_MAX_MS : in->backoff_ms * 2;
+    int64_t at = net_monotonic_ms() + *backoff_ms;
+    *backoff_ms = *backoff_ms * 2 > FEED_BACKOFF_MAX_MS ? FEED_BACKOFF_MAX_MS : *backoff_ms * 2;
+    return at;
 }
+
+static void schedule_retry(struct feed_input *in) { in->retry_at_ms = feed_backoff_next(&in->backoff_ms); }
 
 /* End of a TCP stream: the caller is told, a connect input retries. */
 static void stream_end(struct feed_stream *s)

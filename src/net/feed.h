@@ -19,6 +19,11 @@
 #define FEED_BACKOFF_MIN_MS 1000
 #define FEED_BACKOFF_MAX_MS 60000
 
+/* When an input that fails now is tried again: after *backoff_ms (monotonic
+ * clock), which then doubles up to FEED_BACKOFF_MAX_MS. The I/Q inputs
+ * (iqin.h) back off alike. */
+int64_t feed_backoff_next(int64_t *backoff_ms);
+
 struct net_loop;
 
 struct net_feed_handlers {

@@ -156,12 +156,6 @@ static uint64_t shortfall(const struct iq_input *in)
     return due > (double)in->conn_samples ? (uint64_t)llround(due - (double)in->conn_samples) : 0;
 }
 
-static void schedule_retry(struct iq_input *in)
-{
-    in->retry_at_ms = net_monotonic_ms() + in->backoff_ms;
-    in->backoff_ms = in->backoff_ms * 2 > FEED_BACKOFF_MAX_MS ? FEED_BACKOFF_MAX_MS : in->backoff_ms * 2;
-}
-
 /* The connection or device ends: counted, the caller told, tried again. */
 static void fail(struct iq_input *in, const char *why)
 {
@@ -192,7 +186,7 @@ static void fail(struct iq_input *in, const char *why)
     }
     fprintf(stderr, "atalaya run: %s: %s; trying again in %lld s\n", in->name, why,
             (long long)(in->backoff_ms / 1000));
-    schedule_retry(in);
+    in->retry_at_ms = feed_backoff_next(&in->backoff_ms);
 }
 
 static void sock_read(struct net_loop *l, int fd, unsigned ev, void *ctx)

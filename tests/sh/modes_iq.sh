@@ -10,20 +10,10 @@ dir=$root/tests/samples/modes/dump1090
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 "$ATALAYA" decode --input iq --sample-rate 2.0 --format avr "$dir/modes1.bin" >"$tmp/20.avr" || { echo "not ok - decode 2.0 failed"; exit 1; }
 "$ATALAYA" decode --input iq --sample-rate 2.4M --iq-format uc8 --format avr "$dir/modes1_2m4.bin" >"$tmp/24.avr" || { echo "not ok - decode 2.4 failed"; exit 1; }
-python3 - "$dir/modes1_frames_crc_valid.tsv" "$tmp/20.avr" "$tmp/24.avr" <<'PY'
+python3 - "$dir/modes1_frames_crc_valid.tsv" "$tmp/20.avr" "$tmp/24.avr" "$root/tests/tools" <<'PY'
 import sys
-
-def crc24(data):
-    crc = 0
-    for byte in data:
-        crc ^= byte << 16
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1FFF409) if crc & 0x800000 else crc << 1
-    return crc & 0xFFFFFF
-
-def residual(h):
-    b = bytes.fromhex(h)
-    return crc24(b[:-3]) ^ int.from_bytes(b[-3:], "big")
+sys.path.insert(0, sys.argv[4])
+from modes_crc import residual
 
 def frames(path):
     out = []

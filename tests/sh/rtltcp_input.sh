@@ -7,21 +7,11 @@
 set -u
 at=${ATALAYA:-build/rel/atalaya}
 root=${ATALAYA_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-here=$root/tests/sh
 tmp=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 
-ok() { if "$@"; then echo "ok - $name"; else echo "not ok - $name"; fi; }
-
-# emu NAME ARGS...: starts the emulator, waits for its port, sets $port.
-emu() {
-    local n=$1; shift
-    python3 "$here/rtltcp_emu.py" --port-file "$tmp/$n.port" --log "$tmp/$n.log" "$@" &
-    pids+=($!)
-    for _ in $(seq 100); do [ -s "$tmp/$n.port" ] && break; sleep 0.05; done
-    port=$(cat "$tmp/$n.port")
-}
+. "$root/tests/sh/rtltcp_lib.sh"
 # reap: waits for the last emulator, at most 20 s (a test must not hang).
 reap() {
     local p=${pids[-1]}
@@ -30,14 +20,7 @@ reap() {
     wait "$p" 2>/dev/null
 }
 
-cat >"$tmp/s.json" <<'JSON'
-{"name": "DEMO rtltcp", "synthetic": true, "start": 1768176000, "duration_h": 1,
- "receivers": [{"id": "DEMO-RX", "lat": 12.0, "lon": -68.0, "alt_m": 30, "range_nm": 60}],
- "vessels": [
-  {"id": "A", "mmsi": 352990401, "name": "DEMO ONE", "speed_kn": 14, "route": [{"lat": 12.1, "lon": -68.1}, {"lat": 12.3, "lon": -68.3}]},
-  {"id": "B", "mmsi": 352990402, "name": "DEMO TWO", "speed_kn": 22, "route": [{"lat": 11.9, "lon": -67.9}, {"lat": 11.5, "lon": -67.5}]},
-  {"id": "C", "mmsi": 352990403, "name": "DEMO THREE", "class": "B", "speed_kn": 6, "route": [{"lat": 12.0, "lon": -68.2}, {"lat": 12.2, "lon": -68.2}]}]}
-JSON
+vessels_json "DEMO rtltcp" >"$tmp/s.json"
 "$at" simulate "$tmp/s.json" --hours 0.005 --ais-iq "$tmp/a.cu8" --snr 22 2>/dev/null
 t0=2026-01-12T00:00:00Z
 "$at" decode --band ais --sample-rate 288k --start-time $t0 --format nmea "$tmp/a.cu8" >"$tmp/ref.nmea"

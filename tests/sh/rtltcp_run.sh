@@ -12,23 +12,12 @@ set -u
 at=${ATALAYA:-build/rel/atalaya}
 case $at in /*) ;; *) at=$PWD/$at ;; esac
 root=${ATALAYA_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-here=$root/tests/sh
 tmp=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 
-ok() { if "$@"; then echo "ok - $name"; else echo "not ok - $name"; fi; }
-
-# emu NAME ARGS...: starts the emulator, waits for its port, sets $port.
-emu() {
-    local n=$1; shift
-    python3 "$here/rtltcp_emu.py" --port-file "$tmp/$n.port" --log "$tmp/$n.log" "$@" &
-    pids+=($!)
-    emu_pid=$!
-    for _ in $(seq 100); do [ -s "$tmp/$n.port" ] && break; sleep 0.05; done
-    port=$(cat "$tmp/$n.port")
-}
+. "$root/tests/sh/rtltcp_lib.sh"
 # waitpid PID SECONDS: waits for a process to end, at most SECONDS.
 waitpid() {
     for _ in $(seq $(( $2 * 10 ))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
@@ -47,14 +36,7 @@ stop() {
     if waitpid "$1" 10; then wait "$1"; rc=$?; else rc=124; kill -9 "$1" 2>/dev/null; fi
 }
 
-cat >"$tmp/s.json" <<'JSON'
-{"name": "DEMO rtltcp run", "synthetic": true, "start": 1768176000, "duration_h": 1,
- "receivers": [{"id": "DEMO-RX", "lat": 12.0, "lon": -68.0, "alt_m": 30, "range_nm": 60}],
- "vessels": [
-  {"id": "A", "mmsi": 352990401, "name": "DEMO ONE", "speed_kn": 14, "route": [{"lat": 12.1, "lon": -68.1}, {"lat": 12.3, "lon": -68.3}]},
-  {"id": "B", "mmsi": 352990402, "name": "DEMO TWO", "speed_kn": 22, "route": [{"lat": 11.9, "lon": -67.9}, {"lat": 11.5, "lon": -67.5}]},
-  {"id": "C", "mmsi": 352990403, "name": "DEMO THREE", "class": "B", "speed_kn": 6, "route": [{"lat": 12.0, "lon": -68.2}, {"lat": 12.2, "lon": -68.2}]}]}
-JSON
+vessels_json "DEMO rtltcp run" >"$tmp/s.json"
 "$at" simulate "$tmp/s.json" --hours 0.005 --ais-iq "$tmp/a.cu8" --ais-iq-truth "$tmp/a.truth" --snr 22 >/dev/null 2>&1
 # The vessels the truth names (MMSI from each burst's payload) and the
 # messages decode finds in the file: what run must find from rtl_tcp.

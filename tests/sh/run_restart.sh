@@ -9,13 +9,7 @@
 # pg_run_restart.sh gives a PostgreSQL URL, the watchlist then from live.db).
 set -u
 root=${ATALAYA_ROOT:-.}
-live=${ATALAYA_RESTART_STORE:-sqlite:live.db}
-wl=(); [ "$live" = sqlite:live.db ] || wl=(--db live.db)
-tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-cd "$tmp"
+. "$root/tests/sh/restart_lib.sh"
 "$ATALAYA" simulate "$root/tests/scenarios/levant.json" --ais a.nmea --modes m.beast --truth t.jsonl --seed 23 \
     2>/dev/null || { echo "not ok - simulate"; exit 1; }
 # The dark vessel and one heard on both sides of the restart are on a watchlist.
@@ -24,18 +18,8 @@ for db in ref.db live.db; do "$ATALAYA" watchlist --db "$db" import --format csv
 "$ATALAYA" ingest --quiet --store sqlite:ref.db a.nmea
 # 538990501 goes dark at 05:59:57 on 2026-04-06 and is heard again at 19:02:20;
 # cut at 14:00, when the gap is open (raised at 12:00 by the pipeline's clock).
-cut=$(python3 -c 'import calendar,time; print(calendar.timegm(time.strptime("2026-04-06T14:00:00","%Y-%m-%dT%H:%M:%S")))')
-python3 - "$cut" <<'PY'
-import sys
-cut = int(sys.argv[1])
-a, b = open("part1.nmea", "wb"), open("part2.nmea", "wb")
-out = a
-for line in open("a.nmea", "rb"):
-    i = line.find(b"c:")
-    if i >= 0 and int(line[i + 2:i + 12]) > cut:
-        out = b
-    out.write(line)
-PY
+cut=$(utc_seconds 2026-04-06T14:00:00)
+split_at "$cut" a.nmea
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$ATALAYA" run --input "nmea+listen://127.0.0.1:$port" --store "$live" "${wl[@]}" >run1.out 2>run1.err &
 pid=$!

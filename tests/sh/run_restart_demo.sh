@@ -19,13 +19,7 @@
 # the rows of an SQL count). Everything on 127.0.0.1.
 set -u
 root=${ATALAYA_ROOT:-.}
-live=${ATALAYA_RESTART_STORE:-sqlite:live.db}
-wl=(); [ "$live" = sqlite:live.db ] || wl=(--db live.db)
-tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-cd "$tmp"
+. "$root/tests/sh/restart_lib.sh"
 "$ATALAYA" simulate "$root/scenarios/caribbean.json" --ais demo.nmea --seed 7 ${ATALAYA_RESTART_HOURS:+--hours "$ATALAYA_RESTART_HOURS"} 2>sim.err ||
     { echo "not ok - simulate the Caribbean demo"; sed 's/^/# /' sim.err; exit 1; }
 for db in ref.db live.db; do
@@ -37,19 +31,8 @@ opts=("${wl[@]}" --dedupe-ms 0 --port-polygons "$root/scenarios/caribbean-ports.
 "$ATALAYA" ingest --quiet --store sqlite:ref.db --dedupe-ms 0 --port-polygons "$root/scenarios/caribbean-ports.geojson" \
     --geofence "$root/scenarios/caribbean-zones.geojson" demo.nmea
 "$ATALAYA" query --store sqlite:ref.db --format json events >ref.json
-cut=$(python3 -c 'import calendar,sys,time; print(calendar.timegm(time.strptime(sys.argv[1],"%Y-%m-%dT%H:%M:%S")))' \
-    "${ATALAYA_RESTART_CUT:-2026-01-12T23:00:00}")
-python3 - "$cut" <<'PY'
-import sys
-cut = int(sys.argv[1])
-a, b = open("part1.nmea", "wb"), open("part2.nmea", "wb")
-out = a
-for line in open("demo.nmea", "rb"):
-    i = line.find(b"c:")
-    if i >= 0 and int(line[i + 2:i + 12]) > cut:
-        out = b
-    out.write(line)
-PY
+cut=$(utc_seconds "${ATALAYA_RESTART_CUT:-2026-01-12T23:00:00}")
+split_at "$cut" demo.nmea
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # push PORT FILE HTTP_PORT: sends the file, then waits until the run has
 # taken every message (its AIS counter stops moving) and committed (1 s).

@@ -15,28 +15,24 @@ set -u
 root=${ATALAYA_ROOT:-.}
 bin=${ATALAYA:-$root/build/rel/atalaya}
 outage=${STREAM_OUTAGE_S:-30}
-. "$root/tests/sh/nats_lib.sh"
-nats_start || { echo "not ok - stream_outage: nats-server did not start"; exit 1; }
-tmp=$(mktemp -d)
-runpid=
-cleanup() { [ -n "$runpid" ] && kill -9 "$runpid" 2>/dev/null; rm -rf "$tmp"; nats_stop; }
-trap cleanup EXIT
+. "$root/tests/sh/publish_lib.sh"
+publish_setup stream_outage
 
-ok() { echo "ok - stream_outage: $1"; }
-nok() { echo "not ok - stream_outage: $1"; }
-check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
-taken() { sed -n 's/.*publish .* taken \([0-9]*\) .*/\1/p' "$1" | tail -1; }
-field() { sed -n "s/.*publish .* $2 \\([0-9]*\\)[,;) ].*/\\1/p" "$1" | tail -1; }
-total() { "$bin" stream info "$1" | sed -n 's/^total //p'; }
 spool_bytes() { cat "$1"/*.spool 2>/dev/null | wc -c; }
-stop_server() { kill "$NATS_PID"; wait "$NATS_PID" 2>/dev/null; NATS_PID=; nats_wait_down; }
+# empty_stream_server_away WHAT: a fresh server, U a stream made on it (empty),
+# then the server stopped.
+empty_stream_server_away() {
+    fresh_server "$1"
+    U="$NATS_URL?shards=4"
+    "$bin" stream info "$U" >/dev/null
+    stop_server
+}
 
 # ---- 1. the link cut while the receiver reads
 # Event time played at 20x: the outage, 5 s before it and 10 s after.
 hours=$(python3 -c "print(($outage + 15) * 20 / 3600)")
 "$bin" simulate "$root/scenarios/caribbean.json" --ais "$tmp/a.nmea" --modes "$tmp/m.beast" --seed 3 --hours "$hours" 2>/dev/null
-want=$(( $("$bin" decode --stats "$tmp/a.nmea" 2>&1 >/dev/null | sed -n 's/^messages: //p') +
-         $("$bin" decode --stats "$tmp/m.beast" 2>&1 >/dev/null | sed -n 's/^validated: //p') ))
+want=$(validated "$tmp/a.nmea" "$tmp/m.beast")
 U="$NATS_URL?shards=4"
 "$bin" run --publish "$U" --receiver rx-cut --spool "$tmp/sp1" --no-detect --speed 20 --stats --stats-interval 5 \
   "$tmp/a.nmea" "$tmp/m.beast" 2>"$tmp/run1.err" &
@@ -53,24 +49,16 @@ wait "$runpid"; rc=$?; runpid=
 check "run exits 0" "[ $rc -eq 0 ]"
 check "messages reached the stream before the cut ($before)" "[ '${before:-0}' -gt 0 ]"
 check "the spool grows during the outage ($mid, then $late bytes)" "[ $mid -gt 0 ] && [ $late -gt $mid ]"
-n=$(taken "$tmp/run1.err")
-t=$(total "$U")
-check "the run took what decode validates ($n of $want)" "[ '$n' = '$want' ]"
-check "nothing lost, nothing doubled after a ${outage} s outage ($t in the stream)" "[ '$t' = '$n' ]"
+took_all "" "$tmp/run1.err" " after a ${outage} s outage"
 "$bin" stream dump "$U" >"$tmp/dump1"
-check "every message id once, 1..N" "[ \$(awk '{split(\$7, a, \".\"); print a[3]}' '$tmp/dump1' | sort -nu | awk 'NR == \$1 {k++} END {print k}') = '$n' ]"
+check "every message id once, 1..N" "[ \$(ids_once '$tmp/dump1') = '$n' ]"
 spooled=$(field "$tmp/run1.err" spooled) drained=$(field "$tmp/run1.err" drained)
 check "spooled and drained counted ($spooled, $drained)" "[ '${spooled:-0}' -gt 0 ] && [ '${drained:-0}' -ge '${spooled:-0}' ]"
 check "the spool emptied" "tail -1 '$tmp/run1.err' | grep -q 'spool 0 messages, 0 bytes' && [ \$(spool_bytes '$tmp/sp1') -eq 0 ]"
 check "the outage and the return were reported" "grep -q 'spooling to' '$tmp/run1.err' && grep -q 'acknowledging again' '$tmp/run1.err'"
 
 # ---- 2. killed -9 with a spool on disk
-nats_stop
-nats_start || { nok "nats-server starts (2)"; exit 1; }
-trap cleanup EXIT
-U="$NATS_URL?shards=4"
-"$bin" stream info "$U" >/dev/null # the stream exists, empty
-stop_server
+empty_stream_server_away "nats-server starts (2)"
 "$bin" run --publish "$U" --receiver rx-kill --spool "$tmp/sp2" --no-detect --speed 20 "$tmp/a.nmea" 2>"$tmp/run2.err" &
 runpid=$!
 sleep 4
@@ -89,16 +77,11 @@ check "it found the spool" "grep -q 'found $k,' '$tmp/run3.err'"
 t=$(total "$U")
 check "the spool was sent: $t of $k" "[ '$t' = '$k' ]"
 "$bin" stream dump "$U" >"$tmp/dump2"
-check "the killed run's messages 1..$k, each once" "[ \$(awk '{split(\$7, a, \".\"); print a[3]}' '$tmp/dump2' | sort -nu | awk 'NR == \$1 {k++} END {print k}') = '$k' ]"
+check "the killed run's messages 1..$k, each once" "[ \$(ids_once '$tmp/dump2') = '$k' ]"
 check "the spool is empty" "[ \$(spool_bytes '$tmp/sp2') -eq 0 ]"
 
 # ---- 3. a full spool drops the oldest
-nats_stop
-nats_start || { nok "nats-server starts (3)"; exit 1; }
-trap cleanup EXIT
-U="$NATS_URL?shards=4"
-"$bin" stream info "$U" >/dev/null
-stop_server
+empty_stream_server_away "nats-server starts (3)"
 "$bin" run --publish "$U" --receiver rx-full --spool "$tmp/sp3" --spool-max 65536 --publish-wait 0 --no-detect \
   "$tmp/a.nmea" 2>"$tmp/run4.err"
 n=$(taken "$tmp/run4.err") dropped=$(field "$tmp/run4.err" dropped)

@@ -14,24 +14,12 @@
 set -u
 root=${ATALAYA_ROOT:-.}
 bin=${ATALAYA:-$root/build/rel/atalaya}
-. "$root/tests/sh/nats_lib.sh"
-nats_start || { echo "not ok - stream_publish: nats-server did not start"; exit 1; }
-tmp=$(mktemp -d)
-runpid=
-cleanup() { [ -n "$runpid" ] && kill -9 "$runpid" 2>/dev/null; rm -rf "$tmp"; nats_stop; }
-trap cleanup EXIT
-
-ok() { echo "ok - stream_publish: $1"; }
-nok() { echo "not ok - stream_publish: $1"; }
-check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
-# taken N from run's summary line
-taken() { sed -n 's/.*publish .* taken \([0-9]*\) .*/\1/p' "$1" | tail -1; }
-total() { "$bin" stream info "$1" | sed -n 's/^total //p'; }
+. "$root/tests/sh/publish_lib.sh"
+publish_setup stream_publish
 
 "$bin" simulate "$root/scenarios/caribbean.json" --ais "$tmp/a.nmea" --modes "$tmp/m.beast" --seed 7 --hours 0.05 2>/dev/null
 # What the decoders validate in the same files: AIS messages and Mode S frames.
-want=$(( $("$bin" decode --stats "$tmp/a.nmea" 2>&1 >/dev/null | sed -n 's/^messages: //p') +
-         $("$bin" decode --stats "$tmp/m.beast" 2>&1 >/dev/null | sed -n 's/^validated: //p') ))
+want=$(validated "$tmp/a.nmea" "$tmp/m.beast")
 
 # ---- 1. as fast as it goes
 U="$NATS_URL?stream=ONE&shards=4"
@@ -68,9 +56,7 @@ check "a different shard count is refused" "grep -q 'made with 4 shards' '$tmp/e
 # (SIGTERM), then killed (-9); a fresh server first each time (streams on one
 # server cannot share the subjects).
 for how in stop kill; do
-  nats_stop
-  nats_start || { echo "not ok - stream_publish: nats-server did not start again"; exit 1; }
-  trap cleanup EXIT
+  fresh_server "nats-server did not start again"
   U="$NATS_URL?stream=TWO&shards=4"
   # 0.05 h = 180 s of events at 20x: about 9 s.
   "$bin" run --publish "$U" --receiver rx-2 --spool "$tmp/sp2" --no-detect --speed 20 --stats --stats-interval 1 \
@@ -78,8 +64,7 @@ for how in stop kill; do
   runpid=$!
   sleep 3
   if [ $how = stop ]; then
-    kill "$NATS_PID"; wait "$NATS_PID" 2>/dev/null; NATS_PID=
-    nats_wait_down
+    stop_server
   else
     nats_kill
   fi
@@ -87,10 +72,7 @@ for how in stop kill; do
   nats_start || nok "nats-server restarts"
   wait "$runpid"; rc=$?; runpid=
   check "$how: run exits 0 after the restart" "[ $rc -eq 0 ]"
-  n=$(taken "$tmp/run2.err")
-  t=$(total "$U")
-  check "$how: the run took what decode validates ($n of $want)" "[ '$n' = '$want' ]"
-  check "$how: nothing lost, nothing doubled ($t in the stream)" "[ '$t' = '$n' ]"
+  took_all "$how: " "$tmp/run2.err" ""
   "$bin" stream dump "$U" >"$tmp/dump2"
   check "$how: every message id once" "[ \$(awk '{print \$7}' '$tmp/dump2' | sort -u | wc -l) -eq $n ]"
   check "$how: the outage was seen and spooled" "grep -q 'outages [1-9]' '$tmp/run2.err' && grep -q 'spooling to' '$tmp/run2.err'"
@@ -98,9 +80,7 @@ for how in stop kill; do
 done
 
 # ---- 3. test_publish with a server (a fresh one: it makes its own stream)
-nats_stop
-nats_start || { echo "not ok - stream_publish: nats-server did not start (3)"; exit 1; }
-trap cleanup EXIT
+fresh_server "nats-server did not start (3)"
 ATALAYA_TEST_NATS=$NATS_URL "${ATALAYA_BUILD:-$root/build/rel}/tests/test_publish" 2>&1 |
   sed 's/^ok - /ok - stream_publish: /; s/^not ok - /not ok - stream_publish: /'
 exit 0

@@ -7,7 +7,6 @@
  *     refuses it; that message is counted and dropped, the others go on
  *     (sending it again would be refused again, for ever). */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,24 +20,10 @@
 #include "stream/publish.h"
 #include "stream/spool.h"
 #include "test.h"
+#include "tmp_dir.h"
 #include "track/track.h"
 
 static char dir[64];
-
-static void remove_dir(void)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char p[512];
-    while (d && (e = readdir(d)))
-        if (e->d_name[0] != '.') {
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-    if (d)
-        closedir(d);
-    rmdir(dir);
-}
 
 /* A 127.0.0.1 port nothing listens on (bound, then let go). */
 static int closed_port(void)
@@ -59,23 +44,31 @@ static void feed(struct pipeline_sink *s, enum pipeline_format f, uint8_t kind, 
     s->message(s->ctx, &m);
 }
 
+/* A publisher to url as receiver, spooling to a fresh dir, and its sink in s;
+ * NULL (a failed check) when it does not open. */
+static struct publish *open_publisher(const char *url, const char *receiver, struct pipeline_sink *s)
+{
+    char err[4400];
+    tmp_dir_make(dir, sizeof dir, "pub");
+    struct publish_config c = {.url = url, .receiver = receiver, .spool_dir = dir, .who = "test_publish"};
+    struct publish *pb = publish_open(&c, err, sizeof err);
+    CHECK(pb != NULL);
+    if (pb)
+        publish_sink(pb, s);
+    return pb;
+}
+
 static const char nmea[] = "\\c:1700000000*5A\\!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*5C";
 static const char beast[] = "\x1a\x33\x00\x00\x00\x00\x00\x01\x80\x8d\x48\x40\xd6\x20\x2c\xc3\x71\xc3\x2c\xe0\x57\x60\x98";
 
 static void offline_spools(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/atalaya-pub-XXXXXX");
-    if (!mkdtemp(dir))
-        abort();
     char url[64], err[4400];
     snprintf(url, sizeof url, "nats://127.0.0.1:%d?shards=4", closed_port());
-    struct publish_config c = {.url = url, .receiver = "rx-test", .spool_dir = dir, .who = "test_publish"};
-    struct publish *pb = publish_open(&c, err, sizeof err);
-    CHECK(pb != NULL);
+    struct pipeline_sink s;
+    struct publish *pb = open_publisher(url, "rx-test", &s);
     if (!pb)
         return;
-    struct pipeline_sink s;
-    publish_sink(pb, &s);
     feed(&s, PL_NMEA, TRK_VESSEL, 366123456, nmea, strlen(nmea));
     feed(&s, PL_BEAST, TRK_AIRCRAFT, 0x4840d6, beast, sizeof beast - 1);
     feed(&s, PL_NMEA, 0, 0, nmea, strlen(nmea)); /* did not decode: names no entity */
@@ -111,7 +104,7 @@ static void offline_spools(void)
     CHECK(o.len == sizeof beast - 1 && !memcmp(o.data, beast, o.len));
     CHECK_EQ_INT(spool_next(sp, &o, &pos), 0);
     spool_close(sp);
-    remove_dir();
+    tmp_dir_remove(dir);
 }
 
 /* The stream made here as link.c makes it, but taking at most 512 bytes. */
@@ -151,18 +144,12 @@ static void refused_message_dropped(void)
 {
     const char *base = getenv("ATALAYA_TEST_NATS");
     CHECK_EQ_INT(small_stream(base), 0);
-    snprintf(dir, sizeof dir, "/tmp/atalaya-pub-XXXXXX");
-    if (!mkdtemp(dir))
-        abort();
     char url[300], err[4400];
     snprintf(url, sizeof url, "%s?shards=4", base);
-    struct publish_config c = {.url = url, .receiver = "rx-big", .spool_dir = dir, .who = "test_publish"};
-    struct publish *pb = publish_open(&c, err, sizeof err);
-    CHECK(pb != NULL);
+    struct pipeline_sink s;
+    struct publish *pb = open_publisher(url, "rx-big", &s);
     if (!pb)
         return;
-    struct pipeline_sink s;
-    publish_sink(pb, &s);
     char big[1000];
     memset(big, 'x', sizeof big);
     feed(&s, PL_NMEA, TRK_VESSEL, 1, nmea, strlen(nmea));
@@ -184,7 +171,7 @@ static void refused_message_dropped(void)
     CHECK(l && stream_link_counts(l, counts, 4, &total) == 0);
     CHECK_EQ_INT(total, 2);
     stream_link_close(l);
-    remove_dir();
+    tmp_dir_remove(dir);
 }
 
 int main(void)

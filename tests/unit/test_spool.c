@@ -14,30 +14,19 @@
 #include "stream/obs.h"
 #include "stream/spool.h"
 #include "test.h"
+#include "tmp_dir.h"
 #include "track/track.h"
 
 static char dir[64];
 
 static void fresh_dir(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/atalaya-spool-XXXXXX");
-    if (!mkdtemp(dir))
-        abort();
+    tmp_dir_make(dir, sizeof dir, "spool");
 }
 
 static void remove_dir(void)
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char p[512];
-    while (d && (e = readdir(d)))
-        if (e->d_name[0] != '.') {
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-    if (d)
-        closedir(d);
-    rmdir(dir);
+    tmp_dir_remove(dir);
 }
 
 static int count_files(const char *suffix)
