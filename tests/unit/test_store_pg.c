@@ -2,8 +2,9 @@
  * tests/sh/pg_store.sh starts (URL in ATALAYA_PG_URL): the tests every
  * backend passes (store_conform.h), then PostgreSQL's own: partitions made
  * on demand and dropped by retention, natural keys (a batch written twice
- * adds nothing), a batch sent again after the server went away. Without
- * the variable it reports itself skipped. */
+ * adds nothing), a batch sent again after the server went away, the
+ * details words index (migration 3) built on a store from before it.
+ * Without the variable it reports itself skipped. */
 #include <libpq-fe.h>
 #include <math.h>
 #include <stdint.h>
