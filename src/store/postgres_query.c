@@ -121,9 +121,8 @@ static bool safe_key(const char *k)
 }
 
 /* The filter's conditions as " WHERE ...", assembled from fixed fragments;
- * every value is a parameter (in w->v, from $1). Details are kept as the
- * text the detector wrote (so they read back byte for byte) and parsed for
- * a condition. -1 with err set on a bad filter. */
+ * every value is a parameter (in w->v, from $1). -1 with err set on a bad
+ * filter. */
 enum { MAXP = 4 + STORE_FILTER_KINDS + 7 + 2 * STORE_FILTER_WHERE + 1 };
 struct ev_where {
     char num[MAXP][32];
@@ -173,17 +172,18 @@ static int ev_where(struct store *s, const struct store_event_filter *f, struct 
         w->v[k++] = f->state == STORE_STATE_OPEN ? "1" : "0";
         buf_printf(b, " AND state=$%d::int2", k);
     }
+    /* Every member condition is one word of event_terms() (migration 3),
+     * spelt as it spells them: "member=value", the value's ASCII case
+     * folded, as SQLite's CAST(json_extract(...) AS TEXT) ... COLLATE NOCASE;
+     * the GIN index on the words then finds the rows with all of them. */
     for (size_t i = 0; i < f->nwhere; i++) {
         w->v[k++] = f->where[i].key;
         w->v[k++] = f->where[i].value ? f->where[i].value : "";
-        /* As SQLite's CAST(json_extract(...) AS TEXT) ... COLLATE NOCASE: a
-         * boolean reads 1 or 0, and case folds ASCII only (collation "C"). */
-        buf_printf(b,
-                   " AND lower((CASE WHEN jsonb_typeof(details::jsonb->$%d)='boolean'"
-                   " THEN (details::jsonb->>$%d)::boolean::int::text ELSE details::jsonb->>$%d END) COLLATE \"C\")"
-                   " = lower($%d COLLATE \"C\")",
-                   k - 1, k - 1, k - 1, k);
+        buf_printf(b, "%s$%d::text || '=' || lower($%d::text COLLATE \"C\")",
+                   i == 0 ? " AND event_terms(details) @> ARRAY[" : ", ", k - 1, k);
     }
+    if (f->nwhere)
+        buf_puts(b, "]::text[] COLLATE \"C\"");
     w->k = k;
     return 0;
 }

@@ -110,6 +110,33 @@ static const char *const migrations[] = {
     /* 2: the detectors' checkpoint, as SQLite's det_state (migration 8 there). */
     "CREATE TABLE det_state (kind text COLLATE \"C\" NOT NULL, id bigint NOT NULL, t bigint NOT NULL,"
     " state text NOT NULL, PRIMARY KEY (kind, id));",
+    /* 3: the details filters by index (postgres_query.c). A flight or port
+     * call filter compares members of details, the JSON text the event
+     * writer wrote; parsing it for every candidate row made a filter over a
+     * year of flights read and parse every flight. The column stays text: it
+     * is what reads back, byte for byte as SQLite's, and jsonb would reorder
+     * members and respell numbers; a jsonb copy beside it would store the
+     * details twice for the one use an index serves alone. event_terms()
+     * turns details into "member=value" words, the value as the filter
+     * compares it (text, a boolean 1 or 0, ASCII case folded: SQLite's
+     * CAST(json_extract()) ... COLLATE NOCASE), and a GIN index on the words
+     * answers any conjunction of member filters with "words @> ARRAY[...]",
+     * whichever members are asked for, reading only the matching rows. A
+     * JSON null is no word (a filter never matches it). The writer's text is
+     * always a JSON object; anything else has no words. The function is
+     * immutable (it reads its argument only) and calls built-ins only, so
+     * it means the same under any search_path (the query spells a word the
+     * same way: ev_where()). */
+    "CREATE FUNCTION event_terms(details text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE"
+    " AS $$ SELECT array_agg(key || '=' || lower((CASE jsonb_typeof(value) WHEN 'boolean'"
+    " THEN value::boolean::int::text ELSE value #>> '{}' END) COLLATE \"C\"))"
+    " FROM jsonb_each(CASE jsonb_typeof(details::jsonb) WHEN 'object' THEN details::jsonb END)"
+    " WHERE jsonb_typeof(value) <> 'null' $$;"
+    /* Words compare bytewise (collation "C"), as the query's array does. */
+    "CREATE INDEX event_terms_i ON event USING gin ((event_terms(details)) COLLATE \"C\");"
+    /* The words' frequencies for the planner now, not at autovacuum's next
+     * visit: an upgraded store's first filters choose the index. */
+    "ANALYZE event;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -59,8 +59,13 @@ done <<EOF
 flights --operator DQX --arrival-country VE
 --format json flights
 --format csv flights --callsign DQC401
+flights --operator dmx --arrival-country venezuela
+--format csv flights --departure TNCA --arrival-country ve
+--count flights --operator DMX
 portcalls
 --format json portcalls
+portcalls --country ve
+--format json portcalls --imo 1001128
 events
 --format json events
 --format csv events --kind ais_gap,identity_change,encounter
@@ -124,7 +129,9 @@ done <<EOF
 /api/v1/find?q=DQX
 /api/v1/find?q=DEMO
 /api/v1/flights
+/api/v1/flights?operator=dmx&arrival_country=VE
 /api/v1/portcalls
+/api/v1/portcalls?country=ve&imo=1001128
 /api/v1/alerts
 /api/v1/search?q=DEMO
 /api/v1/search?q=$mmsi

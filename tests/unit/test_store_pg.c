@@ -2,8 +2,9 @@
  * tests/sh/pg_store.sh starts (URL in ATALAYA_PG_URL): the tests every
  * backend passes (store_conform.h), then PostgreSQL's own: partitions made
  * on demand and dropped by retention, natural keys (a batch written twice
- * adds nothing), a batch sent again after the server went away. Without
- * the variable it reports itself skipped. */
+ * adds nothing), a batch sent again after the server went away, the
+ * details words index (migration 3) built on a store from before it.
+ * Without the variable it reports itself skipped. */
 #include <libpq-fe.h>
 #include <math.h>
 #include <stdint.h>
@@ -42,7 +43,7 @@ static void cleanup(void)
 {
     sql_long("DROP TABLE IF EXISTS position, position_top, entity, event_entity, event, alert, identity,"
              " watchlist_ident, watchlist, batch_log, input_mark, det_state, atalaya_schema CASCADE;"
-             " DROP SEQUENCE IF EXISTS position_rid_seq, event_seq");
+             " DROP SEQUENCE IF EXISTS position_rid_seq, event_seq; DROP FUNCTION IF EXISTS event_terms(text)");
 }
 
 static struct store *reopen(void)
@@ -198,8 +199,95 @@ static void test_concurrent_writers(void)
     CHECK_EQ_INT(failed, 0);
     CHECK_EQ_INT(count_rows("position"), W * N);
     CHECK_EQ_INT(partitions(), (N - 1) / 24 + 1);
-    CHECK_EQ_INT(sql_long("SELECT max(version) FROM atalaya_schema"), 2);
+    CHECK_EQ_INT(sql_long("SELECT max(version) FROM atalaya_schema"), 3);
     CHECK_EQ_INT(count_rows("atalaya_schema"), 1);
+    cleanup();
+}
+
+/* Whether EXPLAIN of sql names index. */
+static bool plan_uses(const char *sql, const char *index)
+{
+    PGconn *c = PQconnectdb(url);
+    char q[512];
+    snprintf(q, sizeof q, "EXPLAIN %s", sql);
+    PQclear(PQexec(c, "SET enable_seqscan = off"));
+    PGresult *r = PQexec(c, q);
+    bool found = false;
+    for (int i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r); i++)
+        found |= strstr(PQgetvalue(r, i, 0), index) != NULL;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        fprintf(stderr, "%s: %s", q, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return found;
+}
+
+static int filtered(struct store *s, const char *kind, const char *key, const char *value)
+{
+    struct store_event_filter f = {.kinds = {kind}, .nkinds = kind != NULL, .nwhere = 1, .where = {{key, value}}};
+    int n = 0;
+    CHECK_EQ_INT(s->ops->query_events(s, &f, count_event, &n), 0);
+    return n;
+}
+
+/* Migration 3 on a store that already holds events (a database from before
+ * it): the words index is built over the old rows, the details filters
+ * find them through it as before (ASCII case folded, booleans 1/0, numbers
+ * as written, a JSON null never), and the details read back unchanged. */
+static void test_terms_upgrade(void)
+{
+    struct store *s = fresh();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    static struct event fl, gap;
+    ev_begin(&fl, "flight", 6000, 7000);
+    ev_entity(&fl, EVENT_AIRCRAFT, 0xabc123, "subject");
+    ev_str(&fl, "operator", "IRM");
+    ev_str(&fl, "arrival_country", "Curaçao");
+    ev_str(&fl, "note", "a=b");
+    ev_real(&fl, "hours", NAN, 1);
+    event_finish_key(&fl);
+    ev_begin(&gap, "ais_gap", 1000, 2000);
+    ev_entity(&gap, EVENT_VESSEL, 7, "subject");
+    ev_real(&gap, "dist_nm", 3.5, 2);
+    ev_bool(&gap, "moving", true);
+    ev_str(&gap, "operator", "irm");
+    event_finish_key(&gap);
+    CHECK_EQ_INT(store_put_event(s, &fl), 0);
+    CHECK_EQ_INT(store_put_event(s, &gap), 0);
+    CHECK_EQ_INT(store_flush(s), 0);
+    store_close(s);
+    /* The store as migration 2 left it. */
+    CHECK_EQ_INT(sql_long("DROP INDEX event_terms_i; DROP FUNCTION event_terms(text);"
+                          " UPDATE atalaya_schema SET version = 2"), -1);
+    CHECK_EQ_INT(sql_long("SELECT count(*) FROM pg_proc WHERE proname = 'event_terms'"), 0);
+    CHECK_EQ_INT(sql_long("SELECT max(version) FROM atalaya_schema"), 2);
+    s = reopen();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK_EQ_INT(sql_long("SELECT max(version) FROM atalaya_schema"), 3);
+    CHECK(plan_uses("SELECT rid FROM event WHERE event_terms(details) @> ARRAY['operator=irm']::text[] COLLATE \"C\"",
+                    "event_terms_i"));
+    CHECK_EQ_INT(filtered(s, NULL, "operator", "Irm"), 2);
+    CHECK_EQ_INT(filtered(s, "flight", "operator", "IRM"), 1);
+    CHECK_EQ_INT(filtered(s, "flight", "arrival_country", "CURAçAO"), 1);
+    CHECK_EQ_INT(filtered(s, "flight", "arrival_country", "CURAÇAO"), 0); /* ASCII folds only */
+    CHECK_EQ_INT(filtered(s, NULL, "note", "A=B"), 1);
+    CHECK_EQ_INT(filtered(s, NULL, "note", "a"), 0);
+    CHECK_EQ_INT(filtered(s, NULL, "hours", "null"), 0);
+    CHECK_EQ_INT(filtered(s, NULL, "hours", ""), 0);
+    CHECK_EQ_INT(filtered(s, NULL, "moving", "1"), 1);
+    CHECK_EQ_INT(filtered(s, NULL, "moving", "true"), 0);
+    CHECK_EQ_INT(filtered(s, NULL, "dist_nm", "3.50"), 1);
+    CHECK_EQ_INT(filtered(s, NULL, "operator", "irm_"), 0);
+    struct store_event_filter two = {.nwhere = 2, .where = {{"operator", "irm"}, {"moving", "1"}}};
+    int n = 0;
+    CHECK_EQ_INT(s->ops->query_events(s, &two, count_event, &n), 0);
+    CHECK_EQ_INT(n, 1);
+    CHECK_EQ_INT(sql_long("SELECT count(*) FROM event WHERE details LIKE '%\"dist_nm\":3.50,%'"), 1);
+    store_close(s);
     cleanup();
 }
 
@@ -215,5 +303,6 @@ int main(void)
     RUN(test_natural_keys);
     RUN(test_reconnect);
     RUN(test_concurrent_writers);
+    RUN(test_terms_upgrade);
     TEST_MAIN_END();
 }
