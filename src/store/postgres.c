@@ -94,6 +94,11 @@ struct store_pg {
     struct store base;
     struct pgx link;
     int queued, queue_failed; /* statements in the batch's pipeline */
+    /* The batch failed with the connection, not a statement: the server
+     * went away (a FATAL "terminating connection" read before libpq has
+     * seen the socket close still leaves the status OK). Reconnect and
+     * send it again. */
+    int link_failed;
     uint64_t writer, seq;
     struct pos_row *pos;
     size_t npos, cappos;
@@ -344,7 +349,7 @@ static int queue(struct store_pg *q, const char *sql, int n, const char *const *
         return -1;
     if (!PQsendQueryParams(q->link.conn, sql, n, NULL, vals, NULL, NULL, 0)) {
         pgx_set_err(&q->base, "pipeline", PQerrorMessage(q->link.conn));
-        q->queue_failed = 1;
+        q->queue_failed = q->link_failed = 1;
         return -1;
     }
     q->queued++;
@@ -569,8 +574,10 @@ static int send_batch(struct store_pg *q)
     const char *v[2] = {w, seq};
     if (ensure_partitions(q))
         return -1;
+    q->link_failed = 0;
     if (!PQenterPipelineMode(q->link.conn)) {
         pgx_set_err(&q->base, "pipeline", PQerrorMessage(q->link.conn));
+        q->link_failed = 1;
         return -1;
     }
     q->link.tx = 1;
@@ -600,8 +607,10 @@ static int send_batch(struct store_pg *q)
           2, v);
     queue(q, "COMMIT", 0, NULL);
     int ok = !q->queue_failed && PQpipelineSync(q->link.conn) == 1;
-    if (!ok && !q->queue_failed)
+    if (!ok && !q->queue_failed) {
         pgx_set_err(&q->base, "pipeline", PQerrorMessage(q->link.conn));
+        q->link_failed = 1;
+    }
     /* Every statement's result, then the sync's; the first error is the
      * batch's. A lost connection ends the results early. */
     int err = !ok;
@@ -610,12 +619,17 @@ static int send_batch(struct store_pg *q)
         if (!r) {
             err = 1;
             pgx_set_err(&q->base, "pipeline", PQerrorMessage(q->link.conn));
+            q->link_failed = 1;
             break;
         }
         ExecStatusType st = PQresultStatus(r);
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !err) {
             err = 1;
             pgx_set_err(&q->base, NULL, st == PGRES_PIPELINE_ABORTED ? "pipeline aborted" : PQresultErrorMessage(r));
+            /* 57P: the server shutting down or restarting; 08: the connection. */
+            const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+            if (state && (!strncmp(state, "57P", 3) || !strncmp(state, "08", 2)))
+                q->link_failed = 1;
         }
         PQclear(r);
         while ((r = PQgetResult(q->link.conn)))
@@ -670,7 +684,8 @@ static int pg_commit(struct store *s)
     for (int attempt = 0;; attempt++) {
         if (send_batch(q) == 0)
             break;
-        if (PQstatus(q->link.conn) == CONNECTION_BAD && attempt < 3 && pgx_reconnect(&q->base) == 0) {
+        if ((PQstatus(q->link.conn) == CONNECTION_BAD || q->link_failed) && attempt < 3 &&
+            pgx_reconnect(&q->base) == 0) {
             if (batch_committed(q))
                 break;
             continue;
