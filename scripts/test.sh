@@ -18,7 +18,7 @@ for mode in rel asan; do
   # (the cut is at 23 h: the same code paths and events across it, in half
   # the time under ASan); the release pass on all of it.
   small=(); [ "$mode" = asan ] && small=(ATALAYA_RESTART_HOURS=30)
-  out=$(env "${small[@]}" tests/run.sh build/$mode | tee /dev/stderr | tail -n 1)
+  out=$(env "${small[@]}" tests/run.sh build/$mode | tee -a /dev/stderr | tail -n 1)
   read -r p _ f _ s _ <<<"${out//,/}"
   total_p=$((total_p + p)); total_f=$((total_f + f)); total_s=$((total_s + s))
 done 2>&1
