@@ -98,7 +98,11 @@ def drained(port, shards, stream, seconds, reset=False):
     def info(name, what=b'INFO'):
         s.sendall(b'PUB $JS.API.CONSUMER.%s.%s.%s _OBSPUB.info 0\r\n\r\n' % (what, stream.encode(), name))
         while True:
-            line = f.readline().rstrip(b'\r\n')
+            raw = f.readline()
+            if not raw:  # the server went away: an answer never comes
+                sys.stderr.write('obs_pub: the server closed the connection\n')
+                sys.exit(1)
+            line = raw.rstrip(b'\r\n')
             if line == b'PING':
                 s.sendall(b'PONG\r\n')
             elif line.startswith(b'MSG '):
