@@ -89,12 +89,21 @@ async function followEvent(page, li, what) {
       ? { lat: f.lat, lon: f.lon } : null;
   }, before.seq, 10000);
   if (!check(f !== null, `${what}: clicking it focuses the map on it`)) return;
-  await page.waitForTimeout(600); // the pan's animation
-  const view = await page.evaluate(([lat, lon]) => {
+  // The pan's animation: up to 5 s on a loaded machine (a fixed 600 ms was
+  // too short under ASan in a clean-clone run).
+  const arg = [f.lat, f.lon, before.center];
+  const inView = ([lat, lon, c0]) => {
     const m = window.atalaya.map, c = m.getCenter();
-    return { inside: m.getBounds().contains([lat, lon]), center: [c.lat, c.lng] };
-  }, [f.lat, f.lon]);
-  const moved = Math.abs(view.center[0] - before.center[0]) + Math.abs(view.center[1] - before.center[1]) > 0.01;
+    const moved = Math.abs(c.lat - c0[0]) + Math.abs(c.lng - c0[1]) > 0.01;
+    return { inside: m.getBounds().contains([lat, lon]), moved };
+  };
+  const done = ([lat, lon, c0]) => {
+    const m = window.atalaya.map, c = m.getCenter();
+    const moved = Math.abs(c.lat - c0[0]) + Math.abs(c.lng - c0[1]) > 0.01;
+    return m.getBounds().contains([lat, lon]) && moved ? { inside: true, moved } : null;
+  };
+  const view = (await poll(page, done, arg, 5000)) || await page.evaluate(inView, arg);
+  const moved = view.moved;
   check(view.inside && moved, `${what}: the map pans to it (${f.lat.toFixed(2)}, ${f.lon.toFixed(2)} in view, moved: ${moved})`);
   const raw = await page.locator('#evidence-raw').textContent();
   check(raw.trim().length > 0 && !/no raw messages/.test(raw),
