@@ -572,9 +572,9 @@ static int send_batch(struct store_pg *q)
     snprintf(w, sizeof w, "%lld", (long long)(int64_t)q->writer);
     snprintf(seq, sizeof seq, "%llu", (unsigned long long)q->seq);
     const char *v[2] = {w, seq};
+    q->link_failed = 0; /* (a failure below, ensure_partitions included, says afresh) */
     if (ensure_partitions(q))
         return -1;
-    q->link_failed = 0;
     if (!PQenterPipelineMode(q->link.conn)) {
         pgx_set_err(&q->base, "pipeline", PQerrorMessage(q->link.conn));
         q->link_failed = 1;
